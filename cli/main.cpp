@@ -1,0 +1,50 @@
+// tailor's entry point: parse, dispatch, map errors to exit codes.
+#include <cstdlib>
+#include <unistd.h>
+
+#include "command.hpp"
+
+int main(int argc, char** argv) {
+  using namespace tailor;
+  CLI::App app{"tailor: installs developer tools from TOML recipes and gets GPU software right.\n"
+               "Docs: docs/user-guide.md. Exit codes: docs/exit-codes.md.",
+               "tailor"};
+  app.set_version_flag("--version", std::string("tailor ") + TAILOR_VERSION);
+  app.require_subcommand(1);
+  cli::Context context;
+  bool quiet = false;
+  bool no_color = false;
+  int verbose = 0;
+  app.add_flag("-q,--quiet", quiet, "Print only results and errors");
+  app.add_flag("-v,--verbose", verbose, "Print more detail (repeat for more)");
+  app.add_flag("--no-color", no_color, "Never colour output (NO_COLOR is honoured too)");
+
+  std::vector<std::pair<CLI::App*, cli::RunFn>> commands;
+  for (const auto& def : cli::registered_commands()) {
+    CLI::App* sub = app.add_subcommand(def.name, def.description);
+    commands.emplace_back(sub, def.setup(*sub, context));
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : exit_code(ErrorKind::usage);
+  }
+  context.output.quiet = quiet;
+  context.output.verbosity = verbose;
+  context.output.color = !no_color && std::getenv("NO_COLOR") == nullptr && ::isatty(STDERR_FILENO) == 1;
+
+  try {
+    for (auto& [sub, run] : commands) {
+      if (!sub->parsed()) continue;
+      Result<int> result = run();
+      if (result) return *result;
+      *context.output.err << context.output.paint("error: ", "31") << result.error().message << '\n';
+      return exit_code(result.error().kind);
+    }
+  } catch (const std::exception& e) {
+    *context.output.err << "internal error: " << e.what() << "\n(this is a bug in tailor; please report it)\n";
+    return exit_code(ErrorKind::internal);
+  }
+  return exit_code(ErrorKind::usage);
+}

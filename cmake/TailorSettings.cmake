@@ -1,0 +1,15 @@
+# Settings and warnings as INTERFACE targets, linked privately into our own targets.
+add_library(tailor_settings INTERFACE)
+target_compile_features(tailor_settings INTERFACE cxx_std_20)
+if(TAILOR_SANITIZE)
+  target_compile_options(tailor_settings INTERFACE -fsanitize=${TAILOR_SANITIZE} -fno-omit-frame-pointer)
+  target_link_options(tailor_settings INTERFACE -fsanitize=${TAILOR_SANITIZE})
+endif()
+
+add_library(tailor_warnings INTERFACE)
+target_compile_options(tailor_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align -Woverloaded-virtual
+  -Wimplicit-fallthrough)
+if(TAILOR_WERROR)
+  target_compile_options(tailor_warnings INTERFACE -Werror)
+endif()

@@ -1,0 +1,36 @@
+#pragma once
+// The downloader seam: planning asks it for checksums and sizes, install for files.
+// The real one streams through libcurl; tests of pure planning use a double.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "util/result.hpp"
+
+namespace tailor::fetch {
+
+struct FetchRequest {
+  std::string url;
+  std::vector<std::string> fallback_urls;
+  std::string expected_sha256;  // "" when unknown (plan time)
+  uint64_t expected_size = 0;   // 0 when unknown
+};
+
+struct FetchedFile {
+  std::filesystem::path path;  // a file in the download cache; valid until the next cache clean
+  std::string sha256;          // lowercase hex
+  uint64_t size = 0;
+  std::string served_by;       // URL that finally served the bytes
+};
+
+class Downloader {
+public:
+  virtual ~Downloader() = default;
+  // Downloads (or finds in the cache) the artifact, hashing it while streaming.
+  virtual Result<FetchedFile> fetch(const FetchRequest& request) = 0;
+  // Downloads a small text document (checksum files); refuses bodies over max_bytes.
+  virtual Result<std::string> fetch_text(const std::string& url, uint64_t max_bytes = 1 << 20) = 0;
+};
+
+} // namespace tailor::fetch

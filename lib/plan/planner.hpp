@@ -1,0 +1,58 @@
+#pragma once
+// Plan generation: a pure function of (facts, recipes, request, config) that yields the
+// plan JSON of recipes-and-plans.md §5-6 (format 5), plus the backend ladder of
+// gpu-variants.md §3.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "fetch/downloader.hpp"
+#include "recipe/registry.hpp"
+#include "util/result.hpp"
+#include "version/resolver.hpp"
+
+namespace tailor::plan {
+
+// The machine a plan is for.
+struct Target {
+  std::string os, arch, linux_family, libc, gpu, gpu_driver;
+  std::string vulkan;  // usable, loader-only, absent
+};
+
+struct PlanRequest {
+  std::string tool;                 // recipe name (ignored when `recipe` is set)
+  const recipe::Recipe* recipe = nullptr;  // --recipe FILE
+  std::string version;              // requested version; "" or "latest" = newest
+  Target target;
+  std::string backend;              // "", "auto", or an explicit backend
+  bool force = false;               // allow an explicit backend the GPU cannot run
+  std::optional<nlohmann::ordered_json> pin_from;  // a plan used as a lock
+  bool offline = false;             // anything not in the lock is an error
+  bool strict = false;              // dependency warnings become errors
+  bool for_golden = false;          // omit storage_version, generated_at, recipe_source
+};
+
+struct BackendRung {
+  std::string backend;
+  bool chosen = false;
+  std::string reason;
+};
+
+struct PlanOutcome {
+  nlohmann::ordered_json plan;
+  std::vector<std::string> warnings;
+  std::vector<BackendRung> ladder;  // empty for non-backend recipes
+  std::string backend;              // chosen backend, "" for non-backend recipes
+};
+
+struct PlanServices {
+  const recipe::Registry* registry = nullptr;
+  fetch::Downloader* downloader = nullptr;  // nullptr: no checksums (unit tests)
+  version::Resolver* resolver = nullptr;    // nullptr: versions resolve to "dev" unless pinned
+};
+
+Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices& services);
+
+} // namespace tailor::plan

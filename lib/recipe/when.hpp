@@ -1,0 +1,45 @@
+#pragma once
+// Matching `when` clauses and the implicit constraints of system actions (§2.2-2.5).
+#include <optional>
+#include <string>
+
+#include "recipe/recipe.hpp"
+
+namespace tailor::recipe {
+
+// The target a step is matched against. `backend` is empty for non-backend recipes; a
+// step with a `backend` condition then never matches.
+struct MatchTarget {
+  std::string os, arch, linux_family, libc, gpu;
+  std::string gpu_driver;
+  std::string backend;
+};
+
+// §2.2 plus tailor's extensions: `backend` (target backend in the list) and `gpu_driver`
+// (range over the target's driver; an empty driver matches no range).
+bool when_matches(const WhenClause& when, const MatchTarget& target);
+
+// The implicit constraint of a system package-manager action (§2.3): os and family.
+struct ImplicitConstraint {
+  std::string os;
+  std::string family;
+};
+std::optional<ImplicitConstraint> implicit_constraint(std::string_view action);
+
+// The plan step filter: implicit constraint first, then `when`.
+bool step_applies(const Step& step, const MatchTarget& target);
+
+// The merged constraint of §2.5, or an error message for a conflict.
+struct StepConstraint {
+  std::string os, arch, family, libc, gpu;
+  bool family_varying = false;
+  bool empty() const { return os.empty() && arch.empty() && family.empty() && libc.empty() && gpu.empty(); }
+};
+Result<StepConstraint> analyze_step(const Step& step);
+
+// Whether `version` satisfies a gpu_driver range such as ">=570 <580".
+bool driver_in_range(std::string_view range, std::string_view version);
+// Whether a gpu_driver range parses; an error message otherwise.
+Status check_driver_range(std::string_view range);
+
+} // namespace tailor::recipe

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Install everything tailor needs to build, test and benchmark on Debian 12.
+# Uses sudo when not root. Safe to re-run.
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config git
+  libcli11-dev libtomlplusplus-dev libcurl4-openssl-dev libfmt-dev
+  libpci-dev pciutils libvulkan-dev libvulkan1 mesa-vulkan-drivers vulkan-tools
+  doctest-dev libarchive-dev libssl-dev openssl nlohmann-json3-dev libexpected-dev
+  libcpp-httplib-dev
+  clang libclang-rt-14-dev clang-format clang-tidy
+  python3 curl tar gzip xz-utils bzip2 zstd lzip zip unzip
+  hyperfine help2man dpkg-dev file ccache
+)
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${PACKAGES[@]}"

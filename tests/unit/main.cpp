@@ -1,0 +1,3 @@
+#include "support/scratch.hpp"
+
+int main(int argc, char** argv) { return tailor::test::run_tests(argc, argv); }
