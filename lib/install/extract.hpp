@@ -1,0 +1,45 @@
+#pragma once
+// Archive extraction with libarchive under the safety rules of platform-and-install.md §6.5
+// and the caps of fetch-and-coordination.md §4: nothing is ever written outside `dest`.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/result.hpp"
+
+namespace tailor::install {
+
+struct ExtractLimits {
+  uint64_t max_total_bytes = 16ULL << 30;  // network.max_extract_size
+  uint64_t max_entries = 1'000'000;
+  size_t max_path_length = 4096;
+};
+
+// Defaults, overridden by TAILOR_MAX_EXTRACT_SIZE (bytes, or with KiB/MiB/GiB),
+// TAILOR_MAX_EXTRACT_ENTRIES and TAILOR_MAX_PATH_LENGTH.
+Result<ExtractLimits> extract_limits_from_environment();
+
+struct ExtractOptions {
+  std::string format;                  // "tar.gz", ..., "zip"; "" or "auto": from the archive name
+  int strip_dirs = 0;
+  std::vector<std::string> files;      // exact post-strip paths to keep; empty keeps all
+  ExtractLimits limits;
+};
+
+struct ExtractReport {
+  uint64_t entries = 0;
+  uint64_t bytes = 0;
+  std::vector<std::string> notes;  // skipped entries (devices, FIFOs), one line each
+};
+
+// The canonical format name for an archive file name by its extension, or nullopt.
+std::optional<std::string> archive_format_from_name(std::string_view name);
+
+// Unpacks `archive` into the existing directory `dest`.
+Result<ExtractReport> extract_archive(const std::filesystem::path& archive, const std::filesystem::path& dest,
+                                      const ExtractOptions& options);
+
+} // namespace tailor::install
