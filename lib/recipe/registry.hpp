@@ -37,6 +37,12 @@ public:
   std::vector<std::string> names() const;
   // Whether `name` is an embedded recipe (golden category).
   bool is_embedded(std::string_view name) const;
+  // Whether a recipe file (or embedded recipe) of exactly that name exists; no alias lookup.
+  bool contains(std::string_view name) const;
+  // Names of the recipes whose `metadata.satisfies` lists `alias` (any ecosystem), sorted.
+  std::vector<std::string> alias_claimants(std::string_view alias) const;
+  // Where the recipe `name` comes from: its file path, or "embedded"; "" when unknown.
+  std::string source_of(std::string_view name) const;
 
 private:
   struct Impl;
