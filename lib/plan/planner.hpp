@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fetch/downloader.hpp"
+#include "plan/plan_model.hpp"
 #include "recipe/registry.hpp"
 #include "util/result.hpp"
 #include "version/resolver.hpp"
@@ -41,7 +42,8 @@ struct BackendRung {
 };
 
 struct PlanOutcome {
-  nlohmann::ordered_json plan;
+  Plan value;
+  nlohmann::ordered_json plan;  // plan_to_json(value)
   std::vector<std::string> warnings;
   std::vector<BackendRung> ladder;  // empty for non-backend recipes
   std::string backend;              // chosen backend, "" for non-backend recipes

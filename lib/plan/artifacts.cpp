@@ -1,0 +1,67 @@
+#include "plan/artifacts.hpp"
+
+#include "util/strings.hpp"
+
+namespace tailor::plan {
+
+Result<std::string> checksum_from_file(const std::string& text, const std::string& dest) {
+  std::vector<std::string> lines;
+  for (auto& line : util::split(text, '\n')) {
+    if (!util::trim(line).empty()) lines.emplace_back(util::trim(line));
+  }
+  if (lines.size() == 1) {
+    auto fields = util::split_whitespace(lines[0]);
+    if (fields.size() <= 1 || lines[0].find('(') == std::string::npos) {
+      return util::to_lower(fields.empty() ? std::string() : fields[0]);
+    }
+  }
+  for (const auto& line : lines) {
+    // BSD form: SHA256 (name) = hash
+    auto open = line.find(" (");
+    auto close = line.find(") = ");
+    if (open != std::string::npos && close != std::string::npos && close > open) {
+      if (line.substr(open + 2, close - open - 2) == dest) return util::to_lower(util::trim(line.substr(close + 4)));
+      continue;
+    }
+    auto fields = util::split_whitespace(line);
+    if (fields.size() < 2) continue;
+    std::string name = fields[1];
+    if (name.starts_with('*')) name.erase(0, 1);
+    if (name.starts_with("./")) name.erase(0, 2);
+    if (name == dest) return util::to_lower(fields[0]);
+  }
+  return fail(ErrorKind::checksum, "checksum file has no entry for '{}'", dest);
+}
+
+Result<std::optional<ArtifactInfo>> ArtifactResolver::resolve(const std::string& url,
+                                                              const std::vector<std::string>& fallbacks,
+                                                              const std::string& checksum_url,
+                                                              const std::string& dest) {
+  if (m_lock != nullptr) {
+    auto it = m_lock->artifacts.find(url);
+    if (it != m_lock->artifacts.end()) {
+      if (it->second.checksum.empty()) return std::optional<ArtifactInfo>();
+      return std::optional<ArtifactInfo>(ArtifactInfo{it->second.checksum, it->second.size});
+    }
+  }
+  if (m_offline) {
+    return fail(ErrorKind::network, "offline: artifact {} is not in the lock (run without --offline to download it)",
+                url);
+  }
+  if (m_downloader == nullptr) return std::optional<ArtifactInfo>();
+  auto fetched = m_downloader->fetch(fetch::FetchRequest{url, fallbacks, "", 0});
+  if (!fetched) return fail(fetched.error());
+  if (!checksum_url.empty()) {
+    auto text = m_downloader->fetch_text(checksum_url);
+    if (!text) return fail(text.error());
+    auto expected = checksum_from_file(*text, dest);
+    if (!expected) return fail(expected.error());
+    if (*expected != fetched->sha256) {
+      return fail(ErrorKind::checksum, "checksum mismatch for {}: {} lists {}, the download hashes to {}", url,
+                  checksum_url, *expected, fetched->sha256);
+    }
+  }
+  return std::optional<ArtifactInfo>(ArtifactInfo{fetched->sha256, fetched->size});
+}
+
+} // namespace tailor::plan

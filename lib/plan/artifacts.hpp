@@ -1,0 +1,41 @@
+#pragma once
+// Where a plan's checksums and sizes come from: the lock first, then the downloader
+// (streamed SHA-256), else nothing (no downloader) or an error (offline).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fetch/downloader.hpp"
+#include "plan/lock.hpp"
+#include "util/result.hpp"
+
+namespace tailor::plan {
+
+struct ArtifactInfo {
+  std::string checksum;
+  uint64_t size = 0;
+};
+
+class ArtifactResolver {
+public:
+  ArtifactResolver(const Lock* lock, fetch::Downloader* downloader, bool offline)
+      : m_lock(lock), m_downloader(downloader), m_offline(offline) {}
+
+  // Checksum and size of `url` (then `fallbacks`); `checksum_url`, when set and the artifact
+  // is downloaded, must agree. nullopt when nothing can hash it.
+  Result<std::optional<ArtifactInfo>> resolve(const std::string& url, const std::vector<std::string>& fallbacks,
+                                              const std::string& checksum_url, const std::string& dest);
+  bool offline() const { return m_offline; }
+  bool can_download() const { return m_downloader != nullptr && !m_offline; }
+
+private:
+  const Lock* m_lock;
+  fetch::Downloader* m_downloader;
+  bool m_offline;
+};
+
+// The expected hash for `dest` in a checksum file: bare hash, `hash  name`, `hash *name`,
+// multi-line SHA256SUMS (whole-name match) or BSD `SHA256 (name) = hash`.
+Result<std::string> checksum_from_file(const std::string& text, const std::string& dest);
+
+} // namespace tailor::plan

@@ -1,0 +1,149 @@
+#include "plan/backend.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "util/strings.hpp"
+
+namespace tailor::plan {
+
+bool is_backend_recipe(const recipe::Recipe& recipe) {
+  return std::any_of(recipe.steps.begin(), recipe.steps.end(),
+                     [](const auto& step) { return step.when && !step.when->backend.empty(); });
+}
+
+bool has_gpu_conditions(const recipe::Recipe& recipe) {
+  return std::any_of(recipe.steps.begin(), recipe.steps.end(), [](const auto& step) {
+    return step.when && (!step.when->gpu.empty() || !step.when->backend.empty() || !step.when->gpu_driver.empty());
+  });
+}
+
+bool has_gpu_field(const recipe::Recipe& recipe) {
+  return std::any_of(recipe.steps.begin(), recipe.steps.end(),
+                     [](const auto& step) { return step.when && !step.when->gpu.empty(); });
+}
+
+std::vector<std::string> vendor_ladder(const std::string& gpu) {
+  if (gpu == "nvidia") return {"cuda", "vulkan", "cpu"};
+  if (gpu == "amd") return {"rocm", "vulkan", "cpu"};
+  if (gpu == "intel") return {"sycl", "vulkan", "cpu"};
+  if (gpu == "apple") return {"metal", "cpu"};
+  return {"cpu"};
+}
+
+Status check_backend_name(const std::string& backend) {
+  if (backend.empty() || backend == "auto") return {};
+  for (const char* known : k_backends) {
+    if (backend == known) return {};
+  }
+  std::vector<std::string> names(std::begin(k_backends), std::end(k_backends));
+  names.insert(names.begin(), "auto");
+  auto hint = util::closest_match(backend, names);
+  return fail(ErrorKind::usage, "invalid backend '{}': must be one of {}{}", backend, util::join(names, ", "),
+              hint ? fmt::format(" (did you mean '{}'?)", *hint) : "");
+}
+
+namespace {
+
+bool backend_steps_match(const recipe::Recipe& recipe, const recipe::MatchTarget& target) {
+  return std::any_of(recipe.steps.begin(), recipe.steps.end(), [&](const auto& step) {
+    return step.when && !step.when->backend.empty() && recipe::step_applies(step, target);
+  });
+}
+
+bool pulls_vulkan_loader(const recipe::Recipe& recipe, const recipe::MatchTarget& target) {
+  return std::any_of(recipe.steps.begin(), recipe.steps.end(), [&](const auto& step) {
+    if (!step.when || !recipe::step_applies(step, target) || !step.dependencies) return false;
+    return std::any_of(step.dependencies->begin(), step.dependencies->end(),
+                       [](const std::string& dep) { return dep.substr(0, dep.find('@')) == "vulkan-loader"; });
+  });
+}
+
+// Why no step serves `backend` on this target.
+std::string rejection_reason(const recipe::Recipe& recipe, recipe::MatchTarget target) {
+  const std::string backend = target.backend;
+  std::vector<const recipe::Step*> candidates;
+  for (const auto& step : recipe.steps) {
+    if (step.when && std::find(step.when->backend.begin(), step.when->backend.end(), backend) != step.when->backend.end()) {
+      candidates.push_back(&step);
+    }
+  }
+  if (candidates.empty()) return fmt::format("the recipe has no {} build", backend);
+  std::set<std::string> ranges;
+  for (const auto* step : candidates) {
+    recipe::WhenClause relaxed = *step->when;
+    std::string range = relaxed.gpu_driver;
+    relaxed.gpu_driver.clear();
+    recipe::Step copy = *step;
+    copy.when = relaxed;
+    if (recipe::step_applies(copy, target) && !range.empty()) ranges.insert(range);
+  }
+  const std::string where = target.os + "/" + target.arch;
+  if (ranges.empty()) return fmt::format("no step for {} (gpu {})", where, target.gpu.empty() ? "unknown" : target.gpu);
+  std::vector<std::string> list(ranges.begin(), ranges.end());
+  return fmt::format("no step for {} with driver {} (needs {})", where,
+                     target.gpu_driver.empty() ? "none" : target.gpu_driver, util::join(list, " or "));
+}
+
+bool gpu_can_run(const std::string& backend, const std::string& gpu) {
+  if (backend == "cuda") return gpu == "nvidia";
+  if (backend == "rocm") return gpu == "amd";
+  if (backend == "sycl") return gpu == "intel";
+  if (backend == "metal") return gpu == "apple";
+  if (backend == "vulkan") return !gpu.empty() && gpu != "none";
+  return true;
+}
+
+const char* k_needs[][2] = {{"cuda", "an NVIDIA GPU"}, {"rocm", "an AMD GPU"}, {"sycl", "an Intel GPU"},
+                            {"metal", "an Apple GPU"}, {"vulkan", "a GPU"}};
+
+} // namespace
+
+Result<BackendChoice> choose_backend(const recipe::Recipe& recipe, recipe::MatchTarget target,
+                                     const std::string& vulkan_fact, const std::string& requested, bool force) {
+  if (auto ok = check_backend_name(requested); !ok) return fail(ok.error());
+  BackendChoice choice;
+  const bool explicit_backend = !requested.empty() && requested != "auto";
+  if (explicit_backend && !force && !gpu_can_run(requested, target.gpu)) {
+    std::string needs = "a GPU";
+    for (const auto& entry : k_needs) {
+      if (requested == entry[0]) needs = entry[1];
+    }
+    return fail(ErrorKind::failure,
+                "backend '{}' needs {}, but this machine's GPU is '{}'; nothing was downloaded "
+                "(use --gpu/--facts to plan for another machine, or --force)",
+                requested, needs, target.gpu.empty() ? "unknown" : target.gpu);
+  }
+  const std::vector<std::string> ladder = explicit_backend ? std::vector<std::string>{requested} : vendor_ladder(target.gpu);
+  for (const auto& rung : ladder) {
+    target.backend = rung;
+    if (!choice.backend.empty()) {
+      choice.ladder.push_back({rung, false, "not needed (a better rung was chosen)"});
+      continue;
+    }
+    if (rung == "vulkan" && !explicit_backend && vulkan_fact == "absent" && !pulls_vulkan_loader(recipe, target)) {
+      choice.ladder.push_back({rung, false, "Vulkan loader absent and the recipe does not install vulkan-loader"});
+      continue;
+    }
+    if (backend_steps_match(recipe, target)) {
+      choice.backend = rung;
+      choice.ladder.push_back({rung, true, explicit_backend ? "requested explicitly" : "best rung with a build for this machine"});
+      continue;
+    }
+    choice.ladder.push_back({rung, false, rejection_reason(recipe, target)});
+  }
+  if (choice.backend.empty()) {
+    std::vector<std::string> offered;
+    for (const char* backend : k_backends) {
+      target.backend = backend;
+      if (backend_steps_match(recipe, target)) offered.emplace_back(backend);
+    }
+    return fail(ErrorKind::failure, "{} has no {} build for {}/{}{}; it offers here: {}", recipe.metadata.name,
+                explicit_backend ? requested : "usable", target.os, target.arch,
+                explicit_backend ? " (explicit backends never fall back)" : "",
+                offered.empty() ? "nothing" : util::join(offered, ", "));
+  }
+  return choice;
+}
+
+} // namespace tailor::plan

@@ -1,0 +1,72 @@
+#include "plan/lock.hpp"
+
+namespace tailor::plan {
+namespace {
+
+std::string string_at(const nlohmann::json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+uint64_t size_at(const nlohmann::json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_number_unsigned() ? it->get<uint64_t>()
+         : it != object.end() && it->is_number_integer() ? static_cast<uint64_t>(it->get<int64_t>())
+                                                         : 0;
+}
+
+void collect_steps(Lock& lock, const std::string& tool, const nlohmann::json& steps) {
+  if (!steps.is_array()) return;
+  auto& list = lock.steps[tool];
+  if (!list.empty()) return;  // first occurrence wins
+  for (const auto& step : steps) {
+    if (!step.is_object()) continue;
+    LockedStep locked;
+    locked.action = string_at(step, "action");
+    locked.url = string_at(step, "url");
+    locked.checksum = string_at(step, "checksum");
+    locked.size = size_at(step, "size");
+    if (auto params = step.find("params"); params != step.end() && params->is_object()) locked.params = *params;
+    // A download_file without step-level url still names its artifact in params.
+    std::string url = locked.url.empty() ? string_at(locked.params, "url") : locked.url;
+    if (locked.action == "download_file" && !url.empty() && !lock.artifacts.contains(url)) {
+      std::string checksum = locked.checksum.empty() ? string_at(locked.params, "checksum") : locked.checksum;
+      lock.artifacts[url] = LockedArtifact{checksum, locked.size};
+    }
+    for (const char* action : {"cargo_build", "go_build", "npm_exec", "pip_exec", "gem_exec", "cpan_install"}) {
+      if (locked.action == action && !lock.ecosystem.contains(action)) lock.ecosystem[action] = locked.params;
+    }
+    list.push_back(std::move(locked));
+  }
+}
+
+void walk_dependencies(Lock& lock, const nlohmann::json& deps) {
+  if (!deps.is_array()) return;
+  for (const auto& dep : deps) {
+    if (!dep.is_object()) continue;
+    std::string tool = string_at(dep, "tool");
+    if (!tool.empty() && !lock.versions.contains(tool)) lock.versions[tool] = string_at(dep, "version");
+    if (!tool.empty()) {
+      if (auto steps = dep.find("steps"); steps != dep.end()) collect_steps(lock, tool, *steps);
+    }
+    if (auto children = dep.find("dependencies"); children != dep.end()) walk_dependencies(lock, *children);
+  }
+}
+
+} // namespace
+
+Lock lock_from_plan(const nlohmann::json& plan) {
+  Lock lock;
+  if (!plan.is_object()) return lock;
+  lock.tool = string_at(plan, "tool");
+  lock.version = string_at(plan, "version");
+  if (auto platform = plan.find("platform"); platform != plan.end() && platform->is_object()) {
+    lock.os = string_at(*platform, "os");
+    lock.arch = string_at(*platform, "arch");
+  }
+  if (auto steps = plan.find("steps"); steps != plan.end()) collect_steps(lock, lock.tool, *steps);
+  if (auto deps = plan.find("dependencies"); deps != plan.end()) walk_dependencies(lock, *deps);
+  return lock;
+}
+
+} // namespace tailor::plan

@@ -1,0 +1,40 @@
+#pragma once
+// A plan used as a lockfile (golden.md §3): pinned versions, captured locks and resolved
+// artifacts that later generations reuse without the network.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace tailor::plan {
+
+struct LockedArtifact {
+  std::string checksum;  // "" when the lock knows the URL but never hashed it
+  uint64_t size = 0;
+};
+
+struct LockedStep {
+  std::string action;
+  std::string url;
+  std::string checksum;
+  uint64_t size = 0;
+  nlohmann::json params;
+};
+
+struct Lock {
+  std::string tool;
+  std::string version;
+  std::string os, arch;
+  std::map<std::string, std::string> versions;              // tool -> first version in pre-order
+  std::map<std::string, LockedArtifact> artifacts;           // url -> checksum and size
+  std::map<std::string, std::vector<LockedStep>> steps;      // tool -> its plan steps in order
+  std::map<std::string, nlohmann::json> ecosystem;           // first captured lock params per action
+};
+
+// Reads the lock data out of a plan document; tolerant of missing keys.
+Lock lock_from_plan(const nlohmann::json& plan);
+
+} // namespace tailor::plan

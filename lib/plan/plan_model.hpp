@@ -1,0 +1,70 @@
+#pragma once
+// Plans as values (recipes-and-plans.md §6): built by the planner, serialized by one writer.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace tailor::plan {
+
+struct PlanStep {
+  std::string action;
+  std::string phase;
+  nlohmann::json params = nlohmann::json::object();  // keys byte-sorted at every depth
+  bool evaluable = false;
+  bool deterministic = false;
+  std::string url;
+  std::string checksum;
+  uint64_t size = 0;
+  bool operator==(const PlanStep&) const = default;
+};
+
+struct PlanVerify {
+  std::string command, pattern;
+  std::vector<std::string> patterns;
+  std::optional<int64_t> exit_code;
+  std::vector<std::pair<std::string, std::string>> additional;  // (command, pattern)
+  bool operator==(const PlanVerify&) const = default;
+};
+
+struct DependencyPlan {
+  std::string tool;
+  std::string version;
+  std::vector<DependencyPlan> dependencies;
+  std::optional<std::vector<PlanStep>> steps;  // nullopt serializes as null
+  std::optional<PlanVerify> verify;
+  std::string recipe_type;
+  bool operator==(const DependencyPlan&) const = default;
+};
+
+struct PlanPlatform {
+  std::string os, arch, linux_family, gpu, backend;
+  bool operator==(const PlanPlatform&) const = default;
+};
+
+struct Plan {
+  int format_version = 5;
+  int storage_version = 1;  // 0 = omitted
+  std::string tool;
+  std::string version;
+  PlanPlatform platform;
+  std::string generated_at;   // "" = omitted
+  std::string recipe_source;  // "" = omitted
+  bool deterministic = true;
+  std::vector<DependencyPlan> dependencies;
+  std::optional<std::vector<PlanStep>> steps;
+  std::optional<PlanVerify> verify;
+  std::string recipe_type;
+  std::vector<std::string> binaries;
+  bool operator==(const Plan&) const = default;
+};
+
+// The plan object in the key order of §6.1-6.3.
+nlohmann::ordered_json plan_to_json(const Plan& plan);
+nlohmann::ordered_json step_to_json(const PlanStep& step);
+// Converts a sorted-key JSON value into an ordered one, keeping the sorted order.
+nlohmann::ordered_json to_ordered(const nlohmann::json& value);
+
+} // namespace tailor::plan

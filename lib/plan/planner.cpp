@@ -1,0 +1,141 @@
+#include "plan/planner.hpp"
+
+#include <chrono>
+
+#include <fmt/chrono.h>
+
+#include "plan/backend.hpp"
+#include "plan/recipe_plan.hpp"
+#include "recipe/when.hpp"
+#include "util/strings.hpp"
+
+namespace tailor::plan {
+namespace {
+
+std::string now_rfc3339() {
+  auto now = std::chrono::system_clock::now();
+  auto seconds = std::chrono::floor<std::chrono::seconds>(now);
+  auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(now - seconds).count();
+  std::string text = fmt::format("{:%Y-%m-%dT%H:%M:%S}", seconds);
+  if (nanos != 0) {
+    std::string fraction = fmt::format("{:09d}", nanos);
+    while (!fraction.empty() && fraction.back() == '0') fraction.pop_back();
+    text += "." + fraction;
+  }
+  return text + "Z";
+}
+
+bool has_family_system_action(const recipe::Recipe& recipe) {
+  for (const auto& step : recipe.steps) {
+    auto constraint = recipe::implicit_constraint(step.action);
+    if (constraint && !constraint->family.empty()) return true;
+  }
+  return false;
+}
+
+bool steps_deterministic(const std::optional<std::vector<PlanStep>>& steps) {
+  if (!steps) return true;
+  for (const auto& step : *steps) {
+    if (!step.deterministic) return false;
+  }
+  return true;
+}
+
+bool tree_deterministic(const std::vector<DependencyPlan>& deps) {
+  for (const auto& dep : deps) {
+    if (!steps_deterministic(dep.steps) || !tree_deterministic(dep.dependencies)) return false;
+  }
+  return true;
+}
+
+Result<const recipe::Recipe*> find_recipe(const PlanRequest& request, const PlanServices& services) {
+  if (request.recipe != nullptr) return request.recipe;
+  auto found = services.registry->find(request.tool);
+  if (!found) return fail(found.error());
+  if (*found == nullptr) {
+    auto names = services.registry->names();
+    auto hint = util::closest_match(request.tool, names);
+    return fail(ErrorKind::recipe_not_found, "no recipe named '{}'{}", request.tool,
+                hint ? fmt::format(" (did you mean '{}'?)", *hint) : "; `tailor recipes` lists them");
+  }
+  return *found;
+}
+
+} // namespace
+
+Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices& services) {
+  auto found = find_recipe(request, services);
+  if (!found) return fail(found.error());
+  const recipe::Recipe& recipe = **found;
+  const Target& target = request.target;
+  if (!supports(recipe, target.os, target.arch)) {
+    std::string reason = recipe.metadata.unsupported_reason.empty() ? "" : ": " + recipe.metadata.unsupported_reason;
+    auto oses = effective_supported_os(recipe);
+    auto arches = effective_supported_arch(recipe);
+    return fail(ErrorKind::failure, "{} is not available for {}/{} (supported os: {}; arch: {}{}){}", recipe.metadata.name,
+                target.os, target.arch, util::join(oses, ", "), util::join(arches, ", "),
+                recipe.metadata.unsupported_platforms.empty()
+                    ? "" : "; unsupported: " + util::join(recipe.metadata.unsupported_platforms, ", "),
+                reason);
+  }
+
+  PlanOutcome outcome;
+  std::optional<Lock> lock;
+  if (request.pin_from) lock = lock_from_plan(nlohmann::json::parse(request.pin_from->dump()));
+  ArtifactResolver artifacts(lock ? &*lock : nullptr, services.downloader, request.offline);
+  PlanEnv env{&services, &artifacts, lock ? &*lock : nullptr, request.strict, &outcome.warnings};
+
+  recipe::MatchTarget match{target.os, target.arch, target.linux_family, target.libc, target.gpu, target.gpu_driver, ""};
+  // Backend choice (gpu-variants.md §3) and the effective GPU of vendor-selecting recipes.
+  if (is_backend_recipe(recipe)) {
+    auto choice = choose_backend(recipe, match, target.vulkan, request.backend, request.force);
+    if (!choice) return fail(choice.error());
+    match.backend = choice->backend;
+    outcome.backend = choice->backend;
+    outcome.ladder = std::move(choice->ladder);
+  } else if (has_gpu_field(recipe) && !request.backend.empty() && request.backend != "auto") {
+    if (auto ok = check_backend_name(request.backend); !ok) return fail(ok.error());
+    if (request.backend != "cpu") {
+      return fail(ErrorKind::failure, "{} selects builds by GPU vendor; use --gpu instead of backend '{}'",
+                  recipe.metadata.name, request.backend);
+    }
+    match.gpu = "none";
+  }
+
+  std::string pinned = request.pin_from && !request.version.empty() ? request.version : "";
+  if (pinned.empty() && lock && lock->tool == recipe.metadata.name && request.version.empty()) pinned = lock->version;
+  VersionPair version = resolve_version(recipe, request.version, pinned, env);
+
+  Plan plan;
+  plan.storage_version = request.for_golden ? 0 : 1;
+  plan.tool = recipe.metadata.name;
+  plan.version = version.version;
+  plan.platform.os = target.os;
+  plan.platform.arch = target.arch;
+  if (target.os == "linux" && has_family_system_action(recipe)) plan.platform.linux_family = target.linux_family;
+  if (has_gpu_conditions(recipe)) plan.platform.gpu = match.gpu;
+  plan.platform.backend = outcome.backend;
+  if (!request.for_golden) {
+    plan.generated_at = now_rfc3339();
+    plan.recipe_source = request.recipe != nullptr ? recipe.source_path : "registry";
+  }
+
+  std::set<std::string> processed{recipe.metadata.name};
+  std::vector<std::string> chain;
+  auto deps = build_dependencies(recipe, match, processed, chain, env);
+  if (!deps) return fail(deps.error());
+  plan.dependencies = std::move(*deps);
+  auto steps = build_steps(recipe, match, version, env);
+  if (!steps) return fail(steps.error());
+  plan.steps = std::move(*steps);
+  plan.deterministic = steps_deterministic(plan.steps) && tree_deterministic(plan.dependencies);
+  plan.verify = plan_verify(recipe);
+  plan.recipe_type = recipe.metadata.type;
+  if (!recipe.is_library()) plan.binaries = recipe.metadata.binaries;
+
+  outcome.plan = plan_to_json(plan);
+  outcome.value = std::move(plan);
+  return outcome;
+}
+
+} // namespace tailor::plan

@@ -1,0 +1,162 @@
+#include "plan/recipe_plan.hpp"
+
+#include <algorithm>
+
+#include "plan/decompose.hpp"
+#include "plan/expand.hpp"
+#include "recipe/actions.hpp"
+
+namespace tailor::plan {
+
+std::vector<std::string> effective_supported_os(const recipe::Recipe& recipe) {
+  return recipe.metadata.supported_os.value_or(std::vector<std::string>{"linux", "darwin"});
+}
+
+std::vector<std::string> effective_supported_arch(const recipe::Recipe& recipe) {
+  return recipe.metadata.supported_arch.value_or(std::vector<std::string>{"amd64", "arm64"});
+}
+
+bool supports(const recipe::Recipe& recipe, const std::string& os, const std::string& arch) {
+  auto oses = effective_supported_os(recipe);
+  auto arches = effective_supported_arch(recipe);
+  const auto& deny = recipe.metadata.unsupported_platforms;
+  return std::find(oses.begin(), oses.end(), os) != oses.end() &&
+         std::find(arches.begin(), arches.end(), arch) != arches.end() &&
+         std::find(deny.begin(), deny.end(), os + "/" + arch) == deny.end();
+}
+
+VersionPair resolve_version(const recipe::Recipe& recipe, const std::string& requested, const std::string& pinned,
+                            const PlanEnv& env) {
+  if (!pinned.empty()) return {pinned, pinned, {}};
+  version::Resolver* resolver = env.services->resolver;
+  std::string error = "no version provider is available";
+  if (resolver != nullptr && !env.artifacts->offline()) {
+    auto resolved = resolver->resolve(recipe, requested == "latest" ? "" : requested);
+    if (resolved) return {resolved->version, resolved->version_tag, resolved->metadata};
+    error = resolved.error().message;
+  } else if (env.artifacts->offline()) {
+    error = "offline and the version is not pinned";
+  }
+  if (!requested.empty() && requested != "latest") {
+    env.warnings->push_back(fmt::format("version {} of {} was not checked against its provider ({})", requested,
+                                        recipe.metadata.name, error));
+    return {requested, requested, {}};
+  }
+  env.warnings->push_back(fmt::format("version resolution failed for {}: {}, using 'dev'", recipe.metadata.name, error));
+  return {"dev", "dev", {}};
+}
+
+std::optional<PlanVerify> plan_verify(const recipe::Recipe& recipe) {
+  const auto& verify = recipe.verify;
+  if (verify.command.empty()) return std::nullopt;
+  PlanVerify out;
+  out.command = verify.command;
+  out.pattern = verify.pattern;
+  if (verify.patterns) out.patterns = *verify.patterns;
+  out.exit_code = verify.exit_code;
+  for (const auto& extra : verify.additional) out.additional.emplace_back(extra.command, extra.pattern);
+  return out;
+}
+
+namespace {
+
+PlanStep patch_step(const recipe::Patch& patch) {
+  PlanStep step;
+  step.action = "apply_patch";
+  step.evaluable = true;
+  step.deterministic = true;
+  if (!patch.url.empty()) step.params["url"] = patch.url;
+  if (!patch.data.empty()) step.params["data"] = patch.data;
+  if (!patch.checksum.empty()) step.params["sha256"] = patch.checksum;
+  if (patch.strip != 0) step.params["strip"] = patch.strip;
+  if (!patch.subdir.empty()) step.params["subdir"] = patch.subdir;
+  return step;
+}
+
+} // namespace
+
+Result<std::optional<std::vector<PlanStep>>> build_steps(const recipe::Recipe& recipe, const recipe::MatchTarget& target,
+                                                         const VersionPair& version, const PlanEnv& env) {
+  std::vector<PlanStep> steps;
+  for (const auto& step : recipe.steps) {
+    if (!recipe::step_applies(step, target)) continue;
+    std::vector<PlanStep> produced;
+    if (recipe::is_composite(step.action)) {
+      DecomposeContext context{recipe.metadata.name, version.version, version.version_tag, target.os, target.arch,
+                               env.artifacts, env.services->resolver, env.lock, steps.size(), env.warnings};
+      auto children = decompose(step, context);
+      if (!children) {
+        return fail(children.error().kind, "{} step {}: {}", recipe.metadata.name,
+                    &step - recipe.steps.data() + 1, children.error().message);
+      }
+      produced = std::move(*children);
+    } else {
+      Vars vars{{"version", version.version}, {"version_tag", version.version_tag},
+                {"os", mapped(step.params, "os_mapping", target.os)},
+                {"arch", mapped(step.params, "arch_mapping", target.arch)}};
+      for (const auto& [key, value] : version.metadata) vars["version." + key] = value;
+      PlanStep plan_step;
+      plan_step.action = step.action;
+      plan_step.params = expand_json(step.params, vars);
+      const recipe::ActionInfo* info = recipe::find_action(step.action);
+      plan_step.deterministic = info != nullptr && info->deterministic;
+      plan_step.evaluable = recipe::is_evaluable(step.action);
+      if (!plan_step.evaluable) {
+        env.warnings->push_back(fmt::format("action '{}' cannot be deterministically reproduced", step.action));
+      }
+      produced.push_back(std::move(plan_step));
+    }
+    for (auto& plan_step : produced) {
+      if (!step.phase.empty()) plan_step.phase = step.phase;
+      steps.push_back(std::move(plan_step));
+    }
+  }
+  if (!recipe.patches.empty()) {
+    auto last_extract = std::find_if(steps.rbegin(), steps.rend(), [](const auto& s) { return s.action == "extract"; });
+    auto at = last_extract == steps.rend() ? steps.begin() : last_extract.base();
+    std::vector<PlanStep> patches;
+    for (const auto& patch : recipe.patches) patches.push_back(patch_step(patch));
+    steps.insert(at, patches.begin(), patches.end());
+  }
+  if (steps.empty()) return std::optional<std::vector<PlanStep>>();
+  return std::optional<std::vector<PlanStep>>(std::move(steps));
+}
+
+std::vector<std::string> direct_dependencies(const recipe::Recipe& recipe, const recipe::MatchTarget& target) {
+  std::set<std::string> names;
+  auto add = [&](const std::string& entry) {
+    std::string name = entry.substr(0, entry.find('@'));
+    if (!name.empty()) names.insert(name);
+  };
+  for (const auto& step : recipe.steps) {
+    // Dependency collection uses only `when`, never the implicit constraints [quirk].
+    if (step.when && !recipe::when_matches(*step.when, target)) continue;
+    if (step.dependencies) {
+      for (const auto& dep : *step.dependencies) add(dep);
+      continue;
+    }
+    if (const recipe::ActionInfo* info = recipe::find_action(step.action)) {
+      auto add_deps = [&](const auto& list) {
+        for (auto dep : list) {
+          if (dep != recipe.metadata.name) add(std::string(dep));
+        }
+      };
+      add_deps(info->install_deps);
+      if (target.os == "linux") add_deps(info->linux_install_deps);
+      if (target.os == "darwin") add_deps(info->darwin_install_deps);
+    }
+    if (auto extra = step.params.find("extra_dependencies"); extra != step.params.end() && extra->is_array()) {
+      for (const auto& dep : *extra) {
+        if (dep.is_string()) add(dep.get<std::string>());
+      }
+    }
+  }
+  if (!recipe.metadata.dependencies.empty()) {
+    names.clear();
+    for (const auto& dep : recipe.metadata.dependencies) add(dep);
+  }
+  for (const auto& dep : recipe.metadata.extra_dependencies) add(dep);
+  return {names.begin(), names.end()};  // std::set of std::string sorts by byte value
+}
+
+} // namespace tailor::plan

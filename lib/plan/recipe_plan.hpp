@@ -1,0 +1,54 @@
+#pragma once
+// The pieces of one recipe's plan: its version, its steps for a target, its direct
+// dependencies. Shared by the root plan and every dependency plan.
+#include <set>
+#include <string>
+#include <vector>
+
+#include "plan/artifacts.hpp"
+#include "plan/lock.hpp"
+#include "plan/plan_model.hpp"
+#include "plan/planner.hpp"
+#include "recipe/recipe.hpp"
+#include "recipe/when.hpp"
+
+namespace tailor::plan {
+
+struct PlanEnv {
+  const PlanServices* services = nullptr;
+  ArtifactResolver* artifacts = nullptr;
+  const Lock* lock = nullptr;
+  bool strict = false;
+  std::vector<std::string>* warnings = nullptr;
+};
+
+struct VersionPair {
+  std::string version, version_tag;
+  std::map<std::string, std::string> metadata;
+};
+
+// Pinned when `pinned` is non-empty; else resolved by the provider; "dev" with a warning when
+// resolution fails.
+VersionPair resolve_version(const recipe::Recipe& recipe, const std::string& requested, const std::string& pinned,
+                            const PlanEnv& env);
+
+// The plan steps of `recipe` for `target` (§5.5 and patches §5.7); nullopt when none matched.
+Result<std::optional<std::vector<PlanStep>>> build_steps(const recipe::Recipe& recipe, const recipe::MatchTarget& target,
+                                                         const VersionPair& version, const PlanEnv& env);
+
+// Direct install-time dependency names for the target, sorted (§5.8).
+std::vector<std::string> direct_dependencies(const recipe::Recipe& recipe, const recipe::MatchTarget& target);
+
+// The dependency list of `recipe` with one processed set for the whole tree.
+Result<std::vector<DependencyPlan>> build_dependencies(const recipe::Recipe& recipe, const recipe::MatchTarget& target,
+                                                       std::set<std::string>& processed,
+                                                       std::vector<std::string>& chain, const PlanEnv& env);
+
+std::optional<PlanVerify> plan_verify(const recipe::Recipe& recipe);
+
+// supports(os, arch) of §1.3.
+bool supports(const recipe::Recipe& recipe, const std::string& os, const std::string& arch);
+std::vector<std::string> effective_supported_os(const recipe::Recipe& recipe);
+std::vector<std::string> effective_supported_arch(const recipe::Recipe& recipe);
+
+} // namespace tailor::plan
