@@ -1,0 +1,56 @@
+#pragma once
+// Golden plan files (golden.md, recipes-and-plans.md §7): which targets a recipe gets, what
+// the files are called, and regenerating or checking them offline with each file as its lock.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plan/planner.hpp"
+#include "util/output.hpp"
+
+namespace tailor::plan {
+
+struct GoldenTarget {
+  std::string os, arch, family, gpu, driver;
+  // "<os>[-<family>]-<arch>[-gpu-<vendor>[-drv<driver>]]"
+  std::string platform_name() const;
+  bool operator==(const GoldenTarget&) const = default;
+};
+
+// The family policy of §7.3 (linux/arm64 included), times the GPU dimension of golden.md §1.
+Result<std::vector<GoldenTarget>> golden_targets(const recipe::Recipe& recipe, const recipe::Registry& registry);
+
+// "v<version>-<platform>.json", with `v` not doubled.
+std::string golden_file_name(const std::string& version, const GoldenTarget& target);
+
+struct ParsedGoldenName {
+  std::string version;  // without the leading v
+  GoldenTarget target;
+};
+std::optional<ParsedGoldenName> parse_golden_name(const std::string& file_name);
+
+// The plan target a golden target is generated for.
+Target plan_target(const GoldenTarget& target);
+
+struct GoldenOptions {
+  std::filesystem::path golden_dir = "golden";  // holds plans/ and exclusions.json
+  std::vector<std::string> recipes;              // empty = every recipe in the registry
+  std::string version;                           // regenerate: version for recipes with no files yet
+  bool refresh = false;                          // allow the network for what no lock covers
+  bool unhashed = false;                         // regenerate without a downloader: no checksums
+};
+
+struct GoldenReport {
+  size_t checked = 0;
+  size_t written = 0;
+  size_t removed = 0;
+  size_t failures = 0;
+};
+
+Result<GoldenReport> golden_regenerate(const GoldenOptions& options, const PlanServices& services,
+                                       const util::Output& output);
+Result<GoldenReport> golden_check(const GoldenOptions& options, const PlanServices& services,
+                                  const util::Output& output);
+
+} // namespace tailor::plan

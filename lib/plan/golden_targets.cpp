@@ -1,0 +1,177 @@
+#include <algorithm>
+#include <set>
+
+#include "plan/backend.hpp"
+#include "plan/golden.hpp"
+#include "plan/recipe_plan.hpp"
+#include "util/strings.hpp"
+
+namespace tailor::plan {
+namespace {
+
+const std::vector<std::string> k_families{"debian", "rhel", "arch", "alpine", "suse"};
+
+bool is_family(const std::string& value) {
+  return std::find(k_families.begin(), k_families.end(), value) != k_families.end();
+}
+
+// Recipes reachable from `recipe` through any step's dependencies, whatever the target.
+void reachable(const recipe::Recipe& recipe, const recipe::Registry& registry, std::set<std::string>& seen,
+               std::vector<const recipe::Recipe*>& out) {
+  if (!seen.insert(recipe.metadata.name).second) return;
+  out.push_back(&recipe);
+  std::set<std::string> names(recipe.metadata.dependencies.begin(), recipe.metadata.dependencies.end());
+  names.insert(recipe.metadata.extra_dependencies.begin(), recipe.metadata.extra_dependencies.end());
+  for (const auto& step : recipe.steps) {
+    if (step.dependencies) names.insert(step.dependencies->begin(), step.dependencies->end());
+  }
+  for (const auto& entry : names) {
+    auto found = registry.find(entry.substr(0, entry.find('@')));
+    if (found && *found != nullptr) reachable(**found, registry, seen, out);
+  }
+}
+
+// Representative driver versions for the gpu_driver ranges in play: each bound, and one
+// below the lowest (an old driver).
+std::vector<std::string> driver_cases(const std::vector<const recipe::Recipe*>& recipes) {
+  std::set<long> bounds;
+  for (const auto* recipe : recipes) {
+    for (const auto& step : recipe->steps) {
+      if (!step.when || step.when->gpu_driver.empty()) continue;
+      for (const auto& comparator : util::split_whitespace(step.when->gpu_driver)) {
+        size_t digits = comparator.find_first_of("0123456789");
+        if (digits == std::string::npos) continue;
+        bounds.insert(std::strtol(comparator.c_str() + digits, nullptr, 10));
+      }
+    }
+  }
+  if (bounds.empty()) return {};
+  std::vector<std::string> cases{std::to_string(*bounds.begin() - 1)};
+  for (long bound : bounds) cases.push_back(std::to_string(bound));
+  return cases;
+}
+
+} // namespace
+
+std::string GoldenTarget::platform_name() const {
+  std::string name = os;
+  if (!family.empty()) name += "-" + family;
+  name += "-" + arch;
+  if (!gpu.empty()) name += "-gpu-" + gpu;
+  if (!driver.empty()) name += "-drv" + driver;
+  return name;
+}
+
+std::string golden_file_name(const std::string& version, const GoldenTarget& target) {
+  return (version.starts_with('v') ? "" : "v") + version + "-" + target.platform_name() + ".json";
+}
+
+std::optional<ParsedGoldenName> parse_golden_name(const std::string& file_name) {
+  if (!file_name.ends_with(".json") || !file_name.starts_with('v')) return std::nullopt;
+  auto parts = util::split(file_name.substr(0, file_name.size() - 5), '-');
+  ParsedGoldenName parsed;
+  if (parts.size() >= 2 && parts.back().starts_with("drv")) {
+    parsed.target.driver = parts.back().substr(3);
+    parts.pop_back();
+  }
+  if (parts.size() >= 3 && parts[parts.size() - 2] == "gpu") {
+    parsed.target.gpu = parts.back();
+    parts.resize(parts.size() - 2);
+  }
+  size_t platform_parts = parts.size() >= 4 && is_family(parts[parts.size() - 2]) ? 3 : 2;
+  if (parts.size() <= platform_parts) return std::nullopt;
+  parsed.target.os = parts[parts.size() - platform_parts];
+  parsed.target.arch = parts.back();
+  if (platform_parts == 3) parsed.target.family = parts[parts.size() - 2];
+  parts.resize(parts.size() - platform_parts);
+  parsed.version = util::join(parts, "-").substr(1);
+  return parsed;
+}
+
+Target plan_target(const GoldenTarget& target) {
+  Target out;
+  out.os = target.os;
+  out.arch = target.arch;
+  if (target.os == "linux") {
+    // Agnostic Linux goldens are planned as debian, like the reference's Ubuntu runners.
+    out.linux_family = target.family.empty() ? "debian" : target.family;
+    out.libc = out.linux_family == "alpine" ? "musl" : "glibc";
+    out.gpu = target.gpu.empty() ? "none" : target.gpu;
+  } else {
+    out.linux_family = target.family;
+    out.gpu = target.gpu.empty() ? "apple" : target.gpu;
+  }
+  out.gpu_driver = target.driver;
+  return out;
+}
+
+Result<std::vector<GoldenTarget>> golden_targets(const recipe::Recipe& recipe, const recipe::Registry& registry) {
+  bool darwin = false, varying = false, unconstrained_linux = false, any_linux = false;
+  std::set<std::string> used;
+  for (const auto& step : recipe.steps) {
+    auto constraint = recipe::analyze_step(step);
+    if (!constraint) return fail(constraint.error());
+    const auto& c = *constraint;
+    if (c.os.empty() || c.os == "darwin") darwin = true;
+    if (!c.os.empty() && c.os != "linux") continue;
+    any_linux = true;
+    if (c.family_varying) {
+      if (!c.family.empty()) used.insert(c.family);
+      else varying = true;
+    } else if (!c.family.empty()) {
+      used.insert(c.family);
+    } else if (c.libc == "glibc") {
+      used.insert({"debian", "rhel", "arch", "suse"});
+    } else if (c.libc == "musl") {
+      used.insert("alpine");
+    } else {
+      unconstrained_linux = true;
+    }
+  }
+  std::vector<GoldenTarget> base;
+  if (darwin) {
+    for (const char* arch : {"amd64", "arm64"}) base.push_back({"darwin", arch, "", "", ""});
+  }
+  if (any_linux) {
+    std::vector<std::string> families;
+    if (varying || (!used.empty() && unconstrained_linux)) families = k_families;
+    else if (!used.empty()) {
+      for (const auto& family : k_families) {
+        if (used.contains(family)) families.push_back(family);
+      }
+    } else {
+      families = {""};
+    }
+    for (const char* arch : {"amd64", "arm64"}) {
+      for (const auto& family : families) base.push_back({"linux", arch, family, "", ""});
+    }
+  }
+  std::erase_if(base, [&](const GoldenTarget& t) { return !supports(recipe, t.os, t.arch); });
+
+  std::set<std::string> seen;
+  std::vector<const recipe::Recipe*> tree;
+  reachable(recipe, registry, seen, tree);
+  bool gpu_dimension = std::any_of(tree.begin(), tree.end(), [](const auto* r) { return has_gpu_conditions(*r); });
+  if (!gpu_dimension) return base;
+  auto drivers = driver_cases(tree);
+  std::vector<GoldenTarget> out;
+  for (const auto& target : base) {
+    std::vector<std::string> vendors = target.os == "darwin" ? std::vector<std::string>{"apple"}
+                                                             : std::vector<std::string>{"nvidia", "amd", "intel", "none"};
+    for (const auto& vendor : vendors) {
+      GoldenTarget t = target;
+      t.gpu = vendor;
+      if (vendor == "nvidia" && !drivers.empty()) {
+        for (const auto& driver : drivers) {
+          t.driver = driver;
+          out.push_back(t);
+        }
+      } else {
+        out.push_back(t);
+      }
+    }
+  }
+  return out;
+}
+
+} // namespace tailor::plan

@@ -1,0 +1,72 @@
+#include "plan/target.hpp"
+
+#include <set>
+
+#include "plan/backend.hpp"
+#include "recipe/when.hpp"
+
+namespace tailor::plan {
+namespace {
+
+struct TreeNeeds {
+  bool family = false;
+  bool gpu = false;
+};
+
+void scan(const recipe::Recipe& recipe, const recipe::Registry& registry, std::set<std::string>& seen, TreeNeeds& needs) {
+  if (!seen.insert(recipe.metadata.name).second) return;
+  for (const auto& step : recipe.steps) {
+    auto implicit = recipe::implicit_constraint(step.action);
+    if ((implicit && !implicit->family.empty()) || (step.when && !step.when->linux_family.empty())) needs.family = true;
+  }
+  if (has_gpu_conditions(recipe)) needs.gpu = true;
+  std::set<std::string> names(recipe.metadata.dependencies.begin(), recipe.metadata.dependencies.end());
+  for (const auto& step : recipe.steps) {
+    if (step.dependencies) names.insert(step.dependencies->begin(), step.dependencies->end());
+  }
+  for (const auto& name : names) {
+    auto found = registry.find(name.substr(0, name.find('@')));
+    if (found && *found != nullptr) scan(**found, registry, seen, needs);
+  }
+}
+
+} // namespace
+
+Result<Target> resolve_target(const recipe::Recipe& recipe, const recipe::Registry& registry,
+                              const platform::Facts& facts, bool foreign) {
+  Target target;
+  target.os = facts.os;
+  target.arch = facts.arch;
+  if (!foreign) {
+    target.linux_family = facts.linux_family;
+    target.libc = facts.libc;
+    target.gpu = facts.gpu;
+    target.gpu_driver = facts.gpu_driver;
+    target.vulkan = facts.vulkan;
+    return target;
+  }
+  auto given = [&](const char* fact) { return facts.overrides.contains(fact); };
+  if (given("linux_family")) target.linux_family = facts.linux_family;
+  if (target.os == "linux") {
+    target.libc = given("libc") ? facts.libc : target.linux_family == "alpine" ? "musl" : "glibc";
+  }
+  target.gpu = given("gpu") ? facts.gpu : target.os == "darwin" ? "apple" : "";
+  if (given("gpu_driver")) target.gpu_driver = facts.gpu_driver;
+  if (given("vulkan")) target.vulkan = facts.vulkan;
+  if (target.os == "linux") {
+    TreeNeeds needs;
+    std::set<std::string> seen;
+    scan(recipe, registry, seen, needs);
+    if (needs.family && target.linux_family.empty()) {
+      return fail(ErrorKind::usage, "planning {} for {}/{} needs --linux-family (debian, rhel, arch, alpine, suse): "
+                                    "its steps depend on the distribution", recipe.metadata.name, target.os, target.arch);
+    }
+    if (needs.gpu && target.gpu.empty()) {
+      return fail(ErrorKind::usage, "planning {} for {}/{} needs --gpu (nvidia, amd, intel, none): its steps depend on "
+                                    "the GPU", recipe.metadata.name, target.os, target.arch);
+    }
+  }
+  return target;
+}
+
+} // namespace tailor::plan
