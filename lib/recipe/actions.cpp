@@ -1,6 +1,8 @@
 #include "recipe/actions.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <utility>
 
 namespace tailor::recipe {
 namespace {
@@ -106,6 +108,19 @@ bool is_evaluable(std::string_view name) {
 bool is_composite(std::string_view name) {
   const ActionInfo* info = find_action(name);
   return info != nullptr && info->klass == ActionClass::composite;
+}
+
+std::string detect_archive_format(std::string_view url_or_pattern) {
+  std::string lowered(url_or_pattern);
+  for (char& ch : lowered) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  static const std::pair<std::string_view, std::string_view> k_suffixes[] = {
+      {".tar.gz", "tar.gz"},   {".tgz", "tar.gz"},   {".tar.xz", "tar.xz"}, {".txz", "tar.xz"},
+      {".tar.bz2", "tar.bz2"}, {".tbz2", "tar.bz2"}, {".tbz", "tar.bz2"},   {".tar.zst", "tar.zst"},
+      {".tzst", "tar.zst"},    {".tar.lz", "tar.lz"}, {".tlz", "tar.lz"},    {".tar", "tar"},
+      {".zip", "zip"}};
+  for (const auto& [suffix, format] : k_suffixes)
+    if (lowered.ends_with(suffix)) return std::string(format);
+  return {};
 }
 
 } // namespace tailor::recipe

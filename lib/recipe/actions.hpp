@@ -28,5 +28,8 @@ std::span<const ActionInfo> all_actions();
 // The `evaluable` flag of §4: true only for the fixed list, false for unknown names.
 bool is_evaluable(std::string_view name);
 bool is_composite(std::string_view name);
+// The archive format of a URL or asset pattern by its suffix (§4.3, case-insensitive):
+// "tar.gz", "tar.xz", "tar.bz2", "tar.zst", "tar.lz", "tar", "zip"; "" when unknown.
+std::string detect_archive_format(std::string_view url_or_pattern);
 
 } // namespace tailor::recipe

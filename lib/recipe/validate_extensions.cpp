@@ -1,0 +1,96 @@
+// tailor's own checks (recipes-and-plans.md §9, gpu-variants.md §2 and §5): unknown keys
+// outside [[steps]], backend names, gpu_driver ranges and the [verify.backend] smoke check.
+#include <array>
+
+#include "recipe/validate_internal.hpp"
+#include "recipe/when.hpp"
+
+namespace tailor::recipe::detail {
+namespace {
+
+const std::vector<std::string> k_top{"metadata", "version", "steps", "verify", "patches", "resources"};
+const std::vector<std::string> k_metadata{
+    "name", "description", "homepage", "version_format", "requires_sudo", "dependencies", "runtime_dependencies",
+    "extra_dependencies", "extra_runtime_dependencies", "tier", "type", "llm_validation", "curated", "binaries",
+    "satisfies", "supported_os", "supported_arch", "supported_libc", "unsupported_platforms", "unsupported_reason"};
+const std::vector<std::string> k_version{"source", "github_repo", "tag_prefix", "module", "formula",
+                                         "cask", "tap", "fossil_repo", "project_name", "version_separator",
+                                         "timeline_tag", "url", "version_path", "stable_qualifiers"};
+const std::vector<std::string> k_verify{"command", "pattern", "patterns", "mode", "version_format",
+                                        "reason", "exit_code", "additional", "backend"};
+const std::vector<std::string> k_additional{"command", "pattern"};
+const std::vector<std::string> k_backend_check{"command", "pattern", "timeout"};
+const std::vector<std::string> k_patch{"url", "data", "checksum", "strip", "subdir"};
+const std::vector<std::string> k_resource{"name", "url", "checksum", "dest"};
+const std::vector<std::string> k_backends{"cuda", "rocm", "sycl", "vulkan", "metal", "cpu"};
+
+void unknown_in(Checker& c, const toml::node* node, const std::string& prefix, const std::vector<std::string>& known) {
+  const auto* table = node != nullptr ? node->as_table() : nullptr;
+  if (table == nullptr) return;
+  for (const auto& [key, value] : *table) {
+    const std::string name(key.str());
+    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+    const std::string field = prefix.empty() ? name : prefix + "." + name;
+    auto suggestion = suggest_name(name, known);
+    std::string message = suggestion ? fmt::format("unknown key '{}' (did you mean '{}'?)", name, *suggestion)
+                                     : fmt::format("unknown key '{}'", name);
+    c.warning(field, std::move(message));
+  }
+}
+
+void unknown_in_array(Checker& c, const toml::node* node, const std::string& prefix, const std::vector<std::string>& known) {
+  const auto* array = node != nullptr ? node->as_array() : nullptr;
+  if (array == nullptr) return;
+  for (size_t i = 0; i < array->size(); ++i) unknown_in(c, array->get(i), fmt::format("{}[{}]", prefix, i), known);
+}
+
+} // namespace
+
+void check_unknown_keys(Checker& c) {
+  const toml::table& root = c.root();
+  unknown_in(c, &root, "", k_top);
+  unknown_in(c, root.get("metadata"), "metadata", k_metadata);
+  unknown_in(c, root.get("version"), "version", k_version);
+  const toml::node* verify = root.get("verify");
+  unknown_in(c, verify, "verify", k_verify);
+  if (verify != nullptr && verify->is_table()) {
+    unknown_in_array(c, verify->as_table()->get("additional"), "verify.additional", k_additional);
+    unknown_in(c, verify->as_table()->get("backend"), "verify.backend", k_backend_check);
+  }
+  unknown_in_array(c, root.get("patches"), "patches", k_patch);
+  unknown_in_array(c, root.get("resources"), "resources", k_resource);
+}
+
+void check_extensions(Checker& c) {
+  const Recipe& r = c.recipe();
+  bool backend_recipe = false;
+  for (size_t i = 0; i < r.steps.size(); ++i) {
+    const Step& step = r.steps[i];
+    if (!step.when) continue;
+    const std::string prefix = fmt::format("steps[{}].when", i);
+    const toml::node* backend_node = c.root().at_path(fmt::format("steps[{}].when.backend", i)).node();
+    const bool backend_is_array = backend_node != nullptr && backend_node->is_array();
+    for (size_t k = 0; k < step.when->backend.size(); ++k) {
+      backend_recipe = true;
+      const std::string& name = step.when->backend[k];
+      if (std::find(k_backends.begin(), k_backends.end(), name) != k_backends.end()) continue;
+      auto suggestion = suggest_name(name, k_backends);
+      std::string message = suggestion ? fmt::format("unknown backend '{}' (did you mean '{}'?)", name, *suggestion)
+                                       : fmt::format("unknown backend '{}' (valid: cuda, rocm, sycl, vulkan, metal, cpu)", name);
+      c.error(prefix + ".backend", std::move(message),
+              backend_is_array ? fmt::format("{}.backend[{}]", prefix, k) : prefix + ".backend");
+    }
+    if (!step.when->gpu_driver.empty()) {
+      if (auto ok = check_driver_range(step.when->gpu_driver); !ok) c.error(prefix + ".gpu_driver", ok.error().message);
+    }
+  }
+  if (!r.verify.backend) return;
+  const BackendCheck& check = *r.verify.backend;
+  if (check.command.empty()) c.error("verify.backend.command", "command is required", "verify.backend");
+  if (check.timeout <= 0)
+    c.error("verify.backend.timeout", fmt::format("timeout must be a positive number of seconds (got {})", check.timeout));
+  if (!backend_recipe)
+    c.warning("verify.backend", "the backend smoke check has no effect: no step has a backend condition");
+}
+
+} // namespace tailor::recipe::detail
