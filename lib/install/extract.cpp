@@ -128,6 +128,7 @@ public:
       wanted.erase(joined);
       m_found.insert(joined);
       if (auto st = one(entry, **path, raw); !st) return fail(st.error());
+      if (m_options.on_entry) m_options.on_entry(m_report.entries);
     }
     if (!m_options.files.empty() && !wanted.empty()) {
       return fail(ErrorKind::install, "archive {} has no file {} (listed in the extract step's files)", m_name, *wanted.begin());

@@ -3,6 +3,7 @@
 // and the caps of fetch-and-coordination.md §4: nothing is ever written outside `dest`.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +28,7 @@ struct ExtractOptions {
   int strip_dirs = 0;
   std::vector<std::string> files;      // exact post-strip paths to keep; empty keeps all
   ExtractLimits limits;
+  std::function<void(uint64_t entries)> on_entry;  // called after each extracted entry
 };
 
 struct ExtractReport {

@@ -1,0 +1,235 @@
+#include "install/executor.hpp"
+
+#include <algorithm>
+
+#include "install/digest.hpp"
+#include "install/links.hpp"
+#include "install/pause.hpp"
+#include "install/state.hpp"
+#include "install/steps.hpp"
+#include "install/system_deps.hpp"
+#include "install/verify.hpp"
+#include "util/fs.hpp"
+
+namespace tailor::install {
+namespace fs = std::filesystem;
+using nlohmann::ordered_json;
+namespace {
+
+struct Node {
+  const ordered_json* json;
+  std::string tool, version;
+  std::string parent;  // "" for the root
+};
+
+// Depth-first, children before parents, in plan order.
+void collect(const ordered_json& node, const std::string& parent, std::vector<Node>& out) {
+  if (auto deps = node.find("dependencies"); deps != node.end() && deps->is_array()) {
+    std::string self = node.value("tool", std::string());
+    for (const auto& dep : *deps) collect(dep, self, out);
+  }
+  out.push_back(Node{&node, node.value("tool", std::string()), node.value("version", std::string()), parent});
+}
+
+class RemoveOnExit {
+public:
+  explicit RemoveOnExit(fs::path path) : m_path(std::move(path)) {}
+  RemoveOnExit(const RemoveOnExit&) = delete;
+  RemoveOnExit& operator=(const RemoveOnExit&) = delete;
+  ~RemoveOnExit() {
+    std::error_code ec;
+    if (!m_path.empty()) fs::remove_all(m_path, ec);
+  }
+
+private:
+  fs::path m_path;
+};
+
+class Executor {
+public:
+  Executor(const Layout& layout, const InstallOptions& options, const util::Output& output)
+      : m_layout(layout), m_options(options), m_output(output) {}
+
+  Result<InstallOutcome> run(const ordered_json& plan) {
+    std::vector<Node> nodes;
+    collect(plan, "", nodes);
+    for (const auto& node : nodes) {
+      if (auto st = check_path_name(node.tool, "tool name"); !st) return fail(st.error());
+      if (auto st = check_path_name(node.version, "version"); !st) return fail(st.error());
+    }
+    // Check system packages and required commands of the whole tree before touching anything.
+    if (auto st = check_system_requirements(plan, m_output); !st) return fail(st.error());
+    auto state = read_state(m_layout);
+    if (!state) return fail(state.error());
+    m_state = std::move(*state);
+    for (const auto& node : nodes) {
+      if (auto st = install_node(node); !st) return fail(st.error());
+    }
+    return m_outcome;
+  }
+
+private:
+  bool installed(const Node& node) const {
+    auto it = m_state.installed.find(node.tool);
+    std::error_code ec;
+    return it != m_state.installed.end() && it->second.versions.contains(node.version) &&
+           fs::is_directory(m_layout.tool_dir(node.tool, node.version), ec);
+  }
+
+  Status install_node(const Node& node) {
+    const bool root = node.parent.empty();
+    std::string label = node.tool + "@" + node.version;
+    fs::path tool_dir = m_layout.tool_dir(node.tool, node.version);
+    if (installed(node) && !(root && m_options.force)) {
+      m_dep_bins.push_back((tool_dir / "bin").string());
+      m_outcome.skipped.push_back(label);
+      m_output.info("{} is already installed", label);
+      return record_existing(node);
+    }
+    m_output.info("installing {}", label);
+    auto work = util::make_temp_dir(m_layout.tmp(), node.tool + "-" + node.version + "-");
+    if (!work) return fail(work.error());
+    RemoveOnExit cleanup(*work);
+    fs::create_directory(*work / ".install");
+    StepContext ctx{*work, node.tool, node.version, m_options.downloader, m_options.limits, &m_output, {}, m_dep_bins};
+    if (auto steps = node.json->find("steps"); steps != node.json->end() && steps->is_array()) {
+      for (const auto& step : *steps) {
+        if (auto st = run_step(step, ctx); !st) return st;
+      }
+    }
+    std::vector<std::string> binaries = binaries_of(*node.json, ctx.binaries);
+
+    pause_point("before_rename");
+    fs::path staging = m_layout.staging_dir(node.tool, node.version);
+    fs::path previous = m_layout.previous_dir(node.tool, node.version);
+    std::error_code ec;
+    fs::remove_all(staging, ec);
+    fs::rename(*work / ".install", staging, ec);
+    if (ec) return fail(ErrorKind::install, "cannot stage {}: {}", staging.string(), ec.message());
+    bool had_previous = fs::exists(tool_dir, ec);
+    if (had_previous) {
+      fs::remove_all(previous, ec);
+      fs::rename(tool_dir, previous, ec);
+      if (ec) return fail(ErrorKind::install, "cannot move {} aside: {}", tool_dir.string(), ec.message());
+    }
+    fs::rename(staging, tool_dir, ec);
+    if (ec) {
+      if (had_previous) fs::rename(previous, tool_dir, ec);
+      return fail(ErrorKind::install, "cannot move {} into place: {}", tool_dir.string(), ec.message());
+    }
+    auto undo_dir = [&] {
+      std::error_code e;
+      fs::remove_all(tool_dir, e);
+      if (had_previous) fs::rename(previous, tool_dir, e);
+    };
+
+    std::vector<LinkChange> links;
+    if (root) {
+      auto switched = switch_links(m_layout, tool_dir, binaries, m_output);
+      if (!switched) {
+        undo_dir();
+        return fail(switched.error());
+      }
+      links = std::move(*switched);
+    }
+    std::vector<std::string> path_dirs = {m_layout.bin().string(), (tool_dir / "bin").string()};
+    path_dirs.insert(path_dirs.end(), m_dep_bins.begin(), m_dep_bins.end());
+    VerifyInput verify{node.json->value("verify", ordered_json::object()), node.tool, node.version, tool_dir, path_dirs, verify_timeout()};
+    if (auto st = run_verify(verify); !st) {
+      restore_links(links);
+      undo_dir();
+      return fail(ErrorKind::install, "{}; the install was rolled back", st.error().message);
+    }
+
+    pause_point("before_state");
+    InstalledVersion record;
+    record.requested = root ? m_options.requested : node.version;
+    record.binaries = binaries;
+    record.installed_at = now_rfc3339();
+    record.plan = nlohmann::json::parse(node.json->dump());
+    for (const auto& b : binaries) {
+      if (auto digest = file_digest(tool_dir / b); digest) record.binary_checksums[b] = *digest;
+    }
+    auto written = update_state(m_layout, [&](State& state) -> Status {
+      InstalledTool& tool = state.installed[node.tool];
+      if (root) {
+        if (!tool.active_version.empty() && tool.active_version != node.version) tool.previous_version = tool.active_version;
+        tool.active_version = node.version;
+        tool.is_explicit = true;
+        tool.is_hidden = false;
+        tool.source = m_options.source;
+      } else {
+        if (tool.active_version.empty()) tool.active_version = node.version;
+        tool.is_hidden = !tool.is_explicit;
+        if (std::find(tool.required_by.begin(), tool.required_by.end(), node.parent) == tool.required_by.end()) tool.required_by.push_back(node.parent);
+      }
+      tool.install_dependencies = direct_dependencies(*node.json);
+      tool.versions[node.version] = record;
+      m_state = state;
+      return {};
+    });
+    if (!written) {
+      restore_links(links);
+      undo_dir();
+      return fail(written.error());
+    }
+    fs::remove_all(previous, ec);
+    m_dep_bins.push_back((tool_dir / "bin").string());
+    m_outcome.installed.push_back(label);
+    return {};
+  }
+
+  // A dependency that is already there gains the parent in required_by.
+  Status record_existing(const Node& node) {
+    if (node.parent.empty()) return {};
+    auto& required = m_state.installed[node.tool].required_by;
+    if (std::find(required.begin(), required.end(), node.parent) != required.end()) return {};
+    return update_state(m_layout, [&](State& state) -> Status {
+      auto& list = state.installed[node.tool].required_by;
+      if (std::find(list.begin(), list.end(), node.parent) == list.end()) list.push_back(node.parent);
+      m_state = state;
+      return {};
+    });
+  }
+
+  static std::vector<std::string> direct_dependencies(const ordered_json& node) {
+    std::vector<std::string> out;
+    if (auto deps = node.find("dependencies"); deps != node.end() && deps->is_array()) {
+      for (const auto& d : *deps) out.push_back(d.value("tool", std::string()));
+    }
+    return out;
+  }
+
+  // metadata.binaries (the plan's `binaries`), else what install_binaries produced.
+  static std::vector<std::string> binaries_of(const ordered_json& node, const std::vector<std::string>& produced) {
+    std::vector<std::string> out;
+    if (auto b = node.find("binaries"); b != node.end() && b->is_array()) {
+      for (const auto& v : *b) {
+        if (v.is_string()) out.push_back(v.get<std::string>());
+      }
+    }
+    if (out.empty()) out = produced;
+    return out;
+  }
+
+  const Layout& m_layout;
+  const InstallOptions& m_options;
+  const util::Output& m_output;
+  State m_state;
+  InstallOutcome m_outcome;
+  std::vector<std::string> m_dep_bins;
+};
+
+} // namespace
+
+Result<InstallOutcome> execute_plan(const Layout& layout, const ordered_json& plan, const InstallOptions& options,
+                                    const util::Output& output) {
+  if (!plan.is_object() || !plan.contains("tool") || !plan.contains("version")) {
+    return fail(ErrorKind::invalid_input, "the plan is not a tailor plan (expected an object with tool and version)");
+  }
+  if (auto st = ensure_layout(layout); !st) return fail(st.error());
+  Executor executor(layout, options, output);
+  return executor.run(plan);
+}
+
+} // namespace tailor::install

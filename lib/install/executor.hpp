@@ -1,0 +1,36 @@
+#pragma once
+// Executes a plan (recipes-and-plans.md §6) so that each tool ends up either fully
+// installed and verified or not installed at all (platform-and-install.md §6.4, §6.8):
+// dependencies first in plan order, work in tmp/, one rename into tools/, links switched by
+// rename, verify, then state written last.
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "fetch/downloader.hpp"
+#include "install/extract.hpp"
+#include "install/layout.hpp"
+#include "util/output.hpp"
+#include "util/result.hpp"
+
+namespace tailor::install {
+
+struct InstallOptions {
+  bool force = false;        // reinstall a version that is already installed
+  std::string requested;     // what the user typed for the root tool ("", "latest", "1.2")
+  std::string source = "plan";
+  fetch::Downloader* downloader = nullptr;
+  ExtractLimits limits;
+};
+
+struct InstallOutcome {
+  std::vector<std::string> installed;  // "name@version" in install order
+  std::vector<std::string> skipped;    // already installed
+};
+
+// Runs the whole plan. The caller holds the install lock and has run recover_home.
+Result<InstallOutcome> execute_plan(const Layout& layout, const nlohmann::ordered_json& plan,
+                                    const InstallOptions& options, const util::Output& output);
+
+} // namespace tailor::install

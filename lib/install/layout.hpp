@@ -1,0 +1,43 @@
+#pragma once
+// The layout of $TAILOR_HOME as install uses it (docs/home-layout.md).
+#include <filesystem>
+#include <string>
+
+#include "util/result.hpp"
+
+namespace tailor::install {
+
+struct Layout {
+  std::filesystem::path root;
+
+  std::filesystem::path tools() const { return root / "tools"; }
+  std::filesystem::path bin() const { return root / "bin"; }
+  std::filesystem::path downloads() const { return root / "cache" / "downloads"; }
+  std::filesystem::path tmp() const { return root / "tmp"; }
+  std::filesystem::path state_file() const { return root / "state.json"; }
+  std::filesystem::path state_lock() const { return root / "state.json.lock"; }
+  std::filesystem::path config_file() const { return root / "config.toml"; }
+  // tools/<name>-<version>
+  std::filesystem::path tool_dir(const std::string& name, const std::string& version) const {
+    return tools() / (name + "-" + version);
+  }
+  // tools/.<name>-<version>.staging and .previous
+  std::filesystem::path staging_dir(const std::string& name, const std::string& version) const {
+    return tools() / ("." + name + "-" + version + ".staging");
+  }
+  std::filesystem::path previous_dir(const std::string& name, const std::string& version) const {
+    return tools() / ("." + name + "-" + version + ".previous");
+  }
+};
+
+// The layout rooted at config::tailor_home().
+Layout home_layout();
+
+// Creates the directories of the layout: 0755, except cache/ directories (0700).
+Status ensure_layout(const Layout& layout);
+
+// Refuses tool names and versions that could form paths outside tools/ (letters, digits,
+// '.', '-', '_', '+', '@' only; no "..").
+Status check_path_name(const std::string& value, const std::string& what);
+
+} // namespace tailor::install

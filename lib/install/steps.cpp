@@ -1,0 +1,294 @@
+#include "install/steps.hpp"
+
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "install/digest.hpp"
+#include "install/pause.hpp"
+#include "install/safe_path.hpp"
+#include "install/subprocess.hpp"
+#include "install/system_deps.hpp"
+#include "util/strings.hpp"
+
+namespace tailor::install {
+namespace fs = std::filesystem;
+using nlohmann::ordered_json;
+namespace {
+
+std::string str(const ordered_json& params, const char* key, std::string fallback = "") {
+  auto it = params.find(key);
+  return it != params.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
+std::vector<std::string> strs(const ordered_json& params, const char* key) {
+  std::vector<std::string> out;
+  auto it = params.find(key);
+  if (it == params.end() || !it->is_array()) return out;
+  for (const auto& v : *it) {
+    if (v.is_string()) out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
+struct Fd {
+  int fd;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+// Copies a file from the work tree into .install; both paths are anchored, no symlink on the way.
+Status copy_into_install(const StepContext& ctx, const std::string& src, const std::string& dest, int mode) {
+  auto src_parts = clean_relative(src, "install_binaries source");
+  auto dest_parts = clean_relative(dest, "install_binaries destination");
+  if (!src_parts) return fail(src_parts.error());
+  if (!dest_parts) return fail(dest_parts.error());
+  auto root = open_root(ctx.work.string());
+  if (!root) return fail(root.error());
+  auto in = open_file_beneath(*root, *src_parts);
+  if (!in) return fail(ErrorKind::install, "{}@{}: cannot install {}: {}", ctx.tool, ctx.version, src, in.error().message);
+  Fd in_fd{*in};
+  struct stat st {};
+  ::fstat(in_fd.fd, &st);
+  std::vector<std::string> target = *dest_parts;
+  target.insert(target.begin(), ".install");
+  auto out = create_file_beneath(*root, target);
+  if (!out) return fail(out.error());
+  Fd out_fd{*out};
+  if (auto c = copy_fd(in_fd.fd, out_fd.fd, dest); !c) return c;
+  ::fchmod(out_fd.fd, static_cast<mode_t>(mode >= 0 ? mode : static_cast<int>(st.st_mode & 0777)));
+  return {};
+}
+
+Status download_file(const ordered_json& step, const ordered_json& params, StepContext& ctx) {
+  std::string url = str(params, "url", str(step, "url"));
+  std::string checksum = normalize_checksum(str(params, "checksum", str(step, "checksum")));
+  std::string algo = str(params, "checksum_algo", "sha256");
+  if (checksum.empty()) {
+    return fail(ErrorKind::checksum, "{}@{}: download_file {} has no checksum; tailor refuses unverified downloads (regenerate the plan)", ctx.tool, ctx.version, url);
+  }
+  std::string dest = str(params, "dest", url.substr(url.rfind('/') + 1));
+  auto dest_parts = clean_relative(dest, "download_file dest");
+  if (!dest_parts || dest_parts->empty()) return fail(ErrorKind::invalid_input, "download_file dest '{}' is not a relative file name", dest);
+  if (ctx.downloader == nullptr) return fail(ErrorKind::internal, "no downloader configured");
+  fetch::FetchRequest request{url, strs(params, "fallback_urls"), algo == "sha256" ? checksum : "",
+                              step.value("size", uint64_t{0})};
+  auto fetched = ctx.downloader->fetch(request);
+  if (!fetched) return fail(fetched.error());
+  if (request.expected_size != 0 && fetched->size != request.expected_size) {
+    return fail(ErrorKind::checksum, "size mismatch for {}: expected {} bytes, got {}", url, request.expected_size, fetched->size);
+  }
+  fs::path target = ctx.work / join_path(*dest_parts);
+  std::error_code ec;
+  fs::create_directories(target.parent_path(), ec);
+  // A hard link to the cache entry costs nothing; copy when the cache is elsewhere.
+  if (::link(fetched->path.c_str(), target.c_str()) != 0) {
+    fs::copy_file(fetched->path, target, fs::copy_options::overwrite_existing, ec);
+    if (ec) return fail(ErrorKind::failure, "cannot copy {} into the work directory: {}", fetched->path.string(), ec.message());
+  }
+  std::string actual = fetched->sha256;
+  if (algo != "sha256" || actual.empty()) {
+    auto digest = file_digest(target, algo);
+    if (!digest) return fail(digest.error());
+    actual = *digest;
+  }
+  if (actual != checksum) {
+    fs::remove(target, ec);
+    return fail(ErrorKind::checksum, "checksum mismatch for {}: expected {} {}, got {}", url, algo, checksum, actual);
+  }
+  return {};
+}
+
+Status extract(const ordered_json& params, StepContext& ctx) {
+  auto archive = clean_relative(str(params, "archive"), "extract archive");
+  auto dest = clean_relative(str(params, "dest", "."), "extract dest");
+  if (!archive || archive->empty()) return fail(ErrorKind::invalid_input, "extract step needs a relative archive name");
+  if (!dest) return fail(dest.error());
+  auto root = open_root(ctx.work.string());
+  if (!root) return fail(root.error());
+  if (auto d = open_dir_beneath(*root, *dest, true); !d) return fail(d.error());
+  ExtractOptions options;
+  options.format = str(params, "format");
+  options.strip_dirs = params.value("strip_dirs", 0);
+  options.files = strs(params, "files");
+  options.limits = ctx.limits;
+  options.on_entry = [](uint64_t entries) {
+    if (entries == 1) pause_point("during_extract");
+  };
+  pause_point("before_extract");
+  auto report = extract_archive(ctx.work / join_path(*archive), ctx.work / join_path(*dest), options);
+  if (!report) return fail(report.error());
+  for (const auto& note : report->notes) ctx.output->warn("{}", note);
+  return {};
+}
+
+Status chmod_files(const ordered_json& params, StepContext& ctx) {
+  int mode = 0755;
+  if (auto it = params.find("mode"); it != params.end()) {
+    if (it->is_number_integer()) mode = it->get<int>();
+    else if (it->is_string()) mode = static_cast<int>(std::stoul(it->get<std::string>(), nullptr, 8));
+  }
+  auto root = open_root(ctx.work.string());
+  if (!root) return fail(root.error());
+  for (const auto& file : strs(params, "files")) {
+    auto parts = clean_relative(file, "chmod file");
+    if (!parts) return fail(parts.error());
+    auto fd = open_file_beneath(*root, *parts);
+    if (!fd) return fail(ErrorKind::install, "{}@{}: chmod {}: {}", ctx.tool, ctx.version, file, fd.error().message);
+    ::fchmod(*fd, static_cast<mode_t>(mode & 0777));
+    ::close(*fd);
+  }
+  return {};
+}
+
+Status copy_tree_into_install(StepContext& ctx) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(ctx.work, ec)) {
+    if (entry.path().filename() == ".install") continue;
+    fs::copy(entry.path(), ctx.work / ".install" / entry.path().filename(),
+             fs::copy_options::recursive | fs::copy_options::copy_symlinks | fs::copy_options::overwrite_existing, ec);
+    if (ec) return fail(ErrorKind::install, "cannot copy {} into the install directory: {}", entry.path().filename().string(), ec.message());
+  }
+  return {};
+}
+
+Status install_binaries(const ordered_json& params, StepContext& ctx) {
+  if (params.contains("outputs") && params.contains("binaries") && !params["binaries"].is_null()) {
+    return fail(ErrorKind::invalid_input, "install_binaries has both outputs and binaries");
+  }
+  ordered_json outputs = params.contains("outputs") ? params["outputs"] : params.value("binaries", ordered_json::array());
+  if (outputs.is_null()) outputs = ordered_json::array();
+  std::string mode = str(params, "install_mode", "binaries");
+  std::vector<std::string> executables = strs(params, "executables");
+  if (mode == "directory") {
+    if (auto st = copy_tree_into_install(ctx); !st) return st;
+    for (const auto& o : outputs) ctx.binaries.push_back(o.is_string() ? o.get<std::string>() : str(o, "dest", str(o, "src")));
+  } else if (mode == "binaries") {
+    if (outputs.empty()) return fail(ErrorKind::invalid_input, "install_binaries in binaries mode needs outputs");
+    for (const auto& o : outputs) {
+      std::string src = o.is_string() ? o.get<std::string>() : str(o, "src");
+      std::string dest = o.is_string() ? "bin/" + fs::path(src).filename().string() : str(o, "dest", src);
+      bool executable = executables.empty() ? dest.starts_with("bin/") : std::find(executables.begin(), executables.end(), dest) != executables.end();
+      if (auto st = copy_into_install(ctx, src, dest, executable ? 0755 : -1); !st) return st;
+      ctx.binaries.push_back(dest);
+    }
+  } else {
+    return fail(ErrorKind::install, "install_mode '{}' is not implemented (use binaries or directory)", mode);
+  }
+  ctx.extra_path.push_back((ctx.work / ".install" / "bin").string());
+  return {};
+}
+
+Status set_env(const ordered_json& params, StepContext& ctx) {
+  std::string text;
+  auto vars = params.find("vars");
+  if (vars != params.end() && vars->is_object()) {
+    for (const auto& [k, v] : vars->items()) text += fmt::format("export {}=\"{}\"\n", k, v.is_string() ? v.get<std::string>() : v.dump());
+  } else if (vars != params.end() && vars->is_array()) {
+    for (const auto& v : *vars) {
+      if (v.is_string()) text += "export " + v.get<std::string>() + "\n";
+      else text += fmt::format("export {}=\"{}\"\n", str(v, "name"), str(v, "value"));
+    }
+  }
+  fs::create_directories(ctx.work / ".install" / ".tailor");
+  std::ofstream(ctx.work / ".install" / ".tailor" / "env", std::ios::app) << text;
+  return {};
+}
+
+Status install_libraries(const ordered_json& params, StepContext& ctx) {
+  std::error_code ec;
+  auto patterns = strs(params, "patterns");
+  int copied = 0;
+  for (auto it = fs::recursive_directory_iterator(ctx.work, ec); it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    std::string rel = fs::relative(it->path(), ctx.work, ec).string();
+    if (rel.starts_with(".install")) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_directory() && !it->is_symlink()) continue;
+    for (const auto& pattern : patterns) {
+      if (::fnmatch(pattern.c_str(), rel.c_str(), 0) != 0 && ::fnmatch(pattern.c_str(), it->path().filename().c_str(), 0) != 0) continue;
+      fs::path target = ctx.work / ".install" / rel;
+      fs::create_directories(target.parent_path(), ec);
+      fs::copy(it->path(), target, fs::copy_options::copy_symlinks | fs::copy_options::overwrite_existing, ec);
+      if (ec) return fail(ErrorKind::install, "cannot install library {}: {}", rel, ec.message());
+      ++copied;
+      break;
+    }
+  }
+  if (copied == 0) return fail(ErrorKind::install, "{}@{}: install_libraries matched no file ({})", ctx.tool, ctx.version, util::join(patterns, ", "));
+  return {};
+}
+
+Status set_rpath(const ordered_json& params, StepContext& ctx) {
+  std::string rpath = str(params, "rpath", "$ORIGIN/../lib");
+  std::string patchelf = find_on_path("patchelf");
+  for (const auto& binary : strs(params, "binaries")) {
+    fs::path file = ctx.work / ".install" / binary;
+    if (!fs::exists(file)) file = ctx.work / binary;
+    std::ifstream in(file, std::ios::binary);
+    char magic[4] = {};
+    in.read(magic, 4);
+    if (std::string_view(magic, 4) != "\x7f" "ELF") {
+      ctx.output->info("note: set_rpath skipped for {}: not an ELF file", binary);
+      continue;
+    }
+    if (patchelf.empty()) return fail(ErrorKind::install, "set_rpath needs patchelf on PATH to change {}", binary);
+    ProcessOptions options;
+    options.timeout = std::chrono::seconds(60);
+    auto result = run_process({patchelf, "--set-rpath", rpath, file.string()}, options);
+    if (!result || result->exit_code != 0) return fail(ErrorKind::install, "patchelf failed on {}: {}", binary, result ? result->output : result.error().message);
+  }
+  return {};
+}
+
+Status apply_patch_file(const ordered_json& params, StepContext& ctx) {
+  std::string data = str(params, "data");
+  if (data.empty()) {
+    auto file = clean_relative(str(params, "file"), "apply_patch_file file");
+    if (!file || file->empty()) return fail(ErrorKind::invalid_input, "apply_patch_file needs file or data");
+    std::ifstream in(ctx.work / join_path(*file), std::ios::binary);
+    data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  auto subdir = clean_relative(str(params, "subdir", "."), "apply_patch_file subdir");
+  if (!subdir) return fail(subdir.error());
+  int strip = params.value("strip", 1);
+  ProcessOptions options;
+  options.timeout = std::chrono::seconds(60);
+  options.stdin_text = data;
+  options.cwd = (ctx.work / join_path(*subdir)).string();
+  auto result = run_process({"patch", "-p" + std::to_string(strip), "--batch", "--forward"}, options);
+  if (!result) return fail(result.error());
+  if (result->exit_code != 0) return fail(ErrorKind::install, "{}@{}: patch failed:\n{}", ctx.tool, ctx.version, result->output);
+  return {};
+}
+
+} // namespace
+
+Status run_step(const ordered_json& step, StepContext& ctx) {
+  std::string action = step.value("action", std::string());
+  const ordered_json params = step.value("params", ordered_json::object());
+  ctx.output->debug("{}@{}: {}", ctx.tool, ctx.version, action);
+  if (action == "download_file") return download_file(step, params, ctx);
+  if (action == "extract") return extract(params, ctx);
+  if (action == "chmod") return chmod_files(params, ctx);
+  if (action == "install_binaries") return install_binaries(params, ctx);
+  if (action == "set_env") return set_env(params, ctx);
+  if (action == "install_libraries") return install_libraries(params, ctx);
+  if (action == "set_rpath") return set_rpath(params, ctx);
+  if (action == "apply_patch_file") return apply_patch_file(params, ctx);
+  if (action == "link_dependencies") {
+    // Dependencies live in their own version directories and are put on PATH by the
+    // executor; nothing is copied into this tool's tree.
+    ctx.output->debug("link_dependencies {}: resolved through the dependency's directory", str(params, "library"));
+    return {};
+  }
+  if (is_system_action(action)) return {};
+  return fail(ErrorKind::install, "{}@{}: step action '{}' is not supported by this tailor yet", ctx.tool, ctx.version, action);
+}
+
+} // namespace tailor::install

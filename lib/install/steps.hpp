@@ -1,0 +1,31 @@
+#pragma once
+// Executes the primitive steps of a plan (recipes-and-plans.md §4.1) inside a work
+// directory; what the tool installs goes to <work>/.install.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "fetch/downloader.hpp"
+#include "install/extract.hpp"
+#include "util/output.hpp"
+#include "util/result.hpp"
+
+namespace tailor::install {
+
+struct StepContext {
+  std::filesystem::path work;            // tmp/<name>-<version>-XXXXXX
+  std::string tool, version;
+  fetch::Downloader* downloader = nullptr;
+  ExtractLimits limits;
+  const util::Output* output = nullptr;
+  std::vector<std::string> binaries;     // linked binaries, relative to the version directory
+  std::vector<std::string> extra_path;   // bin directories of dependencies and earlier steps
+};
+
+// Runs one step. System steps and require_command were checked before anything started and
+// are skipped here; actions tailor cannot run yet fail with ErrorKind::install.
+Status run_step(const nlohmann::ordered_json& step, StepContext& context);
+
+} // namespace tailor::install

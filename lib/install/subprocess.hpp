@@ -1,0 +1,33 @@
+#pragma once
+// Runs a helper command (package queries, version probes, verify commands) with a hard
+// timeout that kills its whole process group, LC_ALL=C, and combined stdout+stderr.
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "util/result.hpp"
+
+namespace tailor::install {
+
+struct ProcessResult {
+  int exit_code = -1;     // -signal when killed by a signal
+  bool timed_out = false;
+  std::string output;     // stdout and stderr interleaved
+};
+
+struct ProcessOptions {
+  std::chrono::milliseconds timeout{10'000};
+  std::map<std::string, std::string> env;  // set in the child (LC_ALL=C is always set)
+  std::string cwd;
+  std::string stdin_text;
+  size_t max_output = 1 << 20;  // output beyond this is dropped
+};
+
+// Runs argv[0] searched on PATH. Failing to start is an error; a non-zero exit is not.
+Result<ProcessResult> run_process(const std::vector<std::string>& argv, const ProcessOptions& options = {});
+
+// The full path of `command` on PATH (or `path_value` when given), "" when absent.
+std::string find_on_path(const std::string& command, const std::string& path_value = "");
+
+} // namespace tailor::install

@@ -1,0 +1,216 @@
+#include "install/system_deps.hpp"
+
+#include <grp.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <map>
+#include <regex>
+#include <set>
+
+#include "install/subprocess.hpp"
+#include "util/strings.hpp"
+
+namespace tailor::install {
+using nlohmann::ordered_json;
+namespace {
+
+struct Manager {
+  const char* action;
+  const char* install_command;  // shown to the user, never run
+};
+
+const Manager k_managers[] = {
+    {"apt_install", "apt-get install -y"}, {"dnf_install", "dnf install -y"},   {"pacman_install", "pacman -S --noconfirm"},
+    {"apk_install", "apk add"},            {"zypper_install", "zypper install -y"}, {"brew_install", "brew install"},
+    {"brew_cask", "brew install --cask"}};
+
+const Manager* manager_for(const std::string& action) {
+  for (const auto& m : k_managers) {
+    if (action == m.action) return &m;
+  }
+  return nullptr;
+}
+
+enum class Presence { present, missing, cannot_check };
+
+Presence query(const std::string& action, const std::string& package) {
+  std::vector<std::string> argv;
+  if (action == "apt_install") argv = {"dpkg-query", "-W", "-f=${Status}", package};
+  else if (action == "dnf_install" || action == "zypper_install") argv = {"rpm", "-q", package};
+  else if (action == "pacman_install") argv = {"pacman", "-Q", package};
+  else if (action == "apk_install") argv = {"apk", "info", "-e", package};
+  else if (action == "brew_install") argv = {"brew", "list", "--formula", package};
+  else argv = {"brew", "list", "--cask", package};
+  if (find_on_path(argv[0]).empty()) return Presence::cannot_check;
+  auto result = run_process(argv, ProcessOptions{});
+  if (!result || result->timed_out) return Presence::cannot_check;
+  if (action == "apt_install") {
+    return result->exit_code == 0 && result->output.find("install ok installed") != std::string::npos ? Presence::present : Presence::missing;
+  }
+  return result->exit_code == 0 ? Presence::present : Presence::missing;
+}
+
+std::vector<std::string> strings_of(const ordered_json& params, const char* key) {
+  std::vector<std::string> out;
+  auto it = params.find(key);
+  if (it == params.end() || !it->is_array()) return out;
+  for (const auto& v : *it) {
+    if (v.is_string()) out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
+std::string string_of(const ordered_json& params, const char* key) {
+  auto it = params.find(key);
+  return it != params.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+// The problem with a require_command step, "" when satisfied.
+std::string check_command(const ordered_json& params, const std::string& tool) {
+  std::string command = string_of(params, "command");
+  static const std::string k_forbidden = "/\\|&;$`\"'<>(){}[]!*?~";
+  bool bad = command.empty() || std::any_of(command.begin(), command.end(), [](char c) {
+    return static_cast<unsigned char>(c) <= ' ' || c == 0x7f || k_forbidden.find(c) != std::string::npos;
+  });
+  if (bad) return fmt::format("invalid command name '{}' in require_command (required by {})", command, tool);
+  if (find_on_path(command).empty()) return fmt::format("command '{}' not found in PATH (required by {})", command, tool);
+  std::string minimum = string_of(params, "min_version");
+  if (minimum.empty()) return "";
+  std::string flag = string_of(params, "version_flag");
+  std::string pattern = string_of(params, "version_regex");
+  auto result = run_process({command, flag.empty() ? "--version" : flag}, ProcessOptions{});
+  if (!result) return result.error().message;
+  if (result->timed_out || result->exit_code != 0) {
+    return fmt::format("'{} {}' failed (exit {}) while checking its version (required by {})", command, flag, result->exit_code, tool);
+  }
+  std::smatch match;
+  std::string detected;
+  try {
+    std::regex re(pattern.empty() ? std::string(R"((\d+(?:\.\d+)*))") : pattern);
+    if (std::regex_search(result->output, match, re) && match.size() > 1) detected = match[1].str();
+  } catch (const std::regex_error&) {
+    return fmt::format("invalid version_regex '{}' in require_command (required by {})", pattern, tool);
+  }
+  if (detected.empty()) return fmt::format("cannot find a version of '{}' in its output (required by {})", command, tool);
+  if (compare_versions_padded(detected, minimum) < 0) {
+    return fmt::format("command '{}' version {} does not meet minimum {} (required by {})", command, detected, minimum, tool);
+  }
+  return "";
+}
+
+struct Findings {
+  std::map<std::string, std::vector<std::string>> missing;  // action -> packages
+  std::map<std::string, std::vector<std::string>> repos;    // action -> repository commands
+  std::vector<std::string> problems;                        // require_command, group_add
+  std::vector<std::string> notes;
+};
+
+void walk(const ordered_json& node, Findings& found, const std::string& prefix) {
+  std::string tool = node.value("tool", std::string("?"));
+  if (auto deps = node.find("dependencies"); deps != node.end() && deps->is_array()) {
+    for (const auto& dep : *deps) walk(dep, found, prefix);
+  }
+  auto steps = node.find("steps");
+  if (steps == node.end() || !steps->is_array()) return;
+  for (const auto& step : *steps) {
+    std::string action = step.value("action", std::string());
+    const ordered_json params = step.value("params", ordered_json::object());
+    if (const Manager* m = manager_for(action)) {
+      for (const auto& package : strings_of(params, "packages")) {
+        Presence p = query(action, package);
+        if (p == Presence::missing) found.missing[action].push_back(package);
+        if (p == Presence::cannot_check) found.notes.push_back(fmt::format("cannot check whether {} package {} is installed ({})", action, package, m->install_command));
+      }
+    } else if (action == "apt_ppa") {
+      found.repos["apt_install"].push_back(prefix + "add-apt-repository -y ppa:" + string_of(params, "ppa"));
+    } else if (action == "apt_repo") {
+      found.repos["apt_install"].push_back(fmt::format("add the apt repository {} (key {})", string_of(params, "url"), string_of(params, "key_url")));
+    } else if (action == "dnf_repo") {
+      found.repos["dnf_install"].push_back(prefix + "dnf config-manager --add-repo " + string_of(params, "url"));
+    } else if (action == "require_command" || action == "require_system") {
+      if (std::string problem = check_command(params, tool); !problem.empty()) found.problems.push_back(problem);
+    } else if (action == "group_add") {
+      std::string group = string_of(params, "group");
+      struct group* g = ::getgrnam(group.c_str());
+      std::vector<gid_t> groups(static_cast<size_t>(std::max(::getgroups(0, nullptr), 0)));
+      int count = ::getgroups(static_cast<int>(groups.size()), groups.data());
+      bool member = g != nullptr && (g->gr_gid == ::getgid() ||
+                                     std::find(groups.begin(), groups.begin() + std::max(count, 0), g->gr_gid) != groups.begin() + std::max(count, 0));
+      if (!member) found.problems.push_back(fmt::format("you are not in group '{}' (required by {}); run: {}usermod -aG {} $USER", group, tool, prefix, group));
+    } else if (action == "service_enable" || action == "service_start") {
+      found.notes.push_back(fmt::format("make sure the service is set up: {}systemctl {} {}", prefix, action == "service_enable" ? "enable" : "start", string_of(params, "service")));
+    } else if (action == "manual") {
+      found.notes.push_back(string_of(params, "text"));
+    }
+  }
+}
+
+} // namespace
+
+bool is_system_action(const std::string& action) {
+  static const std::set<std::string> k_actions = {
+      "apt_install", "dnf_install", "pacman_install", "apk_install", "zypper_install", "brew_install",
+      "brew_cask",   "apt_repo",    "apt_ppa",        "dnf_repo",    "group_add",      "service_enable",
+      "service_start", "require_command", "require_system", "manual"};
+  return k_actions.contains(action);
+}
+
+std::string root_prefix() {
+  if (::geteuid() == 0) return "";
+  if (!find_on_path("sudo").empty()) return "sudo ";
+  if (!find_on_path("doas").empty()) return "doas ";
+  return "";
+}
+
+int compare_versions_padded(std::string a, std::string b) {
+  if (!a.empty() && a.front() == 'v') a.erase(0, 1);
+  if (!b.empty() && b.front() == 'v') b.erase(0, 1);
+  auto pa = util::split(a, '.');
+  auto pb = util::split(b, '.');
+  size_t n = std::max(pa.size(), pb.size());
+  pa.resize(n, "0");
+  pb.resize(n, "0");
+  for (size_t i = 0; i < n; ++i) {
+    bool numeric = !pa[i].empty() && !pb[i].empty() && pa[i].find_first_not_of("0123456789") == std::string::npos &&
+                   pb[i].find_first_not_of("0123456789") == std::string::npos;
+    int c = 0;
+    if (numeric) {
+      unsigned long long x = std::stoull(pa[i]);
+      unsigned long long y = std::stoull(pb[i]);
+      c = x < y ? -1 : (x > y ? 1 : 0);
+    } else {
+      c = pa[i].compare(pb[i]);
+    }
+    if (c != 0) return c < 0 ? -1 : 1;
+  }
+  return 0;
+}
+
+Status check_system_requirements(const ordered_json& plan, const util::Output& output) {
+  std::string prefix = root_prefix();
+  Findings found;
+  walk(plan, found, prefix);
+  for (const auto& note : found.notes) output.info("note: {}", note);
+  if (found.missing.empty() && found.problems.empty()) return {};
+  std::vector<std::string> commands;
+  std::vector<std::string> all_missing;
+  for (const auto& [action, packages] : found.missing) {
+    std::vector<std::string> parts = found.repos[action];
+    parts.push_back(prefix + manager_for(action)->install_command + " " + util::join(packages, " "));
+    commands.push_back(util::join(parts, " && "));
+    all_missing.insert(all_missing.end(), packages.begin(), packages.end());
+  }
+  std::string message;
+  if (!all_missing.empty()) {
+    message = fmt::format("missing system packages: [{}] (install with: {}{})", util::join(all_missing, " "),
+                          prefix.empty() && ::geteuid() != 0 ? "run as root: " : "", util::join(commands, "; "));
+    output.info("This install needs system packages that are not installed. Run:");
+    for (const auto& c : commands) output.info("  {}", c);
+    output.info("then run the install command again.");
+  }
+  for (const auto& problem : found.problems) message += (message.empty() ? "" : "; ") + problem;
+  return fail(ErrorKind::system_deps, "{}", message);
+}
+
+} // namespace tailor::install
