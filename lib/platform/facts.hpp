@@ -42,8 +42,10 @@ struct GpuDevice {
   std::string driver;
   std::string driver_version;
   std::string power_state;
+  std::string runtime_status;  // power/runtime_status: active, suspended, unsupported
   std::optional<uint64_t> vram_bytes;
   std::string gfx_target;
+  std::string drm_card;     // "/dev/dri/card0"
   std::string render_node;
   std::optional<bool> integrated;
   bool eligible = false;
@@ -57,13 +59,28 @@ struct VulkanDevice {
   std::string type;  // other, integrated, discrete, virtual, cpu
   std::string vendor_id, device_id;
   std::string api_version;
+  std::string driver_version;  // raw for most vendors; NVIDIA's 10.8.8.6 packing decoded
   bool operator==(const VulkanDevice&) const = default;
+};
+
+// An ICD manifest found by the loader's search rules (§4.7).
+struct VulkanIcd {
+  std::string path;
+  std::string library_path;  // ICD.library_path, "" when unreadable
+  bool operator==(const VulkanIcd&) const = default;
+};
+
+// A PCI function of class 0x12 (processing accelerator, NPU): listed, never a GPU.
+struct Accelerator {
+  std::string bdf, class_code, vendor_id, device_id, driver;
+  bool operator==(const Accelerator&) const = default;
 };
 
 struct Evidence {
   std::string fact;
   std::string value;
   std::string source;
+  std::string level;  // how sure: hardware present, driver bound, user-space usable, visible here, declared, inferred, override
   bool operator==(const Evidence&) const = default;
 };
 
@@ -73,14 +90,20 @@ struct Facts {
   std::string linux_family;  // debian, rhel, arch, alpine, suse, ""
   std::string libc;          // glibc, musl, ""
   std::string libc_version;
+  std::string libc_interpreter;  // PT_INTERP of /bin/sh, "" when static or unreadable
   OsRelease os_release;
   std::string kernel;
   std::string gpu;         // nvidia, amd, intel, apple, none, ""
   std::string gpu_driver;  // kernel driver version of the primary GPU
+  std::string nvidia_kernel_flavor;  // "", open, proprietary
   bool gpu_visible = false;
+  std::vector<std::string> gfx_targets;  // sorted KFD targets, e.g. gfx1100
   std::string vulkan;  // usable, loader-only, absent
+  std::string vulkan_loader;  // path of libvulkan.so.1 found by Tier 0, "" when none
+  std::vector<VulkanIcd> vulkan_icds;
   Environment environment;
   std::vector<GpuDevice> gpu_devices;
+  std::vector<Accelerator> accelerators;
   std::vector<VulkanDevice> vulkan_devices;
   std::map<std::string, std::optional<std::string>> env;  // visibility variables
   std::map<std::string, std::string> overrides;           // fact -> origin ("--gpu", "TAILOR_GPU", ...)

@@ -1,0 +1,35 @@
+#include "fact_options.hpp"
+
+namespace tailor::cli {
+
+void add_fact_flags(CLI::App& app, FactFlags& flags) {
+  const std::string group = "Machine facts";
+  app.add_option("--sysroot", flags.sysroot, "Read every detection input below DIR (testing root; TAILOR_SYSROOT)")
+      ->group(group);
+  app.add_option("--facts", flags.facts, "Load facts from FILE written by `tailor detect --json` (TAILOR_FACTS)")
+      ->group(group);
+  app.add_option("--probe", flags.probe, "Detection depth: auto, none, vulkan, deep (TAILOR_PROBE)")->group(group);
+  app.add_option("--pci-ids", flags.pci_ids, "Alternative pci.ids for device names (TAILOR_PCI_IDS)")->group(group);
+  app.add_option("--os", flags.os, "Target OS: linux, darwin")->group(group);
+  app.add_option("--arch", flags.arch, "Target architecture: amd64, arm64")->group(group);
+  app.add_option("--linux-family", flags.linux_family, "debian, rhel, arch, alpine, suse (TAILOR_LINUX_FAMILY)")
+      ->group(group);
+  app.add_option("--libc", flags.libc, "glibc, musl (TAILOR_LIBC)")->group(group);
+  app.add_option("--gpu", flags.gpu, "nvidia, amd, intel, apple, none (TAILOR_GPU)")->group(group);
+  app.add_option("--gpu-driver", flags.gpu_driver, "GPU kernel driver version, e.g. 570.133.07 (TAILOR_GPU_DRIVER)")
+      ->group(group);
+  app.add_option("--gpu-device", flags.gpu_device, "Use the GPU at this PCI address (TAILOR_GPU_DEVICE)")->group(group);
+  app.add_option("--vulkan", flags.vulkan, "usable, loader-only, absent (TAILOR_VULKAN)")->group(group);
+}
+
+platform::DetectRequest to_detect_request(const FactFlags& flags) {
+  platform::DetectRequest request;
+  request.sysroot = flags.sysroot;
+  request.facts_file = flags.facts;
+  request.probe = flags.probe;  // "" lets TAILOR_PROBE or the default decide
+  request.pci_ids = flags.pci_ids;
+  request.flags = {flags.os, flags.arch, flags.linux_family, flags.libc, flags.gpu, flags.gpu_driver, flags.vulkan, flags.gpu_device};
+  return request;
+}
+
+} // namespace tailor::cli

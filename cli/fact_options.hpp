@@ -1,0 +1,28 @@
+#pragma once
+// The fact flags shared by every command that needs machine facts (detect, eval, plan,
+// install, info): overrides, facts file, testing root and probe mode.
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "platform/detect.hpp"
+
+namespace tailor::cli {
+
+struct FactFlags {
+  std::string sysroot;
+  std::string facts;
+  std::string probe;
+  std::string pci_ids;
+  std::optional<std::string> os, arch, linux_family, libc, gpu, gpu_driver, vulkan, gpu_device;
+};
+
+// Adds --sysroot --facts --gpu --gpu-driver --gpu-device --vulkan --os --arch --linux-family
+// --libc --probe --pci-ids to `app`, bound to `flags`.
+void add_fact_flags(CLI::App& app, FactFlags& flags);
+
+// The request resolve_facts() takes; unset flags fall back to TAILOR_* variables there.
+platform::DetectRequest to_detect_request(const FactFlags& flags);
+
+} // namespace tailor::cli

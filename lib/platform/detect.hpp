@@ -1,0 +1,60 @@
+#pragma once
+// Entry points of platform detection: resolve the facts of a machine (detection, then a
+// facts file, environment and flags on top, §4.9) and convert facts to and from JSON.
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "platform/facts.hpp"
+#include "platform/host_fs.hpp"
+#include "util/result.hpp"
+
+namespace tailor::platform {
+
+// Values given on the command line; nullopt = flag not given.
+struct FactOverrides {
+  std::optional<std::string> os, arch, linux_family, libc, gpu, gpu_driver, vulkan, gpu_device;
+};
+
+struct DetectRequest {
+  std::string sysroot;     // "" = real machine (TAILOR_SYSROOT when empty)
+  std::string facts_file;  // "" = none (TAILOR_FACTS when empty)
+  FactOverrides flags;
+  std::string probe = "auto";  // auto, none, vulkan, deep ("" = TAILOR_PROBE or auto)
+  bool names = false;          // look up PCI names (display only; never while planning)
+  std::string pci_ids;         // alternative pci.ids ("" = TAILOR_PCI_IDS or libpci's own)
+  bool need_vulkan = false;    // a decision needs the `vulkan` fact: run Tier 1 unless probe=none
+};
+
+inline constexpr int k_facts_version = 1;
+
+// Detects the machine and applies overrides with precedence flag > environment > facts file
+// > detection. Invalid override values are ErrorKind::usage naming the allowed values.
+Result<Facts> resolve_facts(const DetectRequest& request);
+
+struct DetectOptions {
+  bool probe_vulkan = false;  // run Tier 1 enumeration
+  bool names = false;
+  std::string pci_ids;
+};
+
+// Pure detection through `fs`, no overrides. Never fails: what cannot be read is reported
+// as unknown with a warning.
+Facts detect_facts(const HostFs& fs, const DetectOptions& options);
+
+// The facts document of §4.9, keys in its order.
+nlohmann::ordered_json facts_to_json(const Facts& facts);
+
+// Reads a facts document; `origin` names it in errors. Absent keys keep their default;
+// `present` (optional) receives the top-level keys found.
+Result<Facts> facts_from_json(const nlohmann::json& doc, std::string_view origin,
+                              std::set<std::string>* present = nullptr);
+
+// Checks a user-supplied value of `fact` ("gpu", "linux_family", ...); `origin` is the flag,
+// variable or file that supplied it.
+Status validate_fact_value(std::string_view fact, std::string_view value, std::string_view origin);
+
+} // namespace tailor::platform

@@ -1,0 +1,223 @@
+// resolve_facts: detection, then facts file, environment and flags (§4.9), each value
+// validated as in §1.1.
+#include <array>
+#include <cstdlib>
+
+#include "platform/detect.hpp"
+#include "platform/gpu_policy.hpp"
+#include "util/fs.hpp"
+#include "util/strings.hpp"
+
+namespace tailor::platform {
+namespace {
+
+struct FactSpec {
+  std::string_view fact;
+  std::string_view flag;
+  std::string_view env;
+  std::vector<std::string> allowed;  // empty: free form, checked elsewhere
+};
+
+const std::array<FactSpec, 8>& fact_specs() {
+  static const std::array<FactSpec, 8> specs{{
+      {"os", "--os", "", {"linux", "darwin"}},
+      {"arch", "--arch", "", {"amd64", "arm64"}},
+      {"linux_family", "--linux-family", "TAILOR_LINUX_FAMILY", {"debian", "rhel", "arch", "alpine", "suse"}},
+      {"libc", "--libc", "TAILOR_LIBC", {"glibc", "musl"}},
+      {"gpu", "--gpu", "TAILOR_GPU", {"nvidia", "amd", "intel", "apple", "none"}},
+      {"gpu_driver", "--gpu-driver", "TAILOR_GPU_DRIVER", {}},
+      {"vulkan", "--vulkan", "TAILOR_VULKAN", {"usable", "loader-only", "absent"}},
+      {"gpu_device", "--gpu-device", "TAILOR_GPU_DEVICE", {}},
+  }};
+  return specs;
+}
+
+std::string env_value(std::string_view name) {
+  if (name.empty()) return "";
+  const char* value = std::getenv(std::string(name).c_str());
+  return value != nullptr ? value : "";
+}
+
+bool is_driver_version(std::string_view value) {
+  if (value.empty()) return true;
+  for (const std::string& part : util::split(value, '.')) {
+    if (part.empty() || part.find_first_not_of("0123456789") != std::string::npos) return false;
+  }
+  return true;
+}
+
+std::string* field_of(Facts& f, std::string_view fact) {
+  if (fact == "os") return &f.os;
+  if (fact == "arch") return &f.arch;
+  if (fact == "linux_family") return &f.linux_family;
+  if (fact == "libc") return &f.libc;
+  if (fact == "gpu") return &f.gpu;
+  if (fact == "gpu_driver") return &f.gpu_driver;
+  if (fact == "vulkan") return &f.vulkan;
+  return nullptr;
+}
+
+void set_evidence(Facts& f, const std::string& fact, const std::string& value, const std::string& origin) {
+  std::erase_if(f.evidence, [&](const Evidence& e) { return e.fact == fact; });
+  f.evidence.push_back({fact, value, origin, "override"});
+}
+
+// Makes device `index` (or none) the primary one and derives the gpu_* facts from it.
+void set_primary(Facts& f, std::optional<size_t> index) {
+  for (GpuDevice& device : f.gpu_devices) device.primary = false;
+  if (!index) {
+    f.gpu_driver = "";
+    f.gpu_visible = false;
+    return;
+  }
+  GpuDevice& device = f.gpu_devices[*index];
+  device.primary = true;
+  f.gpu_driver = device.driver_version;
+  f.gpu_visible = device.visible;
+}
+
+std::string normalise_bdf(const std::string& bdf) {
+  std::string lower = util::to_lower(bdf);
+  return std::count(lower.begin(), lower.end(), ':') == 1 ? "0000:" + lower : lower;
+}
+
+Result<Facts> overlay_facts_file(Facts live, const std::string& path) {
+  auto text = util::read_file(path, 16 << 20);
+  if (!text) return fail(ErrorKind::usage, "cannot read facts file {}: {}", path, text.error().message);
+  auto doc = nlohmann::json::parse(*text, nullptr, false);
+  if (doc.is_discarded()) return fail(ErrorKind::usage, "{}: not valid JSON (expected the output of `tailor detect --json`)", path);
+  std::set<std::string> present;
+  auto loaded = facts_from_json(doc, path, &present);
+  if (!loaded) return fail(loaded.error());
+  // A present key replaces detection, an absent one stays detected: merge at the JSON level.
+  nlohmann::ordered_json merged = facts_to_json(live);
+  for (const auto& item : doc.items()) {
+    if (merged.contains(item.key()) && item.key() != "facts_version") merged[item.key()] = item.value();
+  }
+  auto facts = facts_from_json(nlohmann::json(merged), path);
+  if (!facts) return fail(facts.error());
+  facts->warnings = live.warnings;
+  facts->overrides.clear();
+  for (const FactSpec& spec : fact_specs()) {
+    if (present.contains(std::string(spec.fact))) facts->overrides[std::string(spec.fact)] = "facts file " + path;
+  }
+  return facts;
+}
+
+} // namespace
+
+Status validate_fact_value(std::string_view fact, std::string_view value, std::string_view origin) {
+  for (const FactSpec& spec : fact_specs()) {
+    if (spec.fact != fact) continue;
+    if (fact == "gpu_driver") {
+      if (is_driver_version(value)) return {};
+      return fail(ErrorKind::usage, "invalid value \"{}\" for {}: must be a driver version such as 570.133.07, or \"\"",
+                  value, origin);
+    }
+    if (spec.allowed.empty()) return {};
+    if (std::find(spec.allowed.begin(), spec.allowed.end(), value) != spec.allowed.end()) return {};
+    return fail(ErrorKind::usage, "invalid value \"{}\" for {}: must be one of {}", value, origin,
+                util::join(spec.allowed, ", "));
+  }
+  return fail(ErrorKind::internal, "unknown fact {}", fact);
+}
+
+Result<Facts> resolve_facts(const DetectRequest& request) {
+  std::string sysroot = request.sysroot.empty() ? env_value("TAILOR_SYSROOT") : request.sysroot;
+  std::string facts_file = request.facts_file.empty() ? env_value("TAILOR_FACTS") : request.facts_file;
+  std::string probe = request.probe.empty() ? env_value("TAILOR_PROBE") : request.probe;
+  if (probe.empty()) probe = "auto";
+  if (probe != "auto" && probe != "none" && probe != "vulkan" && probe != "deep") {
+    return fail(ErrorKind::usage, "invalid value \"{}\" for --probe: must be one of auto, none, vulkan, deep", probe);
+  }
+  if (!sysroot.empty() && !HostFs(sysroot).is_dir("/")) {
+    return fail(ErrorKind::usage, "--sysroot {}: not a directory", sysroot);
+  }
+
+  // Collect the single-fact overrides first: a bad value fails before any detection.
+  struct Chosen {
+    const FactSpec* spec;
+    std::string value;
+    std::string origin;
+  };
+  std::vector<Chosen> chosen;
+  const FactOverrides& flags = request.flags;
+  const std::array<const std::optional<std::string>*, 8> flag_values{&flags.os,  &flags.arch,       &flags.linux_family,
+                                                                     &flags.libc, &flags.gpu,       &flags.gpu_driver,
+                                                                     &flags.vulkan, &flags.gpu_device};
+  for (size_t i = 0; i < fact_specs().size(); ++i) {
+    const FactSpec& spec = fact_specs()[i];
+    if (*flag_values[i]) {
+      chosen.push_back({&spec, **flag_values[i], std::string(spec.flag)});
+    } else if (std::string value = env_value(spec.env); !value.empty()) {
+      chosen.push_back({&spec, value, std::string(spec.env)});
+    } else {
+      continue;
+    }
+    if (auto status = validate_fact_value(spec.fact, chosen.back().value, chosen.back().origin); !status) {
+      return fail(status.error());
+    }
+  }
+  auto chosen_for = [&](std::string_view fact) -> const Chosen* {
+    for (const Chosen& c : chosen) {
+      if (c.spec->fact == fact) return &c;
+    }
+    return nullptr;
+  };
+
+  DetectOptions options;
+  bool vulkan_given = chosen_for("vulkan") != nullptr;
+  options.probe_vulkan = !vulkan_given && (probe == "vulkan" || probe == "deep" || (request.need_vulkan && probe != "none"));
+  options.names = request.names;
+  options.pci_ids = request.pci_ids.empty() ? env_value("TAILOR_PCI_IDS") : request.pci_ids;
+  Facts facts = detect_facts(HostFs(sysroot), options);
+
+  if (!facts_file.empty()) {
+    auto overlaid = overlay_facts_file(std::move(facts), facts_file);
+    if (!overlaid) return overlaid;
+    facts = std::move(*overlaid);
+  }
+
+  for (const Chosen& c : chosen) {
+    std::string fact(c.spec->fact);
+    facts.overrides[fact] = c.origin;
+    if (std::string* field = field_of(facts, fact)) *field = c.value;
+    set_evidence(facts, fact, c.value, c.origin);
+  }
+  if (chosen_for("linux_family") != nullptr && chosen_for("libc") == nullptr) {
+    facts.libc = facts.linux_family == "alpine" ? "musl" : "glibc";
+    facts.overrides["libc"] = "follows " + chosen_for("linux_family")->origin;
+    set_evidence(facts, "libc", facts.libc, facts.overrides["libc"]);
+  }
+
+  if (const Chosen* pin = chosen_for("gpu_device")) {
+    std::string bdf = normalise_bdf(pin->value);
+    auto it = std::find_if(facts.gpu_devices.begin(), facts.gpu_devices.end(), [&](const GpuDevice& d) { return d.bdf == bdf; });
+    if (it == facts.gpu_devices.end() || !it->eligible) {
+      std::vector<std::string> eligible;
+      for (const GpuDevice& d : facts.gpu_devices) {
+        if (d.eligible) eligible.push_back(d.bdf);
+      }
+      return fail(ErrorKind::usage, "invalid value \"{}\" for {}: {}; eligible GPUs: {}", pin->value, pin->origin,
+                  it == facts.gpu_devices.end() ? "no such display device" : "device is not an eligible GPU",
+                  eligible.empty() ? "none" : util::join(eligible, ", "));
+    }
+    if (const Chosen* gpu = chosen_for("gpu"); gpu != nullptr && gpu->value != it->vendor) {
+      return fail(ErrorKind::usage, "{} {} is an {} device, but {} says {}", pin->origin, bdf, it->vendor, gpu->origin, gpu->value);
+    }
+    facts.gpu = it->vendor;
+    set_primary(facts, static_cast<size_t>(it - facts.gpu_devices.begin()));
+    set_evidence(facts, "gpu", facts.gpu, pin->origin + " " + bdf);
+  } else if (chosen_for("gpu") != nullptr) {
+    set_primary(facts, choose_primary(facts.gpu_devices, facts.gpu));
+  }
+  if (const Chosen* driver = chosen_for("gpu_driver")) facts.gpu_driver = driver->value;
+
+  if (facts.arch != "amd64" && facts.arch != "arm64") {
+    return fail(ErrorKind::failure, "unsupported architecture: {}; tailor runs on amd64 and arm64 (pass --arch to plan for another machine)",
+                facts.arch.empty() ? "unknown (/bin/sh unreadable)" : facts.arch);
+  }
+  return facts;
+}
+
+} // namespace tailor::platform
