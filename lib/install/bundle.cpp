@@ -1,0 +1,110 @@
+#include "install/bundle.hpp"
+
+#include <set>
+
+#include "install/digest.hpp"
+#include "util/fs.hpp"
+#include "util/canonical_json.hpp"
+
+namespace tailor::install {
+namespace fs = std::filesystem;
+using nlohmann::ordered_json;
+namespace {
+
+void walk(const ordered_json& node, std::vector<BundleArtifact>& out, std::set<std::string>& seen) {
+  if (auto deps = node.find("dependencies"); deps != node.end() && deps->is_array()) {
+    for (const auto& dep : *deps) walk(dep, out, seen);
+  }
+  auto steps = node.find("steps");
+  if (steps == node.end() || !steps->is_array()) return;
+  for (const auto& step : *steps) {
+    if (step.value("action", std::string()) != "download_file") continue;
+    const ordered_json params = step.value("params", ordered_json::object());
+    BundleArtifact a;
+    a.url = params.value("url", step.value("url", std::string()));
+    a.checksum = normalize_checksum(params.value("checksum", step.value("checksum", std::string())));
+    a.algo = params.value("checksum_algo", std::string("sha256"));
+    a.size = step.value("size", uint64_t{0});
+    if (auto f = params.find("fallback_urls"); f != params.end() && f->is_array()) {
+      for (const auto& u : *f) {
+        if (u.is_string()) a.fallback_urls.push_back(u.get<std::string>());
+      }
+    }
+    if (seen.insert(a.url).second) out.push_back(std::move(a));
+  }
+}
+
+} // namespace
+
+std::vector<BundleArtifact> plan_artifacts(const ordered_json& plan) {
+  std::vector<BundleArtifact> out;
+  std::set<std::string> seen;
+  walk(plan, out, seen);
+  return out;
+}
+
+Result<size_t> fetch_bundle(const ordered_json& plan, const fs::path& dir, fetch::Downloader& downloader,
+                            const util::Output& output) {
+  std::error_code ec;
+  fs::create_directories(dir / "artifacts", ec);
+  if (ec) return fail(ErrorKind::failure, "cannot create {}: {}", (dir / "artifacts").string(), ec.message());
+  nlohmann::json manifest = {{"bundle_version", 1}, {"artifacts", nlohmann::json::array()}};
+  for (const auto& a : plan_artifacts(plan)) {
+    if (a.checksum.empty()) return fail(ErrorKind::checksum, "download_file {} has no checksum; a bundle needs one for every artifact", a.url);
+    auto fetched = downloader.fetch(fetch::FetchRequest{a.url, a.fallback_urls, a.algo == "sha256" ? a.checksum : "", a.size});
+    if (!fetched) return fail(fetched.error());
+    auto digest = file_digest(fetched->path, a.algo);
+    if (!digest) return fail(digest.error());
+    if (*digest != a.checksum) return fail(ErrorKind::checksum, "checksum mismatch for {}: expected {} {}, got {}", a.url, a.algo, a.checksum, *digest);
+    fs::path target = dir / "artifacts" / a.checksum;
+    fs::copy_file(fetched->path, target, fs::copy_options::overwrite_existing, ec);
+    if (ec) return fail(ErrorKind::failure, "cannot write {}: {}", target.string(), ec.message());
+    manifest["artifacts"].push_back({{"url", a.url}, {"fallback_urls", a.fallback_urls}, {"checksum", a.checksum},
+                                     {"checksum_algo", a.algo}, {"size", fetched->size}, {"file", "artifacts/" + a.checksum}});
+    output.info("fetched {}", a.url);
+  }
+  if (auto st = util::write_file_atomic(dir / "plan.json", util::canonical_json(plan)); !st) return fail(st.error());
+  if (auto st = util::write_file_atomic(dir / "bundle.json", manifest.dump(2) + "\n"); !st) return fail(st.error());
+  return manifest["artifacts"].size();
+}
+
+Result<BundleDownloader> BundleDownloader::open(const fs::path& dir) {
+  auto text = util::read_file(dir / "bundle.json", 16 << 20);
+  if (!text) return fail(ErrorKind::usage, "{} is not a tailor bundle (no bundle.json); make one with `tailor fetch --plan FILE --into DIR`", dir.string());
+  BundleDownloader d;
+  d.m_dir = dir;
+  d.m_manifest = nlohmann::json::parse(*text, nullptr, false);
+  if (d.m_manifest.is_discarded() || !d.m_manifest.contains("artifacts")) {
+    return fail(ErrorKind::invalid_input, "{}: bundle.json is not valid", dir.string());
+  }
+  return d;
+}
+
+Result<fetch::FetchedFile> BundleDownloader::fetch(const fetch::FetchRequest& request) {
+  for (const auto& a : m_manifest["artifacts"]) {
+    if (a.value("url", std::string()) != request.url) continue;
+    std::string rel = a.value("file", std::string());
+    if (rel.find("..") != std::string::npos) return fail(ErrorKind::invalid_input, "bundle.json names a file outside the bundle: {}", rel);
+    fs::path path = m_dir / rel;
+    std::string algo = a.value("checksum_algo", std::string("sha256"));
+    auto digest = file_digest(path, algo);
+    if (!digest) return fail(ErrorKind::network, "offline: the bundle has no usable file for {}: {}", request.url, digest.error().message);
+    std::string expected = request.expected_sha256.empty() ? a.value("checksum", std::string()) : request.expected_sha256;
+    if (*digest != expected) {
+      return fail(ErrorKind::checksum, "checksum mismatch for {} in bundle {}: expected {}, got {}", request.url, m_dir.string(), expected, *digest);
+    }
+    std::error_code ec;
+    uint64_t size = fs::file_size(path, ec);
+    if (request.expected_size != 0 && size != request.expected_size) {
+      return fail(ErrorKind::checksum, "size mismatch for {} in bundle: expected {} bytes, got {}", request.url, request.expected_size, size);
+    }
+    return fetch::FetchedFile{path, algo == "sha256" ? *digest : "", size, "bundle:" + rel};
+  }
+  return fail(ErrorKind::network, "offline: {} is not in the bundle {}; fetch it with `tailor fetch --plan FILE --into DIR`", request.url, m_dir.string());
+}
+
+Result<std::string> BundleDownloader::fetch_text(const std::string& url, uint64_t) {
+  return fail(ErrorKind::network, "offline: cannot fetch {}", url);
+}
+
+} // namespace tailor::install

@@ -1,0 +1,151 @@
+#include "install/lifecycle.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "install/digest.hpp"
+#include "install/links.hpp"
+#include "install/state.hpp"
+#include "install/verify.hpp"
+#include "util/fs.hpp"
+#include "util/strings.hpp"
+
+namespace tailor::install {
+namespace fs = std::filesystem;
+namespace {
+
+// Moves the directory into tmp/ first, so a crash never leaves a half-deleted live directory.
+void delete_version_dir(const Layout& layout, const fs::path& dir) {
+  std::error_code ec;
+  auto trash = util::make_temp_dir(layout.tmp(), "remove-");
+  if (trash) {
+    fs::rename(dir, *trash / "dir", ec);
+    fs::remove_all(*trash, ec);
+  }
+  fs::remove_all(dir, ec);
+}
+
+void drop(std::vector<std::string>& list, const std::string& value) {
+  list.erase(std::remove(list.begin(), list.end(), value), list.end());
+}
+
+} // namespace
+
+Result<std::vector<std::string>> remove_tool(const Layout& layout, const std::string& tool,
+                                             const std::optional<std::string>& version, bool force,
+                                             const util::Output& output) {
+  if (auto st = ensure_layout(layout); !st) return fail(st.error());
+  std::vector<std::string> removed;
+  auto st = update_state(layout, [&](State& state) -> Status {
+    auto it = state.installed.find(tool);
+    if (it == state.installed.end()) return fail(ErrorKind::failure, "{} is not installed; `tailor list` shows what is", tool);
+    if (version && !it->second.versions.contains(*version)) {
+      return fail(ErrorKind::failure, "{}@{} is not installed; `tailor list` shows what is", tool, *version);
+    }
+    bool whole = !version || it->second.versions.size() == 1;
+    if (whole && !it->second.required_by.empty() && !force) {
+      return fail(ErrorKind::system_deps, "{} is still required by {}; remove those first or pass --force", tool,
+                  util::join(it->second.required_by, ", "));
+    }
+    std::vector<std::string> queue = {tool};
+    while (!queue.empty()) {
+      std::string name = queue.back();
+      queue.pop_back();
+      auto entry = state.installed.find(name);
+      if (entry == state.installed.end()) continue;
+      InstalledTool& t = entry->second;
+      std::vector<std::string> versions;
+      if (name == tool && version) versions = {*version};
+      else for (const auto& [v, unused] : t.versions) versions.push_back(v);
+      for (const auto& v : versions) {
+        fs::path dir = layout.tool_dir(name, v);
+        remove_links_into(layout, dir);
+        delete_version_dir(layout, dir);
+        t.versions.erase(v);
+        removed.push_back(name + "@" + v);
+      }
+      if (!t.versions.empty()) {
+        // Another version stays: make the most recently installed one active.
+        if (!t.versions.contains(t.active_version)) {
+          auto newest = std::max_element(t.versions.begin(), t.versions.end(), [](const auto& a, const auto& b) {
+            return a.second.installed_at < b.second.installed_at;
+          });
+          t.active_version = newest->first;
+          for (const auto& b : newest->second.binaries) {
+            (void)replace_symlink(layout.bin() / fs::path(b).filename(), layout.tool_dir(name, newest->first) / b);
+          }
+        }
+        continue;
+      }
+      std::vector<std::string> deps = t.install_dependencies;
+      state.installed.erase(entry);
+      for (auto& [other, o] : state.installed) drop(o.required_by, name);
+      for (const auto& dep : deps) {
+        auto d = state.installed.find(dep);
+        if (d != state.installed.end() && !d->second.is_explicit && d->second.required_by.empty()) queue.push_back(dep);
+      }
+    }
+    return {};
+  });
+  if (!st) return fail(st.error());
+  for (const auto& label : removed) output.debug("removed {}", label);
+  return removed;
+}
+
+Result<std::vector<ListedVersion>> list_tools(const Layout& layout, bool all, const util::Output& output) {
+  auto state = read_state(layout);
+  if (!state) return fail(state.error());
+  std::vector<ListedVersion> out;
+  for (const auto& [name, tool] : state->installed) {
+    if (tool.is_hidden && !all) continue;
+    for (const auto& [version, v] : tool.versions) {
+      std::error_code ec;
+      if (!fs::is_directory(layout.tool_dir(name, version), ec)) {
+        output.warn("{}@{} is recorded but {} is missing; reinstall it", name, version, layout.tool_dir(name, version).string());
+        continue;
+      }
+      out.push_back(ListedVersion{name, version, version == tool.active_version, tool.is_hidden, v.installed_at, v.binaries});
+    }
+  }
+  return out;
+}
+
+nlohmann::ordered_json listing_to_json(const std::vector<ListedVersion>& listing) {
+  nlohmann::ordered_json tools = nlohmann::ordered_json::array();
+  for (const auto& item : listing) {
+    tools.push_back({{"name", item.tool}, {"version", item.version}, {"active", item.active},
+                     {"hidden", item.hidden}, {"installed_at", item.installed_at}, {"binaries", item.binaries}});
+  }
+  return {{"tools", tools}, {"libraries", nlohmann::ordered_json::array()}};
+}
+
+Status verify_installed(const Layout& layout, const std::string& tool, const util::Output& output) {
+  auto state = read_state(layout);
+  if (!state) return fail(state.error());
+  if (!tool.empty() && !state->installed.contains(tool)) {
+    return fail(ErrorKind::verify, "{} is not installed; `tailor list` shows what is", tool);
+  }
+  std::vector<std::string> problems;
+  for (const auto& [name, t] : state->installed) {
+    if (!tool.empty() && name != tool) continue;
+    if (tool.empty() && t.is_hidden) continue;
+    auto v = t.versions.find(t.active_version);
+    if (v == t.versions.end()) continue;
+    fs::path dir = layout.tool_dir(name, t.active_version);
+    for (const auto& [binary, expected] : v->second.binary_checksums) {
+      auto actual = file_digest(dir / binary);
+      if (!actual || *actual != expected) {
+        problems.push_back(fmt::format("{}@{}: {} changed since install (sha256 {} expected)", name, t.active_version, binary, expected));
+      }
+    }
+    nlohmann::ordered_json plan = nlohmann::ordered_json::parse(v->second.plan.dump());
+    std::vector<std::string> path_dirs = {layout.bin().string(), (dir / "bin").string()};
+    VerifyInput input{plan.value("verify", nlohmann::ordered_json::object()), name, t.active_version, dir, path_dirs, verify_timeout()};
+    if (auto st = run_verify(input); !st) problems.push_back(st.error().message);
+    else output.info("{}@{}: ok", name, t.active_version);
+  }
+  if (!problems.empty()) return fail(ErrorKind::verify, "{}", util::join(problems, "\n"));
+  return {};
+}
+
+} // namespace tailor::install

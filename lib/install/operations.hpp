@@ -1,0 +1,32 @@
+#pragma once
+// The mutating operations as commands run them: take the install lock
+// (fetch-and-coordination.md §2.1), recover from an earlier crash, then act.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "install/executor.hpp"
+#include "install/layout.hpp"
+#include "util/output.hpp"
+#include "util/result.hpp"
+
+namespace tailor::install {
+
+struct LockOptions {
+  std::optional<std::chrono::milliseconds> timeout;  // empty: the lock module's default
+};
+
+// Executes each plan in order under one lock. With several plans a failure of one does not
+// stop the others; the result is then ErrorKind::partial.
+Result<InstallOutcome> install_plans(const Layout& layout, const std::vector<nlohmann::ordered_json>& plans,
+                                     const InstallOptions& options, const LockOptions& lock,
+                                     const util::Output& output);
+
+Result<std::vector<std::string>> remove_tools(const Layout& layout, const std::string& tool,
+                                              const std::optional<std::string>& version, bool force,
+                                              const LockOptions& lock, const util::Output& output);
+
+} // namespace tailor::install

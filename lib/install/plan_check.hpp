@@ -1,0 +1,24 @@
+#pragma once
+// Re-checks a stored plan against this machine before executing it (gpu-variants.md §4):
+// a plan is a lockfile of choices made for one os/arch/family/GPU.
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "platform/facts.hpp"
+#include "util/result.hpp"
+
+namespace tailor::install {
+
+// One line per fact the plan's `platform` block records that differs from `facts`.
+std::vector<std::string> plan_platform_mismatches(const nlohmann::ordered_json& plan, const platform::Facts& facts);
+
+// Fails (ErrorKind::failure) on mismatches unless `force`; with `force` it returns them so
+// the caller can warn.
+Result<std::vector<std::string>> check_plan_platform(const nlohmann::ordered_json& plan, const platform::Facts& facts, bool force);
+
+// Reads a plan file ("-" reads stdin); refuses anything but a format 5 plan object.
+Result<nlohmann::ordered_json> read_plan_file(const std::string& path);
+
+} // namespace tailor::install
