@@ -118,19 +118,19 @@ Result<BackendChoice> choose_backend(const recipe::Recipe& recipe, recipe::Match
   for (const auto& rung : ladder) {
     target.backend = rung;
     if (!choice.backend.empty()) {
-      choice.ladder.push_back({rung, false, "not needed (a better rung was chosen)"});
+      choice.ladder.push_back({rung, false, false, "a better rung was chosen"});
       continue;
     }
     if (rung == "vulkan" && !explicit_backend && vulkan_fact == "absent" && !pulls_vulkan_loader(recipe, target)) {
-      choice.ladder.push_back({rung, false, "Vulkan loader absent and the recipe does not install vulkan-loader"});
+      choice.ladder.push_back({rung, false, true, "Vulkan loader absent and the recipe does not install vulkan-loader"});
       continue;
     }
     if (backend_steps_match(recipe, target)) {
       choice.backend = rung;
-      choice.ladder.push_back({rung, true, explicit_backend ? "requested explicitly" : "best rung with a build for this machine"});
+      choice.ladder.push_back({rung, true, true, explicit_backend ? "requested explicitly" : "best rung with a build for this machine"});
       continue;
     }
-    choice.ladder.push_back({rung, false, rejection_reason(recipe, target)});
+    choice.ladder.push_back({rung, false, true, rejection_reason(recipe, target)});
   }
   if (choice.backend.empty()) {
     std::vector<std::string> offered;

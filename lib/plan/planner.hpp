@@ -38,7 +38,10 @@ struct PlanRequest {
 struct BackendRung {
   std::string backend;
   bool chosen = false;
+  bool tried = true;  // false for rungs below the chosen one
   std::string reason;
+  // "chosen", "rejected" or "not tried"
+  const char* status() const { return chosen ? "chosen" : tried ? "rejected" : "not tried"; }
 };
 
 struct PlanOutcome {

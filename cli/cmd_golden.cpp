@@ -1,0 +1,72 @@
+// `tailor golden regenerate|check`: golden plan files, offline, each file its own lock.
+#include "command.hpp"
+#include "plan/golden.hpp"
+#include "recipe/registry.hpp"
+
+namespace tailor::cli {
+namespace {
+
+struct GoldenCliOptions {
+  std::vector<std::string> recipes;
+  std::string registry;
+  std::string golden = "golden";
+  std::string version;
+  bool refresh = false;
+  bool unhashed = false;
+};
+
+void add_common(CLI::App& sub, GoldenCliOptions& opts) {
+  sub.add_option("recipes", opts.recipes, "Recipes to process (default: every recipe of the registry)");
+  sub.add_option("--registry", opts.registry, "Recipe directory searched first (also TAILOR_RECIPES)");
+  sub.add_option("--golden,--out", opts.golden, "Golden directory holding plans/ and exclusions.json")
+      ->capture_default_str();
+  sub.add_flag("--refresh", opts.refresh, "Allow the network for artifacts no golden file locks");
+}
+
+Result<int> run_golden(const GoldenCliOptions& opts, bool check, const Context& ctx) {
+  recipe::RegistryOptions registry_options = recipe::default_registry_options(opts.registry);
+  recipe::Registry registry(registry_options);
+  plan::PlanServices services;
+  services.registry = &registry;
+  plan::GoldenOptions options;
+  options.golden_dir = opts.golden;
+  options.recipes = opts.recipes;
+  options.version = opts.version;
+  options.refresh = opts.refresh;
+  options.unhashed = opts.unhashed;
+  auto report = check ? plan::golden_check(options, services, ctx.output)
+                      : plan::golden_regenerate(options, services, ctx.output);
+  if (!report) {
+    *ctx.output.err << "error: " << report.error().message << '\n';
+    return 2;  // setup problem, as opposed to a mismatch
+  }
+  if (check) {
+    ctx.output.print("golden check: {} files checked, {} problems\n", report->checked, report->failures);
+  } else {
+    ctx.output.print("golden regenerate: {} written, {} removed, {} failed\n", report->written, report->removed,
+                     report->failures);
+  }
+  return report->failures == 0 ? 0 : 1;
+}
+
+const bool registered = register_command(
+    {"golden", "Regenerate or check golden plan files (offline; each file is its own lock)",
+     [](CLI::App& app, Context& ctx) -> RunFn {
+       app.require_subcommand(1);
+       auto regen = std::make_shared<GoldenCliOptions>();
+       auto check = std::make_shared<GoldenCliOptions>();
+       CLI::App* regen_cmd = app.add_subcommand("regenerate", "Write golden files for every supported target");
+       add_common(*regen_cmd, *regen);
+       regen_cmd->add_option("--version", regen->version, "Version for recipes without golden files yet");
+       regen_cmd->add_flag("--unhashed", regen->unhashed,
+                           "Without network: write artifacts no lock covers without checksums");
+       CLI::App* check_cmd = app.add_subcommand("check", "Regenerate in memory and compare byte for byte");
+       add_common(*check_cmd, *check);
+       return [=, &ctx]() -> Result<int> {
+         if (regen_cmd->parsed()) return run_golden(*regen, false, ctx);
+         return run_golden(*check, true, ctx);
+       };
+     }});
+
+} // namespace
+} // namespace tailor::cli

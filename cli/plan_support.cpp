@@ -1,0 +1,104 @@
+#include "plan_support.hpp"
+
+#include "config/config.hpp"
+#include "config/home.hpp"
+#include "plan/target.hpp"
+#include "platform/detect.hpp"
+#include "util/fs.hpp"
+
+namespace tailor::cli {
+
+void add_plan_flags(CLI::App& app, PlanFlags& flags) {
+  add_fact_flags(app, flags.facts);
+  app.add_option("--registry", flags.registry, "Recipe directory searched first (also TAILOR_RECIPES)");
+  app.add_option("--recipe", flags.recipe_file, "Plan this recipe file instead of a registry recipe");
+  app.add_option("--version", flags.version, "Version to plan (with --recipe; else use TOOL@VERSION)");
+  app.add_option("--backend", flags.backend,
+                 "Inference backend: auto, cpu, cuda, rocm, sycl, vulkan, metal (wins over llm.backend)");
+  app.add_option("--pin-from", flags.pin_from, "Use this plan as a lock: pinned versions and known artifacts");
+  app.add_flag("--force", flags.force, "Plan an explicit backend this machine's GPU cannot run");
+  app.add_flag("--offline", flags.offline, "Never use the network; anything not in the lock is an error");
+  app.add_flag("--strict", flags.strict, "Missing dependency recipes and cycles are errors");
+  app.add_flag("--explain", flags.explain, "Print the backend ladder and the reason for each rung");
+}
+
+Result<std::unique_ptr<PlanSession>> open_plan_session(const PlanFlags& flags, const std::string& tool,
+                                                        const Context& context) {
+  auto session = std::make_unique<PlanSession>();
+  session->registry = std::make_unique<recipe::Registry>(recipe::default_registry_options(flags.registry));
+  session->services.registry = session->registry.get();
+  session->services.downloader = session->downloader.get();
+  session->services.resolver = session->resolver.get();
+
+  plan::PlanRequest& request = session->request;
+  request.tool = tool.substr(0, tool.find('@'));
+  if (tool.find('@') != std::string::npos) request.version = tool.substr(tool.find('@') + 1);
+  if (!flags.version.empty()) {
+    if (flags.recipe_file.empty() && !request.version.empty()) {
+      return fail(ErrorKind::usage, "give the version either as TOOL@VERSION or with --version, not both");
+    }
+    request.version = flags.version;
+  }
+  if (request.version == "latest") request.version.clear();
+  if (!flags.recipe_file.empty()) {
+    auto loaded = session->registry->load_file(flags.recipe_file);
+    if (!loaded) return fail(loaded.error());
+    request.recipe = *loaded;
+  } else if (request.tool.empty()) {
+    return fail(ErrorKind::usage, "name a tool or pass --recipe FILE");
+  }
+  const recipe::Recipe* recipe = request.recipe;
+  if (recipe == nullptr) {
+    auto found = session->registry->find(request.tool);
+    if (!found) return fail(found.error());
+    if (*found == nullptr) {
+      return fail(ErrorKind::recipe_not_found, "no recipe named '{}'; `tailor recipes` lists them", request.tool);
+    }
+    recipe = *found;
+  }
+
+  platform::DetectRequest detect = to_detect_request(flags.facts);
+  auto facts = platform::resolve_facts(detect);
+  if (!facts) return fail(facts.error());
+  bool foreign = false;
+  if ((flags.facts.os || flags.facts.arch) && flags.facts.facts.empty()) {
+    platform::DetectRequest host_request = detect;
+    host_request.flags.os.reset();
+    host_request.flags.arch.reset();
+    auto host = platform::resolve_facts(host_request);
+    if (!host) return fail(host.error());
+    foreign = host->os != facts->os || host->arch != facts->arch;
+  }
+  session->facts = *facts;
+  auto target = plan::resolve_target(*recipe, *session->registry, *facts, foreign);
+  if (!target) return fail(target.error());
+  request.target = *target;
+
+  auto config = config::load_config(config::tailor_home(), &context.output);
+  if (!config) return fail(config.error());
+  request.backend = config::effective_backend(*config, flags.backend);
+  request.force = flags.force;
+  request.offline = flags.offline;
+  request.strict = flags.strict;
+  if (!flags.pin_from.empty()) {
+    auto text = util::read_file(flags.pin_from, 64u << 20);
+    if (!text) return fail(text.error());
+    auto doc = nlohmann::ordered_json::parse(*text, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object()) {
+      return fail(ErrorKind::invalid_input, "{} is not a plan (JSON object expected)", flags.pin_from);
+    }
+    request.pin_from = std::move(doc);
+  }
+  return session;
+}
+
+void print_ladder(const plan::PlanOutcome& outcome, const util::Output& output) {
+  if (outcome.ladder.empty()) return;
+  *output.err << "backend ladder:\n";
+  for (const auto& rung : outcome.ladder) {
+    *output.err << "  " << rung.backend << ": " << (rung.chosen ? output.paint("chosen", "32") : std::string(rung.status())) << " ("
+                << rung.reason << ")\n";
+  }
+}
+
+} // namespace tailor::cli

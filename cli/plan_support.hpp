@@ -1,0 +1,51 @@
+#pragma once
+// Flags and set-up shared by the commands that plan: eval, plan, install.
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "command.hpp"
+#include "fact_options.hpp"
+#include "plan/planner.hpp"
+#include "platform/facts.hpp"
+#include "recipe/registry.hpp"
+
+namespace tailor::cli {
+
+struct PlanFlags {
+  FactFlags facts;
+  std::string registry;
+  std::string recipe_file;
+  std::string version;
+  std::string backend;
+  std::string pin_from;
+  bool force = false;
+  bool offline = false;
+  bool strict = false;
+  bool explain = false;
+};
+
+// Adds the planning flags (facts, --registry, --recipe, --version, --backend, --pin-from,
+// --force, --offline, --strict, --explain).
+void add_plan_flags(CLI::App& app, PlanFlags& flags);
+
+// Everything a planning command needs, owned in one place.
+struct PlanSession {
+  std::unique_ptr<recipe::Registry> registry;
+  std::unique_ptr<fetch::Downloader> downloader;
+  std::unique_ptr<version::Resolver> resolver;
+  platform::Facts facts;
+  plan::PlanServices services;
+  plan::PlanRequest request;
+};
+
+// Resolves facts, recipe, target and backend for `tool` ("name" or "name@version").
+Result<std::unique_ptr<PlanSession>> open_plan_session(const PlanFlags& flags, const std::string& tool,
+                                                        const Context& context);
+
+// Prints the backend ladder with each reason (to stderr).
+void print_ladder(const plan::PlanOutcome& outcome, const util::Output& output);
+
+} // namespace tailor::cli

@@ -1,0 +1,80 @@
+#include "plan/plan_view.hpp"
+
+#include <fmt/format.h>
+
+namespace tailor::plan {
+namespace {
+
+std::string step_line(const PlanStep& step) {
+  auto param = [&](const char* key) -> std::string {
+    auto it = step.params.find(key);
+    if (it == step.params.end()) return {};
+    return it->is_string() ? it->get<std::string>() : it->dump();
+  };
+  std::string detail;
+  if (step.action == "download_file") {
+    detail = step.url.empty() ? param("url") : step.url;
+    if (!step.checksum.empty()) detail += fmt::format(" (sha256 {}…, {} bytes)", step.checksum.substr(0, 12), step.size);
+    else detail += " (checksum not yet known)";
+  } else if (step.action == "extract") {
+    detail = fmt::format("{} ({}, strip {})", param("archive"), param("format"), param("strip_dirs"));
+  } else if (step.action == "install_binaries") {
+    detail = param("binaries") + (param("install_mode").empty() ? "" : " mode " + param("install_mode"));
+  } else if (step.action.ends_with("_install") || step.action == "brew_cask") {
+    detail = param("packages");
+  } else {
+    detail = step.params.dump();
+  }
+  return fmt::format("{}{}: {}", step.action, step.phase.empty() ? "" : " [" + step.phase + "]", detail);
+}
+
+void describe_steps(std::string& out, const std::optional<std::vector<PlanStep>>& steps, const std::string& indent) {
+  if (!steps) {
+    out += indent + "(no steps for this target)\n";
+    return;
+  }
+  size_t n = 1;
+  for (const auto& step : *steps) out += fmt::format("{}{}. {}\n", indent, n++, step_line(step));
+}
+
+void describe_dependencies(std::string& out, const std::vector<DependencyPlan>& deps, const std::string& indent) {
+  for (const auto& dep : deps) {
+    out += fmt::format("{}- {}@{}{}\n", indent, dep.tool, dep.version,
+                       dep.recipe_type.empty() ? "" : " (" + dep.recipe_type + ")");
+    describe_dependencies(out, dep.dependencies, indent + "    ");
+    describe_steps(out, dep.steps, indent + "    ");
+  }
+}
+
+} // namespace
+
+std::string describe_plan(const PlanOutcome& outcome, bool explain) {
+  const Plan& plan = outcome.value;
+  std::string out = fmt::format("{}@{} for {}/{}", plan.tool, plan.version, plan.platform.os, plan.platform.arch);
+  if (!plan.platform.linux_family.empty()) out += " (" + plan.platform.linux_family + ")";
+  if (!plan.platform.gpu.empty()) out += ", gpu " + plan.platform.gpu;
+  out += "\n";
+  if (!outcome.backend.empty()) {
+    const BackendRung* chosen = nullptr;
+    for (const auto& rung : outcome.ladder) {
+      if (rung.chosen) chosen = &rung;
+    }
+    out += fmt::format("backend: {}{}\n", outcome.backend, chosen ? " — " + chosen->reason : "");
+    if (explain) {
+      for (const auto& rung : outcome.ladder) {
+        out += fmt::format("  {}: {} ({})\n", rung.backend, rung.status(), rung.reason);
+      }
+    }
+  }
+  if (!plan.dependencies.empty()) {
+    out += "dependencies (installed first):\n";
+    describe_dependencies(out, plan.dependencies, "  ");
+  }
+  out += "steps:\n";
+  describe_steps(out, plan.steps, "  ");
+  if (plan.verify) out += fmt::format("verify: {}\n", plan.verify->command);
+  out += fmt::format("deterministic: {}\n", plan.deterministic ? "yes" : "no");
+  return out;
+}
+
+} // namespace tailor::plan
