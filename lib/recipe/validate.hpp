@@ -54,6 +54,13 @@ Result<std::vector<std::filesystem::path>> collect_recipe_files(const std::vecto
 std::vector<ValidationResult> validate_files(const std::vector<std::filesystem::path>& files,
                                              const ValidateOptions& options, unsigned threads = 2);
 
+// Collects the recipe files under `paths` and validates them (the whole of `tailor validate`).
+Result<std::vector<ValidationResult>> validate_paths(const std::vector<std::filesystem::path>& paths,
+                                                     const ValidateOptions& options, unsigned threads = 2);
+
+// The closing line: "Valid recipe: <name>" for one result, else counts of valid and invalid.
+std::string format_summary(const std::vector<ValidationResult>& results, bool strict);
+
 // `path:line:col: error: field: message` lines, errors first, then warnings.
 std::string format_diagnostics(const ValidationResult& result);
 

@@ -28,7 +28,7 @@ std::optional<DirId> dir_id(const fs::path& dir) {
 Status walk(const fs::path& dir, std::vector<std::pair<DirId, fs::path>>& ancestors, std::set<DirId>& seen,
             std::vector<fs::path>& out) {
   if (ancestors.size() > k_max_depth) {
-    return fail(ErrorKind::invalid_input, "{}: directories nested deeper than {} levels", dir.string(), k_max_depth);
+    return fail(ErrorKind::failure, "{}: directories nested deeper than {} levels", dir.string(), k_max_depth);
   }
   std::error_code ec;
   std::vector<fs::directory_entry> entries;
@@ -43,7 +43,7 @@ Status walk(const fs::path& dir, std::vector<std::pair<DirId, fs::path>>& ancest
       if (!id) continue;
       for (const auto& [ancestor, ancestor_path] : ancestors) {
         if (ancestor == *id) {
-          return fail(ErrorKind::invalid_input, "directory loop: {} leads back to {}", entry.path().string(),
+          return fail(ErrorKind::failure, "directory loop: {} leads back to {}", entry.path().string(),
                       ancestor_path.string());
         }
       }
@@ -101,6 +101,32 @@ std::vector<ValidationResult> validate_files(const std::vector<fs::path>& files,
   work();
   for (auto& thread : pool) thread.join();
   return results;
+}
+
+Result<std::vector<ValidationResult>> validate_paths(const std::vector<fs::path>& paths, const ValidateOptions& options,
+                                                     unsigned threads) {
+  auto files = collect_recipe_files(paths);
+  if (!files) return tl::unexpected(files.error());
+  return validate_files(*files, options, threads);
+}
+
+std::string format_summary(const std::vector<ValidationResult>& results, bool strict) {
+  size_t errors = 0, warnings = 0, invalid = 0;
+  for (const ValidationResult& r : results) {
+    errors += r.errors.size();
+    warnings += r.warnings.size();
+    invalid += r.valid ? 0 : 1;
+  }
+  const std::string counts = fmt::format("{} error{}, {} warning{}{}", errors, errors == 1 ? "" : "s", warnings,
+                                         warnings == 1 ? "" : "s", strict && warnings > 0 ? " (strict: warnings count)" : "");
+  if (results.size() == 1) {
+    const ValidationResult& r = results.front();
+    std::string name = r.recipe && !r.recipe->metadata.name.empty() ? r.recipe->metadata.name
+                                                                      : fs::path(r.path).stem().string();
+    return fmt::format("{} recipe: {} ({})\n", r.valid ? "Valid" : "Invalid", name, counts);
+  }
+  return fmt::format("{} recipe{} checked: {} valid, {} invalid ({})\n", results.size(), results.size() == 1 ? "" : "s",
+                     results.size() - invalid, invalid, counts);
 }
 
 std::string format_diagnostics(const ValidationResult& result) {
