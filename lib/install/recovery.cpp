@@ -1,9 +1,57 @@
 #include "install/recovery.hpp"
 
 #include <cstdio>
+#include <set>
+
+#include "install/links.hpp"
+#include "install/state.hpp"
 
 namespace tailor::install {
 namespace fs = std::filesystem;
+
+namespace {
+
+// state.json is the commit record: a version directory it does not list was moved into
+// place by an install that died before committing, and links into it are switched back.
+// Only done when state.json exists, so a lost state file never deletes installed tools.
+void reconcile_with_state(const Layout& layout, const util::Output& output) {
+  std::error_code ec;
+  if (!fs::exists(layout.state_file(), ec)) return;
+  auto state = read_state(layout);
+  if (!state) return;
+  std::set<fs::path> recorded;
+  for (const auto& [name, tool] : state->installed) {
+    for (const auto& [version, unused] : tool.versions) recorded.insert(layout.tool_dir(name, version));
+  }
+  for (const auto& entry : fs::directory_iterator(layout.bin(), ec)) {
+    if (!entry.is_symlink(ec)) continue;
+    fs::path target = fs::read_symlink(entry.path(), ec);
+    auto rel = target.lexically_relative(layout.tools());
+    if (rel.empty() || rel.begin()->string() == "..") continue;
+    if (recorded.contains(layout.tools() / *rel.begin())) continue;
+    bool restored = false;
+    for (const auto& [name, tool] : state->installed) {
+      auto v = tool.versions.find(tool.active_version);
+      if (v == tool.versions.end()) continue;
+      for (const auto& b : v->second.binaries) {
+        if (fs::path(b).filename() != entry.path().filename()) continue;
+        restored = replace_symlink(entry.path(), layout.tool_dir(name, tool.active_version) / b).has_value();
+      }
+    }
+    if (!restored) fs::remove(entry.path(), ec);
+  }
+  std::vector<fs::path> stray;
+  for (const auto& entry : fs::directory_iterator(layout.tools(), ec)) {
+    std::string name = entry.path().filename().string();
+    if (!name.starts_with(".") && entry.is_directory(ec) && !recorded.contains(entry.path())) stray.push_back(entry.path());
+  }
+  for (const auto& dir : stray) {
+    fs::remove_all(dir, ec);
+    output.info("removed {}, left by an install that did not finish", dir.filename().string());
+  }
+}
+
+} // namespace
 
 void recover_home(const Layout& layout, const util::Output& output) {
   std::error_code ec;
@@ -34,6 +82,7 @@ void recover_home(const Layout& layout, const util::Output& output) {
     if (name.front() == '.' && name.find(".tmp-") != std::string::npos) fs::remove(entry.path(), ec);
   }
   fs::remove(layout.root / "state.json.tmp", ec);
+  reconcile_with_state(layout, output);
 }
 
 } // namespace tailor::install
