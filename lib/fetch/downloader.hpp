@@ -21,7 +21,8 @@ struct FetchedFile {
   std::filesystem::path path;  // a file in the download cache; valid until the next cache clean
   std::string sha256;          // lowercase hex
   uint64_t size = 0;
-  std::string served_by;       // URL that finally served the bytes
+  std::string served_by;       // URL that finally served the bytes (for a cache hit: the URL it came from)
+  bool from_cache = false;     // found in the download cache; nothing was downloaded
 };
 
 class Downloader {

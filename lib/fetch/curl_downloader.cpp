@@ -1,0 +1,139 @@
+#include "fetch/curl_downloader.hpp"
+
+#include <map>
+#include <mutex>
+
+#include <curl/curl.h>
+#include <sys/statvfs.h>
+
+#include "config/home.hpp"
+#include "fetch/fetch_engine.hpp"
+#include "fetch/progress.hpp"
+
+namespace tailor::fetch {
+namespace fs = std::filesystem;
+
+namespace {
+
+void init_curl_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+// §4: refuse before downloading when free space is below twice what will be downloaded.
+Status check_disk_space(const fs::path& dir, uint64_t bytes) {
+  if (bytes == 0) return {};
+  struct statvfs st {};
+  if (::statvfs(dir.c_str(), &st) != 0) return {};
+  uint64_t free_bytes = static_cast<uint64_t>(st.f_bavail) * st.f_frsize;
+  if (free_bytes / 2 < bytes) {
+    return fail(ErrorKind::invalid_input,
+                "not enough free space in {}: {} bytes free, downloads need {} bytes and tailor keeps 2x that free; "
+                "free some space or point TAILOR_HOME elsewhere",
+                dir.string(), free_bytes, bytes);
+  }
+  return {};
+}
+
+} // namespace
+
+CurlDownloader::CurlDownloader(DownloaderOptions options)
+    : m_options(std::move(options)), m_pool(m_options.config.mirrors, m_options.config.strategy) {
+  init_curl_once();
+}
+
+CurlDownloader::~CurlDownloader() = default;
+
+Result<std::unique_ptr<CurlDownloader>> CurlDownloader::from_environment(const util::Output* output,
+                                                                         std::string command) {
+  DownloaderOptions options;
+  options.home = config::tailor_home();
+  auto config = load_fetch_config(options.home);
+  if (!config) return fail(config.error());
+  options.config = std::move(*config);
+  options.progress = output != nullptr && !output->quiet && !output->json;
+  options.command = std::move(command);
+  options.output = output;
+  return std::make_unique<CurlDownloader>(std::move(options));
+}
+
+StatusWriter* CurlDownloader::status() {
+  if (!m_options.write_status) return nullptr;
+  if (!m_options.status) m_options.status = std::make_shared<StatusWriter>(m_options.home, m_options.command);
+  return m_options.status.get();
+}
+
+Result<FetchedFile> CurlDownloader::fetch(const FetchRequest& request) {
+  auto files = fetch_all({request});
+  if (!files) return fail(files.error());
+  return std::move(files->front());
+}
+
+Result<std::vector<FetchedFile>> CurlDownloader::fetch_all(const std::vector<FetchRequest>& requests) {
+  const FetchConfig& config = m_options.config;
+  DownloadCache cache(m_options.home / "cache" / "downloads");
+  if (auto ready = cache.ensure(); !ready) return fail(ready.error());
+
+  std::vector<FetchedFile> results(requests.size());
+  std::vector<EngineJob> jobs;
+  std::map<std::string, std::size_t> job_by_hash;  // one download per checksum
+  std::vector<std::optional<std::size_t>> from_job(requests.size());
+  uint64_t bytes_needed = 0;
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    const FetchRequest& request = requests[i];
+    if (auto allowed = check_url_allowed(request.url, config.allow_insecure_loopback); !allowed) {
+      return fail(allowed.error());
+    }
+    auto expected = normalize_sha256(request.expected_sha256);
+    if (!expected) return fail(ErrorKind::invalid_input, "{} (for {})", expected.error().message, request.url);
+    if (request.expected_size > config.max_bytes) {
+      return fail(ErrorKind::invalid_input,
+                  "refusing {}: its size of {} bytes is over fetch.max_bytes ({} bytes); raise [fetch] max_bytes "
+                  "in config.toml to allow it",
+                  request.url, request.expected_size, config.max_bytes);
+    }
+    if (auto hit = cache.lookup(*expected, request.expected_size)) {
+      results[i] = std::move(*hit);
+      if (results[i].served_by.empty()) results[i].served_by = request.url;
+      continue;
+    }
+    if (!expected->empty()) {
+      if (auto same = job_by_hash.find(*expected); same != job_by_hash.end()) {
+        from_job[i] = same->second;
+        continue;
+      }
+      job_by_hash[*expected] = jobs.size();
+    }
+    bool plan_size = request.expected_size != 0;
+    jobs.push_back(EngineJob{request, *expected, false, plan_size ? request.expected_size : config.max_bytes,
+                             plan_size});
+    from_job[i] = jobs.size() - 1;
+    bytes_needed += request.expected_size;
+  }
+  if (jobs.empty()) return results;
+  if (auto space = check_disk_space(cache.dir(), bytes_needed); !space) return fail(space.error());
+
+  ProgressLine progress(m_options.progress);
+  EngineContext context{config, m_pool, cache, status(), &progress, m_options.output};
+  auto fetched = run_fetch_jobs(context, jobs);
+  progress.clear();
+  if (!fetched) return fail(fetched.error());
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    if (from_job[i]) results[i] = (*fetched)[*from_job[i]].file;
+  }
+  return results;
+}
+
+Result<std::string> CurlDownloader::fetch_text(const std::string& url, uint64_t max_bytes) {
+  const FetchConfig& config = m_options.config;
+  if (auto allowed = check_url_allowed(url, config.allow_insecure_loopback); !allowed) return fail(allowed.error());
+  DownloadCache cache(m_options.home / "cache" / "downloads");
+  std::vector<EngineJob> jobs{EngineJob{FetchRequest{url, {}, "", 0}, "", true, std::min(max_bytes, config.max_bytes),
+                                        false}};
+  EngineContext context{config, m_pool, cache, nullptr, nullptr, m_options.output};
+  auto fetched = run_fetch_jobs(context, jobs);
+  if (!fetched) return fail(fetched.error());
+  return std::move(fetched->front().text);
+}
+
+} // namespace tailor::fetch

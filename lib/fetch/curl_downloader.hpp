@@ -1,0 +1,55 @@
+#pragma once
+// The real downloader: libcurl (multi interface), a host pool of mirrors, the download cache
+// and status.json. One CurlDownloader is one "run": host health (ejections, cooldowns,
+// flags) persists across its calls.
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "fetch/downloader.hpp"
+#include "fetch/fetch_config.hpp"
+#include "fetch/host_pool.hpp"
+#include "fetch/status_file.hpp"
+#include "util/output.hpp"
+
+namespace tailor::fetch {
+
+struct DownloaderOptions {
+  std::filesystem::path home;        // $TAILOR_HOME: cache/downloads/ and status.json live here
+  FetchConfig config;
+  bool progress = false;             // progress line on stderr (drawn only when stderr is a TTY)
+  std::string command = "fetch";     // what `tailor status` says is running
+  bool write_status = true;          // keep status.json up to date while fetching
+  std::shared_ptr<StatusWriter> status;  // share one with later phases; made on first use when null
+  const util::Output* output = nullptr;  // retry notes at -v; none when null
+};
+
+class CurlDownloader final : public Downloader {
+public:
+  explicit CurlDownloader(DownloaderOptions options);
+  ~CurlDownloader() override;
+
+  // Options from config::tailor_home(), its config.toml and the environment; progress only
+  // when `output` is given and not quiet.
+  static Result<std::unique_ptr<CurlDownloader>> from_environment(const util::Output* output,
+                                                                  std::string command = "fetch");
+
+  Result<FetchedFile> fetch(const FetchRequest& request) override;
+  Result<std::string> fetch_text(const std::string& url, uint64_t max_bytes = 1 << 20) override;
+  // Fetches every request, `parallel` at a time, spread over hosts by the strategy; results
+  // in request order. The first artifact that cannot be fetched stops the others.
+  Result<std::vector<FetchedFile>> fetch_all(const std::vector<FetchRequest>& requests);
+
+  const FetchConfig& config() const { return m_options.config; }
+  // Health of every host seen so far in this run.
+  const std::vector<HostState>& hosts() const { return m_pool.hosts(); }
+  // The status file writer (created on first use), so later phases can report into it.
+  StatusWriter* status();
+
+private:
+  DownloaderOptions m_options;
+  HostPool m_pool;
+};
+
+} // namespace tailor::fetch

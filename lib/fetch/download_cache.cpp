@@ -1,0 +1,181 @@
+#include "fetch/download_cache.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+
+#include <fcntl.h>
+#include <nlohmann/json.hpp>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/fs.hpp"
+#include "util/strings.hpp"
+
+namespace tailor::fetch {
+namespace fs = std::filesystem;
+
+Result<std::string> normalize_sha256(std::string_view expected) {
+  std::string value = util::to_lower(util::trim(expected));
+  if (auto colon = value.find(':'); colon != std::string::npos) value = std::string(util::trim(value.substr(colon + 1)));
+  if (value.empty()) return value;
+  bool hex = value.size() == 64 && std::all_of(value.begin(), value.end(), [](unsigned char c) {
+               return std::isdigit(c) || (c >= 'a' && c <= 'f');
+             });
+  if (!hex) return fail(ErrorKind::invalid_input, "checksum '{}' is not a SHA-256 (64 hex digits)", expected);
+  return value;
+}
+
+Sha256::Sha256() : m_context(EVP_MD_CTX_new()) {
+  EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(m_context), EVP_sha256(), nullptr);
+}
+
+Sha256::~Sha256() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(m_context)); }
+
+void Sha256::update(const void* data, std::size_t size) {
+  EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(m_context), data, size);
+}
+
+std::string Sha256::hex_digest() {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(m_context), digest, &length);
+  static const char* k_hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < length; ++i) {
+    out.push_back(k_hex[digest[i] >> 4]);
+    out.push_back(k_hex[digest[i] & 15]);
+  }
+  return out;
+}
+
+Result<std::string> sha256_file(const fs::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return fail(ErrorKind::failure, "cannot read {}: {}", path.string(), std::strerror(errno));
+  Sha256 hash;
+  std::vector<char> buffer(1 << 20);
+  for (;;) {
+    ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int saved = errno;
+      ::close(fd);
+      return fail(ErrorKind::failure, "cannot read {}: {}", path.string(), std::strerror(saved));
+    }
+    if (n == 0) break;
+    hash.update(buffer.data(), static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return hash.hex_digest();
+}
+
+TempFile::TempFile(TempFile&& other) noexcept : m_fd(other.m_fd), m_path(std::move(other.m_path)) {
+  other.m_fd = -1;
+  other.m_path.clear();
+}
+
+TempFile& TempFile::operator=(TempFile&& other) noexcept {
+  if (this != &other) {
+    discard();
+    m_fd = other.m_fd;
+    m_path = std::move(other.m_path);
+    other.m_fd = -1;
+    other.m_path.clear();
+  }
+  return *this;
+}
+
+TempFile::~TempFile() { discard(); }
+
+void TempFile::discard() {
+  if (m_fd >= 0) ::close(m_fd);
+  if (!m_path.empty()) ::unlink(m_path.c_str());
+  m_fd = -1;
+  m_path.clear();
+}
+
+void TempFile::release() {
+  if (m_fd >= 0) ::close(m_fd);
+  m_fd = -1;
+  m_path.clear();
+}
+
+namespace {
+
+std::string now_rfc3339() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  ::gmtime_r(&now, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+} // namespace
+
+Status DownloadCache::ensure() const {
+  std::error_code ec;
+  if (fs::is_symlink(m_dir, ec)) {
+    return fail(ErrorKind::failure, "download cache {} is a symlink; refusing to use it", m_dir.string());
+  }
+  fs::create_directories(m_dir, ec);
+  if (ec) return fail(ErrorKind::failure, "cannot create download cache {}: {}", m_dir.string(), ec.message());
+  if (::chmod(m_dir.c_str(), 0700) != 0) {
+    return fail(ErrorKind::failure, "cannot set mode 0700 on {}: {}", m_dir.string(), std::strerror(errno));
+  }
+  return {};
+}
+
+std::optional<FetchedFile> DownloadCache::lookup(const std::string& sha256, uint64_t expected_size) const {
+  if (sha256.empty()) return std::nullopt;
+  fs::path data = m_dir / (sha256 + ".data");
+  std::error_code ec;
+  struct stat st {};
+  if (::lstat(data.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  auto size = static_cast<uint64_t>(st.st_size);
+  auto actual = sha256_file(data);
+  if ((expected_size != 0 && size != expected_size) || !actual || *actual != sha256) {
+    fs::remove(data, ec);
+    fs::remove(m_dir / (sha256 + ".meta"), ec);
+    return std::nullopt;
+  }
+  std::string url;
+  if (auto meta = util::read_file(m_dir / (sha256 + ".meta"), 1 << 16)) {
+    auto parsed = nlohmann::json::parse(*meta, nullptr, false);
+    if (parsed.is_object() && parsed.contains("url") && parsed["url"].is_string()) url = parsed["url"];
+  }
+  return FetchedFile{data, sha256, size, url, true};
+}
+
+Result<TempFile> DownloadCache::create_temp() const {
+  std::string pattern = (m_dir / ".download-XXXXXX").string();
+  std::vector<char> name(pattern.begin(), pattern.end());
+  name.push_back('\0');
+  int fd = ::mkostemp(name.data(), O_CLOEXEC);
+  if (fd < 0) return fail(ErrorKind::failure, "cannot create a file in {}: {}", m_dir.string(), std::strerror(errno));
+  return TempFile(fd, fs::path(name.data()));
+}
+
+Result<fs::path> DownloadCache::commit(TempFile& file, const std::string& sha256, uint64_t size,
+                                       const std::string& url) const {
+  if (::fsync(file.fd()) != 0) {
+    return fail(ErrorKind::failure, "cannot write {}: {}", file.path().string(), std::strerror(errno));
+  }
+  ::fchmod(file.fd(), 0644);
+  fs::path target = m_dir / (sha256 + ".data");
+  if (::rename(file.path().c_str(), target.c_str()) != 0) {
+    return fail(ErrorKind::failure, "cannot move download into {}: {}", target.string(), std::strerror(errno));
+  }
+  file.release();
+  nlohmann::json meta = {{"url", url}, {"checksum", sha256}, {"actual_hash", sha256}, {"size", size},
+                         {"cached_at", now_rfc3339()}};
+  if (auto written = util::write_file_atomic(m_dir / (sha256 + ".meta"), meta.dump(2) + "\n", 0644); !written) {
+    return fail(written.error());
+  }
+  return target;
+}
+
+} // namespace tailor::fetch

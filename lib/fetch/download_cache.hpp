@@ -1,0 +1,76 @@
+#pragma once
+// $TAILOR_HOME/cache/downloads: artifacts stored by their SHA-256 (platform-and-install.md
+// §7.6). Entries are `<sha256>.data` plus `<sha256>.meta` (JSON: url, checksum, actual_hash,
+// size, cached_at); the directory is 0700; every write is temp file, fsync, rename.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "fetch/downloader.hpp"
+#include "util/result.hpp"
+
+namespace tailor::fetch {
+
+// Trims and lowercases an expected checksum and drops everything through the first ':'
+// ("sha256:ABC..." works). "" stays "". Anything but 64 hex digits is refused.
+Result<std::string> normalize_sha256(std::string_view expected);
+
+// SHA-256 computed while bytes stream by (OpenSSL EVP).
+class Sha256 {
+public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+  void update(const void* data, std::size_t size);
+  // Lowercase hex; call once.
+  std::string hex_digest();
+
+private:
+  void* m_context;
+};
+
+Result<std::string> sha256_file(const std::filesystem::path& path);
+
+// A file being downloaded into the cache directory; removed unless committed.
+class TempFile {
+public:
+  TempFile() = default;
+  TempFile(int fd, std::filesystem::path path) : m_fd(fd), m_path(std::move(path)) {}
+  TempFile(TempFile&& other) noexcept;
+  TempFile& operator=(TempFile&& other) noexcept;
+  ~TempFile();
+  int fd() const { return m_fd; }
+  const std::filesystem::path& path() const { return m_path; }
+  // Closes and deletes the file now.
+  void discard();
+  // Marks the file as moved away (by commit).
+  void release();
+
+private:
+  int m_fd = -1;
+  std::filesystem::path m_path;
+};
+
+class DownloadCache {
+public:
+  explicit DownloadCache(std::filesystem::path dir) : m_dir(std::move(dir)) {}
+
+  const std::filesystem::path& dir() const { return m_dir; }
+  // Creates the directory 0700 (tightening an existing one) and refuses a symlinked one.
+  Status ensure() const;
+  // The verified entry for `sha256` (size must match `expected_size` when non-zero).
+  // A damaged entry is deleted and reported as a miss.
+  std::optional<FetchedFile> lookup(const std::string& sha256, uint64_t expected_size) const;
+  Result<TempFile> create_temp() const;
+  // Moves a fully written temp file into the cache as `sha256` and records where it came from.
+  Result<std::filesystem::path> commit(TempFile& file, const std::string& sha256, uint64_t size,
+                                       const std::string& url) const;
+
+private:
+  std::filesystem::path m_dir;
+};
+
+} // namespace tailor::fetch

@@ -1,0 +1,42 @@
+#pragma once
+// The scheduling loop behind CurlDownloader: runs download jobs over libcurl's multi
+// interface, choosing hosts from the pool and reacting to each outcome as §1.3 says.
+#include <string>
+#include <vector>
+
+#include "fetch/download_cache.hpp"
+#include "fetch/downloader.hpp"
+#include "fetch/fetch_config.hpp"
+#include "fetch/host_pool.hpp"
+#include "fetch/progress.hpp"
+#include "fetch/status_file.hpp"
+#include "util/output.hpp"
+
+namespace tailor::fetch {
+
+struct EngineContext {
+  const FetchConfig& config;
+  HostPool& pool;
+  const DownloadCache& cache;
+  StatusWriter* status = nullptr;      // may be null
+  ProgressLine* progress = nullptr;    // may be null
+  const util::Output* output = nullptr;  // may be null
+};
+
+struct EngineJob {
+  FetchRequest request;
+  std::string expected_sha256;  // normalised; "" when unknown
+  bool text = false;            // keep the body in memory instead of the cache
+  uint64_t limit = 0;           // largest body accepted
+  bool limit_is_plan_size = false;
+};
+
+struct EngineResult {
+  FetchedFile file;  // cache entry (file jobs)
+  std::string text;  // body (text jobs)
+};
+
+// Runs every job to completion, `config.parallel` at a time; results in job order.
+Result<std::vector<EngineResult>> run_fetch_jobs(EngineContext& context, const std::vector<EngineJob>& jobs);
+
+} // namespace tailor::fetch
