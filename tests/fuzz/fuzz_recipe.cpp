@@ -1,0 +1,33 @@
+// libFuzzer target: recipe decoding, planning checks, validation and when matching must
+// never crash, hang or trip a sanitizer on any input.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "recipe/recipe.hpp"
+#include "recipe/validate.hpp"
+#include "recipe/when.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace tailor::recipe;
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  ValidateOptions options;
+  options.strict = true;
+  options.check_libc_coverage = true;
+  ValidationResult result = validate_recipe_text(text, "fuzz.toml", options);
+  (void)format_diagnostics(result);
+  (void)validation_to_json(result).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  auto planned = load_recipe_for_planning(text, "fuzz.toml");
+  if (result.recipe) {
+    const MatchTarget targets[] = {{"linux", "amd64", "debian", "glibc", "nvidia", "575.57.08", "cuda"},
+                                   {"linux", "arm64", "alpine", "musl", "none", "", "cpu"},
+                                   {"darwin", "arm64", "", "", "apple", "", "metal"}};
+    for (const Step& step : result.recipe->steps) {
+      (void)analyze_step(step);
+      for (const MatchTarget& target : targets) (void)step_applies(step, target);
+      if (step.when) (void)check_driver_range(step.when->gpu_driver);
+    }
+  }
+  (void)planned;
+  return 0;
+}
