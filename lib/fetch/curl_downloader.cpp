@@ -44,8 +44,7 @@ CurlDownloader::CurlDownloader(DownloaderOptions options)
 
 CurlDownloader::~CurlDownloader() = default;
 
-Result<std::unique_ptr<CurlDownloader>> CurlDownloader::from_environment(const util::Output* output,
-                                                                         std::string command) {
+Result<DownloaderOptions> options_from_environment(const util::Output* output, std::string command) {
   DownloaderOptions options;
   options.home = config::tailor_home();
   auto config = load_fetch_config(options.home);
@@ -54,7 +53,14 @@ Result<std::unique_ptr<CurlDownloader>> CurlDownloader::from_environment(const u
   options.progress = output != nullptr && !output->quiet && !output->json;
   options.command = std::move(command);
   options.output = output;
-  return std::make_unique<CurlDownloader>(std::move(options));
+  return options;
+}
+
+Result<std::unique_ptr<CurlDownloader>> CurlDownloader::from_environment(const util::Output* output,
+                                                                         std::string command) {
+  auto options = options_from_environment(output, std::move(command));
+  if (!options) return fail(options.error());
+  return std::make_unique<CurlDownloader>(std::move(*options));
 }
 
 StatusWriter* CurlDownloader::status() {

@@ -25,13 +25,16 @@ struct DownloaderOptions {
   const util::Output* output = nullptr;  // retry notes at -v; none when null
 };
 
+// Options from config::tailor_home(), its config.toml and the environment; progress only
+// when `output` is given and neither quiet nor JSON.
+Result<DownloaderOptions> options_from_environment(const util::Output* output, std::string command = "fetch");
+
 class CurlDownloader final : public Downloader {
 public:
   explicit CurlDownloader(DownloaderOptions options);
   ~CurlDownloader() override;
 
-  // Options from config::tailor_home(), its config.toml and the environment; progress only
-  // when `output` is given and not quiet.
+  // A downloader with options_from_environment().
   static Result<std::unique_ptr<CurlDownloader>> from_environment(const util::Output* output,
                                                                   std::string command = "fetch");
 

@@ -45,9 +45,13 @@ Result<std::unique_ptr<Transfer>> Transfer::create(const TransferSpec& spec, con
   curl_easy_setopt(h, CURLOPT_MAXREDIRS, 10L);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(config.connect_timeout.count()));
   // A stall rule instead of a total timeout, so large artifacts on slow links still finish.
-  curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME,
-                   std::max(1L, static_cast<long>(config.stall_timeout.count() / 1000)));
+  // curl's LOW_SPEED check averages over several seconds and misses a stall right after a
+  // burst, so progress is watched here: no new byte for stall_timeout aborts the attempt.
+  t->m_stall_timeout = config.stall_timeout;
+  t->m_last_progress = std::chrono::steady_clock::now();
+  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &Transfer::on_progress);
+  curl_easy_setopt(h, CURLOPT_XFERINFODATA, t.get());
   curl_easy_setopt(h, CURLOPT_USERAGENT, "tailor/" TAILOR_VERSION);
   curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 256L * 1024L);
   curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(spec.limit));
@@ -96,6 +100,19 @@ size_t Transfer::on_header(char* data, size_t size, size_t count, void* self) {
     t->m_rate_limit_exhausted = header_value(line, "X-RateLimit-Remaining") == "0";
   }
   return size * count;
+}
+
+int Transfer::on_progress(void* self, curl_off_t, curl_off_t downloaded, curl_off_t, curl_off_t) {
+  auto* t = static_cast<Transfer*>(self);
+  auto now = std::chrono::steady_clock::now();
+  if (downloaded != t->m_last_downloaded) {
+    t->m_last_downloaded = downloaded;
+    t->m_last_progress = now;
+    return 0;
+  }
+  if (now - t->m_last_progress < t->m_stall_timeout) return 0;
+  t->m_stalled = true;
+  return 1;  // aborts the transfer with CURLE_ABORTED_BY_CALLBACK
 }
 
 size_t Transfer::on_body(char* data, size_t size, size_t count, void* self) {
@@ -166,9 +183,10 @@ AttemptReport Transfer::finish(CURLcode code) {
   } else if (code == CURLE_TOO_MANY_REDIRECTS) {
     report.kind = OutcomeKind::refused;
     report.detail = "too many redirects (more than 10)";
-  } else if (code == CURLE_OPERATION_TIMEDOUT && m_bytes > 0) {
+  } else if (m_stalled) {
     report.kind = OutcomeKind::host_down;
-    report.detail = fmt::format("stalled after {} bytes: {}", m_bytes, curl_text);
+    report.detail = fmt::format("stalled: no data for {} s after {} bytes (stall timeout; TAILOR_STALL_TIMEOUT)",
+                                m_stall_timeout.count() / 1000, m_bytes);
   } else if (code != CURLE_OK) {
     report.kind = OutcomeKind::host_down;
     report.detail = curl_text;

@@ -55,6 +55,7 @@ public:
 private:
   Transfer() = default;
   static size_t on_header(char* data, size_t size, size_t count, void* self);
+  static int on_progress(void* self, curl_off_t, curl_off_t downloaded, curl_off_t, curl_off_t);
   static size_t on_body(char* data, size_t size, size_t count, void* self);
   size_t write_body(const char* data, size_t size);
 
@@ -72,6 +73,10 @@ private:
   bool m_write_failed = false;
   bool m_bad_encoding = false;
   char m_error[CURL_ERROR_SIZE] = {};
+  std::chrono::milliseconds m_stall_timeout{60'000};
+  std::chrono::steady_clock::time_point m_last_progress{};
+  curl_off_t m_last_downloaded = 0;
+  bool m_stalled = false;
 };
 
 } // namespace tailor::fetch

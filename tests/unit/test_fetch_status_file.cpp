@@ -1,0 +1,61 @@
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include "fetch/status_file.hpp"
+#include "support/scratch.hpp"
+
+namespace tailor::fetch {
+
+TEST_CASE("StatusWriter and read_status_report") {
+  auto home = test::fresh_dir("home");
+
+  SUBCASE("nothing running, no holder") {
+    auto report = read_status_report(home);
+    CHECK(report["operation"].is_null());
+    CHECK(report["lock_holder"].is_null());
+    CHECK(format_status_report(report) == "no operation in progress\nlock: no holder recorded\n");
+  }
+  SUBCASE("a live writer is reported with artifacts, hosts and cooldowns; gone when it ends") {
+    {
+      StatusWriter writer(home, "install llama.cpp");
+      writer.update({ArtifactProgress{"a.tar.gz", "https://m/a.tar.gz", "mirror-a", "downloading", 512, 2048}},
+                    {HostCooldown{"mirror-b", "2030-01-01T00:00:00Z"}}, true);
+      auto report = read_status_report(home);
+      const auto& operation = report["operation"];
+      CHECK(operation["pid"] == static_cast<long>(::getpid()));
+      CHECK(operation["command"] == "install llama.cpp");
+      CHECK(operation["phase"] == "fetch");
+      CHECK(operation["stale"] == false);
+      CHECK(operation["artifacts"][0]["host"] == "mirror-a");
+      CHECK(operation["artifacts"][0]["bytes"] == 512);
+      CHECK(operation["cooldowns"][0]["host"] == "mirror-b");
+      std::string text = format_status_report(report);
+      CHECK(text.find("running: install llama.cpp") != std::string::npos);
+      CHECK(text.find("a.tar.gz  512 B / 2.0 KiB (25%)  from mirror-a") != std::string::npos);
+      CHECK(text.find("host mirror-b busy until 2030-01-01T00:00:00Z") != std::string::npos);
+      writer.set_phase("extract");
+      CHECK(read_status_report(home)["operation"]["phase"] == "extract");
+    }
+    CHECK(read_status_report(home)["operation"].is_null());
+  }
+  SUBCASE("updates are throttled unless forced") {
+    StatusWriter writer(home, "fetch");
+    writer.update({ArtifactProgress{"a", "u", "h", "downloading", 1, 10}}, {}, true);
+    writer.update({ArtifactProgress{"a", "u", "h", "downloading", 5, 10}}, {});
+    CHECK(read_status_report(home)["operation"]["artifacts"][0]["bytes"] == 1);
+    writer.update({ArtifactProgress{"a", "u", "h", "downloading", 7, 10}}, {}, true);
+    CHECK(read_status_report(home)["operation"]["artifacts"][0]["bytes"] == 7);
+  }
+  SUBCASE("a file left by a dead process is stale; the lock holder file is shown") {
+    test::write_text(home / "status.json", R"({"pid": 999999999, "command": "install x", "phase": "fetch",
+      "started_at": "t", "updated_at": "t", "artifacts": [], "cooldowns": []})");
+    test::write_text(home / ".lock.holder", R"({"pid": 42, "user": "ci", "command": "tailor install x"})");
+    auto report = read_status_report(home);
+    CHECK(report["operation"]["stale"] == true);
+    CHECK(report["lock_holder"]["user"] == "ci");
+    CHECK(format_status_report(report).rfind("stale: install x", 0) == 0);
+  }
+}
+
+} // namespace tailor::fetch
