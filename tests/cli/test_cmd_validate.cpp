@@ -16,6 +16,9 @@ const char* k_good = R"([metadata]
 name = "good"
 description = "A good recipe"
 
+[version]
+github_repo = "example-org/good"
+
 [[steps]]
 action = "download"
 url = "https://x.example.org/{version}/good"
@@ -48,7 +51,7 @@ TEST_CASE("tailor validate") {
     const std::string path = (dir / "bad" / "typo.toml").string();
     auto r = test::run_tailor({"validate", path});
     CHECK(r.exit_code == 1);
-    CHECK(r.out == path + ":6:10: error: steps[0].action: unknown action 'downlod' (did you mean 'download'?)\n" +
+    CHECK(r.out == path + ":9:10: error: steps[0].action: unknown action 'downlod' (did you mean 'download'?)\n" +
                        "Invalid recipe: good (1 error, 0 warnings)\n");
   }
   SUBCASE("a directory is searched recursively in sorted order") {
@@ -64,7 +67,7 @@ TEST_CASE("tailor validate") {
     CHECK(test::run_tailor({"validate", path}).exit_code == 0);
     auto r = test::run_tailor({"validate", "--strict", path});
     CHECK(r.exit_code == 1);
-    CHECK(contains(r.out, path + ":15:1: error: metadata2: unknown key 'metadata2' (did you mean 'metadata'?)\n"));
+    CHECK(contains(r.out, path + ":17:1: error: metadata2: unknown key 'metadata2' (did you mean 'metadata'?)\n"));
   }
   SUBCASE("--json for one file prints one object") {
     auto r = test::run_tailor({"validate", "--json", (dir / "bad" / "typo.toml").string()});
@@ -73,7 +76,7 @@ TEST_CASE("tailor validate") {
     REQUIRE(doc.is_object());
     CHECK(doc["valid"] == false);
     CHECK(doc["errors"][0]["field"] == "steps[0].action");
-    CHECK(doc["errors"][0]["line"] == 6);
+    CHECK(doc["errors"][0]["line"] == 9);
     CHECK(doc["errors"][0]["column"] == 10);
     CHECK_FALSE(doc.contains("warnings"));
   }
