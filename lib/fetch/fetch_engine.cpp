@@ -131,6 +131,12 @@ private:
       file = std::move(*temp);
     }
     auto transfer = Transfer::create(spec, m_ctx.config, std::move(file));
+    if (!transfer && transfer.error().kind == ErrorKind::invalid_input) {
+      // A mirror or fallback URL that is not HTTPS rules out that candidate, not the artifact.
+      job.failures.push_back(fmt::format("{}: {}", target.url, transfer.error().message));
+      job.attempts.excluded[candidate] = true;
+      return {};
+    }
     if (!transfer) return fail(transfer.error());
     job.transfer = std::move(*transfer);
     job.candidate = candidate;

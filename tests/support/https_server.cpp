@@ -183,8 +183,13 @@ struct HttpsServer::Impl {
   void respond(const httplib::Request& req, httplib::Response& res, const Reply& reply, const Resource& resource) {
     if (reply.kind == Reply::Kind::status) {
       res.status = reply.status;
-      for (const auto& [key, value] : reply.headers) res.set_header(key, value);
-      res.set_content(reply.body, "text/plain");
+      std::string content_type = "text/plain";
+      for (const auto& [key, value] : reply.headers) {
+        // set_content adds its own Content-Type; a scripted one replaces it rather than doubling it.
+        if (::strcasecmp(key.c_str(), "Content-Type") == 0) content_type = value;
+        else res.set_header(key, value);
+      }
+      res.set_content(reply.body, content_type);
       return;
     }
     if (reply.kind == Reply::Kind::close) {

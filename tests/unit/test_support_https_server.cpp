@@ -14,6 +14,7 @@ struct CurlResult {
   long status = 0;
   std::string body;
   std::string retry_after;
+  int content_type_headers = 0;
 };
 
 size_t collect(char* data, size_t size, size_t count, void* user) {
@@ -23,11 +24,13 @@ size_t collect(char* data, size_t size, size_t count, void* user) {
 
 size_t collect_header(char* data, size_t size, size_t count, void* user) {
   std::string line(data, size * count);
+  auto* result = static_cast<CurlResult*>(user);
+  if (line.rfind("Content-Type:", 0) == 0) ++result->content_type_headers;
   if (line.rfind("Retry-After:", 0) == 0) {
-    auto* out = static_cast<std::string*>(user);
-    *out = line.substr(12);
-    out->erase(0, out->find_first_not_of(' '));
-    out->erase(out->find_last_not_of("\r\n") + 1);
+    std::string& out = result->retry_after;
+    out = line.substr(12);
+    out.erase(0, out.find_first_not_of(' '));
+    out.erase(out.find_last_not_of("\r\n") + 1);
   }
   return size * count;
 }
@@ -40,7 +43,7 @@ CurlResult get(const std::string& url, const std::string& ca_file, const std::ve
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &result.body);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, collect_header);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &result.retry_after);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &result);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT, 20L);
   curl_slist* list = nullptr;
   for (const auto& header : headers) list = curl_slist_append(list, header.c_str());
@@ -129,6 +132,12 @@ TEST_CASE("HttpsServer") {
     CurlResult result = get(server.url("/file.bin"), server.ca_file().string());
     CHECK(result.body == bytes);
     CHECK(Clock::now() - start >= std::chrono::milliseconds(400));
+  }
+  SUBCASE("a scripted Content-Type replaces the default instead of doubling it") {
+    server.script("/doc", {Reply::status_code(200, {{"Content-Type", "application/json"}}, "{}")});
+    CurlResult result = get(server.url("/doc"), server.ca_file().string());
+    CHECK(result.body == "{}");
+    CHECK(result.content_type_headers == 1);
   }
   SUBCASE("JSON documents carry their content type") {
     server.add_json("/api/latest", R"({"version": "1.2.3"})");
