@@ -1,0 +1,59 @@
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "support/process.hpp"
+#include "support/scratch.hpp"
+#include "support/sysroot.hpp"
+
+using namespace tailor;
+
+namespace {
+
+std::vector<std::string> info_args(const std::string& sysroot, std::vector<std::string> extra) {
+  std::vector<std::string> args{"info", "--registry", test::testdata("recipes/valid").string(), "--sysroot", sysroot,
+                                "--probe", "none"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+} // namespace
+
+TEST_CASE("tailor info") {
+  const std::string root = test::make_sysroot("nvidia-consumer-intel-igpu").string();
+
+  SUBCASE("a backend recipe on an NVIDIA machine with driver 570") {
+    auto r = test::run_tailor(info_args(root, {"gpu-infer", "--json"}));
+    REQUIRE(r.exit_code == 0);
+    auto doc = nlohmann::json::parse(r.out);
+    CHECK(doc["name"] == "gpu-infer");
+    CHECK(doc["homepage"] == "https://gpu-infer.example.org/");
+    CHECK(doc["platforms"] == nlohmann::json::array({"linux/amd64", "linux/arm64", "darwin/amd64", "darwin/arm64"}));
+    CHECK(doc["supported_here"] == true);
+    CHECK(doc["backend_recipe"] == true);
+    CHECK(doc["steps"][0]["applies"] == true);   // cuda, driver >=570
+    CHECK(doc["steps"][3]["applies"] == false);  // metal on linux
+    CHECK(doc["backends_here"] == nlohmann::json::array({"cuda", "rocm", "vulkan", "cpu"}));
+    CHECK(doc["source"] == (test::testdata("recipes/valid") / "gpu-infer.toml").string());
+  }
+  SUBCASE("an older driver takes the CUDA step out") {
+    auto r = test::run_tailor(info_args(root, {"gpu-infer", "--json", "--gpu-driver", "535.183.01"}));
+    REQUIRE(r.exit_code == 0);
+    auto doc = nlohmann::json::parse(r.out);
+    CHECK(doc["steps"][0]["applies"] == false);
+    CHECK(doc["backends_here"] == nlohmann::json::array({"rocm", "vulkan", "cpu"}));
+  }
+  SUBCASE("text output for people") {
+    auto r = test::run_tailor(info_args(root, {"sysdep", "--linux-family", "alpine", "--libc", "musl"}));
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("sysdep - A library installed from the system package manager\n") == 0);
+    CHECK(r.out.find("    1. apt_install: skipped here\n") != std::string::npos);
+    CHECK(r.out.find("    4. apk_install: applies\n") != std::string::npos);
+    CHECK(r.out.find("backends here") == std::string::npos);
+  }
+  SUBCASE("an unknown recipe") {
+    auto r = test::run_tailor(info_args(root, {"no-such-tool"}));
+    CHECK(r.exit_code == 3);
+    CHECK(r.err.find("no recipe named 'no-such-tool'") != std::string::npos);
+  }
+}
