@@ -210,11 +210,8 @@ void check_require(const StepCheck& s, bool legacy) {
   else if (!legacy && !valid_command_name(command))
     s.error(fmt::format("command '{}' must be a single command name", command));
   if (legacy && s.has("install_guide")) s.error("install_guide was removed; describe installation with a manual step");
-  if (!s.missing("min_version")) {
-    bool flags = legacy ? (!s.missing("version_flag") && !s.missing("version_regex"))
-                        : (!s.missing("version_flag") && !s.missing("version_regex"));
-    if (!flags) s.error("min_version requires both version_flag and version_regex");
-  }
+  if (!s.missing("min_version") && (s.missing("version_flag") || s.missing("version_regex")))
+    s.error("min_version requires both version_flag and version_regex");
   const std::string regex = s.str("version_regex");
   if (!legacy && !regex.empty()) {
     try {
