@@ -2,12 +2,15 @@
 // Version resolution and the network look-ups composites need at plan time
 // (recipes-and-plans.md §5.3, platform-and-install.md §8).
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "recipe/recipe.hpp"
 #include "util/result.hpp"
+#include "version/api_client.hpp"
+#include "version/endpoints.hpp"
 
 namespace tailor::version {
 
@@ -36,5 +39,39 @@ public:
   virtual Result<HomebrewBottle> homebrew_bottle(const std::string& formula, const std::string& version_tag,
                                                  const std::string& os, const std::string& arch) = 0;
 };
+
+// Where providers live and how the API client behaves.
+struct ResolverOptions {
+  Endpoints endpoints;
+  ApiClientOptions client;
+  std::string python_version = "3.12";  // bundled Python for PyPI's requires_python (TAILOR_PYTHON_VERSION)
+};
+
+// Options from the environment and $TAILOR_HOME/config.toml: the TAILOR_* base URLs, the cache in
+// $TAILOR_HOME/cache/api (TTL TAILOR_API_CACHE_TTL seconds, default 1 h), network.api_timeout
+// (TAILOR_API_TIMEOUT), the github_token secret (GITHUB_TOKEN, GH_TOKEN), TAILOR_CA_BUNDLE and
+// TAILOR_ALLOW_INSECURE_LOOPBACK. `refresh` ignores cached responses.
+ResolverOptions default_resolver_options(bool refresh = false);
+
+// The resolver over the real providers.
+std::unique_ptr<Resolver> make_resolver(const ResolverOptions& options);
+
+// One version a provider knows: `version` normalised, `tag` as upstream names it.
+struct ListedVersion {
+  std::string version;
+  std::string tag;
+  bool stable = true;  // §8.3 plus the provider's own markers (yanked, prerelease flags)
+};
+
+struct VersionListing {
+  std::string provider;                 // "GitHub releases of owner/repo"
+  std::vector<ListedVersion> versions;  // newest first
+  std::string selected;                 // what `install` picks; "" when that failed
+  std::string selected_error;           // why it failed
+};
+
+// Known versions of `recipe`, newest first; pre-releases only with `include_unstable`. Providers
+// that cannot list report just the version `install` would pick.
+Result<VersionListing> list_versions(const ResolverOptions& options, const recipe::Recipe& recipe, bool include_unstable);
 
 } // namespace tailor::version

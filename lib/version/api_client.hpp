@@ -1,0 +1,76 @@
+#pragma once
+// GET requests to version-provider APIs over libcurl (platform-and-install.md §7.1–7.4, §8):
+// HTTPS only, tailor's User-Agent, a total timeout, size caps, GitHub credentials only for the
+// GitHub API host, and a response cache in $TAILOR_HOME/cache/api/ revalidated with ETags.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "util/result.hpp"
+
+namespace tailor::version {
+
+inline constexpr uint64_t k_mib = uint64_t{1} << 20;
+
+struct ApiClientOptions {
+  std::filesystem::path cache_dir;             // "" = no cache
+  std::chrono::seconds cache_ttl{3600};        // fresh entries are used without asking the server
+  std::chrono::milliseconds timeout{30'000};   // whole request, body included
+  std::string github_api;                      // origin that receives the GitHub token
+  std::string github_token;
+  std::string ca_bundle;                       // PEM file of trusted CAs ("" = system)
+  bool allow_insecure_loopback = false;        // plain http to 127.0.0.1 (tests)
+  bool refresh = false;                        // ignore cached entries (still store new ones)
+};
+
+struct ApiRequest {
+  ApiRequest(std::string url_, std::string accept_ = "application/json", std::string bearer_ = {},
+             uint64_t max_bytes_ = k_mib, bool cacheable_ = true)
+      : url(std::move(url_)), accept(std::move(accept_)), bearer(std::move(bearer_)), max_bytes(max_bytes_),
+        cacheable(cacheable_) {}
+  std::string url;
+  std::string accept = "application/json";
+  std::string bearer;             // Authorization: Bearer for this request (GHCR)
+  uint64_t max_bytes = k_mib;     // refuse larger bodies
+  bool cacheable = true;          // false for tokens
+};
+
+struct ApiResponse {
+  long status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // lowercase names, last value wins
+  bool from_cache = false;
+  std::string header(const std::string& name) const;
+};
+
+struct BlobDigest {
+  std::string sha256;  // lowercase hex
+  uint64_t size = 0;
+};
+
+class ApiClient {
+public:
+  explicit ApiClient(ApiClientOptions options);
+
+  // Any HTTP status comes back as a response; transport failures, refused URLs and rate-limit
+  // replies (403/429 with X-RateLimit-Remaining: 0) are errors. Only 200 replies are cached.
+  Result<ApiResponse> get(const ApiRequest& request);
+  // get() that requires 200 and a JSON body; `what` names the document in errors.
+  Result<nlohmann::json> get_json(const ApiRequest& request, std::string_view what);
+  // Streams a body without keeping it, returning its SHA-256 and size (never cached).
+  Result<BlobDigest> digest(const ApiRequest& request);
+
+  const ApiClientOptions& options() const { return m_options; }
+
+private:
+  Result<ApiResponse> perform(const ApiRequest& request, const std::map<std::string, std::string>& extra_headers,
+                              BlobDigest* digest);
+  ApiClientOptions m_options;
+};
+
+} // namespace tailor::version
