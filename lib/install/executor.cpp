@@ -123,20 +123,18 @@ private:
       if (had_previous) fs::rename(previous, tool_dir, e);
     };
 
-    std::vector<LinkChange> links;
     if (root) {
-      auto switched = switch_links(m_layout, tool_dir, binaries, m_output);
-      if (!switched) {
+      if (auto st = check_links_free(m_layout, binaries); !st) {
         undo_dir();
-        return fail(switched.error());
+        return st;
       }
-      links = std::move(*switched);
     }
-    std::vector<std::string> path_dirs = {m_layout.bin().string(), (tool_dir / "bin").string()};
+    // Verify before anything points at the new version: PATH puts its own bin/ first.
+    std::vector<std::string> path_dirs = {(tool_dir / "bin").string()};
     path_dirs.insert(path_dirs.end(), m_dep_bins.begin(), m_dep_bins.end());
+    path_dirs.push_back(m_layout.bin().string());
     VerifyInput verify{node.json->value("verify", ordered_json::object()), node.tool, node.version, tool_dir, path_dirs, verify_timeout()};
     if (auto st = run_verify(verify); !st) {
-      restore_links(links);
       undo_dir();
       return fail(ErrorKind::install, "{}; the install was rolled back", st.error().message);
     }
@@ -169,9 +167,14 @@ private:
       return {};
     });
     if (!written) {
-      restore_links(links);
       undo_dir();
       return fail(written.error());
+    }
+    // state.json is the commit point; links follow it (recovery re-applies them after a crash).
+    if (root) {
+      if (auto switched = switch_links(m_layout, tool_dir, binaries, m_output); !switched) {
+        m_output.warn("{} is installed but its links could not be switched: {}", label, switched.error().message);
+      }
     }
     fs::remove_all(previous, ec);
     m_dep_bins.push_back((tool_dir / "bin").string());

@@ -52,6 +52,21 @@ Result<std::vector<LinkChange>> switch_links(const Layout& layout, const fs::pat
   return changes;
 }
 
+Status check_links_free(const Layout& layout, const std::vector<std::string>& binaries) {
+  for (const auto& binary : binaries) {
+    auto parts = clean_relative(binary, "binary path");
+    if (!parts || parts->empty()) {
+      return fail(ErrorKind::install, "binary path '{}' must be relative and stay inside the tool directory", binary);
+    }
+    fs::path link = layout.bin() / parts->back();
+    std::error_code ec;
+    if (!fs::is_symlink(link, ec) && fs::exists(link, ec)) {
+      return fail(ErrorKind::install, "{} exists and is not a link made by tailor; move it away", link.string());
+    }
+  }
+  return {};
+}
+
 void restore_links(const std::vector<LinkChange>& changes) {
   for (auto it = changes.rbegin(); it != changes.rend(); ++it) {
     if (it->old_target) (void)replace_symlink(it->link, *it->old_target);

@@ -22,6 +22,9 @@ struct LinkChange {
 Result<std::vector<LinkChange>> switch_links(const Layout& layout, const std::filesystem::path& tool_dir,
                                              const std::vector<std::string>& binaries, const util::Output& output);
 
+// Fails when something that is not a symlink occupies one of the binaries' link names.
+Status check_links_free(const Layout& layout, const std::vector<std::string>& binaries);
+
 // Restores the links as they were before `changes`.
 void restore_links(const std::vector<LinkChange>& changes);
 

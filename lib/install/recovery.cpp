@@ -49,6 +49,20 @@ void reconcile_with_state(const Layout& layout, const util::Output& output) {
     fs::remove_all(dir, ec);
     output.info("removed {}, left by an install that did not finish", dir.filename().string());
   }
+  // Links follow state: an install that committed but died before switching them, or one
+  // whose links point at another version of the same tool, gets the recorded ones.
+  for (const auto& [name, tool] : state->installed) {
+    auto v = tool.versions.find(tool.active_version);
+    if (tool.is_hidden || v == tool.versions.end()) continue;
+    std::string own_prefix = (layout.tools() / (name + "-")).string();
+    for (const auto& b : v->second.binaries) {
+      fs::path link = layout.bin() / fs::path(b).filename();
+      fs::path want = layout.tool_dir(name, tool.active_version) / b;
+      bool missing = !fs::exists(fs::symlink_status(link, ec));
+      bool ours = fs::is_symlink(link, ec) && fs::read_symlink(link, ec).string().starts_with(own_prefix);
+      if ((missing || ours) && (missing || fs::read_symlink(link, ec) != want)) (void)replace_symlink(link, want);
+    }
+  }
 }
 
 } // namespace

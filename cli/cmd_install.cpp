@@ -1,0 +1,144 @@
+// `tailor install`: plan (or take a stored plan and re-check it), then execute it safely.
+#include <functional>
+
+#include "command.hpp"
+#include "fetch/curl_downloader.hpp"
+#include "install/bundle.hpp"
+#include "install/lock.hpp"
+#include "install/operations.hpp"
+#include "install/plan_check.hpp"
+#include "plan_support.hpp"
+#include "util/canonical_json.hpp"
+
+namespace tailor::cli {
+namespace {
+
+struct InstallFlags {
+  PlanFlags plan;
+  std::vector<std::string> tools;
+  std::string plan_file;
+  std::string from_dir;
+  std::string lock_timeout;
+  bool dry_run = false;
+  bool yes = false;
+  bool json = false;
+};
+
+void print_dry_run(const nlohmann::ordered_json& plan, const util::Output& output) {
+  std::function<void(const nlohmann::ordered_json&, int)> show = [&](const nlohmann::ordered_json& node, int depth) {
+    std::string indent(static_cast<size_t>(depth) * 2, ' ');
+    output.print("{}{}@{}\n", indent, node.value("tool", std::string()), node.value("version", std::string()));
+    for (const auto& dep : node.value("dependencies", nlohmann::ordered_json::array())) show(dep, depth + 1);
+    for (const auto& step : node.value("steps", nlohmann::ordered_json::array())) {
+      std::string detail = step.contains("url") ? " " + step["url"].get<std::string>() : "";
+      output.print("{}  - {}{}\n", indent, step.value("action", std::string()), detail);
+    }
+  };
+  show(plan, 0);
+}
+
+// The plans to execute: the stored one (re-checked against this machine) or one per tool.
+Result<std::vector<nlohmann::ordered_json>> make_plans(const InstallFlags& flags, fetch::Downloader* downloader,
+                                                      const Context& ctx) {
+  std::vector<nlohmann::ordered_json> plans;
+  if (!flags.plan_file.empty()) {
+    if (!flags.tools.empty()) return fail(ErrorKind::usage, "give either tools or --plan FILE, not both");
+    auto plan = install::read_plan_file(flags.plan_file);
+    if (!plan) return fail(plan.error());
+    auto facts = platform::resolve_facts(to_detect_request(flags.plan.facts));
+    if (!facts) return fail(facts.error());
+    auto mismatches = install::check_plan_platform(*plan, *facts, flags.plan.force);
+    if (!mismatches) return fail(mismatches.error());
+    for (const auto& m : *mismatches) ctx.output.warn("--force: installing a plan made for {}", m);
+    plans.push_back(std::move(*plan));
+    return plans;
+  }
+  if (flags.tools.empty()) return fail(ErrorKind::usage, "name at least one tool, or pass --plan FILE");
+  for (const auto& tool : flags.tools) {
+    auto session = open_plan_session(flags.plan, tool, ctx);
+    if (!session) return fail(session.error());
+    (*session)->services.downloader = downloader;
+    auto outcome = plan::generate_plan((*session)->request, (*session)->services);
+    if (!outcome) return fail(outcome.error());
+    for (const auto& warning : outcome->warnings) ctx.output.warn("{}", warning);
+    if (flags.plan.explain) print_ladder(*outcome, ctx.output);
+    plans.push_back(std::move(outcome->plan));
+  }
+  return plans;
+}
+
+Result<int> run_install(const InstallFlags& flags, const Context& ctx) {
+  std::unique_ptr<fetch::Downloader> downloader;
+  if (!flags.from_dir.empty()) {
+    auto bundle = install::BundleDownloader::open(flags.from_dir);
+    if (!bundle) return fail(bundle.error());
+    downloader = std::make_unique<install::BundleDownloader>(std::move(*bundle));
+  } else if (flags.plan.offline && !flags.plan_file.empty()) {
+    return fail(ErrorKind::usage, "--offline with --plan needs --from DIR (a bundle made by `tailor fetch`)");
+  } else {
+    auto curl = fetch::CurlDownloader::from_environment(&ctx.output, "install");
+    if (!curl) return fail(curl.error());
+    downloader = std::move(*curl);
+  }
+  auto plans = make_plans(flags, downloader.get(), ctx);
+  if (!plans) return fail(plans.error());
+  if (flags.dry_run) {
+    for (const auto& plan : *plans) print_dry_run(plan, ctx.output);
+    return 0;
+  }
+  install::InstallOptions options;
+  options.force = flags.plan.force;
+  options.downloader = downloader.get();
+  options.source = flags.plan_file.empty() ? "registry" : flags.plan_file;
+  if (flags.tools.size() == 1 && flags.tools[0].find('@') != std::string::npos) options.requested = flags.tools[0].substr(flags.tools[0].find('@') + 1);
+  auto limits = install::extract_limits_from_environment();
+  if (!limits) return fail(limits.error());
+  options.limits = *limits;
+  install::LockOptions lock;
+  if (!flags.lock_timeout.empty()) {
+    auto timeout = install::parse_lock_timeout(flags.lock_timeout);
+    if (!timeout) return fail(timeout.error());
+    lock.timeout = *timeout;
+  }
+  auto layout = install::home_layout();
+  auto outcome = install::install_plans(layout, *plans, options, lock, ctx.output);
+  if (!outcome) return fail(outcome.error());
+  if (flags.json) {
+    ctx.output.write(util::canonical_json(nlohmann::ordered_json{{"status", "ok"}, {"installed", outcome->installed}, {"skipped", outcome->skipped}}));
+    return 0;
+  }
+  for (const auto& label : outcome->installed) ctx.output.print("{}\n", label);
+  const char* path = std::getenv("PATH");
+  std::string padded = ":" + std::string(path != nullptr ? path : "") + ":";
+  if (!outcome->installed.empty() && padded.find(":" + layout.bin().string() + ":") == std::string::npos) {
+    ctx.output.info("add {} to your PATH: export PATH=\"{}:$PATH\"", layout.bin().string(), layout.bin().string());
+  }
+  return 0;
+}
+
+const bool registered = register_command(
+    {"install", "Install tools (or a stored plan) safely: all or nothing", [](CLI::App& app, Context& ctx) -> RunFn {
+       auto flags = std::make_shared<InstallFlags>();
+       app.add_option("tools", flags->tools, "TOOL or TOOL@VERSION, installed in order");
+       add_plan_flags(app, flags->plan);
+       app.add_option("--plan", flags->plan_file, "Execute this plan file (JSON, format 5; - for stdin) after re-checking its platform");
+       app.add_option("--from", flags->from_dir, "Take artifacts from this bundle directory (made by `tailor fetch`)");
+       app.add_option("--lock-timeout", flags->lock_timeout, "How long to wait for another tailor (seconds or 500ms/30s/2m)");
+       app.add_flag("--dry-run", flags->dry_run, "Print the plan's steps without installing");
+       app.add_flag("-y,--yes", flags->yes, "Assume yes (tailor asks nothing today; accepted for scripts)");
+       app.add_flag("--json", flags->json, "Print the result as JSON");
+       app.footer("--force reinstalls an installed version and accepts a plan made for another machine.\n"
+                  "Missing system packages stop the install before anything changes (exit 8).");
+       return [flags, &ctx]() -> Result<int> {
+         auto result = run_install(*flags, ctx);
+         if (!result && flags->json) {
+           ctx.output.write(util::canonical_json(nlohmann::ordered_json{
+               {"status", "error"}, {"category", std::to_string(exit_code(result.error().kind))},
+               {"message", result.error().message}, {"exit_code", exit_code(result.error().kind)}}));
+         }
+         return result;
+       };
+     }});
+
+} // namespace
+} // namespace tailor::cli

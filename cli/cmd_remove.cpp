@@ -1,0 +1,40 @@
+// `tailor remove`: delete a tool (one version or all) and dependencies nothing else needs.
+#include "command.hpp"
+#include "install/lock.hpp"
+#include "install/operations.hpp"
+
+namespace tailor::cli {
+namespace {
+
+struct RemoveFlags {
+  std::string tool;
+  std::string lock_timeout;
+  bool force = false;
+};
+
+const bool registered = register_command(
+    {"remove", "Remove an installed tool (NAME or NAME@VERSION)", [](CLI::App& app, Context& ctx) -> RunFn {
+       auto flags = std::make_shared<RemoveFlags>();
+       app.add_option("tool", flags->tool, "NAME or NAME@VERSION")->required();
+       app.add_flag("-f,--force", flags->force, "Remove even when other tools still require it");
+       app.add_option("--lock-timeout", flags->lock_timeout, "How long to wait for another tailor");
+       return [flags, &ctx]() -> Result<int> {
+         std::string name = flags->tool.substr(0, flags->tool.find('@'));
+         std::optional<std::string> version;
+         if (flags->tool.find('@') != std::string::npos) version = flags->tool.substr(flags->tool.find('@') + 1);
+         install::LockOptions lock;
+         if (!flags->lock_timeout.empty()) {
+           auto timeout = install::parse_lock_timeout(flags->lock_timeout);
+           if (!timeout) return fail(timeout.error());
+           lock.timeout = *timeout;
+         }
+         auto removed = install::remove_tools(install::home_layout(), name, version, flags->force, lock, ctx.output);
+         if (!removed) return fail(removed.error());
+         if (version) ctx.output.print("Removed {}@{}\n", name, *version);
+         else ctx.output.print("Removed {} (all versions)\n", name);
+         return 0;
+       };
+     }});
+
+} // namespace
+} // namespace tailor::cli
