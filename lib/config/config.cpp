@@ -100,7 +100,9 @@ std::vector<Setting> Config::list() const {
   for (const auto& [name, value] : m_file_secrets) {
     if (name != "github_token") names.push_back(name);
   }
-  for (const auto& name : names) settings.push_back(*lookup("secrets." + name));
+  for (const auto& name : names) {
+    if (auto setting = lookup("secrets." + name)) settings.push_back(*setting);
+  }
   return settings;
 }
 
