@@ -98,9 +98,13 @@ const LockedStep* locked_step_at(const DecomposeContext& context, size_t index) 
 
 // Resolves a wildcard asset pattern to a concrete asset name (§4.6).
 Result<std::string> resolve_asset(const std::string& repo, const std::string& pattern, const DecomposeContext& context) {
+  // Reuse the locked asset only when it still matches the pattern: a sibling target's lock
+  // may hold another build at the same position.
   if (const LockedStep* locked = locked_step_at(context, context.first_step_index)) {
     auto dest = locked->params.find("dest");
-    if (dest != locked->params.end() && dest->is_string()) return dest->get<std::string>();
+    if (dest != locked->params.end() && dest->is_string() && glob_match(pattern, dest->get<std::string>())) {
+      return dest->get<std::string>();
+    }
   }
   if (context.resolver == nullptr || context.artifacts->offline()) {
     return fail(ErrorKind::network, "asset pattern '{}' of {} needs the release listing of {} ({}), which is not in the lock",
@@ -215,7 +219,9 @@ Result<std::vector<PlanStep>> homebrew(const recipe::Step& recipe_step, const De
     return fail(ErrorKind::failure, "homebrew: invalid formula name '{}'", formula);
   }
   PlanStep file = primitive("download_file", json::object());
-  if (const LockedStep* locked = locked_step_at(context, context.first_step_index)) {
+  const std::string ghcr_path = "/homebrew/core/" + util::replace_all(formula, "@", "/") + "/blobs/";
+  const LockedStep* locked = locked_step_at(context, context.first_step_index);
+  if (locked != nullptr && locked->url.find(ghcr_path) != std::string::npos) {
     file.url = locked->url;
     file.checksum = locked->checksum;
     file.size = locked->size;

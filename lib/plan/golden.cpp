@@ -73,12 +73,23 @@ Result<std::string> generate(const recipe::Recipe& recipe, const std::string& ve
   request.target = plan_target(target);
   request.for_golden = true;
   request.offline = offline;
+  // The file itself is the lock; a new target borrows a sibling of the same version, so
+  // dependency pins and shared artifacts carry over.
+  fs::path lock = lock_file;
   std::error_code ec;
-  if (fs::exists(lock_file, ec)) {
-    auto text = util::read_file(lock_file);
+  if (!fs::exists(lock, ec)) {
+    std::set<fs::path> siblings;
+    for (const auto& entry : fs::directory_iterator(lock_file.parent_path(), ec)) {
+      auto parsed = parse_golden_name(entry.path().filename().string());
+      if (parsed && parsed->version == version) siblings.insert(entry.path());
+    }
+    if (!siblings.empty()) lock = *siblings.begin();
+  }
+  if (fs::exists(lock, ec)) {
+    auto text = util::read_file(lock);
     if (!text) return fail(text.error());
     auto doc = nlohmann::ordered_json::parse(*text, nullptr, false);
-    if (doc.is_discarded()) return fail(ErrorKind::invalid_input, "{} is not valid JSON", lock_file.string());
+    if (doc.is_discarded()) return fail(ErrorKind::invalid_input, "{} is not valid JSON", lock.string());
     request.pin_from = doc;
   } else {
     // Without a lock the version is still the one requested, verbatim.

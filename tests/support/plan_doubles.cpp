@@ -1,0 +1,45 @@
+#include "support/plan_doubles.hpp"
+
+namespace tailor::test {
+
+Result<fetch::FetchedFile> FakeDownloader::fetch(const fetch::FetchRequest& request) {
+  requests.push_back(request.url);
+  auto it = m_files.find(request.url);
+  if (it == m_files.end()) return fail(ErrorKind::network, "404 Not Found: {}", request.url);
+  return fetch::FetchedFile{{}, it->second.first, it->second.second, request.url};
+}
+
+Result<std::string> FakeDownloader::fetch_text(const std::string& url, uint64_t) {
+  requests.push_back(url);
+  auto it = m_texts.find(url);
+  if (it == m_texts.end()) return fail(ErrorKind::network, "404 Not Found: {}", url);
+  return it->second;
+}
+
+Result<version::ResolvedVersion> FakeResolver::resolve(const recipe::Recipe& recipe, const std::string& requested) {
+  requests.push_back("resolve " + recipe.metadata.name + "@" + requested);
+  auto it = m_versions.find(recipe.metadata.name);
+  if (it == m_versions.end()) return fail(ErrorKind::version, "no provider answer for {}", recipe.metadata.name);
+  return it->second;
+}
+
+Result<std::vector<std::string>> FakeResolver::release_assets(const std::string& repo, const std::string& tag) {
+  requests.push_back("assets " + repo + "@" + tag);
+  auto it = m_assets.find(repo + "@" + tag);
+  if (it == m_assets.end()) return fail(ErrorKind::network, "no release {} of {}", tag, repo);
+  return it->second;
+}
+
+Result<std::vector<std::string>> FakeResolver::tags(const std::string& repo) {
+  requests.push_back("tags " + repo);
+  return std::vector<std::string>{};
+}
+
+Result<version::HomebrewBottle> FakeResolver::homebrew_bottle(const std::string& formula, const std::string& version_tag,
+                                                              const std::string& os, const std::string& arch) {
+  requests.push_back("bottle " + formula + "@" + version_tag + " " + os + "/" + arch);
+  std::string digest(64, 'b');
+  return version::HomebrewBottle{"https://ghcr.io/v2/homebrew/core/" + formula + "/blobs/sha256:" + digest, digest, 4242};
+}
+
+} // namespace tailor::test
