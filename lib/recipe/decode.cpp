@@ -319,4 +319,6 @@ tl::expected<Recipe, DecodeError> decode_recipe(const toml::table& root) {
   return recipe;
 }
 
+#undef TAILOR_TRY
+
 } // namespace tailor::recipe::detail
