@@ -235,7 +235,7 @@ Result<LockStatus> read_lock_status(const fs::path& home) {
   if (!state) return fail(state.error());
   LockStatus status;
   status.state = std::move(*state);
-  status.live = status.state.live(now_unix_ms());
+  if (const Reservation* live = status.state.live(now_unix_ms())) status.live = *live;
   status.holder = read_lock_holder(home);
   status.install_lock_held = install_lock_held(home);
   status.holder_stale = status.holder.has_value() && !status.install_lock_held;

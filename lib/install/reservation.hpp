@@ -75,7 +75,7 @@ namespace tailor::install {
 // What `tailor lock status` shows: the reservation (never its token) and the install lock.
 struct LockStatus {
   ReservationState state;
-  const Reservation* live = nullptr;  // points into `state`
+  std::optional<Reservation> live;   // the reservation when it has not expired
   bool install_lock_held = false;
   std::optional<LockHolder> holder;   // from the holder file
   bool holder_stale = false;          // a holder file while nobody holds the lock
