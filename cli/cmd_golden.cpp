@@ -13,6 +13,7 @@ struct GoldenCliOptions {
   std::string version;
   bool refresh = false;
   bool unhashed = false;
+  std::string seed_lock;
 };
 
 void add_common(CLI::App& sub, GoldenCliOptions& opts) {
@@ -34,6 +35,7 @@ Result<int> run_golden(const GoldenCliOptions& opts, bool check, const Context& 
   options.version = opts.version;
   options.refresh = opts.refresh;
   options.unhashed = opts.unhashed;
+  options.seed_lock = opts.seed_lock;
   auto report = check ? plan::golden_check(options, services, ctx.output)
                       : plan::golden_regenerate(options, services, ctx.output);
   if (!report) {
@@ -60,6 +62,8 @@ const bool registered = register_command(
        regen_cmd->add_option("--version", regen->version, "Version for recipes without golden files yet");
        regen_cmd->add_flag("--unhashed", regen->unhashed,
                            "Without network: write artifacts no lock covers without checksums");
+       regen_cmd->add_option("--pin-from", regen->seed_lock,
+                             "Lock (a plan) for targets that have no golden file and no sibling yet");
        CLI::App* check_cmd = app.add_subcommand("check", "Regenerate in memory and compare byte for byte");
        add_common(*check_cmd, *check);
        return [=, &ctx]() -> Result<int> {

@@ -11,9 +11,16 @@ PACKAGES=(
   libpci-dev pciutils libvulkan-dev libvulkan1 mesa-vulkan-drivers vulkan-tools
   doctest-dev libarchive-dev libssl-dev openssl nlohmann-json3-dev libexpected-dev
   libcpp-httplib-dev
-  clang libclang-rt-14-dev clang-format clang-tidy
+  clang clang-format clang-tidy python3-yaml jq
   python3 curl tar gzip xz-utils bzip2 zstd lzip zip unzip
   hyperfine help2man dpkg-dev file ccache
 )
+# Optional: libFuzzer/sanitizer runtime for clang (named per clang version; absent on some releases).
+OPTIONAL=(libclang-rt-14-dev)
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends "${PACKAGES[@]}"
+for pkg in "${OPTIONAL[@]}"; do
+  if apt-cache show "$pkg" >/dev/null 2>&1; then
+    $SUDO apt-get install -y -q --no-install-recommends "$pkg"
+  fi
+done

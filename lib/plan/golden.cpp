@@ -65,7 +65,8 @@ std::vector<std::string> recipe_names(const GoldenOptions& options, const PlanSe
 
 // Generates the golden plan for one target, with the existing file (if any) as its lock.
 Result<std::string> generate(const recipe::Recipe& recipe, const std::string& version, const GoldenTarget& target,
-                             const fs::path& lock_file, bool offline, const PlanServices& services,
+                             const fs::path& lock_file, const fs::path& seed_lock, bool offline,
+                             const PlanServices& services,
                              std::vector<std::string>& warnings) {
   PlanRequest request;
   request.recipe = &recipe;
@@ -73,11 +74,13 @@ Result<std::string> generate(const recipe::Recipe& recipe, const std::string& ve
   request.target = plan_target(target);
   request.for_golden = true;
   request.offline = offline;
-  // The file itself is the lock; a new target borrows a sibling of the same version, so
-  // dependency pins and shared artifacts carry over.
+  // The file itself is the lock; a new target uses the seed lock when one is given, else
+  // borrows a sibling of the same version, so dependency pins and shared artifacts carry over.
   fs::path lock = lock_file;
   std::error_code ec;
-  if (!fs::exists(lock, ec)) {
+  if (!fs::exists(lock, ec) && !seed_lock.empty()) {
+    lock = seed_lock;
+  } else if (!fs::exists(lock, ec)) {
     std::set<fs::path> siblings;
     for (const auto& entry : fs::directory_iterator(lock_file.parent_path(), ec)) {
       auto parsed = parse_golden_name(entry.path().filename().string());
@@ -136,7 +139,8 @@ Result<GoldenReport> golden_regenerate(const GoldenOptions& options, const PlanS
         const std::string file = golden_file_name(version, target);
         wanted.insert(file);
         std::vector<std::string> warnings;
-        auto text = generate(recipe, version, target, dir / file, !options.refresh && !options.unhashed, services, warnings);
+        auto text = generate(recipe, version, target, dir / file, options.seed_lock,
+                             !options.refresh && !options.unhashed, services, warnings);
         if (!text) {
           output.warn("{}: {}: {}", name, file, text.error().message);
           ++report.failures;
@@ -198,7 +202,7 @@ Result<GoldenReport> golden_check(const GoldenOptions& options, const PlanServic
         }
         ++report.checked;
         std::vector<std::string> warnings;
-        auto fresh = generate(recipe, version, target, dir / file, !options.refresh, services, warnings);
+        auto fresh = generate(recipe, version, target, dir / file, {}, !options.refresh, services, warnings);
         if (!fresh) {
           output.print("FAILED {}/{}: {}\n", name, file, fresh.error().message);
           ++report.failures;

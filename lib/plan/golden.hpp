@@ -39,6 +39,7 @@ struct GoldenOptions {
   std::string version;                           // regenerate: version for recipes with no files yet
   bool refresh = false;                          // allow the network for what no lock covers
   bool unhashed = false;                         // regenerate without a downloader: no checksums
+  std::filesystem::path seed_lock;               // lock for targets with no file and no sibling yet
 };
 
 struct GoldenReport {
