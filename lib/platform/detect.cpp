@@ -118,7 +118,7 @@ void choose_gpu(const HostFs& fs, Facts& f, const Markers& markers) {
     f.evidence.push_back({"gpu", "nvidia", fmt::format("jetson: /etc/nv_tegra_release \"{}\"", markers.tegra_release), "hardware present"});
   } else {
     f.gpu = "none";
-    f.evidence.push_back({"gpu", "none", f.gpu_devices.empty() ? "no display-class PCI device" : "no eligible NVIDIA, AMD or Intel display device", "hardware present"});
+    f.evidence.push_back({"gpu", "none", f.gpu_devices.empty() ? "no display-class PCI device" : "no eligible NVIDIA, AMD or Intel display device", "no eligible hardware"});
   }
   f.evidence.push_back({"gpu_visible", f.gpu_visible ? "true" : "false", "device nodes under /dev (stat and access only)",
                         f.gpu_visible ? "visible here" : "not visible here"});

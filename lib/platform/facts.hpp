@@ -67,6 +67,7 @@ struct VulkanDevice {
 struct VulkanIcd {
   std::string path;
   std::string library_path;  // ICD.library_path, "" when unreadable
+  bool library_found = false;  // the library exists where the loader would look
   bool operator==(const VulkanIcd&) const = default;
 };
 

@@ -152,7 +152,7 @@ ojson facts_to_json(const Facts& f) {
   doc["vulkan"] = f.vulkan;
   doc["vulkan_loader"] = f.vulkan_loader;
   doc["vulkan_icds"] = ojson::array();
-  for (const VulkanIcd& icd : f.vulkan_icds) doc["vulkan_icds"].push_back({{"path", icd.path}, {"library_path", icd.library_path}});
+  for (const VulkanIcd& icd : f.vulkan_icds) doc["vulkan_icds"].push_back({{"path", icd.path}, {"library_path", icd.library_path}, {"library_found", icd.library_found}});
   doc["environment"] = ojson{{"wsl2", f.environment.wsl2},
                              {"container", f.environment.container},
                              {"jetson", f.environment.jetson},
@@ -243,6 +243,7 @@ Result<Facts> facts_from_json(const nlohmann::json& doc, std::string_view origin
     VulkanIcd v;
     TAILOR_READ(rd, "path", v.path);
     TAILOR_READ(rd, "library_path", v.library_path);
+    TAILOR_READ(rd, "library_found", v.library_found);
     return v;
   };
   if (auto s = read_array(doc, "vulkan_icds", origin, f.vulkan_icds, icd); !s) return fail(s.error());

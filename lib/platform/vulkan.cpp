@@ -1,5 +1,6 @@
 #include "platform/vulkan.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "util/strings.hpp"
@@ -26,7 +27,7 @@ std::string multiarch_dir(const std::string& arch) {
 }
 
 void add_manifest(const HostFs& fs, const std::string& path, std::vector<VulkanIcd>& out) {
-  VulkanIcd icd{path, ""};
+  VulkanIcd icd{path, "", false};
   if (auto text = fs.read_text(path, 64 * 1024)) {
     auto doc = nlohmann::json::parse(*text, nullptr, false);
     if (doc.is_object() && doc.contains("ICD") && doc["ICD"].is_object()) {
@@ -55,6 +56,16 @@ std::string icd_vendor(const VulkanIcd& icd) {
   if (name.starts_with("intel")) return "intel";
   if (name.starts_with("dzn")) return "dzn";
   return "";
+}
+
+// Whether an ICD's library exists where the loader would find it: absolute paths as given,
+// relative paths beside the manifest, bare names in the library directories.
+bool icd_library_found(const HostFs& fs, const VulkanIcd& icd, const std::vector<std::string>& dirs) {
+  const std::string& library = icd.library_path;
+  if (library.empty()) return false;
+  if (library.starts_with('/')) return fs.exists(library);
+  if (library.find('/') != std::string::npos) return fs.exists(icd.path.substr(0, icd.path.rfind('/') + 1) + library);
+  return std::any_of(dirs.begin(), dirs.end(), [&](const std::string& dir) { return fs.exists(dir + "/" + library); });
 }
 
 } // namespace
@@ -96,6 +107,7 @@ VulkanFiles find_vulkan_files(const HostFs& fs, const std::string& arch) {
   for (const std::string& entry : colon_list(env_or("VK_ADD_DRIVER_FILES", ""))) {
     add_manifest_dir_or_file(fs, entry, files.icds);
   }
+  for (VulkanIcd& icd : files.icds) icd.library_found = icd_library_found(fs, icd, dirs);
   return files;
 }
 
@@ -141,6 +153,7 @@ std::string vulkan_fact_of(const VulkanProbe& probe) {
 std::string vulkan_fact_estimate(const VulkanFiles& files, const std::vector<GpuDevice>& devices, bool wsl2) {
   if (files.loader.empty()) return "absent";
   for (const VulkanIcd& icd : files.icds) {
+    if (!icd.library_found) continue;
     std::string vendor = icd_vendor(icd);
     if (vendor == "dzn" && wsl2) return "usable";
     for (const GpuDevice& device : devices) {

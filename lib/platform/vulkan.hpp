@@ -41,7 +41,8 @@ Result<std::vector<VulkanDevice>> vulkan_devices_from_json(const nlohmann::json&
 std::string vulkan_fact_of(const VulkanProbe& probe);
 
 // Tier 0 estimate without enumeration: absent without a loader; usable when an ICD manifest
-// belongs to a vendor whose device is bound to its driver; loader-only otherwise.
+// whose library exists belongs to a vendor whose device is bound to its driver;
+// loader-only otherwise.
 std::string vulkan_fact_estimate(const VulkanFiles& files, const std::vector<GpuDevice>& devices, bool wsl2);
 
 // "1.3.239" from a packed VK_MAKE_API_VERSION value.

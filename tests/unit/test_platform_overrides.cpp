@@ -1,0 +1,153 @@
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+
+#include "platform/detect.hpp"
+#include "support/scratch.hpp"
+#include "support/sysroot.hpp"
+#include "util/canonical_json.hpp"
+
+using namespace tailor;
+using platform::DetectRequest;
+using platform::Facts;
+
+namespace {
+
+// Sets an environment variable for one scope.
+class ScopedEnv {
+public:
+  ScopedEnv(const char* name, const char* value) : m_name(name) { ::setenv(name, value, 1); }
+  ~ScopedEnv() { ::unsetenv(m_name); }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+private:
+  const char* m_name;
+};
+
+DetectRequest on(const std::string& scenario) {
+  for (const char* name : {"CUDA_VISIBLE_DEVICES", "container", "LD_LIBRARY_PATH", "VK_DRIVER_FILES", "XDG_DATA_DIRS"}) {
+    ::unsetenv(name);
+  }
+  DetectRequest request;
+  request.sysroot = test::make_sysroot(scenario).string();
+  return request;
+}
+
+std::string error_of(const DetectRequest& request) {
+  auto facts = platform::resolve_facts(request);
+  REQUIRE_FALSE(facts);
+  CHECK(facts.error().kind == ErrorKind::usage);
+  return facts.error().message;
+}
+
+} // namespace
+
+TEST_CASE("resolve_facts overrides") {
+  DetectRequest request = on("nvidia-consumer-intel-igpu");
+
+  SUBCASE("flag beats environment beats facts file beats detection") {
+    auto file = test::fresh_dir("facts") / "f.json";
+    test::write_text(file, R"({"facts_version": 1, "gpu": "amd", "vulkan": "absent", "linux_family": "arch"})");
+    request.facts_file = file.string();
+    Facts from_file = *platform::resolve_facts(request);
+    CHECK(from_file.gpu == "amd");
+    CHECK(from_file.linux_family == "arch");
+    CHECK(from_file.libc == "glibc");  // detected: the file has no libc key
+    CHECK(from_file.overrides.at("gpu") == "facts file " + file.string());
+
+    ScopedEnv env("TAILOR_GPU", "intel");
+    Facts from_env = *platform::resolve_facts(request);
+    CHECK(from_env.gpu == "intel");
+    CHECK(from_env.overrides.at("gpu") == "TAILOR_GPU");
+    // The Intel iGPU becomes primary, so gpu_driver and visibility follow it.
+    CHECK(from_env.gpu_driver.empty());
+    CHECK(from_env.gpu_devices[0].primary);
+
+    request.flags.gpu = "nvidia";
+    Facts from_flag = *platform::resolve_facts(request);
+    CHECK(from_flag.gpu == "nvidia");
+    CHECK(from_flag.overrides.at("gpu") == "--gpu");
+    CHECK(from_flag.gpu_driver == "570.133.07");
+  }
+  SUBCASE("empty environment variables count as unset") {
+    ScopedEnv env("TAILOR_GPU", "");
+    CHECK(platform::resolve_facts(request)->gpu == "nvidia");
+  }
+  SUBCASE("invalid values are usage errors listing the allowed values") {
+    request.flags.linux_family = "ubuntu";
+    CHECK(error_of(request) ==
+          "invalid value \"ubuntu\" for --linux-family: must be one of debian, rhel, arch, alpine, suse");
+    request.flags.linux_family.reset();
+    ScopedEnv env("TAILOR_VULKAN", "yes");
+    CHECK(error_of(request) == "invalid value \"yes\" for TAILOR_VULKAN: must be one of usable, loader-only, absent");
+  }
+  SUBCASE("gpu_driver must look like a version") {
+    request.flags.gpu_driver = "latest";
+    CHECK(error_of(request).starts_with("invalid value \"latest\" for --gpu-driver"));
+    request.flags.gpu_driver = "";
+    Facts facts = *platform::resolve_facts(request);
+    CHECK(facts.gpu_driver.empty());
+    CHECK(facts.overrides.at("gpu_driver") == "--gpu-driver");
+  }
+  SUBCASE("an explicit family without libc makes libc follow it") {
+    request.flags.linux_family = "alpine";
+    Facts facts = *platform::resolve_facts(request);
+    CHECK(facts.libc == "musl");
+    CHECK(facts.overrides.at("libc") == "follows --linux-family");
+    request.flags.libc = "glibc";
+    CHECK(platform::resolve_facts(request)->libc == "glibc");
+  }
+  SUBCASE("--gpu-device pins the primary device and the vendor") {
+    request.flags.gpu_device = "00:02.0";
+    Facts facts = *platform::resolve_facts(request);
+    CHECK(facts.gpu == "intel");
+    CHECK(facts.gpu_devices[0].primary);
+    CHECK_FALSE(facts.gpu_devices[1].primary);
+    request.flags.gpu_device = "0000:05:00.0";
+    CHECK(error_of(request) ==
+          "invalid value \"0000:05:00.0\" for --gpu-device: no such display device; eligible GPUs: 0000:00:02.0, 0000:01:00.0");
+  }
+  SUBCASE("bad probe modes and newer facts files are refused") {
+    request.probe = "always";
+    CHECK(error_of(request) == "invalid value \"always\" for --probe: must be one of auto, none, vulkan, deep");
+    request.probe = "auto";
+    auto file = test::fresh_dir("facts") / "new.json";
+    test::write_text(file, R"({"facts_version": 2})");
+    request.facts_file = file.string();
+    CHECK(error_of(request).find("facts_version 2 is newer") != std::string::npos);
+    test::write_text(file, R"({"facts_version": 1, "gpu": "matrox"})");
+    CHECK(error_of(request) == "invalid value \"matrox\" for \"gpu\" in " + file.string() +
+                                   ": must be one of nvidia, amd, intel, apple, none");
+  }
+}
+
+TEST_CASE("facts_from_json") {
+  DetectRequest request = on("amd-dgpu-igpu-fedora");
+  Facts detected = *platform::resolve_facts(request);
+  SUBCASE("round trip: the printed document reads back to the same facts") {
+    auto doc = nlohmann::json::parse(util::canonical_json(platform::facts_to_json(detected)));
+    std::set<std::string> present;
+    auto loaded = platform::facts_from_json(doc, "facts.json", &present);
+    REQUIRE(loaded);
+    detected.warnings.clear();  // warnings are printed, not stored
+    CHECK(*loaded == detected);
+    CHECK(present.contains("gpu_devices"));
+  }
+  SUBCASE("unknown keys are ignored, wrong types name the key") {
+    CHECK(platform::facts_from_json(nlohmann::json{{"future_key", 1}}, "f.json"));
+    auto bad = platform::facts_from_json(nlohmann::json{{"gpu_visible", "yes"}}, "f.json");
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().message == "f.json: \"gpu_visible\" has the wrong type (string)");
+  }
+  SUBCASE("a saved document replaces detection on another machine") {
+    auto file = test::fresh_dir("facts") / "fedora.json";
+    test::write_text(file, util::canonical_json(platform::facts_to_json(detected)));
+    DetectRequest other = on("virtio-vm-debian");
+    other.facts_file = file.string();
+    Facts facts = *platform::resolve_facts(other);
+    CHECK(facts.gpu == "amd");
+    CHECK(facts.linux_family == "rhel");
+    CHECK(facts.gpu_devices == detected.gpu_devices);
+  }
+}
