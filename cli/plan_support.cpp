@@ -2,6 +2,7 @@
 
 #include "config/config.hpp"
 #include "config/home.hpp"
+#include "fetch/curl_downloader.hpp"
 #include "plan/target.hpp"
 #include "platform/detect.hpp"
 #include "util/fs.hpp"
@@ -20,6 +21,7 @@ void add_plan_flags(CLI::App& app, PlanFlags& flags) {
   app.add_flag("--offline", flags.offline, "Never use the network; anything not in the lock is an error");
   app.add_flag("--strict", flags.strict, "Missing dependency recipes and cycles are errors");
   app.add_flag("--explain", flags.explain, "Print the backend ladder and the reason for each rung");
+  app.add_flag("--refresh", flags.refresh, "Ignore cached version-provider answers");
 }
 
 Result<std::unique_ptr<PlanSession>> open_plan_session(const PlanFlags& flags, const std::string& tool,
@@ -27,6 +29,12 @@ Result<std::unique_ptr<PlanSession>> open_plan_session(const PlanFlags& flags, c
   auto session = std::make_unique<PlanSession>();
   session->registry = std::make_unique<recipe::Registry>(recipe::default_registry_options(flags.registry));
   session->services.registry = session->registry.get();
+  if (!flags.offline) {
+    auto downloader = fetch::CurlDownloader::from_environment(&context.output, "plan");
+    if (!downloader) return fail(downloader.error());
+    session->downloader = std::move(*downloader);
+    session->resolver = version::make_resolver(version::default_resolver_options(flags.refresh));
+  }
   session->services.downloader = session->downloader.get();
   session->services.resolver = session->resolver.get();
 

@@ -25,6 +25,7 @@ struct PlanFlags {
   bool offline = false;
   bool strict = false;
   bool explain = false;
+  bool refresh = false;
 };
 
 // Adds the planning flags (facts, --registry, --recipe, --version, --backend, --pin-from,

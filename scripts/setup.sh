@@ -11,6 +11,15 @@ echo "== tailor detect --explain"
 ./build/tailor detect --explain
 echo
 echo "== tailor plan llama.cpp (the plan tailor would run here)"
-./build/tailor plan llama.cpp --explain --offline || ./build/tailor plan llama.cpp --explain || true
+# Without internet the plan comes from the golden file for this machine, used as a lock.
+gpu=$(./build/tailor detect --json | sed -n 's/^  "gpu": "\(.*\)",$/\1/p')
+arch=$(./build/tailor detect --json | sed -n 's/^  "arch": "\(.*\)",$/\1/p')
+lock=$(ls golden/plans/llama.cpp/v*-linux-"$arch"-gpu-"$gpu"*.json 2>/dev/null | tail -n 1 || true)
+if ./build/tailor plan llama.cpp --explain; then
+  :
+elif [ -n "$lock" ]; then
+  echo "(no network: planning offline with $lock as the lock)"
+  ./build/tailor plan llama.cpp --explain --offline --pin-from "$lock" || true
+fi
 echo
 echo "tailor is built at $(pwd)/build/tailor"
