@@ -36,7 +36,7 @@ TEST_CASE("tailor detect") {
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("OS:           linux (Ubuntu 24.04, family debian)\n") != std::string::npos);
     CHECK(r.out.find("C library:    glibc 2.39\n") != std::string::npos);
-    CHECK(r.out.find("GPU:          nvidia, driver 570.133.07, visible to this process\n") != std::string::npos);
+    CHECK(r.out.find("GPU:          nvidia, driver 570.133.07 (proprietary kernel module), visible to this process\n") != std::string::npos);
     CHECK(r.out.find("  0000:01:00.0  [10de:2684]  vga, nvidia, driver nvidia 570.133.07, discrete, D0, visible, primary\n") !=
           std::string::npos);
     CHECK(r.out.find("Environment:  bare machine\n") != std::string::npos);
