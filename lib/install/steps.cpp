@@ -116,8 +116,9 @@ Status extract(const ordered_json& params, StepContext& ctx) {
   options.strip_dirs = params.value("strip_dirs", 0);
   options.files = strs(params, "files");
   options.limits = ctx.limits;
-  options.on_entry = [](uint64_t entries) {
-    if (entries == 1) pause_point("during_extract");
+  options.on_entry = [paused = false](uint64_t) mutable {
+    if (!paused) pause_point("during_extract");
+    paused = true;
   };
   pause_point("before_extract");
   auto report = extract_archive(ctx.work / join_path(*archive), ctx.work / join_path(*dest), options);

@@ -143,4 +143,33 @@ std::string sha256_file(const std::filesystem::path& path) {
   return sha256_hex(bytes);
 }
 
+ToolRelease make_tool_release(const std::string& name, const std::string& version, const std::string& format,
+                              std::vector<ArchiveEntry> extra) {
+  std::string top = name + "-" + version + "/";
+  std::vector<ArchiveEntry> entries = {dir_entry(top), dir_entry(top + "bin/"),
+                                       file_entry(top + "bin/" + name, "#!/bin/sh\necho \"" + name + " " + version + "\"\n", 0755)};
+  for (auto& e : extra) entries.push_back(std::move(e));
+  ToolRelease release{name, version, format, build_archive_bytes(format, entries), ""};
+  release.sha256 = sha256_hex(release.bytes);
+  return release;
+}
+
+nlohmann::ordered_json make_tool_plan(const ToolRelease& release, const std::string& url) {
+  using nlohmann::ordered_json;
+  ordered_json download = {{"action", "download_file"},
+                           {"params", {{"checksum", release.sha256}, {"checksum_algo", "sha256"}, {"dest", release.file_name()}, {"url", url}}},
+                           {"evaluable", true}, {"deterministic", true}, {"url", url}, {"checksum", release.sha256},
+                           {"size", release.bytes.size()}};
+  ordered_json extract = {{"action", "extract"},
+                          {"params", {{"archive", release.file_name()}, {"format", release.format}, {"strip_dirs", 1}}},
+                          {"evaluable", true}, {"deterministic", true}};
+  ordered_json binaries = {{"action", "install_binaries"},
+                           {"params", {{"binaries", {"bin/" + release.name}}, {"install_mode", "binaries"}}},
+                           {"evaluable", true}, {"deterministic", true}};
+  return ordered_json{{"format_version", 5}, {"tool", release.name}, {"version", release.version},
+                      {"platform", {{"os", "linux"}, {"arch", "amd64"}}}, {"deterministic", true},
+                      {"steps", {download, extract, binaries}},
+                      {"verify", {{"command", release.name + " --version"}, {"pattern", release.name + " {version}"}}}};
+}
+
 } // namespace tailor::test

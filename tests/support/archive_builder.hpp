@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace tailor::test {
 
 enum class EntryType { file, directory, symlink, hardlink, char_device, block_device, fifo };
@@ -37,5 +39,18 @@ std::string build_archive_bytes(const std::string& format, const std::vector<Arc
 // SHA-256 of a file or of bytes, lowercase hex.
 std::string sha256_file(const std::filesystem::path& path);
 std::string sha256_hex(const std::string& bytes);
+
+// A release of a fake tool for install tests: an archive holding <name>-<version>/bin/<name>,
+// a shell script that prints "<name> <version>".
+struct ToolRelease {
+  std::string name, version, format, bytes, sha256;
+  std::string file_name() const { return name + "-" + version + "." + format; }
+};
+ToolRelease make_tool_release(const std::string& name, const std::string& version, const std::string& format = "tar.gz",
+                              std::vector<ArchiveEntry> extra = {});
+
+// A format-5 plan (linux/amd64) that downloads `url`, checks the release's checksum and size,
+// extracts it with strip_dirs 1, installs bin/<name> and verifies "<name> --version".
+nlohmann::ordered_json make_tool_plan(const ToolRelease& release, const std::string& url);
 
 } // namespace tailor::test

@@ -1,0 +1,75 @@
+// `tailor remove` and `tailor list` after real installs from a local HTTPS server.
+#include <doctest/doctest.h>
+
+#include "support/archive_builder.hpp"
+#include "support/https_server.hpp"
+#include "support/process.hpp"
+#include "support/scratch.hpp"
+
+namespace fs = std::filesystem;
+using namespace tailor::test;
+using nlohmann::ordered_json;
+
+namespace {
+
+RunOptions remove_env(const HttpsServer& server, const fs::path& home) {
+  fs::path dir = fresh_dir("remove-env");
+  fs::create_directories(dir / "sysroot");
+  write_text(dir / "facts.json", R"({"facts_version": 1, "os": "linux", "arch": "amd64", "gpu": "none"})");
+  RunOptions options;
+  options.env = {{"TAILOR_HOME", home.string()}, {"TAILOR_CA_BUNDLE", server.ca_file().string()},
+                 {"TAILOR_SYSROOT", (dir / "sysroot").string()}, {"TAILOR_FACTS", (dir / "facts.json").string()}, {"CI", "1"}};
+  return options;
+}
+
+fs::path plan_with_dependency(HttpsServer& server, const fs::path& dir) {
+  ToolRelease tool = make_tool_release("gizmo", "3.4.0");
+  ToolRelease dep = make_tool_release("libzed", "0.9.3");
+  server.add("/" + tool.file_name(), tool.bytes);
+  server.add("/" + dep.file_name(), dep.bytes);
+  ordered_json plan = make_tool_plan(tool, server.url("/" + tool.file_name()));
+  ordered_json dep_plan = make_tool_plan(dep, server.url("/" + dep.file_name()));
+  plan["dependencies"] = ordered_json::array({dep_plan});
+  write_text(dir / "plan.json", plan.dump(2));
+  return dir / "plan.json";
+}
+
+} // namespace
+
+TEST_CASE("remove") {
+  HttpsServer server;
+  fs::path home = fresh_dir("home");
+  RunOptions options = remove_env(server, home);
+  fs::path plan = plan_with_dependency(server, fresh_dir("plans"));
+  REQUIRE(run_tailor({"install", "--plan", plan.string()}, options).exit_code == 0);
+
+  SUBCASE("a dependency still required is kept unless forced") {
+    auto r = run_tailor({"remove", "libzed"}, options);
+    CHECK(r.exit_code == 8);
+    CHECK(r.err.find("still required by gizmo") != std::string::npos);
+    CHECK(fs::exists(home / "tools" / "libzed-0.9.3"));
+  }
+
+  SUBCASE("remove then list: the tool, its links and its orphaned dependency are gone") {
+    auto listed = run_tailor({"list"}, options);
+    CHECK(listed.out == "gizmo 3.4.0 (active)\n");
+    auto all = run_tailor({"list", "--all"}, options);
+    CHECK(all.out == "gizmo 3.4.0 (active)\nlibzed 0.9.3 (active) (dependency)\n");
+
+    auto r = run_tailor({"remove", "gizmo"}, options);
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "Removed gizmo (all versions)\n");
+    CHECK_FALSE(fs::exists(fs::symlink_status(home / "bin" / "gizmo")));
+    CHECK(fs::is_empty(home / "tools"));
+    CHECK(run_tailor({"list"}, options).out.empty());
+    auto json = run_tailor({"list", "--json"}, options);
+    CHECK(json.out == "{\n  \"tools\": [],\n  \"libraries\": []\n}\n");
+  }
+
+  SUBCASE("removing something not installed is an error") {
+    auto r = run_tailor({"remove", "nothing"}, options);
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("nothing is not installed") != std::string::npos);
+  }
+}
