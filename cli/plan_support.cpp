@@ -69,7 +69,7 @@ Result<std::unique_ptr<PlanSession>> open_plan_session(const PlanFlags& flags, c
   auto facts = platform::resolve_facts(detect);
   if (!facts) return fail(facts.error());
   bool foreign = false;
-  if ((flags.facts.os || flags.facts.arch) && flags.facts.facts.empty()) {
+  if (flags.facts.os || flags.facts.arch) {
     platform::DetectRequest host_request = detect;
     host_request.flags.os.reset();
     host_request.flags.arch.reset();

@@ -106,7 +106,8 @@ public:
       : m_archive(a), m_root(std::move(root)), m_options(options), m_name(std::move(name)) {}
 
   Result<ExtractReport> run() {
-    std::set<std::string> wanted(m_options.files.begin(), m_options.files.end());
+    const std::set<std::string> listed(m_options.files.begin(), m_options.files.end());
+    std::set<std::string> wanted = listed;  // listed files not seen yet
     archive_entry* entry = nullptr;
     for (;;) {
       int rc = archive_read_next_header(m_archive, &entry);
@@ -124,7 +125,8 @@ public:
       if (!path) return fail(ErrorKind::invalid_input, "archive {}: {}", m_name, path.error().message);
       if (!*path) continue;
       std::string joined = join_path(**path);
-      if (!wanted.empty() && !wanted.contains(joined)) continue;
+      // Filter on the full list: once every listed file is found, the rest stays skipped.
+      if (!listed.empty() && !listed.contains(joined)) continue;
       wanted.erase(joined);
       m_found.insert(joined);
       if (auto st = one(entry, **path, raw); !st) return fail(st.error());

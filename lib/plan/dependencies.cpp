@@ -47,11 +47,12 @@ Result<std::vector<DependencyPlan>> build_dependencies(const recipe::Recipe& rec
     if (env.lock != nullptr) {
       if (auto it = env.lock->versions.find(name); it != env.lock->versions.end()) pinned = it->second;
     }
-    VersionPair version = resolve_version(dep, "", pinned, env);
-    auto steps = build_steps(dep, dep_target, version, env);
+    auto version = resolve_version(dep, "", pinned, env);
+    if (!version) return fail(version.error());
+    auto steps = build_steps(dep, dep_target, *version, env);
     if (!steps) return fail(steps.error());
     entry.tool = name;
-    entry.version = version.version;
+    entry.version = version->version;
     entry.steps = std::move(*steps);
     entry.verify = plan_verify(dep);
     entry.recipe_type = dep.metadata.type;

@@ -104,7 +104,9 @@ Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices
 
   std::string pinned = request.pin_from && !request.version.empty() ? request.version : "";
   if (pinned.empty() && lock && lock->tool == recipe.metadata.name && request.version.empty()) pinned = lock->version;
-  VersionPair version = resolve_version(recipe, request.version, pinned, env);
+  auto resolved = resolve_version(recipe, request.version, pinned, env);
+  if (!resolved) return fail(resolved.error());
+  const VersionPair& version = *resolved;
 
   Plan plan;
   plan.storage_version = request.for_golden ? 0 : 1;

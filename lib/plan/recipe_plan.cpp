@@ -25,14 +25,15 @@ bool supports(const recipe::Recipe& recipe, const std::string& os, const std::st
          std::find(deny.begin(), deny.end(), os + "/" + arch) == deny.end();
 }
 
-VersionPair resolve_version(const recipe::Recipe& recipe, const std::string& requested, const std::string& pinned,
-                            const PlanEnv& env) {
-  if (!pinned.empty()) return {pinned, pinned, {}};
+Result<VersionPair> resolve_version(const recipe::Recipe& recipe, const std::string& requested,
+                                    const std::string& pinned, const PlanEnv& env) {
+  if (!pinned.empty()) return VersionPair{pinned, pinned, {}};
   version::Resolver* resolver = env.services->resolver;
   std::string error = "no version provider is available";
   if (resolver != nullptr && !env.artifacts->offline()) {
     auto resolved = resolver->resolve(recipe, requested == "latest" ? "" : requested);
-    if (resolved) return {resolved->version, resolved->version_tag, resolved->metadata};
+    if (resolved) return VersionPair{resolved->version, resolved->version_tag, resolved->metadata};
+    if (resolved.error().kind == ErrorKind::version) return fail(resolved.error());
     error = resolved.error().message;
   } else if (env.artifacts->offline()) {
     error = "offline and the version is not pinned";
@@ -40,10 +41,10 @@ VersionPair resolve_version(const recipe::Recipe& recipe, const std::string& req
   if (!requested.empty() && requested != "latest") {
     env.warnings->push_back(fmt::format("version {} of {} was not checked against its provider ({})", requested,
                                         recipe.metadata.name, error));
-    return {requested, requested, {}};
+    return VersionPair{requested, requested, {}};
   }
   env.warnings->push_back(fmt::format("version resolution failed for {}: {}, using 'dev'", recipe.metadata.name, error));
-  return {"dev", "dev", {}};
+  return VersionPair{"dev", "dev", {}};
 }
 
 std::optional<PlanVerify> plan_verify(const recipe::Recipe& recipe) {

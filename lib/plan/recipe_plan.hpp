@@ -28,8 +28,9 @@ struct VersionPair {
 };
 
 // Pinned when `pinned` is non-empty; else resolved by the provider; "dev" with a warning when
-// resolution fails.
-VersionPair resolve_version(const recipe::Recipe& recipe, const std::string& requested, const std::string& pinned,
+// resolution fails for lack of a provider or network. A version the provider says does not
+// exist is an error (ErrorKind::version).
+Result<VersionPair> resolve_version(const recipe::Recipe& recipe, const std::string& requested, const std::string& pinned,
                             const PlanEnv& env);
 
 // The plan steps of `recipe` for `target` (§5.5 and patches §5.7); nullopt when none matched.

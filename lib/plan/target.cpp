@@ -45,7 +45,12 @@ Result<Target> resolve_target(const recipe::Recipe& recipe, const recipe::Regist
     target.vulkan = facts.vulkan;
     return target;
   }
-  auto given = [&](const char* fact) { return facts.overrides.contains(fact); };
+  // Only what the user said for this plan counts (flags, TAILOR_* variables); a facts file
+  // describes some machine, not the foreign target.
+  auto given = [&](const char* fact) {
+    auto it = facts.overrides.find(fact);
+    return it != facts.overrides.end() && (it->second.starts_with("--") || it->second.starts_with("TAILOR_"));
+  };
   if (given("linux_family")) target.linux_family = facts.linux_family;
   if (target.os == "linux") {
     target.libc = given("libc") ? facts.libc : target.linux_family == "alpine" ? "musl" : "glibc";

@@ -19,7 +19,8 @@ Result<std::string> FakeDownloader::fetch_text(const std::string& url, uint64_t)
 Result<version::ResolvedVersion> FakeResolver::resolve(const recipe::Recipe& recipe, const std::string& requested) {
   requests.push_back("resolve " + recipe.metadata.name + "@" + requested);
   auto it = m_versions.find(recipe.metadata.name);
-  if (it == m_versions.end()) return fail(ErrorKind::version, "no provider answer for {}", recipe.metadata.name);
+  // Unknown recipes behave like an unreachable provider, not like a version that does not exist.
+  if (it == m_versions.end()) return fail(ErrorKind::network, "no provider answer for {}", recipe.metadata.name);
   return it->second;
 }
 
