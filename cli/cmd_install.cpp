@@ -19,6 +19,7 @@ struct InstallFlags {
   std::string plan_file;
   std::string from_dir;
   std::string lock_timeout;
+  std::string lock_token;
   bool dry_run = false;
   bool yes = false;
   bool json = false;
@@ -95,6 +96,7 @@ Result<int> run_install(const InstallFlags& flags, const Context& ctx) {
   if (!limits) return fail(limits.error());
   options.limits = *limits;
   install::LockOptions lock;
+  lock.token = flags.lock_token;
   if (!flags.lock_timeout.empty()) {
     auto timeout = install::parse_lock_timeout(flags.lock_timeout);
     if (!timeout) return fail(timeout.error());
@@ -124,6 +126,7 @@ const bool registered = register_command(
        app.add_option("--plan", flags->plan_file, "Execute this plan file (JSON, format 5; - for stdin) after re-checking its platform");
        app.add_option("--from", flags->from_dir, "Take artifacts from this bundle directory (made by `tailor fetch`)");
        app.add_option("--lock-timeout", flags->lock_timeout, "How long to wait for another tailor (seconds or 500ms/30s/2m)");
+       app.add_option("--lock-token", flags->lock_token, "Token of the reservation held on this install root (or TAILOR_LOCK_TOKEN)");
        app.add_flag("--dry-run", flags->dry_run, "Print the plan's steps without installing");
        app.add_flag("-y,--yes", flags->yes, "Assume yes (tailor asks nothing today; accepted for scripts)");
        app.add_flag("--json", flags->json, "Print the result as JSON");

@@ -9,6 +9,7 @@ namespace {
 struct RemoveFlags {
   std::string tool;
   std::string lock_timeout;
+  std::string lock_token;
   bool force = false;
 };
 
@@ -18,11 +19,13 @@ const bool registered = register_command(
        app.add_option("tool", flags->tool, "NAME or NAME@VERSION")->required();
        app.add_flag("-f,--force", flags->force, "Remove even when other tools still require it");
        app.add_option("--lock-timeout", flags->lock_timeout, "How long to wait for another tailor");
+       app.add_option("--lock-token", flags->lock_token, "Token of the reservation held on this install root (or TAILOR_LOCK_TOKEN)");
        return [flags, &ctx]() -> Result<int> {
          std::string name = flags->tool.substr(0, flags->tool.find('@'));
          std::optional<std::string> version;
          if (flags->tool.find('@') != std::string::npos) version = flags->tool.substr(flags->tool.find('@') + 1);
          install::LockOptions lock;
+         lock.token = flags->lock_token;
          if (!flags->lock_timeout.empty()) {
            auto timeout = install::parse_lock_timeout(flags->lock_timeout);
            if (!timeout) return fail(timeout.error());

@@ -12,6 +12,7 @@ Result<InstallLock> lock_home(const Layout& layout, const LockOptions& lock, con
   LockRequest request;
   request.home = layout.root;
   request.timeout = lock.timeout;
+  request.token = lock.token;
   request.output = &output;
   auto held = acquire_install_lock(request);
   if (!held) return fail(held.error());

@@ -17,6 +17,7 @@ namespace tailor::install {
 
 struct LockOptions {
   std::optional<std::chrono::milliseconds> timeout;  // empty: the lock module's default
+  std::string token;                                  // reservation token; empty: $TAILOR_LOCK_TOKEN
 };
 
 // Executes each plan in order under one lock. With several plans a failure of one does not
