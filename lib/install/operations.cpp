@@ -1,5 +1,9 @@
 #include "install/operations.hpp"
 
+#include <chrono>
+
+#include "config/config.hpp"
+#include "install/events.hpp"
 #include "install/lifecycle.hpp"
 #include "install/lock.hpp"
 #include "install/recovery.hpp"
@@ -20,6 +24,22 @@ Result<InstallLock> lock_home(const Layout& layout, const LockOptions& lock, con
   return held;
 }
 
+std::string plan_string(const nlohmann::ordered_json& plan, const char* key) {
+  auto it = plan.find(key);
+  return it != plan.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// Lifecycle events go out after the lock is released, so a hook may run tailor itself.
+void emit_events(const Layout& layout, const std::vector<Event>& events, const util::Output& output) {
+  if (events.empty()) return;
+  auto config = config::load_config(layout.root, &output);
+  if (!config) {
+    output.warn("events not sent: {}", config.error().message);
+    return;
+  }
+  for (const auto& event : events) emit_event(event, *config, output);
+}
+
 } // namespace
 
 Result<InstallOutcome> install_plans(const Layout& layout, const std::vector<nlohmann::ordered_json>& plans,
@@ -29,17 +49,34 @@ Result<InstallOutcome> install_plans(const Layout& layout, const std::vector<nlo
   if (!held) return fail(held.error());
   InstallOutcome total;
   std::vector<Error> errors;
+  std::vector<Event> events;
   for (const auto& plan : plans) {
+    const auto started = std::chrono::steady_clock::now();
     auto outcome = execute_plan(layout, plan, options, output);
+    Event event = make_event(outcome ? event_type::install_completed : event_type::install_failed,
+                             plan_string(plan, "tool"));
+    event.version = plan_string(plan, "version");
+    if (auto platform = plan.find("platform"); platform != plan.end() && platform->is_object()) {
+      event.backend = plan_string(*platform, "backend");
+    }
+    event.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+    if (!outcome) event.error = outcome.error().message;
+    if (outcome && outcome->installed.empty()) {
+      // Already installed at that version: nothing happened, nothing to announce.
+    } else {
+      events.push_back(std::move(event));
+    }
     if (!outcome) {
-      if (plans.size() == 1) return fail(outcome.error());
-      output.warn("{}", outcome.error().message);
       errors.push_back(outcome.error());
+      if (plans.size() > 1) output.warn("{}", outcome.error().message);
       continue;
     }
     total.installed.insert(total.installed.end(), outcome->installed.begin(), outcome->installed.end());
     total.skipped.insert(total.skipped.end(), outcome->skipped.begin(), outcome->skipped.end());
   }
+  held->release();
+  emit_events(layout, events, output);
+  if (errors.size() == 1 && plans.size() == 1) return fail(errors.front());
   if (!errors.empty()) {
     return fail(ErrorKind::partial, "{} of {} tools failed to install (first: {})", errors.size(), plans.size(), errors.front().message);
   }
@@ -51,7 +88,14 @@ Result<std::vector<std::string>> remove_tools(const Layout& layout, const std::s
                                               const LockOptions& lock, const util::Output& output) {
   auto held = lock_home(layout, lock, output);
   if (!held) return fail(held.error());
-  return remove_tool(layout, tool, version, force, output);
+  auto removed = remove_tool(layout, tool, version, force, output);
+  held->release();
+  if (removed) {
+    Event event = make_event(event_type::remove_completed, tool);
+    event.version = version.value_or("");
+    emit_events(layout, {event}, output);
+  }
+  return removed;
 }
 
 } // namespace tailor::install
