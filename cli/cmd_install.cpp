@@ -3,6 +3,7 @@
 
 #include "command.hpp"
 #include "fetch/curl_downloader.hpp"
+#include "install/backend_install.hpp"
 #include "install/bundle.hpp"
 #include "install/lock.hpp"
 #include "install/operations.hpp"
@@ -21,6 +22,7 @@ struct InstallFlags {
   std::string lock_timeout;
   std::string lock_token;
   bool dry_run = false;
+  bool strict_gpu = false;
   bool yes = false;
   bool json = false;
 };
@@ -39,8 +41,14 @@ void print_dry_run(const nlohmann::ordered_json& plan, const util::Output& outpu
 }
 
 // The plans to execute: the stored one (re-checked against this machine) or one per tool.
+// `single` receives the session and outcome when exactly one tool is named (the backend path).
+struct SinglePlan {
+  std::unique_ptr<PlanSession> session;
+  std::optional<plan::PlanOutcome> outcome;
+};
+
 Result<std::vector<nlohmann::ordered_json>> make_plans(const InstallFlags& flags, fetch::Downloader* downloader,
-                                                      const Context& ctx) {
+                                                      const Context& ctx, SinglePlan& single) {
   std::vector<nlohmann::ordered_json> plans;
   if (!flags.plan_file.empty()) {
     if (!flags.tools.empty()) return fail(ErrorKind::usage, "give either tools or --plan FILE, not both");
@@ -63,9 +71,57 @@ Result<std::vector<nlohmann::ordered_json>> make_plans(const InstallFlags& flags
     if (!outcome) return fail(outcome.error());
     for (const auto& warning : outcome->warnings) ctx.output.warn("{}", warning);
     if (flags.plan.explain) print_ladder(*outcome, ctx.output);
-    plans.push_back(std::move(outcome->plan));
+    plans.push_back(outcome->plan);
+    if (flags.tools.size() == 1) {
+      single.session = std::move(*session);
+      single.outcome = std::move(*outcome);
+    }
   }
   return plans;
+}
+
+// One backend recipe: install, smoke-check and (under auto) fall back rung by rung.
+Result<install::InstallOutcome> install_backend(const InstallFlags& flags, SinglePlan& single, const install::Layout& layout,
+                                                const install::InstallOptions& options, const install::LockOptions& lock,
+                                                const Context& ctx) {
+  PlanSession& session = *single.session;
+  auto found = session.request.recipe != nullptr ? Result<const recipe::Recipe*>(session.request.recipe)
+                                                 : session.services.registry->find(session.request.tool);
+  if (!found) return fail(found.error());
+  install::BackendInstallRequest request;
+  if (*found != nullptr) request.check = (*found)->verify.backend;
+  request.requested = session.request.backend;
+  request.strict_gpu = flags.strict_gpu;
+  request.target = session.request.target;
+  bool first = true;
+  install::BackendInstallSteps steps;
+  steps.plan = [&](const std::string& backend) -> Result<plan::PlanOutcome> {
+    if (first && backend.empty()) {
+      first = false;
+      return std::move(*single.outcome);
+    }
+    plan::PlanRequest next = session.request;
+    next.backend = backend;
+    next.force = false;
+    return plan::generate_plan(next, session.services);
+  };
+  steps.install = [&](const nlohmann::ordered_json& plan) {
+    return install::install_plans(layout, {plan}, options, lock, ctx.output);
+  };
+  steps.remove = [&](const std::string& tool, const std::string& version) -> Status {
+    auto removed = install::remove_tools(layout, tool, version, true, lock, ctx.output);
+    if (!removed) return fail(removed.error());
+    return {};
+  };
+  auto result = install::install_with_backend(layout, request, steps, ctx.output);
+  if (!result) return fail(result.error());
+  if (!result->receipt.is_null()) {
+    ctx.output.info("{}: backend {} (receipt: {})", result->receipt.value("tool", std::string()),
+                    result->receipt.value("backend", std::string()),
+                    (layout.tool_dir(result->receipt.value("tool", std::string()), result->receipt.value("version", std::string())) /
+                     ".tailor" / "receipt.json").string());
+  }
+  return std::move(result->outcome);
 }
 
 Result<int> run_install(const InstallFlags& flags, const Context& ctx) {
@@ -81,7 +137,8 @@ Result<int> run_install(const InstallFlags& flags, const Context& ctx) {
     if (!curl) return fail(curl.error());
     downloader = std::move(*curl);
   }
-  auto plans = make_plans(flags, downloader.get(), ctx);
+  SinglePlan single;
+  auto plans = make_plans(flags, downloader.get(), ctx, single);
   if (!plans) return fail(plans.error());
   if (flags.dry_run) {
     for (const auto& plan : *plans) print_dry_run(plan, ctx.output);
@@ -103,7 +160,14 @@ Result<int> run_install(const InstallFlags& flags, const Context& ctx) {
     lock.timeout = *timeout;
   }
   auto layout = install::home_layout();
-  auto outcome = install::install_plans(layout, *plans, options, lock, ctx.output);
+  Result<install::InstallOutcome> outcome = install::InstallOutcome{};
+  if (single.outcome && !single.outcome->backend.empty()) {
+    auto backend = install_backend(flags, single, layout, options, lock, ctx);
+    if (!backend) return fail(backend.error());
+    outcome = std::move(*backend);
+  } else {
+    outcome = install::install_plans(layout, *plans, options, lock, ctx.output);
+  }
   if (!outcome) return fail(outcome.error());
   if (flags.json) {
     ctx.output.write(util::canonical_json(nlohmann::ordered_json{{"status", "ok"}, {"installed", outcome->installed}, {"skipped", outcome->skipped}}));
@@ -127,6 +191,7 @@ const bool registered = register_command(
        app.add_option("--from", flags->from_dir, "Take artifacts from this bundle directory (made by `tailor fetch`)");
        app.add_option("--lock-timeout", flags->lock_timeout, "How long to wait for another tailor (seconds or 500ms/30s/2m)");
        app.add_option("--lock-token", flags->lock_token, "Token of the reservation held on this install root (or TAILOR_LOCK_TOKEN)");
+       app.add_flag("--strict-gpu", flags->strict_gpu, "A failing backend smoke check fails the install instead of falling back");
        app.add_flag("--dry-run", flags->dry_run, "Print the plan's steps without installing");
        app.add_flag("-y,--yes", flags->yes, "Assume yes (tailor asks nothing today; accepted for scripts)");
        app.add_flag("--json", flags->json, "Print the result as JSON");

@@ -1,0 +1,179 @@
+#include "install/backend_install.hpp"
+
+#include <cstdlib>
+
+#include "install/events.hpp"
+#include "install/events_crypto.hpp"
+#include "install/subprocess.hpp"
+#include "util/canonical_json.hpp"
+#include "util/fs.hpp"
+#include "util/strings.hpp"
+
+namespace tailor::install {
+namespace {
+
+bool is_auto(const std::string& requested) { return requested.empty() || requested == "auto"; }
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+Status write_receipt(const Layout& layout, const std::string& tool, const std::string& version,
+                     const nlohmann::ordered_json& receipt) {
+  auto dir = layout.tool_dir(tool, version) / ".tailor";
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return fail(ErrorKind::install, "cannot create {}: {}", dir.string(), ec.message());
+  return util::write_file_atomic(dir / "receipt.json", util::canonical_json(receipt));
+}
+
+// The next rung of `pending` (in order) that plans on this target; unusable ones are rejected.
+std::optional<plan::PlanOutcome> plan_next(std::vector<std::string>& pending, const BackendInstallSteps& steps,
+                                           std::vector<plan::BackendRung>& rejected, const std::string& tool,
+                                           const util::Output& output) {
+  while (!pending.empty()) {
+    std::string backend = pending.front();
+    pending.erase(pending.begin());
+    auto planned = steps.plan(backend);
+    if (planned) return std::move(*planned);
+    output.info("{}: cannot use backend {}: {}", tool, backend, planned.error().message);
+    rejected.push_back({backend, false, true, planned.error().message});
+  }
+  return std::nullopt;
+}
+
+// The backend.fallback lifecycle event (sent with no lock held: the fallback runs between installs).
+void emit_fallback(const Layout& layout, const std::string& tool, const std::string& version, const std::string& from,
+                   const std::string& to, const std::string& why, const util::Output& output) {
+  Event event = make_event(event_type::backend_fallback, tool);
+  event.version = version;
+  event.backend = to;
+  event.from_backend = from;
+  event.error = why;
+  auto config = config::load_config(layout.root, &output);
+  if (!config) {
+    output.warn("backend.fallback event not sent: {}", config.error().message);
+    return;
+  }
+  emit_event(event, *config, output);
+}
+
+} // namespace
+
+std::string backend_device(const std::string& backend) {
+  if (backend == "cuda") return "CUDA";
+  if (backend == "rocm") return "ROCm";
+  if (backend == "vulkan") return "Vulkan";
+  if (backend == "sycl") return "SYCL";
+  if (backend == "metal") return "Metal";
+  return "CPU";
+}
+
+Status run_backend_check(const SmokeInput& input) {
+  auto expand = [&](const std::string& text) {
+    std::string out = util::replace_all(text, "{backend_device}", backend_device(input.backend));
+    out = util::replace_all(out, "{version}", input.version);
+    return util::replace_all(out, "{install_dir}", input.install_dir.string());
+  };
+  std::string command = expand(input.check.command);
+  std::string path = util::join(input.path_dirs, ":");
+  const char* current = std::getenv("PATH");
+  path += std::string(path.empty() ? "" : ":") + (current != nullptr ? current : "/usr/bin:/bin");
+  ProcessOptions options;
+  options.timeout = std::chrono::seconds(input.check.timeout > 0 ? input.check.timeout : 20);
+  options.env["PATH"] = path;
+  auto result = run_process({"/bin/sh", "-c", command}, options);
+  if (!result) return fail(ErrorKind::install, "smoke check '{}' could not run: {}", command, result.error().message);
+  std::string output(util::trim(result->output));
+  if (result->timed_out) {
+    return fail(ErrorKind::install, "smoke check '{}' did not finish within {} s and was killed", command, options.timeout.count() / 1000);
+  }
+  if (result->exit_code != 0) {
+    return fail(ErrorKind::install, "smoke check '{}' exited with {}; output: {}", command, result->exit_code, first_line(output));
+  }
+  if (!input.check.pattern.empty()) {
+    std::string pattern = expand(input.check.pattern);
+    if (output.find(pattern) == std::string::npos) {
+      return fail(ErrorKind::install, "smoke check '{}' output does not contain '{}'; output: {}", command, pattern, first_line(output));
+    }
+  }
+  return {};
+}
+
+nlohmann::ordered_json make_receipt(const std::string& requested, const std::string& chosen,
+                                    const std::vector<plan::BackendRung>& rejected, const plan::Target& target,
+                                    const nlohmann::ordered_json& plan) {
+  auto rungs = nlohmann::ordered_json::array();
+  for (const auto& rung : rejected) rungs.push_back({{"backend", rung.backend}, {"reason", rung.reason}});
+  return nlohmann::ordered_json{
+      {"tool", plan.value("tool", std::string())},
+      {"version", plan.value("version", std::string())},
+      {"requested_backend", is_auto(requested) ? std::string("auto") : requested},
+      {"backend", chosen},
+      {"rejected", rungs},
+      {"facts", {{"os", target.os}, {"arch", target.arch}, {"gpu", target.gpu}, {"gpu_driver", target.gpu_driver}}},
+      {"plan_sha256", to_hex(sha256(util::canonical_json(plan)))}};
+}
+
+Result<BackendInstallResult> install_with_backend(const Layout& layout, const BackendInstallRequest& request,
+                                                  const BackendInstallSteps& steps, const util::Output& output) {
+  auto first = steps.plan("");
+  if (!first) return fail(first.error());
+  if (first->backend.empty()) {
+    auto installed = steps.install(first->plan);
+    if (!installed) return fail(installed.error());
+    return BackendInstallResult{std::move(*installed), nullptr};
+  }
+  bool may_fall_back = is_auto(request.requested) && !request.strict_gpu;
+  std::vector<plan::BackendRung> rejected;
+  std::vector<std::string> pending;
+  for (const auto& rung : first->ladder) {
+    if (!rung.tried) pending.push_back(rung.backend);
+    else if (!rung.chosen) rejected.push_back(rung);
+  }
+  plan::PlanOutcome current = std::move(*first);
+  while (true) {
+    std::string tool = current.plan.value("tool", std::string());
+    std::string version = current.plan.value("version", std::string());
+    auto installed = steps.install(current.plan);
+    if (!installed) return fail(installed.error());
+    // Already installed: what is there was checked when it was installed; leave it and its receipt.
+    if (!installed->skipped.empty() && installed->skipped.front() == tool + "@" + version) {
+      return BackendInstallResult{std::move(*installed), nullptr};
+    }
+    auto tool_dir = layout.tool_dir(tool, version);
+    Status smoke;
+    if (request.check) {
+      smoke = run_backend_check({*request.check, current.backend, tool, version, tool_dir,
+                                 {(tool_dir / "bin").string(), layout.bin().string()}});
+    }
+    if (smoke) {
+      auto receipt = make_receipt(request.requested, current.backend, rejected, request.target, current.plan);
+      if (auto written = write_receipt(layout, tool, version, receipt); !written) return fail(written.error());
+      return BackendInstallResult{std::move(*installed), std::move(receipt)};
+    }
+    if (auto removed = steps.remove(tool, version); !removed) {
+      output.warn("{}@{}: could not remove the {} build: {}", tool, version, current.backend, removed.error().message);
+    }
+    if (!may_fall_back) {
+      return fail(ErrorKind::install, "{}@{}: the {} build failed its smoke check and was removed{}: {}", tool, version,
+                  current.backend, request.strict_gpu ? " (--strict-gpu)" : " (explicit backend, no fallback)",
+                  smoke.error().message);
+    }
+    output.info("{}@{}: the {} build failed its smoke check and was removed: {}", tool, version, current.backend,
+                smoke.error().message);
+    rejected.push_back({current.backend, false, true, "smoke check failed: " + smoke.error().message});
+    auto next = plan_next(pending, steps, rejected, tool, output);
+    if (!next) {
+      return fail(ErrorKind::install, "{}: no backend passed its smoke check (rejected: {})", tool,
+                  util::join([&] {
+                    std::vector<std::string> names;
+                    for (const auto& rung : rejected) names.push_back(rung.backend);
+                    return names;
+                  }(), ", "));
+    }
+    output.info("{}: falling back from {} to {}", tool, current.backend, next->backend);
+    emit_fallback(layout, tool, version, current.backend, next->backend, smoke.error().message, output);
+    current = std::move(*next);
+  }
+}
+
+} // namespace tailor::install

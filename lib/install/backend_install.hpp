@@ -1,0 +1,63 @@
+#pragma once
+// Install-time half of gpu-variants.md §5: after a backend recipe's build is installed and
+// verified, run its [verify.backend] smoke check; under `auto` a failing check removes that
+// variant and installs the next rung of the ladder; otherwise the install fails and nothing of
+// the variant stays. Every backend install writes tools/<name>-<version>/.tailor/receipt.json.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "install/executor.hpp"
+#include "install/layout.hpp"
+#include "plan/planner.hpp"
+#include "recipe/recipe.hpp"
+#include "util/output.hpp"
+#include "util/result.hpp"
+
+namespace tailor::install {
+
+// The device-name prefix a backend prints ("CUDA", "Vulkan", ... "CPU").
+std::string backend_device(const std::string& backend);
+
+struct SmokeInput {
+  recipe::BackendCheck check;
+  std::string backend, tool, version;
+  std::filesystem::path install_dir;
+  std::vector<std::string> path_dirs;  // prepended to PATH, in order
+};
+
+// Runs the smoke check with its timeout; ErrorKind::install naming what failed.
+Status run_backend_check(const SmokeInput& input);
+
+// What the install command provides: planning for one backend, installing and removing.
+struct BackendInstallSteps {
+  std::function<Result<plan::PlanOutcome>(const std::string& backend)> plan;  // "" = as requested
+  std::function<Result<InstallOutcome>(const nlohmann::ordered_json& plan)> install;
+  std::function<Status(const std::string& tool, const std::string& version)> remove;
+};
+
+struct BackendInstallRequest {
+  std::optional<recipe::BackendCheck> check;  // the recipe's [verify.backend]
+  std::string requested;                      // "", "auto" or an explicit backend
+  bool strict_gpu = false;                    // a failing check fails even under auto
+  plan::Target target;                        // the facts the plan was made for
+};
+
+struct BackendInstallResult {
+  InstallOutcome outcome;
+  nlohmann::ordered_json receipt;  // null when the recipe is not a backend recipe
+};
+
+// Plans, installs and smoke-checks, walking down the ladder under auto. Each move is printed.
+Result<BackendInstallResult> install_with_backend(const Layout& layout, const BackendInstallRequest& request,
+                                                  const BackendInstallSteps& steps, const util::Output& output);
+
+// The receipt object (keys as written to receipt.json).
+nlohmann::ordered_json make_receipt(const std::string& requested, const std::string& chosen,
+                                    const std::vector<plan::BackendRung>& rejected, const plan::Target& target,
+                                    const nlohmann::ordered_json& plan);
+
+} // namespace tailor::install

@@ -1,0 +1,184 @@
+// `tailor install TOOL` for a backend recipe (gpu-variants.md §5): the [verify.backend] smoke
+// check runs after install; under auto a failing check removes that build and installs the next
+// rung; --strict-gpu fails instead; receipt.json records the choice. Builds are real archives
+// served by a real HTTPS server; each build's llama-cli passes or fails its check on purpose.
+#include <doctest/doctest.h>
+
+#include <sys/stat.h>
+
+#include <sstream>
+
+#include "support/archive_builder.hpp"
+#include "support/https_server.hpp"
+#include "support/process.hpp"
+#include "support/scratch.hpp"
+
+namespace fs = std::filesystem;
+using namespace tailor::test;
+using nlohmann::ordered_json;
+
+namespace {
+
+// `devices` is what `llama-cli --list-devices` prints; an empty string makes it exit 1.
+std::string build_archive_for(const std::string& backend, const std::string& devices) {
+  std::string list = devices.empty() ? "echo 'ggml: no usable device' >&2; exit 1" : "echo '" + devices + "'";
+  std::string script = "#!/bin/sh\ncase \"$1\" in\n  --version) echo 'llamalike 1.0.0 (" + backend +
+                       ")' ;;\n  --list-devices) " + list + " ;;\nesac\n";
+  std::string top = "llamalike-" + backend + "/";
+  return build_archive_bytes("tar.gz", {dir_entry(top), dir_entry(top + "bin/"), file_entry(top + "bin/llama-cli", script, 0755)});
+}
+
+std::string recipe_step(const HttpsServer& server, const std::string& backend) {
+  return "[[steps]]\naction = \"download_archive\"\nurl = \"" + server.url("/llamalike-{version}-" + backend + ".tar.gz") +
+         "\"\nstrip_dirs = 1\ninstall_mode = \"directory\"\nbinaries = [\"bin/llama-cli\"]\nwhen = { os = [\"linux\"], backend = [\"" +
+         backend + "\"] }\n\n";
+}
+
+struct BackendEnv {
+  HttpsServer server;
+  fs::path home = fresh_dir("home");
+  fs::path dir = fresh_dir("work");
+  RunOptions options;
+
+  // `devices` maps each backend to its --list-devices output ("" = the check fails).
+  explicit BackendEnv(const std::vector<std::pair<std::string, std::string>>& devices) {
+    fs::create_directories(dir / "sysroot");
+    fs::create_directories(dir / "registry");
+    std::string recipe = "[metadata]\nname = \"llamalike\"\ndescription = \"Backend builds for tests\"\n"
+                         "homepage = \"https://llamalike.example.org/\"\n\n[version]\nsource = \"http_json\"\n"
+                         "url = \"" + server.url("/version.json") + "\"\nversion_path = \"version\"\n\n";
+    server.add_json("/version.json", R"({"version": "1.0.0"})");
+    for (const auto& [backend, output] : devices) {
+      server.add("/llamalike-1.0.0-" + backend + ".tar.gz", build_archive_for(backend, output));
+      recipe += recipe_step(server, backend);
+    }
+    recipe += "[verify]\ncommand = \"llama-cli --version\"\npattern = \"llamalike {version}\"\n\n"
+              "[verify.backend]\ncommand = \"llama-cli --list-devices\"\npattern = \"{backend_device}\"\ntimeout = 10\n";
+    write_text(dir / "registry" / "llamalike.toml", recipe);
+    options.env = {{"TAILOR_HOME", home.string()},
+                   {"TAILOR_CA_BUNDLE", server.ca_file().string()},
+                   {"TAILOR_SYSROOT", (dir / "sysroot").string()},
+                   {"TAILOR_FACTS", testdata("plan/facts/nvidia-drv580.json").string()},
+                   {"CI", "1"}};
+    options.timeout_seconds = 60;
+  }
+  RunResult install(std::vector<std::string> extra = {}) const {
+    std::vector<std::string> args = {"install", "llamalike@1.0.0", "--registry", (dir / "registry").string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_tailor(args, options);
+  }
+  fs::path tool_dir() const { return home / "tools" / "llamalike-1.0.0"; }
+  ordered_json receipt() const { return ordered_json::parse(read_text(tool_dir() / ".tailor" / "receipt.json")); }
+  std::string run_cli(const std::string& arg) const { return run({(home / "bin" / "llama-cli").string(), arg}).out; }
+};
+
+std::string combined(const RunResult& r) { return r.out + r.err; }
+
+} // namespace
+
+TEST_CASE("install_with_backend") {
+  SUBCASE("auto with a passing CUDA check keeps CUDA and writes the receipt") {
+    BackendEnv env({{"cuda", "CUDA0: NVIDIA GeForce RTX 4090"}, {"vulkan", "Vulkan0: RTX 4090"}, {"cpu", "CPU"}});
+    auto r = env.install();
+    INFO(combined(r));
+    REQUIRE(r.exit_code == 0);
+    auto receipt = env.receipt();
+    CHECK(receipt["requested_backend"] == "auto");
+    CHECK(receipt["backend"] == "cuda");
+    CHECK(receipt["rejected"].empty());
+    CHECK(receipt["facts"]["gpu"] == "nvidia");
+    CHECK(receipt["facts"]["gpu_driver"] == "580.65.06");
+    CHECK(receipt["facts"]["os"] == "linux");
+    CHECK(receipt["facts"]["arch"] == "amd64");
+    CHECK(receipt["plan_sha256"].get<std::string>().size() == 64);
+    CHECK(env.run_cli("--version").find("(cuda)") != std::string::npos);
+  }
+
+  SUBCASE("auto: a failing CUDA check falls back to Vulkan, printed and recorded") {
+    BackendEnv env({{"cuda", ""}, {"vulkan", "Vulkan0: RTX 4090"}, {"cpu", "CPU"}});
+    auto r = env.install();
+    INFO(combined(r));
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.find("falling back from cuda to vulkan") != std::string::npos);
+    auto receipt = env.receipt();
+    CHECK(receipt["backend"] == "vulkan");
+    REQUIRE(receipt["rejected"].size() == 1);
+    CHECK(receipt["rejected"][0]["backend"] == "cuda");
+    CHECK(receipt["rejected"][0]["reason"].get<std::string>().find("smoke check failed") != std::string::npos);
+    CHECK(env.run_cli("--version").find("(vulkan)") != std::string::npos);
+  }
+
+  SUBCASE("a fallback sends a backend.fallback event to the hooks") {
+    BackendEnv env({{"cuda", ""}, {"vulkan", "Vulkan0: RTX 4090"}, {"cpu", "CPU"}});
+    fs::path log = env.dir / "events.log";
+    write_text(env.home / "hooks" / "record", "#!/bin/sh\ncat >> '" + log.string() + "'\necho >> '" + log.string() + "'\n");
+    ::chmod((env.home / "hooks" / "record").c_str(), 0755);
+    auto r = env.install();
+    INFO(combined(r));
+    REQUIRE(r.exit_code == 0);
+    bool found = false;
+    std::istringstream lines(read_text(log));
+    for (std::string line; std::getline(lines, line);) {
+      if (line.empty()) continue;
+      auto event = ordered_json::parse(line);
+      if (event["type"] != "backend.fallback") continue;
+      found = true;
+      CHECK(event["from_backend"] == "cuda");
+      CHECK(event["backend"] == "vulkan");
+    }
+    CHECK(found);
+  }
+
+  SUBCASE("installing again keeps the installed build and its receipt") {
+    BackendEnv env({{"cuda", ""}, {"vulkan", "Vulkan0: RTX 4090"}, {"cpu", "CPU"}});
+    REQUIRE(env.install().exit_code == 0);
+    auto again = env.install();
+    INFO(combined(again));
+    CHECK(again.exit_code == 0);
+    CHECK(env.receipt()["backend"] == "vulkan");
+    CHECK(env.run_cli("--version").find("(vulkan)") != std::string::npos);
+  }
+
+  SUBCASE("auto: CUDA and Vulkan both fail, CPU is installed") {
+    BackendEnv env({{"cuda", ""}, {"vulkan", "no devices"}, {"cpu", "CPU"}});
+    auto r = env.install();
+    INFO(combined(r));
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.find("falling back from cuda to vulkan") != std::string::npos);
+    CHECK(r.err.find("falling back from vulkan to cpu") != std::string::npos);
+    auto receipt = env.receipt();
+    CHECK(receipt["backend"] == "cpu");
+    REQUIRE(receipt["rejected"].size() == 2);
+    CHECK(receipt["rejected"][1]["backend"] == "vulkan");
+    CHECK(receipt["rejected"][1]["reason"].get<std::string>().find("does not contain 'Vulkan'") != std::string::npos);
+    CHECK(env.run_cli("--version").find("(cpu)") != std::string::npos);
+  }
+
+  SUBCASE("--strict-gpu: a failing check fails with exit 6 and nothing stays") {
+    BackendEnv env({{"cuda", ""}, {"vulkan", "Vulkan0: RTX 4090"}, {"cpu", "CPU"}});
+    auto r = env.install({"--strict-gpu"});
+    INFO(combined(r));
+    CHECK(r.exit_code == 6);
+    CHECK(r.err.find("smoke check") != std::string::npos);
+    CHECK_FALSE(fs::exists(env.tool_dir()));
+    CHECK_FALSE(fs::exists(env.home / "bin" / "llama-cli"));
+  }
+
+  SUBCASE("an explicit backend never falls back") {
+    BackendEnv env({{"cuda", ""}, {"vulkan", "Vulkan0: RTX 4090"}, {"cpu", "CPU"}});
+    auto r = env.install({"--backend", "cuda"});
+    INFO(combined(r));
+    CHECK(r.exit_code == 6);
+    CHECK(r.err.find("no fallback") != std::string::npos);
+    CHECK_FALSE(fs::exists(env.tool_dir()));
+  }
+
+  SUBCASE("auto: every rung failing is an install error naming them") {
+    BackendEnv env({{"cuda", ""}, {"vulkan", ""}, {"cpu", ""}});
+    auto r = env.install();
+    INFO(combined(r));
+    CHECK(r.exit_code == 6);
+    CHECK(r.err.find("rejected: cuda, vulkan, cpu") != std::string::npos);
+    CHECK_FALSE(fs::exists(env.tool_dir()));
+  }
+}
