@@ -131,6 +131,12 @@ private:
     }
     // Verify before anything points at the new version: PATH puts its own bin/ first.
     std::vector<std::string> path_dirs = {(tool_dir / "bin").string()};
+    // Directory-mode tools (llama.cpp) keep their executables at the top of the tree, not in
+    // bin/: the directory of every declared binary goes on PATH too.
+    for (const auto& binary : binaries) {
+      std::string dir = (tool_dir / binary).parent_path().string();
+      if (std::find(path_dirs.begin(), path_dirs.end(), dir) == path_dirs.end()) path_dirs.push_back(dir);
+    }
     path_dirs.insert(path_dirs.end(), m_dep_bins.begin(), m_dep_bins.end());
     path_dirs.push_back(m_layout.bin().string());
     VerifyInput verify{node.json->value("verify", ordered_json::object()), node.tool, node.version, tool_dir, path_dirs, verify_timeout()};

@@ -25,12 +25,13 @@ std::string build_archive_for(const std::string& backend, const std::string& dev
   std::string script = "#!/bin/sh\ncase \"$1\" in\n  --version) echo 'llamalike 1.0.0 (" + backend +
                        ")' ;;\n  --list-devices) " + list + " ;;\nesac\n";
   std::string top = "llamalike-" + backend + "/";
-  return build_archive_bytes("tar.gz", {dir_entry(top), dir_entry(top + "bin/"), file_entry(top + "bin/llama-cli", script, 0755)});
+  // Like llama.cpp's release archives: the executables sit at the top of the tree, not in bin/.
+  return build_archive_bytes("tar.gz", {dir_entry(top), file_entry(top + "llama-cli", script, 0755)});
 }
 
 std::string recipe_step(const HttpsServer& server, const std::string& backend) {
   return "[[steps]]\naction = \"download_archive\"\nurl = \"" + server.url("/llamalike-{version}-" + backend + ".tar.gz") +
-         "\"\nstrip_dirs = 1\ninstall_mode = \"directory\"\nbinaries = [\"bin/llama-cli\"]\nwhen = { os = [\"linux\"], backend = [\"" +
+         "\"\nstrip_dirs = 1\ninstall_mode = \"directory\"\nbinaries = [\"llama-cli\"]\nwhen = { os = [\"linux\"], backend = [\"" +
          backend + "\"] }\n\n";
 }
 
