@@ -1,5 +1,7 @@
 #include "fetch/download_cache.hpp"
 
+#include "util/file_digest.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -50,26 +52,6 @@ std::string Sha256::hex_digest() {
     out.push_back(k_hex[digest[i] & 15]);
   }
   return out;
-}
-
-Result<std::string> sha256_file(const fs::path& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return fail(ErrorKind::failure, "cannot read {}: {}", path.string(), std::strerror(errno));
-  Sha256 hash;
-  std::vector<char> buffer(1 << 20);
-  for (;;) {
-    ssize_t n = ::read(fd, buffer.data(), buffer.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int saved = errno;
-      ::close(fd);
-      return fail(ErrorKind::failure, "cannot read {}: {}", path.string(), std::strerror(saved));
-    }
-    if (n == 0) break;
-    hash.update(buffer.data(), static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return hash.hex_digest();
 }
 
 TempFile::TempFile(TempFile&& other) noexcept : m_fd(other.m_fd), m_path(std::move(other.m_path)) {
@@ -136,7 +118,7 @@ std::optional<FetchedFile> DownloadCache::lookup(const std::string& sha256, uint
   struct stat st {};
   if (::lstat(data.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
   auto size = static_cast<uint64_t>(st.st_size);
-  auto actual = sha256_file(data);
+  auto actual = util::file_digest(data, "sha256");
   if ((expected_size != 0 && size != expected_size) || !actual || *actual != sha256) {
     fs::remove(data, ec);
     fs::remove(m_dir / (sha256 + ".meta"), ec);

@@ -32,8 +32,6 @@ private:
   void* m_context;
 };
 
-Result<std::string> sha256_file(const std::filesystem::path& path);
-
 // A file being downloaded into the cache directory; removed unless committed.
 class TempFile {
 public:

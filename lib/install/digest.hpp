@@ -3,12 +3,13 @@
 #include <filesystem>
 #include <string>
 
+#include "util/file_digest.hpp"
 #include "util/result.hpp"
 
 namespace tailor::install {
 
-// Lowercase hex digest of the file; `algorithm` is "sha256" or "sha512".
-Result<std::string> file_digest(const std::filesystem::path& path, const std::string& algorithm = "sha256");
+// Lowercase hex digest of the file (sha256 or sha512); one implementation for the project.
+using util::file_digest;
 
 // Normalises an expected checksum: trims, lowercases and drops everything through the
 // first ':' ("sha256:ABC" -> "abc").
