@@ -19,4 +19,11 @@ bool register_command(CommandDef def) {
 
 const std::vector<CommandDef>& registered_commands() { return registry(); }
 
+std::string invoked_command(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (argv[i][0] != '-') return argv[i];
+  }
+  return "";
+}
+
 } // namespace tailor::cli

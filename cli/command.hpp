@@ -30,4 +30,8 @@ struct CommandDef {
 bool register_command(CommandDef def);
 const std::vector<CommandDef>& registered_commands();
 
+// The first word of the command line that is not a flag: the command the user asked for,
+// or "" (all of tailor's global options are flags, so no value can be mistaken for it).
+std::string invoked_command(int argc, char** argv);
+
 } // namespace tailor::cli

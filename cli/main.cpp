@@ -1,8 +1,10 @@
 // tailor's entry point: parse, dispatch, map errors to exit codes.
+#include <algorithm>
 #include <cstdlib>
 #include <unistd.h>
 
 #include "command.hpp"
+#include "util/shared_library.hpp"
 
 int main(int argc, char** argv) {
   using namespace tailor;
@@ -19,9 +21,16 @@ int main(int argc, char** argv) {
   app.add_flag("-v,--verbose", verbose, "Print more detail (repeat for more)");
   app.add_flag("--no-color", no_color, "Never colour output (NO_COLOR is honoured too)");
 
+  // Building every command's options costs more than `tailor detect` itself, so when the
+  // command line names a command only that one gets its options. Top-level help, shell
+  // completions (which describe every command) and unknown words still see them all.
+  std::string invoked = cli::invoked_command(argc, argv);
+  bool only_invoked = invoked != "completion" &&
+                      std::ranges::any_of(cli::registered_commands(), [&](const auto& d) { return d.name == invoked; });
   std::vector<std::pair<CLI::App*, cli::RunFn>> commands;
   for (const auto& def : cli::registered_commands()) {
     CLI::App* sub = app.add_subcommand(def.name, def.description);
+    if (only_invoked && def.name != invoked) continue;
     commands.emplace_back(sub, def.setup(*sub, context));
   }
   try {
@@ -42,6 +51,10 @@ int main(int argc, char** argv) {
       *context.output.err << context.output.paint("error: ", "31") << result.error().message << '\n';
       return exit_code(result.error().kind);
     }
+  } catch (const util::MissingLibrary& e) {
+    // A library opened on first use (libcurl, libarchive, libcrypto) is missing: an install problem.
+    *context.output.err << context.output.paint("error: ", "31") << e.what() << '\n';
+    return exit_code(ErrorKind::failure);
   } catch (const std::exception& e) {
     *context.output.err << "internal error: " << e.what() << "\n(this is a bug in tailor; please report it)\n";
     return exit_code(ErrorKind::internal);

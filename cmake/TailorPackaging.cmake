@@ -1,10 +1,11 @@
 # Packages through CPack: a .deb for Debian and Ubuntu, and a plain tarball.
 # `cmake --build build --target package` (or `cpack` in the build directory) writes them.
 #
-# Runtime dependencies of the .deb are computed by dpkg-shlibdeps from what the binary
-# links (libcurl, libarchive, toml++, fmt, OpenSSL). libpci and the Vulkan loader are loaded
-# with dlopen, so they are not linked: they are Recommends. Without them tailor still runs
-# and reports the GPU facts it could not read.
+# Runtime dependencies of the .deb: dpkg-shlibdeps computes what the binary links (toml++,
+# fmt, libstdc++); libcurl, libarchive and libcrypto are opened with dlopen on first use
+# (lib/util/shared_library.hpp), so shlibdeps cannot see them and they are listed by hand.
+# libpci and the Vulkan loader are optional (also dlopen): Recommends. Without them tailor
+# still runs and reports the GPU facts it could not read.
 set(CPACK_PACKAGE_NAME tailor)
 set(CPACK_PACKAGE_VENDOR "tailor maintainers")
 set(CPACK_PACKAGE_CONTACT "tailor maintainers <maintainers@tailor.invalid>")
@@ -25,6 +26,8 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# CURLOPT_PROTOCOLS_STR needs curl 7.85.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4 (>= 7.85.0), libarchive13, libssl3")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libpci3, libvulkan1")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "mesa-vulkan-drivers, pciutils")
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/tailor-dev/tailor")

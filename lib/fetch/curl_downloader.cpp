@@ -1,9 +1,8 @@
 #include "fetch/curl_downloader.hpp"
 
 #include <map>
-#include <mutex>
 
-#include <curl/curl.h>
+#include "fetch/curl_api.hpp"
 #include <sys/statvfs.h>
 
 #include "config/home.hpp"
@@ -14,11 +13,6 @@ namespace tailor::fetch {
 namespace fs = std::filesystem;
 
 namespace {
-
-void init_curl_once() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 // §4: refuse before downloading when free space is below twice what will be downloaded.
 Status check_disk_space(const fs::path& dir, uint64_t bytes) {
@@ -39,7 +33,6 @@ Status check_disk_space(const fs::path& dir, uint64_t bytes) {
 
 CurlDownloader::CurlDownloader(DownloaderOptions options)
     : m_options(std::move(options)), m_pool(m_options.config.mirrors, m_options.config.strategy) {
-  init_curl_once();
 }
 
 CurlDownloader::~CurlDownloader() = default;

@@ -1,5 +1,6 @@
 #include "fetch/download_cache.hpp"
 
+#include "util/crypto_api.hpp"
 #include "util/file_digest.hpp"
 
 #include <algorithm>
@@ -10,7 +11,6 @@
 
 #include <fcntl.h>
 #include <nlohmann/json.hpp>
-#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,20 +31,20 @@ Result<std::string> normalize_sha256(std::string_view expected) {
   return value;
 }
 
-Sha256::Sha256() : m_context(EVP_MD_CTX_new()) {
-  EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(m_context), EVP_sha256(), nullptr);
+Sha256::Sha256() : m_context(util::crypto_api().md_ctx_new()) {
+  util::crypto_api().digest_init(static_cast<EVP_MD_CTX*>(m_context), util::crypto_api().sha256_md(), nullptr);
 }
 
-Sha256::~Sha256() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(m_context)); }
+Sha256::~Sha256() { util::crypto_api().md_ctx_free(static_cast<EVP_MD_CTX*>(m_context)); }
 
 void Sha256::update(const void* data, std::size_t size) {
-  EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(m_context), data, size);
+  util::crypto_api().digest_update(static_cast<EVP_MD_CTX*>(m_context), data, size);
 }
 
 std::string Sha256::hex_digest() {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(m_context), digest, &length);
+  util::crypto_api().digest_final(static_cast<EVP_MD_CTX*>(m_context), digest, &length);
   static const char* k_hex = "0123456789abcdef";
   std::string out;
   for (unsigned int i = 0; i < length; ++i) {

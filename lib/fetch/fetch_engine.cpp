@@ -4,7 +4,7 @@
 #include <map>
 #include <memory>
 
-#include <curl/curl.h>
+#include "fetch/curl_api.hpp"
 
 #include "fetch/outcome.hpp"
 #include "fetch/transfer.hpp"
@@ -42,7 +42,7 @@ std::string failure_list(const Job& job) {
 // Runs the multi loop for one batch of jobs; owns the multi handle and every easy handle in it.
 class Scheduler {
 public:
-  Scheduler(EngineContext& context, const std::vector<EngineJob>& specs) : m_ctx(context), m_multi(curl_multi_init()) {
+  Scheduler(EngineContext& context, const std::vector<EngineJob>& specs) : m_ctx(context), m_multi(curl_api().multi_init()) {
     auto now = SteadyClock::now();
     for (const EngineJob& spec : specs) {
       Job job;
@@ -57,10 +57,10 @@ public:
 
   ~Scheduler() {
     for (Job& job : m_jobs) {
-      if (job.transfer) curl_multi_remove_handle(m_multi, job.transfer->handle());
+      if (job.transfer) curl_api().multi_remove_handle(m_multi, job.transfer->handle());
       job.transfer.reset();
     }
-    curl_multi_cleanup(m_multi);
+    curl_api().multi_cleanup(m_multi);
   }
 
   Result<std::vector<EngineResult>> run() {
@@ -69,11 +69,11 @@ public:
       if (auto started = start_ready_jobs(now); !started) return fail(started.error());
       if (std::all_of(m_jobs.begin(), m_jobs.end(), [](const Job& j) { return j.state == JobState::done; })) break;
       int running = 0;
-      curl_multi_perform(m_multi, &running);
-      curl_multi_poll(m_multi, nullptr, 0, static_cast<int>(poll_timeout(now).count()), nullptr);
-      curl_multi_perform(m_multi, &running);
+      curl_api().multi_perform(m_multi, &running);
+      curl_api().multi_poll(m_multi, nullptr, 0, static_cast<int>(poll_timeout(now).count()), nullptr);
+      curl_api().multi_perform(m_multi, &running);
       int left = 0;
-      while (CURLMsg* message = curl_multi_info_read(m_multi, &left)) {
+      while (CURLMsg* message = curl_api().multi_info_read(m_multi, &left)) {
         if (message->msg != CURLMSG_DONE) continue;
         if (auto completed = complete(message->easy_handle, message->data.result); !completed) {
           return fail(completed.error());
@@ -148,7 +148,7 @@ private:
     job.progress.bytes = 0;
     m_ctx.pool.started(target.host);
     m_handles[job.transfer->handle()] = &job;
-    curl_multi_add_handle(m_multi, job.transfer->handle());
+    curl_api().multi_add_handle(m_multi, job.transfer->handle());
     ++m_active;
     report(true);
     return {};
@@ -157,7 +157,7 @@ private:
   Status complete(CURL* handle, CURLcode code) {
     Job& job = *m_handles.at(handle);
     m_handles.erase(handle);
-    curl_multi_remove_handle(m_multi, handle);
+    curl_api().multi_remove_handle(m_multi, handle);
     --m_active;
     const Candidate& target = job.candidates[job.candidate];
     std::size_t host = target.host;

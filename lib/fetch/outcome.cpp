@@ -4,7 +4,7 @@
 #include <charconv>
 #include <random>
 
-#include <curl/curl.h>
+#include "fetch/curl_api.hpp"
 
 #include "util/strings.hpp"
 
@@ -46,7 +46,7 @@ std::chrono::milliseconds parse_retry_after(std::string_view value, std::chrono:
     wait = std::chrono::seconds(std::max(0LL, seconds));
   } else {
     // curl_getdate understands the RFC 7231 forms (IMF-fixdate, RFC 850, asctime).
-    time_t when = curl_getdate(text.c_str(), nullptr);
+    time_t when = curl_api().getdate(text.c_str(), nullptr);
     if (when < 0) return std::chrono::milliseconds(-1);
     auto target = std::chrono::system_clock::from_time_t(when);
     wait = std::max(std::chrono::milliseconds(0), std::chrono::duration_cast<std::chrono::milliseconds>(target - now));

@@ -33,55 +33,55 @@ Result<std::unique_ptr<Transfer>> Transfer::create(const TransferSpec& spec, con
   std::unique_ptr<Transfer> t(new Transfer());
   t->m_spec = spec;
   t->m_file = std::move(file);
-  t->m_curl = curl_easy_init();
+  t->m_curl = curl_api().easy_init();
   if (t->m_curl == nullptr) return fail(ErrorKind::internal, "curl_easy_init failed");
   CURL* h = t->m_curl;
   bool plain_loopback = spec.url.rfind("http://", 0) == 0;
-  curl_easy_setopt(h, CURLOPT_URL, spec.url.c_str());
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, plain_loopback ? "http" : "https");
+  curl_api().easy_setopt(h, CURLOPT_URL, spec.url.c_str());
+  curl_api().easy_setopt(h, CURLOPT_PROTOCOLS_STR, plain_loopback ? "http" : "https");
   // Every redirect hop must stay on HTTPS, even from a loopback test server.
-  curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
-  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(h, CURLOPT_MAXREDIRS, 10L);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(config.connect_timeout.count()));
+  curl_api().easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+  curl_api().easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_api().easy_setopt(h, CURLOPT_MAXREDIRS, 10L);
+  curl_api().easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(config.connect_timeout.count()));
   // A stall rule instead of a total timeout, so large artifacts on slow links still finish.
   // curl's LOW_SPEED check averages over several seconds and misses a stall right after a
   // burst, so progress is watched here: no new byte for stall_timeout aborts the attempt.
   t->m_stall_timeout = config.stall_timeout;
   t->m_last_progress = std::chrono::steady_clock::now();
-  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &Transfer::on_progress);
-  curl_easy_setopt(h, CURLOPT_XFERINFODATA, t.get());
-  curl_easy_setopt(h, CURLOPT_USERAGENT, "tailor/" TAILOR_VERSION);
-  curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 256L * 1024L);
-  curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(spec.limit));
-  if (!config.ca_bundle.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, config.ca_bundle.c_str());
+  curl_api().easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  curl_api().easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &Transfer::on_progress);
+  curl_api().easy_setopt(h, CURLOPT_XFERINFODATA, t.get());
+  curl_api().easy_setopt(h, CURLOPT_USERAGENT, "tailor/" TAILOR_VERSION);
+  curl_api().easy_setopt(h, CURLOPT_BUFFERSIZE, 256L * 1024L);
+  curl_api().easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(spec.limit));
+  if (!config.ca_bundle.empty()) curl_api().easy_setopt(h, CURLOPT_CAINFO, config.ca_bundle.c_str());
   // A transparently decoded body would not match its checksum, so ask for the bytes as stored.
-  t->m_headers = curl_slist_append(t->m_headers, "Accept-Encoding: identity");
+  t->m_headers = curl_api().slist_append(t->m_headers, "Accept-Encoding: identity");
   if (!spec.bearer_token.empty()) {
     std::string auth = "Authorization: Bearer " + spec.bearer_token;
-    t->m_headers = curl_slist_append(t->m_headers, auth.c_str());
+    t->m_headers = curl_api().slist_append(t->m_headers, auth.c_str());
   }
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, t->m_headers);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, t->m_error);
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &Transfer::on_header);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, t.get());
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &Transfer::on_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, t.get());
-  curl_easy_setopt(h, CURLOPT_PRIVATE, t.get());
+  curl_api().easy_setopt(h, CURLOPT_HTTPHEADER, t->m_headers);
+  curl_api().easy_setopt(h, CURLOPT_ERRORBUFFER, t->m_error);
+  curl_api().easy_setopt(h, CURLOPT_HEADERFUNCTION, &Transfer::on_header);
+  curl_api().easy_setopt(h, CURLOPT_HEADERDATA, t.get());
+  curl_api().easy_setopt(h, CURLOPT_WRITEFUNCTION, &Transfer::on_body);
+  curl_api().easy_setopt(h, CURLOPT_WRITEDATA, t.get());
+  curl_api().easy_setopt(h, CURLOPT_PRIVATE, t.get());
   return t;
 }
 
 Transfer::~Transfer() {
-  if (m_curl != nullptr) curl_easy_cleanup(m_curl);
-  curl_slist_free_all(m_headers);
+  if (m_curl != nullptr) curl_api().easy_cleanup(m_curl);
+  curl_api().slist_free_all(m_headers);
 }
 
 uint64_t Transfer::total() const {
   long status = 0;
-  curl_easy_getinfo(m_curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_api().easy_getinfo(m_curl, CURLINFO_RESPONSE_CODE, &status);
   curl_off_t length = -1;
-  curl_easy_getinfo(m_curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
+  curl_api().easy_getinfo(m_curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
   return status >= 200 && status < 300 && length > 0 ? static_cast<uint64_t>(length) : 0;
 }
 
@@ -121,7 +121,7 @@ size_t Transfer::on_body(char* data, size_t size, size_t count, void* self) {
 
 size_t Transfer::write_body(const char* data, size_t size) {
   long status = 0;
-  curl_easy_getinfo(m_curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_api().easy_getinfo(m_curl, CURLINFO_RESPONSE_CODE, &status);
   if (status < 200 || status >= 300) return size;  // an error page: not part of the artifact
   if (!m_content_encoding.empty() && m_content_encoding != "identity") {
     m_bad_encoding = true;
@@ -154,8 +154,8 @@ size_t Transfer::write_body(const char* data, size_t size) {
 AttemptReport Transfer::finish(CURLcode code) {
   AttemptReport report;
   report.bytes = m_bytes;
-  curl_easy_getinfo(m_curl, CURLINFO_RESPONSE_CODE, &report.status);
-  std::string curl_text = m_error[0] != '\0' ? std::string(m_error) : std::string(curl_easy_strerror(code));
+  curl_api().easy_getinfo(m_curl, CURLINFO_RESPONSE_CODE, &report.status);
+  std::string curl_text = m_error[0] != '\0' ? std::string(m_error) : std::string(curl_api().easy_strerror(code));
   if (m_write_failed) {
     report.kind = OutcomeKind::refused;
     report.local_error = true;
@@ -172,7 +172,7 @@ AttemptReport Transfer::finish(CURLcode code) {
     report.detail = fmt::format("served Content-Encoding: {} (tailor asks for identity)", m_content_encoding);
   } else if (code == CURLE_UNSUPPORTED_PROTOCOL) {
     char* target = nullptr;
-    curl_easy_getinfo(m_curl, CURLINFO_REDIRECT_URL, &target);
+    curl_api().easy_getinfo(m_curl, CURLINFO_REDIRECT_URL, &target);
     report.kind = OutcomeKind::refused;
     report.detail = fmt::format("refused redirect to a non-HTTPS URL {}", target != nullptr ? target : "");
   } else if (code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CACERT_BADFILE) {

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include <curl/curl.h>
+#include "fetch/curl_api.hpp"
 
 #include "fetch/download_cache.hpp"
 #include "fetch/fetch_config.hpp"

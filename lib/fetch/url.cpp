@@ -3,28 +3,28 @@
 #include <memory>
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
+#include "fetch/curl_api.hpp"
 
 namespace tailor::fetch {
 namespace {
 
-struct UrlFree { void operator()(CURLU* url) const { curl_url_cleanup(url); } };
+struct UrlFree { void operator()(CURLU* url) const { curl_api().url_cleanup(url); } };
 
 std::string part(CURLU* handle, CURLUPart which) {
   char* value = nullptr;
-  if (curl_url_get(handle, which, &value, 0) != CURLUE_OK || value == nullptr) return {};
+  if (curl_api().url_get(handle, which, &value, 0) != CURLUE_OK || value == nullptr) return {};
   std::string text(value);
-  curl_free(value);
+  curl_api().free(value);
   return text;
 }
 
 } // namespace
 
 std::optional<UrlParts> parse_url(std::string_view url) {
-  std::unique_ptr<CURLU, UrlFree> handle(curl_url());
+  std::unique_ptr<CURLU, UrlFree> handle(curl_api().url());
   if (!handle) return std::nullopt;
   std::string text(url);
-  if (curl_url_set(handle.get(), CURLUPART_URL, text.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
+  if (curl_api().url_set(handle.get(), CURLUPART_URL, text.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
     return std::nullopt;
   }
   UrlParts parts{part(handle.get(), CURLUPART_SCHEME), part(handle.get(), CURLUPART_HOST),

@@ -1,12 +1,8 @@
 #include "install/events_crypto.hpp"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/rand.h>
-#include <openssl/sha.h>
-
 #include <fmt/format.h>
+
+#include "util/crypto_api.hpp"
 
 namespace tailor::install {
 namespace {
@@ -15,7 +11,7 @@ const unsigned char* bytes_of(std::string_view text) { return reinterpret_cast<c
 
 Result<std::string> random_bytes(size_t count) {
   std::string bytes(count, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(count)) != 1) {
+  if (util::crypto_api().rand_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(count)) != 1) {
     return fail(ErrorKind::internal, "the OpenSSL random generator failed");
   }
   return bytes;
@@ -30,26 +26,27 @@ std::string to_hex(std::string_view bytes) {
 
 std::string sha256(std::string_view data) {
   std::string digest(SHA256_DIGEST_LENGTH, '\0');
-  SHA256(bytes_of(data), data.size(), reinterpret_cast<unsigned char*>(digest.data()));
+  util::crypto_api().sha256(bytes_of(data), data.size(), reinterpret_cast<unsigned char*>(digest.data()));
   return digest;
 }
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {
   std::string digest(EVP_MAX_MD_SIZE, '\0');
   unsigned int length = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), bytes_of(data), data.size(),
+  const util::CryptoApi& crypto = util::crypto_api();
+  crypto.hmac(crypto.sha256_md(), key.data(), static_cast<int>(key.size()), bytes_of(data), data.size(),
        reinterpret_cast<unsigned char*>(digest.data()), &length);
   digest.resize(length);
   return digest;
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+  return a.size() == b.size() && util::crypto_api().memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 std::string base64_encode(std::string_view bytes) {
   std::string text(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(text.data()), bytes_of(bytes),
+  int length = util::crypto_api().encode_block(reinterpret_cast<unsigned char*>(text.data()), bytes_of(bytes),
                                static_cast<int>(bytes.size()));
   text.resize(static_cast<size_t>(length));
   return text;
@@ -58,7 +55,7 @@ std::string base64_encode(std::string_view bytes) {
 std::optional<std::string> base64_decode(std::string_view text) {
   if (text.size() % 4 != 0) return std::nullopt;
   std::string bytes(3 * (text.size() / 4) + 1, '\0');
-  int length = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(bytes.data()), bytes_of(text),
+  int length = util::crypto_api().decode_block(reinterpret_cast<unsigned char*>(bytes.data()), bytes_of(text),
                                static_cast<int>(text.size()));
   if (length < 0) return std::nullopt;
   // EVP_DecodeBlock counts the zero bytes that padding stands for; drop them.

@@ -2,7 +2,7 @@
 #include <cstdlib>
 #include <thread>
 
-#include <curl/curl.h>
+#include "fetch/curl_api.hpp"
 #include <fmt/format.h>
 
 #include "config/keys.hpp"
@@ -37,31 +37,31 @@ struct Attempt {
 
 Attempt post_once(const std::string& url, const std::string& body, const std::string& id,
                   const std::optional<std::string>& key, const config::Config& config) {
-  CURL* curl = curl_easy_init();
+  CURL* curl = fetch::curl_api().easy_init();
   if (curl == nullptr) return {false, false, "libcurl could not start"};
   std::string timestamp = std::to_string(now_unix_ms() / 1000);
   curl_slist* headers = nullptr;
-  headers = curl_slist_append(headers, "content-type: application/json");
-  headers = curl_slist_append(headers, ("webhook-id: " + id).c_str());
-  headers = curl_slist_append(headers, ("webhook-timestamp: " + timestamp).c_str());
-  if (key) headers = curl_slist_append(headers, ("webhook-signature: " + webhook_signature(*key, id, timestamp, body)).c_str());
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard_body);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https,http");
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(config.duration("network.api_timeout").count()));
+  headers = fetch::curl_api().slist_append(headers, "content-type: application/json");
+  headers = fetch::curl_api().slist_append(headers, ("webhook-id: " + id).c_str());
+  headers = fetch::curl_api().slist_append(headers, ("webhook-timestamp: " + timestamp).c_str());
+  if (key) headers = fetch::curl_api().slist_append(headers, ("webhook-signature: " + webhook_signature(*key, id, timestamp, body)).c_str());
+  fetch::curl_api().easy_setopt(curl, CURLOPT_URL, url.c_str());
+  fetch::curl_api().easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  fetch::curl_api().easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
+  fetch::curl_api().easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  fetch::curl_api().easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard_body);
+  fetch::curl_api().easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  fetch::curl_api().easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https,http");
+  fetch::curl_api().easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(config.duration("network.api_timeout").count()));
   if (const char* bundle = std::getenv("TAILOR_CA_BUNDLE"); bundle != nullptr && *bundle != '\0') {
-    curl_easy_setopt(curl, CURLOPT_CAINFO, bundle);
+    fetch::curl_api().easy_setopt(curl, CURLOPT_CAINFO, bundle);
   }
-  CURLcode code = curl_easy_perform(curl);
+  CURLcode code = fetch::curl_api().easy_perform(curl);
   long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-  curl_slist_free_all(headers);
-  curl_easy_cleanup(curl);
-  if (code != CURLE_OK) return {false, true, curl_easy_strerror(code)};
+  fetch::curl_api().easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  fetch::curl_api().slist_free_all(headers);
+  fetch::curl_api().easy_cleanup(curl);
+  if (code != CURLE_OK) return {false, true, fetch::curl_api().easy_strerror(code)};
   if (status >= 200 && status < 300) return {true, false, ""};
   bool transient = status >= 500 || status == 429 || status == 408;
   return {false, transient, fmt::format("HTTP {}", status)};

@@ -10,9 +10,8 @@
 #include <memory>
 #include <set>
 
-#include <archive.h>
-#include <archive_entry.h>
 
+#include "install/archive_api.hpp"
 #include "install/safe_path.hpp"
 #include "util/strings.hpp"
 
@@ -21,7 +20,7 @@ namespace fs = std::filesystem;
 namespace {
 
 struct ReaderDeleter {
-  void operator()(archive* a) const { archive_read_free(a); }
+  void operator()(archive* a) const { archive_api().read_free(a); }
 };
 
 struct FdCloser {
@@ -33,18 +32,18 @@ struct FdCloser {
 
 Status configure_reader(archive* a, const std::string& format) {
   int rc = ARCHIVE_OK;
-  if (format == "zip") return archive_read_support_format_zip(a) == ARCHIVE_OK ? Status{} : fail(ErrorKind::internal, "zip support missing");
-  rc = archive_read_support_format_tar(a);
-  if (format == "tar.gz") rc = archive_read_support_filter_gzip(a);
-  else if (format == "tar.xz") rc = archive_read_support_filter_xz(a);
-  else if (format == "tar.bz2") rc = archive_read_support_filter_bzip2(a);
-  else if (format == "tar.zst") rc = archive_read_support_filter_zstd(a);
-  else if (format == "tar.lz") rc = archive_read_support_filter_lzip(a);
+  if (format == "zip") return archive_api().support_format_zip(a) == ARCHIVE_OK ? Status{} : fail(ErrorKind::internal, "zip support missing");
+  rc = archive_api().support_format_tar(a);
+  if (format == "tar.gz") rc = archive_api().support_filter_gzip(a);
+  else if (format == "tar.xz") rc = archive_api().support_filter_xz(a);
+  else if (format == "tar.bz2") rc = archive_api().support_filter_bzip2(a);
+  else if (format == "tar.zst") rc = archive_api().support_filter_zstd(a);
+  else if (format == "tar.lz") rc = archive_api().support_filter_lzip(a);
   else if (format != "tar") {
     return fail(ErrorKind::invalid_input, "unknown archive format '{}' (expected tar.gz, tar.xz, tar.bz2, tar.zst, tar.lz, tar or zip)", format);
   }
   // ARCHIVE_WARN means "uses an external program"; acceptable, only failure matters.
-  if (rc < ARCHIVE_WARN) return fail(ErrorKind::internal, "libarchive cannot read {}: {}", format, archive_error_string(a));
+  if (rc < ARCHIVE_WARN) return fail(ErrorKind::internal, "libarchive cannot read {}: {}", format, archive_api().error_string(a));
   return {};
 }
 
@@ -110,13 +109,13 @@ public:
     std::set<std::string> wanted = listed;  // listed files not seen yet
     archive_entry* entry = nullptr;
     for (;;) {
-      int rc = archive_read_next_header(m_archive, &entry);
+      int rc = archive_api().read_next_header(m_archive, &entry);
       if (rc == ARCHIVE_EOF) break;
-      if (rc < ARCHIVE_WARN) return fail(ErrorKind::invalid_input, "cannot read archive {}: {}", m_name, archive_error_string(m_archive));
+      if (rc < ARCHIVE_WARN) return fail(ErrorKind::invalid_input, "cannot read archive {}: {}", m_name, archive_api().error_string(m_archive));
       if (++m_report.entries > m_options.limits.max_entries) {
         return fail(ErrorKind::invalid_input, "archive {} has more than {} entries (the entry limit; raise it with TAILOR_MAX_EXTRACT_ENTRIES)", m_name, m_options.limits.max_entries);
       }
-      const char* raw_c = archive_entry_pathname(entry);
+      const char* raw_c = archive_api().entry_pathname(entry);
       std::string raw = raw_c != nullptr ? raw_c : "";
       if (raw.size() > m_options.limits.max_path_length) {
         return fail(ErrorKind::invalid_input, "archive {}: an entry path is {} bytes long, over the path length limit of {} (raise it with TAILOR_MAX_PATH_LENGTH)", m_name, raw.size(), m_options.limits.max_path_length);
@@ -140,11 +139,11 @@ public:
 
 private:
   Status one(archive_entry* entry, const std::vector<std::string>& path, const std::string& raw) {
-    if (const char* link = archive_entry_hardlink(entry); link != nullptr) return hardlink(path, link, raw);
-    switch (archive_entry_filetype(entry)) {
+    if (const char* link = archive_api().entry_hardlink(entry); link != nullptr) return hardlink(path, link, raw);
+    switch (archive_api().entry_filetype(entry)) {
       case AE_IFDIR: return open_dir_beneath(m_root, path, true).map([](DirFd&&) {});
       case AE_IFREG: return regular(entry, path);
-      case AE_IFLNK: return symlink(path, archive_entry_symlink(entry) != nullptr ? archive_entry_symlink(entry) : "", raw);
+      case AE_IFLNK: return symlink(path, archive_api().entry_symlink(entry) != nullptr ? archive_api().entry_symlink(entry) : "", raw);
       default:
         m_report.notes.push_back(fmt::format("skipped {} (device files, FIFOs and sockets are never extracted)", raw));
         return {};
@@ -160,8 +159,8 @@ private:
   }
 
   Status regular(archive_entry* entry, const std::vector<std::string>& path) {
-    if (archive_entry_size_is_set(entry) != 0 && m_report.bytes + static_cast<uint64_t>(archive_entry_size(entry)) > m_options.limits.max_total_bytes) {
-      return charge(static_cast<uint64_t>(archive_entry_size(entry)));
+    if (archive_api().entry_size_is_set(entry) != 0 && m_report.bytes + static_cast<uint64_t>(archive_api().entry_size(entry)) > m_options.limits.max_total_bytes) {
+      return charge(static_cast<uint64_t>(archive_api().entry_size(entry)));
     }
     auto fd = create_file_beneath(m_root, path);
     if (!fd) return fail(fd.error());
@@ -171,9 +170,9 @@ private:
     la_int64_t offset = 0;
     off_t end = 0;
     for (;;) {
-      int rc = archive_read_data_block(m_archive, &block, &size, &offset);
+      int rc = archive_api().read_data_block(m_archive, &block, &size, &offset);
       if (rc == ARCHIVE_EOF) break;
-      if (rc < ARCHIVE_WARN) return fail(ErrorKind::invalid_input, "cannot read {} from archive {}: {}", join_path(path), m_name, archive_error_string(m_archive));
+      if (rc < ARCHIVE_WARN) return fail(ErrorKind::invalid_input, "cannot read {} from archive {}: {}", join_path(path), m_name, archive_api().error_string(m_archive));
       if (auto st = charge(size); !st) return st;
       const char* p = static_cast<const char*>(block);
       size_t left = size;
@@ -188,9 +187,9 @@ private:
       }
       end = std::max(end, at);
     }
-    if (archive_entry_size_is_set(entry) != 0 && archive_entry_size(entry) > end) ::ftruncate(*fd, static_cast<off_t>(archive_entry_size(entry)));
+    if (archive_api().entry_size_is_set(entry) != 0 && archive_api().entry_size(entry) > end) ::ftruncate(*fd, static_cast<off_t>(archive_api().entry_size(entry)));
     // Permission bits only: setuid, setgid and sticky never survive extraction.
-    ::fchmod(*fd, static_cast<mode_t>(archive_entry_perm(entry) & 0777));
+    ::fchmod(*fd, static_cast<mode_t>(archive_api().entry_perm(entry) & 0777));
     return {};
   }
 
@@ -286,10 +285,10 @@ Result<ExtractReport> extract_archive(const fs::path& archive_path, const fs::pa
     if (!detected) return fail(ErrorKind::invalid_input, "cannot tell the archive format of {} from its name; set the extract step's format", archive_path.filename().string());
     format = *detected;
   }
-  std::unique_ptr<archive, ReaderDeleter> reader(archive_read_new());
+  std::unique_ptr<archive, ReaderDeleter> reader(archive_api().read_new());
   if (auto st = configure_reader(reader.get(), format); !st) return fail(st.error());
-  if (archive_read_open_filename(reader.get(), archive_path.c_str(), 1 << 20) != ARCHIVE_OK) {
-    return fail(ErrorKind::invalid_input, "cannot open archive {} as {}: {}", archive_path.string(), format, archive_error_string(reader.get()));
+  if (archive_api().read_open_filename(reader.get(), archive_path.c_str(), 1 << 20) != ARCHIVE_OK) {
+    return fail(ErrorKind::invalid_input, "cannot open archive {} as {}: {}", archive_path.string(), format, archive_api().error_string(reader.get()));
   }
   auto root = open_root(dest.string());
   if (!root) return fail(root.error());

@@ -8,17 +8,18 @@
 #include <array>
 #include <memory>
 
-#include <openssl/evp.h>
+#include "util/crypto_api.hpp"
 
 namespace tailor::util {
 
 Result<std::string> file_digest(const std::filesystem::path& path, const std::string& algorithm) {
-  const EVP_MD* md = algorithm == "sha512" ? EVP_sha512() : (algorithm == "sha256" ? EVP_sha256() : nullptr);
+  const CryptoApi& crypto = crypto_api();
+  const EVP_MD* md = algorithm == "sha512" ? crypto.sha512_md() : (algorithm == "sha256" ? crypto.sha256_md() : nullptr);
   if (md == nullptr) return fail(ErrorKind::invalid_input, "unsupported checksum_algo '{}' (expected sha256 or sha512)", algorithm);
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return fail(ErrorKind::failure, "cannot read {}: {}", path.string(), std::strerror(errno));
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  EVP_DigestInit_ex(ctx.get(), md, nullptr);
+  std::unique_ptr<EVP_MD_CTX, decltype(crypto.md_ctx_free)> ctx(crypto.md_ctx_new(), crypto.md_ctx_free);
+  crypto.digest_init(ctx.get(), md, nullptr);
   std::array<char, 1 << 16> buffer{};
   for (;;) {
     ssize_t n = ::read(fd, buffer.data(), buffer.size());
@@ -29,12 +30,12 @@ Result<std::string> file_digest(const std::filesystem::path& path, const std::st
       return fail(ErrorKind::failure, "cannot read {}: {}", path.string(), std::strerror(saved));
     }
     if (n == 0) break;
-    EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<size_t>(n));
+    crypto.digest_update(ctx.get(), buffer.data(), static_cast<size_t>(n));
   }
   ::close(fd);
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;
-  EVP_DigestFinal_ex(ctx.get(), digest.data(), &length);
+  crypto.digest_final(ctx.get(), digest.data(), &length);
   static const char* k_hex = "0123456789abcdef";
   std::string out;
   for (unsigned i = 0; i < length; ++i) {

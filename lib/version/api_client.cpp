@@ -4,7 +4,7 @@
 #include <memory>
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
+#include "fetch/curl_api.hpp"
 #include <netdb.h>
 #include <strings.h>
 
@@ -132,13 +132,13 @@ Result<ApiResponse> ApiClient::perform(const ApiRequest& request, const std::map
     ex.digest = digest;
     ex.hash = &hash;
     if (digest != nullptr) *digest = {};
-    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
+    std::unique_ptr<CURL, decltype(&::curl_easy_cleanup)> curl(fetch::curl_api().easy_init(), fetch::curl_api().easy_cleanup);
     if (!curl) return fail(ErrorKind::internal, "curl_easy_init failed");
     CURL* h = curl.get();
     bool plain = url.rfind("http://", 0) == 0;
     curl_slist* list = nullptr;
-    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr, &curl_slist_free_all);
-    auto add = [&](const std::string& line) { list = curl_slist_append(list, line.c_str()); };
+    std::unique_ptr<curl_slist, decltype(&::curl_slist_free_all)> headers(nullptr, fetch::curl_api().slist_free_all);
+    auto add = [&](const std::string& line) { list = fetch::curl_api().slist_append(list, line.c_str()); };
     add("Accept: " + request.accept);
     add("Accept-Encoding: identity");
     // A token never follows a redirect to another host (release assets live elsewhere).
@@ -146,34 +146,34 @@ Result<ApiResponse> ApiClient::perform(const ApiRequest& request, const std::map
     for (const auto& [name, value] : extra_headers) add(name + ": " + value);
     headers.reset(list);
     char error[CURL_ERROR_SIZE] = {};
-    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, plain ? "http" : "https");
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "tailor/" TAILOR_VERSION);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 30'000L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.timeout.count()));
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, &ex);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &ex);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    if (!m_options.ca_bundle.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, m_options.ca_bundle.c_str());
-    CURLcode code = curl_easy_perform(h);
+    fetch::curl_api().easy_setopt(h, CURLOPT_URL, url.c_str());
+    fetch::curl_api().easy_setopt(h, CURLOPT_PROTOCOLS_STR, plain ? "http" : "https");
+    fetch::curl_api().easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    fetch::curl_api().easy_setopt(h, CURLOPT_USERAGENT, "tailor/" TAILOR_VERSION);
+    fetch::curl_api().easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 30'000L);
+    fetch::curl_api().easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.timeout.count()));
+    fetch::curl_api().easy_setopt(h, CURLOPT_HTTPHEADER, list);
+    fetch::curl_api().easy_setopt(h, CURLOPT_ERRORBUFFER, error);
+    fetch::curl_api().easy_setopt(h, CURLOPT_HEADERFUNCTION, &on_header);
+    fetch::curl_api().easy_setopt(h, CURLOPT_HEADERDATA, &ex);
+    fetch::curl_api().easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_body);
+    fetch::curl_api().easy_setopt(h, CURLOPT_WRITEDATA, &ex);
+    fetch::curl_api().easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    if (!m_options.ca_bundle.empty()) fetch::curl_api().easy_setopt(h, CURLOPT_CAINFO, m_options.ca_bundle.c_str());
+    CURLcode code = fetch::curl_api().easy_perform(h);
     if (ex.too_large) {
       return fail(ErrorKind::invalid_input, "{}: response larger than {} bytes, refused", url, request.max_bytes);
     }
     if (code != CURLE_OK) {
-      return fail(ErrorKind::network, "GET {} failed: {}", url, error[0] != '\0' ? error : curl_easy_strerror(code));
+      return fail(ErrorKind::network, "GET {} failed: {}", url, error[0] != '\0' ? error : fetch::curl_api().easy_strerror(code));
     }
     ApiResponse response;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
+    fetch::curl_api().easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
     response.headers = std::move(ex.headers);
     response.body = std::move(ex.body);
     if (response.status >= 300 && response.status < 400 && response.status != 304) {
       char* target = nullptr;
-      curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &target);
+      fetch::curl_api().easy_getinfo(h, CURLINFO_REDIRECT_URL, &target);
       if (target == nullptr) return fail(ErrorKind::network, "GET {}: HTTP {} without a Location", url, response.status);
       if (hop + 1 > k_max_redirects) return fail(ErrorKind::network, "GET {}: more than {} redirects", request.url, k_max_redirects);
       std::string next = target;

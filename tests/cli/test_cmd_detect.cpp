@@ -89,6 +89,18 @@ TEST_CASE("tailor detect") {
     CHECK(r.out.find("gpu: tsuku would report \"nvidia\"; tailor skips devices bound to vfio-pci/pci-stub") !=
           std::string::npos);
   }
+  SUBCASE("detect never loads the download and archive libraries") {
+    // libcurl, libarchive and libcrypto are opened on first use (issue 2's start-up budget);
+    // glibc's loader lists every library it maps when LD_DEBUG=libs.
+    auto options = clean_env();
+    options.env["LD_DEBUG"] = "libs";
+    auto r = test::run_tailor({"detect", "--json", "--sysroot", root}, options);
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.find("libstdc++") != std::string::npos);  // the trace is really there
+    CHECK(r.err.find("libcurl") == std::string::npos);
+    CHECK(r.err.find("libarchive") == std::string::npos);
+    CHECK(r.err.find("libcrypto") == std::string::npos);
+  }
   SUBCASE("an unsupported userland architecture is a start-up error") {
     auto arm = test::fresh_dir("arm32");
     test::write_fake_elf(arm / "bin/sh", 40, 32, "/lib/ld-linux-armhf.so.3");

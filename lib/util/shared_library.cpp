@@ -1,0 +1,26 @@
+#include "util/shared_library.hpp"
+
+#include <dlfcn.h>
+
+#include <fmt/format.h>
+
+namespace tailor::util {
+
+SharedLibrary::SharedLibrary(const char* soname, const char* package) : m_soname(soname), m_package(package) {
+  m_handle = ::dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+  if (m_handle == nullptr) {
+    const char* reason = ::dlerror();
+    throw MissingLibrary(fmt::format("cannot load {} ({}); install the {} package", m_soname,
+                                     reason != nullptr ? reason : "unknown reason", m_package));
+  }
+}
+
+void* SharedLibrary::lookup(const char* name) const {
+  void* symbol = ::dlsym(m_handle, name);
+  if (symbol == nullptr) {
+    throw MissingLibrary(fmt::format("{} has no symbol {}; install a newer {} package", m_soname, name, m_package));
+  }
+  return symbol;
+}
+
+} // namespace tailor::util
