@@ -76,6 +76,12 @@ Reply Reply::truncate(std::size_t bytes_sent) {
   return reply;
 }
 
+Reply Reply::hold() {
+  Reply reply;
+  reply.kind = Kind::hold;
+  return reply;
+}
+
 std::string RecordedRequest::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
     if (key.size() == name.size() && ::strncasecmp(key.data(), name.data(), name.size()) == 0) return value;
@@ -154,11 +160,25 @@ struct HttpsServer::Impl {
   std::map<std::string, Resource> resources;
   std::map<std::string, std::deque<Reply>> scripts;
   std::vector<RecordedRequest> log;
+  std::size_t held_count = 0;  // Reply::hold replies that reached their pause
+  bool held_released = false;
 
   // Sleeps up to `pause`; returns false when the server is stopping.
   bool pause_for(std::chrono::milliseconds pause) {
     std::unique_lock lock(mutex);
     return !changed.wait_for(lock, pause, [this] { return stopping; });
+  }
+
+  // Sleeps until release_held(); returns false when the server is stopping.
+  bool pause_until_released() {
+    {
+      std::lock_guard lock(mutex);
+      ++held_count;
+    }
+    changed.notify_all();
+    std::unique_lock lock(mutex);
+    changed.wait(lock, [this] { return held_released || stopping; });
+    return !stopping;
   }
 
   void handle(const httplib::Request& req, httplib::Response& res) {
@@ -211,7 +231,8 @@ struct HttpsServer::Impl {
     }
     std::size_t size = bytes->size();
     std::size_t send_limit = reply.kind == Reply::Kind::truncate ? std::min(reply.bytes, size) : size;
-    std::size_t pause_at = reply.kind == Reply::Kind::stall ? size / 2 : size + 1;
+    const bool pauses = reply.kind == Reply::Kind::stall || reply.kind == Reply::Kind::hold;
+    std::size_t pause_at = pauses ? size / 2 : size + 1;
     std::size_t piece = reply.kind == Reply::Kind::slow ? std::max<std::size_t>(1, size / 20) : k_chunk;
     auto paused = std::make_shared<bool>(false);
     res.set_content_provider(
@@ -220,7 +241,8 @@ struct HttpsServer::Impl {
           if (offset >= send_limit) return false;  // truncate: announce more than we send, then close
           if (offset == pause_at && !*paused) {
             *paused = true;
-            if (!pause_for(reply.delay)) return false;
+            bool go_on = reply.kind == Reply::Kind::hold ? pause_until_released() : pause_for(reply.delay);
+            if (!go_on) return false;
           }
           std::size_t end = std::min({offset + piece, send_limit, offset < pause_at ? pause_at : send_limit});
           if (!sink.write(bytes->data() + offset, end - offset)) return false;
@@ -307,6 +329,20 @@ bool HttpsServer::wait_for_requests(std::size_t count, std::chrono::milliseconds
   std::unique_lock lock(m_impl->mutex);
   return m_impl->changed.wait_for(lock, timeout, [&] { return m_impl->log.size() >= count || m_impl->stopping; }) &&
          m_impl->log.size() >= count;
+}
+
+bool HttpsServer::wait_for_held(std::size_t count, std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(m_impl->mutex);
+  return m_impl->changed.wait_for(lock, timeout, [&] { return m_impl->held_count >= count || m_impl->stopping; }) &&
+         m_impl->held_count >= count;
+}
+
+void HttpsServer::release_held() {
+  {
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->held_released = true;
+  }
+  m_impl->changed.notify_all();
 }
 
 } // namespace tailor::test

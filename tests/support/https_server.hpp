@@ -35,6 +35,7 @@ struct Reply {
     slow,      // send the body in 20 pieces spread over `delay`
     corrupt,   // the registered bytes with one byte changed (same length)
     truncate,  // announce the full Content-Length, send `bytes` bytes, close
+    hold,      // send the first half of the body, then wait for release_held() (or shutdown)
   };
   Kind kind = Kind::serve;
   int status = 200;
@@ -53,6 +54,7 @@ struct Reply {
   static Reply slow(std::chrono::milliseconds total);
   static Reply corrupt();
   static Reply truncate(std::size_t bytes_sent);
+  static Reply hold();
 };
 
 struct RecordedRequest {
@@ -103,6 +105,12 @@ public:
   void clear_requests();
   // Waits until at least `count` requests arrived; false on timeout.
   bool wait_for_requests(std::size_t count, std::chrono::milliseconds timeout) const;
+
+  // Waits until at least `count` Reply::hold replies have sent their first half and are
+  // waiting (a client is then mid-download); false on timeout.
+  bool wait_for_held(std::size_t count, std::chrono::milliseconds timeout) const;
+  // Lets every Reply::hold reply, waiting now or arriving later, send the rest of its body.
+  void release_held();
 
 private:
   struct Impl;
