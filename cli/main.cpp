@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
                "tailor"};
   app.set_version_flag("--version", std::string("tailor ") + TAILOR_VERSION);
   app.require_subcommand(1);
+  // Global flags work after the command too (`tailor install x -q`); subcommands inherit this.
+  app.fallthrough();
   cli::Context context;
   bool quiet = false;
   bool no_color = false;

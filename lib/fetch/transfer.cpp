@@ -69,6 +69,11 @@ Result<std::unique_ptr<Transfer>> Transfer::create(const TransferSpec& spec, con
   curl_api().easy_setopt(h, CURLOPT_WRITEFUNCTION, &Transfer::on_body);
   curl_api().easy_setopt(h, CURLOPT_WRITEDATA, t.get());
   curl_api().easy_setopt(h, CURLOPT_PRIVATE, t.get());
+  // §7.1: a redirect hop must not lead into the local network (the first URL may: internal
+  // mirrors). Checked on the address curl really connected to, so DNS cannot change it later.
+  t->m_allow_loopback_hops = config.allow_insecure_loopback;
+  curl_api().easy_setopt(h, CURLOPT_PREREQFUNCTION, &Transfer::on_connected);
+  curl_api().easy_setopt(h, CURLOPT_PREREQDATA, t.get());
   return t;
 }
 
@@ -113,6 +118,17 @@ int Transfer::on_progress(void* self, curl_off_t, curl_off_t downloaded, curl_of
   if (now - t->m_last_progress < t->m_stall_timeout) return 0;
   t->m_stalled = true;
   return 1;  // aborts the transfer with CURLE_ABORTED_BY_CALLBACK
+}
+
+int Transfer::on_connected(void* self, char* primary_ip, char* /*local_ip*/, int /*primary_port*/, int /*local_port*/) {
+  auto* t = static_cast<Transfer*>(self);
+  long redirects = 0;
+  curl_api().easy_getinfo(t->m_curl, CURLINFO_REDIRECT_COUNT, &redirects);
+  if (redirects == 0 || !is_internal_address(primary_ip)) return CURL_PREREQFUNC_OK;
+  // Tests serve every hop from 127.0.0.1; TAILOR_ALLOW_INSECURE_LOOPBACK=1 lets loopback (only) through.
+  if (t->m_allow_loopback_hops && is_loopback_host(primary_ip)) return CURL_PREREQFUNC_OK;
+  t->m_refused_address = primary_ip;
+  return CURL_PREREQFUNC_ABORT;
 }
 
 size_t Transfer::on_body(char* data, size_t size, size_t count, void* self) {
@@ -170,6 +186,12 @@ AttemptReport Transfer::finish(CURLcode code) {
   } else if (m_bad_encoding) {
     report.kind = OutcomeKind::corrupt;
     report.detail = fmt::format("served Content-Encoding: {} (tailor asks for identity)", m_content_encoding);
+  } else if (!m_refused_address.empty()) {
+    char* target = nullptr;
+    curl_api().easy_getinfo(m_curl, CURLINFO_EFFECTIVE_URL, &target);
+    report.kind = OutcomeKind::refused;
+    report.detail = fmt::format("refused redirect to {}: it leads to the local or private address {}",
+                                target != nullptr ? target : "", m_refused_address);
   } else if (code == CURLE_UNSUPPORTED_PROTOCOL) {
     char* target = nullptr;
     curl_api().easy_getinfo(m_curl, CURLINFO_REDIRECT_URL, &target);

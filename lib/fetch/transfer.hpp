@@ -56,6 +56,7 @@ private:
   Transfer() = default;
   static size_t on_header(char* data, size_t size, size_t count, void* self);
   static int on_progress(void* self, curl_off_t, curl_off_t downloaded, curl_off_t, curl_off_t);
+  static int on_connected(void* self, char* primary_ip, char* local_ip, int primary_port, int local_port);
   static size_t on_body(char* data, size_t size, size_t count, void* self);
   size_t write_body(const char* data, size_t size);
 
@@ -77,6 +78,8 @@ private:
   std::chrono::steady_clock::time_point m_last_progress{};
   curl_off_t m_last_downloaded = 0;
   bool m_stalled = false;
+  bool m_allow_loopback_hops = false;
+  std::string m_refused_address;  // a redirect hop connected here and was aborted
 };
 
 } // namespace tailor::fetch

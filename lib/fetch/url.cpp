@@ -64,4 +64,34 @@ bool is_loopback_host(std::string_view host) {
   return false;
 }
 
+bool is_internal_address(const sockaddr* address) {
+  if (address->sa_family == AF_INET) {
+    uint32_t a = ntohl(reinterpret_cast<const sockaddr_in*>(address)->sin_addr.s_addr);
+    return (a >> 24) == 127 || (a >> 24) == 10 || (a >> 24) == 0 || (a >> 20) == 0xAC1 || (a >> 16) == 0xC0A8 ||
+           (a >> 16) == 0xA9FE || (a >> 28) == 0xE;
+  }
+  if (address->sa_family == AF_INET6) {
+    const in6_addr& a6 = reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr;
+    const unsigned char* b = a6.s6_addr;
+    return IN6_IS_ADDR_LOOPBACK(&a6) || IN6_IS_ADDR_UNSPECIFIED(&a6) || (b[0] & 0xfe) == 0xfc ||
+           (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) || b[0] == 0xff || IN6_IS_ADDR_V4MAPPED(&a6);
+  }
+  return false;
+}
+
+bool is_internal_address(std::string_view ip) {
+  std::string text(ip);
+  sockaddr_in v4{};
+  if (::inet_pton(AF_INET, text.c_str(), &v4.sin_addr) == 1) {
+    v4.sin_family = AF_INET;
+    return is_internal_address(reinterpret_cast<const sockaddr*>(&v4));
+  }
+  sockaddr_in6 v6{};
+  if (::inet_pton(AF_INET6, text.c_str(), &v6.sin6_addr) == 1) {
+    v6.sin6_family = AF_INET6;
+    return is_internal_address(reinterpret_cast<const sockaddr*>(&v6));
+  }
+  return false;
+}
+
 } // namespace tailor::fetch

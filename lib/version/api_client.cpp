@@ -67,18 +67,9 @@ Status check_redirect_host(const std::string& url) {
   }
   std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> guard(found, &::freeaddrinfo);
   for (addrinfo* ai = found; ai != nullptr; ai = ai->ai_next) {
-    bool internal = false;
-    if (ai->ai_family == AF_INET) {
-      uint32_t a = ntohl(reinterpret_cast<sockaddr_in*>(ai->ai_addr)->sin_addr.s_addr);
-      internal = (a >> 24) == 127 || (a >> 24) == 10 || (a >> 24) == 0 || (a >> 20) == 0xAC1 ||
-                 (a >> 16) == 0xC0A8 || (a >> 16) == 0xA9FE || (a >> 28) == 0xE;
-    } else if (ai->ai_family == AF_INET6) {
-      const auto& a6 = reinterpret_cast<sockaddr_in6*>(ai->ai_addr)->sin6_addr;
-      const unsigned char* b = a6.s6_addr;
-      internal = IN6_IS_ADDR_LOOPBACK(&a6) || IN6_IS_ADDR_UNSPECIFIED(&a6) || (b[0] & 0xfe) == 0xfc ||
-                 (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) || b[0] == 0xff || IN6_IS_ADDR_V4MAPPED(&a6);
+    if (fetch::is_internal_address(ai->ai_addr)) {
+      return fail(ErrorKind::network, "refused redirect to {}: its host resolves to a local or private address", url);
     }
-    if (internal) return fail(ErrorKind::network, "refused redirect to {}: its host resolves to a local or private address", url);
   }
   return {};
 }

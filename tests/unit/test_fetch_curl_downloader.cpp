@@ -161,12 +161,25 @@ TEST_CASE("CurlDownloader::fetch") {
     REQUIRE_FALSE(result);
     CHECK(result.error().message.find("non-HTTPS") != std::string::npos);
   }
-  SUBCASE("a redirect to HTTPS is followed") {
+  SUBCASE("a redirect to HTTPS is followed (loopback hops allowed for tests)") {
+    DownloaderOptions options = options_for(server, home);
+    options.config.allow_insecure_loopback = true;
+    CurlDownloader loopback_ok(options);
+    server.add("/moved.tar.gz", bytes);
+    server.script("/tool.tar.gz", {Reply::redirect(server.url("/moved.tar.gz"))});
+    auto result = loopback_ok.fetch(request);
+    REQUIRE(result);
+    CHECK(server.request_lines() == std::vector<std::string>{"GET /tool.tar.gz", "GET /moved.tar.gz"});
+  }
+  SUBCASE("a redirect into the local network is refused; the first URL's host is not checked") {
     server.add("/moved.tar.gz", bytes);
     server.script("/tool.tar.gz", {Reply::redirect(server.url("/moved.tar.gz"))});
     auto result = downloader.fetch(request);
-    REQUIRE(result);
-    CHECK(server.request_lines() == std::vector<std::string>{"GET /tool.tar.gz", "GET /moved.tar.gz"});
+    REQUIRE_FALSE(result);
+    CHECK(result.error().message.find("refused redirect to " + server.url("/moved.tar.gz") +
+                                      ": it leads to the local or private address 127.0.0.1") != std::string::npos);
+    // The hop was stopped after connecting, before its request was sent, and not retried.
+    CHECK(server.request_lines() == std::vector<std::string>{"GET /tool.tar.gz"});
   }
   SUBCASE("a body larger than the plan's size is refused") {
     request.expected_size = 1000;
