@@ -3,6 +3,7 @@
 #include <map>
 
 #include "fetch/curl_api.hpp"
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 
 #include "config/home.hpp"
@@ -91,9 +92,14 @@ Result<std::vector<FetchedFile>> CurlDownloader::fetch_all(const std::vector<Fet
                   "in config.toml to allow it",
                   request.url, request.expected_size, config.max_bytes);
     }
+    if (auto seen = verified_before(*expected, request.expected_size)) {
+      results[i] = std::move(*seen);
+      continue;
+    }
     if (auto hit = cache.lookup(*expected, request.expected_size)) {
       results[i] = std::move(*hit);
       if (results[i].served_by.empty()) results[i].served_by = request.url;
+      remember_verified(results[i]);
       continue;
     }
     if (!expected->empty()) {
@@ -120,7 +126,41 @@ Result<std::vector<FetchedFile>> CurlDownloader::fetch_all(const std::vector<Fet
   for (std::size_t i = 0; i < requests.size(); ++i) {
     if (from_job[i]) results[i] = (*fetched)[*from_job[i]].file;
   }
+  for (const EngineResult& done : *fetched) remember_verified(done.file);
   return results;
+}
+
+namespace {
+bool file_identity(const fs::path& path, uint64_t& inode, uint64_t& size, int64_t& mtime_ns) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  inode = static_cast<uint64_t>(st.st_ino);
+  size = static_cast<uint64_t>(st.st_size);
+  mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+  return true;
+}
+} // namespace
+
+std::optional<FetchedFile> CurlDownloader::verified_before(const std::string& sha256, uint64_t expected_size) const {
+  auto it = m_verified.find(sha256);
+  if (sha256.empty() || it == m_verified.end()) return std::nullopt;
+  uint64_t inode = 0, size = 0;
+  int64_t mtime_ns = 0;
+  if (!file_identity(it->second.file.path, inode, size, mtime_ns) || inode != it->second.inode ||
+      size != it->second.file.size || mtime_ns != it->second.mtime_ns || (expected_size != 0 && size != expected_size)) {
+    return std::nullopt;
+  }
+  FetchedFile file = it->second.file;
+  file.from_cache = true;
+  return file;
+}
+
+void CurlDownloader::remember_verified(const FetchedFile& file) {
+  if (file.sha256.empty() || file.path.empty()) return;
+  Verified entry{file, 0, 0};
+  uint64_t size = 0;
+  if (!file_identity(file.path, entry.inode, size, entry.mtime_ns) || size != file.size) return;
+  m_verified[file.sha256] = std::move(entry);
 }
 
 Result<std::string> CurlDownloader::fetch_text(const std::string& url, uint64_t max_bytes) {

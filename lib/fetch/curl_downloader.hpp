@@ -3,7 +3,9 @@
 // and status.json. One CurlDownloader is one "run": host health (ejections, cooldowns,
 // flags) persists across its calls.
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,7 +44,9 @@ public:
   Result<std::string> fetch_text(const std::string& url, uint64_t max_bytes = 1 << 20) override;
   // Fetches every request, `parallel` at a time, spread over hosts by the strategy; results
   // in request order. The first artifact that cannot be fetched stops the others.
-  Result<std::vector<FetchedFile>> fetch_all(const std::vector<FetchRequest>& requests);
+  // A cache entry this downloader already verified (downloaded or re-hashed) is not hashed
+  // again while its inode, size and modification time are unchanged.
+  Result<std::vector<FetchedFile>> fetch_all(const std::vector<FetchRequest>& requests) override;
 
   const FetchConfig& config() const { return m_options.config; }
   // Health of every host seen so far in this run.
@@ -51,8 +55,17 @@ public:
   StatusWriter* status();
 
 private:
+  struct Verified {
+    FetchedFile file;
+    uint64_t inode = 0;
+    int64_t mtime_ns = 0;
+  };
+  std::optional<FetchedFile> verified_before(const std::string& sha256, uint64_t expected_size) const;
+  void remember_verified(const FetchedFile& file);
+
   DownloaderOptions m_options;
   HostPool m_pool;
+  std::map<std::string, Verified> m_verified;  // by sha256
 };
 
 } // namespace tailor::fetch

@@ -32,6 +32,17 @@ public:
   virtual Result<FetchedFile> fetch(const FetchRequest& request) = 0;
   // Downloads a small text document (checksum files); refuses bodies over max_bytes.
   virtual Result<std::string> fetch_text(const std::string& url, uint64_t max_bytes = 1 << 20) = 0;
+  // Every request, results in request order; the first failure stops the rest. This default
+  // fetches one at a time; the real downloader runs them in parallel over its host pool.
+  virtual Result<std::vector<FetchedFile>> fetch_all(const std::vector<FetchRequest>& requests) {
+    std::vector<FetchedFile> files;
+    for (const FetchRequest& request : requests) {
+      auto file = fetch(request);
+      if (!file) return fail(file.error());
+      files.push_back(std::move(*file));
+    }
+    return files;
+  }
 };
 
 } // namespace tailor::fetch

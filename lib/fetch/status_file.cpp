@@ -86,7 +86,7 @@ void StatusWriter::write() {
   m_status.updated_at = rfc3339_now();
   m_last_write = std::chrono::steady_clock::now();
   // Status is best effort: a full disk must not fail the download it describes.
-  (void)util::write_file_atomic(m_file, to_json(m_status).dump(2) + "\n", 0644);
+  (void)util::write_file_atomic(m_file, to_json(m_status).dump(2) + "\n", 0644, util::Durability::best_effort);
 }
 
 nlohmann::ordered_json read_status_report(const fs::path& home) {

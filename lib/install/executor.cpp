@@ -62,6 +62,7 @@ public:
     auto state = read_state(m_layout);
     if (!state) return fail(state.error());
     m_state = std::move(*state);
+    if (auto st = prefetch(nodes); !st) return fail(st.error());
     for (const auto& node : nodes) {
       if (auto st = install_node(node); !st) return fail(st.error());
     }
@@ -69,6 +70,31 @@ public:
   }
 
 private:
+  bool will_install(const Node& node) const { return !installed(node) || (node.parent.empty() && m_options.force); }
+
+  // Every artifact of the tools still to install, dependencies included, fetched before the
+  // first step runs: `[fetch] parallel` at a time over the host pool (fetch-and-coordination.md
+  // §1). A failure here stops the install before anything changed; the steps then find each
+  // artifact verified in the cache.
+  Status prefetch(const std::vector<Node>& nodes) {
+    if (m_options.downloader == nullptr) return {};
+    std::vector<fetch::FetchRequest> requests;
+    for (const Node& node : nodes) {
+      if (!will_install(node)) continue;
+      auto steps = node.json->find("steps");
+      if (steps == node.json->end() || !steps->is_array()) continue;
+      for (const auto& step : *steps) {
+        auto request = download_request(step);
+        // Steps without a checksum fail in the step, with its message.
+        if (request && !request->expected_sha256.empty()) requests.push_back(std::move(*request));
+      }
+    }
+    if (requests.size() < 2) return {};  // one artifact: its step fetches it just the same
+    auto fetched = m_options.downloader->fetch_all(requests);
+    if (!fetched) return fail(fetched.error());
+    return {};
+  }
+
   bool installed(const Node& node) const {
     auto it = m_state.installed.find(node.tool);
     std::error_code ec;
@@ -80,7 +106,7 @@ private:
     const bool root = node.parent.empty();
     std::string label = node.tool + "@" + node.version;
     fs::path tool_dir = m_layout.tool_dir(node.tool, node.version);
-    if (installed(node) && !(root && m_options.force)) {
+    if (!will_install(node)) {
       m_dep_bins.push_back((tool_dir / "bin").string());
       m_outcome.skipped.push_back(label);
       m_output.info("{} is already installed", label);

@@ -40,7 +40,8 @@ std::string own_command_line() {
 Status write_holder(const fs::path& home, const LockHolder& holder) {
   nlohmann::ordered_json json{{"pid", holder.pid}, {"user", holder.user}, {"command", holder.command},
                               {"started", holder.started}};
-  return util::write_file_atomic(holder_path(home), json.dump() + "\n", 0644);
+  // Advisory: after a crash the flock is gone and a stale holder file is recognised by its pid.
+  return util::write_file_atomic(holder_path(home), json.dump() + "\n", 0644, util::Durability::best_effort);
 }
 
 std::string describe_wait(std::chrono::milliseconds timeout) {

@@ -75,8 +75,7 @@ Status download_file(const ordered_json& step, const ordered_json& params, StepC
   auto dest_parts = clean_relative(dest, "download_file dest");
   if (!dest_parts || dest_parts->empty()) return fail(ErrorKind::invalid_input, "download_file dest '{}' is not a relative file name", dest);
   if (ctx.downloader == nullptr) return fail(ErrorKind::internal, "no downloader configured");
-  fetch::FetchRequest request{url, strs(params, "fallback_urls"), algo == "sha256" ? checksum : "",
-                              step.value("size", uint64_t{0})};
+  fetch::FetchRequest request = *download_request(step);
   auto fetched = ctx.downloader->fetch(request);
   if (!fetched) return fail(fetched.error());
   if (request.expected_size != 0 && fetched->size != request.expected_size) {
@@ -269,6 +268,15 @@ Status apply_patch_file(const ordered_json& params, StepContext& ctx) {
 }
 
 } // namespace
+
+std::optional<fetch::FetchRequest> download_request(const ordered_json& step) {
+  if (step.value("action", std::string()) != "download_file") return std::nullopt;
+  const ordered_json params = step.value("params", ordered_json::object());
+  std::string checksum = normalize_checksum(str(params, "checksum", str(step, "checksum")));
+  std::string algo = str(params, "checksum_algo", "sha256");
+  return fetch::FetchRequest{str(params, "url", str(step, "url")), strs(params, "fallback_urls"),
+                             algo == "sha256" ? checksum : "", step.value("size", uint64_t{0})};
+}
 
 Status run_step(const ordered_json& step, StepContext& ctx) {
   std::string action = step.value("action", std::string());

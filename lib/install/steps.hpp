@@ -2,6 +2,7 @@
 // Executes the primitive steps of a plan (recipes-and-plans.md §4.1) inside a work
 // directory; what the tool installs goes to <work>/.install.
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,10 @@ struct StepContext {
   std::vector<std::string> binaries;     // linked binaries, relative to the version directory
   std::vector<std::string> extra_path;   // bin directories of dependencies and earlier steps
 };
+
+// The download a `download_file` step asks for (nullopt for other actions); the executor
+// fetches these for a whole plan up front, in parallel.
+std::optional<fetch::FetchRequest> download_request(const nlohmann::ordered_json& step);
 
 // Runs one step. System steps and require_command were checked before anything started and
 // are skipped here; actions tailor cannot run yet fail with ErrorKind::install.

@@ -49,7 +49,7 @@ Status fsync_directory(const fs::path& dir) {
 
 } // namespace
 
-Status write_file_atomic(const fs::path& path, std::string_view content, unsigned mode) {
+Status write_file_atomic(const fs::path& path, std::string_view content, unsigned mode, Durability durability) {
   const fs::path dir = path.parent_path();
   std::string tmpl = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
   std::vector<char> name(tmpl.begin(), tmpl.end());
@@ -72,7 +72,8 @@ Status write_file_atomic(const fs::path& path, std::string_view content, unsigne
     data += n;
     left -= static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  bool durable = durability == Durability::durable;
+  if ((durable && ::fsync(fd) != 0) || ::close(fd) != 0) {
     int saved = errno;
     ::unlink(name.data());
     return fail(ErrorKind::failure, "cannot write {}: {}", path.string(), std::strerror(saved));
@@ -82,7 +83,7 @@ Status write_file_atomic(const fs::path& path, std::string_view content, unsigne
     ::unlink(name.data());
     return fail(ErrorKind::failure, "cannot replace {}: {}", path.string(), std::strerror(saved));
   }
-  return fsync_directory(dir);
+  return durable ? fsync_directory(dir) : Status{};
 }
 
 Result<fs::path> make_temp_dir(const fs::path& parent, const std::string& prefix) {

@@ -11,9 +11,17 @@ namespace tailor::util {
 // Reads a whole file; refuses files larger than `max_bytes`.
 Result<std::string> read_file(const std::filesystem::path& path, uint64_t max_bytes = UINT64_MAX);
 
-// Writes `content` to `path` atomically: temp file in the same directory, fsync, rename,
-// fsync of the directory. `mode` applies to the new file from its creation.
-Status write_file_atomic(const std::filesystem::path& path, std::string_view content, unsigned mode = 0644);
+// How hard write_file_atomic works to make the new content survive a power loss.
+enum class Durability {
+  durable,      // fsync the file before the rename and the directory after it (state, config)
+  best_effort,  // rename only: readers never see a torn file, a crash may lose the update
+                // (advisory files: lock holder, progress status, HTTP caches)
+};
+
+// Writes `content` to `path` atomically: temp file in the same directory, rename (with the
+// fsyncs `durability` asks for). `mode` applies to the new file from its creation.
+Status write_file_atomic(const std::filesystem::path& path, std::string_view content, unsigned mode = 0644,
+                         Durability durability = Durability::durable);
 
 // Creates a fresh directory `<parent>/<prefix>XXXXXX` and returns its path.
 Result<std::filesystem::path> make_temp_dir(const std::filesystem::path& parent, const std::string& prefix);

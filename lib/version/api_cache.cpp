@@ -51,7 +51,7 @@ void store_cached_response(const fs::path& dir, const CachedResponse& entry) {
                         {"fetched_at", entry.fetched_at}};
   // Bodies are JSON text; a stray invalid byte is replaced rather than losing the entry.
   auto text = doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  (void)util::write_file_atomic(cache_entry_path(dir, entry.url), text, 0600);
+  (void)util::write_file_atomic(cache_entry_path(dir, entry.url), text, 0600, util::Durability::best_effort);
 }
 
 } // namespace tailor::version

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -93,6 +94,40 @@ TEST_CASE("install --plan") {
     CHECK(again.exit_code == 0);
     CHECK(again.err.find("hello@1.0.0 is already installed") != std::string::npos);
     CHECK(server.requests().size() == requests);
+  }
+
+  SUBCASE("every artifact of the plan is fetched up front, in parallel") {
+    ordered_json plan = served_plan(server, hello);
+    ordered_json dep_plan = served_plan(server, dep);
+    plan["dependencies"] = ordered_json::array({dep_plan});
+    // The dependency's download stops halfway until released; the tool's own artifact is
+    // requested meanwhile, before the dependency (installed first) has finished.
+    server.script("/" + dep.file_name(), {Reply::hold()});
+    Child child = spawn_tailor({"install", "--plan", env.plan_file(plan).string()}, env.options);
+    REQUIRE(server.wait_for_held(1, std::chrono::seconds(20)));
+    auto requested = [&] {
+      auto lines = server.request_lines();
+      return std::find(lines.begin(), lines.end(), "GET /" + hello.file_name()) != lines.end();
+    };
+    for (int i = 0; i < 400 && !requested(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    CHECK(requested());
+    CHECK_FALSE(fs::exists(env.home / "tools" / "depcmd-2.0.0"));
+    server.release_held();
+    auto r = child.wait();
+    INFO(combined(r));
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "depcmd@2.0.0\nhello@1.0.0\n");
+    // Each artifact was downloaded once: the steps found them verified in the cache.
+    CHECK(server.request_lines().size() == 2);
+  }
+
+  SUBCASE("an artifact that cannot be fetched stops the install before any tool is touched") {
+    ordered_json plan = make_tool_plan(hello, server.url("/missing.tar.gz"));
+    plan["dependencies"] = ordered_json::array({served_plan(server, dep)});
+    auto r = env.install(plan);
+    INFO(combined(r));
+    CHECK(r.exit_code == 5);
+    CHECK(env.nothing_installed());  // not even the dependency, which downloaded fine
   }
 
   SUBCASE("checksum mismatch installs nothing") {
