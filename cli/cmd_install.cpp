@@ -105,8 +105,10 @@ Result<install::InstallOutcome> install_backend(const InstallFlags& flags, Singl
     next.force = false;
     return plan::generate_plan(next, session.services);
   };
-  steps.install = [&](const nlohmann::ordered_json& plan) {
-    return install::install_plans(layout, {plan}, options, lock, ctx.output);
+  steps.install = [&](const nlohmann::ordered_json& plan, const install::InstallOptions::SwitchCheck& switch_check) {
+    install::InstallOptions with_check = options;
+    with_check.switch_check = switch_check;
+    return install::install_plans(layout, {plan}, with_check, lock, ctx.output);
   };
   steps.remove = [&](const std::string& tool, const std::string& version) -> Status {
     auto removed = install::remove_tools(layout, tool, version, true, lock, ctx.output);

@@ -8,74 +8,12 @@
 
 #include <sstream>
 
-#include "support/archive_builder.hpp"
-#include "support/https_server.hpp"
-#include "support/process.hpp"
-#include "support/scratch.hpp"
+#include "backend_env.hpp"
 
 namespace fs = std::filesystem;
 using namespace tailor::test;
 using nlohmann::ordered_json;
 
-namespace {
-
-// `devices` is what `llama-cli --list-devices` prints; an empty string makes it exit 1.
-std::string build_archive_for(const std::string& backend, const std::string& devices) {
-  std::string list = devices.empty() ? "echo 'ggml: no usable device' >&2; exit 1" : "echo '" + devices + "'";
-  std::string script = "#!/bin/sh\ncase \"$1\" in\n  --version) echo 'llamalike 1.0.0 (" + backend +
-                       ")' ;;\n  --list-devices) " + list + " ;;\nesac\n";
-  std::string top = "llamalike-" + backend + "/";
-  // Like llama.cpp's release archives: the executables sit at the top of the tree, not in bin/.
-  return build_archive_bytes("tar.gz", {dir_entry(top), file_entry(top + "llama-cli", script, 0755)});
-}
-
-std::string recipe_step(const HttpsServer& server, const std::string& backend) {
-  return "[[steps]]\naction = \"download_archive\"\nurl = \"" + server.url("/llamalike-{version}-" + backend + ".tar.gz") +
-         "\"\nstrip_dirs = 1\ninstall_mode = \"directory\"\nbinaries = [\"llama-cli\"]\nwhen = { os = [\"linux\"], backend = [\"" +
-         backend + "\"] }\n\n";
-}
-
-struct BackendEnv {
-  HttpsServer server;
-  fs::path home = fresh_dir("home");
-  fs::path dir = fresh_dir("work");
-  RunOptions options;
-
-  // `devices` maps each backend to its --list-devices output ("" = the check fails).
-  explicit BackendEnv(const std::vector<std::pair<std::string, std::string>>& devices) {
-    fs::create_directories(dir / "sysroot");
-    fs::create_directories(dir / "registry");
-    std::string recipe = "[metadata]\nname = \"llamalike\"\ndescription = \"Backend builds for tests\"\n"
-                         "homepage = \"https://llamalike.example.org/\"\n\n[version]\nsource = \"http_json\"\n"
-                         "url = \"" + server.url("/version.json") + "\"\nversion_path = \"version\"\n\n";
-    server.add_json("/version.json", R"({"version": "1.0.0"})");
-    for (const auto& [backend, output] : devices) {
-      server.add("/llamalike-1.0.0-" + backend + ".tar.gz", build_archive_for(backend, output));
-      recipe += recipe_step(server, backend);
-    }
-    recipe += "[verify]\ncommand = \"llama-cli --version\"\npattern = \"llamalike {version}\"\n\n"
-              "[verify.backend]\ncommand = \"llama-cli --list-devices\"\npattern = \"{backend_device}\"\ntimeout = 10\n";
-    write_text(dir / "registry" / "llamalike.toml", recipe);
-    options.env = {{"TAILOR_HOME", home.string()},
-                   {"TAILOR_CA_BUNDLE", server.ca_file().string()},
-                   {"TAILOR_SYSROOT", (dir / "sysroot").string()},
-                   {"TAILOR_FACTS", testdata("plan/facts/nvidia-drv580.json").string()},
-                   {"CI", "1"}};
-    options.timeout_seconds = 60;
-  }
-  RunResult install(std::vector<std::string> extra = {}) const {
-    std::vector<std::string> args = {"install", "llamalike@1.0.0", "--registry", (dir / "registry").string()};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return run_tailor(args, options);
-  }
-  fs::path tool_dir() const { return home / "tools" / "llamalike-1.0.0"; }
-  ordered_json receipt() const { return ordered_json::parse(read_text(tool_dir() / ".tailor" / "receipt.json")); }
-  std::string run_cli(const std::string& arg) const { return run({(home / "bin" / "llama-cli").string(), arg}).out; }
-};
-
-std::string combined(const RunResult& r) { return r.out + r.err; }
-
-} // namespace
 
 TEST_CASE("install_with_backend") {
   SUBCASE("auto with a passing CUDA check keeps CUDA and writes the receipt") {
