@@ -70,7 +70,8 @@ Result<std::vector<nlohmann::ordered_json>> make_plans(const InstallFlags& flags
     auto outcome = plan::generate_plan((*session)->request, (*session)->services);
     if (!outcome) return fail(outcome.error());
     for (const auto& warning : outcome->warnings) ctx.output.warn("{}", warning);
-    if (flags.plan.explain) print_ladder(*outcome, ctx.output);
+    // The choice of a backend is never silent (gpu-variants.md §3): install always explains it.
+    if (flags.plan.explain || !ctx.output.quiet) print_ladder(*outcome, ctx.output);
     plans.push_back(outcome->plan);
     if (flags.tools.size() == 1) {
       single.session = std::move(*session);

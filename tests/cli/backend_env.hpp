@@ -27,8 +27,8 @@ inline std::string build_archive_for(const std::string& backend, const std::stri
 
 inline std::string recipe_step(const HttpsServer& server, const std::string& backend) {
   return "[[steps]]\naction = \"download_archive\"\nurl = \"" + server.url("/llamalike-{version}-" + backend + ".tar.gz") +
-         "\"\nstrip_dirs = 1\ninstall_mode = \"directory\"\nbinaries = [\"llama-cli\"]\nwhen = { os = [\"linux\"], backend = [\"" +
-         backend + "\"] }\n\n";
+         "\"\nstrip_dirs = 1\ninstall_mode = \"directory\"\nbinaries = [\"llama-cli\"]\nwhen = { os = [\"" +
+         std::string(backend == "metal" ? "darwin" : "linux") + "\"], backend = [\"" + backend + "\"] }\n\n";
 }
 
 struct BackendEnv {
@@ -37,7 +37,9 @@ struct BackendEnv {
   std::filesystem::path dir = fresh_dir("work");
   RunOptions options;
 
-  // `devices` maps each backend to its --list-devices output ("" = the check fails).
+  // `devices` maps each backend to its --list-devices output ("" = the check fails); the metal
+  // build is a darwin step, the others linux steps. The machine is an NVIDIA one with driver
+  // 580 until use_facts says otherwise.
   explicit BackendEnv(const std::vector<std::pair<std::string, std::string>>& devices) {
     std::filesystem::create_directories(dir / "sysroot");
     std::filesystem::create_directories(dir / "registry");
@@ -59,6 +61,8 @@ struct BackendEnv {
                    {"CI", "1"}};
     options.timeout_seconds = 60;
   }
+  // Plans for the machine of testdata/plan/facts/<file> instead.
+  void use_facts(const std::string& file) { options.env["TAILOR_FACTS"] = testdata("plan/facts/" + file).string(); }
   RunResult install(std::vector<std::string> extra = {}) const {
     std::vector<std::string> args = {"install", "llamalike@1.0.0", "--registry", (dir / "registry").string()};
     args.insert(args.end(), extra.begin(), extra.end());

@@ -121,3 +121,30 @@ TEST_CASE("install_with_backend") {
     CHECK_FALSE(fs::exists(env.tool_dir()));
   }
 }
+
+TEST_CASE("install_with_backend: auto installs the first rung of each vendor's ladder") {
+  // Every build passes its check, so the receipt shows the ladder's choice for the facts file.
+  const std::vector<std::pair<std::string, std::string>> all = {
+      {"cuda", "CUDA0: GPU"}, {"rocm", "ROCm0: gfx1100"}, {"sycl", "SYCL0: Arc A770"},
+      {"vulkan", "Vulkan0: GPU"}, {"metal", "Metal: Apple M3"}, {"cpu", "CPU"}};
+  struct Case {
+    std::string facts, backend;
+  };
+  for (const Case& c : {Case{"amd.json", "rocm"}, Case{"intel.json", "sycl"}, Case{"none.json", "cpu"}, Case{"apple.json", "metal"}}) {
+    CAPTURE(c.facts);
+    BackendEnv env(all);
+    env.use_facts(c.facts);
+    auto r = env.install();
+    INFO(combined(r));
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.find("llamalike: backend " + c.backend + " (receipt: ") != std::string::npos);
+    CHECK(r.err.find("backend ladder:\n") != std::string::npos);
+    CHECK(r.err.find("  " + c.backend + ": chosen (") != std::string::npos);
+    auto receipt = env.receipt();
+    CHECK(receipt["requested_backend"] == "auto");
+    CHECK(receipt["backend"] == c.backend);
+    CHECK(receipt["rejected"].empty());
+    CHECK(env.state_backend() == c.backend);
+    CHECK(env.run_cli("--version").find("(" + c.backend + ")") != std::string::npos);
+  }
+}
