@@ -94,10 +94,11 @@ void restore_committed_builds(const Layout& layout, const util::Output& output) 
       if (!(*platform)["backend"].is_string()) continue;
       const std::string wanted = (*platform)["backend"].get<std::string>();
       const fs::path live = layout.tool_dir(name, version);
-      const std::string live_backend = receipt_backend(live);
-      if (live_backend.empty() || live_backend == wanted) continue;
       const fs::path previous = layout.previous_dir(name, version);
       const fs::path staging = layout.staging_dir(name, version);
+      if (!fs::exists(previous, ec) && !fs::exists(staging, ec)) continue;
+      const std::string live_backend = receipt_backend(live);
+      if (live_backend.empty() || live_backend == wanted) continue;
       if (receipt_backend(previous) != wanted) {
         if (receipt_backend(staging) != wanted) continue;
         // As .previous it survives a crash during the steps below (restored when live is missing).
