@@ -172,40 +172,52 @@ private:
 
     pause_point("before_swap");
     fs::remove_all(previous, ec);
-    if (auto st = exchange_dirs(staging, tool_dir); !st) return st;
-    // staging now holds the old build; the name .previous says so to recover_home.
-    fs::rename(staging, previous, ec);
-    if (ec) {
-      (void)exchange_dirs(staging, tool_dir);
-      return fail(ErrorKind::install, "cannot move the old build of {} aside: {}", tool_dir.string(), ec.message());
-    }
-    auto undo_dir = [&] {
-      std::error_code e;
-      if (exchange_dirs(previous, tool_dir)) fs::remove_all(previous, e);
-    };
+    if (auto st = swap_in(staging, tool_dir, previous); !st) return st;
 
     pause_point("before_state");
     if (auto st = commit(node, tool_dir, binaries); !st) {
-      undo_dir();
+      swap_back(tool_dir, previous, staging);
       return st;
     }
     fs::remove_all(previous, ec);
     return {};
   }
 
-  // Swaps two directories in one step where the kernel can (renameat2), else by two renames.
-  static Status exchange_dirs(const fs::path& a, const fs::path& b) {
-    if (::renameat2(AT_FDCWD, a.c_str(), AT_FDCWD, b.c_str(), RENAME_EXCHANGE) == 0) return {};
-    if (errno != EINVAL && errno != ENOSYS) {
-      return fail(ErrorKind::install, "cannot swap {} and {}: {}", a.string(), b.string(), std::strerror(errno));
-    }
-    fs::path aside = a.string() + ".swap";
+  // Puts `staged` in place of `live`, the old build ending as `previous`: one exchange where the
+  // kernel can (renameat2), else two renames, between which only `previous` exists, which
+  // recover_home puts back after a crash.
+  static Status swap_in(const fs::path& staged, const fs::path& live, const fs::path& previous) {
     std::error_code ec;
-    fs::rename(b, aside, ec);
-    if (!ec) fs::rename(a, b, ec);
-    if (!ec) fs::rename(aside, a, ec);
-    if (ec) return fail(ErrorKind::install, "cannot swap {} and {}: {}", a.string(), b.string(), ec.message());
+    if (::renameat2(AT_FDCWD, staged.c_str(), AT_FDCWD, live.c_str(), RENAME_EXCHANGE) == 0) {
+      fs::rename(staged, previous, ec);  // staged now holds the old build
+      if (!ec) return {};
+      (void)::renameat2(AT_FDCWD, staged.c_str(), AT_FDCWD, live.c_str(), RENAME_EXCHANGE);
+      return fail(ErrorKind::install, "cannot move the old build of {} aside: {}", live.string(), ec.message());
+    }
+    if (errno != EINVAL && errno != ENOSYS) {
+      return fail(ErrorKind::install, "cannot swap {} into place: {}", live.string(), std::strerror(errno));
+    }
+    fs::rename(live, previous, ec);
+    if (ec) return fail(ErrorKind::install, "cannot move {} aside: {}", live.string(), ec.message());
+    fs::rename(staged, live, ec);
+    if (ec) {
+      std::error_code e;
+      fs::rename(previous, live, e);
+      return fail(ErrorKind::install, "cannot move {} into place: {}", live.string(), ec.message());
+    }
     return {};
+  }
+
+  // Undoes swap_in; the new build leaves under the staging name, which recover_home deletes.
+  static void swap_back(const fs::path& live, const fs::path& previous, const fs::path& staging) {
+    std::error_code ec;
+    if (::renameat2(AT_FDCWD, previous.c_str(), AT_FDCWD, live.c_str(), RENAME_EXCHANGE) == 0) {
+      fs::remove_all(previous, ec);
+      return;
+    }
+    fs::rename(live, staging, ec);
+    if (!ec) fs::rename(previous, live, ec);
+    fs::remove_all(staging, ec);
   }
 
   VerifyInput verify_input(const Node& node, const fs::path& dir, const std::vector<std::string>& binaries) const {
