@@ -152,7 +152,7 @@ Result<BackendInstallResult> install_with_backend(const Layout& layout, const Ba
     else if (!rung.chosen) rejected.push_back(rung);
   }
   plan::PlanOutcome current = std::move(*first);
-  // Moves down the ladder after `current` failed its smoke check; nullopt: the install fails.
+  // Moves down the ladder after `current` failed its smoke check; an error ends the install.
   auto fall_back = [&](const std::string& tool, const std::string& version, const std::string& why,
                        bool kept) -> Result<plan::PlanOutcome> {
     std::string outcome = kept ? "; the installed build was kept" : " and was removed";

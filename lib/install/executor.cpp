@@ -194,8 +194,15 @@ private:
       (void)::renameat2(AT_FDCWD, staged.c_str(), AT_FDCWD, live.c_str(), RENAME_EXCHANGE);
       return fail(ErrorKind::install, "cannot move the old build of {} aside: {}", live.string(), ec.message());
     }
-    if (errno != EINVAL && errno != ENOSYS) {
-      return fail(ErrorKind::install, "cannot swap {} into place: {}", live.string(), std::strerror(errno));
+    const int error = errno;
+    if (error == ENOENT && !fs::exists(live, ec)) {
+      // Removed since the switch was decided (by another tailor): a plain install.
+      fs::rename(staged, live, ec);
+      if (ec) return fail(ErrorKind::install, "cannot move {} into place: {}", live.string(), ec.message());
+      return {};
+    }
+    if (error != EINVAL && error != ENOSYS) {
+      return fail(ErrorKind::install, "cannot swap {} into place: {}", live.string(), std::strerror(error));
     }
     fs::rename(live, previous, ec);
     if (ec) return fail(ErrorKind::install, "cannot move {} aside: {}", live.string(), ec.message());
