@@ -1,6 +1,8 @@
-// tailor info TOOL: what a recipe offers and which of its steps and backends apply here.
+// tailor info TOOL: what a recipe offers and which of its steps and backends apply here, and
+// when it is installed, the receipt of its backend choice.
 #include "command.hpp"
 #include "fact_options.hpp"
+#include "install/receipt.hpp"
 #include "recipe/info.hpp"
 #include "recipe/registry.hpp"
 #include "util/canonical_json.hpp"
@@ -32,12 +34,17 @@ const bool registered = register_command(
          const recipe::MatchTarget target{facts->os,  facts->arch,       facts->linux_family, facts->libc,
                                           facts->gpu, facts->gpu_driver, ""};
          const recipe::RecipeInfo info = recipe::describe_recipe(**found, target);
+         auto installed = install::read_installed_receipt(install::home_layout(), (*found)->metadata.name);
+         if (!installed) return tl::unexpected(installed.error());
          if (opts->json || ctx.output.json) {
            auto doc = recipe::recipe_info_to_json(info);
            doc["source"] = registry.source_of((*found)->metadata.name);
+           if (*installed) doc["installed"] = install::installed_receipt_to_json(**installed);
            ctx.output.write(util::canonical_json(doc));
          } else {
-           ctx.output.write(recipe::format_recipe_info(info, target));
+           std::string text = recipe::format_recipe_info(info, target);
+           if (*installed) text += install::format_installed_receipt((*found)->metadata.name, **installed);
+           ctx.output.write(text);
          }
          return 0;
        };

@@ -70,7 +70,8 @@ Result<std::vector<nlohmann::ordered_json>> make_plans(const InstallFlags& flags
     auto outcome = plan::generate_plan((*session)->request, (*session)->services);
     if (!outcome) return fail(outcome.error());
     for (const auto& warning : outcome->warnings) ctx.output.warn("{}", warning);
-    if (flags.plan.explain) print_ladder(*outcome, ctx.output);
+    // The choice of a backend is never silent (gpu-variants.md §3): install always explains it.
+    if (flags.plan.explain || !ctx.output.quiet) print_ladder(*outcome, ctx.output);
     plans.push_back(outcome->plan);
     if (flags.tools.size() == 1) {
       single.session = std::move(*session);
@@ -105,8 +106,10 @@ Result<install::InstallOutcome> install_backend(const InstallFlags& flags, Singl
     next.force = false;
     return plan::generate_plan(next, session.services);
   };
-  steps.install = [&](const nlohmann::ordered_json& plan) {
-    return install::install_plans(layout, {plan}, options, lock, ctx.output);
+  steps.install = [&](const nlohmann::ordered_json& plan, const install::InstallOptions::SwitchCheck& switch_check) {
+    install::InstallOptions with_check = options;
+    with_check.switch_check = switch_check;
+    return install::install_plans(layout, {plan}, with_check, lock, ctx.output);
   };
   steps.remove = [&](const std::string& tool, const std::string& version) -> Status {
     auto removed = install::remove_tools(layout, tool, version, true, lock, ctx.output);

@@ -4,6 +4,7 @@
 
 #include "install/events.hpp"
 #include "install/events_crypto.hpp"
+#include "install/state.hpp"
 #include "install/subprocess.hpp"
 #include "util/canonical_json.hpp"
 #include "util/fs.hpp"
@@ -16,9 +17,8 @@ bool is_auto(const std::string& requested) { return requested.empty() || request
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
-Status write_receipt(const Layout& layout, const std::string& tool, const std::string& version,
-                     const nlohmann::ordered_json& receipt) {
-  auto dir = layout.tool_dir(tool, version) / ".tailor";
+Status write_receipt(const std::filesystem::path& tool_dir, const nlohmann::ordered_json& receipt) {
+  auto dir = tool_dir / ".tailor";
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return fail(ErrorKind::install, "cannot create {}: {}", dir.string(), ec.message());
@@ -56,7 +56,29 @@ void emit_fallback(const Layout& layout, const std::string& tool, const std::str
   emit_event(event, *config, output);
 }
 
+std::string rejected_names(const std::vector<plan::BackendRung>& rejected) {
+  std::vector<std::string> names;
+  for (const auto& rung : rejected) names.push_back(rung.backend);
+  return util::join(names, ", ");
+}
+
 } // namespace
+
+std::string installed_backend(const Layout& layout, const std::string& tool, const std::string& version) {
+  auto state = read_state(layout);
+  if (!state) return "";
+  auto entry = state->installed.find(tool);
+  if (entry == state->installed.end()) return "";
+  auto record = entry->second.versions.find(version);
+  if (record == entry->second.versions.end()) return "";
+  std::error_code ec;
+  if (!std::filesystem::is_directory(layout.tool_dir(tool, version), ec)) return "";
+  const auto& plan = record->second.plan;
+  auto platform = plan.find("platform");
+  if (platform == plan.end() || !platform->is_object()) return "";
+  auto backend = platform->find("backend");
+  return backend != platform->end() && backend->is_string() ? backend->get<std::string>() : "";
+}
 
 std::string backend_device(const std::string& backend) {
   if (backend == "cuda") return "CUDA";
@@ -118,7 +140,7 @@ Result<BackendInstallResult> install_with_backend(const Layout& layout, const Ba
   auto first = steps.plan("");
   if (!first) return fail(first.error());
   if (first->backend.empty()) {
-    auto installed = steps.install(first->plan);
+    auto installed = steps.install(first->plan, {});
     if (!installed) return fail(installed.error());
     return BackendInstallResult{std::move(*installed), nullptr};
   }
@@ -130,16 +152,60 @@ Result<BackendInstallResult> install_with_backend(const Layout& layout, const Ba
     else if (!rung.chosen) rejected.push_back(rung);
   }
   plan::PlanOutcome current = std::move(*first);
+  // Moves down the ladder after `current` failed its smoke check; an error ends the install.
+  auto fall_back = [&](const std::string& tool, const std::string& version, const std::string& why,
+                       bool kept) -> Result<plan::PlanOutcome> {
+    std::string outcome = kept ? "; the installed build was kept" : " and was removed";
+    if (!may_fall_back) {
+      return fail(ErrorKind::install, "{}@{}: the {} build failed its smoke check{}{}: {}", tool, version, current.backend,
+                  outcome, request.strict_gpu ? " (--strict-gpu)" : " (explicit backend, no fallback)", why);
+    }
+    output.info("{}@{}: the {} build failed its smoke check{}: {}", tool, version, current.backend, outcome, why);
+    rejected.push_back({current.backend, false, true, "smoke check failed: " + why});
+    auto next = plan_next(pending, steps, rejected, tool, output);
+    if (!next) return fail(ErrorKind::install, "{}: no backend passed its smoke check (rejected: {})", tool, rejected_names(rejected));
+    output.info("{}: falling back from {} to {}", tool, current.backend, next->backend);
+    emit_fallback(layout, tool, version, current.backend, next->backend, why, output);
+    return std::move(*next);
+  };
   while (true) {
     std::string tool = current.plan.value("tool", std::string());
     std::string version = current.plan.value("version", std::string());
-    auto installed = steps.install(current.plan);
+    auto tool_dir = layout.tool_dir(tool, version);
+    std::string existing = installed_backend(layout, tool, version);
+    if (!existing.empty() && existing != current.backend) {
+      // A switch: the check runs on the staged build, whose own directories come first on PATH.
+      output.info("{}@{}: switching from the {} build to {}; the {} build stays in use until the new one passes its checks",
+                  tool, version, existing, current.backend, existing);
+      auto receipt = make_receipt(request.requested, current.backend, rejected, request.target, current.plan);
+      std::optional<std::string> smoke_failure;
+      auto check = [&](const std::filesystem::path& staged, const std::vector<std::string>& path_dirs) -> Status {
+        if (request.check) {
+          auto smoke = run_backend_check({*request.check, current.backend, tool, version, staged, path_dirs});
+          if (!smoke) {
+            smoke_failure = smoke.error().message;
+            return smoke;
+          }
+        }
+        return write_receipt(staged, receipt);
+      };
+      auto installed = steps.install(current.plan, check);
+      if (installed) {
+        output.info("{}@{}: switched from {} to {}", tool, version, existing, current.backend);
+        return BackendInstallResult{std::move(*installed), std::move(receipt)};
+      }
+      if (!smoke_failure) return fail(installed.error());
+      auto next = fall_back(tool, version, *smoke_failure, true);
+      if (!next) return fail(next.error());
+      current = std::move(*next);
+      continue;
+    }
+    auto installed = steps.install(current.plan, {});
     if (!installed) return fail(installed.error());
     // Already installed: what is there was checked when it was installed; leave it and its receipt.
     if (!installed->skipped.empty() && installed->skipped.front() == tool + "@" + version) {
       return BackendInstallResult{std::move(*installed), nullptr};
     }
-    auto tool_dir = layout.tool_dir(tool, version);
     Status smoke;
     if (request.check) {
       smoke = run_backend_check({*request.check, current.backend, tool, version, tool_dir,
@@ -147,31 +213,14 @@ Result<BackendInstallResult> install_with_backend(const Layout& layout, const Ba
     }
     if (smoke) {
       auto receipt = make_receipt(request.requested, current.backend, rejected, request.target, current.plan);
-      if (auto written = write_receipt(layout, tool, version, receipt); !written) return fail(written.error());
+      if (auto written = write_receipt(tool_dir, receipt); !written) return fail(written.error());
       return BackendInstallResult{std::move(*installed), std::move(receipt)};
     }
     if (auto removed = steps.remove(tool, version); !removed) {
       output.warn("{}@{}: could not remove the {} build: {}", tool, version, current.backend, removed.error().message);
     }
-    if (!may_fall_back) {
-      return fail(ErrorKind::install, "{}@{}: the {} build failed its smoke check and was removed{}: {}", tool, version,
-                  current.backend, request.strict_gpu ? " (--strict-gpu)" : " (explicit backend, no fallback)",
-                  smoke.error().message);
-    }
-    output.info("{}@{}: the {} build failed its smoke check and was removed: {}", tool, version, current.backend,
-                smoke.error().message);
-    rejected.push_back({current.backend, false, true, "smoke check failed: " + smoke.error().message});
-    auto next = plan_next(pending, steps, rejected, tool, output);
-    if (!next) {
-      return fail(ErrorKind::install, "{}: no backend passed its smoke check (rejected: {})", tool,
-                  util::join([&] {
-                    std::vector<std::string> names;
-                    for (const auto& rung : rejected) names.push_back(rung.backend);
-                    return names;
-                  }(), ", "));
-    }
-    output.info("{}: falling back from {} to {}", tool, current.backend, next->backend);
-    emit_fallback(layout, tool, version, current.backend, next->backend, smoke.error().message, output);
+    auto next = fall_back(tool, version, smoke.error().message, false);
+    if (!next) return fail(next.error());
     current = std::move(*next);
   }
 }

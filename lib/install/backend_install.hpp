@@ -3,6 +3,8 @@
 // verified, run its [verify.backend] smoke check; under `auto` a failing check removes that
 // variant and installs the next rung of the ladder; otherwise the install fails and nothing of
 // the variant stays. Every backend install writes tools/<name>-<version>/.tailor/receipt.json.
+// Over an installed build of the same version with another backend, the install is a switch:
+// the new build is checked beside the old one, which stays installed and in use until then.
 #include <functional>
 #include <optional>
 #include <string>
@@ -35,7 +37,8 @@ Status run_backend_check(const SmokeInput& input);
 // What the install command provides: planning for one backend, installing and removing.
 struct BackendInstallSteps {
   std::function<Result<plan::PlanOutcome>(const std::string& backend)> plan;  // "" = as requested
-  std::function<Result<InstallOutcome>(const nlohmann::ordered_json& plan)> install;
+  // With `switch_check` set the root replaces its installed version (InstallOptions::switch_check).
+  std::function<Result<InstallOutcome>(const nlohmann::ordered_json& plan, const InstallOptions::SwitchCheck& switch_check)> install;
   std::function<Status(const std::string& tool, const std::string& version)> remove;
 };
 
@@ -54,6 +57,10 @@ struct BackendInstallResult {
 // Plans, installs and smoke-checks, walking down the ladder under auto. Each move is printed.
 Result<BackendInstallResult> install_with_backend(const Layout& layout, const BackendInstallRequest& request,
                                                   const BackendInstallSteps& steps, const util::Output& output);
+
+// The backend state.json records for an installed tool version ("" when the version is not
+// installed or was installed without one).
+std::string installed_backend(const Layout& layout, const std::string& tool, const std::string& version);
 
 // The receipt object (keys as written to receipt.json).
 nlohmann::ordered_json make_receipt(const std::string& requested, const std::string& chosen,

@@ -1,6 +1,10 @@
 #include "install/executor.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
 
 #include "install/digest.hpp"
 #include "install/links.hpp"
@@ -70,7 +74,9 @@ public:
   }
 
 private:
-  bool will_install(const Node& node) const { return !installed(node) || (node.parent.empty() && m_options.force); }
+  bool will_install(const Node& node) const {
+    return !installed(node) || (node.parent.empty() && (m_options.force || m_options.switch_check));
+  }
 
   // Every artifact of the tools still to install, dependencies included, fetched before the
   // first step runs: `[fetch] parallel` at a time over the host pool (fetch-and-coordination.md
@@ -124,6 +130,7 @@ private:
       }
     }
     std::vector<std::string> binaries = binaries_of(*node.json, ctx.binaries);
+    if (root && m_options.switch_check) return switch_build(node, *work, tool_dir, binaries);
 
     pause_point("before_rename");
     fs::path staging = m_layout.staging_dir(node.tool, node.version);
@@ -156,22 +163,115 @@ private:
       }
     }
     // Verify before anything points at the new version: PATH puts its own bin/ first.
-    std::vector<std::string> path_dirs = {(tool_dir / "bin").string()};
-    // Directory-mode tools (llama.cpp) keep their executables at the top of the tree, not in
-    // bin/: the directory of every declared binary goes on PATH too.
-    for (const auto& binary : binaries) {
-      std::string dir = (tool_dir / binary).parent_path().string();
-      if (std::find(path_dirs.begin(), path_dirs.end(), dir) == path_dirs.end()) path_dirs.push_back(dir);
-    }
-    path_dirs.insert(path_dirs.end(), m_dep_bins.begin(), m_dep_bins.end());
-    path_dirs.push_back(m_layout.bin().string());
-    VerifyInput verify{node.json->value("verify", ordered_json::object()), node.tool, node.version, tool_dir, path_dirs, verify_timeout()};
-    if (auto st = run_verify(verify); !st) {
+    if (auto st = run_verify(verify_input(node, tool_dir, binaries)); !st) {
       undo_dir();
       return fail(ErrorKind::install, "{}; the install was rolled back", st.error().message);
     }
 
     pause_point("before_state");
+    if (auto st = commit(node, tool_dir, binaries); !st) {
+      undo_dir();
+      return st;
+    }
+    fs::remove_all(previous, ec);
+    return {};
+  }
+
+  // A backend switch of the root: the new build is verified and checked in its staging
+  // directory while the old one stays live; one exchange of the two directories puts it in
+  // place, state.json (the commit point) follows. recover_home puts the old build back when a
+  // crash comes between the exchange and the state write.
+  Status switch_build(const Node& node, const fs::path& work, const fs::path& tool_dir,
+                      const std::vector<std::string>& binaries) {
+    pause_point("before_rename");
+    fs::path staging = m_layout.staging_dir(node.tool, node.version);
+    fs::path previous = m_layout.previous_dir(node.tool, node.version);
+    std::error_code ec;
+    fs::remove_all(staging, ec);
+    fs::rename(work / ".install", staging, ec);
+    if (ec) return fail(ErrorKind::install, "cannot stage {}: {}", staging.string(), ec.message());
+    RemoveOnExit drop_staged(staging);
+    if (auto st = check_links_free(m_layout, binaries); !st) return st;
+    VerifyInput verify = verify_input(node, staging, binaries);
+    if (auto st = run_verify(verify); !st) {
+      return fail(ErrorKind::install, "{}; the installed build was kept", st.error().message);
+    }
+    if (auto st = m_options.switch_check(staging, verify.path_dirs); !st) return st;
+
+    pause_point("before_swap");
+    fs::remove_all(previous, ec);
+    if (auto st = swap_in(staging, tool_dir, previous); !st) return st;
+
+    pause_point("before_state");
+    if (auto st = commit(node, tool_dir, binaries); !st) {
+      swap_back(tool_dir, previous, staging);
+      return st;
+    }
+    fs::remove_all(previous, ec);
+    return {};
+  }
+
+  // Puts `staged` in place of `live`, the old build ending as `previous`: one exchange where the
+  // kernel can (renameat2), else two renames, between which only `previous` exists, which
+  // recover_home puts back after a crash.
+  static Status swap_in(const fs::path& staged, const fs::path& live, const fs::path& previous) {
+    std::error_code ec;
+    if (::renameat2(AT_FDCWD, staged.c_str(), AT_FDCWD, live.c_str(), RENAME_EXCHANGE) == 0) {
+      fs::rename(staged, previous, ec);  // staged now holds the old build
+      if (!ec) return {};
+      (void)::renameat2(AT_FDCWD, staged.c_str(), AT_FDCWD, live.c_str(), RENAME_EXCHANGE);
+      return fail(ErrorKind::install, "cannot move the old build of {} aside: {}", live.string(), ec.message());
+    }
+    const int error = errno;
+    if (error == ENOENT && !fs::exists(live, ec)) {
+      // Removed since the switch was decided (by another tailor): a plain install.
+      fs::rename(staged, live, ec);
+      if (ec) return fail(ErrorKind::install, "cannot move {} into place: {}", live.string(), ec.message());
+      return {};
+    }
+    if (error != EINVAL && error != ENOSYS) {
+      return fail(ErrorKind::install, "cannot swap {} into place: {}", live.string(), std::strerror(error));
+    }
+    fs::rename(live, previous, ec);
+    if (ec) return fail(ErrorKind::install, "cannot move {} aside: {}", live.string(), ec.message());
+    fs::rename(staged, live, ec);
+    if (ec) {
+      std::error_code e;
+      fs::rename(previous, live, e);
+      return fail(ErrorKind::install, "cannot move {} into place: {}", live.string(), ec.message());
+    }
+    return {};
+  }
+
+  // Undoes swap_in; the new build leaves under the staging name, which recover_home deletes.
+  static void swap_back(const fs::path& live, const fs::path& previous, const fs::path& staging) {
+    std::error_code ec;
+    if (::renameat2(AT_FDCWD, previous.c_str(), AT_FDCWD, live.c_str(), RENAME_EXCHANGE) == 0) {
+      fs::remove_all(previous, ec);
+      return;
+    }
+    fs::rename(live, staging, ec);
+    if (!ec) fs::rename(previous, live, ec);
+    fs::remove_all(staging, ec);
+  }
+
+  VerifyInput verify_input(const Node& node, const fs::path& dir, const std::vector<std::string>& binaries) const {
+    std::vector<std::string> path_dirs = {(dir / "bin").string()};
+    // Directory-mode tools (llama.cpp) keep their executables at the top of the tree, not in
+    // bin/: the directory of every declared binary goes on PATH too.
+    for (const auto& binary : binaries) {
+      std::string bin_dir = (dir / binary).parent_path().string();
+      if (std::find(path_dirs.begin(), path_dirs.end(), bin_dir) == path_dirs.end()) path_dirs.push_back(bin_dir);
+    }
+    path_dirs.insert(path_dirs.end(), m_dep_bins.begin(), m_dep_bins.end());
+    path_dirs.push_back(m_layout.bin().string());
+    return VerifyInput{node.json->value("verify", ordered_json::object()), node.tool, node.version, dir, path_dirs, verify_timeout()};
+  }
+
+  // Writes the version into state.json (the commit point), then switches the root's links.
+  Status commit(const Node& node, const fs::path& tool_dir, const std::vector<std::string>& binaries) {
+    const bool root = node.parent.empty();
+    std::string label = node.tool + "@" + node.version;
     InstalledVersion record;
     record.requested = root ? m_options.requested : node.version;
     record.binaries = binaries;
@@ -198,17 +298,13 @@ private:
       m_state = state;
       return {};
     });
-    if (!written) {
-      undo_dir();
-      return fail(written.error());
-    }
+    if (!written) return fail(written.error());
     // state.json is the commit point; links follow it (recovery re-applies them after a crash).
     if (root) {
       if (auto switched = switch_links(m_layout, tool_dir, binaries, m_output); !switched) {
         m_output.warn("{} is installed but its links could not be switched: {}", label, switched.error().message);
       }
     }
-    fs::remove_all(previous, ec);
     m_dep_bins.push_back((tool_dir / "bin").string());
     m_outcome.installed.push_back(label);
     return {};

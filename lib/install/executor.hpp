@@ -3,6 +3,8 @@
 // installed and verified or not installed at all (platform-and-install.md §6.4, §6.8):
 // dependencies first in plan order, work in tmp/, one rename into tools/, links switched by
 // rename, verify, then state written last.
+#include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,12 @@ struct InstallOptions {
   std::string source = "plan";
   fetch::Downloader* downloader = nullptr;
   ExtractLimits limits;
+  // Set for a backend switch: the root replaces its installed version. The new build is staged
+  // beside the old one, verified and handed to this check there, and swapped in by rename only
+  // when both pass; until then the old build stays in place and in use.
+  // `path_dirs` is the PATH the build's verify ran with (its own directories first).
+  using SwitchCheck = std::function<Status(const std::filesystem::path& staged, const std::vector<std::string>& path_dirs)>;
+  SwitchCheck switch_check;
 };
 
 struct InstallOutcome {

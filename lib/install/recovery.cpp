@@ -5,6 +5,7 @@
 
 #include "install/links.hpp"
 #include "install/state.hpp"
+#include "util/fs.hpp"
 
 namespace tailor::install {
 namespace fs = std::filesystem;
@@ -65,6 +66,57 @@ void reconcile_with_state(const Layout& layout, const util::Output& output) {
   }
 }
 
+// The backend named by a build directory's .tailor/receipt.json; "" when it has none.
+std::string receipt_backend(const fs::path& dir) {
+  std::error_code ec;
+  fs::path file = dir / ".tailor" / "receipt.json";
+  if (!fs::is_regular_file(file, ec)) return "";
+  auto text = util::read_file(file);
+  if (!text) return "";
+  auto receipt = nlohmann::json::parse(*text, nullptr, false);
+  if (!receipt.is_object() || !receipt.contains("backend") || !receipt["backend"].is_string()) return "";
+  return receipt["backend"].get<std::string>();
+}
+
+// A backend switch exchanges the live directory with the verified new build and then writes
+// state.json. Dying in between leaves the new build live and the committed one beside it (as
+// .staging or .previous): the build whose receipt names the backend state.json records for
+// that version goes back in place, so state, directory and links agree again.
+void restore_committed_builds(const Layout& layout, const util::Output& output) {
+  std::error_code ec;
+  if (!fs::exists(layout.state_file(), ec)) return;
+  auto state = read_state(layout);
+  if (!state) return;
+  for (const auto& [name, tool] : state->installed) {
+    for (const auto& [version, record] : tool.versions) {
+      auto platform = record.plan.find("platform");
+      if (platform == record.plan.end() || !platform->is_object() || !platform->contains("backend")) continue;
+      if (!(*platform)["backend"].is_string()) continue;
+      const std::string wanted = (*platform)["backend"].get<std::string>();
+      const fs::path live = layout.tool_dir(name, version);
+      const fs::path previous = layout.previous_dir(name, version);
+      const fs::path staging = layout.staging_dir(name, version);
+      if (!fs::exists(previous, ec) && !fs::exists(staging, ec)) continue;
+      const std::string live_backend = receipt_backend(live);
+      if (live_backend.empty() || live_backend == wanted) continue;
+      if (receipt_backend(previous) != wanted) {
+        if (receipt_backend(staging) != wanted) continue;
+        // As .previous it survives a crash during the steps below (restored when live is missing).
+        fs::remove_all(previous, ec);
+        fs::rename(staging, previous, ec);
+        if (ec) continue;
+      }
+      auto trash = util::make_temp_dir(layout.tmp(), "switch-");
+      if (!trash) continue;
+      fs::rename(live, *trash / "dir", ec);
+      if (ec) continue;
+      fs::rename(previous, live, ec);
+      fs::remove_all(*trash, ec);
+      output.info("restored the {} build of {}@{} after an interrupted backend switch", wanted, name, version);
+    }
+  }
+}
+
 } // namespace
 
 void recover_home(const Layout& layout, const util::Output& output) {
@@ -73,6 +125,7 @@ void recover_home(const Layout& layout, const util::Output& output) {
     fs::remove_all(entry.path(), ec);
     output.debug("removed leftover {}", entry.path().string());
   }
+  restore_committed_builds(layout, output);
   std::vector<fs::path> entries;
   for (const auto& entry : fs::directory_iterator(layout.tools(), ec)) entries.push_back(entry.path());
   for (const auto& path : entries) {

@@ -6,8 +6,9 @@
 
 namespace tailor::install {
 
-// Clears tmp/, deletes tools/.*.staging, puts back tools/.*.previous directories whose live
-// directory is missing (and deletes the others), and drops half-made bin/ links.
+// Clears tmp/, puts back the committed build of an interrupted backend switch, deletes
+// tools/.*.staging, puts back tools/.*.previous directories whose live directory is missing
+// (and deletes the others), and drops half-made bin/ links.
 void recover_home(const Layout& layout, const util::Output& output);
 
 } // namespace tailor::install

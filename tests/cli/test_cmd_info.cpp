@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "backend_env.hpp"
 #include "support/process.hpp"
 #include "support/scratch.hpp"
 #include "support/sysroot.hpp"
@@ -35,6 +36,7 @@ TEST_CASE("tailor info") {
     CHECK(doc["steps"][3]["applies"] == false);  // metal on linux
     CHECK(doc["backends_here"] == nlohmann::json::array({"cuda", "rocm", "vulkan", "cpu"}));
     CHECK(doc["source"] == (test::testdata("recipes/valid") / "gpu-infer.toml").string());
+    CHECK_FALSE(doc.contains("installed"));
   }
   SUBCASE("an older driver takes the CUDA step out") {
     auto r = test::run_tailor(info_args(root, {"gpu-infer", "--json", "--gpu-driver", "535.183.01"}));
@@ -55,5 +57,51 @@ TEST_CASE("tailor info") {
     auto r = test::run_tailor(info_args(root, {"no-such-tool"}));
     CHECK(r.exit_code == 3);
     CHECK(r.err.find("no recipe named 'no-such-tool'") != std::string::npos);
+  }
+}
+
+TEST_CASE("tailor info shows the receipt of an installed backend tool") {
+  // CUDA fails its smoke check and auto falls back to Vulkan: the receipt has a rejected rung.
+  test::BackendEnv env({{"cuda", ""}, {"vulkan", "Vulkan0: RTX 4090"}, {"cpu", "CPU"}});
+  auto installed = env.install();
+  INFO(test::combined(installed));
+  REQUIRE(installed.exit_code == 0);
+  const std::string plan_sha = env.receipt()["plan_sha256"].get<std::string>();
+  std::vector<std::string> args = {"info", "llamalike", "--registry", (env.dir / "registry").string()};
+
+  SUBCASE("--json carries the receipt under installed") {
+    args.push_back("--json");
+    auto r = test::run_tailor(args, env.options);
+    INFO(test::combined(r));
+    REQUIRE(r.exit_code == 0);
+    auto doc = nlohmann::json::parse(r.out);
+    CHECK(doc["installed"]["version"] == "1.0.0");
+    const auto& receipt = doc["installed"]["receipt"];
+    CHECK(receipt["requested_backend"] == "auto");
+    CHECK(receipt["backend"] == "vulkan");
+    REQUIRE(receipt["rejected"].size() == 1);
+    CHECK(receipt["rejected"][0]["backend"] == "cuda");
+    CHECK(receipt["rejected"][0]["reason"].get<std::string>().find("smoke check failed") == 0);
+    CHECK(receipt["plan_sha256"] == plan_sha);
+  }
+  SUBCASE("text names the chosen and requested backend, each rejected rung and the plan checksum") {
+    auto r = test::run_tailor(args, env.options);
+    INFO(test::combined(r));
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("  installed:  llamalike@1.0.0\n    backend:   vulkan (requested auto)\n") != std::string::npos);
+    CHECK(r.out.find("    rejected:  cuda: smoke check failed: smoke check 'llama-cli --list-devices' exited with 1") !=
+          std::string::npos);
+    CHECK(r.out.find("    facts:     linux/amd64, gpu nvidia (driver 580.65.06)\n") != std::string::npos);
+    CHECK(r.out.find("    plan sha256: " + plan_sha + "\n") != std::string::npos);
+  }
+  SUBCASE("after a switch the receipt names the new backend") {
+    REQUIRE(env.install({"--backend", "cpu"}).exit_code == 0);
+    args.push_back("--json");
+    auto r = test::run_tailor(args, env.options);
+    REQUIRE(r.exit_code == 0);
+    auto doc = nlohmann::json::parse(r.out);
+    CHECK(doc["installed"]["receipt"]["requested_backend"] == "cpu");
+    CHECK(doc["installed"]["receipt"]["backend"] == "cpu");
+    CHECK(doc["installed"]["receipt"]["rejected"].empty());
   }
 }

@@ -8,74 +8,12 @@
 
 #include <sstream>
 
-#include "support/archive_builder.hpp"
-#include "support/https_server.hpp"
-#include "support/process.hpp"
-#include "support/scratch.hpp"
+#include "backend_env.hpp"
 
 namespace fs = std::filesystem;
 using namespace tailor::test;
 using nlohmann::ordered_json;
 
-namespace {
-
-// `devices` is what `llama-cli --list-devices` prints; an empty string makes it exit 1.
-std::string build_archive_for(const std::string& backend, const std::string& devices) {
-  std::string list = devices.empty() ? "echo 'ggml: no usable device' >&2; exit 1" : "echo '" + devices + "'";
-  std::string script = "#!/bin/sh\ncase \"$1\" in\n  --version) echo 'llamalike 1.0.0 (" + backend +
-                       ")' ;;\n  --list-devices) " + list + " ;;\nesac\n";
-  std::string top = "llamalike-" + backend + "/";
-  // Like llama.cpp's release archives: the executables sit at the top of the tree, not in bin/.
-  return build_archive_bytes("tar.gz", {dir_entry(top), file_entry(top + "llama-cli", script, 0755)});
-}
-
-std::string recipe_step(const HttpsServer& server, const std::string& backend) {
-  return "[[steps]]\naction = \"download_archive\"\nurl = \"" + server.url("/llamalike-{version}-" + backend + ".tar.gz") +
-         "\"\nstrip_dirs = 1\ninstall_mode = \"directory\"\nbinaries = [\"llama-cli\"]\nwhen = { os = [\"linux\"], backend = [\"" +
-         backend + "\"] }\n\n";
-}
-
-struct BackendEnv {
-  HttpsServer server;
-  fs::path home = fresh_dir("home");
-  fs::path dir = fresh_dir("work");
-  RunOptions options;
-
-  // `devices` maps each backend to its --list-devices output ("" = the check fails).
-  explicit BackendEnv(const std::vector<std::pair<std::string, std::string>>& devices) {
-    fs::create_directories(dir / "sysroot");
-    fs::create_directories(dir / "registry");
-    std::string recipe = "[metadata]\nname = \"llamalike\"\ndescription = \"Backend builds for tests\"\n"
-                         "homepage = \"https://llamalike.example.org/\"\n\n[version]\nsource = \"http_json\"\n"
-                         "url = \"" + server.url("/version.json") + "\"\nversion_path = \"version\"\n\n";
-    server.add_json("/version.json", R"({"version": "1.0.0"})");
-    for (const auto& [backend, output] : devices) {
-      server.add("/llamalike-1.0.0-" + backend + ".tar.gz", build_archive_for(backend, output));
-      recipe += recipe_step(server, backend);
-    }
-    recipe += "[verify]\ncommand = \"llama-cli --version\"\npattern = \"llamalike {version}\"\n\n"
-              "[verify.backend]\ncommand = \"llama-cli --list-devices\"\npattern = \"{backend_device}\"\ntimeout = 10\n";
-    write_text(dir / "registry" / "llamalike.toml", recipe);
-    options.env = {{"TAILOR_HOME", home.string()},
-                   {"TAILOR_CA_BUNDLE", server.ca_file().string()},
-                   {"TAILOR_SYSROOT", (dir / "sysroot").string()},
-                   {"TAILOR_FACTS", testdata("plan/facts/nvidia-drv580.json").string()},
-                   {"CI", "1"}};
-    options.timeout_seconds = 60;
-  }
-  RunResult install(std::vector<std::string> extra = {}) const {
-    std::vector<std::string> args = {"install", "llamalike@1.0.0", "--registry", (dir / "registry").string()};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return run_tailor(args, options);
-  }
-  fs::path tool_dir() const { return home / "tools" / "llamalike-1.0.0"; }
-  ordered_json receipt() const { return ordered_json::parse(read_text(tool_dir() / ".tailor" / "receipt.json")); }
-  std::string run_cli(const std::string& arg) const { return run({(home / "bin" / "llama-cli").string(), arg}).out; }
-};
-
-std::string combined(const RunResult& r) { return r.out + r.err; }
-
-} // namespace
 
 TEST_CASE("install_with_backend") {
   SUBCASE("auto with a passing CUDA check keeps CUDA and writes the receipt") {
@@ -181,5 +119,32 @@ TEST_CASE("install_with_backend") {
     CHECK(r.exit_code == 6);
     CHECK(r.err.find("rejected: cuda, vulkan, cpu") != std::string::npos);
     CHECK_FALSE(fs::exists(env.tool_dir()));
+  }
+}
+
+TEST_CASE("install_with_backend: auto installs the first rung of each vendor's ladder") {
+  // Every build passes its check, so the receipt shows the ladder's choice for the facts file.
+  const std::vector<std::pair<std::string, std::string>> all = {
+      {"cuda", "CUDA0: GPU"}, {"rocm", "ROCm0: gfx1100"}, {"sycl", "SYCL0: Arc A770"},
+      {"vulkan", "Vulkan0: GPU"}, {"metal", "Metal: Apple M3"}, {"cpu", "CPU"}};
+  struct Case {
+    std::string facts, backend;
+  };
+  for (const Case& c : {Case{"amd.json", "rocm"}, Case{"intel.json", "sycl"}, Case{"none.json", "cpu"}, Case{"apple.json", "metal"}}) {
+    CAPTURE(c.facts);
+    BackendEnv env(all);
+    env.use_facts(c.facts);
+    auto r = env.install();
+    INFO(combined(r));
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.find("llamalike: backend " + c.backend + " (receipt: ") != std::string::npos);
+    CHECK(r.err.find("backend ladder:\n") != std::string::npos);
+    CHECK(r.err.find("  " + c.backend + ": chosen (") != std::string::npos);
+    auto receipt = env.receipt();
+    CHECK(receipt["requested_backend"] == "auto");
+    CHECK(receipt["backend"] == c.backend);
+    CHECK(receipt["rejected"].empty());
+    CHECK(env.state_backend() == c.backend);
+    CHECK(env.run_cli("--version").find("(" + c.backend + ")") != std::string::npos);
   }
 }
