@@ -1,0 +1,98 @@
+// `tailor install NAME` with a recipe of the project's own registry, end to end: version,
+// plan, download through a [[mirrors]] entry that points the release host at a local HTTPS
+// server, extraction, verify, the backend smoke check and the receipt.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "support/archive_builder.hpp"
+#include "support/https_server.hpp"
+#include "support/process.hpp"
+#include "support/scratch.hpp"
+
+namespace fs = std::filesystem;
+using namespace tailor::test;
+
+namespace {
+
+// A llama.cpp CPU release as upstream lays it out: llama-bNNNN/ with the executables. The
+// fake llama-cli answers the recipe's verify and its backend smoke check.
+std::string llama_release(const std::string& tag, const std::string& devices) {
+  std::string cli = "#!/bin/sh\ncase \"$1\" in\n  --version) echo \"version: " + tag.substr(1) +
+                    " (0000000)\";;\n  --list-devices) printf 'Available devices:\\n" + devices + "';;\nesac\n";
+  std::vector<ArchiveEntry> entries{file_entry("llama-" + tag + "/llama-cli", cli, 0755)};
+  for (const char* tool : {"llama-server", "llama-bench", "llama-quantize"}) {
+    entries.push_back(file_entry("llama-" + tag + "/" + tool, std::string("#!/bin/sh\necho ") + tool + "\n", 0755));
+  }
+  return build_archive_bytes("tar.gz", entries);
+}
+
+struct MirrorEnv {
+  fs::path home = fresh_dir("home");
+  fs::path dir = fresh_dir("work");
+  RunOptions options;
+
+  MirrorEnv(const HttpsServer& server, const std::string& gpu) {
+    fs::create_directories(home);
+    write_text(home / "config.toml", "[[mirrors]]\nname = \"local\"\n"
+                                     "prefix = \"https://github.com/ggml-org/llama.cpp/releases/download/\"\n"
+                                     "url = \"" + server.url("/llama/") + "\"\n");
+    fs::permissions(home / "config.toml", fs::perms::owner_read | fs::perms::owner_write);
+    write_text(dir / "facts.json", R"({"facts_version": 1, "os": "linux", "arch": "amd64", "linux_family": "debian",
+ "libc": "glibc", "gpu": ")" + gpu + R"(", "gpu_driver": "", "vulkan": "loader-only"})");
+    fs::create_directories(dir / "sysroot");
+    options.env = {{"TAILOR_HOME", home.string()},
+                   {"TAILOR_CA_BUNDLE", server.ca_file().string()},
+                   {"TAILOR_SYSROOT", (dir / "sysroot").string()},
+                   {"TAILOR_FACTS", (dir / "facts.json").string()},
+                   {"CI", "1"}};
+    options.unset_env = {"TAILOR_BACKEND", "GITHUB_TOKEN"};
+    options.timeout_seconds = 60;
+  }
+};
+
+} // namespace
+
+TEST_CASE("install a registry recipe by name from a local mirror") {
+  HttpsServer server;
+
+  SUBCASE("llama.cpp on a machine without a GPU: the CPU build, with the reason, verified and smoke-checked") {
+    server.add("/llama/b6500/llama-b6500-bin-ubuntu-x64.tar.gz", llama_release("b6500", "  CPU: test cpu\\n"));
+    MirrorEnv env(server, "none");
+    auto r = run_tailor({"install", "llama.cpp@b6500"}, env.options);
+    INFO(r.out, r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out == "llama.cpp@b6500\n");
+    CHECK(r.err.find("backend ladder:\n  cpu: chosen (best rung with a build for this machine)\n") != std::string::npos);
+    CHECK(server.request_lines() == std::vector<std::string>{"GET /llama/b6500/llama-b6500-bin-ubuntu-x64.tar.gz"});
+    CHECK(run({(env.home / "bin" / "llama-cli").string(), "--version"}).out == "version: 6500 (0000000)\n");
+    auto receipt = nlohmann::json::parse(read_text(env.home / "tools" / "llama.cpp-b6500" / ".tailor" / "receipt.json"));
+    CHECK(receipt["backend"] == "cpu");
+    CHECK(receipt["requested_backend"] == "auto");
+    auto state = nlohmann::json::parse(read_text(env.home / "state.json"));
+    CHECK(state["installed"].contains("llama.cpp"));
+  }
+
+  SUBCASE("a CPU build whose smoke check finds no CPU device is not kept") {
+    server.add("/llama/b6500/llama-b6500-bin-ubuntu-x64.tar.gz", llama_release("b6500", "  (none)\\n"));
+    MirrorEnv env(server, "none");
+    auto r = run_tailor({"install", "llama.cpp@b6500"}, env.options);
+    INFO(r.out, r.err);
+    CHECK(r.exit_code == 6);
+    CHECK_FALSE(fs::exists(env.home / "tools" / "llama.cpp-b6500"));
+    CHECK_FALSE(fs::exists(env.home / "bin" / "llama-cli"));
+  }
+
+  SUBCASE("llm.backend=cuda on a machine without an NVIDIA GPU fails before any download") {
+    MirrorEnv env(server, "none");
+    REQUIRE(run_tailor({"config", "set", "llm.backend", "cuda"}, env.options).exit_code == 0);
+    auto r = run_tailor({"install", "llama.cpp@b6500"}, env.options);
+    INFO(r.out, r.err);
+    CHECK(r.exit_code != 0);
+    CHECK(r.err.find("cuda") != std::string::npos);
+    CHECK(server.request_lines().empty());
+  }
+}
