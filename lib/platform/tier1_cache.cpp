@@ -78,7 +78,11 @@ std::optional<CachedProbe> load_tier1_cache(const stdfs::path& dir, const std::s
   auto text = util::read_file(dir / k_tier1_file, 1 << 20);
   if (!text) return std::nullopt;
   auto doc = nlohmann::json::parse(*text, nullptr, false);
-  if (!doc.is_object() || doc.value("version", 0) != 1 || doc.value("key", "") != key) return std::nullopt;
+  // Checked field by field: json::value() throws on a type mismatch, and a damaged file is a miss.
+  if (!doc.is_object()) return std::nullopt;
+  auto version = doc.find("version");
+  auto stored_key = doc.find("key");
+  if (version == doc.end() || *version != 1 || stored_key == doc.end() || *stored_key != key) return std::nullopt;
   auto created = doc.find("created_at");
   if (created == doc.end() || !created->is_number_integer()) return std::nullopt;
   CachedProbe entry;

@@ -140,6 +140,11 @@ TEST_CASE("store_tier1_cache and load_tier1_cache") {
   SUBCASE("a damaged file is a miss") {
     test::write_text(dir / "tier1.json", "{\"version\": 1, \"key\": \"k1\", \"created_at\": ");
     CHECK_FALSE(platform::load_tier1_cache(dir, "k1", k_now));
+    test::write_text(dir / "tier1.json", R"({"version": "1", "key": 7, "created_at": "now", "loaded": 1, "problem": []})");
+    CHECK_FALSE(platform::load_tier1_cache(dir, "k1", k_now));
+    test::write_text(dir / "tier1.json", R"({"version": 1, "key": "k1", "created_at": 1800000000, "loaded": true,
+                                            "problem": "", "devices": {"name": 3}})");
+    CHECK_FALSE(platform::load_tier1_cache(dir, "k1", k_now));
   }
   SUBCASE("timeouts and crashes are never cached; a missing loader is") {
     VulkanProbe timeout;
