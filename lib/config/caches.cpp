@@ -19,7 +19,7 @@ std::vector<fs::path> dirs_of(const fs::path& home, std::string_view name) {
 bool is_entry(std::string_view cache, const fs::path& file) {
   if (cache == "downloads") return file.extension() == ".data";
   if (cache == "versions") return file.extension() == ".json";
-  return true;
+  return !file.filename().string().starts_with(".");  // .tier1.json.tmp-*: a write in progress
 }
 
 CacheUsage measure(const fs::path& home, const std::string& name) {

@@ -33,18 +33,20 @@ std::string mtime_text(const HostFs& fs, const std::string& path) {
   return mtime ? std::to_string(*mtime) : "missing";
 }
 
-// Creates `dir` 0700 when missing; refuses a symlinked directory (§7.6's rule for caches).
+// Creates `dir` (…/cache/detect) and its parent (…/cache) 0700 when missing, the levels above
+// with default modes (§6.1: only cache/* and data/ are private); refuses a symlinked directory.
 bool ensure_private_dir(const stdfs::path& dir) {
   std::error_code ec;
-  if (stdfs::is_symlink(dir, ec)) return false;
-  if (stdfs::is_directory(dir, ec)) return true;
-  if (!dir.parent_path().empty() && !stdfs::exists(dir.parent_path(), ec)) {
-    if (!ensure_private_dir(dir.parent_path())) return false;
+  if (!dir.parent_path().parent_path().empty()) stdfs::create_directories(dir.parent_path().parent_path(), ec);
+  for (const stdfs::path& level : {dir.parent_path(), dir}) {
+    if (stdfs::is_symlink(level, ec)) return false;
+    if (stdfs::is_directory(level, ec)) continue;
+    stdfs::create_directory(level, ec);
+    if (ec) return false;
+    stdfs::permissions(level, stdfs::perms::owner_all, stdfs::perm_options::replace, ec);
+    if (ec) return false;
   }
-  stdfs::create_directory(dir, ec);
-  if (ec) return false;
-  stdfs::permissions(dir, stdfs::perms::owner_all, stdfs::perm_options::replace, ec);
-  return !ec;
+  return true;
 }
 
 } // namespace

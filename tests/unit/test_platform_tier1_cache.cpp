@@ -110,7 +110,7 @@ TEST_CASE("tier1_cache_key") {
 }
 
 TEST_CASE("store_tier1_cache and load_tier1_cache") {
-  fs::path dir = test::fresh_dir("tier1") / "cache" / "detect";
+  fs::path dir = test::fresh_dir("tier1") / "home" / "cache" / "detect";
   VulkanProbe probe;
   probe.loaded = true;
   probe.devices.push_back({"Radeon RX 7900", "discrete", "0x1002", "0x744c", "1.3.287", "2.0.302"});
