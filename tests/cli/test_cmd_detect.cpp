@@ -173,6 +173,14 @@ TEST_CASE("tailor detect: Tier 1 cache") {
                                 options);
     REQUIRE_MESSAGE(cpu.exit_code == 0, cpu.err);
     CHECK_FALSE(fs::exists(cache_file));  // an explicit backend never reads the vulkan fact
+    auto no_gpu = test::run_tailor({"eval", "llamalike", "--registry", registry, "--sysroot",
+                                    test::make_sysroot("virtio-vm-debian").string(), "--offline", "--pin-from",
+                                    test::testdata("plan/golden/plans/llamalike/vb5000-linux-amd64-gpu-none.json").string()},
+                                   options);
+    REQUIRE_MESSAGE(no_gpu.exit_code == 0, no_gpu.err);
+    CHECK_FALSE(fs::exists(cache_file));  // the ladder of gpu none is just cpu
+    test::run_tailor({"eval", "hello", "--registry", registry, "--sysroot", sysroot, "--offline"}, options);
+    CHECK_FALSE(fs::exists(cache_file));  // no vulkan step, whatever the outcome of the plan
     auto planned = test::run_tailor({"eval", "llamalike", "--registry", registry, "--sysroot", sysroot, "--offline",
                                      "--pin-from", lock}, options);
     REQUIRE_MESSAGE(planned.exit_code == 0, planned.err);
