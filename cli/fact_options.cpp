@@ -1,5 +1,7 @@
 #include "fact_options.hpp"
 
+#include "config/home.hpp"
+
 namespace tailor::cli {
 
 void add_fact_flags(CLI::App& app, FactFlags& flags) {
@@ -8,7 +10,7 @@ void add_fact_flags(CLI::App& app, FactFlags& flags) {
       ->group(group);
   app.add_option("--facts", flags.facts, "Load facts from FILE written by `tailor detect --json` (TAILOR_FACTS)")
       ->group(group);
-  app.add_option("--probe", flags.probe, "Detection depth: auto, none, vulkan, deep (TAILOR_PROBE)")->group(group);
+  app.add_option("--probe", flags.probe, "Detection depth: auto, none (Tier 0 only), vulkan (enumerate now), deep (also nvidia-smi, vulkaninfo, rocminfo) (TAILOR_PROBE)")->group(group);
   app.add_option("--pci-ids", flags.pci_ids, "Alternative pci.ids for device names (TAILOR_PCI_IDS)")->group(group);
   app.add_option("--os", flags.os, "Target OS: linux, darwin")->group(group);
   app.add_option("--arch", flags.arch, "Target architecture: amd64, arm64")->group(group);
@@ -28,6 +30,7 @@ platform::DetectRequest to_detect_request(const FactFlags& flags) {
   request.facts_file = flags.facts;
   request.probe = flags.probe;  // "" lets TAILOR_PROBE or the default decide
   request.pci_ids = flags.pci_ids;
+  request.cache_dir = (config::tailor_home() / "cache" / "detect").string();
   request.flags = {flags.os, flags.arch, flags.linux_family, flags.libc, flags.gpu, flags.gpu_driver, flags.vulkan, flags.gpu_device};
   return request;
 }

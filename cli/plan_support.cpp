@@ -5,6 +5,7 @@
 #include "fetch/curl_downloader.hpp"
 #include "plan/target.hpp"
 #include "platform/detect.hpp"
+#include "recipe/vulkan_dependency.hpp"
 #include "util/fs.hpp"
 
 namespace tailor::cli {
@@ -65,9 +66,23 @@ Result<std::unique_ptr<PlanSession>> open_plan_session(const PlanFlags& flags, c
     recipe = *found;
   }
 
+  auto config = config::load_config(config::tailor_home(), &context.output);
+  if (!config) return fail(config.error());
+  request.backend = config::effective_backend(*config, flags.backend);
+
   platform::DetectRequest detect = to_detect_request(flags.facts);
   auto facts = platform::resolve_facts(detect);
   if (!facts) return fail(facts.error());
+  // Only the auto ladder of a recipe with a vulkan step reads the `vulkan` fact, and only on a
+  // GPU vendor whose ladder has a vulkan rung; then Tier 1 runs (cached) unless an override
+  // gives the fact. A foreign target (--os/--arch) never uses this machine's Vulkan.
+  bool auto_ladder = request.backend.empty() || request.backend == "auto";
+  bool vulkan_rung = facts->gpu == "nvidia" || facts->gpu == "amd" || facts->gpu == "intel";
+  if (recipe::depends_on_vulkan(*recipe) && !facts->overrides.contains("vulkan") && auto_ladder && vulkan_rung && !flags.facts.os && !flags.facts.arch) {
+    detect.need_vulkan = true;
+    facts = platform::resolve_facts(detect);
+    if (!facts) return fail(facts.error());
+  }
   bool foreign = false;
   if (flags.facts.os || flags.facts.arch) {
     platform::DetectRequest host_request = detect;
@@ -82,9 +97,6 @@ Result<std::unique_ptr<PlanSession>> open_plan_session(const PlanFlags& flags, c
   if (!target) return fail(target.error());
   request.target = *target;
 
-  auto config = config::load_config(config::tailor_home(), &context.output);
-  if (!config) return fail(config.error());
-  request.backend = config::effective_backend(*config, flags.backend);
   request.force = flags.force;
   request.offline = flags.offline;
   request.strict = flags.strict;

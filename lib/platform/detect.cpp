@@ -1,9 +1,13 @@
-// Tier 0 detection (plus Tier 1 Vulkan when asked): every read goes through HostFs.
+// Tier 0 detection, plus Tier 1 Vulkan (cached) and Tier 2 tools when asked: every file read
+// goes through HostFs.
 #include "platform/detect.hpp"
 
 #include <algorithm>
 #include <cstdlib>
+#include <ctime>
+#include <filesystem>
 
+#include "platform/deep_probe.hpp"
 #include "platform/drivers.hpp"
 #include "platform/gpu_policy.hpp"
 #include "platform/libc.hpp"
@@ -11,6 +15,7 @@
 #include "platform/os_release.hpp"
 #include "platform/pci.hpp"
 #include "platform/pci_names.hpp"
+#include "platform/tier1_cache.hpp"
 #include "platform/vulkan.hpp"
 #include "util/strings.hpp"
 
@@ -124,11 +129,30 @@ void choose_gpu(const HostFs& fs, Facts& f, const Markers& markers) {
                         f.gpu_visible ? "visible here" : "not visible here"});
 }
 
-void detect_vulkan(const HostFs& fs, Facts& f, bool probe) {
+std::string utc_time(int64_t seconds) {
+  std::time_t time = static_cast<std::time_t>(seconds);
+  std::tm parts{};
+  ::gmtime_r(&time, &parts);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return text;
+}
+
+void detect_vulkan(const HostFs& fs, Facts& f, const DetectOptions& options) {
   VulkanFiles files = find_vulkan_files(fs, f.arch);
   f.vulkan_loader = files.loader;
   f.vulkan_icds = files.icds;
-  if (!probe) {
+  bool use_cache = !options.cache_dir.empty() && options.vulkan != VulkanTier::estimate;
+  // Plain `detect` only peeks: without a cache file, it does not even compute the key.
+  std::error_code ec;
+  if (use_cache && options.vulkan == VulkanTier::cached && !std::filesystem::exists(std::filesystem::path(options.cache_dir) / k_tier1_file, ec)) {
+    use_cache = false;
+  }
+  std::string key = use_cache ? tier1_cache_key(fs, f.gpu_devices, files) : "";
+  int64_t now = options.now != 0 ? options.now : static_cast<int64_t>(std::time(nullptr));
+  std::optional<CachedProbe> cached;
+  if (use_cache && options.vulkan != VulkanTier::enumerate) cached = load_tier1_cache(options.cache_dir, key, now);
+  if (!cached && (options.vulkan == VulkanTier::estimate || options.vulkan == VulkanTier::cached)) {
     f.vulkan = vulkan_fact_estimate(files, f.gpu_devices, f.environment.wsl2);
     f.evidence.push_back({"vulkan", f.vulkan,
                           files.loader.empty() ? "no libvulkan.so.1 in the library directories"
@@ -137,7 +161,14 @@ void detect_vulkan(const HostFs& fs, Facts& f, bool probe) {
                           files.loader.empty() ? "absent" : "inferred"});
     return;
   }
-  VulkanProbe result = probe_vulkan(fs);
+  VulkanProbe result;
+  if (cached) {
+    result = std::move(cached->probe);
+    f.vulkan_cached_at = utc_time(cached->created_at);
+  } else {
+    result = probe_vulkan(fs);
+    if (use_cache) store_tier1_cache(options.cache_dir, key, result, now);
+  }
   f.vulkan_devices = result.devices;
   f.vulkan = vulkan_fact_of(result);
   if (!result.loaded && !result.problem.empty()) {
@@ -146,10 +177,12 @@ void detect_vulkan(const HostFs& fs, Facts& f, bool probe) {
     f.warnings.push_back(fmt::format("{}; Vulkan reported as loader-only (ICD manifests: {})", result.problem,
                                      paths.empty() ? "none" : util::join(paths, ", ")));
   }
-  f.evidence.push_back({"vulkan", f.vulkan,
-                        fs.rooted() ? "tailor-fixture/vulkan.json under the testing root"
-                                    : fmt::format("Vulkan loader enumerated {} device(s)", result.devices.size()),
-                        f.vulkan == "usable" ? "user-space usable" : "enumerated"});
+  // The time stays out of the evidence: facts documents hold no wall-clock values (§4.9);
+  // --explain prints it from vulkan_cached_at.
+  std::string source = cached      ? fmt::format("cached Vulkan enumeration of {} device(s)", result.devices.size())
+                       : fs.rooted() ? "tailor-fixture/vulkan.json under the testing root"
+                                     : fmt::format("Vulkan loader enumerated {} device(s)", result.devices.size());
+  f.evidence.push_back({"vulkan", f.vulkan, source, f.vulkan == "usable" ? "user-space usable" : "enumerated"});
 }
 
 } // namespace
@@ -177,7 +210,8 @@ Facts detect_facts(const HostFs& fs, const DetectOptions& options) {
   choose_gpu(fs, f, markers);
   if (options.names && !fs.rooted()) fill_pci_names(f.gpu_devices, options.pci_ids, f.warnings);
 
-  detect_vulkan(fs, f, options.probe_vulkan);
+  detect_vulkan(fs, f, options);
+  if (options.deep) f.deep = run_deep_probes(f.gpu_devices, f.gpu, options.deep_timeout_ms);
   for (const char* name : k_visibility_vars) {
     const char* value = std::getenv(name);
     f.env[name] = value != nullptr ? std::optional<std::string>(value) : std::nullopt;

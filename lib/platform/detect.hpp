@@ -1,6 +1,7 @@
 #pragma once
 // Entry points of platform detection: resolve the facts of a machine (detection, then a
 // facts file, environment and flags on top, §4.9) and convert facts to and from JSON.
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
@@ -27,6 +28,7 @@ struct DetectRequest {
   bool names = false;          // look up PCI names (display only; never while planning)
   std::string pci_ids;         // alternative pci.ids ("" = TAILOR_PCI_IDS or libpci's own)
   bool need_vulkan = false;    // a decision needs the `vulkan` fact: run Tier 1 unless probe=none
+  std::string cache_dir;       // Tier 1 cache directory ($TAILOR_HOME/cache/detect); "" = no cache
 };
 
 inline constexpr int k_facts_version = 1;
@@ -35,8 +37,20 @@ inline constexpr int k_facts_version = 1;
 // > detection. Invalid override values are ErrorKind::usage naming the allowed values.
 Result<Facts> resolve_facts(const DetectRequest& request);
 
+// How the `vulkan` fact is found (§4.7, §4.9).
+enum class VulkanTier {
+  estimate,             // Tier 0 file checks only
+  cached,               // a valid Tier 1 cache entry, else the Tier 0 estimate
+  cached_or_enumerate,  // a valid Tier 1 cache entry, else enumerate and store
+  enumerate,            // enumerate and store (explicit --probe: bypasses and refreshes the cache)
+};
+
 struct DetectOptions {
-  bool probe_vulkan = false;  // run Tier 1 enumeration
+  VulkanTier vulkan = VulkanTier::estimate;
+  std::string cache_dir;  // "" = no Tier 1 cache
+  int64_t now = 0;        // unix seconds for the cache TTL; 0 = the clock
+  bool deep = false;      // Tier 2: nvidia-smi, vulkaninfo, rocminfo
+  int deep_timeout_ms = 5000;
   bool names = false;
   std::string pci_ids;
 };

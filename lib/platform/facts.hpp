@@ -85,6 +85,16 @@ struct Evidence {
   bool operator==(const Evidence&) const = default;
 };
 
+// One Tier 2 tool run (--probe deep): reported as printed, never used for a decision.
+struct DeepProbe {
+  std::string tool;     // nvidia-smi, vulkaninfo, rocminfo
+  std::string command;  // as run, e.g. "vulkaninfo --summary"
+  std::string status;   // ok, failed (exit N), timed out ..., not found on PATH, skipped: ...
+  std::optional<int> exit_code;
+  std::string output;  // stdout and stderr, cut at 64 KiB
+  bool operator==(const DeepProbe&) const = default;
+};
+
 struct Facts {
   std::string os;            // linux, darwin
   std::string arch;          // amd64, arm64
@@ -110,6 +120,8 @@ struct Facts {
   std::map<std::string, std::string> overrides;           // fact -> origin ("--gpu", "TAILOR_GPU", ...)
   std::vector<Evidence> evidence;
   std::vector<std::string> warnings;  // not serialized; printed by detect
+  std::string vulkan_cached_at;       // not serialized: when the cached Tier 1 result was taken, "" when live
+  std::optional<std::vector<DeepProbe>> deep;  // only with --probe deep; serialized last, only then
   bool operator==(const Facts&) const = default;
 };
 

@@ -181,6 +181,16 @@ ojson facts_to_json(const Facts& f) {
   for (const Evidence& e : f.evidence) {
     doc["evidence"].push_back({{"fact", e.fact}, {"value", e.value}, {"source", e.source}, {"level", e.level}});
   }
+  if (f.deep) {
+    doc["deep"] = ojson::array();
+    for (const DeepProbe& probe : *f.deep) {
+      doc["deep"].push_back({{"tool", probe.tool},
+                             {"command", probe.command},
+                             {"status", probe.status},
+                             {"exit_code", probe.exit_code ? ojson(*probe.exit_code) : ojson()},
+                             {"output", probe.output}});
+    }
+  }
   return doc;
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <chrono>
+#include <filesystem>
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -158,6 +160,13 @@ std::string HostFs::resolve_links(std::string_view path) const {
 bool HostFs::exists(std::string_view path) const {
   struct stat info {};
   return ::stat(real_path(path).c_str(), &info) == 0;
+}
+
+std::optional<int64_t> HostFs::mtime_ns(std::string_view path) const {
+  std::error_code ec;
+  auto time = std::filesystem::last_write_time(real_path(path), ec);
+  if (ec) return std::nullopt;
+  return static_cast<int64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count());
 }
 
 bool HostFs::is_dir(std::string_view path) const {

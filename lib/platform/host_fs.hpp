@@ -54,6 +54,8 @@ public:
   std::string resolve_links(std::string_view path) const;
   bool exists(std::string_view path) const;
   bool is_dir(std::string_view path) const;
+  // Modification time in nanoseconds of the filesystem clock (links followed); nullopt when missing.
+  std::optional<int64_t> mtime_ns(std::string_view path) const;
   // access(R_OK|W_OK) on an existing path.
   bool read_write_ok(std::string_view path) const;
 

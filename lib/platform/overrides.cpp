@@ -81,11 +81,15 @@ std::string normalise_bdf(const std::string& bdf) {
   return std::count(lower.begin(), lower.end(), ':') == 1 ? "0000:" + lower : lower;
 }
 
-Result<Facts> overlay_facts_file(Facts live, const std::string& path) {
+Result<nlohmann::json> read_facts_file(const std::string& path) {
   auto text = util::read_file(path, 16 << 20);
   if (!text) return fail(ErrorKind::usage, "cannot read facts file {}: {}", path, text.error().message);
   auto doc = nlohmann::json::parse(*text, nullptr, false);
   if (doc.is_discarded()) return fail(ErrorKind::usage, "{}: not valid JSON (expected the output of `tailor detect --json`)", path);
+  return doc;
+}
+
+Result<Facts> overlay_facts_file(Facts live, const nlohmann::json& doc, const std::string& path) {
   std::set<std::string> present;
   auto loaded = facts_from_json(doc, path, &present);
   if (!loaded) return fail(loaded.error());
@@ -97,6 +101,8 @@ Result<Facts> overlay_facts_file(Facts live, const std::string& path) {
   auto facts = facts_from_json(nlohmann::json(merged), path);
   if (!facts) return fail(facts.error());
   facts->warnings = live.warnings;
+  facts->vulkan_cached_at = live.vulkan_cached_at;
+  facts->deep = live.deep;
   facts->overrides.clear();
   for (const FactSpec& spec : fact_specs()) {
     if (present.contains(std::string(spec.fact))) facts->overrides[std::string(spec.fact)] = "facts file " + path;
@@ -165,15 +171,31 @@ Result<Facts> resolve_facts(const DetectRequest& request) {
     return nullptr;
   };
 
+  nlohmann::json facts_doc;
+  if (!facts_file.empty()) {
+    auto doc = read_facts_file(facts_file);
+    if (!doc) return fail(doc.error());
+    facts_doc = std::move(*doc);
+  }
+
   DetectOptions options;
-  bool vulkan_given = chosen_for("vulkan") != nullptr;
-  options.probe_vulkan = !vulkan_given && (probe == "vulkan" || probe == "deep" || (request.need_vulkan && probe != "none"));
+  bool vulkan_flag = chosen_for("vulkan") != nullptr;
+  bool vulkan_in_file = facts_doc.is_object() && facts_doc.contains("vulkan");
+  // Tier 1 wakes every ICD: only an explicit --probe or a decision that needs `vulkan` (and
+  // gets it from no override) enumerates; otherwise a valid cache entry beats the estimate.
+  if (vulkan_flag || probe == "none") options.vulkan = VulkanTier::estimate;
+  else if (probe == "vulkan" || probe == "deep") options.vulkan = VulkanTier::enumerate;
+  else if (vulkan_in_file) options.vulkan = VulkanTier::estimate;
+  else if (request.need_vulkan) options.vulkan = VulkanTier::cached_or_enumerate;
+  else options.vulkan = VulkanTier::cached;
+  options.cache_dir = request.cache_dir;
+  options.deep = probe == "deep";
   options.names = request.names;
   options.pci_ids = request.pci_ids.empty() ? env_value("TAILOR_PCI_IDS") : request.pci_ids;
   Facts facts = detect_facts(HostFs(sysroot), options);
 
   if (!facts_file.empty()) {
-    auto overlaid = overlay_facts_file(std::move(facts), facts_file);
+    auto overlaid = overlay_facts_file(std::move(facts), facts_doc, facts_file);
     if (!overlaid) return overlaid;
     facts = std::move(*overlaid);
   }

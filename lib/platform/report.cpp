@@ -105,6 +105,19 @@ std::vector<std::string> tsuku_differences(const Facts& f) {
   return out;
 }
 
+// What the Tier 2 tools printed, indented so it cannot be mistaken for tailor's own lines.
+std::string deep_section(const std::vector<DeepProbe>& probes) {
+  std::string out = "deep (--probe deep):\n";
+  for (const DeepProbe& probe : probes) {
+    out += fmt::format("  {}: {}\n", probe.command, probe.status);
+    std::string_view text = probe.output;
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+    if (text.empty()) continue;
+    for (const std::string& line : util::split(text, '\n')) out += "    | " + line + "\n";
+  }
+  return out;
+}
+
 } // namespace
 
 std::string format_facts_summary(const Facts& f) {
@@ -141,6 +154,11 @@ std::string format_facts_summary(const Facts& f) {
     if (value) out += fmt::format("  {}={}\n", name, *value);
   }
   for (const auto& [fact, origin] : f.overrides) out += fmt::format("Override:     {} from {}\n", fact, origin);
+  if (f.deep) {
+    std::vector<std::string> runs;
+    for (const DeepProbe& probe : *f.deep) runs.push_back(probe.tool + " " + probe.status);
+    out += fmt::format("Deep probes:  {} (output with --explain)\n", util::join(runs, "; "));
+  }
   return out;
 }
 
@@ -153,6 +171,10 @@ std::string format_facts_explanation(const Facts& f) {
     std::string_view name = fact;
     if (name == "libc" && !f.libc_version.empty()) out += fmt::format("  version: {}\n", f.libc_version);
     if (name == "gpu") out += certainty(f);
+    if (name == "vulkan" && !f.vulkan_cached_at.empty() && e->source.starts_with("cached Vulkan enumeration")) {
+      out += fmt::format("  cached: Vulkan enumeration from {} (cache/detect/tier1.json; --probe vulkan enumerates again)\n",
+                         f.vulkan_cached_at);
+    }
     if (name == "gpu_driver") {
       const GpuDevice* d = primary_device(f);
       if (d != nullptr && d->vendor == "nvidia" && d->driver != "nvidia") {
@@ -167,6 +189,7 @@ std::string format_facts_explanation(const Facts& f) {
     out += "\n";
     for (const auto& [fact, origin] : f.overrides) out += fmt::format("  {} from {}\n", fact, origin);
   }
+  if (f.deep) out += deep_section(*f.deep);
   std::vector<std::string> differences = tsuku_differences(f);
   out += "differences from tsuku:";
   if (differences.empty()) out += " none\n";

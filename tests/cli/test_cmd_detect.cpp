@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <filesystem>
 
 #include <nlohmann/json.hpp>
 
@@ -107,6 +108,136 @@ TEST_CASE("tailor detect") {
     auto r = test::run_tailor({"detect", "--sysroot", arm.string()}, clean_env());
     CHECK(r.exit_code == 1);
     CHECK(r.err.find("unsupported architecture: arm") != std::string::npos);
+  }
+}
+
+TEST_CASE("tailor detect: Tier 1 cache") {
+  namespace fs = std::filesystem;
+  // An AMD dGPU machine with a loader; its Vulkan fixture reports one discrete device.
+  fs::path root = test::make_sysroot("vulkan-loader-only");
+  test::write_text(root / "tailor-fixture/vulkan.json",
+                   R"json([{"name": "AMD Radeon RX 7900 XTX (RADV NAVI31)", "type": "discrete", "vendor_id": "0x1002",
+                        "device_id": "0x744c", "api_version": "1.3.287", "driver_version": "24.2.8"}])json");
+  auto options = clean_env();
+  fs::path home = test::fresh_dir("home-tier1");
+  options.env["TAILOR_HOME"] = home.string();
+  const fs::path cache_file = home / "cache/detect/tier1.json";
+  const std::string sysroot = root.string();
+
+  SUBCASE("--probe vulkan stores the enumeration; later runs show it as cached") {
+    auto probed = test::run_tailor({"detect", "--json", "--probe", "vulkan", "--sysroot", sysroot}, options);
+    REQUIRE_MESSAGE(probed.exit_code == 0, probed.err);
+    CHECK(nlohmann::json::parse(probed.out)["vulkan"] == "usable");
+    REQUIRE(fs::exists(cache_file));
+    CHECK((fs::status(cache_file.parent_path()).permissions() & fs::perms::all) == fs::perms::owner_all);
+
+    // The fixture changes but nothing in the cache key does: the cached answer stands.
+    test::write_text(root / "tailor-fixture/vulkan.json", "[]");
+    auto explained = test::run_tailor({"detect", "--explain", "--sysroot", sysroot}, options);
+    REQUIRE_MESSAGE(explained.exit_code == 0, explained.err);
+    CHECK(explained.out.find("vulkan = \"usable\"\n  from: cached Vulkan enumeration of 1 device(s)\n") != std::string::npos);
+    CHECK(explained.out.find("  cached: Vulkan enumeration from 20") != std::string::npos);
+    CHECK(explained.out.find("  AMD Radeon RX 7900 XTX (RADV NAVI31) (discrete, Vulkan 1.3.287)\n") != std::string::npos);
+    auto json = test::run_tailor({"detect", "--json", "--sysroot", sysroot}, options);
+    auto doc = nlohmann::json::parse(json.out);
+    CHECK(doc["vulkan"] == "usable");
+    CHECK_FALSE(doc.contains("deep"));
+    CHECK(json.out.find("cached Vulkan enumeration of 1 device(s)") != std::string::npos);
+
+    SUBCASE("--probe vulkan bypasses and refreshes it") {
+      auto again = test::run_tailor({"detect", "--json", "--probe", "vulkan", "--sysroot", sysroot}, options);
+      CHECK(nlohmann::json::parse(again.out)["vulkan"] == "loader-only");
+      auto after = test::run_tailor({"detect", "--explain", "--sysroot", sysroot}, options);
+      CHECK(after.out.find("vulkan = \"loader-only\"\n  from: cached Vulkan enumeration of 0 device(s)\n") != std::string::npos);
+    }
+    SUBCASE("cache clear --detect forgets it") {
+      auto size = fs::file_size(cache_file);
+      auto cleared = test::run_tailor({"cache", "clear", "--detect"}, options);
+      CHECK(cleared.exit_code == 0);
+      CHECK(cleared.err == "cleared detect cache: 1 entry, " + std::to_string(size) + " B\n");
+      CHECK_FALSE(fs::exists(cache_file));
+      auto after = test::run_tailor({"detect", "--explain", "--sysroot", sysroot}, options);
+      CHECK(after.out.find("  cached: ") == std::string::npos);
+      CHECK(after.out.find("not enumerated (use --probe vulkan)") != std::string::npos);
+    }
+  }
+  SUBCASE("planning a recipe with a vulkan backend enumerates unless an override gives the fact") {
+    const std::string registry = test::testdata("plan/recipes").string();
+    const std::string lock = test::testdata("plan/golden/plans/llamalike/vb5000-linux-amd64-gpu-amd.json").string();
+    auto given = test::run_tailor({"eval", "llamalike", "--registry", registry, "--sysroot", sysroot, "--vulkan", "usable",
+                                   "--offline", "--pin-from", lock}, options);
+    REQUIRE_MESSAGE(given.exit_code == 0, given.err);
+    CHECK_FALSE(fs::exists(cache_file));
+    auto cpu = test::run_tailor({"eval", "llamalike", "--registry", registry, "--sysroot", sysroot, "--backend", "cpu",
+                                 "--offline", "--pin-from", test::testdata("plan/golden/plans/llamalike/vb5000-linux-amd64-gpu-none.json").string()},
+                                options);
+    REQUIRE_MESSAGE(cpu.exit_code == 0, cpu.err);
+    CHECK_FALSE(fs::exists(cache_file));  // an explicit backend never reads the vulkan fact
+    auto no_gpu = test::run_tailor({"eval", "llamalike", "--registry", registry, "--sysroot",
+                                    test::make_sysroot("virtio-vm-debian").string(), "--offline", "--pin-from",
+                                    test::testdata("plan/golden/plans/llamalike/vb5000-linux-amd64-gpu-none.json").string()},
+                                   options);
+    REQUIRE_MESSAGE(no_gpu.exit_code == 0, no_gpu.err);
+    CHECK_FALSE(fs::exists(cache_file));  // the ladder of gpu none is just cpu
+    test::run_tailor({"eval", "hello", "--registry", registry, "--sysroot", sysroot, "--offline"}, options);
+    CHECK_FALSE(fs::exists(cache_file));  // no vulkan step, whatever the outcome of the plan
+    auto planned = test::run_tailor({"eval", "llamalike", "--registry", registry, "--sysroot", sysroot, "--offline",
+                                     "--pin-from", lock}, options);
+    REQUIRE_MESSAGE(planned.exit_code == 0, planned.err);
+    REQUIRE(fs::exists(cache_file));
+    CHECK(test::read_text(cache_file).find("AMD Radeon RX 7900 XTX (RADV NAVI31)") != std::string::npos);
+  }
+}
+
+TEST_CASE("tailor detect --probe deep") {
+  namespace fs = std::filesystem;
+  auto root = test::make_sysroot("nvidia-consumer-intel-igpu").string();
+  fs::path bin = test::fresh_dir("deep-tools");
+  auto tool = [&](const std::string& name, const std::string& body) {
+    test::write_text(bin / name, "#!/bin/sh\n" + body);
+    fs::permissions(bin / name, fs::perms::owner_all);
+  };
+  tool("nvidia-smi", "echo 'NVIDIA-SMI 570.133.07   Driver Version: 570.133.07'\necho '| 0  GeForce RTX 4090 |'\n");
+  tool("rocminfo", "echo never run without an AMD device\n");
+  auto options = clean_env();
+  options.env["TAILOR_HOME"] = test::fresh_dir("home-deep").string();
+  options.env["PATH"] = bin.string();  // only the fakes: no real vulkaninfo
+
+  SUBCASE("the JSON gains a deep key, nothing else changes") {
+    auto r = test::run_tailor({"detect", "--json", "--probe", "deep", "--sysroot", root}, options);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    auto doc = nlohmann::json::parse(r.out);
+    REQUIRE(doc["deep"].size() == 3);
+    CHECK(doc["deep"][0] == nlohmann::json::parse(R"({"tool": "nvidia-smi", "command": "nvidia-smi", "status": "ok", "exit_code": 0,
+        "output": "NVIDIA-SMI 570.133.07   Driver Version: 570.133.07\n| 0  GeForce RTX 4090 |\n"})"));
+    CHECK(doc["deep"][1] == nlohmann::json::parse(R"({"tool": "vulkaninfo", "command": "vulkaninfo --summary",
+        "status": "not found on PATH", "exit_code": null, "output": ""})"));
+    CHECK(doc["deep"][2]["status"] == "skipped: no AMD device");
+    auto plain = test::run_tailor({"detect", "--json", "--sysroot", root}, options);
+    CHECK_FALSE(nlohmann::json::parse(plain.out).contains("deep"));
+    doc.erase("deep");
+    auto without = nlohmann::json::parse(plain.out);
+    CHECK(doc["gpu_devices"] == without["gpu_devices"]);
+    CHECK(doc["gpu"] == without["gpu"]);
+  }
+  SUBCASE("--explain prints what each tool said") {
+    auto r = test::run_tailor({"detect", "--explain", "--probe", "deep", "--sysroot", root}, options);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(r.out.find("deep (--probe deep):\n"
+                     "  nvidia-smi: ok\n"
+                     "    | NVIDIA-SMI 570.133.07   Driver Version: 570.133.07\n"
+                     "    | | 0  GeForce RTX 4090 |\n"
+                     "  vulkaninfo --summary: not found on PATH\n"
+                     "  rocminfo: skipped: no AMD device\n") != std::string::npos);
+    CHECK(r.out.find("Deep probes:  nvidia-smi ok; vulkaninfo not found on PATH; rocminfo skipped: no AMD device") !=
+          std::string::npos);
+  }
+  SUBCASE("without --probe deep no tool runs") {
+    tool("nvidia-smi", "touch " + (bin / "ran").string() + "\n");
+    auto r = test::run_tailor({"detect", "--explain", "--probe", "vulkan", "--sysroot", root}, options);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("deep (--probe deep)") == std::string::npos);
+    CHECK_FALSE(fs::exists(bin / "ran"));
   }
 }
 

@@ -1,0 +1,88 @@
+// tailor cache info|clear: size and entry count of each cache, and emptying them (§7.6).
+#include "command.hpp"
+#include "config/caches.hpp"
+#include "config/home.hpp"
+#include "util/canonical_json.hpp"
+#include "util/strings.hpp"
+
+namespace tailor::cli {
+namespace {
+
+struct Options {
+  bool json = false;
+  bool downloads = false;
+  bool versions = false;
+  bool detect = false;
+};
+
+std::string human_size(uint64_t bytes) {
+  if (bytes < 1024) return fmt::format("{} B", bytes);
+  double value = static_cast<double>(bytes);
+  const char* unit = "B";
+  for (const char* next : {"KiB", "MiB", "GiB", "TiB"}) {
+    if (value < 1024) break;
+    value /= 1024;
+    unit = next;
+  }
+  return fmt::format("{:.1f} {}", value, unit);
+}
+
+std::string paths_of(const config::CacheUsage& usage) {
+  std::vector<std::string> paths;
+  for (const auto& dir : usage.dirs) paths.push_back(dir.string());
+  return util::join(paths, ", ");
+}
+
+Result<int> run_info(const Options& opts, const Context& ctx) {
+  auto usages = config::cache_usage(config::tailor_home());
+  if (opts.json || ctx.output.json) {
+    nlohmann::ordered_json doc{{"caches", nlohmann::ordered_json::array()}};
+    for (const auto& usage : usages) {
+      nlohmann::ordered_json paths = nlohmann::ordered_json::array();
+      for (const auto& dir : usage.dirs) paths.push_back(dir.string());
+      doc["caches"].push_back({{"name", usage.name}, {"paths", paths}, {"size_bytes", usage.bytes}, {"entries", usage.entries}});
+    }
+    ctx.output.write(util::canonical_json(doc));
+    return 0;
+  }
+  for (const auto& usage : usages) {
+    ctx.output.print("{:<10} {:>10}  {:>6} {:<7}  {}\n", usage.name, human_size(usage.bytes), usage.entries,
+                     usage.entries == 1 ? "entry" : "entries", paths_of(usage));
+  }
+  return 0;
+}
+
+Result<int> run_clear(const Options& opts, const Context& ctx) {
+  std::vector<std::string> names;
+  if (opts.downloads) names.emplace_back("downloads");
+  if (opts.versions) names.emplace_back("versions");
+  if (opts.detect) names.emplace_back("detect");
+  if (names.empty()) names = config::cache_names();
+  for (const std::string& name : names) {
+    auto cleared = config::clear_cache(config::tailor_home(), name);
+    if (!cleared) return tl::unexpected(cleared.error());
+    ctx.output.info("cleared {} cache: {} {}, {}", name, cleared->entries, cleared->entries == 1 ? "entry" : "entries",
+                    human_size(cleared->bytes));
+  }
+  return 0;
+}
+
+const bool registered = register_command(
+    {"cache", "Show or clear the download, version and detection caches", [](CLI::App& app, Context& ctx) -> RunFn {
+       auto opts = std::make_shared<Options>();
+       app.require_subcommand(1);
+       CLI::App* info = app.add_subcommand("info", "Print size and entry count of each cache");
+       info->add_flag("--json", opts->json, "Print JSON: {caches: [{name, paths, size_bytes, entries}]}");
+       CLI::App* clear = app.add_subcommand("clear", "Empty the caches (all three unless one is named)");
+       clear->add_flag("--downloads", opts->downloads, "Only cache/downloads (artifacts)");
+       clear->add_flag("--versions", opts->versions, "Only the version-provider cache");
+       clear->add_flag("--detect", opts->detect, "Only cache/detect (Tier 1 Vulkan enumeration)");
+       return [opts, &ctx, info, clear]() -> Result<int> {
+         if (info->parsed()) return run_info(*opts, ctx);
+         if (clear->parsed()) return run_clear(*opts, ctx);
+         return 0;
+       };
+     }});
+
+} // namespace
+} // namespace tailor::cli

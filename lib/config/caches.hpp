@@ -1,0 +1,32 @@
+#pragma once
+// The caches under $TAILOR_HOME/cache (platform-and-install.md §6.1, §7.6): what `tailor cache
+// info` reports and `tailor cache clear` empties. Each cache is a directory of files that
+// tailor can always rebuild (downloads, version-provider answers, Tier 1 detection).
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/result.hpp"
+
+namespace tailor::config {
+
+struct CacheUsage {
+  std::string name;                          // downloads, versions, detect
+  std::vector<std::filesystem::path> dirs;   // where it lives (versions: cache/versions and cache/api)
+  uint64_t bytes = 0;                        // every regular file, temp files included
+  uint64_t entries = 0;                      // downloads: *.data; versions: *.json; detect: files
+};
+
+// The cache names, in report order.
+const std::vector<std::string>& cache_names();
+
+// Size and entry count of every cache below `home`; missing directories count as empty.
+std::vector<CacheUsage> cache_usage(const std::filesystem::path& home);
+
+// Deletes everything inside cache `name` (directories stay, with their modes) and returns
+// what was there. A symlinked cache directory is refused, never followed.
+Result<CacheUsage> clear_cache(const std::filesystem::path& home, std::string_view name);
+
+} // namespace tailor::config
