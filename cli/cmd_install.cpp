@@ -22,6 +22,8 @@ struct InstallFlags {
   std::string lock_timeout;
   std::string lock_token;
   bool dry_run = false;
+  bool reinstall = false;
+  bool keep_failed = false;
   bool strict_gpu = false;
   bool yes = false;
   bool json = false;
@@ -148,7 +150,8 @@ Result<int> run_install(const InstallFlags& flags, const Context& ctx) {
     return 0;
   }
   install::InstallOptions options;
-  options.force = flags.plan.force;
+  options.force = flags.plan.force || flags.reinstall;
+  options.keep_failed = flags.keep_failed;
   options.downloader = downloader.get();
   options.source = flags.plan_file.empty() ? "registry" : flags.plan_file;
   if (flags.tools.size() == 1 && flags.tools[0].find('@') != std::string::npos) options.requested = flags.tools[0].substr(flags.tools[0].find('@') + 1);
@@ -196,9 +199,13 @@ const bool registered = register_command(
        app.add_option("--lock-token", flags->lock_token, "Token of the reservation held on this install root (or TAILOR_LOCK_TOKEN)");
        app.add_flag("--strict-gpu", flags->strict_gpu, "A failing backend smoke check fails the install instead of falling back");
        app.add_flag("--dry-run", flags->dry_run, "Print the plan's steps without installing");
+       app.add_flag("--reinstall", flags->reinstall,
+                    "Install again a version that is already installed (the old one stays until the new one verifies)");
+       app.add_flag("--keep-failed", flags->keep_failed,
+                    "Keep a build that fails verify, unlinked, as tools/<name>-<version>.failed for inspection");
        app.add_flag("-y,--yes", flags->yes, "Assume yes (tailor asks nothing today; accepted for scripts)");
        app.add_flag("--json", flags->json, "Print the result as JSON");
-       app.footer("--force reinstalls an installed version and accepts a plan made for another machine.\n"
+       app.footer("--force reinstalls an installed version (like --reinstall) and accepts a plan made for another machine.\n"
                   "Missing system packages stop the install before anything changes (exit 8).");
        return [flags, &ctx]() -> Result<int> {
          auto result = run_install(*flags, ctx);

@@ -164,6 +164,18 @@ private:
     }
     // Verify before anything points at the new version: PATH puts its own bin/ first.
     if (auto st = run_verify(verify_input(node, tool_dir, binaries)); !st) {
+      if (m_options.keep_failed) {
+        // Kept for inspection beside the live versions, never linked or recorded.
+        fs::path kept = m_layout.tools() / (node.tool + "-" + node.version + ".failed");
+        std::error_code e;
+        fs::remove_all(kept, e);
+        fs::rename(tool_dir, kept, e);
+        if (!e) {
+          if (had_previous) fs::rename(previous, tool_dir, e);
+          return fail(ErrorKind::install, "{}; the install was rolled back and the failed build kept in {}",
+                      st.error().message, kept.string());
+        }
+      }
       undo_dir();
       return fail(ErrorKind::install, "{}; the install was rolled back", st.error().message);
     }

@@ -20,6 +20,7 @@ namespace tailor::install {
 
 struct InstallOptions {
   bool force = false;        // reinstall a version that is already installed
+  bool keep_failed = false;  // a build that fails verify is kept, unlinked, as tools/<name>-<version>.failed
   std::string requested;     // what the user typed for the root tool ("", "latest", "1.2")
   std::string source = "plan";
   fetch::Downloader* downloader = nullptr;

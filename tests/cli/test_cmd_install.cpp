@@ -174,6 +174,35 @@ TEST_CASE("install --plan") {
     CHECK(env.state()["installed"]["hello"]["active_version"] == "1.0.0");
   }
 
+  SUBCASE("--keep-failed keeps a build that fails verify, unlinked and unrecorded") {
+    REQUIRE(env.install(served_plan(server, hello)).exit_code == 0);
+    ordered_json plan = served_plan(server, hello);
+    plan["verify"]["pattern"] = "hello 9.9";
+    auto r = env.install(plan, {"--reinstall", "--keep-failed"});
+    INFO(combined(r));
+    CHECK(r.exit_code == 6);
+    fs::path kept = env.home / "tools" / "hello-1.0.0.failed";
+    CHECK(r.err.find("failed build kept in " + kept.string()) != std::string::npos);
+    CHECK(fs::exists(kept / "bin" / "hello"));
+    // The working 1.0.0 is back in place, linked and recorded as before.
+    CHECK(env.run_bin("hello") == "hello 1.0.0\n");
+    CHECK(env.state()["installed"]["hello"]["active_version"] == "1.0.0");
+  }
+
+  SUBCASE("--reinstall installs an installed version again") {
+    REQUIRE(env.install(served_plan(server, hello)).exit_code == 0);
+    fs::path marker = env.home / "tools" / "hello-1.0.0" / "marker";
+    write_text(marker, "old build");
+    auto again = env.install(served_plan(server, hello));
+    CHECK(again.err.find("hello@1.0.0 is already installed") != std::string::npos);
+    CHECK(fs::exists(marker));
+    auto r = env.install(served_plan(server, hello), {"--reinstall"});
+    INFO(combined(r));
+    CHECK(r.exit_code == 0);
+    CHECK_FALSE(fs::exists(marker));  // a fresh build replaced the old directory
+    CHECK(env.run_bin("hello") == "hello 1.0.0\n");
+  }
+
   SUBCASE("a plan without a checksum is refused") {
     ordered_json plan = served_plan(server, hello);
     plan["steps"][0]["params"].erase("checksum");
