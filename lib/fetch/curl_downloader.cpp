@@ -96,7 +96,16 @@ Result<std::vector<FetchedFile>> CurlDownloader::fetch_all(const std::vector<Fet
       results[i] = std::move(*seen);
       continue;
     }
-    if (auto hit = cache.lookup(*expected, request.expected_size)) {
+    if (request.defer_verification) {
+      if (auto hit = cache.lookup_unverified(*expected, request.expected_size)) {
+        results[i] = std::move(*hit);
+        if (results[i].served_by.empty()) results[i].served_by = request.url;
+        results[i].verification = std::async(std::launch::async, [cache, sha = *expected] {
+                                    return cache.verify_entry(sha);
+                                  }).share();
+        continue;
+      }
+    } else if (auto hit = cache.lookup(*expected, request.expected_size)) {
       results[i] = std::move(*hit);
       if (results[i].served_by.empty()) results[i].served_by = request.url;
       remember_verified(results[i]);

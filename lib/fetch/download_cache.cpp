@@ -112,16 +112,19 @@ Status DownloadCache::ensure() const {
 }
 
 std::optional<FetchedFile> DownloadCache::lookup(const std::string& sha256, uint64_t expected_size) const {
+  auto entry = lookup_unverified(sha256, expected_size);
+  if (!entry || !verify_entry(sha256)) return std::nullopt;
+  return entry;
+}
+
+std::optional<FetchedFile> DownloadCache::lookup_unverified(const std::string& sha256, uint64_t expected_size) const {
   if (sha256.empty()) return std::nullopt;
   fs::path data = m_dir / (sha256 + ".data");
-  std::error_code ec;
   struct stat st {};
   if (::lstat(data.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
   auto size = static_cast<uint64_t>(st.st_size);
-  auto actual = util::file_digest(data, "sha256");
-  if ((expected_size != 0 && size != expected_size) || !actual || *actual != sha256) {
-    fs::remove(data, ec);
-    fs::remove(m_dir / (sha256 + ".meta"), ec);
+  if (expected_size != 0 && size != expected_size) {
+    remove_entry(sha256);
     return std::nullopt;
   }
   std::string url;
@@ -129,7 +132,22 @@ std::optional<FetchedFile> DownloadCache::lookup(const std::string& sha256, uint
     auto parsed = nlohmann::json::parse(*meta, nullptr, false);
     if (parsed.is_object() && parsed.contains("url") && parsed["url"].is_string()) url = parsed["url"];
   }
-  return FetchedFile{data, sha256, size, url, true};
+  return FetchedFile{data, sha256, size, url, true, {}};
+}
+
+Status DownloadCache::verify_entry(const std::string& sha256) const {
+  fs::path data = m_dir / (sha256 + ".data");
+  auto actual = util::file_digest(data, "sha256");
+  if (actual && *actual == sha256) return {};
+  remove_entry(sha256);
+  return fail(ErrorKind::checksum, "cached download {} no longer matches its checksum (got {}); it was removed, "
+              "run the install again to download it", data.string(), actual ? *actual : actual.error().message);
+}
+
+void DownloadCache::remove_entry(const std::string& sha256) const {
+  std::error_code ec;
+  fs::remove(m_dir / (sha256 + ".data"), ec);
+  fs::remove(m_dir / (sha256 + ".meta"), ec);
 }
 
 Result<TempFile> DownloadCache::create_temp() const {

@@ -62,12 +62,19 @@ public:
   // The verified entry for `sha256` (size must match `expected_size` when non-zero).
   // A damaged entry is deleted and reported as a miss.
   std::optional<FetchedFile> lookup(const std::string& sha256, uint64_t expected_size) const;
+
+  // The entry for `sha256` when its size matches, without hashing it yet: `verify_entry`
+  // must confirm it before the bytes are trusted (install overlaps that with extraction).
+  std::optional<FetchedFile> lookup_unverified(const std::string& sha256, uint64_t expected_size) const;
+  // Re-hashes the entry; a mismatch removes it and is ErrorKind::checksum.
+  Status verify_entry(const std::string& sha256) const;
   Result<TempFile> create_temp() const;
   // Moves a fully written temp file into the cache as `sha256` and records where it came from.
   Result<std::filesystem::path> commit(TempFile& file, const std::string& sha256, uint64_t size,
                                        const std::string& url) const;
 
 private:
+  void remove_entry(const std::string& sha256) const;
   std::filesystem::path m_dir;
 };
 

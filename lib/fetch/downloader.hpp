@@ -3,6 +3,7 @@
 // The real one streams through libcurl; tests of pure planning use a double.
 #include <cstdint>
 #include <filesystem>
+#include <future>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,9 @@ struct FetchRequest {
   std::vector<std::string> fallback_urls;
   std::string expected_sha256;  // "" when unknown (plan time)
   uint64_t expected_size = 0;   // 0 when unknown
+  // A cache hit may be handed out before its re-hash finishes (FetchedFile::verification);
+  // only for callers that wait for it before trusting the bytes (the install executor).
+  bool defer_verification = false;
 };
 
 struct FetchedFile {
@@ -23,6 +27,9 @@ struct FetchedFile {
   uint64_t size = 0;
   std::string served_by;       // URL that finally served the bytes (for a cache hit: the URL it came from)
   bool from_cache = false;     // found in the download cache; nothing was downloaded
+  // Valid for a deferred cache hit: the re-hash running in the background. The bytes may be
+  // read meanwhile (extraction into a staging directory) but not trusted before it succeeds.
+  std::shared_future<Status> verification;
 };
 
 class Downloader {

@@ -234,7 +234,7 @@ private:
     } else {
       auto path = m_ctx.cache.commit(job.transfer->file(), outcome.sha256, outcome.bytes, target.url);
       if (!path) return fail(path.error());
-      job.result.file = FetchedFile{*path, outcome.sha256, outcome.bytes, target.url, false};
+      job.result.file = FetchedFile{*path, outcome.sha256, outcome.bytes, target.url, false, {}};
     }
     job.transfer.reset();
     job.state = JobState::done;

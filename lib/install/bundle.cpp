@@ -98,7 +98,7 @@ Result<fetch::FetchedFile> BundleDownloader::fetch(const fetch::FetchRequest& re
     if (request.expected_size != 0 && size != request.expected_size) {
       return fail(ErrorKind::checksum, "size mismatch for {} in bundle: expected {} bytes, got {}", request.url, request.expected_size, size);
     }
-    return fetch::FetchedFile{path, algo == "sha256" ? *digest : "", size, "bundle:" + rel};
+    return fetch::FetchedFile{path, algo == "sha256" ? *digest : "", size, "bundle:" + rel, false, {}};
   }
   return fail(ErrorKind::network, "offline: {} is not in the bundle {}; fetch it with `tailor fetch --plan FILE --into DIR`", request.url, m_dir.string());
 }

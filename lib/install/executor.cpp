@@ -49,6 +49,14 @@ private:
   fs::path m_path;
 };
 
+Status await_verifications(StepContext& ctx) {
+  for (auto& [url, verification] : ctx.pending_verifications) {
+    if (auto st = verification.get(); !st) return fail(st.error());
+  }
+  ctx.pending_verifications.clear();
+  return {};
+}
+
 class Executor {
 public:
   Executor(const Layout& layout, const InstallOptions& options, const util::Output& output)
@@ -123,12 +131,19 @@ private:
     if (!work) return fail(work.error());
     RemoveOnExit cleanup(*work);
     fs::create_directory(*work / ".install");
-    StepContext ctx{*work, node.tool, node.version, m_options.downloader, m_options.limits, &m_output, {}, m_dep_bins};
+    StepContext ctx{*work, node.tool, node.version, m_options.downloader, m_options.limits, &m_output, {}, m_dep_bins, {}};
     if (auto steps = node.json->find("steps"); steps != node.json->end() && steps->is_array()) {
       for (const auto& step : *steps) {
-        if (auto st = run_step(step, ctx); !st) return st;
+        if (auto st = run_step(step, ctx); !st) {
+          // Extracting a tampered cache entry fails too; the checksum is the better reason.
+          if (auto verified = await_verifications(ctx); !verified) return verified;
+          return st;
+        }
       }
     }
+    // Cached artifacts were re-hashed while the steps ran: nothing leaves the work directory
+    // before every one of them matched its checksum.
+    if (auto verified = await_verifications(ctx); !verified) return verified;
     std::vector<std::string> binaries = binaries_of(*node.json, ctx.binaries);
     if (root && m_options.switch_check) return switch_build(node, *work, tool_dir, binaries);
 

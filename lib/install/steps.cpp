@@ -76,6 +76,7 @@ Status download_file(const ordered_json& step, const ordered_json& params, StepC
   if (!dest_parts || dest_parts->empty()) return fail(ErrorKind::invalid_input, "download_file dest '{}' is not a relative file name", dest);
   if (ctx.downloader == nullptr) return fail(ErrorKind::internal, "no downloader configured");
   fetch::FetchRequest request = *download_request(step);
+  request.defer_verification = true;
   auto fetched = ctx.downloader->fetch(request);
   if (!fetched) return fail(fetched.error());
   if (request.expected_size != 0 && fetched->size != request.expected_size) {
@@ -88,6 +89,11 @@ Status download_file(const ordered_json& step, const ordered_json& params, StepC
   if (::link(fetched->path.c_str(), target.c_str()) != 0) {
     fs::copy_file(fetched->path, target, fs::copy_options::overwrite_existing, ec);
     if (ec) return fail(ErrorKind::failure, "cannot copy {} into the work directory: {}", fetched->path.string(), ec.message());
+  }
+  if (fetched->verification.valid()) {
+    // A cache hit named by this very checksum, re-hashed in the background meanwhile.
+    ctx.pending_verifications.emplace_back(url, fetched->verification);
+    return {};
   }
   std::string actual = fetched->sha256;
   if (algo != "sha256" || actual.empty()) {

@@ -2,7 +2,9 @@
 // Executes the primitive steps of a plan (recipes-and-plans.md §4.1) inside a work
 // directory; what the tool installs goes to <work>/.install.
 #include <filesystem>
+#include <future>
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,9 @@ struct StepContext {
   const util::Output* output = nullptr;
   std::vector<std::string> binaries;     // linked binaries, relative to the version directory
   std::vector<std::string> extra_path;   // bin directories of dependencies and earlier steps
+  // Cache hits whose re-hash still runs (FetchedFile::verification), by URL: the executor
+  // waits for all of them before the build leaves its work directory.
+  std::vector<std::pair<std::string, std::shared_future<Status>>> pending_verifications;
 };
 
 // The download a `download_file` step asks for (nullopt for other actions); the executor

@@ -203,6 +203,29 @@ TEST_CASE("install --plan") {
     CHECK(env.run_bin("hello") == "hello 1.0.0\n");
   }
 
+  SUBCASE("a cache hit is re-hashed; a tampered entry installs nothing and is dropped") {
+    ordered_json plan = served_plan(server, hello);
+    REQUIRE(env.install(plan).exit_code == 0);
+    REQUIRE(run_tailor({"remove", "hello"}, env.options).exit_code == 0);
+    fs::path entry = env.home / "cache" / "downloads" / (hello.sha256 + ".data");
+    REQUIRE(fs::exists(entry));
+    std::string bytes = read_text(entry);
+    bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x55);  // same size, other bytes
+    write_text(entry, bytes);
+    size_t requests = server.requests().size();
+    auto r = env.install(plan);
+    INFO(combined(r));
+    CHECK(r.exit_code == 9);
+    CHECK(r.err.find("no longer matches its checksum") != std::string::npos);
+    CHECK_FALSE(fs::exists(env.home / "tools" / "hello-1.0.0"));
+    CHECK_FALSE(fs::exists(entry));
+    CHECK(server.requests().size() == requests);  // the cache hit made no request
+    // The next run downloads it again and installs.
+    auto again = env.install(plan);
+    CHECK(again.exit_code == 0);
+    CHECK(env.run_bin("hello") == "hello 1.0.0\n");
+  }
+
   SUBCASE("a plan without a checksum is refused") {
     ordered_json plan = served_plan(server, hello);
     plan["steps"][0]["params"].erase("checksum");

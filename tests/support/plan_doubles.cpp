@@ -6,7 +6,7 @@ Result<fetch::FetchedFile> FakeDownloader::fetch(const fetch::FetchRequest& requ
   requests.push_back(request.url);
   auto it = m_files.find(request.url);
   if (it == m_files.end()) return fail(ErrorKind::network, "404 Not Found: {}", request.url);
-  return fetch::FetchedFile{{}, it->second.first, it->second.second, request.url};
+  return fetch::FetchedFile{{}, it->second.first, it->second.second, request.url, false, {}};
 }
 
 Result<std::string> FakeDownloader::fetch_text(const std::string& url, uint64_t) {
