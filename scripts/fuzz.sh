@@ -42,7 +42,9 @@ copy_seeds fuzz_extract "$root/testdata/fuzz/extract"
 # selects the format (tests/fuzz/extract_entry.hpp): 0 auto, 1 tar, 2 tar.gz, 3 tar.xz,
 # 4 tar.bz2, 5 tar.zst, 6 tar.lz, 7 zip; +0x40 strips one directory, +0x80 filters files.
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+# The targets write every input to files under $TMPDIR: keep that in memory and private.
+scratch="$(mktemp -d -p /dev/shm tailor-fuzz.XXXXXX 2>/dev/null || mktemp -d)"
+trap 'rm -rf "$work" "$scratch"' EXIT
 mkdir -p "$work/tool-1.0/bin" "$work/tool-1.0/share/doc"
 printf '#!/bin/sh\necho tool\n' >"$work/tool-1.0/bin/tool"
 chmod 755 "$work/tool-1.0/bin/tool"
@@ -111,7 +113,7 @@ for target in "${targets[@]}"; do
   corpus="$build/corpus/$target"
   mkdir -p "$corpus"
   echo "== $target for ${seconds}s ($(ls "$seeds/$target" | wc -l) seeds)"
-  if ! "$build/tests/fuzz/$target" "$corpus" "$seeds/$target" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
+  if ! TMPDIR="$scratch" "$build/tests/fuzz/$target" "$corpus" "$seeds/$target" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
     -rss_limit_mb=2048 -artifact_prefix="$findings/$target-" -print_final_stats=1; then
     echo "!! $target failed; its input is in $findings/" >&2
     status=1

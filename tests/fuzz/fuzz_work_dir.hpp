@@ -7,12 +7,11 @@
 
 namespace tailor::fuzz {
 
-// Creates $TMPDIR/tailor-fuzz-<name>-XXXXXX (in /dev/shm when there is one: inputs are
-// written per execution) and registers its removal at exit.
+// Creates $TMPDIR/tailor-fuzz-<name>-XXXXXX and registers its removal at normal exit
+// (scripts/fuzz.sh points TMPDIR at a directory of its own in /dev/shm, removed afterwards,
+// so even a crash leaves nothing behind).
 inline std::filesystem::path work_dir(const std::string& name) {
-  std::error_code ec;
-  std::filesystem::path base = std::filesystem::is_directory("/dev/shm", ec) ? std::filesystem::path("/dev/shm")
-                                                                            : std::filesystem::temp_directory_path();
+  const std::filesystem::path base = std::filesystem::temp_directory_path();
   std::string pattern = (base / ("tailor-fuzz-" + name + "-XXXXXX")).string();
   if (::mkdtemp(pattern.data()) == nullptr) std::abort();
   static std::filesystem::path created;
