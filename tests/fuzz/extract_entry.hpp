@@ -10,6 +10,8 @@
 #include <fstream>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "install/extract.hpp"
 
@@ -84,11 +86,15 @@ inline std::string check_extract_input(std::string_view input, const std::filesy
   } else if (report.error().message.empty()) {
     return "a refused archive has no message";
   }
-  // Nothing may appear beside the destination.
-  for (const fs::path& dir : {work, work / "out"}) {
+  // Nothing may appear beside the destination: work/ holds in/ and out/, out/ holds dest/
+  // and in/ the archive alone.
+  const std::pair<fs::path, std::vector<std::string>> expected[] = {
+      {work, {"in", "out"}}, {work / "out", {"dest"}}, {work / "in", {archive.filename().string()}}};
+  for (const auto& [dir, names] : expected) {
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
-      std::string name = entry.path().filename().string();
-      if (name != "in" && name != "out" && name != "dest" && name != "plan.json") return "extraction wrote outside the destination: " + entry.path().string();
+      if (std::find(names.begin(), names.end(), entry.path().filename().string()) == names.end()) {
+        return "extraction wrote outside the destination: " + entry.path().string();
+      }
     }
   }
   std::string violation = detail::check_tree(work / "out" / "dest");
