@@ -31,11 +31,13 @@ inline std::string check_tree(const std::filesystem::path& dest) {
   std::error_code ec;
   const fs::path root = fs::canonical(dest, ec);
   if (ec) return "destination vanished: " + dest.string();
-  for (auto it = fs::recursive_directory_iterator(dest, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(dest, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
     const fs::path& path = it->path();
     struct stat st {};
     if (::lstat(path.c_str(), &st) != 0) continue;
-    if ((st.st_mode & (S_ISUID | S_ISGID | S_ISVTX)) != 0) return "special permission bits survived on " + path.string();
+    if ((st.st_mode & (S_ISUID | S_ISGID | S_ISVTX)) != 0)
+      return "special permission bits survived on " + path.string();
     if (S_ISREG(st.st_mode) && st.st_nlink != 1) return "a hard link survived: " + path.string();
     if (S_ISLNK(st.st_mode)) {
       std::error_code resolve;
@@ -48,15 +50,17 @@ inline std::string check_tree(const std::filesystem::path& dest) {
   return "";
 }
 
-} // namespace detail
+}  // namespace detail
 
 // Extracts the input under small limits into a fresh `work`/out/dest and removes it again.
 // Returns "" when every invariant holds, else what was violated.
 inline std::string check_extract_input(std::string_view input, const std::filesystem::path& work) {
   namespace fs = std::filesystem;
   if (input.empty()) return "";
-  static constexpr std::array<const char*, 8> k_formats{"auto", "tar", "tar.gz", "tar.xz", "tar.bz2", "tar.zst", "tar.lz", "zip"};
-  static constexpr std::array<const char*, 8> k_names{"in.tar.gz", "in.tgz", "in.tar.xz", "in.tbz2", "in.tar.zst", "in.tlz", "in.zip", "in.TAR"};
+  static constexpr std::array<const char*, 8> k_formats{"auto",    "tar",     "tar.gz", "tar.xz",
+                                                        "tar.bz2", "tar.zst", "tar.lz", "zip"};
+  static constexpr std::array<const char*, 8> k_names{"in.tar.gz",  "in.tgz", "in.tar.xz", "in.tbz2",
+                                                      "in.tar.zst", "in.tlz", "in.zip",    "in.TAR"};
   const auto selector = static_cast<unsigned char>(input.front());
   input.remove_prefix(1);
 
@@ -102,4 +106,4 @@ inline std::string check_extract_input(std::string_view input, const std::filesy
   return violation;
 }
 
-} // namespace tailor::fuzz
+}  // namespace tailor::fuzz

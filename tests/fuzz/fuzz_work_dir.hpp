@@ -1,9 +1,9 @@
 #pragma once
 // A private scratch directory for a fuzz target process, removed at exit.
+#include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
-#include <unistd.h>
 
 namespace tailor::fuzz {
 
@@ -23,4 +23,4 @@ inline std::filesystem::path work_dir(const std::string& name) {
   return created;
 }
 
-} // namespace tailor::fuzz
+}  // namespace tailor::fuzz

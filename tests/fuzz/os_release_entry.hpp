@@ -28,7 +28,7 @@ inline bool has_upper(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 
-} // namespace detail
+}  // namespace detail
 
 // Returns "" when every invariant holds, else what was violated: IDs are lowercased, the
 // family is one of the table's, and writing the parsed values back quoted reads the same.
@@ -40,13 +40,15 @@ inline std::string check_os_release_input(std::string_view text) {
   std::string joined;
   for (const std::string& like : release.id_like) {
     if (like.empty() || detail::has_upper(like)) return "ID_LIKE element empty or not lowercased: " + like;
-    if (std::any_of(like.begin(), like.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; })) {
+    if (std::any_of(like.begin(), like.end(),
+                    [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; })) {
       return "ID_LIKE element holds whitespace: " + like;
     }
     joined += (joined.empty() ? "" : " ") + like;
   }
   for (const std::string& family : {linux_family_of(release), tsuku_linux_family_of(release)}) {
-    if (!family.empty() && family != "debian" && family != "rhel" && family != "arch" && family != "alpine" && family != "suse") {
+    if (!family.empty() && family != "debian" && family != "rhel" && family != "arch" && family != "alpine" &&
+        family != "suse") {
       return "unknown family " + family;
     }
   }
@@ -62,4 +64,4 @@ inline std::string check_os_release_input(std::string_view text) {
   return "";
 }
 
-} // namespace tailor::fuzz
+}  // namespace tailor::fuzz

@@ -42,8 +42,9 @@ inline std::string check_plan_json_input(std::string_view text, const std::files
   const std::string canonical = util::canonical_json(*plan);
   auto reparsed = nlohmann::ordered_json::parse(canonical, nullptr, false);
   if (reparsed.is_discarded()) return "canonical_json printed JSON that does not parse:\n" + canonical;
-  if (util::canonical_json(reparsed) != canonical) return "canonical_json is not stable across a reparse:\n" + canonical;
+  if (util::canonical_json(reparsed) != canonical)
+    return "canonical_json is not stable across a reparse:\n" + canonical;
   return "";
 }
 
-} // namespace tailor::fuzz
+}  // namespace tailor::fuzz

@@ -35,4 +35,4 @@ inline std::string check_recipe_input(std::string_view text) {
   return "";
 }
 
-} // namespace tailor::fuzz
+}  // namespace tailor::fuzz

@@ -34,7 +34,7 @@ size_t replay(const std::string& target, const std::function<std::string(std::st
   return files.size();
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("fuzz regressions: check_recipe_input") {
   CHECK(replay("recipe", [](std::string_view in) { return fuzz::check_recipe_input(in); }) > 0);
