@@ -11,20 +11,30 @@ namespace fs = std::filesystem;
 using nlohmann::ordered_json;
 namespace {
 
+// Plans come from files (`fetch --plan`): a value of the wrong type reads as missing.
+std::string string_at(const ordered_json& object, const char* key, std::string fallback = {}) {
+  if (!object.is_object()) return fallback;
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
 void walk(const ordered_json& node, std::vector<BundleArtifact>& out, std::set<std::string>& seen) {
+  if (!node.is_object()) return;
   if (auto deps = node.find("dependencies"); deps != node.end() && deps->is_array()) {
     for (const auto& dep : *deps) walk(dep, out, seen);
   }
   auto steps = node.find("steps");
   if (steps == node.end() || !steps->is_array()) return;
   for (const auto& step : *steps) {
-    if (step.value("action", std::string()) != "download_file") continue;
-    const ordered_json params = step.value("params", ordered_json::object());
+    if (string_at(step, "action") != "download_file") continue;
+    auto p = step.find("params");
+    const ordered_json params = p != step.end() && p->is_object() ? *p : ordered_json::object();
     BundleArtifact a;
-    a.url = params.value("url", step.value("url", std::string()));
-    a.checksum = normalize_checksum(params.value("checksum", step.value("checksum", std::string())));
-    a.algo = params.value("checksum_algo", std::string("sha256"));
-    a.size = step.value("size", uint64_t{0});
+    a.url = string_at(params, "url", string_at(step, "url"));
+    a.checksum = normalize_checksum(string_at(params, "checksum", string_at(step, "checksum")));
+    a.algo = string_at(params, "checksum_algo", "sha256");
+    auto size = step.find("size");
+    a.size = size != step.end() && size->is_number_unsigned() ? size->get<uint64_t>() : 0;
     if (auto f = params.find("fallback_urls"); f != params.end() && f->is_array()) {
       for (const auto& u : *f) {
         if (u.is_string()) a.fallback_urls.push_back(u.get<std::string>());

@@ -30,6 +30,12 @@ struct FdCloser {
   }
 };
 
+// libarchive can fail without setting an error string; fmt refuses a null char*.
+const char* error_text(archive* a) {
+  const char* text = archive_api().error_string(a);
+  return text != nullptr ? text : "unknown libarchive error";
+}
+
 Status configure_reader(archive* a, const std::string& format) {
   int rc = ARCHIVE_OK;
   if (format == "zip") return archive_api().support_format_zip(a) == ARCHIVE_OK ? Status{} : fail(ErrorKind::internal, "zip support missing");
@@ -43,7 +49,7 @@ Status configure_reader(archive* a, const std::string& format) {
     return fail(ErrorKind::invalid_input, "unknown archive format '{}' (expected tar.gz, tar.xz, tar.bz2, tar.zst, tar.lz, tar or zip)", format);
   }
   // ARCHIVE_WARN means "uses an external program"; acceptable, only failure matters.
-  if (rc < ARCHIVE_WARN) return fail(ErrorKind::internal, "libarchive cannot read {}: {}", format, archive_api().error_string(a));
+  if (rc < ARCHIVE_WARN) return fail(ErrorKind::internal, "libarchive cannot read {}: {}", format, error_text(a));
   return {};
 }
 
@@ -111,7 +117,7 @@ public:
     for (;;) {
       int rc = archive_api().read_next_header(m_archive, &entry);
       if (rc == ARCHIVE_EOF) break;
-      if (rc < ARCHIVE_WARN) return fail(ErrorKind::invalid_input, "cannot read archive {}: {}", m_name, archive_api().error_string(m_archive));
+      if (rc < ARCHIVE_WARN) return fail(ErrorKind::invalid_input, "cannot read archive {}: {}", m_name, error_text(m_archive));
       if (++m_report.entries > m_options.limits.max_entries) {
         return fail(ErrorKind::invalid_input, "archive {} has more than {} entries (the entry limit; raise it with TAILOR_MAX_EXTRACT_ENTRIES)", m_name, m_options.limits.max_entries);
       }
@@ -172,7 +178,7 @@ private:
     for (;;) {
       int rc = archive_api().read_data_block(m_archive, &block, &size, &offset);
       if (rc == ARCHIVE_EOF) break;
-      if (rc < ARCHIVE_WARN) return fail(ErrorKind::invalid_input, "cannot read {} from archive {}: {}", join_path(path), m_name, archive_api().error_string(m_archive));
+      if (rc < ARCHIVE_WARN) return fail(ErrorKind::invalid_input, "cannot read {} from archive {}: {}", join_path(path), m_name, error_text(m_archive));
       if (auto st = charge(size); !st) return st;
       const char* p = static_cast<const char*>(block);
       size_t left = size;
@@ -288,7 +294,7 @@ Result<ExtractReport> extract_archive(const fs::path& archive_path, const fs::pa
   std::unique_ptr<archive, ReaderDeleter> reader(archive_api().read_new());
   if (auto st = configure_reader(reader.get(), format); !st) return fail(st.error());
   if (archive_api().read_open_filename(reader.get(), archive_path.c_str(), 1 << 20) != ARCHIVE_OK) {
-    return fail(ErrorKind::invalid_input, "cannot open archive {} as {}: {}", archive_path.string(), format, archive_api().error_string(reader.get()));
+    return fail(ErrorKind::invalid_input, "cannot open archive {} as {}: {}", archive_path.string(), format, error_text(reader.get()));
   }
   auto root = open_root(dest.string());
   if (!root) return fail(root.error());

@@ -45,9 +45,18 @@ Result<ordered_json> read_plan_file(const std::string& path) {
   }
   ordered_json plan = ordered_json::parse(text, nullptr, false);
   if (plan.is_discarded() || !plan.is_object()) return fail(ErrorKind::invalid_input, "{} is not a plan (JSON object expected)", path);
-  int format = plan.value("format_version", 0);
-  if (format < 5) return fail(ErrorKind::invalid_input, "{}: plan format_version {} is not supported (need 5); regenerate it with `tailor eval`", path, format);
-  if (!plan.contains("tool") || !plan.contains("version")) return fail(ErrorKind::invalid_input, "{}: a plan needs tool and version", path);
+  // Checked by type here, so that what reads the plan later (value() throws on a wrong type)
+  // can rely on it.
+  auto format = plan.find("format_version");
+  if (format == plan.end() || !format->is_number_integer() || format->get<int64_t>() < 5) {
+    return fail(ErrorKind::invalid_input, "{}: plan format_version {} is not supported (need 5); regenerate it with `tailor eval`", path,
+                format == plan.end() ? std::string("(none)") : format->dump());
+  }
+  auto tool = plan.find("tool");
+  auto version = plan.find("version");
+  if (tool == plan.end() || !tool->is_string() || version == plan.end() || !version->is_string()) {
+    return fail(ErrorKind::invalid_input, "{}: a plan needs tool and version strings", path);
+  }
   return plan;
 }
 

@@ -1,33 +1,16 @@
-// libFuzzer target: recipe decoding, planning checks, validation and when matching must
-// never crash, hang or trip a sanitizer on any input.
+// libFuzzer target: recipe decoding, planning checks, validation and when matching.
 #include <cstddef>
 #include <cstdint>
-#include <string_view>
+#include <cstdio>
+#include <cstdlib>
 
-#include "recipe/recipe.hpp"
-#include "recipe/validate.hpp"
-#include "recipe/when.hpp"
+#include "recipe_entry.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace tailor::recipe;
-  const std::string_view text(reinterpret_cast<const char*>(data), size);
-  ValidateOptions options;
-  options.strict = true;
-  options.check_libc_coverage = true;
-  ValidationResult result = validate_recipe_text(text, "fuzz.toml", options);
-  (void)format_diagnostics(result);
-  (void)validation_to_json(result).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-  auto planned = load_recipe_for_planning(text, "fuzz.toml");
-  if (result.recipe) {
-    const MatchTarget targets[] = {{"linux", "amd64", "debian", "glibc", "nvidia", "575.57.08", "cuda"},
-                                   {"linux", "arm64", "alpine", "musl", "none", "", "cpu"},
-                                   {"darwin", "arm64", "", "", "apple", "", "metal"}};
-    for (const Step& step : result.recipe->steps) {
-      (void)analyze_step(step);
-      for (const MatchTarget& target : targets) (void)step_applies(step, target);
-      if (step.when) (void)check_driver_range(step.when->gpu_driver);
-    }
+  std::string violation = tailor::fuzz::check_recipe_input({reinterpret_cast<const char*>(data), size});
+  if (!violation.empty()) {
+    std::fprintf(stderr, "fuzz_recipe: %s\n", violation.c_str());
+    std::abort();
   }
-  (void)planned;
   return 0;
 }

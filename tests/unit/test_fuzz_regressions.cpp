@@ -1,0 +1,98 @@
+// Replays every input kept in testdata/fuzz/<target>/ through the same checks the libFuzzer
+// targets of tests/fuzz/ run, so the normal build guards what fuzzing once found.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "../fuzz/extract_entry.hpp"
+#include "../fuzz/os_release_entry.hpp"
+#include "../fuzz/plan_json_entry.hpp"
+#include "../fuzz/recipe_entry.hpp"
+#include "support/scratch.hpp"
+
+namespace fs = std::filesystem;
+using namespace tailor;
+using namespace tailor::test;
+
+namespace {
+
+// Runs `check` on every file of testdata/fuzz/<target>/; returns how many there were.
+size_t replay(const std::string& target, const std::function<std::string(std::string_view)>& check) {
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(testdata("fuzz/" + target))) {
+    if (entry.is_regular_file()) files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  for (const fs::path& file : files) {
+    INFO("input: ", file.string());
+    CHECK(check(read_text(file)) == "");
+  }
+  return files.size();
+}
+
+}  // namespace
+
+TEST_CASE("fuzz regressions: check_recipe_input") {
+  CHECK(replay("recipe", [](std::string_view in) { return fuzz::check_recipe_input(in); }) > 0);
+}
+
+TEST_CASE("fuzz regressions: check_os_release_input") {
+  CHECK(replay("os_release", [](std::string_view in) { return fuzz::check_os_release_input(in); }) > 0);
+  // testdata/fuzz/os_release/quotes-and-escapes: escapes undone, IDs lowercased.
+  auto release = platform::parse_os_release(read_text(testdata("fuzz/os_release/quotes-and-escapes")));
+  CHECK(release.name == "Fuzz \"Linux\" \\ $HOME `x`");
+  CHECK(release.id == "fedora");
+  CHECK(release.id_like == std::vector<std::string>{"rhel", "centos", "fedora"});
+  CHECK(release.version_id == "1.0");
+  CHECK(release.version_codename.empty());
+}
+
+TEST_CASE("fuzz regressions: check_plan_json_input") {
+  const fs::path work = fresh_dir("fuzz-plan-json");
+  CHECK(replay("plan_json", [&](std::string_view in) { return fuzz::check_plan_json_input(in, work); }) > 0);
+
+  SUBCASE("mistyped format_version, tool or version are refused, not thrown") {
+    for (const char* name : {"format-version-string.json", "format-version-huge-float.json", "tool-not-string.json"}) {
+      INFO(name);
+      auto plan = install::read_plan_file(testdata(std::string("fuzz/plan_json/") + name).string());
+      REQUIRE_FALSE(plan);
+      CHECK(plan.error().kind == ErrorKind::invalid_input);
+    }
+  }
+  SUBCASE("plan_artifacts reads values of the wrong type as missing") {
+    auto plan = install::read_plan_file(testdata("fuzz/plan_json/steps-of-every-type.json").string());
+    REQUIRE(plan);
+    auto artifacts = install::plan_artifacts(*plan);
+    REQUIRE(artifacts.size() == 2);
+    CHECK(artifacts[0].url.empty());  // the download_file whose params is an array
+    CHECK(artifacts[1].url == "https://example.invalid/a");
+    CHECK(artifacts[1].size == 0);  // a negative size is no size
+  }
+  SUBCASE("a url that is not a string (found by fuzz_plan_json)") {
+    auto plan = install::read_plan_file(testdata("fuzz/plan_json/crash-step-url-not-string.json").string());
+    REQUIRE(plan);
+    CHECK_NOTHROW((void)install::plan_artifacts(*plan));
+  }
+}
+
+TEST_CASE("fuzz regressions: check_extract_input") {
+  const fs::path work = fresh_dir("fuzz-extract");
+  CHECK(replay("extract", [&](std::string_view in) { return fuzz::check_extract_input(in, work); }) > 0);
+
+  SUBCASE("a failure libarchive gives no text for (found by fuzz_extract)") {
+    std::string input = read_text(testdata("fuzz/extract/crash-null-archive-error"));
+    const fs::path archive = work / "in.zip";
+    write_text(archive, input.substr(1));
+    fs::create_directories(work / "dest");
+    install::ExtractOptions options;
+    options.format = "zip";
+    auto report = install::extract_archive(archive, work / "dest", options);
+    REQUIRE_FALSE(report);
+    CHECK(report.error().kind == ErrorKind::invalid_input);
+    CHECK(report.error().message.find("unknown libarchive error") != std::string::npos);
+  }
+}
