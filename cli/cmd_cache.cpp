@@ -40,7 +40,8 @@ Result<int> run_info(const Options& opts, const Context& ctx) {
     for (const auto& usage : usages) {
       nlohmann::ordered_json paths = nlohmann::ordered_json::array();
       for (const auto& dir : usage.dirs) paths.push_back(dir.string());
-      doc["caches"].push_back({{"name", usage.name}, {"paths", paths}, {"size_bytes", usage.bytes}, {"entries", usage.entries}});
+      doc["caches"].push_back(
+          {{"name", usage.name}, {"paths", paths}, {"size_bytes", usage.bytes}, {"entries", usage.entries}});
     }
     ctx.output.write(util::canonical_json(doc));
     return 0;
@@ -84,5 +85,5 @@ const bool registered = register_command(
        };
      }});
 
-} // namespace
-} // namespace tailor::cli
+}  // namespace
+}  // namespace tailor::cli

@@ -62,8 +62,9 @@ Result<int> run_set(const Options& opts, const Context& ctx) {
   std::string value;
   if ((*def)->type == config::ValueType::secret) {
     if (!opts.values.empty()) {
-      return fail(ErrorKind::usage, "secrets are never taken from the command line (it leaks into shell history and "
-                                    "ps); pipe the value on stdin: printf %s \"$TOKEN\" | tailor config set {}",
+      return fail(ErrorKind::usage,
+                  "secrets are never taken from the command line (it leaks into shell history and "
+                  "ps); pipe the value on stdin: printf %s \"$TOKEN\" | tailor config set {}",
                   opts.key);
     }
     auto secret = config::read_secret_line(STDIN_FILENO, ctx.output, "value for " + opts.key + ": ");
@@ -112,5 +113,5 @@ const bool registered = register_command(
        };
      }});
 
-} // namespace
-} // namespace tailor::cli
+}  // namespace
+}  // namespace tailor::cli

@@ -12,23 +12,24 @@ struct FetchFlags {
   std::string into;
 };
 
-const bool registered = register_command(
-    {"fetch", "Download a plan's artifacts into a directory for offline installs", [](CLI::App& app, Context& ctx) -> RunFn {
-       auto flags = std::make_shared<FetchFlags>();
-       app.add_option("--plan", flags->plan, "Plan file (JSON, format 5)")->required();
-       app.add_option("--into", flags->into, "Bundle directory to fill")->required();
-       app.footer("Install from the bundle with: tailor install --plan FILE --from DIR --offline");
-       return [flags, &ctx]() -> Result<int> {
-         auto plan = install::read_plan_file(flags->plan);
-         if (!plan) return fail(plan.error());
-         auto downloader = fetch::CurlDownloader::from_environment(&ctx.output, "fetch");
-         if (!downloader) return fail(downloader.error());
-         auto count = install::fetch_bundle(*plan, flags->into, **downloader, ctx.output);
-         if (!count) return fail(count.error());
-         ctx.output.print("{} artifacts in {}\n", *count, flags->into);
-         return 0;
-       };
-     }});
+const bool registered =
+    register_command({"fetch", "Download a plan's artifacts into a directory for offline installs",
+                      [](CLI::App& app, Context& ctx) -> RunFn {
+                        auto flags = std::make_shared<FetchFlags>();
+                        app.add_option("--plan", flags->plan, "Plan file (JSON, format 5)")->required();
+                        app.add_option("--into", flags->into, "Bundle directory to fill")->required();
+                        app.footer("Install from the bundle with: tailor install --plan FILE --from DIR --offline");
+                        return [flags, &ctx]() -> Result<int> {
+                          auto plan = install::read_plan_file(flags->plan);
+                          if (!plan) return fail(plan.error());
+                          auto downloader = fetch::CurlDownloader::from_environment(&ctx.output, "fetch");
+                          if (!downloader) return fail(downloader.error());
+                          auto count = install::fetch_bundle(*plan, flags->into, **downloader, ctx.output);
+                          if (!count) return fail(count.error());
+                          ctx.output.print("{} artifacts in {}\n", *count, flags->into);
+                          return 0;
+                        };
+                      }});
 
-} // namespace
-} // namespace tailor::cli
+}  // namespace
+}  // namespace tailor::cli

@@ -40,8 +40,11 @@ Result<int> run(const FetchUrlsFlags& flags, const Context& ctx) {
   if (flags.json) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const auto& file : *files) {
-      out.push_back({{"path", file.path.string()}, {"sha256", file.sha256}, {"size", file.size},
-                     {"served_by", file.served_by}, {"from_cache", file.from_cache}});
+      out.push_back({{"path", file.path.string()},
+                     {"sha256", file.sha256},
+                     {"size", file.size},
+                     {"served_by", file.served_by},
+                     {"from_cache", file.from_cache}});
     }
     ctx.output.write(util::canonical_json(out));
   } else {
@@ -51,8 +54,7 @@ Result<int> run(const FetchUrlsFlags& flags, const Context& ctx) {
 }
 
 const bool registered = register_command(
-    {"fetch-urls", "Developer command: download URLs through the host pool",
-     [](CLI::App& app, Context& ctx) -> RunFn {
+    {"fetch-urls", "Developer command: download URLs through the host pool", [](CLI::App& app, Context& ctx) -> RunFn {
        auto flags = std::make_shared<FetchUrlsFlags>();
        app.group("");  // hidden from --help: not a user command
        app.add_option("urls", flags->urls, "URL, optionally with #sha256=HEX")->required();
@@ -64,5 +66,5 @@ const bool registered = register_command(
        return [flags, &ctx]() -> Result<int> { return run(*flags, ctx); };
      }});
 
-} // namespace
-} // namespace tailor::cli
+}  // namespace
+}  // namespace tailor::cli

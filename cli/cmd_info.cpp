@@ -28,11 +28,12 @@ const bool registered = register_command(
          recipe::Registry registry(recipe::default_registry_options(opts->registry));
          auto found = registry.find(opts->tool);
          if (!found) return tl::unexpected(found.error());
-         if (*found == nullptr) return fail(ErrorKind::recipe_not_found, "no recipe named '{}' (see `tailor recipes`)", opts->tool);
+         if (*found == nullptr)
+           return fail(ErrorKind::recipe_not_found, "no recipe named '{}' (see `tailor recipes`)", opts->tool);
          auto facts = platform::resolve_facts(to_detect_request(opts->facts));
          if (!facts) return tl::unexpected(facts.error());
-         const recipe::MatchTarget target{facts->os,  facts->arch,       facts->linux_family, facts->libc,
-                                          facts->gpu, facts->gpu_driver, ""};
+         const recipe::MatchTarget target{facts->os,         facts->arch, facts->linux_family, facts->libc, facts->gpu,
+                                          facts->gpu_driver, ""};
          const recipe::RecipeInfo info = recipe::describe_recipe(**found, target);
          auto installed = install::read_installed_receipt(install::home_layout(), (*found)->metadata.name);
          if (!installed) return tl::unexpected(installed.error());
@@ -50,5 +51,5 @@ const bool registered = register_command(
        };
      }});
 
-} // namespace
-} // namespace tailor::cli
+}  // namespace
+}  // namespace tailor::cli

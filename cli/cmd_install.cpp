@@ -50,7 +50,7 @@ struct SinglePlan {
 };
 
 Result<std::vector<nlohmann::ordered_json>> make_plans(const InstallFlags& flags, fetch::Downloader* downloader,
-                                                      const Context& ctx, SinglePlan& single) {
+                                                       const Context& ctx, SinglePlan& single) {
   std::vector<nlohmann::ordered_json> plans;
   if (!flags.plan_file.empty()) {
     if (!flags.tools.empty()) return fail(ErrorKind::usage, "give either tools or --plan FILE, not both");
@@ -84,9 +84,9 @@ Result<std::vector<nlohmann::ordered_json>> make_plans(const InstallFlags& flags
 }
 
 // One backend recipe: install, smoke-check and (under auto) fall back rung by rung.
-Result<install::InstallOutcome> install_backend(const InstallFlags& flags, SinglePlan& single, const install::Layout& layout,
-                                                const install::InstallOptions& options, const install::LockOptions& lock,
-                                                const Context& ctx) {
+Result<install::InstallOutcome> install_backend(const InstallFlags& flags, SinglePlan& single,
+                                                const install::Layout& layout, const install::InstallOptions& options,
+                                                const install::LockOptions& lock, const Context& ctx) {
   PlanSession& session = *single.session;
   auto found = session.request.recipe != nullptr ? Result<const recipe::Recipe*>(session.request.recipe)
                                                  : session.services.registry->find(session.request.tool);
@@ -123,8 +123,10 @@ Result<install::InstallOutcome> install_backend(const InstallFlags& flags, Singl
   if (!result->receipt.is_null()) {
     ctx.output.info("{}: backend {} (receipt: {})", result->receipt.value("tool", std::string()),
                     result->receipt.value("backend", std::string()),
-                    (layout.tool_dir(result->receipt.value("tool", std::string()), result->receipt.value("version", std::string())) /
-                     ".tailor" / "receipt.json").string());
+                    (layout.tool_dir(result->receipt.value("tool", std::string()),
+                                     result->receipt.value("version", std::string())) /
+                     ".tailor" / "receipt.json")
+                        .string());
   }
   return std::move(result->outcome);
 }
@@ -154,7 +156,8 @@ Result<int> run_install(const InstallFlags& flags, const Context& ctx) {
   options.keep_failed = flags.keep_failed;
   options.downloader = downloader.get();
   options.source = flags.plan_file.empty() ? "registry" : flags.plan_file;
-  if (flags.tools.size() == 1 && flags.tools[0].find('@') != std::string::npos) options.requested = flags.tools[0].substr(flags.tools[0].find('@') + 1);
+  if (flags.tools.size() == 1 && flags.tools[0].find('@') != std::string::npos)
+    options.requested = flags.tools[0].substr(flags.tools[0].find('@') + 1);
   auto limits = install::extract_limits_from_environment();
   if (!limits) return fail(limits.error());
   options.limits = *limits;
@@ -176,7 +179,8 @@ Result<int> run_install(const InstallFlags& flags, const Context& ctx) {
   }
   if (!outcome) return fail(outcome.error());
   if (flags.json) {
-    ctx.output.write(util::canonical_json(nlohmann::ordered_json{{"status", "ok"}, {"installed", outcome->installed}, {"skipped", outcome->skipped}}));
+    ctx.output.write(util::canonical_json(
+        nlohmann::ordered_json{{"status", "ok"}, {"installed", outcome->installed}, {"skipped", outcome->skipped}}));
     return 0;
   }
   for (const auto& label : outcome->installed) ctx.output.print("{}\n", label);
@@ -193,11 +197,15 @@ const bool registered = register_command(
        auto flags = std::make_shared<InstallFlags>();
        app.add_option("tools", flags->tools, "TOOL or TOOL@VERSION, installed in order");
        add_plan_flags(app, flags->plan);
-       app.add_option("--plan", flags->plan_file, "Execute this plan file (JSON, format 5; - for stdin) after re-checking its platform");
+       app.add_option("--plan", flags->plan_file,
+                      "Execute this plan file (JSON, format 5; - for stdin) after re-checking its platform");
        app.add_option("--from", flags->from_dir, "Take artifacts from this bundle directory (made by `tailor fetch`)");
-       app.add_option("--lock-timeout", flags->lock_timeout, "How long to wait for another tailor (seconds or 500ms/30s/2m)");
-       app.add_option("--lock-token", flags->lock_token, "Token of the reservation held on this install root (or TAILOR_LOCK_TOKEN)");
-       app.add_flag("--strict-gpu", flags->strict_gpu, "A failing backend smoke check fails the install instead of falling back");
+       app.add_option("--lock-timeout", flags->lock_timeout,
+                      "How long to wait for another tailor (seconds or 500ms/30s/2m)");
+       app.add_option("--lock-token", flags->lock_token,
+                      "Token of the reservation held on this install root (or TAILOR_LOCK_TOKEN)");
+       app.add_flag("--strict-gpu", flags->strict_gpu,
+                    "A failing backend smoke check fails the install instead of falling back");
        app.add_flag("--dry-run", flags->dry_run, "Print the plan's steps without installing");
        app.add_flag("--reinstall", flags->reinstall,
                     "Install again a version that is already installed (the old one stays until the new one verifies)");
@@ -205,18 +213,21 @@ const bool registered = register_command(
                     "Keep a build that fails verify, unlinked, as tools/<name>-<version>.failed for inspection");
        app.add_flag("-y,--yes", flags->yes, "Assume yes (tailor asks nothing today; accepted for scripts)");
        app.add_flag("--json", flags->json, "Print the result as JSON");
-       app.footer("--force reinstalls an installed version (like --reinstall) and accepts a plan made for another machine.\n"
-                  "Missing system packages stop the install before anything changes (exit 8).");
+       app.footer(
+           "--force reinstalls an installed version (like --reinstall) and accepts a plan made for another machine.\n"
+           "Missing system packages stop the install before anything changes (exit 8).");
        return [flags, &ctx]() -> Result<int> {
          auto result = run_install(*flags, ctx);
          if (!result && flags->json) {
-           ctx.output.write(util::canonical_json(nlohmann::ordered_json{
-               {"status", "error"}, {"category", std::to_string(exit_code(result.error().kind))},
-               {"message", result.error().message}, {"exit_code", exit_code(result.error().kind)}}));
+           ctx.output.write(
+               util::canonical_json(nlohmann::ordered_json{{"status", "error"},
+                                                           {"category", std::to_string(exit_code(result.error().kind))},
+                                                           {"message", result.error().message},
+                                                           {"exit_code", exit_code(result.error().kind)}}));
          }
          return result;
        };
      }});
 
-} // namespace
-} // namespace tailor::cli
+}  // namespace
+}  // namespace tailor::cli

@@ -58,8 +58,8 @@ Result<int> run_acquire(const Options& opts, const Context& ctx) {
   } else {
     ctx.output.print("{}\n", acquired->token);
   }
-  ctx.output.info("{} (generation {}); the token above is shown only once", install::describe_reservation(
-                      acquired->reservation), acquired->generation);
+  ctx.output.info("{} (generation {}); the token above is shown only once",
+                  install::describe_reservation(acquired->reservation), acquired->generation);
   return 0;
 }
 
@@ -69,8 +69,10 @@ Result<int> run_status(const Context& ctx) {
   if (ctx.output.json) {
     nlohmann::ordered_json holder = nullptr;
     if (status->holder) {
-      holder = {{"pid", status->holder->pid}, {"user", status->holder->user},
-                {"command", status->holder->command}, {"started", status->holder->started}};
+      holder = {{"pid", status->holder->pid},
+                {"user", status->holder->user},
+                {"command", status->holder->command},
+                {"started", status->holder->started}};
     }
     nlohmann::ordered_json json{
         {"generation", status->state.generation},
@@ -168,5 +170,5 @@ const bool registered = register_command(
        };
      }});
 
-} // namespace
-} // namespace tailor::cli
+}  // namespace
+}  // namespace tailor::cli

@@ -23,8 +23,10 @@ const bool registered = register_command(
          for (const std::string& name : registry.names()) {
            auto found = registry.find(name);
            std::string description;
-           if (!found) description = "(does not load: " + found.error().message + ")";
-           else if (*found != nullptr) description = (*found)->metadata.description;
+           if (!found)
+             description = "(does not load: " + found.error().message + ")";
+           else if (*found != nullptr)
+             description = (*found)->metadata.description;
            list.push_back({{"name", name}, {"description", description}, {"source", registry.source_of(name)}});
            width = std::max(width, name.size());
          }
@@ -40,5 +42,5 @@ const bool registered = register_command(
        };
      }});
 
-} // namespace
-} // namespace tailor::cli
+}  // namespace
+}  // namespace tailor::cli

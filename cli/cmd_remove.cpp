@@ -19,7 +19,8 @@ const bool registered = register_command(
        app.add_option("tool", flags->tool, "NAME or NAME@VERSION")->required();
        app.add_flag("-f,--force", flags->force, "Remove even when other tools still require it");
        app.add_option("--lock-timeout", flags->lock_timeout, "How long to wait for another tailor");
-       app.add_option("--lock-token", flags->lock_token, "Token of the reservation held on this install root (or TAILOR_LOCK_TOKEN)");
+       app.add_option("--lock-token", flags->lock_token,
+                      "Token of the reservation held on this install root (or TAILOR_LOCK_TOKEN)");
        return [flags, &ctx]() -> Result<int> {
          std::string name = flags->tool.substr(0, flags->tool.find('@'));
          std::optional<std::string> version;
@@ -33,11 +34,13 @@ const bool registered = register_command(
          }
          auto removed = install::remove_tools(install::home_layout(), name, version, flags->force, lock, ctx.output);
          if (!removed) return fail(removed.error());
-         if (version) ctx.output.print("Removed {}@{}\n", name, *version);
-         else ctx.output.print("Removed {} (all versions)\n", name);
+         if (version)
+           ctx.output.print("Removed {}@{}\n", name, *version);
+         else
+           ctx.output.print("Removed {} (all versions)\n", name);
          return 0;
        };
      }});
 
-} // namespace
-} // namespace tailor::cli
+}  // namespace
+}  // namespace tailor::cli

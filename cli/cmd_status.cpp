@@ -12,18 +12,20 @@ struct StatusFlags {
   bool json = false;
 };
 
-const bool registered = register_command(
-    {"status", "Show the operation in progress: downloads, hosts, cooldowns, lock holder",
-     [](CLI::App& app, Context& ctx) -> RunFn {
-       auto flags = std::make_shared<StatusFlags>();
-       app.add_flag("--json", flags->json, "Print JSON");
-       return [flags, &ctx]() -> Result<int> {
-         auto report = fetch::read_status_report(config::tailor_home());
-         if (flags->json) ctx.output.write(util::canonical_json(report));
-         else ctx.output.write(fetch::format_status_report(report));
-         return 0;
-       };
-     }});
+const bool registered =
+    register_command({"status", "Show the operation in progress: downloads, hosts, cooldowns, lock holder",
+                      [](CLI::App& app, Context& ctx) -> RunFn {
+                        auto flags = std::make_shared<StatusFlags>();
+                        app.add_flag("--json", flags->json, "Print JSON");
+                        return [flags, &ctx]() -> Result<int> {
+                          auto report = fetch::read_status_report(config::tailor_home());
+                          if (flags->json)
+                            ctx.output.write(util::canonical_json(report));
+                          else
+                            ctx.output.write(fetch::format_status_report(report));
+                          return 0;
+                        };
+                      }});
 
-} // namespace
-} // namespace tailor::cli
+}  // namespace
+}  // namespace tailor::cli

@@ -45,8 +45,8 @@ const bool registered = register_command(
            nlohmann::ordered_json doc = nlohmann::ordered_json::array();
            for (const auto& result : *results) doc.push_back(recipe::validation_to_json(result));
            ctx.output.write((single_file && doc.size() == 1 ? doc.front() : doc)
-                                 .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) +
-                             "\n");
+                                .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) +
+                            "\n");
          } else {
            std::string text;
            for (const auto& result : *results) text += recipe::format_diagnostics(result);
@@ -57,5 +57,5 @@ const bool registered = register_command(
        };
      }});
 
-} // namespace
-} // namespace tailor::cli
+}  // namespace
+}  // namespace tailor::cli

@@ -52,14 +52,17 @@ const bool registered = register_command(
          recipe::Registry registry(recipe::default_registry_options(opts->registry));
          auto found = registry.find(opts->tool);
          if (!found) return tl::unexpected(found.error());
-         if (*found == nullptr) return fail(ErrorKind::recipe_not_found, "no recipe named '{}' (see `tailor recipes`)", opts->tool);
+         if (*found == nullptr)
+           return fail(ErrorKind::recipe_not_found, "no recipe named '{}' (see `tailor recipes`)", opts->tool);
          auto listing = version::list_versions(version::default_resolver_options(opts->refresh), **found, opts->all);
          if (!listing) return tl::unexpected(listing.error());
-         if (opts->json || ctx.output.json) ctx.output.write(util::canonical_json(listing_json(opts->tool, *listing)));
-         else ctx.output.write(listing_text(opts->tool, *listing));
+         if (opts->json || ctx.output.json)
+           ctx.output.write(util::canonical_json(listing_json(opts->tool, *listing)));
+         else
+           ctx.output.write(listing_text(opts->tool, *listing));
          return 0;
        };
      }});
 
-} // namespace
-} // namespace tailor::cli
+}  // namespace
+}  // namespace tailor::cli

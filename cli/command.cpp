@@ -8,7 +8,7 @@ std::vector<CommandDef>& registry() {
   static std::vector<CommandDef> commands;
   return commands;
 }
-} // namespace
+}  // namespace
 
 bool register_command(CommandDef def) {
   auto& commands = registry();
@@ -26,4 +26,4 @@ std::string invoked_command(int argc, char** argv) {
   return "";
 }
 
-} // namespace tailor::cli
+}  // namespace tailor::cli

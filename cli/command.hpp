@@ -34,4 +34,4 @@ const std::vector<CommandDef>& registered_commands();
 // or "" (all of tailor's global options are flags, so no value can be mistaken for it).
 std::string invoked_command(int argc, char** argv);
 
-} // namespace tailor::cli
+}  // namespace tailor::cli

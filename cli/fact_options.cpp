@@ -10,7 +10,10 @@ void add_fact_flags(CLI::App& app, FactFlags& flags) {
       ->group(group);
   app.add_option("--facts", flags.facts, "Load facts from FILE written by `tailor detect --json` (TAILOR_FACTS)")
       ->group(group);
-  app.add_option("--probe", flags.probe, "Detection depth: auto, none (Tier 0 only), vulkan (enumerate now), deep (also nvidia-smi, vulkaninfo, rocminfo) (TAILOR_PROBE)")->group(group);
+  app.add_option("--probe", flags.probe,
+                 "Detection depth: auto, none (Tier 0 only), vulkan (enumerate now), deep (also nvidia-smi, "
+                 "vulkaninfo, rocminfo) (TAILOR_PROBE)")
+      ->group(group);
   app.add_option("--pci-ids", flags.pci_ids, "Alternative pci.ids for device names (TAILOR_PCI_IDS)")->group(group);
   app.add_option("--os", flags.os, "Target OS: linux, darwin")->group(group);
   app.add_option("--arch", flags.arch, "Target architecture: amd64, arm64")->group(group);
@@ -31,8 +34,9 @@ platform::DetectRequest to_detect_request(const FactFlags& flags) {
   request.probe = flags.probe;  // "" lets TAILOR_PROBE or the default decide
   request.pci_ids = flags.pci_ids;
   request.cache_dir = (config::tailor_home() / "cache" / "detect").string();
-  request.flags = {flags.os, flags.arch, flags.linux_family, flags.libc, flags.gpu, flags.gpu_driver, flags.vulkan, flags.gpu_device};
+  request.flags = {flags.os,  flags.arch,       flags.linux_family, flags.libc,
+                   flags.gpu, flags.gpu_driver, flags.vulkan,       flags.gpu_device};
   return request;
 }
 
-} // namespace tailor::cli
+}  // namespace tailor::cli

@@ -25,4 +25,4 @@ void add_fact_flags(CLI::App& app, FactFlags& flags);
 // The request resolve_facts() takes; unset flags fall back to TAILOR_* variables there.
 platform::DetectRequest to_detect_request(const FactFlags& flags);
 
-} // namespace tailor::cli
+}  // namespace tailor::cli

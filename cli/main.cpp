@@ -1,16 +1,17 @@
 // tailor's entry point: parse, dispatch, map errors to exit codes.
+#include <unistd.h>
 #include <algorithm>
 #include <cstdlib>
-#include <unistd.h>
 
 #include "command.hpp"
 #include "util/shared_library.hpp"
 
 int main(int argc, char** argv) {
   using namespace tailor;
-  CLI::App app{"tailor: installs developer tools from TOML recipes and gets GPU software right.\n"
-               "Docs: docs/user-guide.md. Exit codes: docs/exit-codes.md.",
-               "tailor"};
+  CLI::App app{
+      "tailor: installs developer tools from TOML recipes and gets GPU software right.\n"
+      "Docs: docs/user-guide.md. Exit codes: docs/exit-codes.md.",
+      "tailor"};
   app.set_version_flag("--version", std::string("tailor ") + TAILOR_VERSION);
   app.require_subcommand(1);
   // Global flags work after the command too (`tailor install x -q`); subcommands inherit this.

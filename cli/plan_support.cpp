@@ -26,7 +26,7 @@ void add_plan_flags(CLI::App& app, PlanFlags& flags) {
 }
 
 Result<std::unique_ptr<PlanSession>> open_plan_session(const PlanFlags& flags, const std::string& tool,
-                                                        const Context& context) {
+                                                       const Context& context) {
   auto session = std::make_unique<PlanSession>();
   session->registry = std::make_unique<recipe::Registry>(recipe::default_registry_options(flags.registry));
   session->services.registry = session->registry.get();
@@ -78,7 +78,8 @@ Result<std::unique_ptr<PlanSession>> open_plan_session(const PlanFlags& flags, c
   // gives the fact. A foreign target (--os/--arch) never uses this machine's Vulkan.
   bool auto_ladder = request.backend.empty() || request.backend == "auto";
   bool vulkan_rung = facts->gpu == "nvidia" || facts->gpu == "amd" || facts->gpu == "intel";
-  if (recipe::depends_on_vulkan(*recipe) && !facts->overrides.contains("vulkan") && auto_ladder && vulkan_rung && !flags.facts.os && !flags.facts.arch) {
+  if (recipe::depends_on_vulkan(*recipe) && !facts->overrides.contains("vulkan") && auto_ladder && vulkan_rung &&
+      !flags.facts.os && !flags.facts.arch) {
     detect.need_vulkan = true;
     facts = platform::resolve_facts(detect);
     if (!facts) return fail(facts.error());
@@ -116,9 +117,10 @@ void print_ladder(const plan::PlanOutcome& outcome, const util::Output& output) 
   if (outcome.ladder.empty()) return;
   *output.err << "backend ladder:\n";
   for (const auto& rung : outcome.ladder) {
-    *output.err << "  " << rung.backend << ": " << (rung.chosen ? output.paint("chosen", "32") : std::string(rung.status())) << " ("
-                << rung.reason << ")\n";
+    *output.err << "  " << rung.backend << ": "
+                << (rung.chosen ? output.paint("chosen", "32") : std::string(rung.status())) << " (" << rung.reason
+                << ")\n";
   }
 }
 
-} // namespace tailor::cli
+}  // namespace tailor::cli

@@ -44,9 +44,9 @@ struct PlanSession {
 
 // Resolves facts, recipe, target and backend for `tool` ("name" or "name@version").
 Result<std::unique_ptr<PlanSession>> open_plan_session(const PlanFlags& flags, const std::string& tool,
-                                                        const Context& context);
+                                                       const Context& context);
 
 // Prints the backend ladder with each reason (to stderr).
 void print_ladder(const plan::PlanOutcome& outcome, const util::Output& output);
 
-} // namespace tailor::cli
+}  // namespace tailor::cli

@@ -27,7 +27,8 @@ CacheUsage measure(const fs::path& home, const std::string& name) {
   for (const fs::path& dir : usage.dirs) {
     std::error_code ec;
     if (fs::is_symlink(dir, ec) || !fs::is_directory(dir, ec)) continue;
-    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
       std::error_code file_ec;
       if (!it->is_regular_file(file_ec) || it->is_symlink(file_ec)) continue;
       usage.bytes += it->file_size(file_ec);
@@ -37,7 +38,7 @@ CacheUsage measure(const fs::path& home, const std::string& name) {
   return usage;
 }
 
-} // namespace
+}  // namespace
 
 const std::vector<std::string>& cache_names() {
   static const std::vector<std::string> names{"downloads", "versions", "detect"};
@@ -58,7 +59,8 @@ Result<CacheUsage> clear_cache(const fs::path& home, std::string_view name) {
   CacheUsage usage = measure(home, std::string(name));
   for (const fs::path& dir : usage.dirs) {
     std::error_code ec;
-    if (fs::is_symlink(dir, ec)) return fail(ErrorKind::failure, "cache directory {} is a symlink; refusing to clear it", dir.string());
+    if (fs::is_symlink(dir, ec))
+      return fail(ErrorKind::failure, "cache directory {} is a symlink; refusing to clear it", dir.string());
     if (!fs::is_directory(dir, ec)) continue;
     std::vector<fs::path> children;  // listed first: removing while iterating is unspecified
     for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
@@ -73,4 +75,4 @@ Result<CacheUsage> clear_cache(const fs::path& home, std::string_view name) {
   return usage;
 }
 
-} // namespace tailor::config
+}  // namespace tailor::config

@@ -13,10 +13,10 @@
 namespace tailor::config {
 
 struct CacheUsage {
-  std::string name;                          // downloads, versions, detect
-  std::vector<std::filesystem::path> dirs;   // where it lives (versions: cache/versions and cache/api)
-  uint64_t bytes = 0;                        // every regular file, temp files included
-  uint64_t entries = 0;                      // downloads: *.data; versions: *.json; detect: files
+  std::string name;                         // downloads, versions, detect
+  std::vector<std::filesystem::path> dirs;  // where it lives (versions: cache/versions and cache/api)
+  uint64_t bytes = 0;                       // every regular file, temp files included
+  uint64_t entries = 0;                     // downloads: *.data; versions: *.json; detect: files
 };
 
 // The cache names, in report order.
@@ -29,4 +29,4 @@ std::vector<CacheUsage> cache_usage(const std::filesystem::path& home);
 // what was there. A symlinked cache directory is refused, never followed.
 Result<CacheUsage> clear_cache(const std::filesystem::path& home, std::string_view name);
 
-} // namespace tailor::config
+}  // namespace tailor::config

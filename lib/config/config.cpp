@@ -1,8 +1,8 @@
 #include "config/config.hpp"
 
+#include <sys/stat.h>
 #include <cstdlib>
 #include <stdexcept>
-#include <sys/stat.h>
 
 #include "config/document.hpp"
 #include "config/values.hpp"
@@ -27,8 +27,7 @@ std::string position(const fs::path& path, const toml::source_region& where) {
 // The text a user would have typed for the node, or nullopt when its TOML type cannot hold
 // a value of this key (a number for a duration, a string for a boolean, ...).
 std::optional<std::string> raw_text(const KeyDef& def, const toml::node& node) {
-  if (auto text = node.value<std::string>(); text && def.type != ValueType::integer &&
-                                             def.type != ValueType::boolean) {
+  if (auto text = node.value<std::string>(); text && def.type != ValueType::integer && def.type != ValueType::boolean) {
     return *text;
   }
   if (auto number = node.as_integer(); number && (def.type == ValueType::integer || def.type == ValueType::size)) {
@@ -58,13 +57,13 @@ void warn_unknown_keys(const fs::path& path, const toml::table& document, std::v
   }
 }
 
-} // namespace
+}  // namespace
 
 std::string_view origin_name(Origin origin) {
   switch (origin) {
-    case Origin::file: return "file";
-    case Origin::env: return "env";
-    case Origin::default_value: break;
+  case Origin::file: return "file";
+  case Origin::env: return "env";
+  case Origin::default_value: break;
   }
   return "default";
 }
@@ -72,8 +71,8 @@ std::string_view origin_name(Origin origin) {
 Config::Config() {
   for (const auto& def : key_definitions()) {
     if (def.type == ValueType::secret) continue;
-    m_settings[std::string(def.name)] = Setting{std::string(def.name), std::string(def.default_value),
-                                                Origin::default_value, "", &def};
+    m_settings[std::string(def.name)] =
+        Setting{std::string(def.name), std::string(def.default_value), Origin::default_value, "", &def};
   }
 }
 
@@ -161,9 +160,9 @@ Result<Config> load_config(const fs::path& home, const util::Output* output) {
     auto raw = raw_text(*setting.def, *node);
     auto value = raw ? normalize_value(*setting.def, key, *raw)
                      : fail(ErrorKind::failure, "{} has the wrong TOML type; expected {}", key,
-                                  setting.def->type == ValueType::integer   ? "an integer"
-                                  : setting.def->type == ValueType::boolean ? "true or false"
-                                                                            : "a string");
+                            setting.def->type == ValueType::integer   ? "an integer"
+                            : setting.def->type == ValueType::boolean ? "true or false"
+                                                                      : "a string");
     if (!value) {
       errors.push_back(position(config.m_path, node->source()) + ": " + value.error().message);
       continue;
@@ -197,4 +196,4 @@ std::string effective_backend(const Config& config, std::string_view flag) {
   return config.get("llm.backend");
 }
 
-} // namespace tailor::config
+}  // namespace tailor::config

@@ -31,7 +31,7 @@ struct Setting {
 };
 
 class Config {
-public:
+ public:
   // A configuration with every key at its default (no file, no environment).
   Config();
 
@@ -55,7 +55,7 @@ public:
   // Problems worth a warning (file mode, unknown keys in known tables).
   const std::vector<std::string>& warnings() const { return m_warnings; }
 
-private:
+ private:
   friend Result<Config> load_config(const std::filesystem::path& home, const util::Output* output);
   std::filesystem::path m_path;
   toml::table m_document;
@@ -79,4 +79,4 @@ std::vector<std::string> secret_env_names(std::string_view name);
 // The backend to use: `flag` (--backend) when given, else TAILOR_BACKEND, else llm.backend, else "auto".
 std::string effective_backend(const Config& config, std::string_view flag = {});
 
-} // namespace tailor::config
+}  // namespace tailor::config

@@ -35,7 +35,7 @@ toml::table* section_of(toml::table& document, std::string_view section) {
   return nullptr;
 }
 
-} // namespace
+}  // namespace
 
 Result<Setting> set_config_value(const fs::path& home, std::string_view key, std::string_view value) {
   auto def = require_key(key);
@@ -53,8 +53,8 @@ Result<Setting> set_config_value(const fs::path& home, std::string_view key, std
   toml::table* table = section_of(*document, section);
   if (table == nullptr) {
     if (document->contains(section)) {
-      return fail(ErrorKind::failure, "{}: '{}' is not a table; fix the file before setting {}", path.string(),
-                  section, lower);
+      return fail(ErrorKind::failure, "{}: '{}' is not a table; fix the file before setting {}", path.string(), section,
+                  lower);
     }
     table = document->insert(section, toml::table{}).first->second.as_table();
   }
@@ -84,4 +84,4 @@ Result<bool> unset_config_value(const fs::path& home, std::string_view key) {
   return true;
 }
 
-} // namespace tailor::config
+}  // namespace tailor::config

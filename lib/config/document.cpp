@@ -1,7 +1,7 @@
 #include "config/document.hpp"
 
-#include <sstream>
 #include <sys/stat.h>
+#include <sstream>
 
 #include "util/fs.hpp"
 #include "util/strings.hpp"
@@ -51,4 +51,4 @@ Status write_config_document(const fs::path& path, const toml::table& document) 
   return util::write_file_atomic(path, text.str(), 0600);
 }
 
-} // namespace tailor::config
+}  // namespace tailor::config

@@ -21,4 +21,4 @@ const toml::node* find_value(const toml::table& document, std::string_view dotte
 // Writes the document to `path` atomically with mode 0600, creating the directory 0700 if new.
 Status write_config_document(const std::filesystem::path& path, const toml::table& document);
 
-} // namespace tailor::config
+}  // namespace tailor::config

@@ -11,4 +11,4 @@ std::filesystem::path tailor_home() {
   return std::filesystem::path(user_home != nullptr ? user_home : ".") / ".tailor";
 }
 
-} // namespace tailor::config
+}  // namespace tailor::config

@@ -7,4 +7,4 @@ namespace tailor::config {
 // $TAILOR_HOME when set and non-empty, else $HOME/.tailor.
 std::filesystem::path tailor_home();
 
-} // namespace tailor::config
+}  // namespace tailor::config

@@ -21,14 +21,32 @@ constexpr int64_t k_minute = 60 * k_second;
 const std::array<KeyDef, 16> k_keys{{
     {"llm.backend", ValueType::choice, "auto", "TAILOR_BACKEND", "Inference backend to install (--backend wins)",
      k_backends, 0, 0},
-    {"gpu.device", ValueType::device, "", "TAILOR_GPU_DEVICE", "PCI address of the GPU to use; empty = automatic", {},
-     0, 0},
-    {"detect.probe", ValueType::choice, "auto", "TAILOR_PROBE", "How deeply detection probes the machine", k_probes,
-     0, 0},
-    {"network.api_timeout", ValueType::duration, "30s", "TAILOR_API_TIMEOUT", "Timeout of API requests", {},
-     k_second, 10 * k_minute},
-    {"network.stall_timeout", ValueType::duration, "60s", "TAILOR_STALL_TIMEOUT",
-     "Abort a download that receives nothing for this long", {}, 5 * k_second, 10 * k_minute},
+    {"gpu.device",
+     ValueType::device,
+     "",
+     "TAILOR_GPU_DEVICE",
+     "PCI address of the GPU to use; empty = automatic",
+     {},
+     0,
+     0},
+    {"detect.probe", ValueType::choice, "auto", "TAILOR_PROBE", "How deeply detection probes the machine", k_probes, 0,
+     0},
+    {"network.api_timeout",
+     ValueType::duration,
+     "30s",
+     "TAILOR_API_TIMEOUT",
+     "Timeout of API requests",
+     {},
+     k_second,
+     10 * k_minute},
+    {"network.stall_timeout",
+     ValueType::duration,
+     "60s",
+     "TAILOR_STALL_TIMEOUT",
+     "Abort a download that receives nothing for this long",
+     {},
+     5 * k_second,
+     10 * k_minute},
     {"network.retries", ValueType::integer, "3", "", "Retries of a failed request", {}, 0, 10},
     {"network.max_download_size", ValueType::size, "4GiB", "", "Largest download accepted", {}, 0, 0},
     {"network.max_extract_size", ValueType::size, "16GiB", "", "Largest total unpacked size of an archive", {}, 0, 0},
@@ -36,13 +54,31 @@ const std::array<KeyDef, 16> k_keys{{
     {"fetch.parallel", ValueType::integer, "4", "", "Downloads in flight at once", {}, 1, 64},
     {"fetch.max_bytes", ValueType::size, "4GiB", "", "Refuse any single artifact larger than this", {}, 0, 0},
     {"events.webhook_url", ValueType::url, "", "", "POST lifecycle events here (https, or loopback http)", {}, 0, 0},
-    {"events.webhook_secret_env", ValueType::env_name, "", "",
-     "Environment variable holding the webhook signing secret", {}, 0, 0},
+    {"events.webhook_secret_env",
+     ValueType::env_name,
+     "",
+     "",
+     "Environment variable holding the webhook signing secret",
+     {},
+     0,
+     0},
     {"events.webhook_unsigned", ValueType::boolean, "false", "", "Allow webhook delivery without a secret", {}, 0, 0},
-    {"events.hook_timeout", ValueType::duration, "10s", "", "Time a hook in $TAILOR_HOME/hooks may run", {}, 100,
+    {"events.hook_timeout",
+     ValueType::duration,
+     "10s",
+     "",
+     "Time a hook in $TAILOR_HOME/hooks may run",
+     {},
+     100,
      10 * k_minute},
-    {"secrets.*", ValueType::secret, "", "", "A secret; set from stdin only (github_token: GITHUB_TOKEN, GH_TOKEN)",
-     {}, 0, 0},
+    {"secrets.*",
+     ValueType::secret,
+     "",
+     "",
+     "A secret; set from stdin only (github_token: GITHUB_TOKEN, GH_TOKEN)",
+     {},
+     0,
+     0},
 }};
 
 std::vector<std::string> key_names() {
@@ -58,7 +94,7 @@ std::string suggestion(std::string_view input, std::span<const std::string> cand
   return match ? " (did you mean '" + *match + "'?)" : "";
 }
 
-} // namespace
+}  // namespace
 
 bool is_loopback_url(std::string_view url) {
   static const std::regex loopback(R"(^https?://(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?([/?#].*)?$)",
@@ -92,75 +128,74 @@ Result<const KeyDef*> require_key(std::string_view key) {
 Result<NormalizedValue> normalize_value(const KeyDef& def, std::string_view key, std::string_view raw) {
   const std::string value(raw);
   switch (def.type) {
-    case ValueType::choice: {
-      for (auto choice : def.choices) {
-        if (choice == raw) return NormalizedValue{value, value};
+  case ValueType::choice: {
+    for (auto choice : def.choices) {
+      if (choice == raw) return NormalizedValue{value, value};
+    }
+    std::vector<std::string> options(def.choices.begin(), def.choices.end());
+    return usage_error("invalid value '" + value + "' for " + std::string(key) + suggestion(raw, options) +
+                       "; expected one of: " + util::join(options, ", "));
+  }
+  case ValueType::device: {
+    static const std::regex bdf(R"(^([0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]$)");
+    if (raw.empty() || std::regex_match(value, bdf)) return NormalizedValue{value, value};
+    return usage_error("invalid value '" + value + "' for " + std::string(key) +
+                       ": expected a PCI address like 0000:03:00.0 or 03:00.0, or \"\" for automatic");
+  }
+  case ValueType::duration: {
+    auto ms = parse_duration(raw);
+    if (ms && ms->count() >= def.min && ms->count() <= def.max) {
+      auto text = format_duration(*ms);
+      return NormalizedValue{text, text};
+    }
+    return usage_error("invalid duration '" + value + "' for " + std::string(key) + ": expected " +
+                       format_duration(std::chrono::milliseconds(def.min)) + " to " +
+                       format_duration(std::chrono::milliseconds(def.max)) + " with a unit ms, s, m or h (e.g. 30s)");
+  }
+  case ValueType::integer: {
+    int64_t number = 0;
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+    if (ec == std::errc{} && end == value.data() + value.size() && number >= def.min && number <= def.max) {
+      return NormalizedValue{number, std::to_string(number)};
+    }
+    return usage_error("invalid value '" + value + "' for " + std::string(key) + ": expected an integer from " +
+                       std::to_string(def.min) + " to " + std::to_string(def.max));
+  }
+  case ValueType::size: {
+    auto bytes = parse_size(raw);
+    if (bytes && *bytes > 0 && *bytes <= static_cast<uint64_t>(INT64_MAX)) {
+      auto text = format_size(*bytes);
+      if (raw.find_first_not_of("0123456789") == std::string_view::npos) {
+        return NormalizedValue{static_cast<int64_t>(*bytes), text};
       }
-      std::vector<std::string> options(def.choices.begin(), def.choices.end());
-      return usage_error("invalid value '" + value + "' for " + std::string(key) + suggestion(raw, options) +
-                         "; expected one of: " + util::join(options, ", "));
+      return NormalizedValue{text, text};
     }
-    case ValueType::device: {
-      static const std::regex bdf(R"(^([0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]$)");
-      if (raw.empty() || std::regex_match(value, bdf)) return NormalizedValue{value, value};
-      return usage_error("invalid value '" + value + "' for " + std::string(key) +
-                         ": expected a PCI address like 0000:03:00.0 or 03:00.0, or \"\" for automatic");
-    }
-    case ValueType::duration: {
-      auto ms = parse_duration(raw);
-      if (ms && ms->count() >= def.min && ms->count() <= def.max) {
-        auto text = format_duration(*ms);
-        return NormalizedValue{text, text};
-      }
-      return usage_error("invalid duration '" + value + "' for " + std::string(key) + ": expected " +
-                         format_duration(std::chrono::milliseconds(def.min)) + " to " +
-                         format_duration(std::chrono::milliseconds(def.max)) + " with a unit ms, s, m or h (e.g. 30s)");
-    }
-    case ValueType::integer: {
-      int64_t number = 0;
-      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
-      if (ec == std::errc{} && end == value.data() + value.size() && number >= def.min && number <= def.max) {
-        return NormalizedValue{number, std::to_string(number)};
-      }
-      return usage_error("invalid value '" + value + "' for " + std::string(key) + ": expected an integer from " +
-                         std::to_string(def.min) + " to " + std::to_string(def.max));
-    }
-    case ValueType::size: {
-      auto bytes = parse_size(raw);
-      if (bytes && *bytes > 0 && *bytes <= static_cast<uint64_t>(INT64_MAX)) {
-        auto text = format_size(*bytes);
-        if (raw.find_first_not_of("0123456789") == std::string_view::npos) {
-          return NormalizedValue{static_cast<int64_t>(*bytes), text};
-        }
-        return NormalizedValue{text, text};
-      }
-      return usage_error("invalid size '" + value + "' for " + std::string(key) +
-                         ": expected a positive number of bytes or a size with unit KiB, MiB, GiB or TiB (e.g. 4GiB)");
-    }
-    case ValueType::boolean: {
-      if (auto flag = parse_bool(raw)) return NormalizedValue{*flag, *flag ? "true" : "false"};
-      return usage_error("invalid value '" + value + "' for " + std::string(key) + ": expected true, false, 1 or 0");
-    }
-    case ValueType::url: {
-      if (raw.empty() || raw.starts_with("https://") || (raw.starts_with("http://") && is_loopback_url(raw))) {
-        return NormalizedValue{value, value};
-      }
-      return usage_error("invalid URL '" + value + "' for " + std::string(key) +
-                         ": expected an https:// URL (plain http:// only to a loopback address)");
-    }
-    case ValueType::env_name: {
-      static const std::regex name(R"(^[A-Za-z_][A-Za-z0-9_]*$)");
-      if (raw.empty() || std::regex_match(value, name)) return NormalizedValue{value, value};
-      return usage_error("invalid value '" + value + "' for " + std::string(key) +
-                         ": expected the name of an environment variable (letters, digits, _), not the secret itself");
-    }
-    case ValueType::secret:
-      if (raw.empty()) return usage_error("an empty value for " + std::string(key) + " is not allowed");
-      return NormalizedValue{value, "(set)"};
-    case ValueType::text:
+    return usage_error("invalid size '" + value + "' for " + std::string(key) +
+                       ": expected a positive number of bytes or a size with unit KiB, MiB, GiB or TiB (e.g. 4GiB)");
+  }
+  case ValueType::boolean: {
+    if (auto flag = parse_bool(raw)) return NormalizedValue{*flag, *flag ? "true" : "false"};
+    return usage_error("invalid value '" + value + "' for " + std::string(key) + ": expected true, false, 1 or 0");
+  }
+  case ValueType::url: {
+    if (raw.empty() || raw.starts_with("https://") || (raw.starts_with("http://") && is_loopback_url(raw))) {
       return NormalizedValue{value, value};
+    }
+    return usage_error("invalid URL '" + value + "' for " + std::string(key) +
+                       ": expected an https:// URL (plain http:// only to a loopback address)");
+  }
+  case ValueType::env_name: {
+    static const std::regex name(R"(^[A-Za-z_][A-Za-z0-9_]*$)");
+    if (raw.empty() || std::regex_match(value, name)) return NormalizedValue{value, value};
+    return usage_error("invalid value '" + value + "' for " + std::string(key) +
+                       ": expected the name of an environment variable (letters, digits, _), not the secret itself");
+  }
+  case ValueType::secret:
+    if (raw.empty()) return usage_error("an empty value for " + std::string(key) + " is not allowed");
+    return NormalizedValue{value, "(set)"};
+  case ValueType::text: return NormalizedValue{value, value};
   }
   return usage_error("unsupported key " + std::string(key));
 }
 
-} // namespace tailor::config
+}  // namespace tailor::config

@@ -14,13 +14,13 @@ namespace tailor::config {
 enum class ValueType { choice, text, device, duration, integer, size, boolean, url, env_name, secret };
 
 struct KeyDef {
-  std::string_view name;             // "llm.backend"; "secrets.*" for the secrets family
+  std::string_view name;  // "llm.backend"; "secrets.*" for the secrets family
   ValueType type = ValueType::text;
-  std::string_view default_value;    // display form; "" for none
-  std::string_view env;              // environment override, "" for none
+  std::string_view default_value;  // display form; "" for none
+  std::string_view env;            // environment override, "" for none
   std::string_view description;
   std::span<const std::string_view> choices;  // ValueType::choice
-  int64_t min = 0;                   // integer bound, or duration bound in ms
+  int64_t min = 0;                            // integer bound, or duration bound in ms
   int64_t max = 0;
 };
 
@@ -48,4 +48,4 @@ bool is_loopback_url(std::string_view url);
 // Backends llm.backend accepts.
 std::span<const std::string_view> backend_names();
 
-} // namespace tailor::config
+}  // namespace tailor::config

@@ -1,9 +1,9 @@
 #include "config/secret_input.hpp"
 
-#include <cerrno>
-#include <cstring>
 #include <termios.h>
 #include <unistd.h>
+#include <cerrno>
+#include <cstring>
 
 namespace tailor::config {
 
@@ -34,4 +34,4 @@ Result<std::string> read_secret_line(int fd, const util::Output& output, const s
   return line;
 }
 
-} // namespace tailor::config
+}  // namespace tailor::config

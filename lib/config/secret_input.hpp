@@ -11,4 +11,4 @@ namespace tailor::config {
 // terminal), strips the trailing "\r\n" and refuses empty input.
 Result<std::string> read_secret_line(int fd, const util::Output& output, const std::string& prompt);
 
-} // namespace tailor::config
+}  // namespace tailor::config

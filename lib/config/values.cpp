@@ -21,7 +21,7 @@ bool multiply(uint64_t value, uint64_t factor, uint64_t& out) {
   return true;
 }
 
-} // namespace
+}  // namespace
 
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
   auto parts = split_number(text);
@@ -58,7 +58,8 @@ std::optional<uint64_t> parse_size(std::string_view text) {
 }
 
 std::string format_size(uint64_t bytes) {
-  static constexpr std::array<std::pair<const char*, int>, 4> units{{{"TiB", 40}, {"GiB", 30}, {"MiB", 20}, {"KiB", 10}}};
+  static constexpr std::array<std::pair<const char*, int>, 4> units{
+      {{"TiB", 40}, {"GiB", 30}, {"MiB", 20}, {"KiB", 10}}};
   for (const auto& [unit, shift] : units) {
     uint64_t factor = 1ULL << shift;
     if (bytes != 0 && bytes % factor == 0) return std::to_string(bytes / factor) + unit;
@@ -72,4 +73,4 @@ std::optional<bool> parse_bool(std::string_view text) {
   return std::nullopt;
 }
 
-} // namespace tailor::config
+}  // namespace tailor::config

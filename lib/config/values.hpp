@@ -22,4 +22,4 @@ std::string format_size(uint64_t bytes);
 // Accepts true/false/1/0.
 std::optional<bool> parse_bool(std::string_view text);
 
-} // namespace tailor::config
+}  // namespace tailor::config

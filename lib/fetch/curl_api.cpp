@@ -37,4 +37,4 @@ const CurlApi& curl_api() {
   return api;
 }
 
-} // namespace tailor::fetch
+}  // namespace tailor::fetch

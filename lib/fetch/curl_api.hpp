@@ -33,4 +33,4 @@ struct CurlApi {
 // The table, loaded from libcurl.so.4 on the first call; throws util::MissingLibrary.
 const CurlApi& curl_api();
 
-} // namespace tailor::fetch
+}  // namespace tailor::fetch

@@ -2,9 +2,9 @@
 
 #include <map>
 
-#include "fetch/curl_api.hpp"
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include "fetch/curl_api.hpp"
 
 #include "config/home.hpp"
 #include "fetch/fetch_engine.hpp"
@@ -30,11 +30,10 @@ Status check_disk_space(const fs::path& dir, uint64_t bytes) {
   return {};
 }
 
-} // namespace
+}  // namespace
 
 CurlDownloader::CurlDownloader(DownloaderOptions options)
-    : m_options(std::move(options)), m_pool(m_options.config.mirrors, m_options.config.strategy) {
-}
+    : m_options(std::move(options)), m_pool(m_options.config.mirrors, m_options.config.strategy) {}
 
 CurlDownloader::~CurlDownloader() = default;
 
@@ -100,9 +99,8 @@ Result<std::vector<FetchedFile>> CurlDownloader::fetch_all(const std::vector<Fet
       if (auto hit = cache.lookup_unverified(*expected, request.expected_size)) {
         results[i] = std::move(*hit);
         if (results[i].served_by.empty()) results[i].served_by = request.url;
-        results[i].verification = std::async(std::launch::async, [cache, sha = *expected] {
-                                    return cache.verify_entry(sha);
-                                  }).share();
+        results[i].verification =
+            std::async(std::launch::async, [cache, sha = *expected] { return cache.verify_entry(sha); }).share();
         continue;
       }
     } else if (auto hit = cache.lookup(*expected, request.expected_size)) {
@@ -119,8 +117,8 @@ Result<std::vector<FetchedFile>> CurlDownloader::fetch_all(const std::vector<Fet
       job_by_hash[*expected] = jobs.size();
     }
     bool plan_size = request.expected_size != 0;
-    jobs.push_back(EngineJob{request, *expected, false, plan_size ? request.expected_size : config.max_bytes,
-                             plan_size});
+    jobs.push_back(
+        EngineJob{request, *expected, false, plan_size ? request.expected_size : config.max_bytes, plan_size});
     from_job[i] = jobs.size() - 1;
     bytes_needed += request.expected_size;
   }
@@ -148,7 +146,7 @@ bool file_identity(const fs::path& path, uint64_t& inode, uint64_t& size, int64_
   mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
   return true;
 }
-} // namespace
+}  // namespace
 
 std::optional<FetchedFile> CurlDownloader::verified_before(const std::string& sha256, uint64_t expected_size) const {
   auto it = m_verified.find(sha256);
@@ -156,7 +154,8 @@ std::optional<FetchedFile> CurlDownloader::verified_before(const std::string& sh
   uint64_t inode = 0, size = 0;
   int64_t mtime_ns = 0;
   if (!file_identity(it->second.file.path, inode, size, mtime_ns) || inode != it->second.inode ||
-      size != it->second.file.size || mtime_ns != it->second.mtime_ns || (expected_size != 0 && size != expected_size)) {
+      size != it->second.file.size || mtime_ns != it->second.mtime_ns ||
+      (expected_size != 0 && size != expected_size)) {
     return std::nullopt;
   }
   FetchedFile file = it->second.file;
@@ -176,12 +175,12 @@ Result<std::string> CurlDownloader::fetch_text(const std::string& url, uint64_t 
   const FetchConfig& config = m_options.config;
   if (auto allowed = check_url_allowed(url, config.allow_insecure_loopback); !allowed) return fail(allowed.error());
   DownloadCache cache(m_options.home / "cache" / "downloads");
-  std::vector<EngineJob> jobs{EngineJob{FetchRequest{url, {}, "", 0}, "", true, std::min(max_bytes, config.max_bytes),
-                                        false}};
+  std::vector<EngineJob> jobs{
+      EngineJob{FetchRequest{url, {}, "", 0}, "", true, std::min(max_bytes, config.max_bytes), false}};
   EngineContext context{config, m_pool, cache, nullptr, nullptr, m_options.output};
   auto fetched = run_fetch_jobs(context, jobs);
   if (!fetched) return fail(fetched.error());
   return std::move(fetched->front().text);
 }
 
-} // namespace tailor::fetch
+}  // namespace tailor::fetch

@@ -18,11 +18,11 @@
 namespace tailor::fetch {
 
 struct DownloaderOptions {
-  std::filesystem::path home;        // $TAILOR_HOME: cache/downloads/ and status.json live here
+  std::filesystem::path home;  // $TAILOR_HOME: cache/downloads/ and status.json live here
   FetchConfig config;
-  bool progress = false;             // progress line on stderr (drawn only when stderr is a TTY)
-  std::string command = "fetch";     // what `tailor status` says is running
-  bool write_status = true;          // keep status.json up to date while fetching
+  bool progress = false;                 // progress line on stderr (drawn only when stderr is a TTY)
+  std::string command = "fetch";         // what `tailor status` says is running
+  bool write_status = true;              // keep status.json up to date while fetching
   std::shared_ptr<StatusWriter> status;  // share one with later phases; made on first use when null
   const util::Output* output = nullptr;  // retry notes at -v; none when null
 };
@@ -32,7 +32,7 @@ struct DownloaderOptions {
 Result<DownloaderOptions> options_from_environment(const util::Output* output, std::string command = "fetch");
 
 class CurlDownloader final : public Downloader {
-public:
+ public:
   explicit CurlDownloader(DownloaderOptions options);
   ~CurlDownloader() override;
 
@@ -54,7 +54,7 @@ public:
   // The status file writer (created on first use), so later phases can report into it.
   StatusWriter* status();
 
-private:
+ private:
   struct Verified {
     FetchedFile file;
     uint64_t inode = 0;
@@ -68,4 +68,4 @@ private:
   std::map<std::string, Verified> m_verified;  // by sha256
 };
 
-} // namespace tailor::fetch
+}  // namespace tailor::fetch

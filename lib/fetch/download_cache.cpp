@@ -10,9 +10,9 @@
 #include <ctime>
 
 #include <fcntl.h>
-#include <nlohmann/json.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include "util/fs.hpp"
 #include "util/strings.hpp"
@@ -22,7 +22,8 @@ namespace fs = std::filesystem;
 
 Result<std::string> normalize_sha256(std::string_view expected) {
   std::string value = util::to_lower(util::trim(expected));
-  if (auto colon = value.find(':'); colon != std::string::npos) value = std::string(util::trim(value.substr(colon + 1)));
+  if (auto colon = value.find(':'); colon != std::string::npos)
+    value = std::string(util::trim(value.substr(colon + 1)));
   if (value.empty()) return value;
   bool hex = value.size() == 64 && std::all_of(value.begin(), value.end(), [](unsigned char c) {
                return std::isdigit(c) || (c >= 'a' && c <= 'f');
@@ -96,7 +97,7 @@ std::string now_rfc3339() {
   return buffer;
 }
 
-} // namespace
+}  // namespace
 
 Status DownloadCache::ensure() const {
   std::error_code ec;
@@ -140,8 +141,10 @@ Status DownloadCache::verify_entry(const std::string& sha256) const {
   auto actual = util::file_digest(data, "sha256");
   if (actual && *actual == sha256) return {};
   remove_entry(sha256);
-  return fail(ErrorKind::checksum, "cached download {} no longer matches its checksum (got {}); it was removed, "
-              "run the install again to download it", data.string(), actual ? *actual : actual.error().message);
+  return fail(ErrorKind::checksum,
+              "cached download {} no longer matches its checksum (got {}); it was removed, "
+              "run the install again to download it",
+              data.string(), actual ? *actual : actual.error().message);
 }
 
 void DownloadCache::remove_entry(const std::string& sha256) const {
@@ -170,12 +173,12 @@ Result<fs::path> DownloadCache::commit(TempFile& file, const std::string& sha256
     return fail(ErrorKind::failure, "cannot move download into {}: {}", target.string(), std::strerror(errno));
   }
   file.release();
-  nlohmann::json meta = {{"url", url}, {"checksum", sha256}, {"actual_hash", sha256}, {"size", size},
-                         {"cached_at", now_rfc3339()}};
+  nlohmann::json meta = {
+      {"url", url}, {"checksum", sha256}, {"actual_hash", sha256}, {"size", size}, {"cached_at", now_rfc3339()}};
   if (auto written = util::write_file_atomic(m_dir / (sha256 + ".meta"), meta.dump(2) + "\n", 0644); !written) {
     return fail(written.error());
   }
   return target;
 }
 
-} // namespace tailor::fetch
+}  // namespace tailor::fetch

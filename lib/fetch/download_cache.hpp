@@ -19,7 +19,7 @@ Result<std::string> normalize_sha256(std::string_view expected);
 
 // SHA-256 computed while bytes stream by (OpenSSL EVP).
 class Sha256 {
-public:
+ public:
   Sha256();
   ~Sha256();
   Sha256(const Sha256&) = delete;
@@ -28,13 +28,13 @@ public:
   // Lowercase hex; call once.
   std::string hex_digest();
 
-private:
+ private:
   void* m_context;
 };
 
 // A file being downloaded into the cache directory; removed unless committed.
 class TempFile {
-public:
+ public:
   TempFile() = default;
   TempFile(int fd, std::filesystem::path path) : m_fd(fd), m_path(std::move(path)) {}
   TempFile(TempFile&& other) noexcept;
@@ -47,13 +47,13 @@ public:
   // Marks the file as moved away (by commit).
   void release();
 
-private:
+ private:
   int m_fd = -1;
   std::filesystem::path m_path;
 };
 
 class DownloadCache {
-public:
+ public:
   explicit DownloadCache(std::filesystem::path dir) : m_dir(std::move(dir)) {}
 
   const std::filesystem::path& dir() const { return m_dir; }
@@ -73,9 +73,9 @@ public:
   Result<std::filesystem::path> commit(TempFile& file, const std::string& sha256, uint64_t size,
                                        const std::string& url) const;
 
-private:
+ private:
   void remove_entry(const std::string& sha256) const;
   std::filesystem::path m_dir;
 };
 
-} // namespace tailor::fetch
+}  // namespace tailor::fetch

@@ -25,15 +25,15 @@ struct FetchedFile {
   std::filesystem::path path;  // a file in the download cache; valid until the next cache clean
   std::string sha256;          // lowercase hex
   uint64_t size = 0;
-  std::string served_by;       // URL that finally served the bytes (for a cache hit: the URL it came from)
-  bool from_cache = false;     // found in the download cache; nothing was downloaded
+  std::string served_by;    // URL that finally served the bytes (for a cache hit: the URL it came from)
+  bool from_cache = false;  // found in the download cache; nothing was downloaded
   // Valid for a deferred cache hit: the re-hash running in the background. The bytes may be
   // read meanwhile (extraction into a staging directory) but not trusted before it succeeds.
   std::shared_future<Status> verification;
 };
 
 class Downloader {
-public:
+ public:
   virtual ~Downloader() = default;
   // Downloads (or finds in the cache) the artifact, hashing it while streaming.
   virtual Result<FetchedFile> fetch(const FetchRequest& request) = 0;
@@ -52,4 +52,4 @@ public:
   }
 };
 
-} // namespace tailor::fetch
+}  // namespace tailor::fetch

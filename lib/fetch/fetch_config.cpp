@@ -90,10 +90,14 @@ Status parse_fetch_table(const toml::node& node, std::string_view source, FetchC
   for (const auto& [key, value] : *table) {
     if (key == "strategy") {
       auto text = value.value<std::string>();
-      if (text == "failover") config.strategy = Strategy::failover;
-      else if (text == "round-robin") config.strategy = Strategy::round_robin;
-      else if (text == "least-busy") config.strategy = Strategy::least_busy;
-      else return invalid(source, value, "`strategy` must be \"failover\", \"round-robin\" or \"least-busy\"");
+      if (text == "failover")
+        config.strategy = Strategy::failover;
+      else if (text == "round-robin")
+        config.strategy = Strategy::round_robin;
+      else if (text == "least-busy")
+        config.strategy = Strategy::least_busy;
+      else
+        return invalid(source, value, "`strategy` must be \"failover\", \"round-robin\" or \"least-busy\"");
     } else if (key == "parallel") {
       auto number = value.value<int64_t>();
       if (!number || *number < 1 || *number > 64) return invalid(source, value, "`parallel` must be an integer 1-64");
@@ -109,7 +113,7 @@ Status parse_fetch_table(const toml::node& node, std::string_view source, FetchC
   return {};
 }
 
-} // namespace
+}  // namespace
 
 std::string_view strategy_name(Strategy strategy) {
   switch (strategy) {
@@ -188,4 +192,4 @@ Result<FetchConfig> load_fetch_config(const std::filesystem::path& home) {
   return config;
 }
 
-} // namespace tailor::fetch
+}  // namespace tailor::fetch

@@ -28,10 +28,10 @@ struct FetchConfig {
   int parallel = 4;
   uint64_t max_bytes = uint64_t{4} << 30;
   std::chrono::milliseconds connect_timeout{30'000};
-  std::chrono::milliseconds stall_timeout{60'000};  // abort when under 1 byte/s this long
+  std::chrono::milliseconds stall_timeout{60'000};      // abort when under 1 byte/s this long
   std::chrono::milliseconds total_budget{30 * 60'000};  // wall time per artifact, retries included
-  bool allow_insecure_loopback = false;  // TAILOR_ALLOW_INSECURE_LOOPBACK=1 (tests only)
-  std::string ca_bundle;                 // TAILOR_CA_BUNDLE: PEM file of trusted CAs
+  bool allow_insecure_loopback = false;                 // TAILOR_ALLOW_INSECURE_LOOPBACK=1 (tests only)
+  std::string ca_bundle;                                // TAILOR_CA_BUNDLE: PEM file of trusted CAs
 };
 
 // Parses the [fetch] and [[mirrors]] tables of a config.toml document. `source` names the
@@ -46,4 +46,4 @@ Result<FetchConfig> load_fetch_config(const std::filesystem::path& home);
 // Whether `url` may be fetched: https always; http only to a loopback host when allowed.
 Status check_url_allowed(std::string_view url, bool allow_insecure_loopback);
 
-} // namespace tailor::fetch
+}  // namespace tailor::fetch

@@ -41,8 +41,9 @@ std::string failure_list(const Job& job) {
 
 // Runs the multi loop for one batch of jobs; owns the multi handle and every easy handle in it.
 class Scheduler {
-public:
-  Scheduler(EngineContext& context, const std::vector<EngineJob>& specs) : m_ctx(context), m_multi(curl_api().multi_init()) {
+ public:
+  Scheduler(EngineContext& context, const std::vector<EngineJob>& specs)
+      : m_ctx(context), m_multi(curl_api().multi_init()) {
     auto now = SteadyClock::now();
     for (const EngineJob& spec : specs) {
       Job job;
@@ -87,7 +88,7 @@ public:
     return results;
   }
 
-private:
+ private:
   Status start_ready_jobs(SteadyClock::time_point now) {
     for (Job& job : m_jobs) {
       if (m_active >= m_ctx.config.parallel) break;
@@ -101,8 +102,8 @@ private:
         // Every usable host is cooling down or backing off: wait, with jitter so that many
         // clients told the same Retry-After do not all come back at once.
         auto delay = std::chrono::duration_cast<milliseconds>(*choice.wait - now);
-        job.ready_at = *choice.wait + milliseconds(static_cast<long long>(
-                                          static_cast<double>(delay.count()) * 0.2 * jitter_unit()));
+        job.ready_at = *choice.wait +
+                       milliseconds(static_cast<long long>(static_cast<double>(delay.count()) * 0.2 * jitter_unit()));
         job.progress.state = "waiting";
         continue;
       }
@@ -169,8 +170,8 @@ private:
     const std::string& host_name = m_ctx.pool.host(host).name;
     if (outcome.kind != OutcomeKind::ok) {
       job.failures.push_back(fmt::format("{}: {}", target.url, outcome.detail));
-      if (m_ctx.output != nullptr) m_ctx.output->debug("fetch: {} from {}: {}", outcome_name(outcome.kind), host_name,
-                                                       job.failures.back());
+      if (m_ctx.output != nullptr)
+        m_ctx.output->debug("fetch: {} from {}: {}", outcome_name(outcome.kind), host_name, job.failures.back());
     }
     switch (outcome.kind) {
     case OutcomeKind::ok: return finish_job(job, outcome);
@@ -217,8 +218,8 @@ private:
     const std::string& url = job.candidates[job.candidate].url;
     if (request.expected_size != 0 && outcome.bytes != request.expected_size) {
       outcome.kind = OutcomeKind::corrupt;
-      outcome.detail = fmt::format("size mismatch for {}: expected {} bytes, got {}", url, request.expected_size,
-                                   outcome.bytes);
+      outcome.detail =
+          fmt::format("size mismatch for {}: expected {} bytes, got {}", url, request.expected_size, outcome.bytes);
     } else if (!job.spec->expected_sha256.empty() && outcome.sha256 != job.spec->expected_sha256) {
       outcome.kind = OutcomeKind::corrupt;
       outcome.detail = fmt::format("checksum mismatch for {}: expected sha256 {}, got {}", url,
@@ -293,8 +294,8 @@ private:
     auto system_now = std::chrono::system_clock::now();
     for (const HostState& host : m_ctx.pool.hosts()) {
       if (host.cooldown_until > steady_now) {
-        auto until = system_now + std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                                      host.cooldown_until - steady_now);
+        auto until = system_now +
+                     std::chrono::duration_cast<std::chrono::system_clock::duration>(host.cooldown_until - steady_now);
         cooldowns.push_back(HostCooldown{host.name, rfc3339(until)});
       }
     }
@@ -308,11 +309,11 @@ private:
   int m_active = 0;
 };
 
-} // namespace
+}  // namespace
 
 Result<std::vector<EngineResult>> run_fetch_jobs(EngineContext& context, const std::vector<EngineJob>& jobs) {
   Scheduler scheduler(context, jobs);
   return scheduler.run();
 }
 
-} // namespace tailor::fetch
+}  // namespace tailor::fetch

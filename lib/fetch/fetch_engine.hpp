@@ -18,8 +18,8 @@ struct EngineContext {
   const FetchConfig& config;
   HostPool& pool;
   const DownloadCache& cache;
-  StatusWriter* status = nullptr;      // may be null
-  ProgressLine* progress = nullptr;    // may be null
+  StatusWriter* status = nullptr;        // may be null
+  ProgressLine* progress = nullptr;      // may be null
   const util::Output* output = nullptr;  // may be null
 };
 
@@ -39,4 +39,4 @@ struct EngineResult {
 // Runs every job to completion, `config.parallel` at a time; results in job order.
 Result<std::vector<EngineResult>> run_fetch_jobs(EngineContext& context, const std::vector<EngineJob>& jobs);
 
-} // namespace tailor::fetch
+}  // namespace tailor::fetch

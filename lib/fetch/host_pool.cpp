@@ -107,4 +107,4 @@ void HostPool::record_busy(std::size_t host, SteadyClock::time_point until) {
 
 void HostPool::record_corrupt(std::size_t host) { m_hosts.at(host).flagged = true; }
 
-} // namespace tailor::fetch
+}  // namespace tailor::fetch

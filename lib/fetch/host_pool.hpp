@@ -19,11 +19,11 @@ struct HostState {
   std::string name;       // mirror name, or the origin (scheme://host:port) of an original URL
   std::string token_env;  // bearer token variable of a mirror; "" for original URLs
   int consecutive_failures = 0;
-  bool ejected = false;   // down for the rest of the run
-  bool flagged = false;   // served bytes that failed verification
+  bool ejected = false;                      // down for the rest of the run
+  bool flagged = false;                      // served bytes that failed verification
   SteadyClock::time_point cooldown_until{};  // busy until then; never makes a host unhealthy
   int in_flight = 0;
-  int downloads = 0;      // attempts started on this host
+  int downloads = 0;  // attempts started on this host
 };
 
 struct Candidate {
@@ -33,21 +33,21 @@ struct Candidate {
 
 // Per-artifact bookkeeping the pool needs to choose a host.
 struct ArtifactAttempts {
-  std::vector<int> attempts;       // per candidate
-  std::vector<bool> excluded;      // per candidate: 404, corrupt, refused, attempts used up
-  std::optional<std::size_t> last_failed;   // candidate that failed last
+  std::vector<int> attempts;                   // per candidate
+  std::vector<bool> excluded;                  // per candidate: 404, corrupt, refused, attempts used up
+  std::optional<std::size_t> last_failed;      // candidate that failed last
   SteadyClock::time_point retry_not_before{};  // backoff before reusing last_failed
-  bool started = false;            // round-robin starts a new artifact at the next host
+  bool started = false;                        // round-robin starts a new artifact at the next host
 };
 
 struct Choice {
-  std::optional<std::size_t> candidate;          // try this candidate now
+  std::optional<std::size_t> candidate;         // try this candidate now
   std::optional<SteadyClock::time_point> wait;  // or wait until then (all usable hosts busy)
   // neither: no host is left for this artifact
 };
 
 class HostPool {
-public:
+ public:
   HostPool(std::vector<Mirror> mirrors, Strategy strategy);
 
   // The URLs that can serve `request`, in configured order: each mirror whose prefix
@@ -68,7 +68,7 @@ public:
   const std::vector<HostState>& hosts() const { return m_hosts; }
   const HostState& host(std::size_t index) const { return m_hosts.at(index); }
 
-private:
+ private:
   std::size_t host_for(const std::string& name, const std::string& token_env);
   void add_candidates(const std::string& url, std::vector<Candidate>& out);
 
@@ -78,4 +78,4 @@ private:
   std::size_t m_next_start = 0;  // round-robin position
 };
 
-} // namespace tailor::fetch
+}  // namespace tailor::fetch

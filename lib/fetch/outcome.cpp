@@ -69,4 +69,4 @@ double jitter_unit() {
   return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
 }
 
-} // namespace tailor::fetch
+}  // namespace tailor::fetch

@@ -42,4 +42,4 @@ std::chrono::milliseconds jittered(std::chrono::milliseconds delay, double unit)
 // A random number in [0, 1) for jitter.
 double jitter_unit();
 
-} // namespace tailor::fetch
+}  // namespace tailor::fetch

@@ -10,7 +10,7 @@ namespace {
 
 std::string mib(uint64_t bytes) { return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1 << 20)); }
 
-} // namespace
+}  // namespace
 
 ProgressLine::ProgressLine(bool enabled)
     : m_enabled(enabled && ::isatty(STDERR_FILENO) == 1), m_started(std::chrono::steady_clock::now()) {}
@@ -27,9 +27,9 @@ void ProgressLine::update(std::size_t done, std::size_t count, uint64_t bytes, u
   double rate = seconds > 0 ? static_cast<double>(bytes) / seconds : 0;
   std::string amount = total > 0 ? fmt::format("{} / {}", mib(bytes), mib(total)) : mib(bytes);
   int width = 24;
-  int filled = total > 0 ? static_cast<int>(static_cast<double>(width) * static_cast<double>(bytes) /
-                                            static_cast<double>(total))
-                         : 0;
+  int filled =
+      total > 0 ? static_cast<int>(static_cast<double>(width) * static_cast<double>(bytes) / static_cast<double>(total))
+                : 0;
   std::string bar = std::string(static_cast<std::size_t>(std::min(filled, width)), '#') +
                     std::string(static_cast<std::size_t>(width - std::min(filled, width)), '-');
   std::string line = fmt::format("\r[{}] {}/{} {} {}/s {}", bar, done, count, amount, mib(static_cast<uint64_t>(rate)),
@@ -46,4 +46,4 @@ void ProgressLine::clear() {
   m_drawn = false;
 }
 
-} // namespace tailor::fetch
+}  // namespace tailor::fetch

@@ -8,7 +8,7 @@
 namespace tailor::fetch {
 
 class ProgressLine {
-public:
+ public:
   // Draws only when `enabled` and stderr is a TTY.
   explicit ProgressLine(bool enabled);
   ~ProgressLine();
@@ -18,11 +18,11 @@ public:
   // Erases the line.
   void clear();
 
-private:
+ private:
   bool m_enabled;
   bool m_drawn = false;
   std::chrono::steady_clock::time_point m_started;
   std::chrono::steady_clock::time_point m_last{};
 };
 
-} // namespace tailor::fetch
+}  // namespace tailor::fetch

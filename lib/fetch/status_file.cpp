@@ -28,7 +28,7 @@ std::string human_bytes(uint64_t bytes) {
   return fmt::format("{} B", bytes);
 }
 
-} // namespace
+}  // namespace
 
 std::string rfc3339(std::chrono::system_clock::time_point when) {
   std::time_t seconds = std::chrono::system_clock::to_time_t(when);
@@ -44,13 +44,21 @@ std::string rfc3339_now() { return rfc3339(std::chrono::system_clock::now()); }
 nlohmann::ordered_json to_json(const OperationStatus& status) {
   nlohmann::ordered_json artifacts = nlohmann::ordered_json::array();
   for (const auto& a : status.artifacts) {
-    artifacts.push_back({{"name", a.name}, {"url", a.url}, {"host", a.host}, {"state", a.state},
-                         {"bytes", a.bytes}, {"total", a.total}});
+    artifacts.push_back({{"name", a.name},
+                         {"url", a.url},
+                         {"host", a.host},
+                         {"state", a.state},
+                         {"bytes", a.bytes},
+                         {"total", a.total}});
   }
   nlohmann::ordered_json cooldowns = nlohmann::ordered_json::array();
   for (const auto& c : status.cooldowns) cooldowns.push_back({{"host", c.host}, {"until", c.until}});
-  return {{"pid", status.pid},           {"command", status.command},       {"phase", status.phase},
-          {"started_at", status.started_at}, {"updated_at", status.updated_at}, {"artifacts", artifacts},
+  return {{"pid", status.pid},
+          {"command", status.command},
+          {"phase", status.phase},
+          {"started_at", status.started_at},
+          {"updated_at", status.updated_at},
+          {"artifacts", artifacts},
           {"cooldowns", cooldowns}};
 }
 
@@ -125,9 +133,9 @@ std::string format_status_report(const nlohmann::ordered_json& report) {
     for (const auto& a : operation.value("artifacts", nlohmann::ordered_json::array())) {
       uint64_t bytes = a.value("bytes", uint64_t{0});
       uint64_t total = a.value("total", uint64_t{0});
-      std::string amount = total > 0 ? fmt::format("{} / {} ({}%)", human_bytes(bytes), human_bytes(total),
-                                                   bytes * 100 / total)
-                                     : human_bytes(bytes);
+      std::string amount =
+          total > 0 ? fmt::format("{} / {} ({}%)", human_bytes(bytes), human_bytes(total), bytes * 100 / total)
+                    : human_bytes(bytes);
       out += fmt::format("  {:<11} {}  {}  from {}\n", a.value("state", ""), a.value("name", ""), amount,
                          a.value("host", ""));
     }
@@ -146,4 +154,4 @@ std::string format_status_report(const nlohmann::ordered_json& report) {
   return out;
 }
 
-} // namespace tailor::fetch
+}  // namespace tailor::fetch

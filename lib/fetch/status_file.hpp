@@ -44,7 +44,7 @@ std::filesystem::path status_file_path(const std::filesystem::path& home);
 
 // Owns status.json for the lifetime of one operation; removes it when destroyed.
 class StatusWriter {
-public:
+ public:
   StatusWriter(std::filesystem::path home, std::string command);
   ~StatusWriter();
   StatusWriter(const StatusWriter&) = delete;
@@ -55,7 +55,7 @@ public:
   // write is older than the throttle interval.
   void update(std::vector<ArtifactProgress> artifacts, std::vector<HostCooldown> cooldowns, bool force = false);
 
-private:
+ private:
   void write();
   std::filesystem::path m_file;
   OperationStatus m_status;
@@ -73,4 +73,4 @@ std::string format_status_report(const nlohmann::ordered_json& report);
 std::string rfc3339_now();
 std::string rfc3339(std::chrono::system_clock::time_point when);
 
-} // namespace tailor::fetch
+}  // namespace tailor::fetch

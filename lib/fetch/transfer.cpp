@@ -23,7 +23,7 @@ std::string header_value(std::string_view line, std::string_view name) {
   return std::string(util::trim(line.substr(name.size() + 1)));
 }
 
-} // namespace
+}  // namespace
 
 Result<std::unique_ptr<Transfer>> Transfer::create(const TransferSpec& spec, const FetchConfig& config,
                                                    std::optional<TempFile> file) {
@@ -180,9 +180,10 @@ AttemptReport Transfer::finish(CURLcode code) {
     report.kind = OutcomeKind::too_large;
     report.detail = m_spec.limit_is_plan_size
                         ? fmt::format("body is larger than the plan's size of {} bytes", m_spec.limit)
-                        : fmt::format("body is larger than fetch.max_bytes ({} bytes); raise [fetch] max_bytes in "
-                                      "config.toml to allow it",
-                                      m_spec.limit);
+                        : fmt::format(
+                              "body is larger than fetch.max_bytes ({} bytes); raise [fetch] max_bytes in "
+                              "config.toml to allow it",
+                              m_spec.limit);
   } else if (m_bad_encoding) {
     report.kind = OutcomeKind::corrupt;
     report.detail = fmt::format("served Content-Encoding: {} (tailor asks for identity)", m_content_encoding);
@@ -199,9 +200,10 @@ AttemptReport Transfer::finish(CURLcode code) {
     report.detail = fmt::format("refused redirect to a non-HTTPS URL {}", target != nullptr ? target : "");
   } else if (code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CACERT_BADFILE) {
     report.kind = OutcomeKind::refused;
-    report.detail = fmt::format("TLS verification failed ({}); set TAILOR_CA_BUNDLE to a PEM file with the "
-                                "right CA for internal mirrors",
-                                curl_text);
+    report.detail = fmt::format(
+        "TLS verification failed ({}); set TAILOR_CA_BUNDLE to a PEM file with the "
+        "right CA for internal mirrors",
+        curl_text);
   } else if (code == CURLE_TOO_MANY_REDIRECTS) {
     report.kind = OutcomeKind::refused;
     report.detail = "too many redirects (more than 10)";
@@ -217,12 +219,14 @@ AttemptReport Transfer::finish(CURLcode code) {
     report.detail = fmt::format("HTTP {}", report.status);
     if (report.kind == OutcomeKind::busy) {
       report.retry_after = parse_retry_after(m_retry_after, std::chrono::system_clock::now());
-      if (report.retry_after.count() < 0) report.kind = OutcomeKind::transient;  // unparsable: plain backoff
-      else report.detail += fmt::format(" (Retry-After: {})", m_retry_after);
+      if (report.retry_after.count() < 0)
+        report.kind = OutcomeKind::transient;  // unparsable: plain backoff
+      else
+        report.detail += fmt::format(" (Retry-After: {})", m_retry_after);
     }
     if (report.kind == OutcomeKind::ok) report.sha256 = m_hash.hex_digest();
   }
   return report;
 }
 
-} // namespace tailor::fetch
+}  // namespace tailor::fetch

@@ -25,16 +25,16 @@ struct TransferSpec {
 
 struct AttemptReport {
   OutcomeKind kind = OutcomeKind::ok;
-  long status = 0;                              // HTTP status; 0 without a response
-  std::string detail;                           // what happened, for messages
-  std::chrono::milliseconds retry_after{-1};    // busy: how long the host asked us to wait
+  long status = 0;                            // HTTP status; 0 without a response
+  std::string detail;                         // what happened, for messages
+  std::chrono::milliseconds retry_after{-1};  // busy: how long the host asked us to wait
   uint64_t bytes = 0;
-  std::string sha256;                           // of the body, when kind == ok
-  bool local_error = false;                     // writing our own file failed: not the host's fault
+  std::string sha256;        // of the body, when kind == ok
+  bool local_error = false;  // writing our own file failed: not the host's fault
 };
 
 class Transfer {
-public:
+ public:
   // `file` receives the body; without one the body is kept in memory (small documents).
   static Result<std::unique_ptr<Transfer>> create(const TransferSpec& spec, const FetchConfig& config,
                                                   std::optional<TempFile> file);
@@ -52,7 +52,7 @@ public:
   TempFile& file() { return *m_file; }
   std::string& text() { return m_text; }
 
-private:
+ private:
   Transfer() = default;
   static size_t on_header(char* data, size_t size, size_t count, void* self);
   static int on_progress(void* self, curl_off_t, curl_off_t downloaded, curl_off_t, curl_off_t);
@@ -82,4 +82,4 @@ private:
   std::string m_refused_address;  // a redirect hop connected here and was aborted
 };
 
-} // namespace tailor::fetch
+}  // namespace tailor::fetch

@@ -8,7 +8,9 @@
 namespace tailor::fetch {
 namespace {
 
-struct UrlFree { void operator()(CURLU* url) const { curl_api().url_cleanup(url); } };
+struct UrlFree {
+  void operator()(CURLU* url) const { curl_api().url_cleanup(url); }
+};
 
 std::string part(CURLU* handle, CURLUPart which) {
   char* value = nullptr;
@@ -18,7 +20,7 @@ std::string part(CURLU* handle, CURLUPart which) {
   return text;
 }
 
-} // namespace
+}  // namespace
 
 std::optional<UrlParts> parse_url(std::string_view url) {
   std::unique_ptr<CURLU, UrlFree> handle(curl_api().url());
@@ -94,4 +96,4 @@ bool is_internal_address(std::string_view ip) {
   return false;
 }
 
-} // namespace tailor::fetch
+}  // namespace tailor::fetch

@@ -33,4 +33,4 @@ bool is_loopback_host(std::string_view host);
 bool is_internal_address(const sockaddr* address);
 bool is_internal_address(std::string_view ip);
 
-} // namespace tailor::fetch
+}  // namespace tailor::fetch

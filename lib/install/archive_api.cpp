@@ -33,4 +33,4 @@ const ArchiveApi& archive_api() {
   return api;
 }
 
-} // namespace tailor::install
+}  // namespace tailor::install

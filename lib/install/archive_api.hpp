@@ -32,4 +32,4 @@ struct ArchiveApi {
 // The table, loaded from libarchive.so.13 on the first call; throws util::MissingLibrary.
 const ArchiveApi& archive_api();
 
-} // namespace tailor::install
+}  // namespace tailor::install

@@ -62,7 +62,7 @@ std::string rejected_names(const std::vector<plan::BackendRung>& rejected) {
   return util::join(names, ", ");
 }
 
-} // namespace
+}  // namespace
 
 std::string installed_backend(const Layout& layout, const std::string& tool, const std::string& version) {
   auto state = read_state(layout);
@@ -106,15 +106,18 @@ Status run_backend_check(const SmokeInput& input) {
   if (!result) return fail(ErrorKind::install, "smoke check '{}' could not run: {}", command, result.error().message);
   std::string output(util::trim(result->output));
   if (result->timed_out) {
-    return fail(ErrorKind::install, "smoke check '{}' did not finish within {} s and was killed", command, options.timeout.count() / 1000);
+    return fail(ErrorKind::install, "smoke check '{}' did not finish within {} s and was killed", command,
+                options.timeout.count() / 1000);
   }
   if (result->exit_code != 0) {
-    return fail(ErrorKind::install, "smoke check '{}' exited with {}; output: {}", command, result->exit_code, first_line(output));
+    return fail(ErrorKind::install, "smoke check '{}' exited with {}; output: {}", command, result->exit_code,
+                first_line(output));
   }
   if (!input.check.pattern.empty()) {
     std::string pattern = expand(input.check.pattern);
     if (output.find(pattern) == std::string::npos) {
-      return fail(ErrorKind::install, "smoke check '{}' output does not contain '{}'; output: {}", command, pattern, first_line(output));
+      return fail(ErrorKind::install, "smoke check '{}' output does not contain '{}'; output: {}", command, pattern,
+                  first_line(output));
     }
   }
   return {};
@@ -148,8 +151,10 @@ Result<BackendInstallResult> install_with_backend(const Layout& layout, const Ba
   std::vector<plan::BackendRung> rejected;
   std::vector<std::string> pending;
   for (const auto& rung : first->ladder) {
-    if (!rung.tried) pending.push_back(rung.backend);
-    else if (!rung.chosen) rejected.push_back(rung);
+    if (!rung.tried)
+      pending.push_back(rung.backend);
+    else if (!rung.chosen)
+      rejected.push_back(rung);
   }
   plan::PlanOutcome current = std::move(*first);
   // Moves down the ladder after `current` failed its smoke check; an error ends the install.
@@ -157,13 +162,16 @@ Result<BackendInstallResult> install_with_backend(const Layout& layout, const Ba
                        bool kept) -> Result<plan::PlanOutcome> {
     std::string outcome = kept ? "; the installed build was kept" : " and was removed";
     if (!may_fall_back) {
-      return fail(ErrorKind::install, "{}@{}: the {} build failed its smoke check{}{}: {}", tool, version, current.backend,
-                  outcome, request.strict_gpu ? " (--strict-gpu)" : " (explicit backend, no fallback)", why);
+      return fail(ErrorKind::install, "{}@{}: the {} build failed its smoke check{}{}: {}", tool, version,
+                  current.backend, outcome, request.strict_gpu ? " (--strict-gpu)" : " (explicit backend, no fallback)",
+                  why);
     }
     output.info("{}@{}: the {} build failed its smoke check{}: {}", tool, version, current.backend, outcome, why);
     rejected.push_back({current.backend, false, true, "smoke check failed: " + why});
     auto next = plan_next(pending, steps, rejected, tool, output);
-    if (!next) return fail(ErrorKind::install, "{}: no backend passed its smoke check (rejected: {})", tool, rejected_names(rejected));
+    if (!next)
+      return fail(ErrorKind::install, "{}: no backend passed its smoke check (rejected: {})", tool,
+                  rejected_names(rejected));
     output.info("{}: falling back from {} to {}", tool, current.backend, next->backend);
     emit_fallback(layout, tool, version, current.backend, next->backend, why, output);
     return std::move(*next);
@@ -175,8 +183,9 @@ Result<BackendInstallResult> install_with_backend(const Layout& layout, const Ba
     std::string existing = installed_backend(layout, tool, version);
     if (!existing.empty() && existing != current.backend) {
       // A switch: the check runs on the staged build, whose own directories come first on PATH.
-      output.info("{}@{}: switching from the {} build to {}; the {} build stays in use until the new one passes its checks",
-                  tool, version, existing, current.backend, existing);
+      output.info(
+          "{}@{}: switching from the {} build to {}; the {} build stays in use until the new one passes its checks",
+          tool, version, existing, current.backend, existing);
       auto receipt = make_receipt(request.requested, current.backend, rejected, request.target, current.plan);
       std::optional<std::string> smoke_failure;
       auto check = [&](const std::filesystem::path& staged, const std::vector<std::string>& path_dirs) -> Status {
@@ -208,7 +217,11 @@ Result<BackendInstallResult> install_with_backend(const Layout& layout, const Ba
     }
     Status smoke;
     if (request.check) {
-      smoke = run_backend_check({*request.check, current.backend, tool, version, tool_dir,
+      smoke = run_backend_check({*request.check,
+                                 current.backend,
+                                 tool,
+                                 version,
+                                 tool_dir,
                                  {(tool_dir / "bin").string(), layout.bin().string()}});
     }
     if (smoke) {
@@ -225,4 +238,4 @@ Result<BackendInstallResult> install_with_backend(const Layout& layout, const Ba
   }
 }
 
-} // namespace tailor::install
+}  // namespace tailor::install

@@ -38,7 +38,9 @@ Status run_backend_check(const SmokeInput& input);
 struct BackendInstallSteps {
   std::function<Result<plan::PlanOutcome>(const std::string& backend)> plan;  // "" = as requested
   // With `switch_check` set the root replaces its installed version (InstallOptions::switch_check).
-  std::function<Result<InstallOutcome>(const nlohmann::ordered_json& plan, const InstallOptions::SwitchCheck& switch_check)> install;
+  std::function<Result<InstallOutcome>(const nlohmann::ordered_json& plan,
+                                       const InstallOptions::SwitchCheck& switch_check)>
+      install;
   std::function<Status(const std::string& tool, const std::string& version)> remove;
 };
 
@@ -67,4 +69,4 @@ nlohmann::ordered_json make_receipt(const std::string& requested, const std::str
                                     const std::vector<plan::BackendRung>& rejected, const plan::Target& target,
                                     const nlohmann::ordered_json& plan);
 
-} // namespace tailor::install
+}  // namespace tailor::install

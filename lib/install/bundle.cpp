@@ -3,8 +3,8 @@
 #include <set>
 
 #include "install/digest.hpp"
-#include "util/fs.hpp"
 #include "util/canonical_json.hpp"
+#include "util/fs.hpp"
 
 namespace tailor::install {
 namespace fs = std::filesystem;
@@ -44,7 +44,7 @@ void walk(const ordered_json& node, std::vector<BundleArtifact>& out, std::set<s
   }
 }
 
-} // namespace
+}  // namespace
 
 std::vector<BundleArtifact> plan_artifacts(const ordered_json& plan) {
   std::vector<BundleArtifact> out;
@@ -60,17 +60,26 @@ Result<size_t> fetch_bundle(const ordered_json& plan, const fs::path& dir, fetch
   if (ec) return fail(ErrorKind::failure, "cannot create {}: {}", (dir / "artifacts").string(), ec.message());
   nlohmann::json manifest = {{"bundle_version", 1}, {"artifacts", nlohmann::json::array()}};
   for (const auto& a : plan_artifacts(plan)) {
-    if (a.checksum.empty()) return fail(ErrorKind::checksum, "download_file {} has no checksum; a bundle needs one for every artifact", a.url);
-    auto fetched = downloader.fetch(fetch::FetchRequest{a.url, a.fallback_urls, a.algo == "sha256" ? a.checksum : "", a.size});
+    if (a.checksum.empty())
+      return fail(ErrorKind::checksum, "download_file {} has no checksum; a bundle needs one for every artifact",
+                  a.url);
+    auto fetched =
+        downloader.fetch(fetch::FetchRequest{a.url, a.fallback_urls, a.algo == "sha256" ? a.checksum : "", a.size});
     if (!fetched) return fail(fetched.error());
     auto digest = file_digest(fetched->path, a.algo);
     if (!digest) return fail(digest.error());
-    if (*digest != a.checksum) return fail(ErrorKind::checksum, "checksum mismatch for {}: expected {} {}, got {}", a.url, a.algo, a.checksum, *digest);
+    if (*digest != a.checksum)
+      return fail(ErrorKind::checksum, "checksum mismatch for {}: expected {} {}, got {}", a.url, a.algo, a.checksum,
+                  *digest);
     fs::path target = dir / "artifacts" / a.checksum;
     fs::copy_file(fetched->path, target, fs::copy_options::overwrite_existing, ec);
     if (ec) return fail(ErrorKind::failure, "cannot write {}: {}", target.string(), ec.message());
-    manifest["artifacts"].push_back({{"url", a.url}, {"fallback_urls", a.fallback_urls}, {"checksum", a.checksum},
-                                     {"checksum_algo", a.algo}, {"size", fetched->size}, {"file", "artifacts/" + a.checksum}});
+    manifest["artifacts"].push_back({{"url", a.url},
+                                     {"fallback_urls", a.fallback_urls},
+                                     {"checksum", a.checksum},
+                                     {"checksum_algo", a.algo},
+                                     {"size", fetched->size},
+                                     {"file", "artifacts/" + a.checksum}});
     output.info("fetched {}", a.url);
   }
   if (auto st = util::write_file_atomic(dir / "plan.json", util::canonical_json(plan)); !st) return fail(st.error());
@@ -80,7 +89,10 @@ Result<size_t> fetch_bundle(const ordered_json& plan, const fs::path& dir, fetch
 
 Result<BundleDownloader> BundleDownloader::open(const fs::path& dir) {
   auto text = util::read_file(dir / "bundle.json", 16 << 20);
-  if (!text) return fail(ErrorKind::usage, "{} is not a tailor bundle (no bundle.json); make one with `tailor fetch --plan FILE --into DIR`", dir.string());
+  if (!text)
+    return fail(ErrorKind::usage,
+                "{} is not a tailor bundle (no bundle.json); make one with `tailor fetch --plan FILE --into DIR`",
+                dir.string());
   BundleDownloader d;
   d.m_dir = dir;
   d.m_manifest = nlohmann::json::parse(*text, nullptr, false);
@@ -94,27 +106,35 @@ Result<fetch::FetchedFile> BundleDownloader::fetch(const fetch::FetchRequest& re
   for (const auto& a : m_manifest["artifacts"]) {
     if (a.value("url", std::string()) != request.url) continue;
     std::string rel = a.value("file", std::string());
-    if (rel.find("..") != std::string::npos) return fail(ErrorKind::invalid_input, "bundle.json names a file outside the bundle: {}", rel);
+    if (rel.find("..") != std::string::npos)
+      return fail(ErrorKind::invalid_input, "bundle.json names a file outside the bundle: {}", rel);
     fs::path path = m_dir / rel;
     std::string algo = a.value("checksum_algo", std::string("sha256"));
     auto digest = file_digest(path, algo);
-    if (!digest) return fail(ErrorKind::network, "offline: the bundle has no usable file for {}: {}", request.url, digest.error().message);
-    std::string expected = request.expected_sha256.empty() ? a.value("checksum", std::string()) : request.expected_sha256;
+    if (!digest)
+      return fail(ErrorKind::network, "offline: the bundle has no usable file for {}: {}", request.url,
+                  digest.error().message);
+    std::string expected =
+        request.expected_sha256.empty() ? a.value("checksum", std::string()) : request.expected_sha256;
     if (*digest != expected) {
-      return fail(ErrorKind::checksum, "checksum mismatch for {} in bundle {}: expected {}, got {}", request.url, m_dir.string(), expected, *digest);
+      return fail(ErrorKind::checksum, "checksum mismatch for {} in bundle {}: expected {}, got {}", request.url,
+                  m_dir.string(), expected, *digest);
     }
     std::error_code ec;
     uint64_t size = fs::file_size(path, ec);
     if (request.expected_size != 0 && size != request.expected_size) {
-      return fail(ErrorKind::checksum, "size mismatch for {} in bundle: expected {} bytes, got {}", request.url, request.expected_size, size);
+      return fail(ErrorKind::checksum, "size mismatch for {} in bundle: expected {} bytes, got {}", request.url,
+                  request.expected_size, size);
     }
     return fetch::FetchedFile{path, algo == "sha256" ? *digest : "", size, "bundle:" + rel, false, {}};
   }
-  return fail(ErrorKind::network, "offline: {} is not in the bundle {}; fetch it with `tailor fetch --plan FILE --into DIR`", request.url, m_dir.string());
+  return fail(ErrorKind::network,
+              "offline: {} is not in the bundle {}; fetch it with `tailor fetch --plan FILE --into DIR`", request.url,
+              m_dir.string());
 }
 
 Result<std::string> BundleDownloader::fetch_text(const std::string& url, uint64_t) {
   return fail(ErrorKind::network, "offline: cannot fetch {}", url);
 }
 
-} // namespace tailor::install
+}  // namespace tailor::install

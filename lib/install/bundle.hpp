@@ -32,14 +32,14 @@ Result<size_t> fetch_bundle(const nlohmann::ordered_json& plan, const std::files
 
 // Serves artifacts from a bundle directory, never the network; every file is hashed again.
 class BundleDownloader final : public fetch::Downloader {
-public:
+ public:
   static Result<BundleDownloader> open(const std::filesystem::path& dir);
   Result<fetch::FetchedFile> fetch(const fetch::FetchRequest& request) override;
   Result<std::string> fetch_text(const std::string& url, uint64_t max_bytes) override;
 
-private:
+ private:
   std::filesystem::path m_dir;
   nlohmann::json m_manifest;
 };
 
-} // namespace tailor::install
+}  // namespace tailor::install

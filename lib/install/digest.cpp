@@ -10,4 +10,4 @@ std::string normalize_checksum(std::string_view text) {
   return value;
 }
 
-} // namespace tailor::install
+}  // namespace tailor::install

@@ -15,4 +15,4 @@ using util::file_digest;
 // first ':' ("sha256:ABC" -> "abc").
 std::string normalize_checksum(std::string_view text);
 
-} // namespace tailor::install
+}  // namespace tailor::install

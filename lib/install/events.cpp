@@ -13,7 +13,7 @@ nlohmann::ordered_json text_or_null(const std::string& text) {
   return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(text);
 }
 
-} // namespace
+}  // namespace
 
 Event make_event(std::string_view type, std::string_view tool) {
   Event event;
@@ -67,4 +67,4 @@ std::string webhook_signature(std::string_view key, std::string_view id, std::st
   return "v1," + base64_encode(hmac_sha256(key, signed_content));
 }
 
-} // namespace tailor::install
+}  // namespace tailor::install

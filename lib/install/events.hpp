@@ -22,7 +22,7 @@ inline constexpr std::string_view install_failed = "install.failed";
 inline constexpr std::string_view remove_completed = "remove.completed";
 inline constexpr std::string_view backend_switched = "backend.switched";
 inline constexpr std::string_view backend_fallback = "backend.fallback";
-} // namespace event_type
+}  // namespace event_type
 
 struct Event {
   std::string type;
@@ -52,9 +52,9 @@ struct EventReport {
 };
 
 struct EventDelivery {
-  std::filesystem::path home;                      // hooks live in <home>/hooks
+  std::filesystem::path home;                             // hooks live in <home>/hooks
   std::optional<std::chrono::milliseconds> hook_timeout;  // default: events.hook_timeout
-  std::chrono::milliseconds webhook_backoff{500};  // first retry delay; doubles each retry
+  std::chrono::milliseconds webhook_backoff{500};         // first retry delay; doubles each retry
   int webhook_retries = 3;
 };
 
@@ -76,4 +76,4 @@ std::optional<std::string> webhook_key(std::string_view secret);
 std::string webhook_signature(std::string_view key, std::string_view id, std::string_view timestamp,
                               std::string_view body);
 
-} // namespace tailor::install
+}  // namespace tailor::install

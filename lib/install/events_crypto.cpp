@@ -7,7 +7,7 @@
 namespace tailor::install {
 namespace {
 const unsigned char* bytes_of(std::string_view text) { return reinterpret_cast<const unsigned char*>(text.data()); }
-} // namespace
+}  // namespace
 
 Result<std::string> random_bytes(size_t count) {
   std::string bytes(count, '\0');
@@ -35,7 +35,7 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
   unsigned int length = 0;
   const util::CryptoApi& crypto = util::crypto_api();
   crypto.hmac(crypto.sha256_md(), key.data(), static_cast<int>(key.size()), bytes_of(data), data.size(),
-       reinterpret_cast<unsigned char*>(digest.data()), &length);
+              reinterpret_cast<unsigned char*>(digest.data()), &length);
   digest.resize(length);
   return digest;
 }
@@ -47,7 +47,7 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
 std::string base64_encode(std::string_view bytes) {
   std::string text(4 * ((bytes.size() + 2) / 3) + 1, '\0');
   int length = util::crypto_api().encode_block(reinterpret_cast<unsigned char*>(text.data()), bytes_of(bytes),
-                               static_cast<int>(bytes.size()));
+                                               static_cast<int>(bytes.size()));
   text.resize(static_cast<size_t>(length));
   return text;
 }
@@ -56,7 +56,7 @@ std::optional<std::string> base64_decode(std::string_view text) {
   if (text.size() % 4 != 0) return std::nullopt;
   std::string bytes(3 * (text.size() / 4) + 1, '\0');
   int length = util::crypto_api().decode_block(reinterpret_cast<unsigned char*>(bytes.data()), bytes_of(text),
-                               static_cast<int>(text.size()));
+                                               static_cast<int>(text.size()));
   if (length < 0) return std::nullopt;
   // EVP_DecodeBlock counts the zero bytes that padding stands for; drop them.
   size_t padding = 0;
@@ -76,4 +76,4 @@ Result<std::string> random_uuid() {
                      hex.substr(20));
 }
 
-} // namespace tailor::install
+}  // namespace tailor::install

@@ -24,4 +24,4 @@ std::optional<std::string> base64_decode(std::string_view text);
 // A random (version 4) UUID in its 8-4-4-4-12 form.
 Result<std::string> random_uuid();
 
-} // namespace tailor::install
+}  // namespace tailor::install

@@ -1,13 +1,13 @@
 // Hooks: every executable in $TAILOR_HOME/hooks/ gets the event JSON on stdin and a deadline.
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <thread>
-#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -55,7 +55,8 @@ pid_t spawn_hook(const fs::path& program, int input_fd) {
 // Runs one hook to completion or its deadline; returns a warning, or "" on success.
 std::string run_hook(const fs::path& program, const std::string& body, std::chrono::milliseconds timeout) {
   int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return fmt::format("hook {} not run: {}", program.string(), std::strerror(errno));
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0)
+    return fmt::format("hook {} not run: {}", program.string(), std::strerror(errno));
   pid_t pid = spawn_hook(program, pipe_fds[0]);
   ::close(pipe_fds[0]);
   if (pid < 0) {
@@ -97,7 +98,7 @@ std::string run_hook(const fs::path& program, const std::string& body, std::chro
                      WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
-} // namespace
+}  // namespace
 
 void run_hooks(const std::string& body, const fs::path& hooks_dir, std::chrono::milliseconds timeout,
                EventReport& report) {
@@ -115,4 +116,4 @@ void run_hooks(const std::string& body, const fs::path& hooks_dir, std::chrono::
   }
 }
 
-} // namespace tailor::install
+}  // namespace tailor::install

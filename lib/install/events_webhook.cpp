@@ -2,8 +2,8 @@
 #include <cstdlib>
 #include <thread>
 
-#include "fetch/curl_api.hpp"
 #include <fmt/format.h>
+#include "fetch/curl_api.hpp"
 
 #include "config/keys.hpp"
 #include "install/events.hpp"
@@ -44,7 +44,9 @@ Attempt post_once(const std::string& url, const std::string& body, const std::st
   headers = fetch::curl_api().slist_append(headers, "content-type: application/json");
   headers = fetch::curl_api().slist_append(headers, ("webhook-id: " + id).c_str());
   headers = fetch::curl_api().slist_append(headers, ("webhook-timestamp: " + timestamp).c_str());
-  if (key) headers = fetch::curl_api().slist_append(headers, ("webhook-signature: " + webhook_signature(*key, id, timestamp, body)).c_str());
+  if (key)
+    headers = fetch::curl_api().slist_append(
+        headers, ("webhook-signature: " + webhook_signature(*key, id, timestamp, body)).c_str());
   fetch::curl_api().easy_setopt(curl, CURLOPT_URL, url.c_str());
   fetch::curl_api().easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   fetch::curl_api().easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
@@ -52,7 +54,8 @@ Attempt post_once(const std::string& url, const std::string& body, const std::st
   fetch::curl_api().easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard_body);
   fetch::curl_api().easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   fetch::curl_api().easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https,http");
-  fetch::curl_api().easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(config.duration("network.api_timeout").count()));
+  fetch::curl_api().easy_setopt(curl, CURLOPT_TIMEOUT_MS,
+                                static_cast<long>(config.duration("network.api_timeout").count()));
   if (const char* bundle = std::getenv("TAILOR_CA_BUNDLE"); bundle != nullptr && *bundle != '\0') {
     fetch::curl_api().easy_setopt(curl, CURLOPT_CAINFO, bundle);
   }
@@ -67,7 +70,7 @@ Attempt post_once(const std::string& url, const std::string& body, const std::st
   return {false, transient, fmt::format("HTTP {}", status)};
 }
 
-} // namespace
+}  // namespace
 
 void post_webhook(const Event& event, const std::string& body, const config::Config& config,
                   const EventDelivery& delivery, EventReport& report) {
@@ -83,8 +86,8 @@ void post_webhook(const Event& event, const std::string& body, const config::Con
   if (secret != nullptr && *secret != '\0') {
     key = webhook_key(secret);
     if (!key) {
-      report.warnings.push_back(fmt::format("webhook not sent: {} starts with whsec_ but the rest is not valid Base64",
-                                            secret_env));
+      report.warnings.push_back(
+          fmt::format("webhook not sent: {} starts with whsec_ but the rest is not valid Base64", secret_env));
       return;
     }
   } else if (!config.boolean("events.webhook_unsigned")) {
@@ -109,9 +112,9 @@ void post_webhook(const Event& event, const std::string& body, const config::Con
   }
   report.webhook_delivered = attempt.delivered;
   if (!attempt.delivered) {
-    report.warnings.push_back(fmt::format("webhook {} failed after {} attempt(s): {}", url, report.webhook_attempts,
-                                          attempt.problem));
+    report.warnings.push_back(
+        fmt::format("webhook {} failed after {} attempt(s): {}", url, report.webhook_attempts, attempt.problem));
   }
 }
 
-} // namespace tailor::install
+}  // namespace tailor::install

@@ -1,10 +1,10 @@
 #include "install/executor.hpp"
 
+#include <fcntl.h>
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fcntl.h>
 
 #include "install/digest.hpp"
 #include "install/links.hpp"
@@ -36,7 +36,7 @@ void collect(const ordered_json& node, const std::string& parent, std::vector<No
 }
 
 class RemoveOnExit {
-public:
+ public:
   explicit RemoveOnExit(fs::path path) : m_path(std::move(path)) {}
   RemoveOnExit(const RemoveOnExit&) = delete;
   RemoveOnExit& operator=(const RemoveOnExit&) = delete;
@@ -45,7 +45,7 @@ public:
     if (!m_path.empty()) fs::remove_all(m_path, ec);
   }
 
-private:
+ private:
   fs::path m_path;
 };
 
@@ -58,7 +58,7 @@ Status await_verifications(StepContext& ctx) {
 }
 
 class Executor {
-public:
+ public:
   Executor(const Layout& layout, const InstallOptions& options, const util::Output& output)
       : m_layout(layout), m_options(options), m_output(output) {}
 
@@ -81,7 +81,7 @@ public:
     return m_outcome;
   }
 
-private:
+ private:
   bool will_install(const Node& node) const {
     return !installed(node) || (node.parent.empty() && (m_options.force || m_options.switch_check));
   }
@@ -131,7 +131,8 @@ private:
     if (!work) return fail(work.error());
     RemoveOnExit cleanup(*work);
     fs::create_directory(*work / ".install");
-    StepContext ctx{*work, node.tool, node.version, m_options.downloader, m_options.limits, &m_output, {}, m_dep_bins, {}};
+    StepContext ctx{*work,      node.tool, node.version, m_options.downloader, m_options.limits, &m_output, {},
+                    m_dep_bins, {}};
     if (auto steps = node.json->find("steps"); steps != node.json->end() && steps->is_array()) {
       for (const auto& step : *steps) {
         if (auto st = run_step(step, ctx); !st) {
@@ -292,7 +293,8 @@ private:
     }
     path_dirs.insert(path_dirs.end(), m_dep_bins.begin(), m_dep_bins.end());
     path_dirs.push_back(m_layout.bin().string());
-    return VerifyInput{node.json->value("verify", ordered_json::object()), node.tool, node.version, dir, path_dirs, verify_timeout()};
+    return VerifyInput{
+        node.json->value("verify", ordered_json::object()), node.tool, node.version, dir, path_dirs, verify_timeout()};
   }
 
   // Writes the version into state.json (the commit point), then switches the root's links.
@@ -310,7 +312,8 @@ private:
     auto written = update_state(m_layout, [&](State& state) -> Status {
       InstalledTool& tool = state.installed[node.tool];
       if (root) {
-        if (!tool.active_version.empty() && tool.active_version != node.version) tool.previous_version = tool.active_version;
+        if (!tool.active_version.empty() && tool.active_version != node.version)
+          tool.previous_version = tool.active_version;
         tool.active_version = node.version;
         tool.is_explicit = true;
         tool.is_hidden = false;
@@ -318,7 +321,8 @@ private:
       } else {
         if (tool.active_version.empty()) tool.active_version = node.version;
         tool.is_hidden = !tool.is_explicit;
-        if (std::find(tool.required_by.begin(), tool.required_by.end(), node.parent) == tool.required_by.end()) tool.required_by.push_back(node.parent);
+        if (std::find(tool.required_by.begin(), tool.required_by.end(), node.parent) == tool.required_by.end())
+          tool.required_by.push_back(node.parent);
       }
       tool.install_dependencies = direct_dependencies(*node.json);
       tool.versions[node.version] = record;
@@ -378,7 +382,7 @@ private:
   std::vector<std::string> m_dep_bins;
 };
 
-} // namespace
+}  // namespace
 
 Result<InstallOutcome> execute_plan(const Layout& layout, const ordered_json& plan, const InstallOptions& options,
                                     const util::Output& output) {
@@ -390,4 +394,4 @@ Result<InstallOutcome> execute_plan(const Layout& layout, const ordered_json& pl
   return executor.run(plan);
 }
 
-} // namespace tailor::install
+}  // namespace tailor::install

@@ -29,7 +29,8 @@ struct InstallOptions {
   // beside the old one, verified and handed to this check there, and swapped in by rename only
   // when both pass; until then the old build stays in place and in use.
   // `path_dirs` is the PATH the build's verify ran with (its own directories first).
-  using SwitchCheck = std::function<Status(const std::filesystem::path& staged, const std::vector<std::string>& path_dirs)>;
+  using SwitchCheck =
+      std::function<Status(const std::filesystem::path& staged, const std::vector<std::string>& path_dirs)>;
   SwitchCheck switch_check;
 };
 
@@ -42,4 +43,4 @@ struct InstallOutcome {
 Result<InstallOutcome> execute_plan(const Layout& layout, const nlohmann::ordered_json& plan,
                                     const InstallOptions& options, const util::Output& output);
 
-} // namespace tailor::install
+}  // namespace tailor::install

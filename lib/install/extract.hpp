@@ -24,9 +24,9 @@ struct ExtractLimits {
 Result<ExtractLimits> extract_limits_from_environment();
 
 struct ExtractOptions {
-  std::string format;                  // "tar.gz", ..., "zip"; "" or "auto": from the archive name
+  std::string format;  // "tar.gz", ..., "zip"; "" or "auto": from the archive name
   int strip_dirs = 0;
-  std::vector<std::string> files;      // exact post-strip paths to keep; empty keeps all
+  std::vector<std::string> files;  // exact post-strip paths to keep; empty keeps all
   ExtractLimits limits;
   std::function<void(uint64_t entries)> on_entry;  // called after each extracted entry
 };
@@ -44,4 +44,4 @@ std::optional<std::string> archive_format_from_name(std::string_view name);
 Result<ExtractReport> extract_archive(const std::filesystem::path& archive, const std::filesystem::path& dest,
                                       const ExtractOptions& options);
 
-} // namespace tailor::install
+}  // namespace tailor::install

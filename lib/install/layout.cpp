@@ -1,8 +1,8 @@
 #include "install/layout.hpp"
 
+#include <sys/stat.h>
 #include <cerrno>
 #include <cstring>
-#include <sys/stat.h>
 
 #include "config/home.hpp"
 
@@ -14,7 +14,7 @@ Status make_dir(const std::filesystem::path& path, mode_t mode) {
   return fail(ErrorKind::failure, "cannot create {}: {}", path.string(), std::strerror(errno));
 }
 
-} // namespace
+}  // namespace
 
 Layout home_layout() { return Layout{config::tailor_home()}; }
 
@@ -32,14 +32,15 @@ Status ensure_layout(const Layout& layout) {
 Status check_path_name(const std::string& value, const std::string& what) {
   bool ok = !value.empty() && value != "." && value.find("..") == std::string::npos;
   for (char c : value) {
-    bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                   c == '-' || c == '_' || c == '+' || c == '@';
+    bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+                   c == '_' || c == '+' || c == '@';
     ok = ok && allowed;
   }
   if (!ok) {
-    return fail(ErrorKind::invalid_input, "invalid {} '{}': only letters, digits, '.', '-', '_', '+', '@' are allowed, and no '..'", what, value);
+    return fail(ErrorKind::invalid_input,
+                "invalid {} '{}': only letters, digits, '.', '-', '_', '+', '@' are allowed, and no '..'", what, value);
   }
   return {};
 }
 
-} // namespace tailor::install
+}  // namespace tailor::install

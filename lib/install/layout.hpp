@@ -40,4 +40,4 @@ Status ensure_layout(const Layout& layout);
 // '.', '-', '_', '+', '@' only; no "..").
 Status check_path_name(const std::string& value, const std::string& what);
 
-} // namespace tailor::install
+}  // namespace tailor::install

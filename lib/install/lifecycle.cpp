@@ -29,7 +29,7 @@ void drop(std::vector<std::string>& list, const std::string& value) {
   list.erase(std::remove(list.begin(), list.end(), value), list.end());
 }
 
-} // namespace
+}  // namespace
 
 Result<std::vector<std::string>> remove_tool(const Layout& layout, const std::string& tool,
                                              const std::optional<std::string>& version, bool force,
@@ -38,7 +38,8 @@ Result<std::vector<std::string>> remove_tool(const Layout& layout, const std::st
   std::vector<std::string> removed;
   auto st = update_state(layout, [&](State& state) -> Status {
     auto it = state.installed.find(tool);
-    if (it == state.installed.end()) return fail(ErrorKind::failure, "{} is not installed; `tailor list` shows what is", tool);
+    if (it == state.installed.end())
+      return fail(ErrorKind::failure, "{} is not installed; `tailor list` shows what is", tool);
     if (version && !it->second.versions.contains(*version)) {
       return fail(ErrorKind::failure, "{}@{} is not installed; `tailor list` shows what is", tool, *version);
     }
@@ -55,8 +56,10 @@ Result<std::vector<std::string>> remove_tool(const Layout& layout, const std::st
       if (entry == state.installed.end()) continue;
       InstalledTool& t = entry->second;
       std::vector<std::string> versions;
-      if (name == tool && version) versions = {*version};
-      else for (const auto& [v, unused] : t.versions) versions.push_back(v);
+      if (name == tool && version)
+        versions = {*version};
+      else
+        for (const auto& [v, unused] : t.versions) versions.push_back(v);
       for (const auto& v : versions) {
         fs::path dir = layout.tool_dir(name, v);
         remove_links_into(layout, dir);
@@ -101,10 +104,12 @@ Result<std::vector<ListedVersion>> list_tools(const Layout& layout, bool all, co
     for (const auto& [version, v] : tool.versions) {
       std::error_code ec;
       if (!fs::is_directory(layout.tool_dir(name, version), ec)) {
-        output.warn("{}@{} is recorded but {} is missing; reinstall it", name, version, layout.tool_dir(name, version).string());
+        output.warn("{}@{} is recorded but {} is missing; reinstall it", name, version,
+                    layout.tool_dir(name, version).string());
         continue;
       }
-      out.push_back(ListedVersion{name, version, version == tool.active_version, tool.is_hidden, v.installed_at, v.binaries});
+      out.push_back(
+          ListedVersion{name, version, version == tool.active_version, tool.is_hidden, v.installed_at, v.binaries});
     }
   }
   return out;
@@ -113,8 +118,12 @@ Result<std::vector<ListedVersion>> list_tools(const Layout& layout, bool all, co
 nlohmann::ordered_json listing_to_json(const std::vector<ListedVersion>& listing) {
   nlohmann::ordered_json tools = nlohmann::ordered_json::array();
   for (const auto& item : listing) {
-    tools.push_back({{"name", item.tool}, {"version", item.version}, {"active", item.active},
-                     {"hidden", item.hidden}, {"installed_at", item.installed_at}, {"binaries", item.binaries}});
+    tools.push_back({{"name", item.tool},
+                     {"version", item.version},
+                     {"active", item.active},
+                     {"hidden", item.hidden},
+                     {"installed_at", item.installed_at},
+                     {"binaries", item.binaries}});
   }
   return {{"tools", tools}, {"libraries", nlohmann::ordered_json::array()}};
 }
@@ -135,17 +144,25 @@ Status verify_installed(const Layout& layout, const std::string& tool, const uti
     for (const auto& [binary, expected] : v->second.binary_checksums) {
       auto actual = file_digest(dir / binary);
       if (!actual || *actual != expected) {
-        problems.push_back(fmt::format("{}@{}: {} changed since install (sha256 {} expected)", name, t.active_version, binary, expected));
+        problems.push_back(fmt::format("{}@{}: {} changed since install (sha256 {} expected)", name, t.active_version,
+                                       binary, expected));
       }
     }
     nlohmann::ordered_json plan = nlohmann::ordered_json::parse(v->second.plan.dump());
     std::vector<std::string> path_dirs = {layout.bin().string(), (dir / "bin").string()};
-    VerifyInput input{plan.value("verify", nlohmann::ordered_json::object()), name, t.active_version, dir, path_dirs, verify_timeout()};
-    if (auto st = run_verify(input); !st) problems.push_back(st.error().message);
-    else output.info("{}@{}: ok", name, t.active_version);
+    VerifyInput input{plan.value("verify", nlohmann::ordered_json::object()),
+                      name,
+                      t.active_version,
+                      dir,
+                      path_dirs,
+                      verify_timeout()};
+    if (auto st = run_verify(input); !st)
+      problems.push_back(st.error().message);
+    else
+      output.info("{}@{}: ok", name, t.active_version);
   }
   if (!problems.empty()) return fail(ErrorKind::verify, "{}", util::join(problems, "\n"));
   return {};
 }
 
-} // namespace tailor::install
+}  // namespace tailor::install

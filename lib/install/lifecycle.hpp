@@ -37,4 +37,4 @@ nlohmann::ordered_json listing_to_json(const std::vector<ListedVersion>& listing
 // empty) and checks its binaries against the recorded checksums. ErrorKind::verify on failure.
 Status verify_installed(const Layout& layout, const std::string& tool, const util::Output& output);
 
-} // namespace tailor::install
+}  // namespace tailor::install

@@ -1,8 +1,8 @@
 #include "install/links.hpp"
 
+#include <unistd.h>
 #include <cerrno>
 #include <cstring>
-#include <unistd.h>
 
 #include "install/safe_path.hpp"
 
@@ -37,7 +37,8 @@ Result<std::vector<LinkChange>> switch_links(const Layout& layout, const fs::pat
       change.old_target = fs::read_symlink(link, ec);
       if (change.old_target && change.old_target->parent_path() != target.parent_path() &&
           !change.old_target->string().starts_with(tool_dir.string() + "/")) {
-        output.info("note: {} now points to {} (was {})", link.filename().string(), target.string(), change.old_target->string());
+        output.info("note: {} now points to {} (was {})", link.filename().string(), target.string(),
+                    change.old_target->string());
       }
     } else if (fs::exists(link, ec)) {
       restore_links(changes);
@@ -69,8 +70,10 @@ Status check_links_free(const Layout& layout, const std::vector<std::string>& bi
 
 void restore_links(const std::vector<LinkChange>& changes) {
   for (auto it = changes.rbegin(); it != changes.rend(); ++it) {
-    if (it->old_target) (void)replace_symlink(it->link, *it->old_target);
-    else ::unlink(it->link.c_str());
+    if (it->old_target)
+      (void)replace_symlink(it->link, *it->old_target);
+    else
+      ::unlink(it->link.c_str());
   }
 }
 
@@ -83,4 +86,4 @@ void remove_links_into(const Layout& layout, const fs::path& tool_dir) {
   }
 }
 
-} // namespace tailor::install
+}  // namespace tailor::install

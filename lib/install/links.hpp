@@ -34,4 +34,4 @@ void remove_links_into(const Layout& layout, const std::filesystem::path& tool_d
 // Atomically makes `link` a symlink to `target`.
 Status replace_symlink(const std::filesystem::path& link, const std::filesystem::path& target);
 
-} // namespace tailor::install
+}  // namespace tailor::install

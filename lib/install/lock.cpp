@@ -1,16 +1,16 @@
 #include "install/lock.hpp"
 
+#include <fcntl.h>
+#include <pwd.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
-#include <fcntl.h>
 #include <fstream>
-#include <pwd.h>
-#include <sys/file.h>
-#include <sys/wait.h>
 #include <thread>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -38,8 +38,8 @@ std::string own_command_line() {
 }
 
 Status write_holder(const fs::path& home, const LockHolder& holder) {
-  nlohmann::ordered_json json{{"pid", holder.pid}, {"user", holder.user}, {"command", holder.command},
-                              {"started", holder.started}};
+  nlohmann::ordered_json json{
+      {"pid", holder.pid}, {"user", holder.user}, {"command", holder.command}, {"started", holder.started}};
   // Advisory: after a crash the flock is gone and a stale holder file is recognised by its pid.
   return util::write_file_atomic(holder_path(home), json.dump() + "\n", 0644, util::Durability::best_effort);
 }
@@ -49,7 +49,7 @@ std::string describe_wait(std::chrono::milliseconds timeout) {
   return "gave up after " + config::format_duration(timeout) + " (raise --lock-timeout to wait longer)";
 }
 
-} // namespace
+}  // namespace
 
 InstallLock::InstallLock(InstallLock&& other) noexcept
     : m_home(std::move(other.m_home)), m_fd(std::exchange(other.m_fd, -1)) {}
@@ -83,7 +83,8 @@ Result<InstallLock> acquire_install_lock(const LockRequest& request) {
   const fs::path path = lock_path(request.home);
   // O_CLOEXEC: hooks and other children must not inherit (and so prolong) the lock.
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return fail(ErrorKind::failure, "cannot open the install lock {}: {}", path.string(), std::strerror(errno));
+  if (fd < 0)
+    return fail(ErrorKind::failure, "cannot open the install lock {}: {}", path.string(), std::strerror(errno));
 
   const auto timeout = request.timeout.value_or(default_lock_timeout());
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -99,13 +100,13 @@ Result<InstallLock> acquire_install_lock(const LockRequest& request) {
     auto holder = read_lock_holder(request.home);
     if (std::chrono::steady_clock::now() >= deadline) {
       ::close(fd);
-      return fail(ErrorKind::lock_busy, "the install lock {} is held by {}; {}", path.string(),
-                  describe_holder(holder), describe_wait(timeout));
+      return fail(ErrorKind::lock_busy, "the install lock {} is held by {}; {}", path.string(), describe_holder(holder),
+                  describe_wait(timeout));
     }
     int64_t pid = holder ? holder->pid : 0;
     if (request.output != nullptr && announced_pid != pid) {
-      request.output->info("waiting for another tailor process ({}) to release {} (up to {})",
-                           describe_holder(holder), path.string(), config::format_duration(timeout));
+      request.output->info("waiting for another tailor process ({}) to release {} (up to {})", describe_holder(holder),
+                           path.string(), config::format_duration(timeout));
       announced_pid = pid;
     }
     std::this_thread::sleep_for(k_poll_interval);
@@ -146,8 +147,7 @@ Result<int> hold_install_lock(const LockRequest& request, std::chrono::milliseco
     ::_exit(127);
   }
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
@@ -162,8 +162,8 @@ Result<std::chrono::milliseconds> parse_lock_timeout(std::string_view text) {
     return std::chrono::milliseconds(std::stoll(std::string(text)) * 1000);
   }
   if (auto duration = config::parse_duration(text)) return *duration;
-  return fail(ErrorKind::usage, "invalid --lock-timeout '{}': expected seconds (e.g. 60) or a duration (500ms, 30s, 2m)",
-              text);
+  return fail(ErrorKind::usage,
+              "invalid --lock-timeout '{}': expected seconds (e.g. 60) or a duration (500ms, 30s, 2m)", text);
 }
 
 std::optional<LockHolder> read_lock_holder(const fs::path& home) {
@@ -210,4 +210,4 @@ std::string current_user() {
   return user != nullptr ? user : std::to_string(::geteuid());
 }
 
-} // namespace tailor::install
+}  // namespace tailor::install

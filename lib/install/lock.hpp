@@ -25,16 +25,16 @@ struct LockHolder {
 
 struct LockRequest {
   std::filesystem::path home;
-  std::string command;                                // for the holder file; empty: this process's command line
-  std::optional<std::chrono::milliseconds> timeout;   // empty: default_lock_timeout()
-  std::string token;                                  // reservation token; empty: $TAILOR_LOCK_TOKEN
-  const util::Output* output = nullptr;               // where waiting and stale-holder messages go
-  bool check_reservation = true;                      // false only for `tailor lock` itself
+  std::string command;                               // for the holder file; empty: this process's command line
+  std::optional<std::chrono::milliseconds> timeout;  // empty: default_lock_timeout()
+  std::string token;                                 // reservation token; empty: $TAILOR_LOCK_TOKEN
+  const util::Output* output = nullptr;              // where waiting and stale-holder messages go
+  bool check_reservation = true;                     // false only for `tailor lock` itself
 };
 
 // Holds the install lock until destroyed (or released); removes the holder file first.
 class InstallLock {
-public:
+ public:
   InstallLock(const InstallLock&) = delete;
   InstallLock& operator=(const InstallLock&) = delete;
   InstallLock(InstallLock&& other) noexcept;
@@ -44,7 +44,7 @@ public:
   void release();
   const std::filesystem::path& home() const { return m_home; }
 
-private:
+ private:
   friend Result<InstallLock> acquire_install_lock(const LockRequest& request);
   InstallLock(std::filesystem::path home, int fd) : m_home(std::move(home)), m_fd(fd) {}
   std::filesystem::path m_home;
@@ -77,4 +77,4 @@ int64_t now_unix_ms();
 std::string format_rfc3339(int64_t unix_ms);
 std::string current_user();
 
-} // namespace tailor::install
+}  // namespace tailor::install

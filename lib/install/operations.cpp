@@ -40,7 +40,7 @@ void emit_events(const Layout& layout, const std::vector<Event>& events, const u
   for (const auto& event : events) emit_event(event, *config, output);
 }
 
-} // namespace
+}  // namespace
 
 Result<InstallOutcome> install_plans(const Layout& layout, const std::vector<nlohmann::ordered_json>& plans,
                                      const InstallOptions& options, const LockOptions& lock,
@@ -53,13 +53,14 @@ Result<InstallOutcome> install_plans(const Layout& layout, const std::vector<nlo
   for (const auto& plan : plans) {
     const auto started = std::chrono::steady_clock::now();
     auto outcome = execute_plan(layout, plan, options, output);
-    Event event = make_event(outcome ? event_type::install_completed : event_type::install_failed,
-                             plan_string(plan, "tool"));
+    Event event =
+        make_event(outcome ? event_type::install_completed : event_type::install_failed, plan_string(plan, "tool"));
     event.version = plan_string(plan, "version");
     if (auto platform = plan.find("platform"); platform != plan.end() && platform->is_object()) {
       event.backend = plan_string(*platform, "backend");
     }
-    event.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+    event.duration_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
     if (!outcome) event.error = outcome.error().message;
     if (outcome && outcome->installed.empty()) {
       // Already installed at that version: nothing happened, nothing to announce.
@@ -78,7 +79,8 @@ Result<InstallOutcome> install_plans(const Layout& layout, const std::vector<nlo
   emit_events(layout, events, output);
   if (errors.size() == 1 && plans.size() == 1) return fail(errors.front());
   if (!errors.empty()) {
-    return fail(ErrorKind::partial, "{} of {} tools failed to install (first: {})", errors.size(), plans.size(), errors.front().message);
+    return fail(ErrorKind::partial, "{} of {} tools failed to install (first: {})", errors.size(), plans.size(),
+                errors.front().message);
   }
   return total;
 }
@@ -98,4 +100,4 @@ Result<std::vector<std::string>> remove_tools(const Layout& layout, const std::s
   return removed;
 }
 
-} // namespace tailor::install
+}  // namespace tailor::install

@@ -17,7 +17,7 @@ namespace tailor::install {
 
 struct LockOptions {
   std::optional<std::chrono::milliseconds> timeout;  // empty: the lock module's default
-  std::string token;                                  // reservation token; empty: $TAILOR_LOCK_TOKEN
+  std::string token;                                 // reservation token; empty: $TAILOR_LOCK_TOKEN
 };
 
 // Executes each plan in order under one lock. With several plans a failure of one does not
@@ -30,4 +30,4 @@ Result<std::vector<std::string>> remove_tools(const Layout& layout, const std::s
                                               const std::optional<std::string>& version, bool force,
                                               const LockOptions& lock, const util::Output& output);
 
-} // namespace tailor::install
+}  // namespace tailor::install

@@ -1,8 +1,8 @@
 #include "install/pause.hpp"
 
-#include <cstdlib>
 #include <fcntl.h>
 #include <unistd.h>
+#include <cstdlib>
 
 #include <iostream>
 
@@ -19,4 +19,4 @@ void pause_point(std::string_view point) {
   ::sleep(120);
 }
 
-} // namespace tailor::install
+}  // namespace tailor::install

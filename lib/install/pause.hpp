@@ -9,4 +9,4 @@ namespace tailor::install {
 
 void pause_point(std::string_view point);
 
-} // namespace tailor::install
+}  // namespace tailor::install

@@ -16,7 +16,8 @@ std::vector<std::string> plan_platform_mismatches(const ordered_json& plan, cons
     auto it = platform.find(key);
     if (it == platform.end() || !it->is_string()) return;
     std::string wanted = it->get<std::string>();
-    if (wanted != actual) out.push_back(fmt::format("{} {} (this machine: {})", key, wanted, actual.empty() ? "unknown" : actual));
+    if (wanted != actual)
+      out.push_back(fmt::format("{} {} (this machine: {})", key, wanted, actual.empty() ? "unknown" : actual));
   };
   compare("os", facts.os);
   compare("arch", facts.arch);
@@ -25,11 +26,15 @@ std::vector<std::string> plan_platform_mismatches(const ordered_json& plan, cons
   return out;
 }
 
-Result<std::vector<std::string>> check_plan_platform(const ordered_json& plan, const platform::Facts& facts, bool force) {
+Result<std::vector<std::string>> check_plan_platform(const ordered_json& plan, const platform::Facts& facts,
+                                                     bool force) {
   auto mismatches = plan_platform_mismatches(plan, facts);
   if (!mismatches.empty() && !force) {
-    return fail(ErrorKind::failure, "the plan for {}@{} was made for another machine: {}; make a plan here with `tailor eval`, or pass --force to install it anyway",
-                plan.value("tool", std::string("?")), plan.value("version", std::string("?")), util::join(mismatches, ", "));
+    return fail(ErrorKind::failure,
+                "the plan for {}@{} was made for another machine: {}; make a plan here with `tailor eval`, or pass "
+                "--force to install it anyway",
+                plan.value("tool", std::string("?")), plan.value("version", std::string("?")),
+                util::join(mismatches, ", "));
   }
   return mismatches;
 }
@@ -44,12 +49,14 @@ Result<ordered_json> read_plan_file(const std::string& path) {
     text = std::move(*read);
   }
   ordered_json plan = ordered_json::parse(text, nullptr, false);
-  if (plan.is_discarded() || !plan.is_object()) return fail(ErrorKind::invalid_input, "{} is not a plan (JSON object expected)", path);
+  if (plan.is_discarded() || !plan.is_object())
+    return fail(ErrorKind::invalid_input, "{} is not a plan (JSON object expected)", path);
   // Checked by type here, so that what reads the plan later (value() throws on a wrong type)
   // can rely on it.
   auto format = plan.find("format_version");
   if (format == plan.end() || !format->is_number_integer() || format->get<int64_t>() < 5) {
-    return fail(ErrorKind::invalid_input, "{}: plan format_version {} is not supported (need 5); regenerate it with `tailor eval`", path,
+    return fail(ErrorKind::invalid_input,
+                "{}: plan format_version {} is not supported (need 5); regenerate it with `tailor eval`", path,
                 format == plan.end() ? std::string("(none)") : format->dump());
   }
   auto tool = plan.find("tool");
@@ -60,4 +67,4 @@ Result<ordered_json> read_plan_file(const std::string& path) {
   return plan;
 }
 
-} // namespace tailor::install
+}  // namespace tailor::install

@@ -16,9 +16,10 @@ std::vector<std::string> plan_platform_mismatches(const nlohmann::ordered_json& 
 
 // Fails (ErrorKind::failure) on mismatches unless `force`; with `force` it returns them so
 // the caller can warn.
-Result<std::vector<std::string>> check_plan_platform(const nlohmann::ordered_json& plan, const platform::Facts& facts, bool force);
+Result<std::vector<std::string>> check_plan_platform(const nlohmann::ordered_json& plan, const platform::Facts& facts,
+                                                     bool force);
 
 // Reads a plan file ("-" reads stdin); refuses anything but a format 5 plan object.
 Result<nlohmann::ordered_json> read_plan_file(const std::string& path);
 
-} // namespace tailor::install
+}  // namespace tailor::install

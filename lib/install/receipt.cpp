@@ -23,7 +23,8 @@ Result<std::optional<InstalledReceipt>> read_installed_receipt(const Layout& lay
   if (!text) return fail(text.error());
   auto receipt = nlohmann::ordered_json::parse(*text, nullptr, false);
   if (!receipt.is_object()) {
-    return fail(ErrorKind::invalid_input, "{} is not a JSON object; reinstall {} to write it again", installed.path.string(), tool);
+    return fail(ErrorKind::invalid_input, "{} is not a JSON object; reinstall {} to write it again",
+                installed.path.string(), tool);
   }
   installed.receipt = std::move(receipt);
   return std::optional<InstalledReceipt>(std::move(installed));
@@ -42,12 +43,14 @@ std::string format_installed_receipt(const std::string& tool, const InstalledRec
   out += fmt::format("    backend:   {} (requested {})\n", r.value("backend", std::string()),
                      r.value("requested_backend", std::string("auto")));
   for (const auto& rung : r.value("rejected", nlohmann::ordered_json::array())) {
-    out += fmt::format("    rejected:  {}: {}\n", rung.value("backend", std::string()), rung.value("reason", std::string()));
+    out += fmt::format("    rejected:  {}: {}\n", rung.value("backend", std::string()),
+                       rung.value("reason", std::string()));
   }
   if (auto facts = r.find("facts"); facts != r.end() && facts->is_object()) {
     std::string machine = facts->value("os", std::string()) + "/" + facts->value("arch", std::string());
     if (!facts->value("gpu", std::string()).empty()) machine += ", gpu " + facts->value("gpu", std::string());
-    if (!facts->value("gpu_driver", std::string()).empty()) machine += " (driver " + facts->value("gpu_driver", std::string()) + ")";
+    if (!facts->value("gpu_driver", std::string()).empty())
+      machine += " (driver " + facts->value("gpu_driver", std::string()) + ")";
     out += fmt::format("    facts:     {}\n", machine);
   }
   out += fmt::format("    plan sha256: {}\n", r.value("plan_sha256", std::string()));
@@ -55,4 +58,4 @@ std::string format_installed_receipt(const std::string& tool, const InstalledRec
   return out;
 }
 
-} // namespace tailor::install
+}  // namespace tailor::install

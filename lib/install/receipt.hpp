@@ -11,9 +11,9 @@
 namespace tailor::install {
 
 struct InstalledReceipt {
-  std::string version;                          // the active version
-  std::filesystem::path path;                   // tools/<name>-<version>/.tailor/receipt.json
-  nlohmann::ordered_json receipt = nullptr;     // null when that version has no receipt
+  std::string version;                       // the active version
+  std::filesystem::path path;                // tools/<name>-<version>/.tailor/receipt.json
+  nlohmann::ordered_json receipt = nullptr;  // null when that version has no receipt
 };
 
 // The active version of `tool` and its receipt; nullopt when `tool` is not installed. A receipt
@@ -27,4 +27,4 @@ nlohmann::ordered_json installed_receipt_to_json(const InstalledReceipt& install
 // rejected rung with its reason, the plan checksum.
 std::string format_installed_receipt(const std::string& tool, const InstalledReceipt& installed);
 
-} // namespace tailor::install
+}  // namespace tailor::install

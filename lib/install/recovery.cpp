@@ -44,7 +44,8 @@ void reconcile_with_state(const Layout& layout, const util::Output& output) {
   std::vector<fs::path> stray;
   for (const auto& entry : fs::directory_iterator(layout.tools(), ec)) {
     std::string name = entry.path().filename().string();
-    if (!name.starts_with(".") && entry.is_directory(ec) && !recorded.contains(entry.path())) stray.push_back(entry.path());
+    if (!name.starts_with(".") && entry.is_directory(ec) && !recorded.contains(entry.path()))
+      stray.push_back(entry.path());
   }
   for (const auto& dir : stray) {
     fs::remove_all(dir, ec);
@@ -117,7 +118,7 @@ void restore_committed_builds(const Layout& layout, const util::Output& output) 
   }
 }
 
-} // namespace
+}  // namespace
 
 void recover_home(const Layout& layout, const util::Output& output) {
   std::error_code ec;
@@ -152,4 +153,4 @@ void recover_home(const Layout& layout, const util::Output& output) {
   reconcile_with_state(layout, output);
 }
 
-} // namespace tailor::install
+}  // namespace tailor::install

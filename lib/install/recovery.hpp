@@ -11,4 +11,4 @@ namespace tailor::install {
 // (and deletes the others), and drops half-made bin/ links.
 void recover_home(const Layout& layout, const util::Output& output);
 
-} // namespace tailor::install
+}  // namespace tailor::install

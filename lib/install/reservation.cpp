@@ -1,10 +1,10 @@
 #include "install/reservation.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -40,10 +40,14 @@ Result<ParsedToken> parse_token(std::string_view token) {
 Status write_state(const fs::path& home, const ReservationState& state) {
   nlohmann::ordered_json json{{"generation", state.generation}, {"reservation", nullptr}};
   if (const auto& r = state.reservation) {
-    json["reservation"] = {{"holder", r->holder},           {"reason", r->reason},
-                           {"token_sha256", r->token_sha256}, {"ttl_seconds", r->ttl_seconds},
-                           {"acquired_ms", r->acquired_ms},   {"renewed_ms", r->renewed_ms},
-                           {"expires_ms", r->expires_ms},     {"expires", format_rfc3339(r->expires_ms)}};
+    json["reservation"] = {{"holder", r->holder},
+                           {"reason", r->reason},
+                           {"token_sha256", r->token_sha256},
+                           {"ttl_seconds", r->ttl_seconds},
+                           {"acquired_ms", r->acquired_ms},
+                           {"renewed_ms", r->renewed_ms},
+                           {"expires_ms", r->expires_ms},
+                           {"expires", format_rfc3339(r->expires_ms)}};
   }
   return util::write_file_atomic(reservation_path(home), json.dump(2) + "\n", 0600);
 }
@@ -85,7 +89,7 @@ Result<std::pair<InstallLock, ReservationState>> lock_and_read(const LockCommand
   return std::make_pair(std::move(*lock), std::move(*state));
 }
 
-} // namespace
+}  // namespace
 
 const Reservation* ReservationState::live(int64_t now_ms) const {
   return reservation && reservation->expires_ms > now_ms ? &*reservation : nullptr;
@@ -104,9 +108,9 @@ Result<ReservationState> read_reservation(const fs::path& home) {
   ReservationState state;
   state.generation = json.value("generation", int64_t{0});
   if (const auto& r = json["reservation"]; r.is_object()) {
-    state.reservation = Reservation{r.value("holder", std::string()),   r.value("reason", std::string()),
+    state.reservation = Reservation{r.value("holder", std::string()),       r.value("reason", std::string()),
                                     r.value("token_sha256", std::string()), r.value("ttl_seconds", int64_t{0}),
-                                    r.value("acquired_ms", int64_t{0}),  r.value("renewed_ms", int64_t{0}),
+                                    r.value("acquired_ms", int64_t{0}),     r.value("renewed_ms", int64_t{0}),
                                     r.value("expires_ms", int64_t{0})};
   }
   return state;
@@ -146,8 +150,13 @@ Result<Acquired> reserve_install_root(const LockCommand& command) {
   Acquired acquired;
   acquired.generation = state.generation + 1;
   acquired.token = std::to_string(acquired.generation) + "-" + to_hex(*secret);
-  acquired.reservation = Reservation{command.holder, command.reason, to_hex(sha256(acquired.token)),
-                                     *command.ttl_seconds,  now,    now, now + *command.ttl_seconds * 1000};
+  acquired.reservation = Reservation{command.holder,
+                                     command.reason,
+                                     to_hex(sha256(acquired.token)),
+                                     *command.ttl_seconds,
+                                     now,
+                                     now,
+                                     now + *command.ttl_seconds * 1000};
   state.generation = acquired.generation;
   state.reservation = acquired.reservation;
   if (auto written = write_state(lock.home(), state); !written) return fail(written.error());
@@ -177,10 +186,13 @@ Result<bool> release_reservation(const LockCommand& command) {
   auto owned = owned_reservation(state, command.token, now_unix_ms());
   if (!owned) {
     // Releasing what already expired is not an error, as long as the token was that reservation's.
-    bool expired_own = state.reservation && parse_token(command.token).map([&](const ParsedToken& t) {
-      return t.generation == state.generation &&
-             constant_time_equal(to_hex(sha256(command.token)), state.reservation->token_sha256);
-    }).value_or(false);
+    bool expired_own = state.reservation &&
+                       parse_token(command.token)
+                           .map([&](const ParsedToken& t) {
+                             return t.generation == state.generation &&
+                                    constant_time_equal(to_hex(sha256(command.token)), state.reservation->token_sha256);
+                           })
+                           .value_or(false);
     if (!expired_own) return fail(owned.error());
   }
   state.reservation.reset();
@@ -189,22 +201,24 @@ Result<bool> release_reservation(const LockCommand& command) {
 }
 
 Result<int64_t> force_release_reservation(const LockCommand& command) {
-  if (command.reason.empty()) return fail(ErrorKind::usage, "--force needs --reason saying why (it goes to the audit log)");
+  if (command.reason.empty())
+    return fail(ErrorKind::usage, "--force needs --reason saying why (it goes to the audit log)");
   auto locked = lock_and_read(command);
   if (!locked) return fail(locked.error());
   auto& [lock, state] = *locked;
   int64_t now = now_unix_ms();
   const Reservation* live = state.live(now);
-  nlohmann::ordered_json line{{"time", format_rfc3339(now)},
-                              {"action", "force-release"},
-                              {"by", current_user()},
-                              {"pid", static_cast<int64_t>(::getpid())},
-                              {"holder", live ? nlohmann::json(live->holder) : nlohmann::json(nullptr)},
-                              {"holder_reason", live ? nlohmann::json(live->reason) : nlohmann::json(nullptr)},
-                              {"expires", live ? nlohmann::json(format_rfc3339(live->expires_ms)) : nlohmann::json(nullptr)},
-                              {"generation", state.generation},
-                              {"new_generation", state.generation + 1},
-                              {"reason", command.reason}};
+  nlohmann::ordered_json line{
+      {"time", format_rfc3339(now)},
+      {"action", "force-release"},
+      {"by", current_user()},
+      {"pid", static_cast<int64_t>(::getpid())},
+      {"holder", live ? nlohmann::json(live->holder) : nlohmann::json(nullptr)},
+      {"holder_reason", live ? nlohmann::json(live->reason) : nlohmann::json(nullptr)},
+      {"expires", live ? nlohmann::json(format_rfc3339(live->expires_ms)) : nlohmann::json(nullptr)},
+      {"generation", state.generation},
+      {"new_generation", state.generation + 1},
+      {"reason", command.reason}};
   std::string text = line.dump() + "\n";
   int fd = ::open(audit_path(lock.home()).c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd < 0 || ::write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size()) || ::fsync(fd) != 0) {
@@ -226,7 +240,7 @@ std::string describe_reservation(const Reservation& reservation) {
   return text;
 }
 
-} // namespace tailor::install
+}  // namespace tailor::install
 
 namespace tailor::install {
 
@@ -242,4 +256,4 @@ Result<LockStatus> read_lock_status(const fs::path& home) {
   return status;
 }
 
-} // namespace tailor::install
+}  // namespace tailor::install

@@ -19,7 +19,7 @@ struct Reservation {
   std::string reason;
   std::string token_sha256;  // hex
   int64_t ttl_seconds = 0;
-  int64_t acquired_ms = 0;   // Unix milliseconds
+  int64_t acquired_ms = 0;  // Unix milliseconds
   int64_t renewed_ms = 0;
   int64_t expires_ms = 0;
 };
@@ -40,10 +40,10 @@ Result<ReservationState> read_reservation(const std::filesystem::path& home);
 Status check_reservation(const std::filesystem::path& home, std::string_view token);
 
 struct LockCommand {
-  LockRequest lock;          // home, --lock-timeout and output; the reservation check is skipped
-  std::string holder;        // acquire
-  std::string reason;        // acquire, force release
-  std::string token;         // renew, release
+  LockRequest lock;    // home, --lock-timeout and output; the reservation check is skipped
+  std::string holder;  // acquire
+  std::string reason;  // acquire, force release
+  std::string token;   // renew, release
   std::optional<int64_t> ttl_seconds;
 };
 
@@ -68,18 +68,18 @@ std::string describe_reservation(const Reservation& reservation);
 // Longest TTL accepted: 24 h.
 constexpr int64_t k_max_reservation_ttl = 24 * 3600;
 
-} // namespace tailor::install
+}  // namespace tailor::install
 
 namespace tailor::install {
 
 // What `tailor lock status` shows: the reservation (never its token) and the install lock.
 struct LockStatus {
   ReservationState state;
-  std::optional<Reservation> live;   // the reservation when it has not expired
+  std::optional<Reservation> live;  // the reservation when it has not expired
   bool install_lock_held = false;
-  std::optional<LockHolder> holder;   // from the holder file
-  bool holder_stale = false;          // a holder file while nobody holds the lock
+  std::optional<LockHolder> holder;  // from the holder file
+  bool holder_stale = false;         // a holder file while nobody holds the lock
 };
 Result<LockStatus> read_lock_status(const std::filesystem::path& home);
 
-} // namespace tailor::install
+}  // namespace tailor::install

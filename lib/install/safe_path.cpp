@@ -1,10 +1,10 @@
 #include "install/safe_path.hpp"
 
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <cerrno>
+#include <cstring>
 
 #include <array>
 
@@ -68,14 +68,17 @@ Result<DirFd> open_dir_beneath(const DirFd& root, const std::vector<std::string>
     int fd = ::openat(current.get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0 && errno == ENOENT && create) {
       if (::mkdirat(current.get(), name.c_str(), 0755) != 0 && errno != EEXIST) {
-        return fail(ErrorKind::failure, "cannot create directory {}: {}", join_path({components.begin(), components.begin() + static_cast<long>(i) + 1}), std::strerror(errno));
+        return fail(ErrorKind::failure, "cannot create directory {}: {}",
+                    join_path({components.begin(), components.begin() + static_cast<long>(i) + 1}),
+                    std::strerror(errno));
       }
       fd = ::openat(current.get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     }
     if (fd < 0) {
       std::string prefix = join_path({components.begin(), components.begin() + static_cast<long>(i) + 1});
       if (errno == ELOOP || errno == ENOTDIR) {
-        return fail(ErrorKind::invalid_input, "path component {} is a symlink or not a directory; refusing to write through it", prefix);
+        return fail(ErrorKind::invalid_input,
+                    "path component {} is a symlink or not a directory; refusing to write through it", prefix);
       }
       return fail(ErrorKind::failure, "cannot open directory {}: {}", prefix, std::strerror(errno));
     }
@@ -131,4 +134,4 @@ Status copy_fd(int in_fd, int out_fd, std::string_view what) {
   }
 }
 
-} // namespace tailor::install
+}  // namespace tailor::install

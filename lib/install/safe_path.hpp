@@ -19,7 +19,7 @@ std::string join_path(const std::vector<std::string>& components);
 
 // An open directory descriptor; closes on destruction.
 class DirFd {
-public:
+ public:
   DirFd() = default;
   explicit DirFd(int fd) : m_fd(fd) {}
   DirFd(DirFd&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
@@ -30,7 +30,7 @@ public:
   int get() const { return m_fd; }
   bool valid() const { return m_fd >= 0; }
 
-private:
+ private:
   int m_fd = -1;
 };
 
@@ -52,4 +52,4 @@ Result<int> create_file_beneath(const DirFd& root, const std::vector<std::string
 // Copies all bytes from `in_fd` to `out_fd`.
 Status copy_fd(int in_fd, int out_fd, std::string_view what);
 
-} // namespace tailor::install
+}  // namespace tailor::install

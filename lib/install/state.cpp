@@ -1,11 +1,11 @@
 #include "install/state.hpp"
 
-#include <cerrno>
-#include <cstring>
-#include <ctime>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
 
 #include "util/fs.hpp"
 
@@ -15,10 +15,11 @@ using nlohmann::json;
 namespace {
 
 class StateLock {
-public:
+ public:
   static Result<StateLock> take(const Layout& layout, int operation) {
     int fd = ::open(layout.state_lock().c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return fail(ErrorKind::failure, "cannot open {}: {}", layout.state_lock().string(), std::strerror(errno));
+    if (fd < 0)
+      return fail(ErrorKind::failure, "cannot open {}: {}", layout.state_lock().string(), std::strerror(errno));
     while (::flock(fd, operation) != 0) {
       if (errno == EINTR) continue;
       int saved = errno;
@@ -35,7 +36,7 @@ public:
     if (m_fd >= 0) ::close(m_fd);  // closing drops the flock
   }
 
-private:
+ private:
   explicit StateLock(int fd) : m_fd(fd) {}
   int m_fd;
 };
@@ -47,7 +48,8 @@ Result<State> load(const Layout& layout) {
   if (!text) return fail(text.error());
   json parsed = json::parse(*text, nullptr, false);
   if (parsed.is_discarded()) {
-    return fail(ErrorKind::failure, "{} is not valid JSON; move it aside and reinstall your tools", layout.state_file().string());
+    return fail(ErrorKind::failure, "{} is not valid JSON; move it aside and reinstall your tools",
+                layout.state_file().string());
   }
   return state_from_json(parsed, layout.state_file().string());
 }
@@ -88,16 +90,16 @@ T get_or(const json& object, const char* key, T fallback) {
   return it->get<T>();
 }
 
-} // namespace
+}  // namespace
 
 json state_to_json(const State& state) {
   json installed = json::object();
   for (const auto& [name, tool] : state.installed) {
     json versions = json::object();
     for (const auto& [version, v] : tool.versions) {
-      versions[version] = {{"requested", v.requested},       {"binaries", v.binaries},
-                           {"binary_checksums", v.binary_checksums}, {"installed_at", v.installed_at},
-                           {"plan", v.plan},                 {"cleanup_actions", v.cleanup_actions}};
+      versions[version] = {
+          {"requested", v.requested},       {"binaries", v.binaries}, {"binary_checksums", v.binary_checksums},
+          {"installed_at", v.installed_at}, {"plan", v.plan},         {"cleanup_actions", v.cleanup_actions}};
     }
     installed[name] = {{"active_version", tool.active_version},
                        {"previous_version", tool.previous_version},
@@ -118,7 +120,8 @@ Result<State> state_from_json(const json& root, const std::string& where) {
     State state;
     if (!root.is_object()) return fail(ErrorKind::failure, "{}: expected a JSON object", where);
     state.libs = get_or<json>(root, "libs", json::object());
-    const json installed = root.contains("installed") && root["installed"].is_object() ? root["installed"] : json::object();
+    const json installed =
+        root.contains("installed") && root["installed"].is_object() ? root["installed"] : json::object();
     for (const auto& [name, t] : installed.items()) {
       InstalledTool tool;
       tool.active_version = get_or<std::string>(t, "active_version", "");
@@ -175,4 +178,4 @@ std::string now_rfc3339() {
   return buffer;
 }
 
-} // namespace tailor::install
+}  // namespace tailor::install

@@ -16,10 +16,10 @@ namespace tailor::install {
 
 struct InstalledVersion {
   std::string requested;
-  std::vector<std::string> binaries;                      // relative to the version directory
-  std::map<std::string, std::string> binary_checksums;   // relpath -> sha256
-  std::string installed_at;                               // RFC 3339 UTC
-  nlohmann::json plan = nlohmann::json::object();         // the executed plan
+  std::vector<std::string> binaries;                    // relative to the version directory
+  std::map<std::string, std::string> binary_checksums;  // relpath -> sha256
+  std::string installed_at;                             // RFC 3339 UTC
+  nlohmann::json plan = nlohmann::json::object();       // the executed plan
   std::vector<std::string> cleanup_actions;
 };
 
@@ -54,4 +54,4 @@ Status update_state(const Layout& layout, const std::function<Status(State&)>& c
 // Now as RFC 3339 UTC, e.g. 2026-11-22T19:42:13Z.
 std::string now_rfc3339();
 
-} // namespace tailor::install
+}  // namespace tailor::install

@@ -50,7 +50,8 @@ Status copy_into_install(const StepContext& ctx, const std::string& src, const s
   auto root = open_root(ctx.work.string());
   if (!root) return fail(root.error());
   auto in = open_file_beneath(*root, *src_parts);
-  if (!in) return fail(ErrorKind::install, "{}@{}: cannot install {}: {}", ctx.tool, ctx.version, src, in.error().message);
+  if (!in)
+    return fail(ErrorKind::install, "{}@{}: cannot install {}: {}", ctx.tool, ctx.version, src, in.error().message);
   Fd in_fd{*in};
   struct stat st {};
   ::fstat(in_fd.fd, &st);
@@ -69,18 +70,22 @@ Status download_file(const ordered_json& step, const ordered_json& params, StepC
   std::string checksum = normalize_checksum(str(params, "checksum", str(step, "checksum")));
   std::string algo = str(params, "checksum_algo", "sha256");
   if (checksum.empty()) {
-    return fail(ErrorKind::checksum, "{}@{}: download_file {} has no checksum; tailor refuses unverified downloads (regenerate the plan)", ctx.tool, ctx.version, url);
+    return fail(ErrorKind::checksum,
+                "{}@{}: download_file {} has no checksum; tailor refuses unverified downloads (regenerate the plan)",
+                ctx.tool, ctx.version, url);
   }
   std::string dest = str(params, "dest", url.substr(url.rfind('/') + 1));
   auto dest_parts = clean_relative(dest, "download_file dest");
-  if (!dest_parts || dest_parts->empty()) return fail(ErrorKind::invalid_input, "download_file dest '{}' is not a relative file name", dest);
+  if (!dest_parts || dest_parts->empty())
+    return fail(ErrorKind::invalid_input, "download_file dest '{}' is not a relative file name", dest);
   if (ctx.downloader == nullptr) return fail(ErrorKind::internal, "no downloader configured");
   fetch::FetchRequest request = *download_request(step);
   request.defer_verification = true;
   auto fetched = ctx.downloader->fetch(request);
   if (!fetched) return fail(fetched.error());
   if (request.expected_size != 0 && fetched->size != request.expected_size) {
-    return fail(ErrorKind::checksum, "size mismatch for {}: expected {} bytes, got {}", url, request.expected_size, fetched->size);
+    return fail(ErrorKind::checksum, "size mismatch for {}: expected {} bytes, got {}", url, request.expected_size,
+                fetched->size);
   }
   fs::path target = ctx.work / join_path(*dest_parts);
   std::error_code ec;
@@ -88,7 +93,9 @@ Status download_file(const ordered_json& step, const ordered_json& params, StepC
   // A hard link to the cache entry costs nothing; copy when the cache is elsewhere.
   if (::link(fetched->path.c_str(), target.c_str()) != 0) {
     fs::copy_file(fetched->path, target, fs::copy_options::overwrite_existing, ec);
-    if (ec) return fail(ErrorKind::failure, "cannot copy {} into the work directory: {}", fetched->path.string(), ec.message());
+    if (ec)
+      return fail(ErrorKind::failure, "cannot copy {} into the work directory: {}", fetched->path.string(),
+                  ec.message());
   }
   if (fetched->verification.valid()) {
     // A cache hit named by this very checksum, re-hashed in the background meanwhile.
@@ -135,8 +142,10 @@ Status extract(const ordered_json& params, StepContext& ctx) {
 Status chmod_files(const ordered_json& params, StepContext& ctx) {
   int mode = 0755;
   if (auto it = params.find("mode"); it != params.end()) {
-    if (it->is_number_integer()) mode = it->get<int>();
-    else if (it->is_string()) mode = static_cast<int>(std::stoul(it->get<std::string>(), nullptr, 8));
+    if (it->is_number_integer())
+      mode = it->get<int>();
+    else if (it->is_string())
+      mode = static_cast<int>(std::stoul(it->get<std::string>(), nullptr, 8));
   }
   auto root = open_root(ctx.work.string());
   if (!root) return fail(root.error());
@@ -157,7 +166,9 @@ Status copy_tree_into_install(StepContext& ctx) {
     if (entry.path().filename() == ".install") continue;
     fs::copy(entry.path(), ctx.work / ".install" / entry.path().filename(),
              fs::copy_options::recursive | fs::copy_options::copy_symlinks | fs::copy_options::overwrite_existing, ec);
-    if (ec) return fail(ErrorKind::install, "cannot copy {} into the install directory: {}", entry.path().filename().string(), ec.message());
+    if (ec)
+      return fail(ErrorKind::install, "cannot copy {} into the install directory: {}", entry.path().filename().string(),
+                  ec.message());
   }
   return {};
 }
@@ -166,19 +177,23 @@ Status install_binaries(const ordered_json& params, StepContext& ctx) {
   if (params.contains("outputs") && params.contains("binaries") && !params["binaries"].is_null()) {
     return fail(ErrorKind::invalid_input, "install_binaries has both outputs and binaries");
   }
-  ordered_json outputs = params.contains("outputs") ? params["outputs"] : params.value("binaries", ordered_json::array());
+  ordered_json outputs =
+      params.contains("outputs") ? params["outputs"] : params.value("binaries", ordered_json::array());
   if (outputs.is_null()) outputs = ordered_json::array();
   std::string mode = str(params, "install_mode", "binaries");
   std::vector<std::string> executables = strs(params, "executables");
   if (mode == "directory") {
     if (auto st = copy_tree_into_install(ctx); !st) return st;
-    for (const auto& o : outputs) ctx.binaries.push_back(o.is_string() ? o.get<std::string>() : str(o, "dest", str(o, "src")));
+    for (const auto& o : outputs)
+      ctx.binaries.push_back(o.is_string() ? o.get<std::string>() : str(o, "dest", str(o, "src")));
   } else if (mode == "binaries") {
     if (outputs.empty()) return fail(ErrorKind::invalid_input, "install_binaries in binaries mode needs outputs");
     for (const auto& o : outputs) {
       std::string src = o.is_string() ? o.get<std::string>() : str(o, "src");
       std::string dest = o.is_string() ? "bin/" + fs::path(src).filename().string() : str(o, "dest", src);
-      bool executable = executables.empty() ? dest.starts_with("bin/") : std::find(executables.begin(), executables.end(), dest) != executables.end();
+      bool executable = executables.empty()
+                            ? dest.starts_with("bin/")
+                            : std::find(executables.begin(), executables.end(), dest) != executables.end();
       if (auto st = copy_into_install(ctx, src, dest, executable ? 0755 : -1); !st) return st;
       ctx.binaries.push_back(dest);
     }
@@ -193,11 +208,14 @@ Status set_env(const ordered_json& params, StepContext& ctx) {
   std::string text;
   auto vars = params.find("vars");
   if (vars != params.end() && vars->is_object()) {
-    for (const auto& [k, v] : vars->items()) text += fmt::format("export {}=\"{}\"\n", k, v.is_string() ? v.get<std::string>() : v.dump());
+    for (const auto& [k, v] : vars->items())
+      text += fmt::format("export {}=\"{}\"\n", k, v.is_string() ? v.get<std::string>() : v.dump());
   } else if (vars != params.end() && vars->is_array()) {
     for (const auto& v : *vars) {
-      if (v.is_string()) text += "export " + v.get<std::string>() + "\n";
-      else text += fmt::format("export {}=\"{}\"\n", str(v, "name"), str(v, "value"));
+      if (v.is_string())
+        text += "export " + v.get<std::string>() + "\n";
+      else
+        text += fmt::format("export {}=\"{}\"\n", str(v, "name"), str(v, "value"));
     }
   }
   fs::create_directories(ctx.work / ".install" / ".tailor");
@@ -209,7 +227,8 @@ Status install_libraries(const ordered_json& params, StepContext& ctx) {
   std::error_code ec;
   auto patterns = strs(params, "patterns");
   int copied = 0;
-  for (auto it = fs::recursive_directory_iterator(ctx.work, ec); it != fs::recursive_directory_iterator(); it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(ctx.work, ec); it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
     std::string rel = fs::relative(it->path(), ctx.work, ec).string();
     if (rel.starts_with(".install")) {
       it.disable_recursion_pending();
@@ -217,7 +236,9 @@ Status install_libraries(const ordered_json& params, StepContext& ctx) {
     }
     if (it->is_directory() && !it->is_symlink()) continue;
     for (const auto& pattern : patterns) {
-      if (::fnmatch(pattern.c_str(), rel.c_str(), 0) != 0 && ::fnmatch(pattern.c_str(), it->path().filename().c_str(), 0) != 0) continue;
+      if (::fnmatch(pattern.c_str(), rel.c_str(), 0) != 0 &&
+          ::fnmatch(pattern.c_str(), it->path().filename().c_str(), 0) != 0)
+        continue;
       fs::path target = ctx.work / ".install" / rel;
       fs::create_directories(target.parent_path(), ec);
       fs::copy(it->path(), target, fs::copy_options::copy_symlinks | fs::copy_options::overwrite_existing, ec);
@@ -226,7 +247,9 @@ Status install_libraries(const ordered_json& params, StepContext& ctx) {
       break;
     }
   }
-  if (copied == 0) return fail(ErrorKind::install, "{}@{}: install_libraries matched no file ({})", ctx.tool, ctx.version, util::join(patterns, ", "));
+  if (copied == 0)
+    return fail(ErrorKind::install, "{}@{}: install_libraries matched no file ({})", ctx.tool, ctx.version,
+                util::join(patterns, ", "));
   return {};
 }
 
@@ -239,7 +262,9 @@ Status set_rpath(const ordered_json& params, StepContext& ctx) {
     std::ifstream in(file, std::ios::binary);
     char magic[4] = {};
     in.read(magic, 4);
-    if (std::string_view(magic, 4) != "\x7f" "ELF") {
+    if (std::string_view(magic, 4) !=
+        "\x7f"
+        "ELF") {
       ctx.output->info("note: set_rpath skipped for {}: not an ELF file", binary);
       continue;
     }
@@ -247,7 +272,9 @@ Status set_rpath(const ordered_json& params, StepContext& ctx) {
     ProcessOptions options;
     options.timeout = std::chrono::seconds(60);
     auto result = run_process({patchelf, "--set-rpath", rpath, file.string()}, options);
-    if (!result || result->exit_code != 0) return fail(ErrorKind::install, "patchelf failed on {}: {}", binary, result ? result->output : result.error().message);
+    if (!result || result->exit_code != 0)
+      return fail(ErrorKind::install, "patchelf failed on {}: {}", binary,
+                  result ? result->output : result.error().message);
   }
   return {};
 }
@@ -269,11 +296,12 @@ Status apply_patch_file(const ordered_json& params, StepContext& ctx) {
   options.cwd = (ctx.work / join_path(*subdir)).string();
   auto result = run_process({"patch", "-p" + std::to_string(strip), "--batch", "--forward"}, options);
   if (!result) return fail(result.error());
-  if (result->exit_code != 0) return fail(ErrorKind::install, "{}@{}: patch failed:\n{}", ctx.tool, ctx.version, result->output);
+  if (result->exit_code != 0)
+    return fail(ErrorKind::install, "{}@{}: patch failed:\n{}", ctx.tool, ctx.version, result->output);
   return {};
 }
 
-} // namespace
+}  // namespace
 
 std::optional<fetch::FetchRequest> download_request(const ordered_json& step) {
   if (step.value("action", std::string()) != "download_file") return std::nullopt;
@@ -303,7 +331,8 @@ Status run_step(const ordered_json& step, StepContext& ctx) {
     return {};
   }
   if (is_system_action(action)) return {};
-  return fail(ErrorKind::install, "{}@{}: step action '{}' is not supported by this tailor yet", ctx.tool, ctx.version, action);
+  return fail(ErrorKind::install, "{}@{}: step action '{}' is not supported by this tailor yet", ctx.tool, ctx.version,
+              action);
 }
 
-} // namespace tailor::install
+}  // namespace tailor::install

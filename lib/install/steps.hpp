@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <future>
 #include <optional>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -18,13 +18,13 @@
 namespace tailor::install {
 
 struct StepContext {
-  std::filesystem::path work;            // tmp/<name>-<version>-XXXXXX
+  std::filesystem::path work;  // tmp/<name>-<version>-XXXXXX
   std::string tool, version;
   fetch::Downloader* downloader = nullptr;
   ExtractLimits limits;
   const util::Output* output = nullptr;
-  std::vector<std::string> binaries;     // linked binaries, relative to the version directory
-  std::vector<std::string> extra_path;   // bin directories of dependencies and earlier steps
+  std::vector<std::string> binaries;    // linked binaries, relative to the version directory
+  std::vector<std::string> extra_path;  // bin directories of dependencies and earlier steps
   // Cache hits whose re-hash still runs (FetchedFile::verification), by URL: the executor
   // waits for all of them before the build leaves its work directory.
   std::vector<std::pair<std::string, std::shared_future<Status>>> pending_verifications;
@@ -38,4 +38,4 @@ std::optional<fetch::FetchRequest> download_request(const nlohmann::ordered_json
 // are skipped here; actions tailor cannot run yet fail with ErrorKind::install.
 Status run_step(const nlohmann::ordered_json& step, StepContext& context);
 
-} // namespace tailor::install
+}  // namespace tailor::install

@@ -1,14 +1,14 @@
 #include "install/subprocess.hpp"
 
-#include <cerrno>
-#include <csignal>
-#include <cstdlib>
-#include <cstring>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
 
 #include "util/strings.hpp"
 
@@ -17,7 +17,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-[[noreturn]] void exec_child(const std::vector<std::string>& argv, const ProcessOptions& options, int out_fd, int in_fd) {
+[[noreturn]] void exec_child(const std::vector<std::string>& argv, const ProcessOptions& options, int out_fd,
+                             int in_fd) {
   ::setpgid(0, 0);  // own group, so a timeout kills grandchildren too
   ::dup2(in_fd, 0);
   ::dup2(out_fd, 1);
@@ -32,7 +33,7 @@ using Clock = std::chrono::steady_clock;
   ::_exit(127);
 }
 
-} // namespace
+}  // namespace
 
 std::string find_on_path(const std::string& command, const std::string& path_value) {
   if (command.find('/') != std::string::npos) return ::access(command.c_str(), X_OK) == 0 ? command : "";
@@ -45,7 +46,8 @@ std::string find_on_path(const std::string& command, const std::string& path_val
     if (dir.empty()) continue;
     std::string candidate = dir + "/" + command;
     struct stat st {};
-    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(candidate.c_str(), X_OK) == 0) return candidate;
+    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(candidate.c_str(), X_OK) == 0)
+      return candidate;
   }
   return "";
 }
@@ -94,15 +96,17 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv, const Pr
   }
   ::close(out_pipe[0]);
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
   if (result.timed_out) ::kill(-pid, SIGKILL);
-  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-  else if (WIFSIGNALED(status)) result.exit_code = -WTERMSIG(status);
-  if (result.exit_code == 127 && find_on_path(argv[0], options.env.contains("PATH") ? options.env.at("PATH") : "").empty()) {
+  if (WIFEXITED(status))
+    result.exit_code = WEXITSTATUS(status);
+  else if (WIFSIGNALED(status))
+    result.exit_code = -WTERMSIG(status);
+  if (result.exit_code == 127 &&
+      find_on_path(argv[0], options.env.contains("PATH") ? options.env.at("PATH") : "").empty()) {
     return fail(ErrorKind::failure, "command '{}' not found in PATH", argv[0]);
   }
   return result;
 }
 
-} // namespace tailor::install
+}  // namespace tailor::install

@@ -11,9 +11,9 @@
 namespace tailor::install {
 
 struct ProcessResult {
-  int exit_code = -1;     // -signal when killed by a signal
+  int exit_code = -1;  // -signal when killed by a signal
   bool timed_out = false;
-  std::string output;     // stdout and stderr interleaved
+  std::string output;  // stdout and stderr interleaved
 };
 
 struct ProcessOptions {
@@ -30,4 +30,4 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv, const Pr
 // The full path of `command` on PATH (or `path_value` when given), "" when absent.
 std::string find_on_path(const std::string& command, const std::string& path_value = "");
 
-} // namespace tailor::install
+}  // namespace tailor::install

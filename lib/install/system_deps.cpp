@@ -20,10 +20,10 @@ struct Manager {
   const char* install_command;  // shown to the user, never run
 };
 
-const Manager k_managers[] = {
-    {"apt_install", "apt-get install -y"}, {"dnf_install", "dnf install -y"},   {"pacman_install", "pacman -S --noconfirm"},
-    {"apk_install", "apk add"},            {"zypper_install", "zypper install -y"}, {"brew_install", "brew install"},
-    {"brew_cask", "brew install --cask"}};
+const Manager k_managers[] = {{"apt_install", "apt-get install -y"},       {"dnf_install", "dnf install -y"},
+                              {"pacman_install", "pacman -S --noconfirm"}, {"apk_install", "apk add"},
+                              {"zypper_install", "zypper install -y"},     {"brew_install", "brew install"},
+                              {"brew_cask", "brew install --cask"}};
 
 const Manager* manager_for(const std::string& action) {
   for (const auto& m : k_managers) {
@@ -36,17 +36,25 @@ enum class Presence { present, missing, cannot_check };
 
 Presence query(const std::string& action, const std::string& package) {
   std::vector<std::string> argv;
-  if (action == "apt_install") argv = {"dpkg-query", "-W", "-f=${Status}", package};
-  else if (action == "dnf_install" || action == "zypper_install") argv = {"rpm", "-q", package};
-  else if (action == "pacman_install") argv = {"pacman", "-Q", package};
-  else if (action == "apk_install") argv = {"apk", "info", "-e", package};
-  else if (action == "brew_install") argv = {"brew", "list", "--formula", package};
-  else argv = {"brew", "list", "--cask", package};
+  if (action == "apt_install")
+    argv = {"dpkg-query", "-W", "-f=${Status}", package};
+  else if (action == "dnf_install" || action == "zypper_install")
+    argv = {"rpm", "-q", package};
+  else if (action == "pacman_install")
+    argv = {"pacman", "-Q", package};
+  else if (action == "apk_install")
+    argv = {"apk", "info", "-e", package};
+  else if (action == "brew_install")
+    argv = {"brew", "list", "--formula", package};
+  else
+    argv = {"brew", "list", "--cask", package};
   if (find_on_path(argv[0]).empty()) return Presence::cannot_check;
   auto result = run_process(argv, ProcessOptions{});
   if (!result || result->timed_out) return Presence::cannot_check;
   if (action == "apt_install") {
-    return result->exit_code == 0 && result->output.find("install ok installed") != std::string::npos ? Presence::present : Presence::missing;
+    return result->exit_code == 0 && result->output.find("install ok installed") != std::string::npos
+               ? Presence::present
+               : Presence::missing;
   }
   return result->exit_code == 0 ? Presence::present : Presence::missing;
 }
@@ -71,10 +79,11 @@ std::string check_command(const ordered_json& params, const std::string& tool) {
   std::string command = string_of(params, "command");
   static const std::string k_forbidden = "/\\|&;$`\"'<>(){}[]!*?~";
   bool bad = command.empty() || std::any_of(command.begin(), command.end(), [](char c) {
-    return static_cast<unsigned char>(c) <= ' ' || c == 0x7f || k_forbidden.find(c) != std::string::npos;
-  });
+               return static_cast<unsigned char>(c) <= ' ' || c == 0x7f || k_forbidden.find(c) != std::string::npos;
+             });
   if (bad) return fmt::format("invalid command name '{}' in require_command (required by {})", command, tool);
-  if (find_on_path(command).empty()) return fmt::format("command '{}' not found in PATH (required by {})", command, tool);
+  if (find_on_path(command).empty())
+    return fmt::format("command '{}' not found in PATH (required by {})", command, tool);
   std::string minimum = string_of(params, "min_version");
   if (minimum.empty()) return "";
   std::string flag = string_of(params, "version_flag");
@@ -82,7 +91,8 @@ std::string check_command(const ordered_json& params, const std::string& tool) {
   auto result = run_process({command, flag.empty() ? "--version" : flag}, ProcessOptions{});
   if (!result) return result.error().message;
   if (result->timed_out || result->exit_code != 0) {
-    return fmt::format("'{} {}' failed (exit {}) while checking its version (required by {})", command, flag, result->exit_code, tool);
+    return fmt::format("'{} {}' failed (exit {}) while checking its version (required by {})", command, flag,
+                       result->exit_code, tool);
   }
   std::smatch match;
   std::string detected;
@@ -92,9 +102,11 @@ std::string check_command(const ordered_json& params, const std::string& tool) {
   } catch (const std::regex_error&) {
     return fmt::format("invalid version_regex '{}' in require_command (required by {})", pattern, tool);
   }
-  if (detected.empty()) return fmt::format("cannot find a version of '{}' in its output (required by {})", command, tool);
+  if (detected.empty())
+    return fmt::format("cannot find a version of '{}' in its output (required by {})", command, tool);
   if (compare_versions_padded(detected, minimum) < 0) {
-    return fmt::format("command '{}' version {} does not meet minimum {} (required by {})", command, detected, minimum, tool);
+    return fmt::format("command '{}' version {} does not meet minimum {} (required by {})", command, detected, minimum,
+                       tool);
   }
   return "";
 }
@@ -120,12 +132,15 @@ void walk(const ordered_json& node, Findings& found, const std::string& prefix) 
       for (const auto& package : strings_of(params, "packages")) {
         Presence p = query(action, package);
         if (p == Presence::missing) found.missing[action].push_back(package);
-        if (p == Presence::cannot_check) found.notes.push_back(fmt::format("cannot check whether {} package {} is installed ({})", action, package, m->install_command));
+        if (p == Presence::cannot_check)
+          found.notes.push_back(
+              fmt::format("cannot check whether {} package {} is installed ({})", action, package, m->install_command));
       }
     } else if (action == "apt_ppa") {
       found.repos["apt_install"].push_back(prefix + "add-apt-repository -y ppa:" + string_of(params, "ppa"));
     } else if (action == "apt_repo") {
-      found.repos["apt_install"].push_back(fmt::format("add the apt repository {} (key {})", string_of(params, "url"), string_of(params, "key_url")));
+      found.repos["apt_install"].push_back(
+          fmt::format("add the apt repository {} (key {})", string_of(params, "url"), string_of(params, "key_url")));
     } else if (action == "dnf_repo") {
       found.repos["dnf_install"].push_back(prefix + "dnf config-manager --add-repo " + string_of(params, "url"));
     } else if (action == "require_command" || action == "require_system") {
@@ -135,23 +150,27 @@ void walk(const ordered_json& node, Findings& found, const std::string& prefix) 
       struct group* g = ::getgrnam(group.c_str());
       std::vector<gid_t> groups(static_cast<size_t>(std::max(::getgroups(0, nullptr), 0)));
       int count = ::getgroups(static_cast<int>(groups.size()), groups.data());
-      bool member = g != nullptr && (g->gr_gid == ::getgid() ||
-                                     std::find(groups.begin(), groups.begin() + std::max(count, 0), g->gr_gid) != groups.begin() + std::max(count, 0));
-      if (!member) found.problems.push_back(fmt::format("you are not in group '{}' (required by {}); run: {}usermod -aG {} $USER", group, tool, prefix, group));
+      bool member =
+          g != nullptr && (g->gr_gid == ::getgid() || std::find(groups.begin(), groups.begin() + std::max(count, 0),
+                                                                g->gr_gid) != groups.begin() + std::max(count, 0));
+      if (!member)
+        found.problems.push_back(fmt::format("you are not in group '{}' (required by {}); run: {}usermod -aG {} $USER",
+                                             group, tool, prefix, group));
     } else if (action == "service_enable" || action == "service_start") {
-      found.notes.push_back(fmt::format("make sure the service is set up: {}systemctl {} {}", prefix, action == "service_enable" ? "enable" : "start", string_of(params, "service")));
+      found.notes.push_back(fmt::format("make sure the service is set up: {}systemctl {} {}", prefix,
+                                        action == "service_enable" ? "enable" : "start", string_of(params, "service")));
     } else if (action == "manual") {
       found.notes.push_back(string_of(params, "text"));
     }
   }
 }
 
-} // namespace
+}  // namespace
 
 bool is_system_action(const std::string& action) {
   static const std::set<std::string> k_actions = {
-      "apt_install", "dnf_install", "pacman_install", "apk_install", "zypper_install", "brew_install",
-      "brew_cask",   "apt_repo",    "apt_ppa",        "dnf_repo",    "group_add",      "service_enable",
+      "apt_install",   "dnf_install",     "pacman_install", "apk_install", "zypper_install", "brew_install",
+      "brew_cask",     "apt_repo",        "apt_ppa",        "dnf_repo",    "group_add",      "service_enable",
       "service_start", "require_command", "require_system", "manual"};
   return k_actions.contains(action);
 }
@@ -213,4 +232,4 @@ Status check_system_requirements(const ordered_json& plan, const util::Output& o
   return fail(ErrorKind::system_deps, "{}", message);
 }
 
-} // namespace tailor::install
+}  // namespace tailor::install

@@ -27,4 +27,4 @@ std::string root_prefix();
 // ignored; numeric components compare as numbers, others as strings. Returns <0, 0, >0.
 int compare_versions_padded(std::string a, std::string b);
 
-} // namespace tailor::install
+}  // namespace tailor::install

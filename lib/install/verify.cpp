@@ -23,23 +23,28 @@ Status run_one(const std::string& command, const std::vector<std::string>& patte
   options.timeout = input.timeout;
   options.env["PATH"] = path;
   auto result = run_process({"/bin/sh", "-c", command}, options);
-  if (!result) return fail(ErrorKind::install, "{}@{}: verify command could not run: {}", input.tool, input.version, result.error().message);
+  if (!result)
+    return fail(ErrorKind::install, "{}@{}: verify command could not run: {}", input.tool, input.version,
+                result.error().message);
   std::string output(util::trim(result->output));
   if (result->timed_out) {
-    return fail(ErrorKind::install, "{}@{}: verify command '{}' did not finish within {} s and was killed", input.tool, input.version, command, input.timeout.count() / 1000);
+    return fail(ErrorKind::install, "{}@{}: verify command '{}' did not finish within {} s and was killed", input.tool,
+                input.version, command, input.timeout.count() / 1000);
   }
   if (result->exit_code != expected_exit) {
-    return fail(ErrorKind::install, "{}@{}: verify command '{}' exited with {} (expected {}); output:\n{}", input.tool, input.version, command, result->exit_code, expected_exit, output);
+    return fail(ErrorKind::install, "{}@{}: verify command '{}' exited with {} (expected {}); output:\n{}", input.tool,
+                input.version, command, result->exit_code, expected_exit, output);
   }
   for (const auto& pattern : patterns) {
     if (output.find(pattern) == std::string::npos) {
-      return fail(ErrorKind::install, "{}@{}: verify output of '{}' does not contain '{}'; output:\n{}", input.tool, input.version, command, pattern, output);
+      return fail(ErrorKind::install, "{}@{}: verify output of '{}' does not contain '{}'; output:\n{}", input.tool,
+                  input.version, command, pattern, output);
     }
   }
   return {};
 }
 
-} // namespace
+}  // namespace
 
 std::chrono::milliseconds verify_timeout() {
   if (const char* v = std::getenv("TAILOR_VERIFY_TIMEOUT"); v != nullptr && *v != '\0') {
@@ -52,24 +57,27 @@ Status run_verify(const VerifyInput& input) {
   const auto& v = input.verify;
   if (!v.is_object() || !v.contains("command") || !v["command"].is_string()) return {};
   std::vector<std::string> patterns;
-  if (v.contains("pattern") && v["pattern"].is_string()) patterns.push_back(substitute(v["pattern"].get<std::string>(), input, true));
+  if (v.contains("pattern") && v["pattern"].is_string())
+    patterns.push_back(substitute(v["pattern"].get<std::string>(), input, true));
   if (v.contains("patterns") && v["patterns"].is_array()) {
     for (const auto& p : v["patterns"]) {
       if (p.is_string()) patterns.push_back(substitute(p.get<std::string>(), input, true));
     }
   }
   int expected_exit = v.contains("exit_code") && v["exit_code"].is_number_integer() ? v["exit_code"].get<int>() : 0;
-  if (auto st = run_one(substitute(v["command"].get<std::string>(), input, true), patterns, expected_exit, input); !st) return st;
+  if (auto st = run_one(substitute(v["command"].get<std::string>(), input, true), patterns, expected_exit, input); !st)
+    return st;
   if (v.contains("additional") && v["additional"].is_array()) {
     for (const auto& extra : v["additional"]) {
       std::vector<std::string> more;
       if (extra.contains("pattern") && extra["pattern"].is_string() && !extra["pattern"].get<std::string>().empty()) {
         more.push_back(substitute(extra["pattern"].get<std::string>(), input, false));
       }
-      if (auto st = run_one(substitute(extra.value("command", std::string()), input, true), more, 0, input); !st) return st;
+      if (auto st = run_one(substitute(extra.value("command", std::string()), input, true), more, 0, input); !st)
+        return st;
     }
   }
   return {};
 }
 
-} // namespace tailor::install
+}  // namespace tailor::install

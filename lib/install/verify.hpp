@@ -14,11 +14,11 @@
 namespace tailor::install {
 
 struct VerifyInput {
-  nlohmann::ordered_json verify;          // the plan's verify object
+  nlohmann::ordered_json verify;  // the plan's verify object
   std::string tool;
   std::string version;
   std::filesystem::path install_dir;
-  std::vector<std::string> path_dirs;     // prepended to PATH, in order
+  std::vector<std::string> path_dirs;  // prepended to PATH, in order
   std::chrono::milliseconds timeout{60'000};
 };
 
@@ -29,4 +29,4 @@ Status run_verify(const VerifyInput& input);
 // The default timeout, or TAILOR_VERIFY_TIMEOUT seconds when set.
 std::chrono::milliseconds verify_timeout();
 
-} // namespace tailor::install
+}  // namespace tailor::install

@@ -64,4 +64,4 @@ Result<std::optional<ArtifactInfo>> ArtifactResolver::resolve(const std::string&
   return std::optional<ArtifactInfo>(ArtifactInfo{fetched->sha256, fetched->size});
 }
 
-} // namespace tailor::plan
+}  // namespace tailor::plan

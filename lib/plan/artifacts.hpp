@@ -17,7 +17,7 @@ struct ArtifactInfo {
 };
 
 class ArtifactResolver {
-public:
+ public:
   ArtifactResolver(const Lock* lock, fetch::Downloader* downloader, bool offline)
       : m_lock(lock), m_downloader(downloader), m_offline(offline) {}
 
@@ -28,7 +28,7 @@ public:
   bool offline() const { return m_offline; }
   bool can_download() const { return m_downloader != nullptr && !m_offline; }
 
-private:
+ private:
   const Lock* m_lock;
   fetch::Downloader* m_downloader;
   bool m_offline;
@@ -38,4 +38,4 @@ private:
 // multi-line SHA256SUMS (whole-name match) or BSD `SHA256 (name) = hash`.
 Result<std::string> checksum_from_file(const std::string& text, const std::string& dest);
 
-} // namespace tailor::plan
+}  // namespace tailor::plan

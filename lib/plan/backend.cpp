@@ -64,7 +64,8 @@ std::string rejection_reason(const recipe::Recipe& recipe, recipe::MatchTarget t
   const std::string backend = target.backend;
   std::vector<const recipe::Step*> candidates;
   for (const auto& step : recipe.steps) {
-    if (step.when && std::find(step.when->backend.begin(), step.when->backend.end(), backend) != step.when->backend.end()) {
+    if (step.when &&
+        std::find(step.when->backend.begin(), step.when->backend.end(), backend) != step.when->backend.end()) {
       candidates.push_back(&step);
     }
   }
@@ -94,10 +95,13 @@ bool gpu_can_run(const std::string& backend, const std::string& gpu) {
   return true;
 }
 
-const char* k_needs[][2] = {{"cuda", "an NVIDIA GPU"}, {"rocm", "an AMD GPU"}, {"sycl", "an Intel GPU"},
-                            {"metal", "an Apple GPU"}, {"vulkan", "a GPU"}};
+const char* k_needs[][2] = {{"cuda", "an NVIDIA GPU"},
+                            {"rocm", "an AMD GPU"},
+                            {"sycl", "an Intel GPU"},
+                            {"metal", "an Apple GPU"},
+                            {"vulkan", "a GPU"}};
 
-} // namespace
+}  // namespace
 
 Result<BackendChoice> choose_backend(const recipe::Recipe& recipe, recipe::MatchTarget target,
                                      const std::string& vulkan_fact, const std::string& requested, bool force) {
@@ -114,7 +118,8 @@ Result<BackendChoice> choose_backend(const recipe::Recipe& recipe, recipe::Match
                 "(use --gpu/--facts to plan for another machine, or --force)",
                 requested, needs, target.gpu.empty() ? "unknown" : target.gpu);
   }
-  const std::vector<std::string> ladder = explicit_backend ? std::vector<std::string>{requested} : vendor_ladder(target.gpu);
+  const std::vector<std::string> ladder =
+      explicit_backend ? std::vector<std::string>{requested} : vendor_ladder(target.gpu);
   for (const auto& rung : ladder) {
     target.backend = rung;
     if (!choice.backend.empty()) {
@@ -122,12 +127,14 @@ Result<BackendChoice> choose_backend(const recipe::Recipe& recipe, recipe::Match
       continue;
     }
     if (rung == "vulkan" && !explicit_backend && vulkan_fact == "absent" && !pulls_vulkan_loader(recipe, target)) {
-      choice.ladder.push_back({rung, false, true, "Vulkan loader absent and the recipe does not install vulkan-loader"});
+      choice.ladder.push_back(
+          {rung, false, true, "Vulkan loader absent and the recipe does not install vulkan-loader"});
       continue;
     }
     if (backend_steps_match(recipe, target)) {
       choice.backend = rung;
-      choice.ladder.push_back({rung, true, true, explicit_backend ? "requested explicitly" : "best rung with a build for this machine"});
+      choice.ladder.push_back(
+          {rung, true, true, explicit_backend ? "requested explicitly" : "best rung with a build for this machine"});
       continue;
     }
     choice.ladder.push_back({rung, false, true, rejection_reason(recipe, target)});
@@ -146,4 +153,4 @@ Result<BackendChoice> choose_backend(const recipe::Recipe& recipe, recipe::Match
   return choice;
 }
 
-} // namespace tailor::plan
+}  // namespace tailor::plan

@@ -34,4 +34,4 @@ Result<BackendChoice> choose_backend(const recipe::Recipe& recipe, recipe::Match
 // Validates an explicit backend name; usage error listing the values otherwise.
 Status check_backend_name(const std::string& backend);
 
-} // namespace tailor::plan
+}  // namespace tailor::plan

@@ -67,16 +67,18 @@ Vars composite_vars(const DecomposeContext& context, const json& params, bool wi
 }
 
 Vars unmapped_vars(const DecomposeContext& context) {
-  return {{"version", context.version}, {"version_tag", context.version_tag}, {"os", context.os},
-          {"arch", context.arch}};
+  return {
+      {"version", context.version}, {"version_tag", context.version_tag}, {"os", context.os}, {"arch", context.arch}};
 }
 
 // Sources of a `binaries` list: strings, or the `src` of {src, dest} tables.
 json binary_sources(const json& binaries) {
   json files = json::array();
   for (const auto& item : binaries) {
-    if (item.is_string()) files.push_back(item);
-    else if (item.is_object() && item.contains("src") && item["src"].is_string()) files.push_back(item["src"]);
+    if (item.is_string())
+      files.push_back(item);
+    else if (item.is_object() && item.contains("src") && item["src"].is_string())
+      files.push_back(item["src"]);
   }
   return files;
 }
@@ -89,7 +91,8 @@ const LockedStep* locked_step_at(const DecomposeContext& context, size_t index) 
     auto it = context.lock->versions.find(context.tool);
     version = it == context.lock->versions.end() ? "" : it->second;
   }
-  if (version != context.version || context.lock->os != context.os || context.lock->arch != context.arch) return nullptr;
+  if (version != context.version || context.lock->os != context.os || context.lock->arch != context.arch)
+    return nullptr;
   auto it = context.lock->steps.find(context.tool);
   if (it == context.lock->steps.end() || index >= it->second.size()) return nullptr;
   const LockedStep& step = it->second[index];
@@ -97,7 +100,8 @@ const LockedStep* locked_step_at(const DecomposeContext& context, size_t index) 
 }
 
 // Resolves a wildcard asset pattern to a concrete asset name (§4.6).
-Result<std::string> resolve_asset(const std::string& repo, const std::string& pattern, const DecomposeContext& context) {
+Result<std::string> resolve_asset(const std::string& repo, const std::string& pattern,
+                                  const DecomposeContext& context) {
   // Reuse the locked asset only when it still matches the pattern: a sibling target's lock
   // may hold another build at the same position.
   if (const LockedStep* locked = locked_step_at(context, context.first_step_index)) {
@@ -107,8 +111,9 @@ Result<std::string> resolve_asset(const std::string& repo, const std::string& pa
     }
   }
   if (context.resolver == nullptr || context.artifacts->offline()) {
-    return fail(ErrorKind::network, "asset pattern '{}' of {} needs the release listing of {} ({}), which is not in the lock",
-                pattern, context.tool, repo, context.version_tag);
+    return fail(ErrorKind::network,
+                "asset pattern '{}' of {} needs the release listing of {} ({}), which is not in the lock", pattern,
+                context.tool, repo, context.version_tag);
   }
   auto assets = context.resolver->release_assets(repo, context.version_tag);
   if (!assets) return fail(assets.error());
@@ -150,13 +155,15 @@ Result<std::vector<PlanStep>> github_common(const recipe::Step& recipe_step, con
       if (!detected) return fail(detected.error());
       format = *detected;
     }
-    steps.push_back(primitive("extract", {{"archive", asset}, {"format", format},
-                                          {"strip_dirs", param_int(params, "strip_dirs").value_or(0)}}));
+    steps.push_back(primitive(
+        "extract",
+        {{"archive", asset}, {"format", format}, {"strip_dirs", param_int(params, "strip_dirs").value_or(0)}}));
     json files = binaries.is_array() ? binary_sources(binaries) : json::array();
     if (binaries.is_array() && files.empty()) files = nullptr;
     steps.push_back(primitive("chmod", {{"files", files}}));
     std::string mode = param_string(params, "install_mode");
-    steps.push_back(primitive("install_binaries", {{"binaries", binaries}, {"install_mode", mode.empty() ? "binaries" : mode}}));
+    steps.push_back(
+        primitive("install_binaries", {{"binaries", binaries}, {"install_mode", mode.empty() ? "binaries" : mode}}));
     return steps;
   }
   // github_file: the download is renamed to the binary's source name.
@@ -193,7 +200,8 @@ Result<std::vector<PlanStep>> download_archive(const recipe::Step& recipe_step, 
     return fail(ErrorKind::failure, "download_archive: invalid install_mode '{}'", mode);
   }
   const json binaries = params.contains("binaries") ? params["binaries"] : json();
-  if (mode == "binaries" && binaries.is_null()) return fail(ErrorKind::failure, "download_archive: binaries is required");
+  if (mode == "binaries" && binaries.is_null())
+    return fail(ErrorKind::failure, "download_archive: binaries is required");
   json download = json::object();
   for (const char* key : {"url", "fallback_urls", "checksum_url", "checksum_algo"}) {
     if (params.contains(key)) download[key] = params[key];
@@ -201,7 +209,8 @@ Result<std::vector<PlanStep>> download_archive(const recipe::Step& recipe_step, 
   auto file = download_rule(download, composite_vars(context, params, true), context);
   if (!file) return fail(file.error());
   std::vector<PlanStep> steps{*file};
-  steps.push_back(primitive("extract", {{"archive", file->params["dest"]}, {"format", format},
+  steps.push_back(primitive("extract", {{"archive", file->params["dest"]},
+                                        {"format", format},
                                         {"strip_dirs", param_int(params, "strip_dirs").value_or(0)}}));
   if (binaries.is_array()) {
     json files = binary_sources(binaries);
@@ -214,7 +223,8 @@ Result<std::vector<PlanStep>> download_archive(const recipe::Step& recipe_step, 
 Result<std::vector<PlanStep>> homebrew(const recipe::Step& recipe_step, const DecomposeContext& context) {
   std::string formula = param_string(recipe_step.params, "formula");
   if (formula.empty()) return fail(ErrorKind::failure, "homebrew: formula is required");
-  if (formula.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_@.") != std::string::npos ||
+  if (formula.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_@.") !=
+          std::string::npos ||
       formula.find("..") != std::string::npos) {
     return fail(ErrorKind::failure, "homebrew: invalid formula name '{}'", formula);
   }
@@ -245,7 +255,8 @@ Result<std::vector<PlanStep>> homebrew(const recipe::Step& recipe_step, const De
 Result<std::vector<PlanStep>> fossil_archive(const recipe::Step& recipe_step, const DecomposeContext& context) {
   const json& params = recipe_step.params;
   std::string prefix = params.contains("tag_prefix") && params["tag_prefix"].is_string()
-                           ? params["tag_prefix"].get<std::string>() : "version-";
+                           ? params["tag_prefix"].get<std::string>()
+                           : "version-";
   std::string separator = param_string(params, "version_separator");
   std::string version = context.version;
   if (!separator.empty() && separator != ".") version = util::replace_all(version, ".", separator);
@@ -255,23 +266,27 @@ Result<std::vector<PlanStep>> fossil_archive(const recipe::Step& recipe_step, co
   auto file = download_rule(download, unmapped_vars(context), context);
   if (!file) return fail(file.error());
   int64_t strip = param_int(params, "strip_dirs").value_or(0);
-  return std::vector<PlanStep>{*file, primitive("extract", {{"archive", project + ".tar.gz"}, {"format", "tar.gz"},
-                                                             {"strip_dirs", strip == 0 ? 1 : strip}})};
+  return std::vector<PlanStep>{*file, primitive("extract", {{"archive", project + ".tar.gz"},
+                                                            {"format", "tar.gz"},
+                                                            {"strip_dirs", strip == 0 ? 1 : strip}})};
 }
 
 Result<std::vector<PlanStep>> apply_patch(const recipe::Step& recipe_step, const DecomposeContext& context) {
   const json& params = recipe_step.params;
   // [quirk] only a float `strip` is honoured; an integer gives 1.
   int64_t strip = params.contains("strip") && params["strip"].is_number_float()
-                      ? static_cast<int64_t>(params["strip"].get<double>()) : 1;
+                      ? static_cast<int64_t>(params["strip"].get<double>())
+                      : 1;
   std::string subdir = param_string(params, "subdir");
   if (subdir.find("..") != std::string::npos || subdir.starts_with('/')) {
     return fail(ErrorKind::failure, "apply_patch: subdir must be relative without '..'");
   }
   std::string url = param_string(params, "url");
   std::string data = param_string(params, "data");
-  if (url.empty() == data.empty()) return fail(ErrorKind::failure, "apply_patch: exactly one of url and data is required");
-  if (!data.empty()) return std::vector<PlanStep>{primitive("apply_patch_file", {{"data", data}, {"strip", strip}, {"subdir", subdir}})};
+  if (url.empty() == data.empty())
+    return fail(ErrorKind::failure, "apply_patch: exactly one of url and data is required");
+  if (!data.empty())
+    return std::vector<PlanStep>{primitive("apply_patch_file", {{"data", data}, {"strip", strip}, {"subdir", subdir}})};
   if (!url.starts_with("https://")) return fail(ErrorKind::failure, "apply_patch: url must use https://");
   std::string name = url.substr(url.rfind('/') + 1);
   PlanStep file = primitive("download_file", json::object());
@@ -287,13 +302,14 @@ Result<std::vector<PlanStep>> apply_patch(const recipe::Step& recipe_step, const
   file.params = {{"url", url}, {"dest", name}, {"checksum", checksum}};
   file.url = url;
   file.checksum = checksum;
-  return std::vector<PlanStep>{file, primitive("apply_patch_file", {{"file", name}, {"strip", strip}, {"subdir", subdir}})};
+  return std::vector<PlanStep>{file,
+                               primitive("apply_patch_file", {{"file", name}, {"strip", strip}, {"subdir", subdir}})};
 }
 
 // Ecosystem composites need their toolchain at plan time; tailor reuses a captured lock.
 Result<std::vector<PlanStep>> ecosystem(const recipe::Step& recipe_step, const DecomposeContext& context) {
   static const std::map<std::string, std::string> k_primitive{
-      {"cargo_install", "cargo_build"}, {"go_install", "go_build"}, {"npm_install", "npm_exec"},
+      {"cargo_install", "cargo_build"}, {"go_install", "go_build"},  {"npm_install", "npm_exec"},
       {"pipx_install", "pip_exec"},     {"gem_install", "gem_exec"}, {"nix_install", "nix_realize"}};
   const std::string& primitive_name = k_primitive.at(recipe_step.action);
   if (context.lock != nullptr) {
@@ -309,7 +325,7 @@ Result<std::vector<PlanStep>> ecosystem(const recipe::Step& recipe_step, const D
               recipe_step.action, primitive_name);
 }
 
-} // namespace
+}  // namespace
 
 Result<std::vector<PlanStep>> decompose(const recipe::Step& step, const DecomposeContext& context) {
   const std::string& action = step.action;
@@ -331,4 +347,4 @@ Result<std::vector<PlanStep>> decompose(const recipe::Step& step, const Decompos
   return fail(ErrorKind::internal, "action '{}' is not a composite", action);
 }
 
-} // namespace tailor::plan
+}  // namespace tailor::plan

@@ -16,12 +16,12 @@ struct DecomposeContext {
   std::string version, version_tag, os, arch;
   ArtifactResolver* artifacts = nullptr;
   version::Resolver* resolver = nullptr;
-  const Lock* lock = nullptr;     // for wildcard/homebrew reuse and ecosystem locks
-  size_t first_step_index = 0;    // position of the first produced step in this tool's plan
+  const Lock* lock = nullptr;   // for wildcard/homebrew reuse and ecosystem locks
+  size_t first_step_index = 0;  // position of the first produced step in this tool's plan
   std::vector<std::string>* warnings = nullptr;
 };
 
 // Decomposes one composite step (raw params) into plan steps; `phase` is applied by the caller.
 Result<std::vector<PlanStep>> decompose(const recipe::Step& step, const DecomposeContext& context);
 
-} // namespace tailor::plan
+}  // namespace tailor::plan

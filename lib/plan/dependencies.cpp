@@ -23,11 +23,13 @@ Result<std::vector<DependencyPlan>> build_dependencies(const recipe::Recipe& rec
     if (processed.contains(name)) continue;
     processed.insert(name);
     auto found = env.services->registry->find(name);
-    if (!found) return fail(found.error().kind, "dependency {} of {}: {}", name, recipe.metadata.name, found.error().message);
+    if (!found)
+      return fail(found.error().kind, "dependency {} of {}: {}", name, recipe.metadata.name, found.error().message);
     if (*found == nullptr) {
       std::vector<std::string> path = chain;
       path.push_back(name);
-      std::string message = fmt::format("no recipe for dependency '{}' (required by {})", name, util::join(path, " -> "));
+      std::string message =
+          fmt::format("no recipe for dependency '{}' (required by {})", name, util::join(path, " -> "));
       if (env.strict) return fail(ErrorKind::recipe_not_found, "{}", message);
       env.warnings->push_back(message + "; it is left out of the plan");
       continue;
@@ -62,4 +64,4 @@ Result<std::vector<DependencyPlan>> build_dependencies(const recipe::Recipe& rec
   return list;
 }
 
-} // namespace tailor::plan
+}  // namespace tailor::plan

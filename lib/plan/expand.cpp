@@ -81,4 +81,4 @@ std::optional<int64_t> param_int(const nlohmann::json& params, const char* key) 
   return it->get<int64_t>();
 }
 
-} // namespace tailor::plan
+}  // namespace tailor::plan

@@ -32,4 +32,4 @@ bool has_glob(std::string_view text);
 std::string param_string(const nlohmann::json& params, const char* key);
 std::optional<int64_t> param_int(const nlohmann::json& params, const char* key);
 
-} // namespace tailor::plan
+}  // namespace tailor::plan

@@ -66,8 +66,7 @@ std::vector<std::string> recipe_names(const GoldenOptions& options, const PlanSe
 // Generates the golden plan for one target, with the existing file (if any) as its lock.
 Result<std::string> generate(const recipe::Recipe& recipe, const std::string& version, const GoldenTarget& target,
                              const fs::path& lock_file, const fs::path& seed_lock, bool offline,
-                             const PlanServices& services,
-                             std::vector<std::string>& warnings) {
+                             const PlanServices& services, std::vector<std::string>& warnings) {
   PlanRequest request;
   request.recipe = &recipe;
   request.version = version;
@@ -112,7 +111,7 @@ std::string normalized(const std::string& text) {
   return util::canonical_json(doc);
 }
 
-} // namespace
+}  // namespace
 
 Result<GoldenReport> golden_regenerate(const GoldenOptions& options, const PlanServices& services,
                                        const util::Output& output) {
@@ -125,7 +124,8 @@ Result<GoldenReport> golden_regenerate(const GoldenOptions& options, const PlanS
     const recipe::Recipe& recipe = **found;
     const fs::path dir = options.golden_dir / "plans" / name;
     auto versions = existing_versions(dir);
-    if (!options.version.empty()) versions = {options.version.starts_with('v') ? options.version.substr(1) : options.version};
+    if (!options.version.empty())
+      versions = {options.version.starts_with('v') ? options.version.substr(1) : options.version};
     if (versions.empty()) {
       output.warn("{}: no golden version yet; pass --version to create its golden files", name);
       continue;
@@ -210,8 +210,8 @@ Result<GoldenReport> golden_check(const GoldenOptions& options, const PlanServic
         }
         auto golden = util::read_file(dir / file);
         if (!golden) return fail(golden.error());
-        std::string diff = util::unified_diff(normalized(*golden), normalized(*fresh), "golden/" + name + "/" + file,
-                                              "generated");
+        std::string diff =
+            util::unified_diff(normalized(*golden), normalized(*fresh), "golden/" + name + "/" + file, "generated");
         if (!diff.empty()) {
           output.print("MISMATCH {}/{}\n{}", name, file, diff);
           ++report.failures;
@@ -222,7 +222,8 @@ Result<GoldenReport> golden_check(const GoldenOptions& options, const PlanServic
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
       const std::string file = entry.path().filename().string();
       if (parse_golden_name(file) && !expected_files.contains(file)) {
-        output.print("EXTRA {}/{}: no longer a supported target; run `tailor golden regenerate {}`\n", name, file, name);
+        output.print("EXTRA {}/{}: no longer a supported target; run `tailor golden regenerate {}`\n", name, file,
+                     name);
         ++report.failures;
       }
     }
@@ -230,4 +231,4 @@ Result<GoldenReport> golden_check(const GoldenOptions& options, const PlanServic
   return report;
 }
 
-} // namespace tailor::plan
+}  // namespace tailor::plan

@@ -35,11 +35,11 @@ Target plan_target(const GoldenTarget& target);
 
 struct GoldenOptions {
   std::filesystem::path golden_dir = "golden";  // holds plans/ and exclusions.json
-  std::vector<std::string> recipes;              // empty = every recipe in the registry
-  std::string version;                           // regenerate: version for recipes with no files yet
-  bool refresh = false;                          // allow the network for what no lock covers
-  bool unhashed = false;                         // regenerate without a downloader: no checksums
-  std::filesystem::path seed_lock;               // lock for targets with no file and no sibling yet
+  std::vector<std::string> recipes;             // empty = every recipe in the registry
+  std::string version;                          // regenerate: version for recipes with no files yet
+  bool refresh = false;                         // allow the network for what no lock covers
+  bool unhashed = false;                        // regenerate without a downloader: no checksums
+  std::filesystem::path seed_lock;              // lock for targets with no file and no sibling yet
 };
 
 struct GoldenReport {
@@ -54,4 +54,4 @@ Result<GoldenReport> golden_regenerate(const GoldenOptions& options, const PlanS
 Result<GoldenReport> golden_check(const GoldenOptions& options, const PlanServices& services,
                                   const util::Output& output);
 
-} // namespace tailor::plan
+}  // namespace tailor::plan

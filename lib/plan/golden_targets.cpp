@@ -51,7 +51,7 @@ std::vector<std::string> driver_cases(const std::vector<const recipe::Recipe*>& 
   return cases;
 }
 
-} // namespace
+}  // namespace
 
 std::string GoldenTarget::platform_name() const {
   std::string name = os;
@@ -116,8 +116,10 @@ Result<std::vector<GoldenTarget>> golden_targets(const recipe::Recipe& recipe, c
     if (!c.os.empty() && c.os != "linux") continue;
     any_linux = true;
     if (c.family_varying) {
-      if (!c.family.empty()) used.insert(c.family);
-      else varying = true;
+      if (!c.family.empty())
+        used.insert(c.family);
+      else
+        varying = true;
     } else if (!c.family.empty()) {
       used.insert(c.family);
     } else if (c.libc == "glibc") {
@@ -134,7 +136,8 @@ Result<std::vector<GoldenTarget>> golden_targets(const recipe::Recipe& recipe, c
   }
   if (any_linux) {
     std::vector<std::string> families;
-    if (varying || (!used.empty() && unconstrained_linux)) families = k_families;
+    if (varying || (!used.empty() && unconstrained_linux))
+      families = k_families;
     else if (!used.empty()) {
       for (const auto& family : k_families) {
         if (used.contains(family)) families.push_back(family);
@@ -156,8 +159,9 @@ Result<std::vector<GoldenTarget>> golden_targets(const recipe::Recipe& recipe, c
   auto drivers = driver_cases(tree);
   std::vector<GoldenTarget> out;
   for (const auto& target : base) {
-    std::vector<std::string> vendors = target.os == "darwin" ? std::vector<std::string>{"apple"}
-                                                             : std::vector<std::string>{"nvidia", "amd", "intel", "none"};
+    std::vector<std::string> vendors = target.os == "darwin"
+                                           ? std::vector<std::string>{"apple"}
+                                           : std::vector<std::string>{"nvidia", "amd", "intel", "none"};
     for (const auto& vendor : vendors) {
       GoldenTarget t = target;
       t.gpu = vendor;
@@ -174,4 +178,4 @@ Result<std::vector<GoldenTarget>> golden_targets(const recipe::Recipe& recipe, c
   return out;
 }
 
-} // namespace tailor::plan
+}  // namespace tailor::plan

@@ -10,7 +10,7 @@ std::string string_at(const nlohmann::json& object, const char* key) {
 
 uint64_t size_at(const nlohmann::json& object, const char* key) {
   auto it = object.find(key);
-  return it != object.end() && it->is_number_unsigned() ? it->get<uint64_t>()
+  return it != object.end() && it->is_number_unsigned()  ? it->get<uint64_t>()
          : it != object.end() && it->is_number_integer() ? static_cast<uint64_t>(it->get<int64_t>())
                                                          : 0;
 }
@@ -53,7 +53,7 @@ void walk_dependencies(Lock& lock, const nlohmann::json& deps) {
   }
 }
 
-} // namespace
+}  // namespace
 
 Lock lock_from_plan(const nlohmann::json& plan) {
   Lock lock;
@@ -69,4 +69,4 @@ Lock lock_from_plan(const nlohmann::json& plan) {
   return lock;
 }
 
-} // namespace tailor::plan
+}  // namespace tailor::plan

@@ -28,13 +28,13 @@ struct Lock {
   std::string tool;
   std::string version;
   std::string os, arch;
-  std::map<std::string, std::string> versions;              // tool -> first version in pre-order
-  std::map<std::string, LockedArtifact> artifacts;           // url -> checksum and size
-  std::map<std::string, std::vector<LockedStep>> steps;      // tool -> its plan steps in order
-  std::map<std::string, nlohmann::json> ecosystem;           // first captured lock params per action
+  std::map<std::string, std::string> versions;           // tool -> first version in pre-order
+  std::map<std::string, LockedArtifact> artifacts;       // url -> checksum and size
+  std::map<std::string, std::vector<LockedStep>> steps;  // tool -> its plan steps in order
+  std::map<std::string, nlohmann::json> ecosystem;       // first captured lock params per action
 };
 
 // Reads the lock data out of a plan document; tolerant of missing keys.
 Lock lock_from_plan(const nlohmann::json& plan);
 
-} // namespace tailor::plan
+}  // namespace tailor::plan

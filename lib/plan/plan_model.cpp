@@ -78,7 +78,7 @@ ordered_json dependency_to_json(const DependencyPlan& dep) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 ordered_json plan_to_json(const Plan& plan) {
   ordered_json out = ordered_json::object();
@@ -108,4 +108,4 @@ ordered_json plan_to_json(const Plan& plan) {
   return out;
 }
 
-} // namespace tailor::plan
+}  // namespace tailor::plan

@@ -67,4 +67,4 @@ nlohmann::ordered_json step_to_json(const PlanStep& step);
 // Converts a sorted-key JSON value into an ordered one, keeping the sorted order.
 nlohmann::ordered_json to_ordered(const nlohmann::json& value);
 
-} // namespace tailor::plan
+}  // namespace tailor::plan

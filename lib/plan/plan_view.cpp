@@ -14,8 +14,10 @@ std::string step_line(const PlanStep& step) {
   std::string detail;
   if (step.action == "download_file") {
     detail = step.url.empty() ? param("url") : step.url;
-    if (!step.checksum.empty()) detail += fmt::format(" (sha256 {}…, {} bytes)", step.checksum.substr(0, 12), step.size);
-    else detail += " (checksum not yet known)";
+    if (!step.checksum.empty())
+      detail += fmt::format(" (sha256 {}…, {} bytes)", step.checksum.substr(0, 12), step.size);
+    else
+      detail += " (checksum not yet known)";
   } else if (step.action == "extract") {
     detail = fmt::format("{} ({}, strip {})", param("archive"), param("format"), param("strip_dirs"));
   } else if (step.action == "install_binaries") {
@@ -46,7 +48,7 @@ void describe_dependencies(std::string& out, const std::vector<DependencyPlan>& 
   }
 }
 
-} // namespace
+}  // namespace
 
 std::string describe_plan(const PlanOutcome& outcome, bool explain) {
   const Plan& plan = outcome.value;
@@ -77,4 +79,4 @@ std::string describe_plan(const PlanOutcome& outcome, bool explain) {
   return out;
 }
 
-} // namespace tailor::plan
+}  // namespace tailor::plan

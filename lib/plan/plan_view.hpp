@@ -9,4 +9,4 @@ namespace tailor::plan {
 // Text for people; with `explain`, every rung of the backend ladder and its reason.
 std::string describe_plan(const PlanOutcome& outcome, bool explain);
 
-} // namespace tailor::plan
+}  // namespace tailor::plan

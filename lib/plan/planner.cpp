@@ -61,7 +61,7 @@ Result<const recipe::Recipe*> find_recipe(const PlanRequest& request, const Plan
   return *found;
 }
 
-} // namespace
+}  // namespace
 
 Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices& services) {
   auto found = find_recipe(request, services);
@@ -72,10 +72,11 @@ Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices
     std::string reason = recipe.metadata.unsupported_reason.empty() ? "" : ": " + recipe.metadata.unsupported_reason;
     auto oses = effective_supported_os(recipe);
     auto arches = effective_supported_arch(recipe);
-    return fail(ErrorKind::failure, "{} is not available for {}/{} (supported os: {}; arch: {}{}){}", recipe.metadata.name,
-                target.os, target.arch, util::join(oses, ", "), util::join(arches, ", "),
+    return fail(ErrorKind::failure, "{} is not available for {}/{} (supported os: {}; arch: {}{}){}",
+                recipe.metadata.name, target.os, target.arch, util::join(oses, ", "), util::join(arches, ", "),
                 recipe.metadata.unsupported_platforms.empty()
-                    ? "" : "; unsupported: " + util::join(recipe.metadata.unsupported_platforms, ", "),
+                    ? ""
+                    : "; unsupported: " + util::join(recipe.metadata.unsupported_platforms, ", "),
                 reason);
   }
 
@@ -85,7 +86,8 @@ Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices
   ArtifactResolver artifacts(lock ? &*lock : nullptr, services.downloader, request.offline);
   PlanEnv env{&services, &artifacts, lock ? &*lock : nullptr, request.strict, &outcome.warnings};
 
-  recipe::MatchTarget match{target.os, target.arch, target.linux_family, target.libc, target.gpu, target.gpu_driver, ""};
+  recipe::MatchTarget match{target.os,         target.arch, target.linux_family, target.libc, target.gpu,
+                            target.gpu_driver, ""};
   // Backend choice (gpu-variants.md §3) and the effective GPU of vendor-selecting recipes.
   if (is_backend_recipe(recipe)) {
     auto choice = choose_backend(recipe, match, target.vulkan, request.backend, request.force);
@@ -140,4 +142,4 @@ Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices
   return outcome;
 }
 
-} // namespace tailor::plan
+}  // namespace tailor::plan

@@ -23,16 +23,16 @@ struct Target {
 };
 
 struct PlanRequest {
-  std::string tool;                 // recipe name (ignored when `recipe` is set)
+  std::string tool;                        // recipe name (ignored when `recipe` is set)
   const recipe::Recipe* recipe = nullptr;  // --recipe FILE
-  std::string version;              // requested version; "" or "latest" = newest
+  std::string version;                     // requested version; "" or "latest" = newest
   Target target;
-  std::string backend;              // "", "auto", or an explicit backend
-  bool force = false;               // allow an explicit backend the GPU cannot run
+  std::string backend;                             // "", "auto", or an explicit backend
+  bool force = false;                              // allow an explicit backend the GPU cannot run
   std::optional<nlohmann::ordered_json> pin_from;  // a plan used as a lock
-  bool offline = false;             // anything not in the lock is an error
-  bool strict = false;              // dependency warnings become errors
-  bool for_golden = false;          // omit storage_version, generated_at, recipe_source
+  bool offline = false;                            // anything not in the lock is an error
+  bool strict = false;                             // dependency warnings become errors
+  bool for_golden = false;                         // omit storage_version, generated_at, recipe_source
 };
 
 struct BackendRung {
@@ -60,4 +60,4 @@ struct PlanServices {
 
 Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices& services);
 
-} // namespace tailor::plan
+}  // namespace tailor::plan

@@ -43,7 +43,8 @@ Result<VersionPair> resolve_version(const recipe::Recipe& recipe, const std::str
                                         recipe.metadata.name, error));
     return VersionPair{requested, requested, {}};
   }
-  env.warnings->push_back(fmt::format("version resolution failed for {}: {}, using 'dev'", recipe.metadata.name, error));
+  env.warnings->push_back(
+      fmt::format("version resolution failed for {}: {}, using 'dev'", recipe.metadata.name, error));
   return VersionPair{"dev", "dev", {}};
 }
 
@@ -74,25 +75,28 @@ PlanStep patch_step(const recipe::Patch& patch) {
   return step;
 }
 
-} // namespace
+}  // namespace
 
-Result<std::optional<std::vector<PlanStep>>> build_steps(const recipe::Recipe& recipe, const recipe::MatchTarget& target,
-                                                         const VersionPair& version, const PlanEnv& env) {
+Result<std::optional<std::vector<PlanStep>>> build_steps(const recipe::Recipe& recipe,
+                                                         const recipe::MatchTarget& target, const VersionPair& version,
+                                                         const PlanEnv& env) {
   std::vector<PlanStep> steps;
   for (const auto& step : recipe.steps) {
     if (!recipe::step_applies(step, target)) continue;
     std::vector<PlanStep> produced;
     if (recipe::is_composite(step.action)) {
-      DecomposeContext context{recipe.metadata.name, version.version, version.version_tag, target.os, target.arch,
-                               env.artifacts, env.services->resolver, env.lock, steps.size(), env.warnings};
+      DecomposeContext context{recipe.metadata.name, version.version, version.version_tag,    target.os,
+                               target.arch,          env.artifacts,   env.services->resolver, env.lock,
+                               steps.size(),         env.warnings};
       auto children = decompose(step, context);
       if (!children) {
-        return fail(children.error().kind, "{} step {}: {}", recipe.metadata.name,
-                    &step - recipe.steps.data() + 1, children.error().message);
+        return fail(children.error().kind, "{} step {}: {}", recipe.metadata.name, &step - recipe.steps.data() + 1,
+                    children.error().message);
       }
       produced = std::move(*children);
     } else {
-      Vars vars{{"version", version.version}, {"version_tag", version.version_tag},
+      Vars vars{{"version", version.version},
+                {"version_tag", version.version_tag},
                 {"os", mapped(step.params, "os_mapping", target.os)},
                 {"arch", mapped(step.params, "arch_mapping", target.arch)}};
       for (const auto& [key, value] : version.metadata) vars["version." + key] = value;
@@ -160,4 +164,4 @@ std::vector<std::string> direct_dependencies(const recipe::Recipe& recipe, const
   return {names.begin(), names.end()};  // std::set of std::string sorts by byte value
 }
 
-} // namespace tailor::plan
+}  // namespace tailor::plan

@@ -30,12 +30,13 @@ struct VersionPair {
 // Pinned when `pinned` is non-empty; else resolved by the provider; "dev" with a warning when
 // resolution fails for lack of a provider or network. A version the provider says does not
 // exist is an error (ErrorKind::version).
-Result<VersionPair> resolve_version(const recipe::Recipe& recipe, const std::string& requested, const std::string& pinned,
-                            const PlanEnv& env);
+Result<VersionPair> resolve_version(const recipe::Recipe& recipe, const std::string& requested,
+                                    const std::string& pinned, const PlanEnv& env);
 
 // The plan steps of `recipe` for `target` (§5.5 and patches §5.7); nullopt when none matched.
-Result<std::optional<std::vector<PlanStep>>> build_steps(const recipe::Recipe& recipe, const recipe::MatchTarget& target,
-                                                         const VersionPair& version, const PlanEnv& env);
+Result<std::optional<std::vector<PlanStep>>> build_steps(const recipe::Recipe& recipe,
+                                                         const recipe::MatchTarget& target, const VersionPair& version,
+                                                         const PlanEnv& env);
 
 // Direct install-time dependency names for the target, sorted (§5.8).
 std::vector<std::string> direct_dependencies(const recipe::Recipe& recipe, const recipe::MatchTarget& target);
@@ -52,4 +53,4 @@ bool supports(const recipe::Recipe& recipe, const std::string& os, const std::st
 std::vector<std::string> effective_supported_os(const recipe::Recipe& recipe);
 std::vector<std::string> effective_supported_arch(const recipe::Recipe& recipe);
 
-} // namespace tailor::plan
+}  // namespace tailor::plan

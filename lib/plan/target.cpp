@@ -13,7 +13,8 @@ struct TreeNeeds {
   bool gpu = false;
 };
 
-void scan(const recipe::Recipe& recipe, const recipe::Registry& registry, std::set<std::string>& seen, TreeNeeds& needs) {
+void scan(const recipe::Recipe& recipe, const recipe::Registry& registry, std::set<std::string>& seen,
+          TreeNeeds& needs) {
   if (!seen.insert(recipe.metadata.name).second) return;
   for (const auto& step : recipe.steps) {
     auto implicit = recipe::implicit_constraint(step.action);
@@ -30,7 +31,7 @@ void scan(const recipe::Recipe& recipe, const recipe::Registry& registry, std::s
   }
 }
 
-} // namespace
+}  // namespace
 
 Result<Target> resolve_target(const recipe::Recipe& recipe, const recipe::Registry& registry,
                               const platform::Facts& facts, bool foreign) {
@@ -63,15 +64,19 @@ Result<Target> resolve_target(const recipe::Recipe& recipe, const recipe::Regist
     std::set<std::string> seen;
     scan(recipe, registry, seen, needs);
     if (needs.family && target.linux_family.empty()) {
-      return fail(ErrorKind::usage, "planning {} for {}/{} needs --linux-family (debian, rhel, arch, alpine, suse): "
-                                    "its steps depend on the distribution", recipe.metadata.name, target.os, target.arch);
+      return fail(ErrorKind::usage,
+                  "planning {} for {}/{} needs --linux-family (debian, rhel, arch, alpine, suse): "
+                  "its steps depend on the distribution",
+                  recipe.metadata.name, target.os, target.arch);
     }
     if (needs.gpu && target.gpu.empty()) {
-      return fail(ErrorKind::usage, "planning {} for {}/{} needs --gpu (nvidia, amd, intel, none): its steps depend on "
-                                    "the GPU", recipe.metadata.name, target.os, target.arch);
+      return fail(ErrorKind::usage,
+                  "planning {} for {}/{} needs --gpu (nvidia, amd, intel, none): its steps depend on "
+                  "the GPU",
+                  recipe.metadata.name, target.os, target.arch);
     }
   }
   return target;
 }
 
-} // namespace tailor::plan
+}  // namespace tailor::plan

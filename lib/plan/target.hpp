@@ -17,4 +17,4 @@ namespace tailor::plan {
 Result<Target> resolve_target(const recipe::Recipe& recipe, const recipe::Registry& registry,
                               const platform::Facts& facts, bool foreign);
 
-} // namespace tailor::plan
+}  // namespace tailor::plan

@@ -3,16 +3,16 @@
 // killed as a whole at the timeout.
 #include "platform/deep_probe.hpp"
 
-#include <algorithm>
-#include <cerrno>
-#include <chrono>
-#include <csignal>
-#include <cstdlib>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
@@ -63,15 +63,15 @@ DeepProbe describe(const std::string& tool, const std::vector<std::string>& args
     return probe;
   }
   if (run.exit_code >= 0) probe.exit_code = run.exit_code;
-  probe.status = run.timed_out       ? fmt::format("timed out after {} ms (process group killed)", timeout_ms)
-                 : run.signal != 0   ? fmt::format("killed by signal {}", run.signal)
+  probe.status = run.timed_out        ? fmt::format("timed out after {} ms (process group killed)", timeout_ms)
+                 : run.signal != 0    ? fmt::format("killed by signal {}", run.signal)
                  : run.exit_code == 0 ? "ok"
                                       : fmt::format("failed (exit {})", run.exit_code);
   probe.output = valid_utf8(run.output);
   return probe;
 }
 
-} // namespace
+}  // namespace
 
 ToolRun run_tool(const std::string& program, const std::vector<std::string>& args, int timeout_ms) {
   ToolRun run;
@@ -133,8 +133,7 @@ ToolRun run_tool(const std::string& program, const std::vector<std::string>& arg
   ::close(fds[0]);
   if (run.timed_out) ::kill(-pid, SIGKILL);
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
   if (WIFEXITED(status)) run.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) run.signal = WTERMSIG(status);
   return run;
@@ -142,7 +141,8 @@ ToolRun run_tool(const std::string& program, const std::vector<std::string>& arg
 
 std::vector<DeepProbe> run_deep_probes(const std::vector<GpuDevice>& devices, const std::string& gpu, int timeout_ms) {
   auto has_vendor = [&](const char* vendor) {
-    return gpu == vendor || std::any_of(devices.begin(), devices.end(), [&](const GpuDevice& d) { return d.vendor == vendor; });
+    return gpu == vendor ||
+           std::any_of(devices.begin(), devices.end(), [&](const GpuDevice& d) { return d.vendor == vendor; });
   };
   struct Tool {
     std::string name;
@@ -168,4 +168,4 @@ std::vector<DeepProbe> run_deep_probes(const std::vector<GpuDevice>& devices, co
   return out;
 }
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

@@ -27,4 +27,4 @@ ToolRun run_tool(const std::string& program, const std::vector<std::string>& arg
 // AMD device), in that order; tools that are skipped are listed with the reason.
 std::vector<DeepProbe> run_deep_probes(const std::vector<GpuDevice>& devices, const std::string& gpu, int timeout_ms);
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

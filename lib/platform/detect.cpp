@@ -22,8 +22,8 @@
 namespace tailor::platform {
 namespace {
 
-constexpr std::array<const char*, 6> k_visibility_vars{"CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES",
-                                                       "ROCR_VISIBLE_DEVICES", "HIP_VISIBLE_DEVICES",
+constexpr std::array<const char*, 6> k_visibility_vars{"CUDA_VISIBLE_DEVICES",    "NVIDIA_VISIBLE_DEVICES",
+                                                       "ROCR_VISIBLE_DEVICES",    "HIP_VISIBLE_DEVICES",
                                                        "GGML_VK_VISIBLE_DEVICES", "HSA_OVERRIDE_GFX_VERSION"};
 
 void detect_os_and_libc(const HostFs& fs, Facts& f) {
@@ -49,16 +49,18 @@ void detect_os_and_libc(const HostFs& fs, Facts& f) {
     f.evidence.push_back({"linux_family", "", "no /etc/os-release or /usr/lib/os-release", "unknown"});
   } else if (f.linux_family.empty()) {
     std::string like = f.os_release.id_like.empty() ? "none" : util::join(f.os_release.id_like, " ");
-    f.warnings.push_back(fmt::format("distribution \"{}\" (ID_LIKE: {}) is not one of the supported families "
-                                     "(debian, rhel, arch, alpine, suse); system packages cannot be checked",
-                                     f.os_release.id, like));
-    f.evidence.push_back({"linux_family", "", fmt::format("{} ID={} ID_LIKE={}", f.os_release.source, f.os_release.id, like),
-                          "unknown"});
+    f.warnings.push_back(
+        fmt::format("distribution \"{}\" (ID_LIKE: {}) is not one of the supported families "
+                    "(debian, rhel, arch, alpine, suse); system packages cannot be checked",
+                    f.os_release.id, like));
+    f.evidence.push_back({"linux_family", "",
+                          fmt::format("{} ID={} ID_LIKE={}", f.os_release.source, f.os_release.id, like), "unknown"});
   } else {
-    f.evidence.push_back({"linux_family", f.linux_family,
-                          fmt::format("{} ID={}{}", f.os_release.source, f.os_release.id,
-                                      f.os_release.id_like.empty() ? "" : " ID_LIKE=" + util::join(f.os_release.id_like, " ")),
-                          "declared"});
+    f.evidence.push_back(
+        {"linux_family", f.linux_family,
+         fmt::format("{} ID={}{}", f.os_release.source, f.os_release.id,
+                     f.os_release.id_like.empty() ? "" : " ID_LIKE=" + util::join(f.os_release.id_like, " ")),
+         "declared"});
   }
 }
 
@@ -66,7 +68,8 @@ void detect_os_and_libc(const HostFs& fs, Facts& f) {
 void annotate_devices(const HostFs& fs, Facts& f, const NvidiaDriver& nvidia) {
   std::string amdgpu_version;
   std::vector<KfdNode> kfd;
-  bool any_amd = std::any_of(f.gpu_devices.begin(), f.gpu_devices.end(), [](const GpuDevice& d) { return d.vendor == "amd"; });
+  bool any_amd =
+      std::any_of(f.gpu_devices.begin(), f.gpu_devices.end(), [](const GpuDevice& d) { return d.vendor == "amd"; });
   if (any_amd) {
     amdgpu_version = read_amdgpu_version(fs);
     kfd = read_kfd_nodes(fs);
@@ -76,7 +79,8 @@ void annotate_devices(const HostFs& fs, Facts& f, const NvidiaDriver& nvidia) {
     if (device.vendor == "amd" && device.driver == "amdgpu") device.driver_version = amdgpu_version;
     if (device.vendor == "amd") {
       for (const KfdNode& node : kfd) {
-        bool by_minor = node.drm_render_minor && device.render_node == fmt::format("/dev/dri/renderD{}", *node.drm_render_minor);
+        bool by_minor =
+            node.drm_render_minor && device.render_node == fmt::format("/dev/dri/renderD{}", *node.drm_render_minor);
         if (by_minor || kfd_bdf(node) == device.bdf) {
           device.gfx_target = decode_gfx_target(node.gfx_target_version);
           break;
@@ -108,7 +112,9 @@ void choose_gpu(const HostFs& fs, Facts& f, const Markers& markers) {
     std::string level = primary.visible && has_compute_driver(primary) ? "visible here"
                         : has_compute_driver(primary)                  ? "driver bound"
                                                                        : "hardware present";
-    f.evidence.push_back({"gpu", vendor, fmt::format("pci {} class {} vendor {}", primary.bdf, primary.class_code, primary.vendor_id), level});
+    f.evidence.push_back({"gpu", vendor,
+                          fmt::format("pci {} class {} vendor {}", primary.bdf, primary.class_code, primary.vendor_id),
+                          level});
     f.evidence.push_back({"gpu_driver", f.gpu_driver,
                           primary.driver.empty() ? fmt::format("pci {} has no kernel driver bound", primary.bdf)
                                                  : fmt::format("pci {} driver {}", primary.bdf, primary.driver),
@@ -116,16 +122,22 @@ void choose_gpu(const HostFs& fs, Facts& f, const Markers& markers) {
   } else if (markers.wsl_libcuda) {
     f.gpu = "nvidia";
     f.gpu_visible = wsl_visibility(fs).visible;
-    f.evidence.push_back({"gpu", "nvidia", "wsl:libcuda (/dev/dxg and /usr/lib/wsl/lib/libcuda.so.1)", "user-space usable"});
+    f.evidence.push_back(
+        {"gpu", "nvidia", "wsl:libcuda (/dev/dxg and /usr/lib/wsl/lib/libcuda.so.1)", "user-space usable"});
   } else if (!markers.jetson.empty()) {
     f.gpu = "nvidia";
     f.gpu_visible = jetson_visibility(fs).visible;
-    f.evidence.push_back({"gpu", "nvidia", fmt::format("jetson: /etc/nv_tegra_release \"{}\"", markers.tegra_release), "hardware present"});
+    f.evidence.push_back({"gpu", "nvidia", fmt::format("jetson: /etc/nv_tegra_release \"{}\"", markers.tegra_release),
+                          "hardware present"});
   } else {
     f.gpu = "none";
-    f.evidence.push_back({"gpu", "none", f.gpu_devices.empty() ? "no display-class PCI device" : "no eligible NVIDIA, AMD or Intel display device", "no eligible hardware"});
+    f.evidence.push_back(
+        {"gpu", "none",
+         f.gpu_devices.empty() ? "no display-class PCI device" : "no eligible NVIDIA, AMD or Intel display device",
+         "no eligible hardware"});
   }
-  f.evidence.push_back({"gpu_visible", f.gpu_visible ? "true" : "false", "device nodes under /dev (stat and access only)",
+  f.evidence.push_back({"gpu_visible", f.gpu_visible ? "true" : "false",
+                        "device nodes under /dev (stat and access only)",
                         f.gpu_visible ? "visible here" : "not visible here"});
 }
 
@@ -145,7 +157,8 @@ void detect_vulkan(const HostFs& fs, Facts& f, const DetectOptions& options) {
   bool use_cache = !options.cache_dir.empty() && options.vulkan != VulkanTier::estimate;
   // Plain `detect` only peeks: without a cache file, it does not even compute the key.
   std::error_code ec;
-  if (use_cache && options.vulkan == VulkanTier::cached && !std::filesystem::exists(std::filesystem::path(options.cache_dir) / k_tier1_file, ec)) {
+  if (use_cache && options.vulkan == VulkanTier::cached &&
+      !std::filesystem::exists(std::filesystem::path(options.cache_dir) / k_tier1_file, ec)) {
     use_cache = false;
   }
   std::string key = use_cache ? tier1_cache_key(fs, f.gpu_devices, files) : "";
@@ -155,9 +168,10 @@ void detect_vulkan(const HostFs& fs, Facts& f, const DetectOptions& options) {
   if (!cached && (options.vulkan == VulkanTier::estimate || options.vulkan == VulkanTier::cached)) {
     f.vulkan = vulkan_fact_estimate(files, f.gpu_devices, f.environment.wsl2);
     f.evidence.push_back({"vulkan", f.vulkan,
-                          files.loader.empty() ? "no libvulkan.so.1 in the library directories"
-                                               : fmt::format("loader {} and {} ICD manifest(s); not enumerated (use --probe vulkan)",
-                                                             files.loader, files.icds.size()),
+                          files.loader.empty()
+                              ? "no libvulkan.so.1 in the library directories"
+                              : fmt::format("loader {} and {} ICD manifest(s); not enumerated (use --probe vulkan)",
+                                            files.loader, files.icds.size()),
                           files.loader.empty() ? "absent" : "inferred"});
     return;
   }
@@ -179,13 +193,13 @@ void detect_vulkan(const HostFs& fs, Facts& f, const DetectOptions& options) {
   }
   // The time stays out of the evidence: facts documents hold no wall-clock values (§4.9);
   // --explain prints it from vulkan_cached_at.
-  std::string source = cached      ? fmt::format("cached Vulkan enumeration of {} device(s)", result.devices.size())
+  std::string source = cached        ? fmt::format("cached Vulkan enumeration of {} device(s)", result.devices.size())
                        : fs.rooted() ? "tailor-fixture/vulkan.json under the testing root"
                                      : fmt::format("Vulkan loader enumerated {} device(s)", result.devices.size());
   f.evidence.push_back({"vulkan", f.vulkan, source, f.vulkan == "usable" ? "user-space usable" : "enumerated"});
 }
 
-} // namespace
+}  // namespace
 
 Facts detect_facts(const HostFs& fs, const DetectOptions& options) {
   Facts f;
@@ -201,7 +215,8 @@ Facts detect_facts(const HostFs& fs, const DetectOptions& options) {
   f.gpu_devices = std::move(pci.gpus);
   f.accelerators = std::move(pci.accelerators);
   NvidiaDriver nvidia;
-  if (std::any_of(f.gpu_devices.begin(), f.gpu_devices.end(), [](const GpuDevice& d) { return d.vendor == "nvidia"; })) {
+  if (std::any_of(f.gpu_devices.begin(), f.gpu_devices.end(),
+                  [](const GpuDevice& d) { return d.vendor == "nvidia"; })) {
     nvidia = read_nvidia_driver(fs);
     f.nvidia_kernel_flavor = nvidia.flavor;
     if (!nvidia.warning.empty()) f.warnings.push_back(nvidia.warning);
@@ -216,10 +231,11 @@ Facts detect_facts(const HostFs& fs, const DetectOptions& options) {
     const char* value = std::getenv(name);
     f.env[name] = value != nullptr ? std::optional<std::string>(value) : std::nullopt;
   }
-  if (const char* cuda = std::getenv("CUDA_VISIBLE_DEVICES"); cuda != nullptr && (*cuda == '\0' || std::string_view(cuda) == "-1")) {
+  if (const char* cuda = std::getenv("CUDA_VISIBLE_DEVICES");
+      cuda != nullptr && (*cuda == '\0' || std::string_view(cuda) == "-1")) {
     f.warnings.push_back(fmt::format("CUDA_VISIBLE_DEVICES=\"{}\" hides every device from CUDA", cuda));
   }
   return f;
 }
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

@@ -71,4 +71,4 @@ Result<Facts> facts_from_json(const nlohmann::json& doc, std::string_view origin
 // variable or file that supplied it.
 Status validate_fact_value(std::string_view fact, std::string_view value, std::string_view origin);
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

@@ -12,13 +12,15 @@ namespace {
 bool is_version_token(std::string_view token) {
   bool dot = false;
   for (char c : token) {
-    if (c == '.') dot = true;
-    else if (c < '0' || c > '9') return false;
+    if (c == '.')
+      dot = true;
+    else if (c < '0' || c > '9')
+      return false;
   }
   return dot && !token.empty();
 }
 
-} // namespace
+}  // namespace
 
 std::optional<NvidiaProcVersion> parse_nvidia_proc_version(std::string_view text) {
   for (const std::string& line : util::split(text, '\n')) {
@@ -50,9 +52,10 @@ NvidiaDriver read_nvidia_driver(const HostFs& fs) {
         driver.version = proc->version;
         driver.source = "/proc/driver/nvidia/version";
       } else if (driver.version != proc->version) {
-        driver.warning = fmt::format("NVIDIA driver versions disagree: /sys/module/nvidia/version says {}, "
-                                     "/proc/driver/nvidia/version says {}; using {}",
-                                     driver.version, proc->version, driver.version);
+        driver.warning = fmt::format(
+            "NVIDIA driver versions disagree: /sys/module/nvidia/version says {}, "
+            "/proc/driver/nvidia/version says {}; using {}",
+            driver.version, proc->version, driver.version);
       }
     }
   }
@@ -72,10 +75,14 @@ KfdNode parse_kfd_properties(std::string_view text) {
     uint64_t value = 0;
     auto [end, ec] = std::from_chars(parts[1].data(), parts[1].data() + parts[1].size(), value);
     if (ec != std::errc() || end != parts[1].data() + parts[1].size()) continue;
-    if (parts[0] == "gfx_target_version") node.gfx_target_version = value;
-    else if (parts[0] == "drm_render_minor") node.drm_render_minor = value;
-    else if (parts[0] == "domain") node.domain = value;
-    else if (parts[0] == "location_id") node.location_id = value;
+    if (parts[0] == "gfx_target_version")
+      node.gfx_target_version = value;
+    else if (parts[0] == "drm_render_minor")
+      node.drm_render_minor = value;
+    else if (parts[0] == "domain")
+      node.domain = value;
+    else if (parts[0] == "location_id")
+      node.location_id = value;
   }
   return node;
 }
@@ -102,4 +109,4 @@ std::string kfd_bdf(const KfdNode& node) {
                      node.location_id & 7);
 }
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

@@ -52,4 +52,4 @@ std::string decode_gfx_target(uint64_t version);
 // "dddd:bb:dd.f" of a node's domain + location_id.
 std::string kfd_bdf(const KfdNode& node);
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

@@ -1,7 +1,7 @@
 #include "platform/elf.hpp"
 
-#include <cstring>
 #include <elf.h>
+#include <cstring>
 
 namespace tailor::platform {
 namespace {
@@ -19,7 +19,7 @@ T decode(const std::string& bytes, size_t offset, bool big_endian) {
 
 constexpr uint64_t k_max_interp = 4096;
 
-} // namespace
+}  // namespace
 
 Result<ElfInfo> read_elf_info(const ReadOnlyFile& file) {
   auto ident = file.read_at(0, EI_NIDENT);
@@ -32,7 +32,8 @@ Result<ElfInfo> read_elf_info(const ReadOnlyFile& file) {
   if (info.elf_class != ELFCLASS32 && info.elf_class != ELFCLASS64) {
     return fail(ErrorKind::invalid_input, "unknown ELF class {}", info.elf_class);
   }
-  if (data != ELFDATA2LSB && data != ELFDATA2MSB) return fail(ErrorKind::invalid_input, "unknown ELF byte order {}", data);
+  if (data != ELFDATA2LSB && data != ELFDATA2MSB)
+    return fail(ErrorKind::invalid_input, "unknown ELF byte order {}", data);
   bool be = data == ELFDATA2MSB;
   bool is64 = info.elf_class == ELFCLASS64;
 
@@ -41,7 +42,8 @@ Result<ElfInfo> read_elf_info(const ReadOnlyFile& file) {
   info.machine = decode<uint16_t>(*header, offsetof(Elf64_Ehdr, e_machine), be);
   uint64_t phoff = is64 ? decode<uint64_t>(*header, offsetof(Elf64_Ehdr, e_phoff), be)
                         : decode<uint32_t>(*header, offsetof(Elf32_Ehdr, e_phoff), be);
-  uint16_t phentsize = decode<uint16_t>(*header, is64 ? offsetof(Elf64_Ehdr, e_phentsize) : offsetof(Elf32_Ehdr, e_phentsize), be);
+  uint16_t phentsize =
+      decode<uint16_t>(*header, is64 ? offsetof(Elf64_Ehdr, e_phentsize) : offsetof(Elf32_Ehdr, e_phentsize), be);
   uint16_t phnum = decode<uint16_t>(*header, is64 ? offsetof(Elf64_Ehdr, e_phnum) : offsetof(Elf32_Ehdr, e_phnum), be);
   if (phnum >= 0xffff) return fail(ErrorKind::invalid_input, "too many program headers ({})", phnum);
   size_t min_entry = is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
@@ -76,15 +78,15 @@ std::string arch_of_elf(const ElfInfo& info) {
 
 std::string elf_machine_name(const ElfInfo& info) {
   switch (info.machine) {
-    case EM_386: return "386";
-    case EM_ARM: return "arm";
-    case EM_X86_64: return info.elf_class == ELFCLASS32 ? "x32" : "amd64";
-    case EM_AARCH64: return info.elf_class == ELFCLASS32 ? "arm64 (32-bit ELF)" : "arm64";
-    case EM_RISCV: return "riscv";
-    case EM_PPC64: return "ppc64";
-    case EM_S390: return "s390x";
-    default: return "machine " + std::to_string(info.machine);
+  case EM_386: return "386";
+  case EM_ARM: return "arm";
+  case EM_X86_64: return info.elf_class == ELFCLASS32 ? "x32" : "amd64";
+  case EM_AARCH64: return info.elf_class == ELFCLASS32 ? "arm64 (32-bit ELF)" : "arm64";
+  case EM_RISCV: return "riscv";
+  case EM_PPC64: return "ppc64";
+  case EM_S390: return "s390x";
+  default: return "machine " + std::to_string(info.machine);
   }
 }
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

@@ -11,8 +11,8 @@
 namespace tailor::platform {
 
 struct ElfInfo {
-  int elf_class = 0;  // 1 = 32-bit, 2 = 64-bit
-  uint16_t machine = 0;  // e_machine: 62 x86-64, 183 aarch64, 40 arm, 3 i386
+  int elf_class = 0;                       // 1 = 32-bit, 2 = 64-bit
+  uint16_t machine = 0;                    // e_machine: 62 x86-64, 183 aarch64, 40 arm, 3 i386
   std::optional<std::string> interpreter;  // PT_INTERP without trailing NULs
   bool operator==(const ElfInfo&) const = default;
 };
@@ -26,4 +26,4 @@ std::string arch_of_elf(const ElfInfo& info);
 // Name of an unsupported ELF machine for messages ("arm", "386", "machine 243").
 std::string elf_machine_name(const ElfInfo& info);
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

@@ -45,7 +45,7 @@ struct GpuDevice {
   std::string runtime_status;  // power/runtime_status: active, suspended, unsupported
   std::optional<uint64_t> vram_bytes;
   std::string gfx_target;
-  std::string drm_card;     // "/dev/dri/card0"
+  std::string drm_card;  // "/dev/dri/card0"
   std::string render_node;
   std::optional<bool> integrated;
   bool eligible = false;
@@ -66,7 +66,7 @@ struct VulkanDevice {
 // An ICD manifest found by the loader's search rules (§4.7).
 struct VulkanIcd {
   std::string path;
-  std::string library_path;  // ICD.library_path, "" when unreadable
+  std::string library_path;    // ICD.library_path, "" when unreadable
   bool library_found = false;  // the library exists where the loader would look
   bool operator==(const VulkanIcd&) const = default;
 };
@@ -81,7 +81,8 @@ struct Evidence {
   std::string fact;
   std::string value;
   std::string source;
-  std::string level;  // how sure: hardware present, driver bound, user-space usable, visible here, declared, inferred, override
+  std::string
+      level;  // how sure: hardware present, driver bound, user-space usable, visible here, declared, inferred, override
   bool operator==(const Evidence&) const = default;
 };
 
@@ -104,13 +105,13 @@ struct Facts {
   std::string libc_interpreter;  // PT_INTERP of /bin/sh, "" when static or unreadable
   OsRelease os_release;
   std::string kernel;
-  std::string gpu;         // nvidia, amd, intel, apple, none, ""
-  std::string gpu_driver;  // kernel driver version of the primary GPU
+  std::string gpu;                   // nvidia, amd, intel, apple, none, ""
+  std::string gpu_driver;            // kernel driver version of the primary GPU
   std::string nvidia_kernel_flavor;  // "", open, proprietary
   bool gpu_visible = false;
   std::vector<std::string> gfx_targets;  // sorted KFD targets, e.g. gfx1100
-  std::string vulkan;  // usable, loader-only, absent
-  std::string vulkan_loader;  // path of libvulkan.so.1 found by Tier 0, "" when none
+  std::string vulkan;                    // usable, loader-only, absent
+  std::string vulkan_loader;             // path of libvulkan.so.1 found by Tier 0, "" when none
   std::vector<VulkanIcd> vulkan_icds;
   Environment environment;
   std::vector<GpuDevice> gpu_devices;
@@ -119,10 +120,10 @@ struct Facts {
   std::map<std::string, std::optional<std::string>> env;  // visibility variables
   std::map<std::string, std::string> overrides;           // fact -> origin ("--gpu", "TAILOR_GPU", ...)
   std::vector<Evidence> evidence;
-  std::vector<std::string> warnings;  // not serialized; printed by detect
-  std::string vulkan_cached_at;       // not serialized: when the cached Tier 1 result was taken, "" when live
+  std::vector<std::string> warnings;           // not serialized; printed by detect
+  std::string vulkan_cached_at;                // not serialized: when the cached Tier 1 result was taken, "" when live
   std::optional<std::vector<DeepProbe>> deep;  // only with --probe deep; serialized last, only then
   bool operator==(const Facts&) const = default;
 };
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

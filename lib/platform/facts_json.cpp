@@ -50,7 +50,7 @@ struct is_optional<std::optional<T>> : std::true_type {};
 
 // Typed access with an error naming the key and the document.
 class Reader {
-public:
+ public:
   Reader(const nlohmann::json& object, std::string where) : m_object(object), m_where(std::move(where)) {}
 
   template <typename T>
@@ -59,8 +59,10 @@ public:
     if (it == m_object.end()) return {};
     try {
       if constexpr (is_optional<T>::value) {
-        if (it->is_null()) out = std::nullopt;
-        else out = it->template get<typename T::value_type>();
+        if (it->is_null())
+          out = std::nullopt;
+        else
+          out = it->template get<typename T::value_type>();
       } else {
         out = it->template get<T>();
       }
@@ -70,12 +72,12 @@ public:
     return {};
   }
 
-private:
+ private:
   const nlohmann::json& m_object;
   std::string m_where;
 };
 
-#define TAILOR_READ(reader, key, field)                                                          \
+#define TAILOR_READ(reader, key, field) \
   if (auto status = (reader).get(key, field); !status) return fail(std::move(status.error()))
 
 Result<GpuDevice> device_from_json(const nlohmann::json& doc, const std::string& where) {
@@ -126,7 +128,7 @@ Status read_array(const nlohmann::json& doc, const char* key, const std::string&
   return {};
 }
 
-} // namespace
+}  // namespace
 
 ojson facts_to_json(const Facts& f) {
   ojson doc;
@@ -152,7 +154,9 @@ ojson facts_to_json(const Facts& f) {
   doc["vulkan"] = f.vulkan;
   doc["vulkan_loader"] = f.vulkan_loader;
   doc["vulkan_icds"] = ojson::array();
-  for (const VulkanIcd& icd : f.vulkan_icds) doc["vulkan_icds"].push_back({{"path", icd.path}, {"library_path", icd.library_path}, {"library_found", icd.library_found}});
+  for (const VulkanIcd& icd : f.vulkan_icds)
+    doc["vulkan_icds"].push_back(
+        {{"path", icd.path}, {"library_path", icd.library_path}, {"library_found", icd.library_found}});
   doc["environment"] = ojson{{"wsl2", f.environment.wsl2},
                              {"container", f.environment.container},
                              {"jetson", f.environment.jetson},
@@ -161,8 +165,11 @@ ojson facts_to_json(const Facts& f) {
   for (const GpuDevice& device : f.gpu_devices) doc["gpu_devices"].push_back(device_json(device));
   doc["accelerators"] = ojson::array();
   for (const Accelerator& a : f.accelerators) {
-    doc["accelerators"].push_back(
-        {{"bdf", a.bdf}, {"class", a.class_code}, {"vendor_id", a.vendor_id}, {"device_id", a.device_id}, {"driver", a.driver}});
+    doc["accelerators"].push_back({{"bdf", a.bdf},
+                                   {"class", a.class_code},
+                                   {"vendor_id", a.vendor_id},
+                                   {"device_id", a.device_id},
+                                   {"driver", a.driver}});
   }
   doc["vulkan_devices"] = ojson::array();
   for (const VulkanDevice& v : f.vulkan_devices) {
@@ -298,8 +305,8 @@ Result<Facts> facts_from_json(const nlohmann::json& doc, std::string_view origin
                                                                                       {"gpu", &f.gpu},
                                                                                       {"vulkan", &f.vulkan}}}) {
     if (!doc.contains(fact)) continue;
-    bool may_be_empty = std::string_view(fact) == "linux_family" || std::string_view(fact) == "libc" ||
-                        std::string_view(fact) == "gpu";
+    bool may_be_empty =
+        std::string_view(fact) == "linux_family" || std::string_view(fact) == "libc" || std::string_view(fact) == "gpu";
     if (key->empty() && may_be_empty) continue;
     if (auto s = validate_fact_value(fact, *key, fmt::format("\"{}\" in {}", fact, origin)); !s) return fail(s.error());
   }
@@ -311,4 +318,4 @@ Result<Facts> facts_from_json(const nlohmann::json& doc, std::string_view origin
 
 #undef TAILOR_READ
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

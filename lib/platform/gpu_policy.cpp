@@ -14,7 +14,7 @@ int class_rank(std::string_view class_code) {
   return 2;
 }
 
-} // namespace
+}  // namespace
 
 bool is_eligible(const GpuDevice& device) {
   bool display_class = device.class_code.starts_with("0x0300") || device.class_code.starts_with("0x0302") ||
@@ -71,4 +71,4 @@ std::string tsuku_gpu(const std::vector<GpuDevice>& devices) {
   return "none";
 }
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

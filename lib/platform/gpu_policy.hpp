@@ -26,4 +26,4 @@ std::optional<size_t> choose_primary(const std::vector<GpuDevice>& devices, std:
 // tsuku's value: only classes 0x0300/0x0302 and the three vendors, nvidia > amd > intel.
 std::string tsuku_gpu(const std::vector<GpuDevice>& devices);
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

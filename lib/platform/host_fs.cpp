@@ -1,20 +1,18 @@
 #include "platform/host_fs.hpp"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <algorithm>
 #include <array>
 #include <cerrno>
 #include <chrono>
 #include <filesystem>
-#include <dirent.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace tailor::platform {
 
-ReadOnlyFile::ReadOnlyFile(ReadOnlyFile&& other) noexcept : m_fd(other.m_fd), m_size(other.m_size) {
-  other.m_fd = -1;
-}
+ReadOnlyFile::ReadOnlyFile(ReadOnlyFile&& other) noexcept : m_fd(other.m_fd), m_size(other.m_size) { other.m_fd = -1; }
 
 ReadOnlyFile& ReadOnlyFile::operator=(ReadOnlyFile&& other) noexcept {
   if (this != &other) {
@@ -44,9 +42,8 @@ std::optional<std::string> ReadOnlyFile::read_at(uint64_t offset, uint64_t lengt
 }
 
 bool is_forbidden_sysfs_name(std::string_view name) {
-  static constexpr std::array<std::string_view, 7> exact{"config",         "rom",           "vpd",
-                                                         "current_link_speed", "current_link_width",
-                                                         "max_link_speed", "max_link_width"};
+  static constexpr std::array<std::string_view, 7> exact{
+      "config", "rom", "vpd", "current_link_speed", "current_link_width", "max_link_speed", "max_link_width"};
   if (std::find(exact.begin(), exact.end(), name) != exact.end()) return true;
   return name.starts_with("resource");
 }
@@ -174,8 +171,6 @@ bool HostFs::is_dir(std::string_view path) const {
   return ::stat(real_path(path).c_str(), &info) == 0 && S_ISDIR(info.st_mode);
 }
 
-bool HostFs::read_write_ok(std::string_view path) const {
-  return ::access(real_path(path).c_str(), R_OK | W_OK) == 0;
-}
+bool HostFs::read_write_ok(std::string_view path) const { return ::access(real_path(path).c_str(), R_OK | W_OK) == 0; }
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

@@ -12,7 +12,7 @@ namespace tailor::platform {
 
 // A file opened read-only for positioned reads (the ELF reader).
 class ReadOnlyFile {
-public:
+ public:
   ReadOnlyFile() = default;
   explicit ReadOnlyFile(int fd, uint64_t size) : m_fd(fd), m_size(size) {}
   ReadOnlyFile(ReadOnlyFile&& other) noexcept;
@@ -25,13 +25,13 @@ public:
   // Reads exactly `length` bytes at `offset`; nullopt when the range lies outside the file.
   std::optional<std::string> read_at(uint64_t offset, uint64_t length) const;
 
-private:
+ private:
   int m_fd = -1;
   uint64_t m_size = 0;
 };
 
 class HostFs {
-public:
+ public:
   // `root` "" means the real filesystem.
   explicit HostFs(std::string root = "");
 
@@ -62,7 +62,7 @@ public:
   // Tests: every path opened for reading is appended here.
   void record_opened(std::vector<std::string>* sink) { m_opened = sink; }
 
-private:
+ private:
   bool allowed(std::string_view path) const;
   void note(std::string_view path) const;
 
@@ -73,4 +73,4 @@ private:
 // True for sysfs names that read PCI configuration space or otherwise touch the device.
 bool is_forbidden_sysfs_name(std::string_view name);
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

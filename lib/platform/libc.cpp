@@ -39,7 +39,7 @@ std::string glibc_version(const HostFs& fs, const std::string& interpreter) {
   return image ? glibc_version_from_banner(*image) : "";
 }
 
-} // namespace
+}  // namespace
 
 std::string glibc_version_from_banner(std::string_view image) {
   constexpr std::string_view marker = "release version ";
@@ -123,4 +123,4 @@ LibcArch detect_libc_and_arch(const HostFs& fs) {
   return out;
 }
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

@@ -8,11 +8,11 @@
 namespace tailor::platform {
 
 struct LibcArch {
-  std::string libc;         // glibc, musl
-  std::string libc_version; // "2.36", "1.2.5", ""
-  std::string interpreter;  // PT_INTERP, "" when none
-  std::string libc_source;  // how libc was decided, for evidence
-  std::string arch;         // amd64, arm64, "" when /bin/sh names an unsupported machine
+  std::string libc;          // glibc, musl
+  std::string libc_version;  // "2.36", "1.2.5", ""
+  std::string interpreter;   // PT_INTERP, "" when none
+  std::string libc_source;   // how libc was decided, for evidence
+  std::string arch;          // amd64, arm64, "" when /bin/sh names an unsupported machine
   std::string arch_source;
   std::string unsupported;  // machine name when /bin/sh is for an unsupported arch
 };
@@ -26,4 +26,4 @@ std::string glibc_version_from_banner(std::string_view image);
 // The V: value of the P:musl stanza of an apk database without -rN: "1.2.5", "".
 std::string musl_version_from_apk_db(std::string_view db);
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

@@ -1,8 +1,8 @@
 #include "platform/markers.hpp"
 
+#include <sys/utsname.h>
 #include <cstdlib>
 #include <regex>
-#include <sys/utsname.h>
 
 #include "util/strings.hpp"
 
@@ -10,8 +10,10 @@ namespace tailor::platform {
 namespace {
 
 void check_node(const HostFs& fs, const std::string& node, Visibility& out) {
-  if (!fs.exists(node)) out.missing.push_back(node);
-  else if (!fs.read_write_ok(node)) out.denied.push_back(node);
+  if (!fs.exists(node))
+    out.missing.push_back(node);
+  else if (!fs.read_write_ok(node))
+    out.denied.push_back(node);
 }
 
 bool is_nvidia_minor(std::string_view name) {
@@ -22,7 +24,7 @@ bool is_nvidia_minor(std::string_view name) {
   return true;
 }
 
-} // namespace
+}  // namespace
 
 std::string jetson_of_tegra_release(std::string_view first_line) {
   static const std::regex pattern(R"(^#\s*R(\d+)\s*\(release\),\s*REVISION:\s*([0-9.]+))");
@@ -111,4 +113,4 @@ Visibility jetson_visibility(const HostFs& fs) {
   return out;
 }
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

@@ -17,8 +17,8 @@ struct Markers {
   bool wsl_libcuda = false;  // /usr/lib/wsl/lib/libcuda.so.1
   std::string container;     // "", docker, podman, other
   std::string container_source;
-  std::string jetson;        // "", jetpack5, jetpack6, l4t-<rel>
-  std::string tegra_release; // first line of /etc/nv_tegra_release
+  std::string jetson;         // "", jetpack5, jetpack6, l4t-<rel>
+  std::string tegra_release;  // first line of /etc/nv_tegra_release
 };
 
 Markers read_markers(const HostFs& fs, const std::string& arch);
@@ -38,4 +38,4 @@ Visibility pci_device_visibility(const HostFs& fs, const GpuDevice& device);
 Visibility wsl_visibility(const HostFs& fs);
 Visibility jetson_visibility(const HostFs& fs);
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

@@ -9,13 +9,27 @@ namespace tailor::platform {
 namespace {
 
 constexpr std::array<std::pair<std::string_view, std::string_view>, 21> k_families{{
-    {"debian", "debian"},  {"ubuntu", "debian"},       {"linuxmint", "debian"},
-    {"pop", "debian"},     {"elementary", "debian"},   {"zorin", "debian"},
-    {"fedora", "rhel"},    {"rhel", "rhel"},           {"centos", "rhel"},
-    {"rocky", "rhel"},     {"almalinux", "rhel"},      {"ol", "rhel"},
-    {"arch", "arch"},      {"manjaro", "arch"},        {"endeavouros", "arch"},
-    {"alpine", "alpine"},  {"opensuse", "suse"},       {"opensuse-leap", "suse"},
-    {"opensuse-tumbleweed", "suse"}, {"sles", "suse"}, {"suse", "suse"},  // `suse`: ID_LIKE alias, §2.2 rule 4
+    {"debian", "debian"},
+    {"ubuntu", "debian"},
+    {"linuxmint", "debian"},
+    {"pop", "debian"},
+    {"elementary", "debian"},
+    {"zorin", "debian"},
+    {"fedora", "rhel"},
+    {"rhel", "rhel"},
+    {"centos", "rhel"},
+    {"rocky", "rhel"},
+    {"almalinux", "rhel"},
+    {"ol", "rhel"},
+    {"arch", "arch"},
+    {"manjaro", "arch"},
+    {"endeavouros", "arch"},
+    {"alpine", "alpine"},
+    {"opensuse", "suse"},
+    {"opensuse-leap", "suse"},
+    {"opensuse-tumbleweed", "suse"},
+    {"sles", "suse"},
+    {"suse", "suse"},  // `suse`: ID_LIKE alias, §2.2 rule 4
 }};
 
 std::string lookup(std::string_view id, bool with_alias) {
@@ -47,7 +61,7 @@ std::optional<std::string> parse_value(std::string_view raw) {
   return std::nullopt;
 }
 
-} // namespace
+}  // namespace
 
 OsRelease parse_os_release(std::string_view text) {
   OsRelease release;
@@ -108,4 +122,4 @@ std::string tsuku_linux_family_of(const OsRelease& release) {
   return "";
 }
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

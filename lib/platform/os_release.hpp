@@ -21,4 +21,4 @@ std::string linux_family_of(const OsRelease& release);
 // The family tsuku would report: exact-case lookup, no `suse` alias, /etc/os-release only.
 std::string tsuku_linux_family_of(const OsRelease& release);
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

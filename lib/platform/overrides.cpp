@@ -85,7 +85,8 @@ Result<nlohmann::json> read_facts_file(const std::string& path) {
   auto text = util::read_file(path, 16 << 20);
   if (!text) return fail(ErrorKind::usage, "cannot read facts file {}: {}", path, text.error().message);
   auto doc = nlohmann::json::parse(*text, nullptr, false);
-  if (doc.is_discarded()) return fail(ErrorKind::usage, "{}: not valid JSON (expected the output of `tailor detect --json`)", path);
+  if (doc.is_discarded())
+    return fail(ErrorKind::usage, "{}: not valid JSON (expected the output of `tailor detect --json`)", path);
   return doc;
 }
 
@@ -110,7 +111,7 @@ Result<Facts> overlay_facts_file(Facts live, const nlohmann::json& doc, const st
   return facts;
 }
 
-} // namespace
+}  // namespace
 
 Status validate_fact_value(std::string_view fact, std::string_view value, std::string_view origin) {
   for (const FactSpec& spec : fact_specs()) {
@@ -148,9 +149,9 @@ Result<Facts> resolve_facts(const DetectRequest& request) {
   };
   std::vector<Chosen> chosen;
   const FactOverrides& flags = request.flags;
-  const std::array<const std::optional<std::string>*, 8> flag_values{&flags.os,  &flags.arch,       &flags.linux_family,
-                                                                     &flags.libc, &flags.gpu,       &flags.gpu_driver,
-                                                                     &flags.vulkan, &flags.gpu_device};
+  const std::array<const std::optional<std::string>*, 8> flag_values{
+      &flags.os,  &flags.arch,       &flags.linux_family, &flags.libc,
+      &flags.gpu, &flags.gpu_driver, &flags.vulkan,       &flags.gpu_device};
   for (size_t i = 0; i < fact_specs().size(); ++i) {
     const FactSpec& spec = fact_specs()[i];
     if (*flag_values[i]) {
@@ -183,11 +184,16 @@ Result<Facts> resolve_facts(const DetectRequest& request) {
   bool vulkan_in_file = facts_doc.is_object() && facts_doc.contains("vulkan");
   // Tier 1 wakes every ICD: only an explicit --probe or a decision that needs `vulkan` (and
   // gets it from no override) enumerates; otherwise a valid cache entry beats the estimate.
-  if (vulkan_flag || probe == "none") options.vulkan = VulkanTier::estimate;
-  else if (probe == "vulkan" || probe == "deep") options.vulkan = VulkanTier::enumerate;
-  else if (vulkan_in_file) options.vulkan = VulkanTier::estimate;
-  else if (request.need_vulkan) options.vulkan = VulkanTier::cached_or_enumerate;
-  else options.vulkan = VulkanTier::cached;
+  if (vulkan_flag || probe == "none")
+    options.vulkan = VulkanTier::estimate;
+  else if (probe == "vulkan" || probe == "deep")
+    options.vulkan = VulkanTier::enumerate;
+  else if (vulkan_in_file)
+    options.vulkan = VulkanTier::estimate;
+  else if (request.need_vulkan)
+    options.vulkan = VulkanTier::cached_or_enumerate;
+  else
+    options.vulkan = VulkanTier::cached;
   options.cache_dir = request.cache_dir;
   options.deep = probe == "deep";
   options.names = request.names;
@@ -214,7 +220,8 @@ Result<Facts> resolve_facts(const DetectRequest& request) {
 
   if (const Chosen* pin = chosen_for("gpu_device")) {
     std::string bdf = normalise_bdf(pin->value);
-    auto it = std::find_if(facts.gpu_devices.begin(), facts.gpu_devices.end(), [&](const GpuDevice& d) { return d.bdf == bdf; });
+    auto it = std::find_if(facts.gpu_devices.begin(), facts.gpu_devices.end(),
+                           [&](const GpuDevice& d) { return d.bdf == bdf; });
     if (it == facts.gpu_devices.end() || !it->eligible) {
       std::vector<std::string> eligible;
       for (const GpuDevice& d : facts.gpu_devices) {
@@ -225,7 +232,8 @@ Result<Facts> resolve_facts(const DetectRequest& request) {
                   eligible.empty() ? "none" : util::join(eligible, ", "));
     }
     if (const Chosen* gpu = chosen_for("gpu"); gpu != nullptr && gpu->value != it->vendor) {
-      return fail(ErrorKind::usage, "{} {} is an {} device, but {} says {}", pin->origin, bdf, it->vendor, gpu->origin, gpu->value);
+      return fail(ErrorKind::usage, "{} {} is an {} device, but {} says {}", pin->origin, bdf, it->vendor, gpu->origin,
+                  gpu->value);
     }
     facts.gpu = it->vendor;
     set_primary(facts, static_cast<size_t>(it - facts.gpu_devices.begin()));
@@ -236,10 +244,12 @@ Result<Facts> resolve_facts(const DetectRequest& request) {
   if (const Chosen* driver = chosen_for("gpu_driver")) facts.gpu_driver = driver->value;
 
   if (facts.arch != "amd64" && facts.arch != "arm64") {
-    return fail(ErrorKind::failure, "unsupported architecture: {}; tailor runs on amd64 and arm64 (pass --arch to plan for another machine)",
-                facts.arch.empty() ? "unknown (/bin/sh unreadable)" : facts.arch);
+    return fail(
+        ErrorKind::failure,
+        "unsupported architecture: {}; tailor runs on amd64 and arm64 (pass --arch to plan for another machine)",
+        facts.arch.empty() ? "unknown (/bin/sh unreadable)" : facts.arch);
   }
   return facts;
 }
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

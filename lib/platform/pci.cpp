@@ -1,7 +1,7 @@
 #include "platform/pci.hpp"
 
-#include <array>
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <stdexcept>
 
@@ -15,7 +15,7 @@ constexpr std::string_view k_devices = "/sys/bus/pci/devices/";
 // The only device attributes tailor reads: all are cached by the kernel and never wake the
 // device (mem_info_vram_total is the one amdgpu attribute that is safe the same way).
 constexpr std::array<std::string_view, 10> k_allowed{
-    "class",    "vendor",  "device",      "subsystem_vendor",     "subsystem_device",
+    "class",    "vendor",   "device",      "subsystem_vendor",     "subsystem_device",
     "revision", "boot_vga", "power_state", "power/runtime_status", "mem_info_vram_total"};
 
 std::string basename_of(std::string_view path) {
@@ -32,13 +32,14 @@ std::optional<uint64_t> parse_decimal(const std::optional<std::string>& text) {
 }
 
 std::optional<bool> integrated_of(const GpuDevice& device) {
-  if (device.vendor == "intel") return device.bdf.size() >= 7 && device.bdf.substr(5, 2) == "00" ? std::optional(true) : std::nullopt;
+  if (device.vendor == "intel")
+    return device.bdf.size() >= 7 && device.bdf.substr(5, 2) == "00" ? std::optional(true) : std::nullopt;
   if (device.vendor == "amd" && device.vram_bytes) return *device.vram_bytes < (uint64_t{2} << 30);
   if (device.vendor == "nvidia") return false;
   return std::nullopt;
 }
 
-} // namespace
+}  // namespace
 
 std::optional<std::string> read_pci_attribute(const HostFs& fs, std::string_view bdf, std::string_view name) {
   if (std::find(k_allowed.begin(), k_allowed.end(), name) == k_allowed.end()) {
@@ -106,8 +107,10 @@ PciScan scan_pci(const HostFs& fs) {
     device.power_state = read_pci_attribute(fs, bdf, "power_state").value_or("");
     device.runtime_status = read_pci_attribute(fs, bdf, "power/runtime_status").value_or("");
     for (const std::string& entry : fs.list_dir(dir + "/drm")) {
-      if (entry.starts_with("renderD")) device.render_node = "/dev/dri/" + entry;
-      else if (entry.starts_with("card") && device.drm_card.empty()) device.drm_card = "/dev/dri/" + entry;
+      if (entry.starts_with("renderD"))
+        device.render_node = "/dev/dri/" + entry;
+      else if (entry.starts_with("card") && device.drm_card.empty())
+        device.drm_card = "/dev/dri/" + entry;
     }
     if (driver == "amdgpu") device.vram_bytes = parse_decimal(read_pci_attribute(fs, bdf, "mem_info_vram_total"));
     device.integrated = integrated_of(device);
@@ -116,4 +119,4 @@ PciScan scan_pci(const HostFs& fs) {
   return scan;
 }
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

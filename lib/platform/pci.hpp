@@ -12,8 +12,8 @@
 namespace tailor::platform {
 
 struct PciScan {
-  bool tree_present = false;  // /sys/bus/pci/devices exists
-  std::vector<GpuDevice> gpus;  // class 0x03xx, sorted by BDF
+  bool tree_present = false;              // /sys/bus/pci/devices exists
+  std::vector<GpuDevice> gpus;            // class 0x03xx, sorted by BDF
   std::vector<Accelerator> accelerators;  // class 0x12xx
 };
 
@@ -29,4 +29,4 @@ std::string vendor_of(std::string_view vendor_id);
 // vga, xga, 3d, display or other for a class code ("0x030200").
 std::string kind_of(std::string_view class_code);
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

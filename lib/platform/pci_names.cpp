@@ -16,7 +16,7 @@ std::optional<unsigned> parse_hex_id(const std::string& text) {
   return value;
 }
 
-} // namespace
+}  // namespace
 
 void fill_pci_names(std::vector<GpuDevice>& devices, const std::string& ids_path, std::vector<std::string>& warnings) {
   if (devices.empty()) return;  // no reason to load libpci and parse pci.ids
@@ -37,4 +37,4 @@ void fill_pci_names(std::vector<GpuDevice>& devices, const std::string& ids_path
   }
 }
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

@@ -12,7 +12,7 @@
 namespace tailor::platform {
 
 class PciNames {
-public:
+ public:
   // `ids_path` "" uses the database compiled into libpci.
   explicit PciNames(std::string ids_path = "");
   ~PciNames();
@@ -26,11 +26,12 @@ public:
 
   std::optional<std::string> vendor(unsigned vendor_id);
   std::optional<std::string> device(unsigned vendor_id, unsigned device_id);
-  std::optional<std::string> subsystem(unsigned vendor_id, unsigned device_id, unsigned sub_vendor, unsigned sub_device);
+  std::optional<std::string> subsystem(unsigned vendor_id, unsigned device_id, unsigned sub_vendor,
+                                       unsigned sub_device);
 
   struct Impl;
 
-private:
+ private:
   std::unique_ptr<Impl> m_impl;
   std::string m_ids_path;
   std::string m_error;
@@ -40,4 +41,4 @@ private:
 // becomes one warning.
 void fill_pci_names(std::vector<GpuDevice>& devices, const std::string& ids_path, std::vector<std::string>& warnings);
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

@@ -3,10 +3,10 @@
 // message and siglongjmps back into the lookup wrapper.
 #include "platform/pci_names.hpp"
 
+#include <dlfcn.h>
 #include <csetjmp>
 #include <cstdarg>
 #include <cstdio>
-#include <dlfcn.h>
 
 #include <pci/pci.h>
 
@@ -33,7 +33,7 @@ void on_quiet(char* /*format*/, ...) {}
 
 constexpr int k_no_numbers = PCI_LOOKUP_NO_NUMBERS;
 
-} // namespace
+}  // namespace
 
 struct PciNames::Impl {
   void* library = nullptr;
@@ -91,7 +91,7 @@ std::optional<std::string> guarded_lookup(PciNames::Impl& impl, std::string& err
   return std::string(name);
 }
 
-} // namespace
+}  // namespace
 
 std::optional<std::string> PciNames::vendor(unsigned vendor_id) {
   return guarded_lookup(*m_impl, m_error, PCI_LOOKUP_VENDOR, vendor_id);
@@ -107,4 +107,4 @@ std::optional<std::string> PciNames::subsystem(unsigned vendor_id, unsigned devi
                         sub_device);
 }
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

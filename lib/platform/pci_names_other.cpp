@@ -12,4 +12,4 @@ std::optional<std::string> PciNames::vendor(unsigned) { return std::nullopt; }
 std::optional<std::string> PciNames::device(unsigned, unsigned) { return std::nullopt; }
 std::optional<std::string> PciNames::subsystem(unsigned, unsigned, unsigned, unsigned) { return std::nullopt; }
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

@@ -21,7 +21,8 @@ std::string device_line(const GpuDevice& d) {
   std::string id = fmt::format("{}:{}", d.vendor_id.substr(d.vendor_id.starts_with("0x") ? 2 : 0),
                                d.device_id.substr(d.device_id.starts_with("0x") ? 2 : 0));
   std::vector<std::string> notes{d.kind, d.vendor};
-  notes.push_back(d.driver.empty() ? "no driver" : "driver " + d.driver + (d.driver_version.empty() ? "" : " " + d.driver_version));
+  notes.push_back(d.driver.empty() ? "no driver"
+                                   : "driver " + d.driver + (d.driver_version.empty() ? "" : " " + d.driver_version));
   if (!d.gfx_target.empty()) notes.push_back(d.gfx_target);
   if (d.vram_bytes) notes.push_back(fmt::format("{:.1f} GiB VRAM", static_cast<double>(*d.vram_bytes) / (1 << 30)));
   if (d.integrated) notes.push_back(*d.integrated ? "integrated" : "discrete");
@@ -63,13 +64,18 @@ std::string certainty(const Facts& f) {
   if (d == nullptr) {
     if (f.environment.wsl2) usable = "yes (WSL libcuda.so.1)";
     return fmt::format("  hardware present: not on PCI ({})\n  user-space usable: {}\n  visible here: {}\n",
-                       f.environment.wsl2 ? "WSL2 paravirtual GPU" : f.environment.jetson.empty() ? "declared" : "Jetson integrated GPU",
+                       f.environment.wsl2             ? "WSL2 paravirtual GPU"
+                       : f.environment.jetson.empty() ? "declared"
+                                                      : "Jetson integrated GPU",
                        usable, f.gpu_visible ? "yes" : "no");
   }
-  std::string driver = has_compute_driver(*d) ? fmt::format("yes ({}{})", d->driver, d->driver_version.empty() ? "" : " " + d->driver_version)
-                                              : fmt::format("no ({})", d->driver.empty() ? "no driver bound" : d->driver + " is not a compute driver");
-  return fmt::format("  primary device {}\n  hardware present: yes\n  driver bound: {}\n  user-space usable: {}\n  visible here: {}\n",
-                     d->bdf, driver, usable, d->visible ? "yes" : "no");
+  std::string driver =
+      has_compute_driver(*d)
+          ? fmt::format("yes ({}{})", d->driver, d->driver_version.empty() ? "" : " " + d->driver_version)
+          : fmt::format("no ({})", d->driver.empty() ? "no driver bound" : d->driver + " is not a compute driver");
+  return fmt::format(
+      "  primary device {}\n  hardware present: yes\n  driver bound: {}\n  user-space usable: {}\n  visible here: {}\n",
+      d->bdf, driver, usable, d->visible ? "yes" : "no");
 }
 
 std::vector<std::string> tsuku_differences(const Facts& f) {
@@ -78,18 +84,23 @@ std::vector<std::string> tsuku_differences(const Facts& f) {
     std::string tsuku = tsuku_gpu(f.gpu_devices);
     if (tsuku != f.gpu && !f.overrides.contains("gpu") && !f.overrides.contains("gpu_device")) {
       std::string why;
-      if (evidence_for(f, "gpu") != nullptr && evidence_for(f, "gpu")->source.starts_with("wsl:")) why = "tailor counts the WSL2 GPU (libcuda) that tsuku cannot see on PCI";
-      else if (!f.environment.jetson.empty()) why = "tailor recognises the Jetson's integrated GPU";
-      else if (std::any_of(f.gpu_devices.begin(), f.gpu_devices.end(), [](const GpuDevice& d) { return d.driver == "vfio-pci" || d.driver == "pci-stub"; }))
+      if (evidence_for(f, "gpu") != nullptr && evidence_for(f, "gpu")->source.starts_with("wsl:"))
+        why = "tailor counts the WSL2 GPU (libcuda) that tsuku cannot see on PCI";
+      else if (!f.environment.jetson.empty())
+        why = "tailor recognises the Jetson's integrated GPU";
+      else if (std::any_of(f.gpu_devices.begin(), f.gpu_devices.end(),
+                           [](const GpuDevice& d) { return d.driver == "vfio-pci" || d.driver == "pci-stub"; }))
         why = "tailor skips devices bound to vfio-pci/pci-stub (passed through to a VM)";
-      else why = "tailor also counts class 0x0380 display controllers";
+      else
+        why = "tailor also counts class 0x0380 display controllers";
       out.push_back(fmt::format("gpu: tsuku would report \"{}\"; {}", tsuku, why));
     }
     std::string family = tsuku_linux_family_of(f.os_release);
     if (family != f.linux_family && !f.overrides.contains("linux_family")) {
       out.push_back(fmt::format("linux_family: tsuku would report \"{}\" ({})", family,
-                                f.os_release.source == "/usr/lib/os-release" ? "it reads only /etc/os-release"
-                                                                            : "tailor lowercases IDs and accepts ID_LIKE=suse"));
+                                f.os_release.source == "/usr/lib/os-release"
+                                    ? "it reads only /etc/os-release"
+                                    : "tailor lowercases IDs and accepts ID_LIKE=suse"));
     }
   }
 #if defined(__x86_64__)
@@ -100,7 +111,8 @@ std::vector<std::string> tsuku_differences(const Facts& f) {
   const char* build_arch = "";
 #endif
   if (f.arch != build_arch && !f.overrides.contains("arch")) {
-    out.push_back(fmt::format("arch: tsuku reports its build architecture ({}); tailor reports the userland's", build_arch));
+    out.push_back(
+        fmt::format("arch: tsuku reports its build architecture ({}); tailor reports the userland's", build_arch));
   }
   return out;
 }
@@ -118,28 +130,35 @@ std::string deep_section(const std::vector<DeepProbe>& probes) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 std::string format_facts_summary(const Facts& f) {
   std::string out;
   std::string distro = f.os_release.name.empty() ? or_unknown(f.os_release.id) : f.os_release.name;
   if (!f.os_release.version_id.empty()) distro += " " + f.os_release.version_id;
-  out += fmt::format("OS:           {} ({}, family {})\n", f.os, distro, f.linux_family.empty() ? "unknown" : f.linux_family);
+  out += fmt::format("OS:           {} ({}, family {})\n", f.os, distro,
+                     f.linux_family.empty() ? "unknown" : f.linux_family);
   out += fmt::format("Architecture: {}\n", f.arch);
   out += fmt::format("C library:    {}{}\n", f.libc, f.libc_version.empty() ? "" : " " + f.libc_version);
   out += fmt::format("Kernel:       {}\n", or_unknown(f.kernel));
   std::string gpu = f.gpu;
-  if (!f.gpu_driver.empty()) gpu += ", driver " + f.gpu_driver + (f.nvidia_kernel_flavor.empty() ? "" : " (" + f.nvidia_kernel_flavor + " kernel module)");
-  if (f.gpu != "none" && !f.gpu.empty()) gpu += f.gpu_visible ? ", visible to this process" : ", NOT visible to this process";
+  if (!f.gpu_driver.empty())
+    gpu += ", driver " + f.gpu_driver +
+           (f.nvidia_kernel_flavor.empty() ? "" : " (" + f.nvidia_kernel_flavor + " kernel module)");
+  if (f.gpu != "none" && !f.gpu.empty())
+    gpu += f.gpu_visible ? ", visible to this process" : ", NOT visible to this process";
   out += fmt::format("GPU:          {}\n", gpu);
   if (!f.gfx_targets.empty()) out += fmt::format("GFX targets:  {}\n", util::join(f.gfx_targets, ", "));
-  out += fmt::format("GPU devices:  {}\n", f.gpu_devices.empty() ? "none on PCI" : std::to_string(f.gpu_devices.size()));
+  out +=
+      fmt::format("GPU devices:  {}\n", f.gpu_devices.empty() ? "none on PCI" : std::to_string(f.gpu_devices.size()));
   for (const GpuDevice& d : f.gpu_devices) out += device_line(d);
   for (const Accelerator& a : f.accelerators) {
-    out += fmt::format("Accelerator:  {} class {} [{}:{}] driver {}\n", a.bdf, a.class_code, a.vendor_id, a.device_id, or_unknown(a.driver));
+    out += fmt::format("Accelerator:  {} class {} [{}:{}] driver {}\n", a.bdf, a.class_code, a.vendor_id, a.device_id,
+                       or_unknown(a.driver));
   }
   std::string vulkan = f.vulkan;
-  if (!f.vulkan_loader.empty()) vulkan += fmt::format(" (loader {}, {} ICD manifest(s))", f.vulkan_loader, f.vulkan_icds.size());
+  if (!f.vulkan_loader.empty())
+    vulkan += fmt::format(" (loader {}, {} ICD manifest(s))", f.vulkan_loader, f.vulkan_icds.size());
   out += fmt::format("Vulkan:       {}\n", vulkan);
   for (const VulkanDevice& v : f.vulkan_devices) {
     out += fmt::format("  {} ({}, Vulkan {})\n", v.name, v.type, v.api_version);
@@ -172,19 +191,22 @@ std::string format_facts_explanation(const Facts& f) {
     if (name == "libc" && !f.libc_version.empty()) out += fmt::format("  version: {}\n", f.libc_version);
     if (name == "gpu") out += certainty(f);
     if (name == "vulkan" && !f.vulkan_cached_at.empty() && e->source.starts_with("cached Vulkan enumeration")) {
-      out += fmt::format("  cached: Vulkan enumeration from {} (cache/detect/tier1.json; --probe vulkan enumerates again)\n",
-                         f.vulkan_cached_at);
+      out += fmt::format(
+          "  cached: Vulkan enumeration from {} (cache/detect/tier1.json; --probe vulkan enumerates again)\n",
+          f.vulkan_cached_at);
     }
     if (name == "gpu_driver") {
       const GpuDevice* d = primary_device(f);
       if (d != nullptr && d->vendor == "nvidia" && d->driver != "nvidia") {
-        out += fmt::format("  note: {} is not driven by the NVIDIA kernel driver ({}); CUDA builds need the NVIDIA driver\n",
-                           d->bdf, d->driver.empty() ? "no driver bound" : d->driver);
+        out += fmt::format(
+            "  note: {} is not driven by the NVIDIA kernel driver ({}); CUDA builds need the NVIDIA driver\n", d->bdf,
+            d->driver.empty() ? "no driver bound" : d->driver);
       }
     }
   }
   out += "overrides:";
-  if (f.overrides.empty()) out += " none\n";
+  if (f.overrides.empty())
+    out += " none\n";
   else {
     out += "\n";
     for (const auto& [fact, origin] : f.overrides) out += fmt::format("  {} from {}\n", fact, origin);
@@ -192,7 +214,8 @@ std::string format_facts_explanation(const Facts& f) {
   if (f.deep) out += deep_section(*f.deep);
   std::vector<std::string> differences = tsuku_differences(f);
   out += "differences from tsuku:";
-  if (differences.empty()) out += " none\n";
+  if (differences.empty())
+    out += " none\n";
   else {
     out += "\n";
     for (const std::string& line : differences) out += "  " + line + "\n";
@@ -200,4 +223,4 @@ std::string format_facts_explanation(const Facts& f) {
   return out;
 }
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

@@ -10,4 +10,4 @@ namespace tailor::platform {
 std::string format_facts_summary(const Facts& facts);
 std::string format_facts_explanation(const Facts& facts);
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

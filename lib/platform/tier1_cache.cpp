@@ -49,11 +49,12 @@ bool ensure_private_dir(const stdfs::path& dir) {
   return true;
 }
 
-} // namespace
+}  // namespace
 
 std::string tier1_cache_key(const HostFs& fs, const std::vector<GpuDevice>& devices, const VulkanFiles& files) {
   std::string material = "tailor-tier1-v1\nroot " + fs.root() + "\n";
-  material += "boot_id " + std::string(util::trim(fs.read_small("/proc/sys/kernel/random/boot_id", 64).value_or(""))) + "\n";
+  material +=
+      "boot_id " + std::string(util::trim(fs.read_small("/proc/sys/kernel/random/boot_id", 64).value_or(""))) + "\n";
   std::vector<std::tuple<std::string, std::string, std::string, std::string, std::string>> tuples;
   for (const GpuDevice& d : devices) tuples.emplace_back(d.bdf, d.vendor_id, d.device_id, d.driver, d.driver_version);
   std::sort(tuples.begin(), tuples.end());
@@ -92,7 +93,8 @@ std::optional<CachedProbe> load_tier1_cache(const stdfs::path& dir, const std::s
   if (entry.created_at > now || now - entry.created_at >= k_tier1_ttl_seconds) return std::nullopt;
   auto loaded = doc.find("loaded");
   auto problem = doc.find("problem");
-  if (loaded == doc.end() || !loaded->is_boolean() || problem == doc.end() || !problem->is_string()) return std::nullopt;
+  if (loaded == doc.end() || !loaded->is_boolean() || problem == doc.end() || !problem->is_string())
+    return std::nullopt;
   auto devices = vulkan_devices_from_json(doc.value("devices", nlohmann::json()));
   if (!devices) return std::nullopt;
   entry.probe.loaded = loaded->get<bool>();
@@ -112,9 +114,9 @@ bool store_tier1_cache(const stdfs::path& dir, const std::string& key, const Vul
                        {"api_version", d.api_version},
                        {"driver_version", d.driver_version}});
   }
-  nlohmann::ordered_json doc{{"version", 1},           {"key", key},
-                             {"created_at", now},      {"loaded", probe.loaded},
-                             {"problem", probe.problem}, {"devices", devices}};
+  nlohmann::ordered_json doc{
+      {"version", 1},      {"key", key}, {"created_at", now}, {"loaded", probe.loaded}, {"problem", probe.problem},
+      {"devices", devices}};
   // Device names come from drivers; a stray invalid byte must not lose the entry.
   std::string text = doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
   return util::write_file_atomic(dir / k_tier1_file, text, 0600).has_value();
@@ -122,4 +124,4 @@ bool store_tier1_cache(const stdfs::path& dir, const std::string& key, const Vul
 
 bool tier1_cacheable(const VulkanProbe& probe) { return probe.loaded || probe.problem.empty(); }
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

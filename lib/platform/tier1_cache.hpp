@@ -39,4 +39,4 @@ bool store_tier1_cache(const std::filesystem::path& dir, const std::string& key,
 // so a fixed driver is seen on the next run instead of 24 h later.
 bool tier1_cacheable(const VulkanProbe& probe);
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

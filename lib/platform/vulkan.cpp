@@ -68,7 +68,7 @@ bool icd_library_found(const HostFs& fs, const VulkanIcd& icd, const std::vector
   return std::any_of(dirs.begin(), dirs.end(), [&](const std::string& dir) { return fs.exists(dir + "/" + library); });
 }
 
-} // namespace
+}  // namespace
 
 VulkanFiles find_vulkan_files(const HostFs& fs, const std::string& arch) {
   VulkanFiles files;
@@ -99,7 +99,8 @@ VulkanFiles find_vulkan_files(const HostFs& fs, const std::string& arch) {
     for (std::string& dir : colon_list(env_or("XDG_CONFIG_DIRS", "/etc/xdg"))) bases.push_back(std::move(dir));
     bases.emplace_back("/etc");
     bases.push_back(env_or("XDG_DATA_HOME", home.empty() ? "" : home + "/.local/share"));
-    for (std::string& dir : colon_list(env_or("XDG_DATA_DIRS", "/usr/local/share:/usr/share"))) bases.push_back(std::move(dir));
+    for (std::string& dir : colon_list(env_or("XDG_DATA_DIRS", "/usr/local/share:/usr/share")))
+      bases.push_back(std::move(dir));
     for (const std::string& base : bases) {
       if (!base.empty()) add_manifest_dir_or_file(fs, base + "/vulkan/icd.d", files.icds);
     }
@@ -157,9 +158,9 @@ std::string vulkan_fact_estimate(const VulkanFiles& files, const std::vector<Gpu
     std::string vendor = icd_vendor(icd);
     if (vendor == "dzn" && wsl2) return "usable";
     for (const GpuDevice& device : devices) {
-      bool bound = device.vendor == vendor && (device.driver == "nvidia" || device.driver == "amdgpu" ||
-                                               device.driver == "radeon" || device.driver == "i915" ||
-                                               device.driver == "xe");
+      bool bound =
+          device.vendor == vendor && (device.driver == "nvidia" || device.driver == "amdgpu" ||
+                                      device.driver == "radeon" || device.driver == "i915" || device.driver == "xe");
       if (bound) return "usable";
     }
   }
@@ -172,12 +173,12 @@ std::string vulkan_version_string(uint32_t packed) {
 
 std::string vulkan_device_type(int type) {
   switch (type) {
-    case 1: return "integrated";
-    case 2: return "discrete";
-    case 3: return "virtual";
-    case 4: return "cpu";
-    default: return "other";
+  case 1: return "integrated";
+  case 2: return "discrete";
+  case 3: return "virtual";
+  case 4: return "cpu";
+  default: return "other";
   }
 }
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

@@ -50,4 +50,4 @@ std::string vulkan_version_string(uint32_t packed);
 // The device type name for VkPhysicalDeviceType (0..4).
 std::string vulkan_device_type(int type);
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

@@ -2,15 +2,15 @@
 // down, and whatever the loader loads dies with the child.
 #include "platform/vulkan.hpp"
 
-#include <cerrno>
-#include <chrono>
-#include <csignal>
-#include <cstdlib>
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
 
 #define VK_NO_PROTOTYPES
 #include <vulkan/vulkan.h>
@@ -48,14 +48,17 @@ nlohmann::json enumerate() {
   info.pApplicationInfo = &app;
   VkInstance instance = VK_NULL_HANDLE;
   VkResult created = create(&info, nullptr, &instance);
-  nlohmann::json out{{"loaded", true}, {"instance_version", vulkan_version_string(instance_version)},
+  nlohmann::json out{{"loaded", true},
+                     {"instance_version", vulkan_version_string(instance_version)},
                      {"devices", nlohmann::json::array()}};
   if (created != VK_SUCCESS) {
     out["error"] = fmt::format("vkCreateInstance returned {}", static_cast<int>(created));
     return out;
   }
-  auto enum_devices = reinterpret_cast<PFN_vkEnumeratePhysicalDevices>(get_proc(instance, "vkEnumeratePhysicalDevices"));
-  auto properties = reinterpret_cast<PFN_vkGetPhysicalDeviceProperties>(get_proc(instance, "vkGetPhysicalDeviceProperties"));
+  auto enum_devices =
+      reinterpret_cast<PFN_vkEnumeratePhysicalDevices>(get_proc(instance, "vkEnumeratePhysicalDevices"));
+  auto properties =
+      reinterpret_cast<PFN_vkGetPhysicalDeviceProperties>(get_proc(instance, "vkGetPhysicalDeviceProperties"));
   auto destroy = reinterpret_cast<PFN_vkDestroyInstance>(get_proc(instance, "vkDestroyInstance"));
   uint32_t count = 0;
   if (enum_devices != nullptr && properties != nullptr && enum_devices(instance, &count, nullptr) == VK_SUCCESS) {
@@ -96,7 +99,7 @@ nlohmann::json enumerate() {
   ::_exit(0);
 }
 
-} // namespace
+}  // namespace
 
 VulkanProbe probe_vulkan_in_child(int timeout_ms) {
   VulkanProbe probe;
@@ -142,8 +145,7 @@ VulkanProbe probe_vulkan_in_child(int timeout_ms) {
   ::close(fds[0]);
   if (timed_out) ::kill(pid, SIGKILL);
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
   if (timed_out) {
     probe.problem = fmt::format("the Vulkan probe did not finish within {} ms", timeout_ms);
     return probe;
@@ -166,4 +168,4 @@ VulkanProbe probe_vulkan_in_child(int timeout_ms) {
   return probe;
 }
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

@@ -5,4 +5,4 @@ namespace tailor::platform {
 
 VulkanProbe probe_vulkan_in_child(int /*timeout_ms*/) { return {}; }
 
-} // namespace tailor::platform
+}  // namespace tailor::platform

@@ -88,7 +88,7 @@ const std::vector<ActionInfo>& catalog() {
   return table;
 }
 
-} // namespace
+}  // namespace
 
 const ActionInfo* find_action(std::string_view name) {
   const auto& table = catalog();
@@ -114,8 +114,8 @@ std::string detect_archive_format(std::string_view url_or_pattern) {
   std::string lowered(url_or_pattern);
   for (char& ch : lowered) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   static const std::pair<std::string_view, std::string_view> k_suffixes[] = {
-      {".tar.gz", "tar.gz"},   {".tgz", "tar.gz"},   {".tar.xz", "tar.xz"}, {".txz", "tar.xz"},
-      {".tar.bz2", "tar.bz2"}, {".tbz2", "tar.bz2"}, {".tbz", "tar.bz2"},   {".tar.zst", "tar.zst"},
+      {".tar.gz", "tar.gz"},   {".tgz", "tar.gz"},    {".tar.xz", "tar.xz"}, {".txz", "tar.xz"},
+      {".tar.bz2", "tar.bz2"}, {".tbz2", "tar.bz2"},  {".tbz", "tar.bz2"},   {".tar.zst", "tar.zst"},
       {".tzst", "tar.zst"},    {".tar.lz", "tar.lz"}, {".tlz", "tar.lz"},    {".tar", "tar"},
       {".zip", "zip"}};
   for (const auto& [suffix, format] : k_suffixes)
@@ -123,4 +123,4 @@ std::string detect_archive_format(std::string_view url_or_pattern) {
   return {};
 }
 
-} // namespace tailor::recipe
+}  // namespace tailor::recipe

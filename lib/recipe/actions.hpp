@@ -32,4 +32,4 @@ bool is_composite(std::string_view name);
 // "tar.gz", "tar.xz", "tar.bz2", "tar.zst", "tar.lz", "tar", "zip"; "" when unknown.
 std::string detect_archive_format(std::string_view url_or_pattern);
 
-} // namespace tailor::recipe
+}  // namespace tailor::recipe

@@ -11,22 +11,22 @@ using Unexpected = tl::unexpected<DecodeError>;
 
 std::string_view type_name(const toml::node& node) {
   switch (node.type()) {
-    case toml::node_type::table: return "table";
-    case toml::node_type::array: return "array";
-    case toml::node_type::string: return "string";
-    case toml::node_type::integer: return "integer";
-    case toml::node_type::floating_point: return "float";
-    case toml::node_type::boolean: return "boolean";
-    case toml::node_type::date: return "date";
-    case toml::node_type::time: return "time";
-    case toml::node_type::date_time: return "datetime";
-    default: return "nothing";
+  case toml::node_type::table: return "table";
+  case toml::node_type::array: return "array";
+  case toml::node_type::string: return "string";
+  case toml::node_type::integer: return "integer";
+  case toml::node_type::floating_point: return "float";
+  case toml::node_type::boolean: return "boolean";
+  case toml::node_type::date: return "date";
+  case toml::node_type::time: return "time";
+  case toml::node_type::date_time: return "datetime";
+  default: return "nothing";
   }
 }
 
 Unexpected wrong_type(std::string_view key, const toml::node& node, std::string_view expected) {
-  return Unexpected(DecodeError{fmt::format("{}: expected {}, got {}", key, expected, type_name(node)),
-                                position_of(node)});
+  return Unexpected(
+      DecodeError{fmt::format("{}: expected {}, got {}", key, expected, type_name(node)), position_of(node)});
 }
 
 // Typed-field readers: absent leaves the target untouched; a wrong type is fatal (§1.1 rule 3).
@@ -34,7 +34,9 @@ struct Fields {
   const toml::table& table;
   std::string prefix;  // "metadata", "verify.additional[0]", ...
 
-  std::string key_path(std::string_view key) const { return prefix.empty() ? std::string(key) : prefix + "." + std::string(key); }
+  std::string key_path(std::string_view key) const {
+    return prefix.empty() ? std::string(key) : prefix + "." + std::string(key);
+  }
 
   tl::expected<void, DecodeError> str(std::string_view key, std::string& out) const {
     const toml::node* node = table.get(key);
@@ -97,10 +99,9 @@ struct Fields {
   }
 };
 
-#define TAILOR_TRY(expr)                          \
-  do {                                            \
-    if (auto tailor_try_ = (expr); !tailor_try_) \
-      return Unexpected(tailor_try_.error());     \
+#define TAILOR_TRY(expr)                                                                 \
+  do {                                                                                   \
+    if (auto tailor_try_ = (expr); !tailor_try_) return Unexpected(tailor_try_.error()); \
   } while (false)
 
 // A sub-table: absent gives nullptr, a non-table is fatal.
@@ -213,7 +214,7 @@ tl::expected<void, DecodeError> decode_verify(const toml::table& t, Verify& v) {
   return {};
 }
 
-} // namespace
+}  // namespace
 
 SourcePos position_of(const toml::node& node) {
   const auto& begin = node.source().begin;
@@ -227,32 +228,32 @@ std::string format_located(std::string_view path, SourcePos pos, std::string_vie
 
 nlohmann::json to_json(const toml::node& node) {
   switch (node.type()) {
-    case toml::node_type::string: return node.as_string()->get();
-    case toml::node_type::integer: return nlohmann::json(static_cast<int64_t>(node.as_integer()->get()));
-    case toml::node_type::floating_point: return nlohmann::json(node.as_floating_point()->get());
-    case toml::node_type::boolean: return nlohmann::json(node.as_boolean()->get());
-    case toml::node_type::date:
-    case toml::node_type::time:
-    case toml::node_type::date_time: {
-      std::ostringstream text;
-      node.visit([&text](const auto& value) {
-        if constexpr (toml::is_date<decltype(value)> || toml::is_time<decltype(value)> ||
-                      toml::is_date_time<decltype(value)>)
-          text << value;
-      });
-      return text.str();
-    }
-    case toml::node_type::array: {
-      nlohmann::json out = nlohmann::json::array();
-      for (const auto& element : *node.as_array()) out.push_back(to_json(element));
-      return out;
-    }
-    case toml::node_type::table: {
-      nlohmann::json out = nlohmann::json::object();
-      for (const auto& [key, value] : *node.as_table()) out[std::string(key.str())] = to_json(value);
-      return out;
-    }
-    default: return nullptr;
+  case toml::node_type::string: return node.as_string()->get();
+  case toml::node_type::integer: return nlohmann::json(static_cast<int64_t>(node.as_integer()->get()));
+  case toml::node_type::floating_point: return nlohmann::json(node.as_floating_point()->get());
+  case toml::node_type::boolean: return nlohmann::json(node.as_boolean()->get());
+  case toml::node_type::date:
+  case toml::node_type::time:
+  case toml::node_type::date_time: {
+    std::ostringstream text;
+    node.visit([&text](const auto& value) {
+      if constexpr (toml::is_date<decltype(value)> || toml::is_time<decltype(value)> ||
+                    toml::is_date_time<decltype(value)>)
+        text << value;
+    });
+    return text.str();
+  }
+  case toml::node_type::array: {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& element : *node.as_array()) out.push_back(to_json(element));
+    return out;
+  }
+  case toml::node_type::table: {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [key, value] : *node.as_table()) out[std::string(key.str())] = to_json(value);
+    return out;
+  }
+  default: return nullptr;
   }
 }
 
@@ -321,4 +322,4 @@ tl::expected<Recipe, DecodeError> decode_recipe(const toml::table& root) {
 
 #undef TAILOR_TRY
 
-} // namespace tailor::recipe::detail
+}  // namespace tailor::recipe::detail

@@ -5,9 +5,9 @@
 #include <string>
 #include <string_view>
 
+#include <toml++/toml.h>
 #include <nlohmann/json.hpp>
 #include <tl/expected.hpp>
-#include <toml++/toml.h>
 
 #include "recipe/recipe.hpp"
 
@@ -37,4 +37,4 @@ nlohmann::json to_json(const toml::node& node);
 // "file:line:col: detail", or "file: detail" when the position is unknown.
 std::string format_located(std::string_view path, SourcePos pos, std::string_view detail);
 
-} // namespace tailor::recipe::detail
+}  // namespace tailor::recipe::detail

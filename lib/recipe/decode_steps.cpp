@@ -50,7 +50,7 @@ bool is_reserved(std::string_view key) {
          key == "dependencies";
 }
 
-} // namespace
+}  // namespace
 
 tl::expected<void, DecodeError> decode_steps(const toml::array& steps, std::vector<Step>& out) {
   out.reserve(steps.size());
@@ -58,9 +58,9 @@ tl::expected<void, DecodeError> decode_steps(const toml::array& steps, std::vect
     const toml::node& node = *steps.get(i);
     const auto* table = node.as_table();
     if (table == nullptr) {
-      return Unexpected(DecodeError{fmt::format("steps[{}]: expected a table, got a {}", i,
-                                                node.is_array() ? "array" : "value"),
-                                    position_of(node)});
+      return Unexpected(
+          DecodeError{fmt::format("steps[{}]: expected a table, got a {}", i, node.is_array() ? "array" : "value"),
+                      position_of(node)});
     }
     Step step;
     step.pos = position_of(*table);
@@ -83,4 +83,4 @@ tl::expected<void, DecodeError> decode_steps(const toml::array& steps, std::vect
   return {};
 }
 
-} // namespace tailor::recipe::detail
+}  // namespace tailor::recipe::detail

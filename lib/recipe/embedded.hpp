@@ -14,4 +14,4 @@ struct EmbeddedRecipe {
 // Returns every embedded recipe, sorted by path.
 std::span<const EmbeddedRecipe> embedded_recipes();
 
-} // namespace tailor::recipe
+}  // namespace tailor::recipe

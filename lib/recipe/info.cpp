@@ -15,7 +15,7 @@ std::string joined_or(const std::vector<std::string>& list, std::string_view fal
   return list.empty() ? std::string(fallback) : util::join(list, ", ");
 }
 
-} // namespace
+}  // namespace
 
 std::vector<std::string> supported_platforms(const Metadata& m) {
   const auto oses = m.supported_os ? *m.supported_os : std::vector<std::string>{"linux", "darwin"};
@@ -24,7 +24,8 @@ std::vector<std::string> supported_platforms(const Metadata& m) {
   for (const auto& os : oses) {
     for (const auto& arch : arches) {
       std::string tuple = os + "/" + arch;
-      if (std::find(m.unsupported_platforms.begin(), m.unsupported_platforms.end(), tuple) == m.unsupported_platforms.end())
+      if (std::find(m.unsupported_platforms.begin(), m.unsupported_platforms.end(), tuple) ==
+          m.unsupported_platforms.end())
         out.push_back(tuple);
     }
   }
@@ -111,7 +112,8 @@ std::string format_recipe_info(const RecipeInfo& info, const MatchTarget& target
   if (!target.gpu.empty()) machine += ", gpu " + target.gpu;
   if (!target.gpu_driver.empty()) machine += " (driver " + target.gpu_driver + ")";
   out += fmt::format("  this machine: {}{}\n", machine, info.supported_here ? "" : " - not supported");
-  if (!info.supported_here && !info.unsupported_reason.empty()) out += fmt::format("    reason: {}\n", info.unsupported_reason);
+  if (!info.supported_here && !info.unsupported_reason.empty())
+    out += fmt::format("    reason: {}\n", info.unsupported_reason);
   out += "  steps:\n";
   for (const auto& s : info.steps) {
     std::string backends = s.backends.empty() ? "" : fmt::format(" [backend {}]", util::join(s.backends, ", "));
@@ -121,4 +123,4 @@ std::string format_recipe_info(const RecipeInfo& info, const MatchTarget& target
   return out;
 }
 
-} // namespace tailor::recipe
+}  // namespace tailor::recipe

@@ -23,7 +23,7 @@ struct RecipeInfo {
   std::vector<std::string> platforms;  // supported tuple list (§1.3)
   std::vector<std::string> libc;       // supported_libc, empty = any
   std::string unsupported_reason;
-  bool supported_here = false;        // supports(os, arch) for the target
+  bool supported_here = false;  // supports(os, arch) for the target
   std::vector<StepApplicability> steps;
   bool backend_recipe = false;
   std::vector<std::string> backends_here;  // backends with a matching step, ladder order cuda..cpu
@@ -38,4 +38,4 @@ std::vector<std::string> supported_platforms(const Metadata& metadata);
 nlohmann::ordered_json recipe_info_to_json(const RecipeInfo& info);
 std::string format_recipe_info(const RecipeInfo& info, const MatchTarget& target);
 
-} // namespace tailor::recipe
+}  // namespace tailor::recipe

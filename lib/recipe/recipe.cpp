@@ -19,8 +19,7 @@ Result<Recipe> parse_recipe(std::string_view text, std::string_view path) {
   if (!root) return fail(ErrorKind::failure, "{}", detail::format_located(path, root.error().pos, root.error().detail));
   auto recipe = detail::decode_recipe(*root);
   if (!recipe) {
-    return fail(ErrorKind::failure, "{}",
-                detail::format_located(path, recipe.error().pos, recipe.error().detail));
+    return fail(ErrorKind::failure, "{}", detail::format_located(path, recipe.error().pos, recipe.error().detail));
   }
   recipe->source_path = std::string(path);
   return std::move(*recipe);
@@ -29,7 +28,8 @@ Result<Recipe> parse_recipe(std::string_view text, std::string_view path) {
 Result<Recipe> load_recipe_for_planning(std::string_view text, std::string_view path) {
   auto recipe = parse_recipe(text, path);
   if (!recipe) return fail(recipe.error().kind, "failed to parse TOML: {}", recipe.error().message);
-  if (recipe->metadata.name.empty()) return fail(ErrorKind::failure, "recipe validation failed: metadata.name is required");
+  if (recipe->metadata.name.empty())
+    return fail(ErrorKind::failure, "recipe validation failed: metadata.name is required");
   if (recipe->steps.empty()) return fail(ErrorKind::failure, "recipe validation failed: at least one step is required");
   for (size_t i = 0; i < recipe->steps.size(); ++i) {
     if (recipe->steps[i].action.empty())
@@ -52,4 +52,4 @@ Result<Recipe> load_recipe_for_planning(std::string_view text, std::string_view 
   return recipe;
 }
 
-} // namespace tailor::recipe
+}  // namespace tailor::recipe

@@ -91,7 +91,7 @@ struct Verify {
   std::string command, pattern;
   std::optional<std::vector<std::string>> patterns;  // nullopt = absent
   std::string mode, version_format, reason;
-  std::optional<int64_t> exit_code;                  // presence is significant
+  std::optional<int64_t> exit_code;  // presence is significant
   std::vector<VerifyAdditional> additional;
   std::optional<BackendCheck> backend;
   bool operator==(const Verify&) const = default;
@@ -128,4 +128,4 @@ Result<Recipe> parse_recipe(std::string_view text, std::string_view path);
 // Parses and applies the load-time checks of §1.8 (used by eval, info, install).
 Result<Recipe> load_recipe_for_planning(std::string_view text, std::string_view path);
 
-} // namespace tailor::recipe
+}  // namespace tailor::recipe

@@ -27,7 +27,7 @@ struct Located {
   bool embedded = false;
 };
 
-} // namespace
+}  // namespace
 
 RegistryOptions default_registry_options(const std::string& registry_flag) {
   RegistryOptions options;
@@ -181,4 +181,4 @@ std::string Registry::source_of(std::string_view name) const {
   return where->embedded ? "embedded" : where->path;
 }
 
-} // namespace tailor::recipe
+}  // namespace tailor::recipe

@@ -22,7 +22,7 @@ struct RegistryOptions {
 RegistryOptions default_registry_options(const std::string& registry_flag);
 
 class Registry {
-public:
+ public:
   explicit Registry(RegistryOptions options);
   ~Registry();
   Registry(const Registry&) = delete;
@@ -44,9 +44,9 @@ public:
   // Where the recipe `name` comes from: its file path, or "embedded"; "" when unknown.
   std::string source_of(std::string_view name) const;
 
-private:
+ private:
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };
 
-} // namespace tailor::recipe
+}  // namespace tailor::recipe

@@ -71,7 +71,7 @@ std::vector<std::string> effective_supported_arch(const Metadata& m) {
   return m.supported_arch ? *m.supported_arch : std::vector<std::string>{"amd64", "arm64"};
 }
 
-} // namespace detail
+}  // namespace detail
 
 namespace {
 
@@ -86,10 +86,14 @@ size_t invalid_utf8_offset(std::string_view text) {
     }
     size_t length = 0;
     uint32_t min = 0;
-    if ((byte & 0xE0) == 0xC0) length = 2, min = 0x80;
-    else if ((byte & 0xF0) == 0xE0) length = 3, min = 0x800;
-    else if ((byte & 0xF8) == 0xF0) length = 4, min = 0x10000;
-    else return i;
+    if ((byte & 0xE0) == 0xC0)
+      length = 2, min = 0x80;
+    else if ((byte & 0xF0) == 0xE0)
+      length = 3, min = 0x800;
+    else if ((byte & 0xF8) == 0xF0)
+      length = 4, min = 0x10000;
+    else
+      return i;
     if (i + length > text.size()) return i;
     uint32_t code = byte & (0x7F >> length);
     for (size_t k = 1; k < length; ++k) {
@@ -120,7 +124,7 @@ void finish(ValidationResult& result, const ValidateOptions& options) {
   result.valid = result.errors.empty() && (!options.strict || result.warnings.empty());
 }
 
-} // namespace
+}  // namespace
 
 std::optional<std::string> suggest_name(std::string_view input, const std::vector<std::string>& candidates) {
   const std::string lowered = util::to_lower(input);
@@ -195,7 +199,8 @@ ValidationResult validate_recipe_file(const std::filesystem::path& path, const V
   if (!ec && size > detail::k_max_recipe_bytes) {
     ValidationResult result;
     result.path = path.string();
-    result.errors.push_back({"", fmt::format("recipe is larger than 1 MiB ({} bytes); refusing to parse it", size), {}});
+    result.errors.push_back(
+        {"", fmt::format("recipe is larger than 1 MiB ({} bytes); refusing to parse it", size), {}});
     return result;
   }
   auto text = util::read_file(path, detail::k_max_recipe_bytes);
@@ -208,4 +213,4 @@ ValidationResult validate_recipe_file(const std::filesystem::path& path, const V
   return validate_recipe_text(*text, path.string(), options);
 }
 
-} // namespace tailor::recipe
+}  // namespace tailor::recipe

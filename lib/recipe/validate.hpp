@@ -70,4 +70,4 @@ nlohmann::ordered_json validation_to_json(const ValidationResult& result);
 // The "did you mean" suggestion of §3.5 item 4 among `candidates`.
 std::optional<std::string> suggest_name(std::string_view input, const std::vector<std::string>& candidates);
 
-} // namespace tailor::recipe
+}  // namespace tailor::recipe

@@ -44,7 +44,8 @@ struct StepCheck {
   }
   void repo_checks() const {
     const std::string repo = str("repo");
-    if (repo.empty()) error(fmt::format("{} requires 'repo' parameter", step.action));
+    if (repo.empty())
+      error(fmt::format("{} requires 'repo' parameter", step.action));
     else if (std::count(repo.begin(), repo.end(), '/') != 1)
       error(fmt::format("repo '{}' must have the form owner/name", repo));
   }
@@ -71,7 +72,8 @@ struct StepCheck {
         c.error(entry_field, "fallback URL is blank");
         continue;
       }
-      if (!entry.starts_with("https://")) c.error(entry_field, fmt::format("fallback URL must use https:// (got: {})", entry));
+      if (!entry.starts_with("https://"))
+        c.error(entry_field, fmt::format("fallback URL must use https:// (got: {})", entry));
       if (std::find(seen.begin(), seen.end(), entry) != seen.end())
         c.warning(entry_field, fmt::format("fallback URL '{}' duplicates the url or an earlier entry", entry));
       if (url.find("{version}") != std::string::npos && entry.find("{version}") == std::string::npos)
@@ -100,8 +102,10 @@ void check_download(const StepCheck& s) {
   std::vector<std::string> missing_signature;
   int present = 0;
   for (std::string_view key : {"signature_url", "signature_key_url", "signature_key_fingerprint"}) {
-    if (s.missing(key)) missing_signature.emplace_back(key);
-    else ++present;
+    if (s.missing(key))
+      missing_signature.emplace_back(key);
+    else
+      ++present;
   }
   if (present > 0 && present < 3)
     s.error(fmt::format("signature verification is incomplete; missing: {}", util::join(missing_signature, ", ")));
@@ -112,7 +116,8 @@ void check_download(const StepCheck& s) {
     std::string compact;
     for (char ch : fingerprint)
       if (ch != ' ') compact += ch;
-    bool hex = std::all_of(compact.begin(), compact.end(), [](char ch) { return std::isxdigit(static_cast<unsigned char>(ch)) != 0; });
+    bool hex = std::all_of(compact.begin(), compact.end(),
+                           [](char ch) { return std::isxdigit(static_cast<unsigned char>(ch)) != 0; });
     if (compact.size() != 40 || !hex)
       s.error(fmt::format("signature_key_fingerprint '{}' must be 40 hexadecimal characters", fingerprint));
   }
@@ -166,8 +171,10 @@ void check_github_file(const StepCheck& s) {
 }
 
 void check_chmod(const StepCheck& s) {
-  if (!s.has("files")) s.error("chmod requires 'files' parameter");
-  else if (s.missing("files")) s.error("chmod 'files' must not be empty");
+  if (!s.has("files"))
+    s.error("chmod requires 'files' parameter");
+  else if (s.missing("files"))
+    s.error("chmod 'files' must not be empty");
   const nlohmann::json* mode = param(s.step, "mode");
   if (mode == nullptr) return;
   long bits = -1;
@@ -185,7 +192,8 @@ void check_chmod(const StepCheck& s) {
 void check_install_binaries(const StepCheck& s) {
   const std::string mode = s.str("install_mode");
   if (mode != "directory" && mode != "directory_wrapped") {
-    if (!s.has("outputs") && !s.has("binaries")) s.error("install_binaries requires 'outputs' (or legacy 'binaries')");
+    if (!s.has("outputs") && !s.has("binaries"))
+      s.error("install_binaries requires 'outputs' (or legacy 'binaries')");
     else if ((s.has("outputs") && s.missing("outputs")) || (s.has("binaries") && s.missing("binaries")))
       s.error("install_binaries 'outputs'/'binaries' must not be empty");
   }
@@ -196,17 +204,20 @@ void check_install_binaries(const StepCheck& s) {
 void check_set_env(const StepCheck& s) {
   const nlohmann::json* vars = param(s.step, "vars");
   if (vars == nullptr) return s.error("set_env requires 'vars' parameter");
-  if (!vars->is_array() || vars->empty()) return s.error("set_env 'vars' must be a non-empty array of {name, value} tables");
+  if (!vars->is_array() || vars->empty())
+    return s.error("set_env 'vars' must be a non-empty array of {name, value} tables");
   for (const auto& entry : *vars) {
     bool ok = entry.is_object() && entry.contains("name") && entry["name"].is_string() &&
-              !entry["name"].get_ref<const std::string&>().empty() && entry.contains("value") && entry["value"].is_string();
+              !entry["name"].get_ref<const std::string&>().empty() && entry.contains("value") &&
+              entry["value"].is_string();
     if (!ok) return s.error("set_env 'vars' entries must be tables with string 'name' and 'value'");
   }
 }
 
 void check_require(const StepCheck& s, bool legacy) {
   const std::string command = s.str("command");
-  if (command.empty()) s.error(fmt::format("{} requires 'command' parameter", s.step.action));
+  if (command.empty())
+    s.error(fmt::format("{} requires 'command' parameter", s.step.action));
   else if (!legacy && !valid_command_name(command))
     s.error(fmt::format("command '{}' must be a single command name", command));
   if (legacy && s.has("install_guide")) s.error("install_guide was removed; describe installation with a manual step");
@@ -251,7 +262,7 @@ void check_program_files(const StepCheck& s) {
   }
 }
 
-} // namespace
+}  // namespace
 
 void check_action_params(Checker& c, size_t index, const Step& step) {
   const auto& os = c.recipe().metadata.supported_os;
@@ -270,7 +281,8 @@ void check_action_params(Checker& c, size_t index, const Step& step) {
   if (a == "homebrew") return s.require("formula");
   if (a == "fossil_archive") {
     s.require("repo");
-    if (!s.missing("repo") && !s.str("repo").starts_with("https://")) s.error("fossil_archive 'repo' must be an https:// URL");
+    if (!s.missing("repo") && !s.str("repo").starts_with("https://"))
+      s.error("fossil_archive 'repo' must be an https:// URL");
     return s.require("project_name");
   }
   if (a == "apply_patch") {
@@ -300,8 +312,8 @@ void check_action_params(Checker& c, size_t index, const Step& step) {
     return;
   }
   if (a == "set_env") return check_set_env(s);
-  if (a == "apt_install" || a == "dnf_install" || a == "pacman_install" || a == "apk_install" || a == "zypper_install" ||
-      a == "brew_install" || a == "brew_cask") {
+  if (a == "apt_install" || a == "dnf_install" || a == "pacman_install" || a == "apk_install" ||
+      a == "zypper_install" || a == "brew_install" || a == "brew_cask") {
     if (s.missing("packages")) s.error(fmt::format("{} requires non-empty 'packages' parameter", a));
     return;
   }
@@ -309,7 +321,8 @@ void check_action_params(Checker& c, size_t index, const Step& step) {
     for (std::string_view key : {"url", "key_url", "key_sha256"}) s.require(key);
     for (std::string_view key : {"url", "key_url"}) {
       const std::string value = s.str(key);
-      if (!value.empty() && !value.starts_with("https://")) s.error(fmt::format("{} must use https:// (got: {})", key, value));
+      if (!value.empty() && !value.starts_with("https://"))
+        s.error(fmt::format("{} must use https:// (got: {})", key, value));
     }
     return;
   }
@@ -319,8 +332,10 @@ void check_action_params(Checker& c, size_t index, const Step& step) {
   if (a == "group_add" || a == "service_enable" || a == "service_start") {
     const std::string_view key = a == "group_add" ? "group" : "service";
     const std::string value = s.str(key);
-    if (value.empty()) s.error(fmt::format("{} requires '{}' parameter", a, key));
-    else if (!valid_unit_name(value)) s.error(fmt::format("{} '{}' contains invalid characters", key, value));
+    if (value.empty())
+      s.error(fmt::format("{} requires '{}' parameter", a, key));
+    else if (!valid_unit_name(value))
+      s.error(fmt::format("{} '{}' contains invalid characters", key, value));
     return;
   }
   if (a == "manual") return s.require("text");
@@ -332,4 +347,4 @@ void check_action_params(Checker& c, size_t index, const Step& step) {
   if (a == "install_program_files") return check_program_files(s);
 }
 
-} // namespace tailor::recipe::detail
+}  // namespace tailor::recipe::detail

@@ -28,7 +28,7 @@ Paths paths_of(const Step& step) {
   return p;
 }
 
-} // namespace
+}  // namespace
 
 void check_libc_coverage(Checker& c) {
   const Recipe& r = c.recipe();
@@ -37,16 +37,17 @@ void check_libc_coverage(Checker& c) {
   bool musl_path = false;
   for (const Step& step : r.steps) musl_path = musl_path || paths_of(step).musl;
   if (!musl_path && !musl_excluded) {
-    bool has_deps = !r.metadata.dependencies.empty() ||
-                    std::any_of(r.steps.begin(), r.steps.end(),
-                                [](const Step& s) { return s.dependencies && !s.dependencies->empty(); });
+    bool has_deps = !r.metadata.dependencies.empty() || std::any_of(r.steps.begin(), r.steps.end(), [](const Step& s) {
+      return s.dependencies && !s.dependencies->empty();
+    });
     if (r.is_library()) {
       c.error("coverage",
               "library has no musl install path; provide a musl path or add supported_libc = [\"glibc\"] with an "
               "unsupported_reason",
               "metadata");
     } else if (has_deps) {
-      c.warning("coverage", "no step provides a musl path and the recipe has dependencies; it will not work on musl systems",
+      c.warning("coverage",
+                "no step provides a musl path and the recipe has dependencies; it will not work on musl systems",
                 "metadata");
     }
   }
@@ -58,8 +59,7 @@ void check_libc_coverage(Checker& c) {
     const bool downloads = a == "download" || a == "download_archive" || a == "github_archive" || a == "homebrew";
     const bool no_libc = !step.when || step.when->libc.empty();
     if (downloads && no_libc && paths_of(step).glibc) unconditioned_glibc = true;
-    if (a == "apk_install" ||
-        (step.when && (contains(step.when->libc, "musl") || step.when->linux_family == "alpine")))
+    if (a == "apk_install" || (step.when && (contains(step.when->libc, "musl") || step.when->linux_family == "alpine")))
       musl_fallback = true;
   }
   if (unconditioned_glibc && !musl_fallback) {
@@ -70,4 +70,4 @@ void check_libc_coverage(Checker& c) {
   }
 }
 
-} // namespace tailor::recipe::detail
+}  // namespace tailor::recipe::detail

@@ -9,15 +9,31 @@ namespace tailor::recipe::detail {
 namespace {
 
 const std::vector<std::string> k_top{"metadata", "version", "steps", "verify", "patches", "resources"};
-const std::vector<std::string> k_metadata{
-    "name", "description", "homepage", "version_format", "requires_sudo", "dependencies", "runtime_dependencies",
-    "extra_dependencies", "extra_runtime_dependencies", "tier", "type", "llm_validation", "curated", "binaries",
-    "satisfies", "supported_os", "supported_arch", "supported_libc", "unsupported_platforms", "unsupported_reason"};
-const std::vector<std::string> k_version{"source", "github_repo", "tag_prefix", "module", "formula",
-                                         "cask", "tap", "fossil_repo", "project_name", "version_separator",
-                                         "timeline_tag", "url", "version_path", "stable_qualifiers"};
-const std::vector<std::string> k_verify{"command", "pattern", "patterns", "mode", "version_format",
-                                        "reason", "exit_code", "additional", "backend"};
+const std::vector<std::string> k_metadata{"name",
+                                          "description",
+                                          "homepage",
+                                          "version_format",
+                                          "requires_sudo",
+                                          "dependencies",
+                                          "runtime_dependencies",
+                                          "extra_dependencies",
+                                          "extra_runtime_dependencies",
+                                          "tier",
+                                          "type",
+                                          "llm_validation",
+                                          "curated",
+                                          "binaries",
+                                          "satisfies",
+                                          "supported_os",
+                                          "supported_arch",
+                                          "supported_libc",
+                                          "unsupported_platforms",
+                                          "unsupported_reason"};
+const std::vector<std::string> k_version{
+    "source",      "github_repo",  "tag_prefix",        "module",       "formula", "cask",         "tap",
+    "fossil_repo", "project_name", "version_separator", "timeline_tag", "url",     "version_path", "stable_qualifiers"};
+const std::vector<std::string> k_verify{"command", "pattern",   "patterns",   "mode",   "version_format",
+                                        "reason",  "exit_code", "additional", "backend"};
 const std::vector<std::string> k_additional{"command", "pattern"};
 const std::vector<std::string> k_backend_check{"command", "pattern", "timeout"};
 const std::vector<std::string> k_patch{"url", "data", "checksum", "strip", "subdir"};
@@ -38,13 +54,14 @@ void unknown_in(Checker& c, const toml::node* node, const std::string& prefix, c
   }
 }
 
-void unknown_in_array(Checker& c, const toml::node* node, const std::string& prefix, const std::vector<std::string>& known) {
+void unknown_in_array(Checker& c, const toml::node* node, const std::string& prefix,
+                      const std::vector<std::string>& known) {
   const auto* array = node != nullptr ? node->as_array() : nullptr;
   if (array == nullptr) return;
   for (size_t i = 0; i < array->size(); ++i) unknown_in(c, array->get(i), fmt::format("{}[{}]", prefix, i), known);
 }
 
-} // namespace
+}  // namespace
 
 void check_unknown_keys(Checker& c) {
   const toml::table& root = c.root();
@@ -75,8 +92,9 @@ void check_extensions(Checker& c) {
       const std::string& name = step.when->backend[k];
       if (std::find(k_backends.begin(), k_backends.end(), name) != k_backends.end()) continue;
       auto suggestion = suggest_name(name, k_backends);
-      std::string message = suggestion ? fmt::format("unknown backend '{}' (did you mean '{}'?)", name, *suggestion)
-                                       : fmt::format("unknown backend '{}' (valid: cuda, rocm, sycl, vulkan, metal, cpu)", name);
+      std::string message =
+          suggestion ? fmt::format("unknown backend '{}' (did you mean '{}'?)", name, *suggestion)
+                     : fmt::format("unknown backend '{}' (valid: cuda, rocm, sycl, vulkan, metal, cpu)", name);
       c.error(prefix + ".backend", std::move(message),
               backend_is_array ? fmt::format("{}.backend[{}]", prefix, k) : prefix + ".backend");
     }
@@ -88,9 +106,10 @@ void check_extensions(Checker& c) {
   const BackendCheck& check = *r.verify.backend;
   if (check.command.empty()) c.error("verify.backend.command", "command is required", "verify.backend");
   if (check.timeout <= 0)
-    c.error("verify.backend.timeout", fmt::format("timeout must be a positive number of seconds (got {})", check.timeout));
+    c.error("verify.backend.timeout",
+            fmt::format("timeout must be a positive number of seconds (got {})", check.timeout));
   if (!backend_recipe)
     c.warning("verify.backend", "the backend smoke check has no effect: no step has a backend condition");
 }
 
-} // namespace tailor::recipe::detail
+}  // namespace tailor::recipe::detail

@@ -24,19 +24,20 @@ std::vector<std::string> param_list(const Step& step, std::string_view key) {
 }
 
 std::string shadow_message(const std::string& name, std::string_view action) {
-  return fmt::format("dependency '{}' is already inherited from action '{}' (remove this redundant declaration)", name, action);
+  return fmt::format("dependency '{}' is already inherited from action '{}' (remove this redundant declaration)", name,
+                     action);
 }
 
 // The version a hardcoded-version regex finds in `value` (§3.12), or "".
 std::string hardcoded_version(const std::string& value) {
   if (value.empty() || value.find("{version}") != std::string::npos || value.find("{version_tag}") != std::string::npos)
     return {};
-  static const std::regex k_exclusions[] = {
-      std::regex(R"(/api/v\d+/)"), std::regex(R"(x86_64|aarch64|arm64|i686)"),
-      std::regex(R"(python[23]|go1\.\d+|ncursesw?\d+-config)"), std::regex(R"(\.so\.\d+(\.\d+)*$)"),
-      std::regex(R"(\.\d+\.dylib$)")};
+  static const std::regex k_exclusions[] = {std::regex(R"(/api/v\d+/)"), std::regex(R"(x86_64|aarch64|arm64|i686)"),
+                                            std::regex(R"(python[23]|go1\.\d+|ncursesw?\d+-config)"),
+                                            std::regex(R"(\.so\.\d+(\.\d+)*$)"), std::regex(R"(\.\d+\.dylib$)")};
   static const std::regex k_versions[] = {
-      std::regex(R"(\b([vV]?\d+\.\d+\.\d+(?:-[a-zA-Z0-9]+(?:\.[a-zA-Z0-9]+)*)?(?:\+[a-zA-Z0-9]+(?:\.[a-zA-Z0-9]+)*)?)(?:\.tar|\.zip|\.gz|\.tgz|\s|/|$))"),
+      std::regex(
+          R"(\b([vV]?\d+\.\d+\.\d+(?:-[a-zA-Z0-9]+(?:\.[a-zA-Z0-9]+)*)?(?:\+[a-zA-Z0-9]+(?:\.[a-zA-Z0-9]+)*)?)(?:\.tar|\.zip|\.gz|\.tgz|\s|/|$))"),
       std::regex(R"(\b([vV]?\d+\.\d+\.\d+)\b)"), std::regex(R"(\b(20\d{2}\.\d{2}(?:\.\d{2})?)\b)"),
       std::regex(R"(\b([vV]?\d+\.\d+)\b)")};
   // Cheap pre-filter: every version regex needs a digit, a dot and another digit.
@@ -51,7 +52,8 @@ std::string hardcoded_version(const std::string& value) {
     std::smatch match;
     if (!std::regex_search(value, match, version)) continue;
     std::string found = match[1].str();
-    if (found.size() < 4 && value.find("-" + found) == std::string::npos && value.find(found + "-") == std::string::npos)
+    if (found.size() < 4 && value.find("-" + found) == std::string::npos &&
+        value.find(found + "-") == std::string::npos)
       continue;
     return found;
   }
@@ -77,7 +79,7 @@ std::string inferred_module(const std::string& path) {
   return path;
 }
 
-} // namespace
+}  // namespace
 
 void check_shadowed_dependencies(Checker& c) {
   const Recipe& r = c.recipe();
@@ -118,27 +120,31 @@ void check_redundant_version(Checker& c) {
   const Recipe& r = c.recipe();
   const VersionSection& v = r.version;
   static const std::map<std::string_view, std::string_view> k_inferred{
-      {"cargo_install", "crates_io"}, {"pipx_install", "pypi"},      {"npm_install", "npm"},
-      {"gem_install", "rubygems"},    {"cpan_install", "metacpan"},  {"github_archive", "github_releases"},
+      {"cargo_install", "crates_io"},     {"pipx_install", "pypi"},     {"npm_install", "npm"},
+      {"gem_install", "rubygems"},        {"cpan_install", "metacpan"}, {"github_archive", "github_releases"},
       {"github_file", "github_releases"}, {"go_install", "goproxy"}};
   for (size_t i = 0; i < r.steps.size(); ++i) {
     const Step& step = r.steps[i];
     const std::string& a = step.action;
     if (!v.github_repo.empty() && v.tag_prefix.empty() && (a == "github_archive" || a == "github_file") &&
         param_string(step, "repo") == v.github_repo) {
-      c.warning("version", fmt::format("github_repo '{}' is redundant; it is inferred from step {} ({})", v.github_repo, i + 1, a),
+      c.warning("version",
+                fmt::format("github_repo '{}' is redundant; it is inferred from step {} ({})", v.github_repo, i + 1, a),
                 "version.github_repo");
     }
     if (!v.module.empty() && a == "go_install" && inferred_module(param_string(step, "module")) == v.module) {
-      c.warning("version", fmt::format("module '{}' is redundant; it is inferred from step {} (go_install)", v.module, i + 1),
+      c.warning("version",
+                fmt::format("module '{}' is redundant; it is inferred from step {} (go_install)", v.module, i + 1),
                 "version.module");
     }
     if (v.source == "homebrew" && a == "homebrew" && param_string(step, "formula") == v.formula) {
-      c.warning("version", fmt::format("source = \"homebrew\" is redundant; it is inferred from step {} (homebrew)", i + 1),
+      c.warning("version",
+                fmt::format("source = \"homebrew\" is redundant; it is inferred from step {} (homebrew)", i + 1),
                 "version.source");
     }
     if (auto it = k_inferred.find(a); !v.source.empty() && it != k_inferred.end() && v.source == it->second) {
-      c.warning("version", fmt::format("source = \"{}\" is redundant; it is inferred from step {} ({})", v.source, i + 1, a),
+      c.warning("version",
+                fmt::format("source = \"{}\" is redundant; it is inferred from step {} ({})", v.source, i + 1, a),
                 "version.source");
     }
   }
@@ -158,16 +164,19 @@ void check_hardcoded_versions(Checker& c) {
     const std::string& a = step.action;
     if (a == "download" || a == "download_archive") {
       flag(i, step, "url", param_string(step, "url"));
-      if (const nlohmann::json* fallbacks = param(step, "fallback_urls"); fallbacks != nullptr && fallbacks->is_array()) {
+      if (const nlohmann::json* fallbacks = param(step, "fallback_urls");
+          fallbacks != nullptr && fallbacks->is_array()) {
         for (size_t k = 0; k < fallbacks->size(); ++k)
-          if ((*fallbacks)[k].is_string()) flag(i, step, fmt::format("fallback_urls[{}]", k), (*fallbacks)[k].get<std::string>());
+          if ((*fallbacks)[k].is_string())
+            flag(i, step, fmt::format("fallback_urls[{}]", k), (*fallbacks)[k].get<std::string>());
       }
       flag(i, step, "checksum_url", param_string(step, "checksum_url"));
     } else if (a == "github_archive" || a == "github_file") {
       flag(i, step, "asset_pattern", param_string(step, "asset_pattern"));
     } else if (a == "extract") {
       flag(i, step, "archive", param_string(step, "archive"));
-    } else if (a == "configure_make" || a == "cmake_build" || a == "meson_build" || a == "cargo_build" || a == "go_build") {
+    } else if (a == "configure_make" || a == "cmake_build" || a == "meson_build" || a == "cargo_build" ||
+               a == "go_build") {
       flag(i, step, "source_dir", param_string(step, "source_dir"));
     }
   }
@@ -185,4 +194,4 @@ void check_hardcoded_versions(Checker& c) {
   }
 }
 
-} // namespace tailor::recipe::detail
+}  // namespace tailor::recipe::detail

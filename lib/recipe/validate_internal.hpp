@@ -12,7 +12,7 @@ namespace tailor::recipe::detail {
 
 // Collects diagnostics for one recipe and finds their source positions in the TOML tree.
 class Checker {
-public:
+ public:
   Checker(const Recipe& recipe, const toml::table& root, ValidationResult& result)
       : m_recipe(recipe), m_root(root), m_result(result) {}
 
@@ -27,7 +27,7 @@ public:
   // Position of the deepest node found along a path like `steps[2].when.os[1]`.
   SourcePos locate(std::string_view path) const;
 
-private:
+ private:
   const Recipe& m_recipe;
   const toml::table& m_root;
   ValidationResult& m_result;
@@ -58,4 +58,4 @@ bool has_param(const Step& step, std::string_view key);
 std::vector<std::string> effective_supported_os(const Metadata& m);
 std::vector<std::string> effective_supported_arch(const Metadata& m);
 
-} // namespace tailor::recipe::detail
+}  // namespace tailor::recipe::detail

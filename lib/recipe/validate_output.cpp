@@ -67,7 +67,7 @@ nlohmann::ordered_json diagnostics_json(const std::vector<Diagnostic>& list) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 Result<std::vector<fs::path>> collect_recipe_files(const std::vector<fs::path>& paths) {
   std::vector<fs::path> files;
@@ -117,12 +117,13 @@ std::string format_summary(const std::vector<ValidationResult>& results, bool st
     warnings += r.warnings.size();
     invalid += r.valid ? 0 : 1;
   }
-  const std::string counts = fmt::format("{} error{}, {} warning{}{}", errors, errors == 1 ? "" : "s", warnings,
-                                         warnings == 1 ? "" : "s", strict && warnings > 0 ? " (strict: warnings count)" : "");
+  const std::string counts =
+      fmt::format("{} error{}, {} warning{}{}", errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s",
+                  strict && warnings > 0 ? " (strict: warnings count)" : "");
   if (results.size() == 1) {
     const ValidationResult& r = results.front();
-    std::string name = r.recipe && !r.recipe->metadata.name.empty() ? r.recipe->metadata.name
-                                                                      : fs::path(r.path).stem().string();
+    std::string name =
+        r.recipe && !r.recipe->metadata.name.empty() ? r.recipe->metadata.name : fs::path(r.path).stem().string();
     return fmt::format("{} recipe: {} ({})\n", r.valid ? "Valid" : "Invalid", name, counts);
   }
   return fmt::format("{} recipe{} checked: {} valid, {} invalid ({})\n", results.size(), results.size() == 1 ? "" : "s",
@@ -166,4 +167,4 @@ nlohmann::ordered_json validation_to_json(const ValidationResult& result) {
   return out;
 }
 
-} // namespace tailor::recipe
+}  // namespace tailor::recipe

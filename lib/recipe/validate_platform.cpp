@@ -56,7 +56,7 @@ std::string name_problem(const std::string& name) {
   return {};
 }
 
-} // namespace
+}  // namespace
 
 void check_platforms(Checker& c) {
   const Metadata& m = c.recipe().metadata;
@@ -80,15 +80,20 @@ void check_platforms(Checker& c) {
       const std::string at = fmt::format("metadata.unsupported_platforms[{}]", k);
       const bool reachable = parts.size() >= 2 && contains(oses, parts[0]) && contains(arches, parts[1]);
       if (!reachable) {
-        c.warning(field,
-                  fmt::format("unsupported_platforms entry '{}' has no effect (not in supported_os x supported_arch)", entry),
-                  at);
+        c.warning(
+            field,
+            fmt::format("unsupported_platforms entry '{}' has no effect (not in supported_os x supported_arch)", entry),
+            at);
       } else if (parts.size() == 3 && !is_libc(parts[2])) {
-        c.error(field, fmt::format("unsupported_platforms entry '{}' has invalid libc '{}' (valid: glibc, musl)", entry, parts[2]),
-                at);
+        c.error(
+            field,
+            fmt::format("unsupported_platforms entry '{}' has invalid libc '{}' (valid: glibc, musl)", entry, parts[2]),
+            at);
       }
     }
-    if (tuples.list.empty()) c.error(field, "no supported platforms (supported_os x supported_arch minus unsupported_platforms is empty)", "metadata");
+    if (tuples.list.empty())
+      c.error(field, "no supported platforms (supported_os x supported_arch minus unsupported_platforms is empty)",
+              "metadata");
   }
 
   const auto& steps = c.recipe().steps;
@@ -100,28 +105,35 @@ void check_platforms(Checker& c) {
         c.error("steps", fmt::format("step {}: os_mapping key '{}' is not a supported OS", i, key), at + ".os_mapping");
     for (const std::string& key : mapping_keys(step, "arch_mapping"))
       if (!tuples.arches.contains(key))
-        c.error("steps", fmt::format("step {}: arch_mapping key '{}' is not a supported arch", i, key), at + ".arch_mapping");
+        c.error("steps", fmt::format("step {}: arch_mapping key '{}' is not a supported arch", i, key),
+                at + ".arch_mapping");
     if (!step.when) continue;
     const WhenClause& w = *step.when;
     const std::string when_at = at + ".when";
     for (const std::string& p : w.platform) {
       if (p.find('/') == std::string::npos)
-        c.error("steps", fmt::format("step {}: when.platform entry '{}' is not a valid os/arch tuple", i, p), when_at + ".platform");
+        c.error("steps", fmt::format("step {}: when.platform entry '{}' is not a valid os/arch tuple", i, p),
+                when_at + ".platform");
       else if (!contains(tuples.list, p))
-        c.error("steps", fmt::format("step {}: when.platform entry '{}' is not a supported platform of this recipe", i, p),
+        c.error("steps",
+                fmt::format("step {}: when.platform entry '{}' is not a supported platform of this recipe", i, p),
                 when_at + ".platform");
     }
     for (const std::string& os : w.os)
       if (!tuples.oses.contains(os))
-        c.error("steps", fmt::format("step {}: when.os value '{}' is not a supported OS of this recipe", i, os), when_at + ".os");
+        c.error("steps", fmt::format("step {}: when.os value '{}' is not a supported OS of this recipe", i, os),
+                when_at + ".os");
     if (!w.libc.empty() && !w.os.empty() && !contains(w.os, "linux"))
-      c.error("steps", fmt::format("step {}: when.libc is only meaningful when when.os includes linux", i), when_at + ".libc");
+      c.error("steps", fmt::format("step {}: when.libc is only meaningful when when.os includes linux", i),
+              when_at + ".libc");
     for (const std::string& libc : w.libc)
       if (!is_libc(libc))
-        c.error("steps", fmt::format("step {}: when.libc value '{}' is invalid (valid: glibc, musl)", i, libc), when_at + ".libc");
+        c.error("steps", fmt::format("step {}: when.libc value '{}' is invalid (valid: glibc, musl)", i, libc),
+                when_at + ".libc");
     for (const std::string& gpu : w.gpu) {
       if (gpu != "nvidia" && gpu != "amd" && gpu != "intel" && gpu != "apple" && gpu != "none")
-        c.error("steps", fmt::format("step {}: when.gpu value '{}' is invalid (valid: nvidia, amd, intel, apple, none)", i, gpu),
+        c.error("steps",
+                fmt::format("step {}: when.gpu value '{}' is invalid (valid: nvidia, amd, intel, apple, none)", i, gpu),
                 when_at + ".gpu");
     }
   }
@@ -136,7 +148,8 @@ void check_dependency_names(Checker& c) {
       if (problem.empty()) {
         auto first = std::find(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(k), list[k]);
         if (first != list.begin() + static_cast<std::ptrdiff_t>(k))
-          problem = fmt::format("duplicate dependency '{}' (already listed at index {})", list[k], first - list.begin());
+          problem =
+              fmt::format("duplicate dependency '{}' (already listed at index {})", list[k], first - list.begin());
       }
       if (!problem.empty()) c.error(field, problem);
     }
@@ -166,4 +179,4 @@ void check_registry(Checker& c, const Registry& registry) {
   check_list("extra_runtime_dependencies", m.extra_runtime_dependencies);
 }
 
-} // namespace tailor::recipe::detail
+}  // namespace tailor::recipe::detail

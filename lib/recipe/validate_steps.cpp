@@ -16,7 +16,8 @@ const std::vector<std::string>& action_names() {
 }
 
 bool is_hex(std::string_view text) {
-  return std::all_of(text.begin(), text.end(), [](char ch) { return std::isxdigit(static_cast<unsigned char>(ch)) != 0; });
+  return std::all_of(text.begin(), text.end(),
+                     [](char ch) { return std::isxdigit(static_cast<unsigned char>(ch)) != 0; });
 }
 
 // A URL parse in the spirit of a lenient URL parser: reports control characters, bad
@@ -64,7 +65,8 @@ UrlCheck check_url(std::string_view url) {
 void check_url_value(Checker& c, const std::string& field, std::string_view url) {
   if (url.find('{') != std::string_view::npos) return;
   UrlCheck check = check_url(url);
-  if (!check.error.empty()) c.error(field, check.error);
+  if (!check.error.empty())
+    c.error(field, check.error);
   else if (!check.scheme.empty() && check.scheme != "http" && check.scheme != "https")
     c.error(field, fmt::format("URL scheme must be http or https, got '{}'", check.scheme));
 }
@@ -75,8 +77,10 @@ void generic_checks(Checker& c, size_t i, const Step& step) {
     const std::string value = param_string(step, key);
     if (value.empty() || value.find('{') != std::string::npos) continue;
     const std::string field = prefix + "." + std::string(key);
-    if (value.find("..") != std::string::npos) c.error(field, "path must not contain '..' (path traversal)");
-    else if (value.front() == '/') c.warning(field, "absolute paths may cause issues across different systems");
+    if (value.find("..") != std::string::npos)
+      c.error(field, "path must not contain '..' (path traversal)");
+    else if (value.front() == '/')
+      c.warning(field, "absolute paths may cause issues across different systems");
   }
   const nlohmann::json* url = param(step, "url");
   if (url != nullptr && url->is_string()) check_url_value(c, prefix + ".url", url->get<std::string>());
@@ -86,15 +90,19 @@ void generic_checks(Checker& c, size_t i, const Step& step) {
     } else {
       for (size_t k = 0; k < fallbacks->size(); ++k) {
         const std::string field = fmt::format("{}.fallback_urls[{}]", prefix, k);
-        if (!(*fallbacks)[k].is_string()) c.error(field, "fallback_urls entries must be strings");
-        else check_url_value(c, field, (*fallbacks)[k].get<std::string>());
+        if (!(*fallbacks)[k].is_string())
+          c.error(field, "fallback_urls entries must be strings");
+        else
+          check_url_value(c, field, (*fallbacks)[k].get<std::string>());
       }
     }
   }
   if (const nlohmann::json* sha = param(step, "sha256"); sha != nullptr && sha->is_string()) {
     const std::string& value = sha->get_ref<const std::string&>();
-    if (value.size() != 64) c.error(prefix + ".sha256", "sha256 must be 64 characters (SHA256 hex)");
-    else if (!is_hex(value)) c.error(prefix + ".sha256", "sha256 must be hexadecimal (0-9, a-f)");
+    if (value.size() != 64)
+      c.error(prefix + ".sha256", "sha256 must be 64 characters (SHA256 hex)");
+    else if (!is_hex(value))
+      c.error(prefix + ".sha256", "sha256 must be hexadecimal (0-9, a-f)");
   }
   if (step.action == "cpan_install") {
     const std::string module = param_string(step, "module");
@@ -106,7 +114,7 @@ void generic_checks(Checker& c, size_t i, const Step& step) {
   }
 }
 
-} // namespace
+}  // namespace
 
 void check_steps(Checker& c) {
   const Recipe& r = c.recipe();
@@ -124,7 +132,8 @@ void check_steps(Checker& c) {
     if (step.action == "set_env" && r.is_library())
       c.error(prefix + ".action", "set_env is not allowed in libraries (libraries do not change the environment)");
     const ActionInfo* info = find_action(step.action);
-    if (info != nullptr && !step.phase.empty() && info->default_phase != "install" && step.phase != info->default_phase) {
+    if (info != nullptr && !step.phase.empty() && info->default_phase != "install" &&
+        step.phase != info->default_phase) {
       c.error(prefix + ".phase",
               fmt::format("{} must run in the \"{}\" phase, not \"{}\"", step.action, info->default_phase, step.phase));
     }
@@ -142,4 +151,4 @@ void check_steps(Checker& c) {
   }
 }
 
-} // namespace tailor::recipe::detail
+}  // namespace tailor::recipe::detail

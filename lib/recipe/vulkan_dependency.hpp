@@ -9,4 +9,4 @@ namespace tailor::recipe {
 // reach its vulkan rung, which is skipped when the fact is `absent`.
 bool depends_on_vulkan(const Recipe& recipe);
 
-} // namespace tailor::recipe
+}  // namespace tailor::recipe

@@ -105,7 +105,7 @@ bool mentions_family_placeholder(const nlohmann::json& value) {
   return false;
 }
 
-} // namespace
+}  // namespace
 
 bool when_matches(const WhenClause& when, const MatchTarget& target) {
   if (when.empty()) return true;
@@ -123,7 +123,8 @@ bool when_matches(const WhenClause& when, const MatchTarget& target) {
 }
 
 std::optional<ImplicitConstraint> implicit_constraint(std::string_view action) {
-  if (action == "apt_install" || action == "apt_repo" || action == "apt_ppa") return ImplicitConstraint{"linux", "debian"};
+  if (action == "apt_install" || action == "apt_repo" || action == "apt_ppa")
+    return ImplicitConstraint{"linux", "debian"};
   if (action == "dnf_install" || action == "dnf_repo") return ImplicitConstraint{"linux", "rhel"};
   if (action == "pacman_install") return ImplicitConstraint{"linux", "arch"};
   if (action == "apk_install") return ImplicitConstraint{"linux", "alpine"};
@@ -150,12 +151,11 @@ Result<StepConstraint> analyze_step(const Step& step) {
   if (!step.when) return c;
   const WhenClause& w = *step.when;
   if (!w.platform.empty() && !c.os.empty()) {
-    bool any = std::any_of(w.platform.begin(), w.platform.end(), [&](const std::string& p) {
-      return std::string_view(p).substr(0, p.find('/')) == c.os;
-    });
+    bool any = std::any_of(w.platform.begin(), w.platform.end(),
+                           [&](const std::string& p) { return std::string_view(p).substr(0, p.find('/')) == c.os; });
     if (!any) {
-      return fail(ErrorKind::failure, "platform conflict: action requires OS \"{}\" but when.platform specifies {}", c.os,
-                  bracketed(w.platform));
+      return fail(ErrorKind::failure, "platform conflict: action requires OS \"{}\" but when.platform specifies {}",
+                  c.os, bracketed(w.platform));
     }
   }
   if (!w.os.empty()) {
@@ -176,7 +176,8 @@ Result<StepConstraint> analyze_step(const Step& step) {
   }
   if (w.gpu.size() == 1) c.gpu = w.gpu.front();
   if (!c.family.empty() && !c.os.empty() && c.os != "linux") {
-    return fail(ErrorKind::failure, "linux_family \"{}\" is only valid with os=\"linux\", got os=\"{}\"", c.family, c.os);
+    return fail(ErrorKind::failure, "linux_family \"{}\" is only valid with os=\"linux\", got os=\"{}\"", c.family,
+                c.os);
   }
   if (!c.libc.empty() && !c.os.empty() && c.os != "linux") {
     return fail(ErrorKind::failure, "libc \"{}\" is only valid with os=\"linux\", got os=\"{}\"", c.libc, c.os);
@@ -209,4 +210,4 @@ Status check_driver_range(std::string_view range) {
   return {};
 }
 
-} // namespace tailor::recipe
+}  // namespace tailor::recipe

@@ -42,4 +42,4 @@ bool driver_in_range(std::string_view range, std::string_view version);
 // Whether a gpu_driver range parses; an error message otherwise.
 Status check_driver_range(std::string_view range);
 
-} // namespace tailor::recipe
+}  // namespace tailor::recipe

@@ -91,7 +91,7 @@ void append_value(std::string& out, const Json& value, int depth) {
   }
 }
 
-} // namespace
+}  // namespace
 
 std::string canonical_json(const nlohmann::ordered_json& value) {
   std::string out;
@@ -107,4 +107,4 @@ std::string canonical_json(const nlohmann::json& value) {
   return out;
 }
 
-} // namespace tailor::util
+}  // namespace tailor::util

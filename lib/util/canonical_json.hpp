@@ -13,4 +13,4 @@ std::string canonical_json(const nlohmann::json& value);
 // Appends `text` as a JSON string literal with jq's escaping rules.
 void append_json_string(std::string& out, std::string_view text);
 
-} // namespace tailor::util
+}  // namespace tailor::util

@@ -26,4 +26,4 @@ const CryptoApi& crypto_api() {
   return api;
 }
 
-} // namespace tailor::util
+}  // namespace tailor::util

@@ -27,4 +27,4 @@ struct CryptoApi {
 // The table, loaded from libcrypto.so.3 on the first call; throws util::MissingLibrary.
 const CryptoApi& crypto_api();
 
-} // namespace tailor::util
+}  // namespace tailor::util

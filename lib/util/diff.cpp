@@ -11,7 +11,7 @@ namespace tailor::util {
 namespace {
 
 struct Edit {
-  char kind;  // ' ', '-', '+'
+  char kind;    // ' ', '-', '+'
   size_t a, b;  // line indexes in expected / actual
 };
 
@@ -38,7 +38,7 @@ std::vector<Edit> edit_script(const std::vector<std::string>& a, const std::vect
   return edits;
 }
 
-} // namespace
+}  // namespace
 
 std::string unified_diff(const std::string& expected, const std::string& actual, const std::string& expected_name,
                          const std::string& actual_name) {
@@ -84,4 +84,4 @@ std::string unified_diff(const std::string& expected, const std::string& actual,
   return out;
 }
 
-} // namespace tailor::util
+}  // namespace tailor::util

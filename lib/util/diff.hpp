@@ -8,4 +8,4 @@ namespace tailor::util {
 std::string unified_diff(const std::string& expected, const std::string& actual, const std::string& expected_name,
                          const std::string& actual_name);
 
-} // namespace tailor::util
+}  // namespace tailor::util

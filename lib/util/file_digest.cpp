@@ -1,9 +1,9 @@
 #include "util/file_digest.hpp"
 
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
+#include <cerrno>
+#include <cstring>
 
 #include <array>
 #include <memory>
@@ -14,8 +14,10 @@ namespace tailor::util {
 
 Result<std::string> file_digest(const std::filesystem::path& path, const std::string& algorithm) {
   const CryptoApi& crypto = crypto_api();
-  const EVP_MD* md = algorithm == "sha512" ? crypto.sha512_md() : (algorithm == "sha256" ? crypto.sha256_md() : nullptr);
-  if (md == nullptr) return fail(ErrorKind::invalid_input, "unsupported checksum_algo '{}' (expected sha256 or sha512)", algorithm);
+  const EVP_MD* md =
+      algorithm == "sha512" ? crypto.sha512_md() : (algorithm == "sha256" ? crypto.sha256_md() : nullptr);
+  if (md == nullptr)
+    return fail(ErrorKind::invalid_input, "unsupported checksum_algo '{}' (expected sha256 or sha512)", algorithm);
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return fail(ErrorKind::failure, "cannot read {}: {}", path.string(), std::strerror(errno));
   std::unique_ptr<EVP_MD_CTX, decltype(crypto.md_ctx_free)> ctx(crypto.md_ctx_new(), crypto.md_ctx_free);
@@ -45,4 +47,4 @@ Result<std::string> file_digest(const std::filesystem::path& path, const std::st
   return out;
 }
 
-} // namespace tailor::util
+}  // namespace tailor::util

@@ -10,4 +10,4 @@ namespace tailor::util {
 // Lowercase hex digest of the file; `algorithm` is "sha256" or "sha512".
 Result<std::string> file_digest(const std::filesystem::path& path, const std::string& algorithm = "sha256");
 
-} // namespace tailor::util
+}  // namespace tailor::util

@@ -1,10 +1,10 @@
 #include "util/fs.hpp"
 
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <cerrno>
+#include <cstring>
 
 #include <vector>
 
@@ -47,7 +47,7 @@ Status fsync_directory(const fs::path& dir) {
   return {};
 }
 
-} // namespace
+}  // namespace
 
 Status write_file_atomic(const fs::path& path, std::string_view content, unsigned mode, Durability durability) {
   const fs::path dir = path.parent_path();
@@ -96,4 +96,4 @@ Result<fs::path> make_temp_dir(const fs::path& parent, const std::string& prefix
   return fs::path(name.data());
 }
 
-} // namespace tailor::util
+}  // namespace tailor::util

@@ -26,4 +26,4 @@ Status write_file_atomic(const std::filesystem::path& path, std::string_view con
 // Creates a fresh directory `<parent>/<prefix>XXXXXX` and returns its path.
 Result<std::filesystem::path> make_temp_dir(const std::filesystem::path& parent, const std::string& prefix);
 
-} // namespace tailor::util
+}  // namespace tailor::util

@@ -39,4 +39,4 @@ struct Output {
   }
 };
 
-} // namespace tailor::util
+}  // namespace tailor::util

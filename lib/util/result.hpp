@@ -45,4 +45,4 @@ inline tl::unexpected<Error> fail(Error error) { return tl::unexpected<Error>(st
 
 inline int exit_code(ErrorKind kind) { return static_cast<int>(kind); }
 
-} // namespace tailor
+}  // namespace tailor

@@ -23,4 +23,4 @@ void* SharedLibrary::lookup(const char* name) const {
   return symbol;
 }
 
-} // namespace tailor::util
+}  // namespace tailor::util

@@ -35,4 +35,4 @@ class SharedLibrary {
   std::string m_package;
 };
 
-} // namespace tailor::util
+}  // namespace tailor::util

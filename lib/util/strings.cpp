@@ -99,4 +99,4 @@ std::optional<std::string> closest_match(std::string_view input, std::span<const
   return best;
 }
 
-} // namespace tailor::util
+}  // namespace tailor::util

@@ -21,4 +21,4 @@ size_t levenshtein(std::string_view a, std::string_view b);
 std::optional<std::string> closest_match(std::string_view input, std::span<const std::string> candidates,
                                          size_t max_distance = 3);
 
-} // namespace tailor::util
+}  // namespace tailor::util

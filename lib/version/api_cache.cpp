@@ -43,15 +43,12 @@ void store_cached_response(const fs::path& dir, const CachedResponse& entry) {
   fs::create_directories(dir, ec);
   if (ec) return;
   fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
-  nlohmann::json doc = {{"url", entry.url},
-                        {"body", entry.body},
-                        {"etag", entry.etag},
-                        {"last_modified", entry.last_modified},
-                        {"headers", entry.headers},
-                        {"fetched_at", entry.fetched_at}};
+  nlohmann::json doc = {{"url", entry.url},         {"body", entry.body},
+                        {"etag", entry.etag},       {"last_modified", entry.last_modified},
+                        {"headers", entry.headers}, {"fetched_at", entry.fetched_at}};
   // Bodies are JSON text; a stray invalid byte is replaced rather than losing the entry.
   auto text = doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   (void)util::write_file_atomic(cache_entry_path(dir, entry.url), text, 0600, util::Durability::best_effort);
 }
 
-} // namespace tailor::version
+}  // namespace tailor::version

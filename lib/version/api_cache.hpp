@@ -23,4 +23,4 @@ std::optional<CachedResponse> load_cached_response(const std::filesystem::path& 
 // Best effort: a cache that cannot be written only costs another request next time.
 void store_cached_response(const std::filesystem::path& dir, const CachedResponse& entry);
 
-} // namespace tailor::version
+}  // namespace tailor::version

@@ -4,9 +4,9 @@
 #include <memory>
 
 #include <arpa/inet.h>
-#include "fetch/curl_api.hpp"
 #include <netdb.h>
 #include <strings.h>
+#include "fetch/curl_api.hpp"
 
 #include "fetch/download_cache.hpp"
 #include "fetch/fetch_config.hpp"
@@ -96,7 +96,7 @@ int64_t now_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-} // namespace
+}  // namespace
 
 std::string ApiResponse::header(const std::string& name) const {
   auto it = headers.find(util::to_lower(name));
@@ -105,8 +105,8 @@ std::string ApiResponse::header(const std::string& name) const {
 
 ApiClient::ApiClient(ApiClientOptions options) : m_options(std::move(options)) {}
 
-Result<ApiResponse> ApiClient::perform(const ApiRequest& request, const std::map<std::string, std::string>& extra_headers,
-                                       BlobDigest* digest) {
+Result<ApiResponse> ApiClient::perform(const ApiRequest& request,
+                                       const std::map<std::string, std::string>& extra_headers, BlobDigest* digest) {
   if (auto allowed = fetch::check_url_allowed(request.url, m_options.allow_insecure_loopback); !allowed) {
     return fail(allowed.error());
   }
@@ -123,7 +123,8 @@ Result<ApiResponse> ApiClient::perform(const ApiRequest& request, const std::map
     ex.digest = digest;
     ex.hash = &hash;
     if (digest != nullptr) *digest = {};
-    std::unique_ptr<CURL, decltype(&::curl_easy_cleanup)> curl(fetch::curl_api().easy_init(), fetch::curl_api().easy_cleanup);
+    std::unique_ptr<CURL, decltype(&::curl_easy_cleanup)> curl(fetch::curl_api().easy_init(),
+                                                               fetch::curl_api().easy_cleanup);
     if (!curl) return fail(ErrorKind::internal, "curl_easy_init failed");
     CURL* h = curl.get();
     bool plain = url.rfind("http://", 0) == 0;
@@ -156,7 +157,8 @@ Result<ApiResponse> ApiClient::perform(const ApiRequest& request, const std::map
       return fail(ErrorKind::invalid_input, "{}: response larger than {} bytes, refused", url, request.max_bytes);
     }
     if (code != CURLE_OK) {
-      return fail(ErrorKind::network, "GET {} failed: {}", url, error[0] != '\0' ? error : fetch::curl_api().easy_strerror(code));
+      return fail(ErrorKind::network, "GET {} failed: {}", url,
+                  error[0] != '\0' ? error : fetch::curl_api().easy_strerror(code));
     }
     ApiResponse response;
     fetch::curl_api().easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
@@ -165,10 +167,13 @@ Result<ApiResponse> ApiClient::perform(const ApiRequest& request, const std::map
     if (response.status >= 300 && response.status < 400 && response.status != 304) {
       char* target = nullptr;
       fetch::curl_api().easy_getinfo(h, CURLINFO_REDIRECT_URL, &target);
-      if (target == nullptr) return fail(ErrorKind::network, "GET {}: HTTP {} without a Location", url, response.status);
-      if (hop + 1 > k_max_redirects) return fail(ErrorKind::network, "GET {}: more than {} redirects", request.url, k_max_redirects);
+      if (target == nullptr)
+        return fail(ErrorKind::network, "GET {}: HTTP {} without a Location", url, response.status);
+      if (hop + 1 > k_max_redirects)
+        return fail(ErrorKind::network, "GET {}: more than {} redirects", request.url, k_max_redirects);
       std::string next = target;
-      if (next.rfind("https://", 0) != 0) return fail(ErrorKind::network, "refused redirect to a non-HTTPS URL {}", next);
+      if (next.rfind("https://", 0) != 0)
+        return fail(ErrorKind::network, "refused redirect to a non-HTTPS URL {}", next);
       if (auto ok = check_redirect_host(next); !ok) return fail(ok.error());
       url = next;
       continue;
@@ -179,16 +184,18 @@ Result<ApiResponse> ApiClient::perform(const ApiRequest& request, const std::map
     }
     if ((response.status == 403 || response.status == 429) && response.header("x-ratelimit-remaining") == "0") {
       bool github = origin_of(request.url) == origin_of(m_options.github_api);
-      return fail(ErrorKind::network, "{} rate limit exceeded (HTTP {} for {}); it resets {}.{}",
-                  github ? "GitHub API" : origin_of(request.url), response.status, request.url,
-                  format_reset(response.header("x-ratelimit-reset")),
-                  github && m_options.github_token.empty()
-                      ? " Set GITHUB_TOKEN (or GH_TOKEN) to raise the limit; unauthenticated use allows 60 requests per hour."
-                      : "");
+      return fail(
+          ErrorKind::network, "{} rate limit exceeded (HTTP {} for {}); it resets {}.{}",
+          github ? "GitHub API" : origin_of(request.url), response.status, request.url,
+          format_reset(response.header("x-ratelimit-reset")),
+          github && m_options.github_token.empty()
+              ? " Set GITHUB_TOKEN (or GH_TOKEN) to raise the limit; unauthenticated use allows 60 requests per hour."
+              : "");
     }
     if (response.status == 429) {
       return fail(ErrorKind::network, "{} is rate limiting requests (HTTP 429 for {}){}", origin_of(request.url),
-                  request.url, response.header("retry-after").empty() ? "" : "; retry after " + response.header("retry-after"));
+                  request.url,
+                  response.header("retry-after").empty() ? "" : "; retry after " + response.header("retry-after"));
     }
     if (digest != nullptr) digest->sha256 = hash.hex_digest();
     return response;
@@ -248,4 +255,4 @@ Result<BlobDigest> ApiClient::digest(const ApiRequest& request) {
   return out;
 }
 
-} // namespace tailor::version
+}  // namespace tailor::version

@@ -18,26 +18,29 @@ namespace tailor::version {
 inline constexpr uint64_t k_mib = uint64_t{1} << 20;
 
 struct ApiClientOptions {
-  std::filesystem::path cache_dir;             // "" = no cache
-  std::chrono::seconds cache_ttl{3600};        // fresh entries are used without asking the server
-  std::chrono::milliseconds timeout{30'000};   // whole request, body included
-  std::string github_api;                      // origin that receives the GitHub token
+  std::filesystem::path cache_dir;            // "" = no cache
+  std::chrono::seconds cache_ttl{3600};       // fresh entries are used without asking the server
+  std::chrono::milliseconds timeout{30'000};  // whole request, body included
+  std::string github_api;                     // origin that receives the GitHub token
   std::string github_token;
-  std::string ca_bundle;                       // PEM file of trusted CAs ("" = system)
-  bool allow_insecure_loopback = false;        // plain http to 127.0.0.1 (tests)
-  bool refresh = false;                        // ignore cached entries (still store new ones)
+  std::string ca_bundle;                 // PEM file of trusted CAs ("" = system)
+  bool allow_insecure_loopback = false;  // plain http to 127.0.0.1 (tests)
+  bool refresh = false;                  // ignore cached entries (still store new ones)
 };
 
 struct ApiRequest {
   ApiRequest(std::string url_, std::string accept_ = "application/json", std::string bearer_ = {},
              uint64_t max_bytes_ = k_mib, bool cacheable_ = true)
-      : url(std::move(url_)), accept(std::move(accept_)), bearer(std::move(bearer_)), max_bytes(max_bytes_),
+      : url(std::move(url_)),
+        accept(std::move(accept_)),
+        bearer(std::move(bearer_)),
+        max_bytes(max_bytes_),
         cacheable(cacheable_) {}
   std::string url;
   std::string accept = "application/json";
-  std::string bearer;             // Authorization: Bearer for this request (GHCR)
-  uint64_t max_bytes = k_mib;     // refuse larger bodies
-  bool cacheable = true;          // false for tokens
+  std::string bearer;          // Authorization: Bearer for this request (GHCR)
+  uint64_t max_bytes = k_mib;  // refuse larger bodies
+  bool cacheable = true;       // false for tokens
 };
 
 struct ApiResponse {
@@ -54,7 +57,7 @@ struct BlobDigest {
 };
 
 class ApiClient {
-public:
+ public:
   explicit ApiClient(ApiClientOptions options);
 
   // Any HTTP status comes back as a response; transport failures, refused URLs and rate-limit
@@ -67,10 +70,10 @@ public:
 
   const ApiClientOptions& options() const { return m_options; }
 
-private:
+ private:
   Result<ApiResponse> perform(const ApiRequest& request, const std::map<std::string, std::string>& extra_headers,
                               BlobDigest* digest);
   ApiClientOptions m_options;
 };
 
-} // namespace tailor::version
+}  // namespace tailor::version

@@ -25,4 +25,4 @@ Endpoints endpoints_from_environment() {
   return e;
 }
 
-} // namespace tailor::version
+}  // namespace tailor::version

@@ -6,9 +6,7 @@
 namespace tailor::version {
 
 Result<std::vector<PathStep>> parse_version_path(std::string_view path) {
-  auto bad = [&](std::string_view why) {
-    return fail(ErrorKind::failure, "invalid version_path '{}': {}", path, why);
-  };
+  auto bad = [&](std::string_view why) { return fail(ErrorKind::failure, "invalid version_path '{}': {}", path, why); };
   if (path.empty()) return bad("empty path");
   if (path.front() == '.' || path.back() == '.') return bad("leading or trailing '.'");
   std::vector<PathStep> steps;
@@ -86,4 +84,4 @@ Result<std::string> extract_version(const nlohmann::json& document, std::string_
               node->type_name());
 }
 
-} // namespace tailor::version
+}  // namespace tailor::version

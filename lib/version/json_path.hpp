@@ -22,4 +22,4 @@ Result<std::vector<PathStep>> parse_version_path(std::string_view path);
 // decimal point, other numbers in shortest form; anything else (and "") is an error.
 Result<std::string> extract_version(const nlohmann::json& document, std::string_view path);
 
-} // namespace tailor::version
+}  // namespace tailor::version

@@ -32,7 +32,8 @@ Result<TagPage> tag_page(ProviderContext& context, const std::string& url, const
   auto response = context.client->get(request);
   if (!response) return fail(response.error());
   if (response->status == 404) return fail(ErrorKind::version, "GitHub repository {} not found ({})", repo, url);
-  if (response->status != 200) return fail(ErrorKind::network, "tags of {}: HTTP {} from {}", repo, response->status, url);
+  if (response->status != 200)
+    return fail(ErrorKind::network, "tags of {}: HTTP {} from {}", repo, response->status, url);
   auto doc = nlohmann::json::parse(response->body, nullptr, false);
   if (!doc.is_array()) return fail(ErrorKind::network, "tags of {}: {} did not return a JSON array", repo, url);
   TagPage page;
@@ -54,12 +55,13 @@ bool contains_digit(std::string_view text) {
 }
 
 class GithubProvider final : public Provider {
-public:
+ public:
   GithubProvider(ProviderContext context, std::string repo, std::string prefix)
       : m_context(std::move(context)), m_repo(std::move(repo)), m_prefix(std::move(prefix)) {}
 
   std::string describe() const override {
-    return m_prefix.empty() ? "GitHub releases of " + m_repo : "GitHub tags of " + m_repo + " with prefix '" + m_prefix + "'";
+    return m_prefix.empty() ? "GitHub releases of " + m_repo
+                            : "GitHub tags of " + m_repo + " with prefix '" + m_prefix + "'";
   }
 
   bool can_list() const override { return true; }
@@ -95,7 +97,8 @@ public:
     auto response = m_context.client->get(ApiRequest{url, k_github_json});
     if (!response) return fail(response.error());
     if (response->status == 404) return latest_from_tags();
-    if (response->status != 200) return fail(ErrorKind::network, "latest release of {}: HTTP {} from {}", m_repo, response->status, url);
+    if (response->status != 200)
+      return fail(ErrorKind::network, "latest release of {}: HTTP {} from {}", m_repo, response->status, url);
     auto doc = nlohmann::json::parse(response->body, nullptr, false);
     if (!doc.is_object() || !doc.contains("tag_name") || !doc["tag_name"].is_string()) {
       return fail(ErrorKind::network, "latest release of {}: no tag_name in {}", m_repo, url);
@@ -118,7 +121,7 @@ public:
     return ResolvedVersion{version, tag, {}};
   }
 
-private:
+ private:
   // The newest release of the first listing page that is neither a draft nor a pre-release.
   Result<ResolvedVersion> latest_from_releases() {
     std::string url = m_context.endpoints.github_api + "/repos/" + m_repo + "/releases?per_page=100";
@@ -168,7 +171,7 @@ private:
   std::string m_prefix;
 };
 
-} // namespace
+}  // namespace
 
 std::unique_ptr<Provider> make_github_provider(ProviderContext context, std::string repo, std::string tag_prefix) {
   return std::make_unique<GithubProvider>(std::move(context), std::move(repo), std::move(tag_prefix));
@@ -201,4 +204,4 @@ Result<std::vector<std::string>> github_tags(ProviderContext& context, const std
   return names;
 }
 
-} // namespace tailor::version
+}  // namespace tailor::version

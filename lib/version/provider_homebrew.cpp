@@ -18,7 +18,7 @@ Result<nlohmann::json> formula_json(ProviderContext& context, const std::string&
 }
 
 class HomebrewProvider final : public Provider {
-public:
+ public:
   HomebrewProvider(ProviderContext context, std::string formula)
       : m_context(std::move(context)), m_formula(std::move(formula)) {}
 
@@ -46,14 +46,15 @@ public:
         if (!entry.is_string()) continue;
         auto name = entry.get<std::string>();
         auto at = name.find('@');
-        if (at != std::string::npos && at + 1 < name.size()) out.push_back({name.substr(at + 1), name.substr(at + 1), true});
+        if (at != std::string::npos && at + 1 < name.size())
+          out.push_back({name.substr(at + 1), name.substr(at + 1), true});
       }
     }
     sort_newest_first(out);
     return out;
   }
 
-private:
+ private:
   ProviderContext m_context;
   std::string m_formula;
 };
@@ -100,7 +101,7 @@ std::optional<std::string> pick_digest(const nlohmann::json& index, const std::s
   return best;
 }
 
-} // namespace
+}  // namespace
 
 std::unique_ptr<Provider> make_homebrew_provider(ProviderContext context, std::string formula) {
   return std::make_unique<HomebrewProvider>(std::move(context), std::move(formula));
@@ -110,7 +111,8 @@ Result<HomebrewBottle> find_homebrew_bottle(ProviderContext& context, const std:
                                             const std::string& version_tag, const std::string& os,
                                             const std::string& arch) {
   std::string bottle = version_tag;
-  if (auto doc = formula_json(context, formula); doc && (*doc).contains("revision") && (*doc)["revision"].is_number_integer()) {
+  if (auto doc = formula_json(context, formula);
+      doc && (*doc).contains("revision") && (*doc)["revision"].is_number_integer()) {
     if (auto revision = (*doc)["revision"].get<int64_t>(); revision > 0) bottle += "_" + std::to_string(revision);
   }
   const std::string path = util::replace_all(formula, "@", "/");
@@ -121,7 +123,8 @@ Result<HomebrewBottle> find_homebrew_bottle(ProviderContext& context, const std:
   auto token_doc = context.client->get_json(token_request, "GHCR token for " + formula);
   if (!token_doc) return fail(token_doc.error());
   std::string token = token_doc->is_object() ? token_doc->value("token", "") : "";
-  if (token.empty()) return fail(ErrorKind::network, "GHCR token for {}: no token in the reply of {}", formula, token_url);
+  if (token.empty())
+    return fail(ErrorKind::network, "GHCR token for {}: no token in the reply of {}", formula, token_url);
 
   std::string manifest_url = ghcr + "/v2/homebrew/core/" + path + "/manifests/" + bottle;
   ApiRequest manifest{manifest_url, "application/vnd.oci.image.index.v1+json", token, k_mib};
@@ -131,8 +134,8 @@ Result<HomebrewBottle> find_homebrew_bottle(ProviderContext& context, const std:
   auto digest = pick_digest(*index, bottle, tag);
   if (!digest) digest = pick_digest(*index, bottle, "all");
   if (!digest) {
-    return fail(ErrorKind::failure, "Homebrew formula {} {} has no bottle for {} (nor 'all') in {}", formula, bottle, tag,
-                manifest_url);
+    return fail(ErrorKind::failure, "Homebrew formula {} {} has no bottle for {} (nor 'all') in {}", formula, bottle,
+                tag, manifest_url);
   }
   HomebrewBottle out;
   out.digest = util::to_lower(*digest);
@@ -149,4 +152,4 @@ Result<HomebrewBottle> find_homebrew_bottle(ProviderContext& context, const std:
   return out;
 }
 
-} // namespace tailor::version
+}  // namespace tailor::version

@@ -11,8 +11,9 @@ namespace tailor::version {
 namespace {
 
 class GoproxyProvider final : public Provider {
-public:
-  GoproxyProvider(ProviderContext context, std::string module) : m_context(std::move(context)), m_module(std::move(module)) {}
+ public:
+  GoproxyProvider(ProviderContext context, std::string module)
+      : m_context(std::move(context)), m_module(std::move(module)) {}
   std::string describe() const override { return "Go module " + m_module; }
   bool can_list() const override { return true; }
   Result<ResolvedVersion> latest() override {
@@ -26,7 +27,8 @@ public:
     std::string url = base() + "/@v/list";
     auto response = m_context.client->get(ApiRequest{url, "text/plain", {}, k_mib});
     if (!response) return fail(response.error());
-    if (response->status != 200) return fail(ErrorKind::version, "{}: HTTP {} from {}", describe(), response->status, url);
+    if (response->status != 200)
+      return fail(ErrorKind::version, "{}: HTTP {} from {}", describe(), response->status, url);
     std::vector<Listed> out;
     for (const auto& line : util::split(response->body, '\n')) {
       std::string tag(util::trim(line));
@@ -37,16 +39,18 @@ public:
     sort_newest_first(out);
     return out;
   }
-  Result<ResolvedVersion> exact(const std::string& version) override { return ResolvedVersion{version, "v" + version, {}}; }
+  Result<ResolvedVersion> exact(const std::string& version) override {
+    return ResolvedVersion{version, "v" + version, {}};
+  }
 
-private:
+ private:
   std::string base() const { return m_context.endpoints.goproxy + "/" + escape_module_path(m_module); }
   ProviderContext m_context;
   std::string m_module;
 };
 
 class GoToolchainProvider final : public Provider {
-public:
+ public:
   explicit GoToolchainProvider(ProviderContext context) : m_context(std::move(context)) {}
   std::string describe() const override { return "Go release list"; }
   bool can_list() const override { return true; }
@@ -71,12 +75,12 @@ public:
     return out;
   }
 
-private:
+ private:
   ProviderContext m_context;
 };
 
 class NodejsProvider final : public Provider {
-public:
+ public:
   explicit NodejsProvider(ProviderContext context) : m_context(std::move(context)) {}
   std::string describe() const override { return "nodejs dist index"; }
   bool can_list() const override { return true; }
@@ -85,22 +89,26 @@ public:
     auto releases = fetch();
     if (!releases) return fail(releases.error());
     std::vector<Listed> out;
-    for (const auto& r : *releases) out.push_back({r.version, "v" + r.version, is_stable(r.version, m_context.stable_qualifiers)});
+    for (const auto& r : *releases)
+      out.push_back({r.version, "v" + r.version, is_stable(r.version, m_context.stable_qualifiers)});
     return out;
   }
-  Result<ResolvedVersion> exact(const std::string& version) override { return ResolvedVersion{version, "v" + version, {}}; }
+  Result<ResolvedVersion> exact(const std::string& version) override {
+    return ResolvedVersion{version, "v" + version, {}};
+  }
   Result<ResolvedVersion> channel(const std::string& name) override {
     auto releases = fetch();
     if (!releases) return fail(releases.error());
     std::string wanted = util::to_lower(name.substr(1));
     for (const auto& r : *releases) {
-      bool hit = wanted == "current" || (wanted == "lts" && !r.lts.empty()) || (!r.lts.empty() && util::to_lower(r.lts) == wanted);
+      bool hit = wanted == "current" || (wanted == "lts" && !r.lts.empty()) ||
+                 (!r.lts.empty() && util::to_lower(r.lts) == wanted);
       if (hit) return ResolvedVersion{r.version, "v" + r.version, {}};
     }
     return fail(ErrorKind::version, "no nodejs release in channel '{}' (use @lts, @current or an LTS codename)", name);
   }
 
-private:
+ private:
   struct Release {
     std::string version;
     std::string lts;  // codename, "" when not LTS
@@ -124,7 +132,7 @@ private:
 };
 
 class HttpJsonProvider final : public Provider {
-public:
+ public:
   HttpJsonProvider(ProviderContext context, std::string url, std::string path)
       : m_context(std::move(context)), m_url(std::move(url)), m_path(std::move(path)) {}
   std::string describe() const override { return "JSON endpoint " + m_url; }
@@ -136,13 +144,13 @@ public:
     return ResolvedVersion{*version, *version, {}};
   }
 
-private:
+ private:
   ProviderContext m_context;
   std::string m_url;
   std::string m_path;
 };
 
-} // namespace
+}  // namespace
 
 std::string escape_module_path(std::string_view module) {
   std::string out;
@@ -170,4 +178,4 @@ std::unique_ptr<Provider> make_http_json_provider(ProviderContext context, std::
   return std::make_unique<HttpJsonProvider>(std::move(context), std::move(url), std::move(version_path));
 }
 
-} // namespace tailor::version
+}  // namespace tailor::version

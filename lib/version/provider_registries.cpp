@@ -43,7 +43,7 @@ bool any_stable(const std::vector<Listed>& versions) {
 
 // Registries whose "latest" is the newest stable entry of their listing.
 class ListingProvider : public Provider {
-public:
+ public:
   bool can_list() const override { return true; }
   Result<ResolvedVersion> latest() override {
     auto versions = list();
@@ -54,8 +54,9 @@ public:
 };
 
 class NpmProvider final : public Provider {
-public:
-  NpmProvider(ProviderContext context, std::string package) : m_context(std::move(context)), m_package(std::move(package)) {}
+ public:
+  NpmProvider(ProviderContext context, std::string package)
+      : m_context(std::move(context)), m_package(std::move(package)) {}
   std::string describe() const override { return "npm package " + m_package; }
   bool can_list() const override { return true; }
   Result<ResolvedVersion> latest() override {
@@ -78,7 +79,7 @@ public:
     return out;
   }
 
-private:
+ private:
   // Scoped names keep their `@` and encode the `/`.
   std::string base() const { return m_context.endpoints.npm + "/" + util::replace_all(m_package, "/", "%2F"); }
   ProviderContext m_context;
@@ -86,8 +87,9 @@ private:
 };
 
 class PypiProvider final : public Provider {
-public:
-  PypiProvider(ProviderContext context, std::string package) : m_context(std::move(context)), m_package(std::move(package)) {}
+ public:
+  PypiProvider(ProviderContext context, std::string package)
+      : m_context(std::move(context)), m_package(std::move(package)) {}
   std::string describe() const override { return "PyPI package " + m_package; }
   bool can_list() const override { return true; }
   Result<std::vector<Listed>> list() override {
@@ -116,7 +118,7 @@ public:
                 m_context.python_version);
   }
 
-private:
+ private:
   Result<std::vector<PypiRelease>> fetch_releases() {
     std::string url = m_context.endpoints.pypi + "/pypi/" + m_package + "/json";
     auto doc = get_registry_json(m_context, url, 10 * k_mib, describe(), false);
@@ -128,8 +130,9 @@ private:
 };
 
 class CratesProvider final : public ListingProvider {
-public:
-  CratesProvider(ProviderContext context, std::string crate) : m_context(std::move(context)), m_crate(std::move(crate)) {}
+ public:
+  CratesProvider(ProviderContext context, std::string crate)
+      : m_context(std::move(context)), m_crate(std::move(crate)) {}
   std::string describe() const override { return "crate " + m_crate; }
   Result<std::vector<Listed>> list() override {
     std::string url = m_context.endpoints.crates_io + "/api/v1/crates/" + m_crate + "/versions";
@@ -145,13 +148,13 @@ public:
     return out;
   }
 
-private:
+ private:
   ProviderContext m_context;
   std::string m_crate;
 };
 
 class RubygemsProvider final : public ListingProvider {
-public:
+ public:
   RubygemsProvider(ProviderContext context, std::string gem) : m_context(std::move(context)), m_gem(std::move(gem)) {}
   std::string describe() const override { return "gem " + m_gem; }
   Result<std::vector<Listed>> list() override {
@@ -166,18 +169,19 @@ public:
           !std::isdigit(static_cast<unsigned char>(number.front()))) {
         continue;
       }
-      out.push_back({number, number, !entry.value("prerelease", false) && is_stable(number, m_context.stable_qualifiers)});
+      out.push_back(
+          {number, number, !entry.value("prerelease", false) && is_stable(number, m_context.stable_qualifiers)});
     }
     sort_newest_first(out);
     return out;
   }
 
-private:
+ private:
   ProviderContext m_context;
   std::string m_gem;
 };
 
-} // namespace
+}  // namespace
 
 void sort_newest_first(std::vector<Listed>& versions) {
   std::stable_sort(versions.begin(), versions.end(),
@@ -197,4 +201,4 @@ std::unique_ptr<Provider> make_rubygems_provider(ProviderContext context, std::s
   return std::make_unique<RubygemsProvider>(std::move(context), std::move(gem));
 }
 
-} // namespace tailor::version
+}  // namespace tailor::version

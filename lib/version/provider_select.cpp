@@ -48,16 +48,19 @@ Result<std::unique_ptr<Provider>> explicit_provider(const recipe::Recipe& recipe
     return make_http_json_provider(context, v.url, v.version_path);
   }
   if (base == "pypi") {
-    if (auto package = find_param(recipe, "pipx_install", "package"); !package.empty()) return make_pypi_provider(context, package);
+    if (auto package = find_param(recipe, "pipx_install", "package"); !package.empty())
+      return make_pypi_provider(context, package);
   }
   if (base == "crates_io") {
-    if (auto crate = find_param(recipe, "cargo_install", "crate"); !crate.empty()) return make_crates_provider(context, crate);
+    if (auto crate = find_param(recipe, "cargo_install", "crate"); !crate.empty())
+      return make_crates_provider(context, crate);
   }
   if (base == "rubygems") {
     if (auto gem = find_param(recipe, "gem_install", "gem"); !gem.empty()) return make_rubygems_provider(context, gem);
   }
   if (base == "npm") {
-    if (auto package = find_param(recipe, "npm_install", "package"); !package.empty()) return make_npm_provider(context, package);
+    if (auto package = find_param(recipe, "npm_install", "package"); !package.empty())
+      return make_npm_provider(context, package);
   }
   if (base == "metacpan" && !find_param(recipe, "cpan_install", "distribution").empty()) return unsupported("MetaCPAN");
   if (base == "goproxy") {
@@ -76,9 +79,12 @@ Result<std::unique_ptr<Provider>> explicit_provider(const recipe::Recipe& recipe
 
 // Priority 10: inferred from the steps, rules in the order of the table.
 Result<std::unique_ptr<Provider>> inferred_provider(const recipe::Recipe& recipe, const ProviderContext& context) {
-  if (auto package = find_param(recipe, "npm_install", "package"); !package.empty()) return make_npm_provider(context, package);
-  if (auto package = find_param(recipe, "pipx_install", "package"); !package.empty()) return make_pypi_provider(context, package);
-  if (auto crate = find_param(recipe, "cargo_install", "crate"); !crate.empty()) return make_crates_provider(context, crate);
+  if (auto package = find_param(recipe, "npm_install", "package"); !package.empty())
+    return make_npm_provider(context, package);
+  if (auto package = find_param(recipe, "pipx_install", "package"); !package.empty())
+    return make_pypi_provider(context, package);
+  if (auto crate = find_param(recipe, "cargo_install", "crate"); !crate.empty())
+    return make_crates_provider(context, crate);
   if (auto gem = find_param(recipe, "gem_install", "gem"); !gem.empty()) return make_rubygems_provider(context, gem);
   if (!find_param(recipe, "cpan_install", "distribution").empty()) return unsupported("MetaCPAN");
   for (const char* action : {"github_archive", "github_file"}) {
@@ -90,7 +96,8 @@ Result<std::unique_ptr<Provider>> inferred_provider(const recipe::Recipe& recipe
     return make_goproxy_provider(context, infer_go_module(module));
   }
   for (const auto& step : recipe.steps) {
-    if (step.action == "fossil_archive" && !step_string(step, "repo").empty() && !step_string(step, "project_name").empty()) {
+    if (step.action == "fossil_archive" && !step_string(step, "repo").empty() &&
+        !step_string(step, "project_name").empty()) {
       return unsupported("Fossil");
     }
   }
@@ -100,10 +107,11 @@ Result<std::unique_ptr<Provider>> inferred_provider(const recipe::Recipe& recipe
       return make_homebrew_provider(context, formula.empty() ? recipe.metadata.name : formula);
     }
   }
-  return fail(ErrorKind::version, "no version source: the recipe has no [version] section and no step to infer one from");
+  return fail(ErrorKind::version,
+              "no version source: the recipe has no [version] section and no step to infer one from");
 }
 
-} // namespace
+}  // namespace
 
 Result<std::unique_ptr<Provider>> select_provider(const recipe::Recipe& recipe, const ProviderContext& context) {
   const auto& v = recipe.version;
@@ -120,4 +128,4 @@ Result<std::unique_ptr<Provider>> select_provider(const recipe::Recipe& recipe, 
   return inferred_provider(recipe, context);
 }
 
-} // namespace tailor::version
+}  // namespace tailor::version

@@ -24,7 +24,7 @@ struct ProviderContext {
 };
 
 class Provider {
-public:
+ public:
   virtual ~Provider() = default;
   // "GitHub releases of owner/repo", for messages and `versions`.
   virtual std::string describe() const = 0;
@@ -70,4 +70,4 @@ Result<HomebrewBottle> find_homebrew_bottle(ProviderContext& context, const std:
 // Go module path escaping: each uppercase letter becomes `!` + lowercase.
 std::string escape_module_path(std::string_view module);
 
-} // namespace tailor::version
+}  // namespace tailor::version

@@ -65,12 +65,18 @@ bool python_admits(std::string_view specifier, std::string_view python) {
     if (wildcard) target.resize(target.size() - 2);
     int c = compare_versions(python, target);
     bool ok = true;
-    if (op == "==" || op == "===") ok = wildcard ? matches_pin(python, target) || python == target : c == 0;
-    else if (op == "!=") ok = wildcard ? !matches_pin(python, target) : c != 0;
-    else if (op == "<=") ok = c <= 0;
-    else if (op == ">=") ok = c >= 0;
-    else if (op == "<") ok = c < 0;
-    else if (op == ">") ok = c > 0;
+    if (op == "==" || op == "===")
+      ok = wildcard ? matches_pin(python, target) || python == target : c == 0;
+    else if (op == "!=")
+      ok = wildcard ? !matches_pin(python, target) : c != 0;
+    else if (op == "<=")
+      ok = c <= 0;
+    else if (op == ">=")
+      ok = c >= 0;
+    else if (op == "<")
+      ok = c < 0;
+    else if (op == ">")
+      ok = c > 0;
     else if (op == "~=") {
       auto parts = util::split(target, '.');
       parts.pop_back();
@@ -81,4 +87,4 @@ bool python_admits(std::string_view specifier, std::string_view python) {
   return true;
 }
 
-} // namespace tailor::version
+}  // namespace tailor::version

@@ -25,4 +25,4 @@ bool is_pep440_prerelease(std::string_view version);
 // an empty specifier admits every version.
 bool python_admits(std::string_view specifier, std::string_view python);
 
-} // namespace tailor::version
+}  // namespace tailor::version

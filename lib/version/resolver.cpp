@@ -31,7 +31,8 @@ Result<ResolvedVersion> resolve_with(Provider& provider, const std::string& requ
   std::vector<std::string> known;
   for (const auto& entry : *listed) known.push_back(entry.version);
   auto nearest = nearest_versions(requested, known);
-  if (nearest.empty()) return fail(ErrorKind::version, "version {} not found: {} lists no versions", requested, provider.describe());
+  if (nearest.empty())
+    return fail(ErrorKind::version, "version {} not found: {} lists no versions", requested, provider.describe());
   return fail(ErrorKind::version, "version {} not found in {}; nearest: {}", requested, provider.describe(),
               util::join(nearest, ", "));
 }
@@ -41,13 +42,14 @@ ProviderContext context_for(const ResolverOptions& options, ApiClient* client, c
   context.client = client;
   context.endpoints = options.endpoints;
   context.python_version = options.python_version;
-  context.stable_qualifiers = recipe != nullptr && recipe->version.stable_qualifiers ? *recipe->version.stable_qualifiers
-                                                                                      : default_stable_qualifiers();
+  context.stable_qualifiers = recipe != nullptr && recipe->version.stable_qualifiers
+                                  ? *recipe->version.stable_qualifiers
+                                  : default_stable_qualifiers();
   return context;
 }
 
 class ProviderResolver final : public Resolver {
-public:
+ public:
   explicit ProviderResolver(const ResolverOptions& options) : m_options(options), m_client(options.client) {}
 
   Result<ResolvedVersion> resolve(const recipe::Recipe& recipe, const std::string& requested) override {
@@ -66,13 +68,13 @@ public:
     return github_tags(context, repo);
   }
 
-  Result<HomebrewBottle> homebrew_bottle(const std::string& formula, const std::string& version_tag, const std::string& os,
-                                         const std::string& arch) override {
+  Result<HomebrewBottle> homebrew_bottle(const std::string& formula, const std::string& version_tag,
+                                         const std::string& os, const std::string& arch) override {
     auto context = context_for(m_options, &m_client, nullptr);
     return find_homebrew_bottle(context, formula, version_tag, os, arch);
   }
 
-private:
+ private:
   ResolverOptions m_options;
   ApiClient m_client;
 };
@@ -86,7 +88,7 @@ std::optional<long long> env_integer(const char* name) {
   return parsed;
 }
 
-} // namespace
+}  // namespace
 
 ResolverOptions default_resolver_options(bool refresh) {
   ResolverOptions options;
@@ -122,15 +124,18 @@ std::unique_ptr<Resolver> make_resolver(const ResolverOptions& options) {
   return std::make_unique<ProviderResolver>(options);
 }
 
-Result<VersionListing> list_versions(const ResolverOptions& options, const recipe::Recipe& recipe, bool include_unstable) {
+Result<VersionListing> list_versions(const ResolverOptions& options, const recipe::Recipe& recipe,
+                                     bool include_unstable) {
   ApiClient client(options.client);
   auto provider = select_provider(recipe, context_for(options, &client, &recipe));
   if (!provider) return fail(provider.error());
   VersionListing listing;
   listing.provider = (*provider)->describe();
   auto latest = (*provider)->latest();
-  if (latest) listing.selected = latest->version;
-  else listing.selected_error = latest.error().message;
+  if (latest)
+    listing.selected = latest->version;
+  else
+    listing.selected_error = latest.error().message;
   if ((*provider)->can_list()) {
     auto listed = (*provider)->list();
     if (!listed) return fail(listed.error());
@@ -144,4 +149,4 @@ Result<VersionListing> list_versions(const ResolverOptions& options, const recip
   return listing;
 }
 
-} // namespace tailor::version
+}  // namespace tailor::version

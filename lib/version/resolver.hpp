@@ -15,8 +15,8 @@
 namespace tailor::version {
 
 struct ResolvedVersion {
-  std::string version;      // "1.2.3"
-  std::string version_tag;  // "v1.2.3"
+  std::string version;                          // "1.2.3"
+  std::string version_tag;                      // "v1.2.3"
   std::map<std::string, std::string> metadata;  // version.<key> template variables
 };
 
@@ -27,7 +27,7 @@ struct HomebrewBottle {
 };
 
 class Resolver {
-public:
+ public:
   virtual ~Resolver() = default;
   // Resolves `requested` ("" or "latest" = newest stable) with the recipe's provider.
   virtual Result<ResolvedVersion> resolve(const recipe::Recipe& recipe, const std::string& requested) = 0;
@@ -72,6 +72,7 @@ struct VersionListing {
 
 // Known versions of `recipe`, newest first; pre-releases only with `include_unstable`. Providers
 // that cannot list report just the version `install` would pick.
-Result<VersionListing> list_versions(const ResolverOptions& options, const recipe::Recipe& recipe, bool include_unstable);
+Result<VersionListing> list_versions(const ResolverOptions& options, const recipe::Recipe& recipe,
+                                     bool include_unstable);
 
-} // namespace tailor::version
+}  // namespace tailor::version

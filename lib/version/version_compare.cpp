@@ -9,7 +9,8 @@ namespace tailor::version {
 namespace {
 
 bool all_digits(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
 }
 
 // Compares numeric strings of any length without overflow.
@@ -45,20 +46,21 @@ int compare_prerelease(std::string_view a, std::string_view b) {
     bool na = all_digits(pa[i]);
     bool nb = all_digits(pb[i]);
     int c = 0;
-    if (na && nb) c = compare_numbers(pa[i], pb[i]);
-    else if (na != nb) c = na ? -1 : 1;  // numeric identifiers sort before words (semver)
-    else c = pa[i] < pb[i] ? -1 : (pa[i] > pb[i] ? 1 : 0);
+    if (na && nb)
+      c = compare_numbers(pa[i], pb[i]);
+    else if (na != nb)
+      c = na ? -1 : 1;  // numeric identifiers sort before words (semver)
+    else
+      c = pa[i] < pb[i] ? -1 : (pa[i] > pb[i] ? 1 : 0);
     if (c != 0) return c;
   }
   if (pa.size() == pb.size()) return 0;
   return pa.size() < pb.size() ? -1 : 1;
 }
 
-std::string_view drop_build(std::string_view version) {
-  return version.substr(0, version.find('+'));
-}
+std::string_view drop_build(std::string_view version) { return version.substr(0, version.find('+')); }
 
-} // namespace
+}  // namespace
 
 const std::vector<std::string>& default_stable_qualifiers() {
   static const std::vector<std::string> qualifiers{"release", "final", "lts", "ga", "stable"};
@@ -74,7 +76,8 @@ std::string normalize_tag(std::string_view tag) {
   if (tag.rfind("go", 0) == 0 && tag.size() > 2 && std::isdigit(static_cast<unsigned char>(tag[2]))) {
     return std::string(tag.substr(2));
   }
-  if ((tag.front() == 'v' || tag.front() == 'V') && tag.size() > 1 && std::isdigit(static_cast<unsigned char>(tag[1]))) {
+  if ((tag.front() == 'v' || tag.front() == 'V') && tag.size() > 1 &&
+      std::isdigit(static_cast<unsigned char>(tag[1]))) {
     return std::string(tag.substr(1));
   }
   return std::string(tag);
@@ -150,4 +153,4 @@ std::vector<std::string> nearest_versions(std::string_view requested, std::span<
   return out;
 }
 
-} // namespace tailor::version
+}  // namespace tailor::version

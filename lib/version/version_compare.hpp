@@ -35,4 +35,4 @@ std::optional<std::string> invalid_request(std::string_view requested);
 std::vector<std::string> nearest_versions(std::string_view requested, std::span<const std::string> versions,
                                           std::size_t count = 5);
 
-} // namespace tailor::version
+}  // namespace tailor::version

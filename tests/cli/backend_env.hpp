@@ -26,7 +26,8 @@ inline std::string build_archive_for(const std::string& backend, const std::stri
 }
 
 inline std::string recipe_step(const HttpsServer& server, const std::string& backend) {
-  return "[[steps]]\naction = \"download_archive\"\nurl = \"" + server.url("/llamalike-{version}-" + backend + ".tar.gz") +
+  return "[[steps]]\naction = \"download_archive\"\nurl = \"" +
+         server.url("/llamalike-{version}-" + backend + ".tar.gz") +
          "\"\nstrip_dirs = 1\ninstall_mode = \"directory\"\nbinaries = [\"llama-cli\"]\nwhen = { os = [\"" +
          std::string(backend == "metal" ? "darwin" : "linux") + "\"], backend = [\"" + backend + "\"] }\n\n";
 }
@@ -43,16 +44,19 @@ struct BackendEnv {
   explicit BackendEnv(const std::vector<std::pair<std::string, std::string>>& devices) {
     std::filesystem::create_directories(dir / "sysroot");
     std::filesystem::create_directories(dir / "registry");
-    std::string recipe = "[metadata]\nname = \"llamalike\"\ndescription = \"Backend builds for tests\"\n"
-                         "homepage = \"https://llamalike.example.org/\"\n\n[version]\nsource = \"http_json\"\n"
-                         "url = \"" + server.url("/version.json") + "\"\nversion_path = \"version\"\n\n";
+    std::string recipe =
+        "[metadata]\nname = \"llamalike\"\ndescription = \"Backend builds for tests\"\n"
+        "homepage = \"https://llamalike.example.org/\"\n\n[version]\nsource = \"http_json\"\n"
+        "url = \"" +
+        server.url("/version.json") + "\"\nversion_path = \"version\"\n\n";
     server.add_json("/version.json", R"({"version": "1.0.0"})");
     for (const auto& [backend, output] : devices) {
       server.add("/llamalike-1.0.0-" + backend + ".tar.gz", build_archive_for(backend, output));
       recipe += recipe_step(server, backend);
     }
-    recipe += "[verify]\ncommand = \"llama-cli --version\"\npattern = \"llamalike {version}\"\n\n"
-              "[verify.backend]\ncommand = \"llama-cli --list-devices\"\npattern = \"{backend_device}\"\ntimeout = 10\n";
+    recipe +=
+        "[verify]\ncommand = \"llama-cli --version\"\npattern = \"llamalike {version}\"\n\n"
+        "[verify.backend]\ncommand = \"llama-cli --list-devices\"\npattern = \"{backend_device}\"\ntimeout = 10\n";
     write_text(dir / "registry" / "llamalike.toml", recipe);
     options.env = {{"TAILOR_HOME", home.string()},
                    {"TAILOR_CA_BUNDLE", server.ca_file().string()},
@@ -69,7 +73,9 @@ struct BackendEnv {
     return run_tailor(args, options);
   }
   std::filesystem::path tool_dir() const { return home / "tools" / "llamalike-1.0.0"; }
-  nlohmann::ordered_json receipt() const { return nlohmann::ordered_json::parse(read_text(tool_dir() / ".tailor" / "receipt.json")); }
+  nlohmann::ordered_json receipt() const {
+    return nlohmann::ordered_json::parse(read_text(tool_dir() / ".tailor" / "receipt.json"));
+  }
   nlohmann::ordered_json state() const { return nlohmann::ordered_json::parse(read_text(home / "state.json")); }
   // The backend state.json records for the installed version.
   std::string state_backend() const {
@@ -80,5 +86,4 @@ struct BackendEnv {
 
 inline std::string combined(const RunResult& r) { return r.out + r.err; }
 
-
-} // namespace tailor::test
+}  // namespace tailor::test

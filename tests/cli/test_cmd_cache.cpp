@@ -39,7 +39,7 @@ nlohmann::json info_json(const Home& home) {
   return nlohmann::json::parse(r.out);
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("tailor cache") {
   Home home = populated_home();
@@ -100,7 +100,5 @@ TEST_CASE("tailor cache") {
     CHECK(r.err.find("is a symlink; refusing to clear it") != std::string::npos);
     CHECK(fs::exists(elsewhere / "precious.json"));
   }
-  SUBCASE("cache needs a subcommand") {
-    CHECK(test::run_tailor({"cache"}, home.options).exit_code == 2);
-  }
+  SUBCASE("cache needs a subcommand") { CHECK(test::run_tailor({"cache"}, home.options).exit_code == 2); }
 }

@@ -36,14 +36,15 @@ std::set<std::string> help_subcommands() {
 
 // Sources the bash script and asks it to complete `words` (the last one being typed).
 std::string bash_complete(const std::string& script_path, const std::string& words, int cword) {
-  std::string program = "source '" + script_path + "'\nCOMP_WORDS=(" + words + ")\nCOMP_CWORD=" +
-                        std::to_string(cword) + "\n_tailor\nfor w in \"${COMPREPLY[@]}\"; do echo \"$w\"; done\n";
+  std::string program = "source '" + script_path + "'\nCOMP_WORDS=(" + words +
+                        ")\nCOMP_CWORD=" + std::to_string(cword) +
+                        "\n_tailor\nfor w in \"${COMPREPLY[@]}\"; do echo \"$w\"; done\n";
   RunResult r = run({"/bin/bash", "--norc", "--noprofile", "-c", program});
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   return r.out;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("completion") {
   std::set<std::string> commands = help_subcommands();

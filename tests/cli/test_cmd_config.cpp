@@ -19,7 +19,7 @@ RunOptions in_home(const fs::path& home) {
   return options;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("tailor config") {
   fs::path home = fresh_dir("config-cli");
@@ -84,8 +84,9 @@ TEST_CASE("tailor config") {
     CHECK(run_tailor({"config", "set", "secrets.other"}, empty).exit_code == 2);
   }
   SUBCASE("unknown keys and tables in the file survive a set") {
-    write_text(home / "config.toml", "[[mirrors]]\nprefix = \"https://github.com/\"\nurl = \"https://m/gh/\"\n"
-                                     "[custom]\nkeep = true\n");
+    write_text(home / "config.toml",
+               "[[mirrors]]\nprefix = \"https://github.com/\"\nurl = \"https://m/gh/\"\n"
+               "[custom]\nkeep = true\n");
     ::chmod((home / "config.toml").c_str(), 0600);
     REQUIRE(run_tailor({"config", "set", "fetch.strategy", "least-busy"}, options).exit_code == 0);
     std::string text = read_text(home / "config.toml");

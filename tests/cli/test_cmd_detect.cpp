@@ -15,13 +15,23 @@ namespace {
 
 test::RunOptions clean_env() {
   test::RunOptions options;
-  options.unset_env = {"CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "ROCR_VISIBLE_DEVICES", "HIP_VISIBLE_DEVICES",
-                       "GGML_VK_VISIBLE_DEVICES", "HSA_OVERRIDE_GFX_VERSION", "container", "LD_LIBRARY_PATH",
-                       "VK_DRIVER_FILES", "VK_ICD_FILENAMES", "VK_ADD_DRIVER_FILES", "XDG_DATA_DIRS", "XDG_CONFIG_DIRS"};
+  options.unset_env = {"CUDA_VISIBLE_DEVICES",
+                       "NVIDIA_VISIBLE_DEVICES",
+                       "ROCR_VISIBLE_DEVICES",
+                       "HIP_VISIBLE_DEVICES",
+                       "GGML_VK_VISIBLE_DEVICES",
+                       "HSA_OVERRIDE_GFX_VERSION",
+                       "container",
+                       "LD_LIBRARY_PATH",
+                       "VK_DRIVER_FILES",
+                       "VK_ICD_FILENAMES",
+                       "VK_ADD_DRIVER_FILES",
+                       "XDG_DATA_DIRS",
+                       "XDG_CONFIG_DIRS"};
   return options;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("tailor detect") {
   auto root = test::make_sysroot("nvidia-consumer-intel-igpu").string();
@@ -37,15 +47,19 @@ TEST_CASE("tailor detect") {
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("OS:           linux (Ubuntu 24.04, family debian)\n") != std::string::npos);
     CHECK(r.out.find("C library:    glibc 2.39\n") != std::string::npos);
-    CHECK(r.out.find("GPU:          nvidia, driver 570.133.07 (proprietary kernel module), visible to this process\n") != std::string::npos);
-    CHECK(r.out.find("  0000:01:00.0  [10de:2684]  vga, nvidia, driver nvidia 570.133.07, discrete, D0, visible, primary\n") !=
+    CHECK(
+        r.out.find("GPU:          nvidia, driver 570.133.07 (proprietary kernel module), visible to this process\n") !=
+        std::string::npos);
+    CHECK(r.out.find(
+              "  0000:01:00.0  [10de:2684]  vga, nvidia, driver nvidia 570.133.07, discrete, D0, visible, primary\n") !=
           std::string::npos);
     CHECK(r.out.find("Environment:  bare machine\n") != std::string::npos);
   }
   SUBCASE("--explain names sources, certainty and active overrides") {
     auto r = test::run_tailor({"detect", "--explain", "--sysroot", root, "--linux-family", "rhel"}, clean_env());
     CHECK(r.exit_code == 0);
-    CHECK(r.out.find("gpu = \"nvidia\"\n  from: pci 0000:01:00.0 class 0x030000 vendor 0x10de\n  how sure: visible here\n") !=
+    CHECK(r.out.find(
+              "gpu = \"nvidia\"\n  from: pci 0000:01:00.0 class 0x030000 vendor 0x10de\n  how sure: visible here\n") !=
           std::string::npos);
     CHECK(r.out.find("  driver bound: yes (nvidia 570.133.07)\n") != std::string::npos);
     CHECK(r.out.find("overrides:\n  libc from follows --linux-family\n  linux_family from --linux-family\n") !=
@@ -135,9 +149,11 @@ TEST_CASE("tailor detect: Tier 1 cache") {
     test::write_text(root / "tailor-fixture/vulkan.json", "[]");
     auto explained = test::run_tailor({"detect", "--explain", "--sysroot", sysroot}, options);
     REQUIRE_MESSAGE(explained.exit_code == 0, explained.err);
-    CHECK(explained.out.find("vulkan = \"usable\"\n  from: cached Vulkan enumeration of 1 device(s)\n") != std::string::npos);
+    CHECK(explained.out.find("vulkan = \"usable\"\n  from: cached Vulkan enumeration of 1 device(s)\n") !=
+          std::string::npos);
     CHECK(explained.out.find("  cached: Vulkan enumeration from 20") != std::string::npos);
-    CHECK(explained.out.find("  AMD Radeon RX 7900 XTX (RADV NAVI31) (discrete, Vulkan 1.3.287)\n") != std::string::npos);
+    CHECK(explained.out.find("  AMD Radeon RX 7900 XTX (RADV NAVI31) (discrete, Vulkan 1.3.287)\n") !=
+          std::string::npos);
     auto json = test::run_tailor({"detect", "--json", "--sysroot", sysroot}, options);
     auto doc = nlohmann::json::parse(json.out);
     CHECK(doc["vulkan"] == "usable");
@@ -148,7 +164,8 @@ TEST_CASE("tailor detect: Tier 1 cache") {
       auto again = test::run_tailor({"detect", "--json", "--probe", "vulkan", "--sysroot", sysroot}, options);
       CHECK(nlohmann::json::parse(again.out)["vulkan"] == "loader-only");
       auto after = test::run_tailor({"detect", "--explain", "--sysroot", sysroot}, options);
-      CHECK(after.out.find("vulkan = \"loader-only\"\n  from: cached Vulkan enumeration of 0 device(s)\n") != std::string::npos);
+      CHECK(after.out.find("vulkan = \"loader-only\"\n  from: cached Vulkan enumeration of 0 device(s)\n") !=
+            std::string::npos);
     }
     SUBCASE("cache clear --detect forgets it") {
       auto size = fs::file_size(cache_file);
@@ -164,25 +181,28 @@ TEST_CASE("tailor detect: Tier 1 cache") {
   SUBCASE("planning a recipe with a vulkan backend enumerates unless an override gives the fact") {
     const std::string registry = test::testdata("plan/recipes").string();
     const std::string lock = test::testdata("plan/golden/plans/llamalike/vb5000-linux-amd64-gpu-amd.json").string();
-    auto given = test::run_tailor({"eval", "llamalike", "--registry", registry, "--sysroot", sysroot, "--vulkan", "usable",
-                                   "--offline", "--pin-from", lock}, options);
+    auto given = test::run_tailor({"eval", "llamalike", "--registry", registry, "--sysroot", sysroot, "--vulkan",
+                                   "usable", "--offline", "--pin-from", lock},
+                                  options);
     REQUIRE_MESSAGE(given.exit_code == 0, given.err);
     CHECK_FALSE(fs::exists(cache_file));
-    auto cpu = test::run_tailor({"eval", "llamalike", "--registry", registry, "--sysroot", sysroot, "--backend", "cpu",
-                                 "--offline", "--pin-from", test::testdata("plan/golden/plans/llamalike/vb5000-linux-amd64-gpu-none.json").string()},
-                                options);
+    auto cpu = test::run_tailor(
+        {"eval", "llamalike", "--registry", registry, "--sysroot", sysroot, "--backend", "cpu", "--offline",
+         "--pin-from", test::testdata("plan/golden/plans/llamalike/vb5000-linux-amd64-gpu-none.json").string()},
+        options);
     REQUIRE_MESSAGE(cpu.exit_code == 0, cpu.err);
     CHECK_FALSE(fs::exists(cache_file));  // an explicit backend never reads the vulkan fact
-    auto no_gpu = test::run_tailor({"eval", "llamalike", "--registry", registry, "--sysroot",
-                                    test::make_sysroot("virtio-vm-debian").string(), "--offline", "--pin-from",
-                                    test::testdata("plan/golden/plans/llamalike/vb5000-linux-amd64-gpu-none.json").string()},
-                                   options);
+    auto no_gpu =
+        test::run_tailor({"eval", "llamalike", "--registry", registry, "--sysroot",
+                          test::make_sysroot("virtio-vm-debian").string(), "--offline", "--pin-from",
+                          test::testdata("plan/golden/plans/llamalike/vb5000-linux-amd64-gpu-none.json").string()},
+                         options);
     REQUIRE_MESSAGE(no_gpu.exit_code == 0, no_gpu.err);
     CHECK_FALSE(fs::exists(cache_file));  // the ladder of gpu none is just cpu
     test::run_tailor({"eval", "hello", "--registry", registry, "--sysroot", sysroot, "--offline"}, options);
     CHECK_FALSE(fs::exists(cache_file));  // no vulkan step, whatever the outcome of the plan
-    auto planned = test::run_tailor({"eval", "llamalike", "--registry", registry, "--sysroot", sysroot, "--offline",
-                                     "--pin-from", lock}, options);
+    auto planned = test::run_tailor(
+        {"eval", "llamalike", "--registry", registry, "--sysroot", sysroot, "--offline", "--pin-from", lock}, options);
     REQUIRE_MESSAGE(planned.exit_code == 0, planned.err);
     REQUIRE(fs::exists(cache_file));
     CHECK(test::read_text(cache_file).find("AMD Radeon RX 7900 XTX (RADV NAVI31)") != std::string::npos);
@@ -208,7 +228,8 @@ TEST_CASE("tailor detect --probe deep") {
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     auto doc = nlohmann::json::parse(r.out);
     REQUIRE(doc["deep"].size() == 3);
-    CHECK(doc["deep"][0] == nlohmann::json::parse(R"({"tool": "nvidia-smi", "command": "nvidia-smi", "status": "ok", "exit_code": 0,
+    CHECK(doc["deep"][0] ==
+          nlohmann::json::parse(R"({"tool": "nvidia-smi", "command": "nvidia-smi", "status": "ok", "exit_code": 0,
         "output": "NVIDIA-SMI 570.133.07   Driver Version: 570.133.07\n| 0  GeForce RTX 4090 |\n"})"));
     CHECK(doc["deep"][1] == nlohmann::json::parse(R"({"tool": "vulkaninfo", "command": "vulkaninfo --summary",
         "status": "not found on PATH", "exit_code": null, "output": ""})"));

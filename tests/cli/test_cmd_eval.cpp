@@ -14,12 +14,12 @@ const std::string k_golden = test::testdata("plan/golden").string();
 std::string facts(const std::string& name) { return test::testdata("plan/facts/" + name + ".json").string(); }
 std::string lock(const std::string& file) { return k_golden + "/plans/llamalike/" + file; }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("tailor eval") {
   SUBCASE("an NVIDIA facts file plans CUDA with the GPU stack, offline from its lock") {
-    auto r = test::run_tailor({"eval", "llamalike", "--registry", k_registry, "--facts", facts("nvidia-drv575"), "--offline",
-                               "--pin-from", lock("vb5000-linux-amd64-gpu-nvidia-drv570.json")});
+    auto r = test::run_tailor({"eval", "llamalike", "--registry", k_registry, "--facts", facts("nvidia-drv575"),
+                               "--offline", "--pin-from", lock("vb5000-linux-amd64-gpu-nvidia-drv570.json")});
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     CHECK(r.out.find("\"backend\": \"cuda\"") != std::string::npos);
     CHECK(r.out.find("llamalike-b5000-cuda-12.8-x64.tar.gz") != std::string::npos);
@@ -32,25 +32,29 @@ TEST_CASE("tailor eval") {
     options.env["TAILOR_HOME"] = test::fresh_dir("home-cpu").string();
     test::write_text(options.env["TAILOR_HOME"] + "/config.toml", "[llm]\nbackend = \"cpu\"\n");
     auto cpu = test::run_tailor({"eval", "llamalike", "--registry", k_registry, "--facts", facts("nvidia-drv580"),
-                                 "--offline", "--pin-from", lock("vb5000-linux-amd64-gpu-none.json")}, options);
+                                 "--offline", "--pin-from", lock("vb5000-linux-amd64-gpu-none.json")},
+                                options);
     REQUIRE_MESSAGE(cpu.exit_code == 0, cpu.err);
     CHECK(cpu.out.find("\"backend\": \"cpu\"") != std::string::npos);
-    auto vulkan = test::run_tailor({"plan", "llamalike", "--registry", k_registry, "--facts", facts("nvidia-drv580"),
-                                    "--backend", "vulkan", "--offline", "--pin-from",
-                                    lock("vb5000-linux-amd64-gpu-nvidia-drv569.json")}, options);
+    auto vulkan =
+        test::run_tailor({"plan", "llamalike", "--registry", k_registry, "--facts", facts("nvidia-drv580"), "--backend",
+                          "vulkan", "--offline", "--pin-from", lock("vb5000-linux-amd64-gpu-nvidia-drv569.json")},
+                         options);
     REQUIRE_MESSAGE(vulkan.exit_code == 0, vulkan.err);
     CHECK(vulkan.out.find("backend: vulkan") != std::string::npos);
     CHECK(vulkan.out.find("- vulkan-loader@") != std::string::npos);
   }
   SUBCASE("an explicit CUDA backend on a machine without NVIDIA fails before downloading") {
-    auto r = test::run_tailor({"eval", "llamalike", "--registry", k_registry, "--facts", facts("none"), "--backend", "cuda"});
+    auto r = test::run_tailor(
+        {"eval", "llamalike", "--registry", k_registry, "--facts", facts("none"), "--backend", "cuda"});
     CHECK(r.exit_code == 1);
     CHECK(r.err.find("needs an NVIDIA GPU") != std::string::npos);
     CHECK(r.out.empty());
   }
   SUBCASE("plan --explain prints every rung with its reason") {
-    auto r = test::run_tailor({"plan", "llamalike", "--registry", k_registry, "--facts", facts("nvidia-drv535"),
-                               "--explain", "--offline", "--pin-from", lock("vb5000-linux-amd64-gpu-nvidia-drv569.json")});
+    auto r =
+        test::run_tailor({"plan", "llamalike", "--registry", k_registry, "--facts", facts("nvidia-drv535"), "--explain",
+                          "--offline", "--pin-from", lock("vb5000-linux-amd64-gpu-nvidia-drv569.json")});
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     CHECK(r.out.find("cuda: rejected (no step for linux/amd64 with driver 535.183.01") != std::string::npos);
     CHECK(r.out.find("vulkan: chosen") != std::string::npos);
@@ -97,8 +101,8 @@ TEST_CASE("tailor golden") {
   CHECK(bad.out.find("-        \"strip_dirs\": 1") != std::string::npos);
   CHECK(bad.out.find("+        \"strip_dirs\": 2") != std::string::npos);
 
-  auto regen = test::run_tailor({"golden", "regenerate", "llamalike", "--registry", (dir / "recipes").string(), "--golden",
-                                 (dir / "golden").string(), "--unhashed"});
+  auto regen = test::run_tailor({"golden", "regenerate", "llamalike", "--registry", (dir / "recipes").string(),
+                                 "--golden", (dir / "golden").string(), "--unhashed"});
   REQUIRE_MESSAGE(regen.exit_code == 0, std::string(regen.out + regen.err));
   CHECK(check().exit_code == 0);
 }

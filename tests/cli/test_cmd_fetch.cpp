@@ -19,8 +19,11 @@ TEST_CASE("fetch --plan --into and install --from --offline") {
   fs::create_directories(dir / "sysroot");
   write_text(dir / "facts.json", R"({"facts_version": 1, "os": "linux", "arch": "amd64", "gpu": "none"})");
   RunOptions options;
-  options.env = {{"TAILOR_HOME", (dir / "home").string()}, {"TAILOR_CA_BUNDLE", server->ca_file().string()},
-                 {"TAILOR_SYSROOT", (dir / "sysroot").string()}, {"TAILOR_FACTS", (dir / "facts.json").string()}, {"CI", "1"}};
+  options.env = {{"TAILOR_HOME", (dir / "home").string()},
+                 {"TAILOR_CA_BUNDLE", server->ca_file().string()},
+                 {"TAILOR_SYSROOT", (dir / "sysroot").string()},
+                 {"TAILOR_FACTS", (dir / "facts.json").string()},
+                 {"CI", "1"}};
   ToolRelease release = make_tool_release("hello", "1.0.0", "zip");
   server->add("/" + release.file_name(), release.bytes);
   write_text(dir / "plan.json", make_tool_plan(release, server->url("/" + release.file_name())).dump());
@@ -35,7 +38,8 @@ TEST_CASE("fetch --plan --into and install --from --offline") {
 
   SUBCASE("round trip installs from the bundle alone") {
     options.env["TAILOR_HOME"] = (dir / "home2").string();
-    auto r = run_tailor({"install", "--plan", (bundle / "plan.json").string(), "--from", bundle.string(), "--offline"}, options);
+    auto r = run_tailor({"install", "--plan", (bundle / "plan.json").string(), "--from", bundle.string(), "--offline"},
+                        options);
     INFO(r.err);
     CHECK(r.exit_code == 0);
     CHECK(run({(dir / "home2" / "bin" / "hello").string()}).out == "hello 1.0.0\n");
@@ -44,7 +48,8 @@ TEST_CASE("fetch --plan --into and install --from --offline") {
   SUBCASE("a tampered artifact is caught by its checksum") {
     options.env["TAILOR_HOME"] = (dir / "home3").string();
     write_text(bundle / "artifacts" / release.sha256, "tampered");
-    auto r = run_tailor({"install", "--plan", (bundle / "plan.json").string(), "--from", bundle.string(), "--offline"}, options);
+    auto r = run_tailor({"install", "--plan", (bundle / "plan.json").string(), "--from", bundle.string(), "--offline"},
+                        options);
     CHECK(r.exit_code == 9);
     CHECK(r.err.find("checksum mismatch") != std::string::npos);
     CHECK_FALSE(fs::exists(dir / "home3" / "tools" / "hello-1.0.0"));

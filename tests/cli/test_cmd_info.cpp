@@ -12,13 +12,13 @@ using namespace tailor;
 namespace {
 
 std::vector<std::string> info_args(const std::string& sysroot, std::vector<std::string> extra) {
-  std::vector<std::string> args{"info", "--registry", test::testdata("recipes/valid").string(), "--sysroot", sysroot,
+  std::vector<std::string> args{"info",    "--registry", test::testdata("recipes/valid").string(), "--sysroot", sysroot,
                                 "--probe", "none"};
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("tailor info") {
   const std::string root = test::make_sysroot("nvidia-consumer-intel-igpu").string();

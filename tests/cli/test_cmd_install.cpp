@@ -2,9 +2,9 @@
 // archives built by the test, and real child processes killed at chosen moments.
 #include <doctest/doctest.h>
 
-#include <csignal>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <csignal>
 
 #include <algorithm>
 #include <chrono>
@@ -30,9 +30,14 @@ struct InstallEnv {
   explicit InstallEnv(const HttpsServer& server, const std::string& gpu = "none") {
     fs::path sysroot = dir / "sysroot";
     fs::create_directories(sysroot);
-    write_text(dir / "facts.json", R"({"facts_version": 1, "os": "linux", "arch": "amd64", "linux_family": "debian", "libc": "glibc", "gpu": ")" + gpu + R"("})");
-    options.env = {{"TAILOR_HOME", home.string()},        {"TAILOR_CA_BUNDLE", server.ca_file().string()},
-                   {"TAILOR_SYSROOT", sysroot.string()},  {"TAILOR_FACTS", (dir / "facts.json").string()},
+    write_text(
+        dir / "facts.json",
+        R"({"facts_version": 1, "os": "linux", "arch": "amd64", "linux_family": "debian", "libc": "glibc", "gpu": ")" +
+            gpu + R"("})");
+    options.env = {{"TAILOR_HOME", home.string()},
+                   {"TAILOR_CA_BUNDLE", server.ca_file().string()},
+                   {"TAILOR_SYSROOT", sysroot.string()},
+                   {"TAILOR_FACTS", (dir / "facts.json").string()},
                    {"CI", "1"}};
     options.timeout_seconds = 60;
   }
@@ -60,7 +65,7 @@ ordered_json served_plan(HttpsServer& server, const ToolRelease& release) {
 
 std::string combined(const RunResult& r) { return r.out + r.err; }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("install --plan") {
   HttpsServer server;
@@ -86,7 +91,8 @@ TEST_CASE("install --plan") {
     CHECK(state["installed"]["hello"]["active_version"] == "1.0.0");
     CHECK(state["installed"]["depcmd"]["is_hidden"] == true);
     CHECK(state["installed"]["depcmd"]["required_by"] == ordered_json::array({"hello"}));
-    CHECK(state["installed"]["hello"]["versions"]["1.0.0"]["binary_checksums"]["bin/hello"].get<std::string>().size() == 64);
+    CHECK(state["installed"]["hello"]["versions"]["1.0.0"]["binary_checksums"]["bin/hello"].get<std::string>().size() ==
+          64);
     CHECK(fs::is_empty(env.home / "tmp"));
 
     size_t requests = server.requests().size();
@@ -257,7 +263,9 @@ TEST_CASE("install --plan refuses hostile archives") {
   };
   SUBCASE("absolute path") { hostile({file_entry((outside / "evil").string(), "x")}, "absolute path"); }
   SUBCASE("dot-dot") { hostile({file_entry("bad-1.0.0/../../evil", "x")}, "'..' component"); }
-  SUBCASE("symlink escaping") { hostile({symlink_entry("bad-1.0.0/bin/evil", "../../../evil")}, "outside the destination"); }
+  SUBCASE("symlink escaping") {
+    hostile({symlink_entry("bad-1.0.0/bin/evil", "../../../evil")}, "outside the destination");
+  }
   SUBCASE("symlink then write through it") {
     hostile({symlink_entry("bad-1.0.0/up", "."), file_entry("bad-1.0.0/up/evil", "x")}, "symlink or not a directory");
   }
@@ -268,7 +276,9 @@ TEST_CASE("install --plan refuses hostile archives") {
     hostile({bomb}, "extraction size limit", 10, {{"TAILOR_MAX_EXTRACT_SIZE", "1MiB"}});
   }
   SUBCASE("device files are skipped with a warning, the rest installs") {
-    ToolRelease dev = make_tool_release("devtool", "1.0.0", "tar.gz", {ArchiveEntry{"devtool-1.0.0/bin/null", EntryType::char_device, {}, 0666, {}, 0}});
+    ToolRelease dev =
+        make_tool_release("devtool", "1.0.0", "tar.gz",
+                          {ArchiveEntry{"devtool-1.0.0/bin/null", EntryType::char_device, {}, 0666, {}, 0}});
     auto r = env.install(served_plan(server, dev));
     INFO(combined(r));
     CHECK(r.exit_code == 0);
@@ -283,8 +293,8 @@ TEST_CASE("install --plan survives SIGKILL") {
     CAPTURE(point);
     InstallEnv env(server);
     REQUIRE(env.install(served_plan(server, make_tool_release("hello", "1.0.0"))).exit_code == 0);
-    ToolRelease v2 = make_tool_release("hello", "2.0.0", "tar.gz",
-                                       {file_entry("hello-2.0.0/share/a", "1"), file_entry("hello-2.0.0/share/b", "2")});
+    ToolRelease v2 = make_tool_release(
+        "hello", "2.0.0", "tar.gz", {file_entry("hello-2.0.0/share/a", "1"), file_entry("hello-2.0.0/share/b", "2")});
     fs::path plan = env.plan_file(served_plan(server, v2), "v2.json");
 
     RunOptions paused = env.options;
@@ -339,9 +349,11 @@ TEST_CASE("install --plan checks the platform") {
     InstallEnv env(server);
     ordered_json plan = served_plan(server, hello);
     plan["platform"]["linux_family"] = "debian";
-    plan["steps"].insert(plan["steps"].begin(), ordered_json{{"action", "apt_install"},
-                                                            {"params", {{"packages", {"tailor-test-surely-not-a-package"}}}},
-                                                            {"evaluable", false}, {"deterministic", false}});
+    plan["steps"].insert(plan["steps"].begin(),
+                         ordered_json{{"action", "apt_install"},
+                                      {"params", {{"packages", {"tailor-test-surely-not-a-package"}}}},
+                                      {"evaluable", false},
+                                      {"deterministic", false}});
     auto r = env.install(plan);
     INFO(combined(r));
     CHECK(r.exit_code == 8);

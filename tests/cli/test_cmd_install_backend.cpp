@@ -14,7 +14,6 @@ namespace fs = std::filesystem;
 using namespace tailor::test;
 using nlohmann::ordered_json;
 
-
 TEST_CASE("install_with_backend") {
   SUBCASE("auto with a passing CUDA check keeps CUDA and writes the receipt") {
     BackendEnv env({{"cuda", "CUDA0: NVIDIA GeForce RTX 4090"}, {"vulkan", "Vulkan0: RTX 4090"}, {"cpu", "CPU"}});
@@ -50,7 +49,8 @@ TEST_CASE("install_with_backend") {
   SUBCASE("a fallback sends a backend.fallback event to the hooks") {
     BackendEnv env({{"cuda", ""}, {"vulkan", "Vulkan0: RTX 4090"}, {"cpu", "CPU"}});
     fs::path log = env.dir / "events.log";
-    write_text(env.home / "hooks" / "record", "#!/bin/sh\ncat >> '" + log.string() + "'\necho >> '" + log.string() + "'\n");
+    write_text(env.home / "hooks" / "record",
+               "#!/bin/sh\ncat >> '" + log.string() + "'\necho >> '" + log.string() + "'\n");
     ::chmod((env.home / "hooks" / "record").c_str(), 0755);
     auto r = env.install();
     INFO(combined(r));
@@ -125,12 +125,13 @@ TEST_CASE("install_with_backend") {
 TEST_CASE("install_with_backend: auto installs the first rung of each vendor's ladder") {
   // Every build passes its check, so the receipt shows the ladder's choice for the facts file.
   const std::vector<std::pair<std::string, std::string>> all = {
-      {"cuda", "CUDA0: GPU"}, {"rocm", "ROCm0: gfx1100"}, {"sycl", "SYCL0: Arc A770"},
+      {"cuda", "CUDA0: GPU"},     {"rocm", "ROCm0: gfx1100"},   {"sycl", "SYCL0: Arc A770"},
       {"vulkan", "Vulkan0: GPU"}, {"metal", "Metal: Apple M3"}, {"cpu", "CPU"}};
   struct Case {
     std::string facts, backend;
   };
-  for (const Case& c : {Case{"amd.json", "rocm"}, Case{"intel.json", "sycl"}, Case{"none.json", "cpu"}, Case{"apple.json", "metal"}}) {
+  for (const Case& c :
+       {Case{"amd.json", "rocm"}, Case{"intel.json", "sycl"}, Case{"none.json", "cpu"}, Case{"apple.json", "metal"}}) {
     CAPTURE(c.facts);
     BackendEnv env(all);
     env.use_facts(c.facts);

@@ -4,9 +4,9 @@
 // lets it go: the overlap is arranged, not hoped for with sleeps.
 #include <doctest/doctest.h>
 
-#include <csignal>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <csignal>
 
 #include <chrono>
 #include <memory>
@@ -75,10 +75,14 @@ struct SharedHome {
 
   explicit SharedHome(HttpsServer& https) : server(https) {
     fs::create_directories(dir / "sysroot");
-    write_text(dir / "facts.json", R"({"facts_version": 1, "os": "linux", "arch": "amd64", "linux_family": "debian", "libc": "glibc", "gpu": "none"})");
+    write_text(
+        dir / "facts.json",
+        R"({"facts_version": 1, "os": "linux", "arch": "amd64", "linux_family": "debian", "libc": "glibc", "gpu": "none"})");
     // CI=1 makes the default lock timeout 0, so every test states the timeout it relies on.
-    options.env = {{"TAILOR_HOME", home.string()},       {"TAILOR_CA_BUNDLE", server.ca_file().string()},
-                   {"TAILOR_SYSROOT", (dir / "sysroot").string()}, {"TAILOR_FACTS", (dir / "facts.json").string()},
+    options.env = {{"TAILOR_HOME", home.string()},
+                   {"TAILOR_CA_BUNDLE", server.ca_file().string()},
+                   {"TAILOR_SYSROOT", (dir / "sysroot").string()},
+                   {"TAILOR_FACTS", (dir / "facts.json").string()},
                    {"CI", "1"}};
     options.unset_env = {"TAILOR_LOCK_TOKEN"};
     options.timeout_seconds = 60;
@@ -116,7 +120,7 @@ struct SharedHome {
 // Installs started in the background. One the test leaves without waiting for (a failed
 // REQUIRE) is killed and reaped, so it cannot outlive the test holding the lock.
 class Installs {
-public:
+ public:
   explicit Installs(const SharedHome& shared) : m_shared(shared) {}
   Installs(const Installs&) = delete;
   Installs& operator=(const Installs&) = delete;
@@ -147,7 +151,7 @@ public:
     return *m_started.back();
   }
 
-private:
+ private:
   const SharedHome& m_shared;
   std::vector<std::unique_ptr<Install>> m_started;
 };
@@ -159,7 +163,7 @@ std::string command_of(const fs::path& plan, const std::string& lock_timeout) {
 
 const std::string k_waiting = "waiting for another tailor process";
 
-} // namespace
+}  // namespace
 
 TEST_CASE("concurrent install processes share one TAILOR_HOME through the install lock") {
   HttpsServer server;
@@ -189,8 +193,8 @@ TEST_CASE("concurrent install processes share one TAILOR_HOME through the instal
     CHECK(contains(second_result.err, k_waiting + " (pid " + std::to_string(first.pid()) + " (user "));
     CHECK(contains(second_result.err, "'" + command_of(alpha, "0") + "', since "));
     CHECK(contains(second_result.err, "to release " + (shared.home / ".lock").string() + " (up to 1m)"));
-    CHECK(server.request_lines() ==
-          std::vector<std::string>{"GET " + SharedHome::path_of("alpha"), "GET " + SharedHome::path_of("bravo", "2.0.0")});
+    CHECK(server.request_lines() == std::vector<std::string>{"GET " + SharedHome::path_of("alpha"),
+                                                             "GET " + SharedHome::path_of("bravo", "2.0.0")});
 
     ordered_json state = shared.state();
     CHECK(state["installed"]["alpha"]["active_version"] == "1.0.0");
@@ -230,12 +234,14 @@ TEST_CASE("concurrent install processes share one TAILOR_HOME through the instal
     const auto killed_at = std::chrono::steady_clock::now();
     ::kill(first.pid(), SIGKILL);
     REQUIRE(eventually([&] { return flock_held_by(shared.home / ".lock", waiter.pid()); }));
-    const auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - killed_at);
+    const auto latency =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - killed_at);
     // The waiter's first act with the lock: its own holder file (written atomically, fsynced).
     REQUIRE(eventually([&] { return shared.holder_is(waiter.pid()); }));
-    const auto announced = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - killed_at);
-    MESSAGE("after SIGKILL of the holder the waiting install held the lock in " << latency.count()
-            << " ms and had written its holder file in " << announced.count() << " ms");
+    const auto announced =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - killed_at);
+    MESSAGE("after SIGKILL of the holder the waiting install held the lock in "
+            << latency.count() << " ms and had written its holder file in " << announced.count() << " ms");
     // The issue's bound, on the lock itself. The kernel drops the flock as the holder dies and
     // the waiter polls every 20 ms, so this is usually 20-40 ms; the rest is margin for a
     // loaded 2-core machine (the holder file's fsync is left out: disk latency is not the lock's).

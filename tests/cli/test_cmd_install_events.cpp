@@ -18,15 +18,18 @@ TEST_CASE("install and remove emit lifecycle events to hooks") {
   fs::path home = fresh_dir("events-home");
   fs::path dir = fresh_dir("events-work");
   fs::create_directories(dir / "sysroot");
-  write_text(dir / "facts.json",
-             R"({"facts_version": 1, "os": "linux", "arch": "amd64", "linux_family": "debian", "libc": "glibc", "gpu": "none"})");
+  write_text(
+      dir / "facts.json",
+      R"({"facts_version": 1, "os": "linux", "arch": "amd64", "linux_family": "debian", "libc": "glibc", "gpu": "none"})");
   // A hook that appends every event it receives on stdin, one per line.
   fs::path log = dir / "events.log";
   write_text(home / "hooks" / "record", "#!/bin/sh\ncat >> '" + log.string() + "'\necho >> '" + log.string() + "'\n");
   ::chmod((home / "hooks" / "record").c_str(), 0755);
   RunOptions options;
-  options.env = {{"TAILOR_HOME", home.string()}, {"TAILOR_CA_BUNDLE", server.ca_file().string()},
-                 {"TAILOR_SYSROOT", (dir / "sysroot").string()}, {"TAILOR_FACTS", (dir / "facts.json").string()},
+  options.env = {{"TAILOR_HOME", home.string()},
+                 {"TAILOR_CA_BUNDLE", server.ca_file().string()},
+                 {"TAILOR_SYSROOT", (dir / "sysroot").string()},
+                 {"TAILOR_FACTS", (dir / "facts.json").string()},
                  {"CI", "1"}};
 
   ToolRelease hello = make_tool_release("hello", "1.0.0");

@@ -37,9 +37,11 @@ struct MirrorEnv {
 
   MirrorEnv(const HttpsServer& server, const std::string& gpu) {
     fs::create_directories(home);
-    write_text(home / "config.toml", "[[mirrors]]\nname = \"local\"\n"
-                                     "prefix = \"https://github.com/ggml-org/llama.cpp/releases/download/\"\n"
-                                     "url = \"" + server.url("/llama/") + "\"\n");
+    write_text(home / "config.toml",
+               "[[mirrors]]\nname = \"local\"\n"
+               "prefix = \"https://github.com/ggml-org/llama.cpp/releases/download/\"\n"
+               "url = \"" +
+                   server.url("/llama/") + "\"\n");
     fs::permissions(home / "config.toml", fs::perms::owner_read | fs::perms::owner_write);
     write_text(dir / "facts.json", R"({"facts_version": 1, "os": "linux", "arch": "amd64", "linux_family": "debian",
  "libc": "glibc", "gpu": ")" + gpu + R"(", "gpu_driver": "", "vulkan": "loader-only"})");
@@ -54,7 +56,7 @@ struct MirrorEnv {
   }
 };
 
-} // namespace
+}  // namespace
 
 TEST_CASE("install a registry recipe by name from a local mirror") {
   HttpsServer server;
@@ -66,10 +68,12 @@ TEST_CASE("install a registry recipe by name from a local mirror") {
     INFO(r.out, r.err);
     REQUIRE(r.exit_code == 0);
     CHECK(r.out == "llama.cpp@b6500\n");
-    CHECK(r.err.find("backend ladder:\n  cpu: chosen (best rung with a build for this machine)\n") != std::string::npos);
+    CHECK(r.err.find("backend ladder:\n  cpu: chosen (best rung with a build for this machine)\n") !=
+          std::string::npos);
     CHECK(server.request_lines() == std::vector<std::string>{"GET /llama/b6500/llama-b6500-bin-ubuntu-x64.tar.gz"});
     CHECK(run({(env.home / "bin" / "llama-cli").string(), "--version"}).out == "version: 6500 (0000000)\n");
-    auto receipt = nlohmann::json::parse(read_text(env.home / "tools" / "llama.cpp-b6500" / ".tailor" / "receipt.json"));
+    auto receipt =
+        nlohmann::json::parse(read_text(env.home / "tools" / "llama.cpp-b6500" / ".tailor" / "receipt.json"));
     CHECK(receipt["backend"] == "cpu");
     CHECK(receipt["requested_backend"] == "auto");
     auto state = nlohmann::json::parse(read_text(env.home / "state.json"));

@@ -24,7 +24,7 @@ void check_no_leftovers(const BackendEnv& env) {
   CHECK(fs::is_empty(env.home / "tmp"));
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("install_with_backend switches an installed build") {
   SUBCASE("--backend cpu over a vulkan build installs the cpu build and records it") {
@@ -61,7 +61,8 @@ TEST_CASE("install_with_backend switches an installed build") {
     auto r = env.install({"--backend", "cpu"});
     INFO(combined(r));
     CHECK(r.exit_code == 6);
-    CHECK(r.err.find("the cpu build failed its smoke check; the installed build was kept (explicit backend, no fallback)") !=
+    CHECK(r.err.find(
+              "the cpu build failed its smoke check; the installed build was kept (explicit backend, no fallback)") !=
           std::string::npos);
     CHECK(env.run_cli("--version").find("(vulkan)") != std::string::npos);
     CHECK(read_text(env.tool_dir() / ".tailor" / "receipt.json") == receipt);
@@ -99,8 +100,8 @@ TEST_CASE("install_with_backend: a switch killed mid-way leaves the old backend 
     fs::path marker = env.dir / ("paused-" + point);
     paused.env["TAILOR_TEST_PAUSE_AT"] = point;
     paused.env["TAILOR_TEST_PAUSE_MARKER"] = marker.string();
-    Child child = spawn_tailor({"install", "llamalike@1.0.0", "--registry", (env.dir / "registry").string(), "--backend", "cpu"},
-                               paused);
+    Child child = spawn_tailor(
+        {"install", "llamalike@1.0.0", "--registry", (env.dir / "registry").string(), "--backend", "cpu"}, paused);
     // Polls for the marker for up to 30 s: generous for a loaded 2-core machine; no timing is asserted.
     for (int i = 0; i < 600 && !fs::exists(marker); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
     REQUIRE(fs::exists(marker));

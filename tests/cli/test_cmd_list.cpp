@@ -17,8 +17,11 @@ TEST_CASE("list") {
   fs::create_directories(dir / "sysroot");
   write_text(dir / "facts.json", R"({"facts_version": 1, "os": "linux", "arch": "amd64", "gpu": "none"})");
   RunOptions options;
-  options.env = {{"TAILOR_HOME", home.string()}, {"TAILOR_CA_BUNDLE", server.ca_file().string()},
-                 {"TAILOR_SYSROOT", (dir / "sysroot").string()}, {"TAILOR_FACTS", (dir / "facts.json").string()}, {"CI", "1"}};
+  options.env = {{"TAILOR_HOME", home.string()},
+                 {"TAILOR_CA_BUNDLE", server.ca_file().string()},
+                 {"TAILOR_SYSROOT", (dir / "sysroot").string()},
+                 {"TAILOR_FACTS", (dir / "facts.json").string()},
+                 {"CI", "1"}};
 
   SUBCASE("empty home") {
     auto r = run_tailor({"list"}, options);

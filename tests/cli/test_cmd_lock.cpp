@@ -1,8 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <sys/wait.h>
 #include <csignal>
 #include <set>
-#include <sys/wait.h>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -41,7 +41,7 @@ bool holder_is(const fs::path& home, pid_t pid) {
   return holder && holder->pid == pid;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("tailor lock hold") {
   fs::path home = fresh_dir("hold-home");
@@ -101,7 +101,8 @@ TEST_CASE("tailor lock hold") {
     CHECK(result.err.find("replacing a stale lock holder file") != std::string::npos);
   }
   SUBCASE("a stale holder file is reported by status and replaced") {
-    write_text(home / ".lock.holder", R"({"pid": 999999, "user": "ghost", "command": "tailor install x", "started": "s"})");
+    write_text(home / ".lock.holder",
+               R"({"pid": 999999, "user": "ghost", "command": "tailor install x", "started": "s"})");
     auto status = run_tailor({"lock", "status"}, options);
     CHECK(status.exit_code == 0);
     CHECK(status.out.find("install lock: free (stale holder file of pid 999999") != std::string::npos);
@@ -114,9 +115,10 @@ TEST_CASE("tailor lock hold") {
     fs::path shared = fresh_dir("shared") / "list.json";
     write_text(shared, "[]");
     // Read, pause, write: without the lock the pause makes updates overwrite each other.
-    const std::string script = "c=$(cat \"$F\"); sleep 0.05; c=${c%]}; "
-                               "if [ \"$c\" = \"[\" ]; then s=''; else s=','; fi; "
-                               "printf '%s%s\"%s\"]' \"$c\" \"$s\" \"$ID\" > \"$F.tmp\" && mv \"$F.tmp\" \"$F\"";
+    const std::string script =
+        "c=$(cat \"$F\"); sleep 0.05; c=${c%]}; "
+        "if [ \"$c\" = \"[\" ]; then s=''; else s=','; fi; "
+        "printf '%s%s\"%s\"]' \"$c\" \"$s\" \"$ID\" > \"$F.tmp\" && mv \"$F.tmp\" \"$F\"";
     std::vector<Child> children;
     for (int i = 0; i < 8; ++i) {
       RunOptions child_options = options;
@@ -141,7 +143,8 @@ TEST_CASE("tailor lock hold") {
 TEST_CASE("tailor lock acquire") {
   fs::path home = fresh_dir("reserve-home");
   auto options = in_home(home);
-  auto acquired = run_tailor({"lock", "acquire", "--holder", "ci-42", "--ttl", "600", "--reason", "bench run"}, options);
+  auto acquired =
+      run_tailor({"lock", "acquire", "--holder", "ci-42", "--ttl", "600", "--reason", "bench run"}, options);
   REQUIRE(acquired.exit_code == 0);
   const std::string token = acquired.out.substr(0, acquired.out.find('\n'));
   REQUIRE(token.size() >= 32 + 2);  // >= 128 bits in hex, plus the generation

@@ -17,8 +17,11 @@ RunOptions remove_env(const HttpsServer& server, const fs::path& home) {
   fs::create_directories(dir / "sysroot");
   write_text(dir / "facts.json", R"({"facts_version": 1, "os": "linux", "arch": "amd64", "gpu": "none"})");
   RunOptions options;
-  options.env = {{"TAILOR_HOME", home.string()}, {"TAILOR_CA_BUNDLE", server.ca_file().string()},
-                 {"TAILOR_SYSROOT", (dir / "sysroot").string()}, {"TAILOR_FACTS", (dir / "facts.json").string()}, {"CI", "1"}};
+  options.env = {{"TAILOR_HOME", home.string()},
+                 {"TAILOR_CA_BUNDLE", server.ca_file().string()},
+                 {"TAILOR_SYSROOT", (dir / "sysroot").string()},
+                 {"TAILOR_FACTS", (dir / "facts.json").string()},
+                 {"CI", "1"}};
   return options;
 }
 
@@ -34,7 +37,7 @@ fs::path plan_with_dependency(HttpsServer& server, const fs::path& dir) {
   return dir / "plan.json";
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("remove") {
   HttpsServer server;

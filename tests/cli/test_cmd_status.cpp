@@ -40,8 +40,8 @@ TEST_CASE("tailor status") {
     const std::string bytes(2 * 1024 * 1024, 'x');
     mirror.add("/gh/big.bin", bytes);
     mirror.script("/gh/big.bin", {Reply::slow(3000ms)});
-    write_text(home / "config.toml", "[[mirrors]]\nprefix = \"https://origin.invalid/\"\nurl = \"" + mirror.url("/gh/") +
-                                         "\"\nname = \"mirror-a\"\n");
+    write_text(home / "config.toml", "[[mirrors]]\nprefix = \"https://origin.invalid/\"\nurl = \"" +
+                                         mirror.url("/gh/") + "\"\nname = \"mirror-a\"\n");
     options.env["TAILOR_CA_BUNDLE"] = mirror.ca_file().string();
     Child child = spawn_tailor({"fetch-urls", "https://origin.invalid/big.bin"}, options);
     REQUIRE(mirror.wait_for_requests(1, 20s));
@@ -78,4 +78,4 @@ TEST_CASE("tailor status") {
   }
 }
 
-} // namespace tailor::test
+}  // namespace tailor::test

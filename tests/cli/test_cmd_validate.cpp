@@ -33,7 +33,7 @@ bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("tailor validate") {
   fs::path dir = test::fresh_dir("validate");
@@ -98,7 +98,8 @@ TEST_CASE("tailor validate") {
     CHECK(r.exit_code == 1);
     CHECK(contains(r.out, (hostile / "binary.toml").string() + ":1:11: error: binary file (contains a NUL byte)"));
     CHECK(contains(r.out, (hostile / "huge.toml").string() + ": error: recipe is larger than 1 MiB (1048577 bytes)"));
-    CHECK(contains(r.out, (hostile / "latin1.toml").string() + ":1:12: error: file is not valid UTF-8 (byte offset 11)"));
+    CHECK(
+        contains(r.out, (hostile / "latin1.toml").string() + ":1:12: error: file is not valid UTF-8 (byte offset 11)"));
   }
   SUBCASE("a directory loop is an error, not a hang") {
     fs::path looped = test::fresh_dir("looped");
@@ -111,17 +112,21 @@ TEST_CASE("tailor validate") {
   SUBCASE("a missing file") {
     auto r = test::run_tailor({"validate", "missing.toml"});
     CHECK(r.exit_code == 1);
-    CHECK(r.out == "missing.toml: error: file not found: missing.toml\nInvalid recipe: missing (1 error, 0 warnings)\n");
+    CHECK(r.out ==
+          "missing.toml: error: file not found: missing.toml\nInvalid recipe: missing (1 error, 0 warnings)\n");
   }
   SUBCASE("runtime dependencies are resolved against the validated directory and the registry") {
     fs::path reg = test::fresh_dir("deps");
     test::write_text(reg / "good.toml", k_good);
-    std::string needs = std::string(k_good).replace(std::string(k_good).find("name = \"good\""), 13,
-                                                    "name = \"needs\"\nruntime_dependencies = [\"good\", \"nowhere-to-be-found\"]");
+    std::string needs =
+        std::string(k_good).replace(std::string(k_good).find("name = \"good\""), 13,
+                                    "name = \"needs\"\nruntime_dependencies = [\"good\", \"nowhere-to-be-found\"]");
     test::write_text(reg / "needs.toml", needs);
     auto r = test::run_tailor({"validate", reg.string()});
     CHECK(r.exit_code == 1);
-    CHECK(contains(r.out, "metadata.runtime_dependencies[1]: dependency 'nowhere-to-be-found' does not resolve to an installable recipe"));
+    CHECK(contains(r.out,
+                   "metadata.runtime_dependencies[1]: dependency 'nowhere-to-be-found' does not resolve to an "
+                   "installable recipe"));
     CHECK_FALSE(contains(r.out, "dependency 'good'"));
   }
   SUBCASE("the project's own recipes pass --strict") {

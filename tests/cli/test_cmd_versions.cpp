@@ -48,7 +48,7 @@ command = "kube version"
 const char* k_tags = R"([{"name": "v1.30.0"}, {"name": "v1.31.0-rc.1"}, {"name": "v1.29.3"}])";
 const char* k_latest = R"({"tag_name": "v1.30.0"})";
 
-} // namespace
+}  // namespace
 
 TEST_CASE("tailor versions") {
   Fixture f;
@@ -57,9 +57,10 @@ TEST_CASE("tailor versions") {
     f.server.add_json("/repos/k/k/tags", k_tags);
     auto plain = f.versions({});
     REQUIRE_MESSAGE(plain.exit_code == 0, plain.err);
-    CHECK(plain.out == "kube (GitHub releases of k/k), newest first:\n"
-                       "* 1.30.0  <- install picks this\n"
-                       "  1.29.3\n");
+    CHECK(plain.out ==
+          "kube (GitHub releases of k/k), newest first:\n"
+          "* 1.30.0  <- install picks this\n"
+          "  1.29.3\n");
     auto all = f.versions({"--all", "--json"});
     REQUIRE_MESSAGE(all.exit_code == 0, all.err);
     auto doc = nlohmann::json::parse(all.out);
@@ -75,8 +76,9 @@ TEST_CASE("tailor versions") {
     f.server.script("/repos/k/k/releases/latest",
                     {Reply::status_code(200, {{"ETag", "\"r1\""}, {"Content-Type", "application/json"}}, k_latest),
                      Reply::status_code(304, {{"ETag", "\"r1\""}})});
-    f.server.script("/repos/k/k/tags", {Reply::status_code(200, {{"ETag", "\"t1\""}, {"Content-Type", "application/json"}}, k_tags),
-                                        Reply::status_code(304, {{"ETag", "\"t1\""}})});
+    f.server.script("/repos/k/k/tags",
+                    {Reply::status_code(200, {{"ETag", "\"t1\""}, {"Content-Type", "application/json"}}, k_tags),
+                     Reply::status_code(304, {{"ETag", "\"t1\""}})});
     auto first = f.versions({});
     REQUIRE_MESSAGE(first.exit_code == 0, first.err);
     f.server.clear_requests();

@@ -5,4 +5,4 @@ namespace tailor::recipe {
 
 std::span<const EmbeddedRecipe> embedded_recipes() { return {}; }
 
-} // namespace tailor::recipe
+}  // namespace tailor::recipe

@@ -37,23 +37,29 @@ void configure(archive* a, const std::string& format) {
   }
   check(a, archive_write_set_format_pax_restricted(a), "tar format");
   if (format == "tar") return;
-  if (format == "tar.gz") check(a, archive_write_add_filter_gzip(a), "gzip");
-  else if (format == "tar.xz") check(a, archive_write_add_filter_xz(a), "xz");
-  else if (format == "tar.bz2") check(a, archive_write_add_filter_bzip2(a), "bzip2");
-  else if (format == "tar.zst") check(a, archive_write_add_filter_zstd(a), "zstd");
-  else if (format == "tar.lz") check(a, archive_write_add_filter_lzip(a), "lzip");
-  else throw std::runtime_error("archive_builder: unknown format " + format);
+  if (format == "tar.gz")
+    check(a, archive_write_add_filter_gzip(a), "gzip");
+  else if (format == "tar.xz")
+    check(a, archive_write_add_filter_xz(a), "xz");
+  else if (format == "tar.bz2")
+    check(a, archive_write_add_filter_bzip2(a), "bzip2");
+  else if (format == "tar.zst")
+    check(a, archive_write_add_filter_zstd(a), "zstd");
+  else if (format == "tar.lz")
+    check(a, archive_write_add_filter_lzip(a), "lzip");
+  else
+    throw std::runtime_error("archive_builder: unknown format " + format);
 }
 
 unsigned type_bits(EntryType type) {
   switch (type) {
-    case EntryType::file: return AE_IFREG;
-    case EntryType::directory: return AE_IFDIR;
-    case EntryType::symlink: return AE_IFLNK;
-    case EntryType::hardlink: return AE_IFREG;
-    case EntryType::char_device: return AE_IFCHR;
-    case EntryType::block_device: return AE_IFBLK;
-    case EntryType::fifo: return AE_IFIFO;
+  case EntryType::file: return AE_IFREG;
+  case EntryType::directory: return AE_IFDIR;
+  case EntryType::symlink: return AE_IFLNK;
+  case EntryType::hardlink: return AE_IFREG;
+  case EntryType::char_device: return AE_IFCHR;
+  case EntryType::block_device: return AE_IFBLK;
+  case EntryType::fifo: return AE_IFIFO;
   }
   return AE_IFREG;
 }
@@ -89,7 +95,7 @@ void write_entry(archive* a, const ArchiveEntry& item) {
   }
 }
 
-} // namespace
+}  // namespace
 
 ArchiveEntry file_entry(std::string path, std::string content, unsigned mode) {
   return ArchiveEntry{std::move(path), EntryType::file, std::move(content), mode, {}, 0};
@@ -146,8 +152,9 @@ std::string sha256_file(const std::filesystem::path& path) {
 ToolRelease make_tool_release(const std::string& name, const std::string& version, const std::string& format,
                               std::vector<ArchiveEntry> extra) {
   std::string top = name + "-" + version + "/";
-  std::vector<ArchiveEntry> entries = {dir_entry(top), dir_entry(top + "bin/"),
-                                       file_entry(top + "bin/" + name, "#!/bin/sh\necho \"" + name + " " + version + "\"\n", 0755)};
+  std::vector<ArchiveEntry> entries = {
+      dir_entry(top), dir_entry(top + "bin/"),
+      file_entry(top + "bin/" + name, "#!/bin/sh\necho \"" + name + " " + version + "\"\n", 0755)};
   for (auto& e : extra) entries.push_back(std::move(e));
   ToolRelease release{name, version, format, build_archive_bytes(format, entries), ""};
   release.sha256 = sha256_hex(release.bytes);
@@ -156,20 +163,30 @@ ToolRelease make_tool_release(const std::string& name, const std::string& versio
 
 nlohmann::ordered_json make_tool_plan(const ToolRelease& release, const std::string& url) {
   using nlohmann::ordered_json;
-  ordered_json download = {{"action", "download_file"},
-                           {"params", {{"checksum", release.sha256}, {"checksum_algo", "sha256"}, {"dest", release.file_name()}, {"url", url}}},
-                           {"evaluable", true}, {"deterministic", true}, {"url", url}, {"checksum", release.sha256},
-                           {"size", release.bytes.size()}};
+  ordered_json download = {
+      {"action", "download_file"},
+      {"params",
+       {{"checksum", release.sha256}, {"checksum_algo", "sha256"}, {"dest", release.file_name()}, {"url", url}}},
+      {"evaluable", true},
+      {"deterministic", true},
+      {"url", url},
+      {"checksum", release.sha256},
+      {"size", release.bytes.size()}};
   ordered_json extract = {{"action", "extract"},
                           {"params", {{"archive", release.file_name()}, {"format", release.format}, {"strip_dirs", 1}}},
-                          {"evaluable", true}, {"deterministic", true}};
+                          {"evaluable", true},
+                          {"deterministic", true}};
   ordered_json binaries = {{"action", "install_binaries"},
                            {"params", {{"binaries", {"bin/" + release.name}}, {"install_mode", "binaries"}}},
-                           {"evaluable", true}, {"deterministic", true}};
-  return ordered_json{{"format_version", 5}, {"tool", release.name}, {"version", release.version},
-                      {"platform", {{"os", "linux"}, {"arch", "amd64"}}}, {"deterministic", true},
+                           {"evaluable", true},
+                           {"deterministic", true}};
+  return ordered_json{{"format_version", 5},
+                      {"tool", release.name},
+                      {"version", release.version},
+                      {"platform", {{"os", "linux"}, {"arch", "amd64"}}},
+                      {"deterministic", true},
                       {"steps", {download, extract, binaries}},
                       {"verify", {{"command", release.name + " --version"}, {"pattern", release.name + " {version}"}}}};
 }
 
-} // namespace tailor::test
+}  // namespace tailor::test

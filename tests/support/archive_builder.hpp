@@ -12,7 +12,7 @@ namespace tailor::test {
 enum class EntryType { file, directory, symlink, hardlink, char_device, block_device, fifo };
 
 struct ArchiveEntry {
-  std::string path;      // stored byte-exact: absolute and `..` paths are allowed on purpose
+  std::string path;  // stored byte-exact: absolute and `..` paths are allowed on purpose
   EntryType type = EntryType::file;
   std::string content;   // regular files
   unsigned mode = 0644;  // permission bits, setuid/setgid/sticky included when given
@@ -53,4 +53,4 @@ ToolRelease make_tool_release(const std::string& name, const std::string& versio
 // extracts it with strip_dirs 1, installs bin/<name> and verifies "<name> --version".
 nlohmann::ordered_json make_tool_plan(const ToolRelease& release, const std::string& url);
 
-} // namespace tailor::test
+}  // namespace tailor::test

@@ -1,5 +1,6 @@
 #include "support/https_server.hpp"
 
+#include <strings.h>
 #include <algorithm>
 #include <condition_variable>
 #include <csignal>
@@ -8,7 +9,6 @@
 #include <map>
 #include <mutex>
 #include <stdexcept>
-#include <strings.h>
 #include <thread>
 
 #include <arpa/inet.h>
@@ -145,7 +145,7 @@ void drop_connection(int local_port, int remote_port) {
 
 constexpr std::size_t k_chunk = 256 * 1024;
 
-} // namespace
+}  // namespace
 
 struct HttpsServer::Impl {
   Transport transport = Transport::tls;
@@ -206,8 +206,10 @@ struct HttpsServer::Impl {
       std::string content_type = "text/plain";
       for (const auto& [key, value] : reply.headers) {
         // set_content adds its own Content-Type; a scripted one replaces it rather than doubling it.
-        if (::strcasecmp(key.c_str(), "Content-Type") == 0) content_type = value;
-        else res.set_header(key, value);
+        if (::strcasecmp(key.c_str(), "Content-Type") == 0)
+          content_type = value;
+        else
+          res.set_header(key, value);
       }
       res.set_content(reply.body, content_type);
       return;
@@ -237,7 +239,8 @@ struct HttpsServer::Impl {
     auto paused = std::make_shared<bool>(false);
     res.set_content_provider(
         size, resource.content_type,
-        [this, bytes, send_limit, pause_at, piece, paused, reply](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+        [this, bytes, send_limit, pause_at, piece, paused, reply](std::size_t offset, std::size_t,
+                                                                  httplib::DataSink& sink) {
           if (offset >= send_limit) return false;  // truncate: announce more than we send, then close
           if (offset == pause_at && !*paused) {
             *paused = true;
@@ -282,8 +285,8 @@ HttpsServer::~HttpsServer() {
 }
 
 std::string HttpsServer::base_url() const {
-  return std::string(m_impl->transport == Transport::tls ? "https" : "http") + "://127.0.0.1:" +
-         std::to_string(m_impl->port);
+  return std::string(m_impl->transport == Transport::tls ? "https" : "http") +
+         "://127.0.0.1:" + std::to_string(m_impl->port);
 }
 
 std::string HttpsServer::url(std::string_view path) const { return base_url() + std::string(path); }
@@ -345,4 +348,4 @@ void HttpsServer::release_held() {
   m_impl->changed.notify_all();
 }
 
-} // namespace tailor::test
+}  // namespace tailor::test

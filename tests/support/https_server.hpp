@@ -74,7 +74,7 @@ std::string http_date_in(int seconds);
 std::string dead_base_url(bool https = true);
 
 class HttpsServer {
-public:
+ public:
   enum class Transport { tls, plain };
 
   explicit HttpsServer(Transport transport = Transport::tls);
@@ -112,9 +112,9 @@ public:
   // Lets every Reply::hold reply, waiting now or arriving later, send the rest of its body.
   void release_held();
 
-private:
+ private:
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };
 
-} // namespace tailor::test
+}  // namespace tailor::test

@@ -36,11 +36,13 @@ Result<std::vector<std::string>> FakeResolver::tags(const std::string& repo) {
   return std::vector<std::string>{};
 }
 
-Result<version::HomebrewBottle> FakeResolver::homebrew_bottle(const std::string& formula, const std::string& version_tag,
-                                                              const std::string& os, const std::string& arch) {
+Result<version::HomebrewBottle> FakeResolver::homebrew_bottle(const std::string& formula,
+                                                              const std::string& version_tag, const std::string& os,
+                                                              const std::string& arch) {
   requests.push_back("bottle " + formula + "@" + version_tag + " " + os + "/" + arch);
   std::string digest(64, 'b');
-  return version::HomebrewBottle{"https://ghcr.io/v2/homebrew/core/" + formula + "/blobs/sha256:" + digest, digest, 4242};
+  return version::HomebrewBottle{"https://ghcr.io/v2/homebrew/core/" + formula + "/blobs/sha256:" + digest, digest,
+                                 4242};
 }
 
-} // namespace tailor::test
+}  // namespace tailor::test

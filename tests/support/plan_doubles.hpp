@@ -11,20 +11,20 @@
 namespace tailor::test {
 
 class FakeDownloader : public fetch::Downloader {
-public:
+ public:
   void add(const std::string& url, const std::string& sha256, uint64_t size) { m_files[url] = {sha256, size}; }
   void add_text(const std::string& url, const std::string& text) { m_texts[url] = text; }
   Result<fetch::FetchedFile> fetch(const fetch::FetchRequest& request) override;
   Result<std::string> fetch_text(const std::string& url, uint64_t max_bytes) override;
   std::vector<std::string> requests;  // every URL asked for, in order
 
-private:
+ private:
   std::map<std::string, std::pair<std::string, uint64_t>> m_files;
   std::map<std::string, std::string> m_texts;
 };
 
 class FakeResolver : public version::Resolver {
-public:
+ public:
   void add(const std::string& recipe, const std::string& version, const std::string& tag) {
     m_versions[recipe] = {version, tag, {}};
   }
@@ -38,9 +38,9 @@ public:
                                                   const std::string& os, const std::string& arch) override;
   std::vector<std::string> requests;
 
-private:
+ private:
   std::map<std::string, version::ResolvedVersion> m_versions;
   std::map<std::string, std::vector<std::string>> m_assets;
 };
 
-} // namespace tailor::test
+}  // namespace tailor::test

@@ -1,13 +1,13 @@
 #include "support/process.hpp"
 
-#include <cerrno>
-#include <chrono>
-#include <csignal>
-#include <cstring>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
 
 #include "support/scratch.hpp"
 
@@ -49,7 +49,7 @@ int decode_status(int status) {
   return -1;
 }
 
-} // namespace
+}  // namespace
 
 std::string tailor_binary() {
 #ifdef TAILOR_BIN
@@ -93,8 +93,8 @@ RunResult run(const std::vector<std::string>& argv, const RunOptions& options) {
   int open_fds = 2;
   char buffer[65536];
   while (open_fds > 0) {
-    int remaining = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                         deadline - std::chrono::steady_clock::now()).count());
+    int remaining = static_cast<int>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count());
     if (remaining <= 0) {
       ::kill(pid, SIGKILL);
       break;
@@ -159,4 +159,4 @@ RunResult Child::wait() {
   return result;
 }
 
-} // namespace tailor::test
+}  // namespace tailor::test

@@ -42,4 +42,4 @@ Child spawn_tailor(const std::vector<std::string>& args, const RunOptions& optio
 // Path of the tailor binary under test.
 std::string tailor_binary();
 
-} // namespace tailor::test
+}  // namespace tailor::test

@@ -3,11 +3,11 @@
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
 
+#include <unistd.h>
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 namespace tailor::test {
 namespace fs = std::filesystem;
@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 namespace {
 fs::path g_root;
 std::atomic<int> g_counter{0};
-} // namespace
+}  // namespace
 
 const fs::path& scratch_root() { return g_root; }
 
@@ -69,4 +69,4 @@ int run_tests(int argc, char** argv) {
   return result;
 }
 
-} // namespace tailor::test
+}  // namespace tailor::test

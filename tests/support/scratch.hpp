@@ -19,4 +19,4 @@ std::filesystem::path testdata(const std::string& relative);
 // Sets up the scratch directory and environment, then runs doctest in random order.
 int run_tests(int argc, char** argv);
 
-} // namespace tailor::test
+}  // namespace tailor::test

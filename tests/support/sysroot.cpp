@@ -1,7 +1,7 @@
 #include "support/sysroot.hpp"
 
-#include <cstring>
 #include <elf.h>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -56,14 +56,14 @@ uint16_t machine_of(const std::string& name) {
   throw std::invalid_argument("unknown machine in bin-sh spec: " + name);
 }
 
-} // namespace
+}  // namespace
 
 void write_fake_elf(const fs::path& path, uint16_t machine, int elf_class, const std::string& interpreter) {
   std::string bytes = elf_class == 32 ? build_elf<Elf32_Ehdr, Elf32_Phdr>(machine, ELFCLASS32, interpreter)
                                       : build_elf<Elf64_Ehdr, Elf64_Phdr>(machine, ELFCLASS64, interpreter);
   write_text(path, bytes);
-  fs::permissions(path, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                            fs::perms::others_read | fs::perms::others_exec);
+  fs::permissions(path, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                            fs::perms::others_exec);
 }
 
 fs::path make_sysroot(const std::string& scenario) {
@@ -80,7 +80,8 @@ fs::path make_sysroot(const std::string& scenario) {
     write_fake_elf(root / "bin/sh", machine_of(machine), elf_class, interpreter == "-" ? "" : interpreter);
   }
   if (!fs::is_directory(root / "sys")) return root;
-  for (const auto& entry : fs::recursive_directory_iterator(root / "sys", fs::directory_options::skip_permission_denied)) {
+  for (const auto& entry :
+       fs::recursive_directory_iterator(root / "sys", fs::directory_options::skip_permission_denied)) {
     if (entry.is_regular_file() && platform::is_forbidden_sysfs_name(entry.path().filename().string())) {
       fs::permissions(entry.path(), fs::perms::none);
     }
@@ -88,4 +89,4 @@ fs::path make_sysroot(const std::string& scenario) {
   return root;
 }
 
-} // namespace tailor::test
+}  // namespace tailor::test

@@ -16,4 +16,4 @@ void write_fake_elf(const std::filesystem::path& path, uint16_t machine, int elf
 // files that must never be read (config, rom, resource*) get mode 0000.
 std::filesystem::path make_sysroot(const std::string& scenario);
 
-} // namespace tailor::test
+}  // namespace tailor::test

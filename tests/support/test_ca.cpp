@@ -19,9 +19,15 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct PkeyFree { void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); } };
-struct X509Free { void operator()(X509* p) const { X509_free(p); } };
-struct BioFree { void operator()(BIO* p) const { BIO_free(p); } };
+struct PkeyFree {
+  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
+};
+struct X509Free {
+  void operator()(X509* p) const { X509_free(p); }
+};
+struct BioFree {
+  void operator()(BIO* p) const { BIO_free(p); }
+};
 using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
 using X509Ptr = std::unique_ptr<X509, X509Free>;
 using BioPtr = std::unique_ptr<BIO, BioFree>;
@@ -63,8 +69,7 @@ X509Ptr make_certificate(const char* common_name, EVP_PKEY* key, X509* issuer, E
   X509_NAME* name = X509_get_subject_name(cert.get());
   X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("tailor tests"), -1, -1,
                              0);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(common_name), -1, -1,
-                             0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(common_name), -1, -1, 0);
   X509* signer = issuer != nullptr ? issuer : cert.get();
   check(X509_set_issuer_name(cert.get(), X509_get_subject_name(signer)) == 1, "X509_set_issuer_name");
   check(X509_set_pubkey(cert.get(), key) == 1, "X509_set_pubkey");
@@ -126,7 +131,7 @@ void write_pem(const fs::path& path, const std::string& text) {
   if (!out) throw std::runtime_error("test CA: cannot write " + path.string());
 }
 
-} // namespace
+}  // namespace
 
 TestCertificates write_test_certificates(const fs::path& dir) {
   const PemSet& pems = generated();
@@ -139,4 +144,4 @@ TestCertificates write_test_certificates(const fs::path& dir) {
   return files;
 }
 
-} // namespace tailor::test
+}  // namespace tailor::test

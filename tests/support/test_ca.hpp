@@ -15,4 +15,4 @@ struct TestCertificates {
 // their paths. The keys and certificates are generated once per test process and reused.
 TestCertificates write_test_certificates(const std::filesystem::path& dir);
 
-} // namespace tailor::test
+}  // namespace tailor::test

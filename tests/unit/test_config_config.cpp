@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
-#include <cstdlib>
 #include <sys/stat.h>
+#include <cstdlib>
 
 #include "config/config.hpp"
 #include "support/scratch.hpp"
@@ -25,7 +25,7 @@ struct EnvGuard {
   ~EnvGuard() { ::unsetenv(name.c_str()); }
 };
 
-} // namespace
+}  // namespace
 
 TEST_CASE("load_config") {
   fs::path home = test::fresh_dir("config-home");

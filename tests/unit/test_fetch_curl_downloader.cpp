@@ -42,7 +42,7 @@ std::size_t files_in(const std::filesystem::path& dir) {
   return count;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("CurlDownloader::fetch") {
   HttpsServer server;
@@ -130,8 +130,8 @@ TEST_CASE("CurlDownloader::fetch") {
     CHECK(requests[1].time - requests[0].time >= 900ms);  // the date has one-second resolution
   }
   SUBCASE("transient 500s back off and stop after 4 attempts") {
-    server.script("/tool.tar.gz", {Reply::status_code(500), Reply::status_code(502), Reply::status_code(503),
-                                   Reply::status_code(504)});
+    server.script("/tool.tar.gz",
+                  {Reply::status_code(500), Reply::status_code(502), Reply::status_code(503), Reply::status_code(504)});
     auto result = downloader.fetch(request);
     REQUIRE_FALSE(result);
     CHECK(result.error().kind == ErrorKind::network);
@@ -252,4 +252,4 @@ TEST_CASE("CurlDownloader::fetch plain HTTP") {
   }
 }
 
-} // namespace tailor::fetch
+}  // namespace tailor::fetch

@@ -72,7 +72,8 @@ max_bytes = 4294967296
     auto missing = parse_fetch_config("[[mirrors]]\nprefix = \"https://github.com/\"\n", "c");
     REQUIRE_FALSE(missing);
     CHECK(missing.error().message.find("needs `url`") != std::string::npos);
-    auto slash = parse_fetch_config("[[mirrors]]\nprefix = \"https://github.com/\"\nurl = \"https://m.example\"\n", "c");
+    auto slash =
+        parse_fetch_config("[[mirrors]]\nprefix = \"https://github.com/\"\nurl = \"https://m.example\"\n", "c");
     REQUIRE_FALSE(slash);
     CHECK(slash.error().message.find("'/'") != std::string::npos);
   }
@@ -113,4 +114,4 @@ TEST_CASE("load_fetch_config") {
   }
 }
 
-} // namespace tailor::fetch
+}  // namespace tailor::fetch

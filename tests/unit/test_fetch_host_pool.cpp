@@ -15,7 +15,7 @@ std::vector<Mirror> two_mirrors() {
 
 const std::string k_url = "https://github.com/o/r/releases/download/v1/t.tar.gz";
 
-} // namespace
+}  // namespace
 
 TEST_CASE("HostPool::candidates") {
   HostPool pool(two_mirrors(), Strategy::failover);
@@ -115,4 +115,4 @@ TEST_CASE("HostPool::choose") {
   }
 }
 
-} // namespace tailor::fetch
+}  // namespace tailor::fetch

@@ -59,7 +59,7 @@ const HostState& host_named(const CurlDownloader& downloader, const std::string&
   throw std::logic_error("unreachable");
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("CurlDownloader::fetch_all with a host pool") {
   SUBCASE("dead first host: refused connections move on, and two in a row eject it") {
@@ -90,7 +90,7 @@ TEST_CASE("CurlDownloader::fetch_all with a host pool") {
     auto start = test::Clock::now();
     auto result = downloader.fetch_all(hosts.requests);
     REQUIRE(result);
-    CHECK(test::Clock::now() - start < 20s);  // did not sit out the 30 s Retry-After
+    CHECK(test::Clock::now() - start < 20s);                 // did not sit out the 30 s Retry-After
     CHECK(hosts.a.request_lines() == Lines{"GET /f1.bin"});  // cooling down: not asked for f2
     CHECK(hosts.b.request_lines() == Lines{"GET /f1.bin", "GET /f2.bin"});
     const HostState& a = host_named(downloader, "mirror-a");
@@ -204,4 +204,4 @@ TEST_CASE("CurlDownloader::fetch_all with a host pool") {
   }
 }
 
-} // namespace tailor::fetch
+}  // namespace tailor::fetch

@@ -67,4 +67,4 @@ TEST_CASE("backoff_delay") {
   }
 }
 
-} // namespace tailor::fetch
+}  // namespace tailor::fetch

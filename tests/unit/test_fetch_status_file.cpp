@@ -58,4 +58,4 @@ TEST_CASE("StatusWriter and read_status_report") {
   }
 }
 
-} // namespace tailor::fetch
+}  // namespace tailor::fetch

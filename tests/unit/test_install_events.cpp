@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
-#include <sstream>
 #include <sys/stat.h>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -30,7 +30,7 @@ Event sample_event() {
   return event;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("event_json") {
   Event event = sample_event();

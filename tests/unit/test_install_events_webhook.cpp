@@ -6,9 +6,9 @@
 #include <thread>
 
 #include <httplib.h>
-#include <nlohmann/json.hpp>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <nlohmann/json.hpp>
 
 #include "config/config.hpp"
 #include "install/events.hpp"
@@ -28,7 +28,7 @@ struct Delivery {
 
 // A webhook receiver on 127.0.0.1 that answers each POST with the next scripted status.
 class Receiver {
-public:
+ public:
   explicit Receiver(std::vector<int> statuses, bool tls = false) : m_statuses(std::move(statuses)) {
     if (tls) {
       auto certs = test::write_test_certificates(test::fresh_dir("webhook-tls"));
@@ -60,7 +60,7 @@ public:
     return m_deliveries;
   }
 
-private:
+ private:
   std::vector<int> m_statuses;
   std::unique_ptr<httplib::Server> m_server;
   std::thread m_thread;
@@ -106,7 +106,7 @@ struct EnvGuard {
   ~EnvGuard() { ::unsetenv(name.c_str()); }
 };
 
-} // namespace
+}  // namespace
 
 TEST_CASE("webhook_signature") {
   // The example of the Standard Webhooks specification.
@@ -126,7 +126,8 @@ TEST_CASE("post_webhook") {
 
   SUBCASE("signed delivery; a retried delivery keeps the webhook-id") {
     Receiver receiver({500, 200});
-    auto config = config_with("webhook_url = \"" + receiver.url() + "\"\nwebhook_secret_env = \"TEST_WEBHOOK_SECRET\"\n");
+    auto config =
+        config_with("webhook_url = \"" + receiver.url() + "\"\nwebhook_secret_env = \"TEST_WEBHOOK_SECRET\"\n");
     auto report = deliver(event, config, err);
     CHECK(report.webhook_delivered);
     CHECK(report.webhook_attempts == 2);
@@ -144,7 +145,8 @@ TEST_CASE("post_webhook") {
   }
   SUBCASE("gives up after 3 retries with a warning") {
     Receiver receiver({503, 503, 503, 503, 503});
-    auto config = config_with("webhook_url = \"" + receiver.url() + "\"\nwebhook_secret_env = \"TEST_WEBHOOK_SECRET\"\n");
+    auto config =
+        config_with("webhook_url = \"" + receiver.url() + "\"\nwebhook_secret_env = \"TEST_WEBHOOK_SECRET\"\n");
     auto report = deliver(event, config, err);
     CHECK_FALSE(report.webhook_delivered);
     CHECK(report.webhook_attempts == 4);
@@ -153,7 +155,8 @@ TEST_CASE("post_webhook") {
   }
   SUBCASE("a client error is not retried") {
     Receiver receiver({400});
-    auto config = config_with("webhook_url = \"" + receiver.url() + "\"\nwebhook_secret_env = \"TEST_WEBHOOK_SECRET\"\n");
+    auto config =
+        config_with("webhook_url = \"" + receiver.url() + "\"\nwebhook_secret_env = \"TEST_WEBHOOK_SECRET\"\n");
     auto report = deliver(event, config, err);
     CHECK(report.webhook_attempts == 1);
     CHECK_FALSE(report.webhook_delivered);
@@ -174,7 +177,8 @@ TEST_CASE("post_webhook") {
   SUBCASE("whsec_ secrets are Base64-decoded into the key") {
     EnvGuard whsec("TEST_WHSEC", "whsec_c2hhcmVkLWtleQ==");
     Receiver receiver({});
-    auto report = deliver(event, config_with("webhook_url = \"" + receiver.url() + "\"\nwebhook_secret_env = \"TEST_WHSEC\"\n"), err);
+    auto report = deliver(
+        event, config_with("webhook_url = \"" + receiver.url() + "\"\nwebhook_secret_env = \"TEST_WHSEC\"\n"), err);
     CHECK(report.webhook_delivered);
     REQUIRE(receiver.deliveries().size() == 1);
     CHECK(receiver.deliveries()[0].signature == expected_signature("shared-key", receiver.deliveries()[0]));
@@ -182,7 +186,9 @@ TEST_CASE("post_webhook") {
   SUBCASE("plain http to loopback needs TAILOR_ALLOW_INSECURE_LOOPBACK=1") {
     Receiver receiver({});
     ::unsetenv("TAILOR_ALLOW_INSECURE_LOOPBACK");
-    auto report = deliver(event, config_with("webhook_url = \"" + receiver.url() + "\"\nwebhook_secret_env = \"TEST_WEBHOOK_SECRET\"\n"), err);
+    auto report = deliver(
+        event, config_with("webhook_url = \"" + receiver.url() + "\"\nwebhook_secret_env = \"TEST_WEBHOOK_SECRET\"\n"),
+        err);
     CHECK(report.webhook_attempts == 0);
     CHECK(err.str().find("TAILOR_ALLOW_INSECURE_LOOPBACK=1") != std::string::npos);
     CHECK(receiver.deliveries().empty());
@@ -190,7 +196,9 @@ TEST_CASE("post_webhook") {
   SUBCASE("https with the CA from TAILOR_CA_BUNDLE") {
     Receiver receiver({}, true);
     EnvGuard bundle("TAILOR_CA_BUNDLE", receiver.ca().string());
-    auto report = deliver(event, config_with("webhook_url = \"" + receiver.url() + "\"\nwebhook_secret_env = \"TEST_WEBHOOK_SECRET\"\n"), err);
+    auto report = deliver(
+        event, config_with("webhook_url = \"" + receiver.url() + "\"\nwebhook_secret_env = \"TEST_WEBHOOK_SECRET\"\n"),
+        err);
     CHECK(report.webhook_delivered);
     REQUIRE(receiver.deliveries().size() == 1);
     CHECK(receiver.deliveries()[0].signature == expected_signature("s3cret-shared", receiver.deliveries()[0]));

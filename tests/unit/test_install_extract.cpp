@@ -12,8 +12,8 @@ using namespace tailor::test;
 
 namespace {
 
-Result<install::ExtractReport> unpack(const std::string& format, const std::vector<ArchiveEntry>& entries, fs::path& dest,
-                                      install::ExtractOptions options = {}) {
+Result<install::ExtractReport> unpack(const std::string& format, const std::vector<ArchiveEntry>& entries,
+                                      fs::path& dest, install::ExtractOptions options = {}) {
   fs::path dir = fresh_dir("extract");
   fs::path archive = dir / ("a." + format);
   build_archive(archive, format, entries);
@@ -28,10 +28,11 @@ unsigned mode_of(const fs::path& p) {
   return st.st_mode & 07777;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("extract_archive") {
-  std::vector<ArchiveEntry> tree = {dir_entry("pkg-1.0/"), dir_entry("pkg-1.0/bin/"),
+  std::vector<ArchiveEntry> tree = {dir_entry("pkg-1.0/"),
+                                    dir_entry("pkg-1.0/bin/"),
                                     file_entry("pkg-1.0/bin/tool", "#!/bin/sh\necho tool\n", 0755),
                                     file_entry("pkg-1.0/README", "hello\n", 0644),
                                     symlink_entry("pkg-1.0/bin/alias", "tool"),
@@ -85,7 +86,8 @@ TEST_CASE("extract_archive") {
 
 TEST_CASE("extract_archive refuses hostile archives") {
   fs::path dest;
-  auto refused = [&](const std::vector<ArchiveEntry>& entries, const std::string& needle, const std::string& format = "tar") {
+  auto refused = [&](const std::vector<ArchiveEntry>& entries, const std::string& needle,
+                     const std::string& format = "tar") {
     auto report = unpack(format, entries, dest);
     REQUIRE_FALSE(report);
     CHECK(report.error().kind == ErrorKind::invalid_input);
@@ -136,7 +138,8 @@ TEST_CASE("extract_archive refuses hostile archives") {
   SUBCASE("too many entries") {
     install::ExtractOptions options;
     options.limits.max_entries = 3;
-    auto report = unpack("tar", {file_entry("1", ""), file_entry("2", ""), file_entry("3", ""), file_entry("4", "")}, dest, options);
+    auto report = unpack("tar", {file_entry("1", ""), file_entry("2", ""), file_entry("3", ""), file_entry("4", "")},
+                         dest, options);
     REQUIRE_FALSE(report);
     CHECK(report.error().message.find("entry limit") != std::string::npos);
   }

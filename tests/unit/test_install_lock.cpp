@@ -1,10 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <csignal>
 #include <sstream>
-#include <sys/wait.h>
 #include <thread>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -43,7 +43,7 @@ void kill_child(pid_t pid) {
   ::waitpid(pid, nullptr, 0);
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("acquire_install_lock") {
   fs::path home = test::fresh_dir("lock-home");

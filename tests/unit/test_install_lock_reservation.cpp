@@ -21,7 +21,7 @@ LockCommand command_for(const fs::path& home) {
   return command;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("reserve_install_root") {
   fs::path home = test::fresh_dir("reserve-home");

@@ -47,7 +47,7 @@ struct SwitchHome {
   }
 };
 
-} // namespace
+}  // namespace
 
 TEST_CASE("recover_home") {
   SUBCASE("a switch killed after the exchange, before the state write: the recorded build goes back") {
@@ -56,8 +56,8 @@ TEST_CASE("recover_home") {
     make_build(home.layout.previous_dir("llamalike", "1.0.0"), "vulkan");
     install::recover_home(home.layout, home.output);
     CHECK(home.linked() == "vulkan\n");
-    CHECK(home.messages.str().find("restored the vulkan build of llamalike@1.0.0 after an interrupted backend switch") !=
-          std::string::npos);
+    CHECK(home.messages.str().find(
+              "restored the vulkan build of llamalike@1.0.0 after an interrupted backend switch") != std::string::npos);
     home.check_clean();
   }
   SUBCASE("killed between the exchange and naming the old build .previous: it is found as .staging") {

@@ -38,7 +38,7 @@ std::vector<std::string> dependency_names(const nlohmann::ordered_json& deps) {
   return names;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("generate_plan backend ladder") {
   Fixture f;
@@ -49,7 +49,8 @@ TEST_CASE("generate_plan backend ladder") {
     CHECK(url_of(*outcome).find("cuda-13.0") != std::string::npos);
     CHECK(outcome->plan["platform"]["gpu"] == "nvidia");
     CHECK(outcome->plan["platform"]["backend"] == "cuda");
-    CHECK(dependency_names(outcome->plan["dependencies"]) == std::vector<std::string>{"cuda-runtime", "  nvidia-driver"});
+    CHECK(dependency_names(outcome->plan["dependencies"]) ==
+          std::vector<std::string>{"cuda-runtime", "  nvidia-driver"});
   }
   SUBCASE("nvidia with driver 575 gets CUDA 12.8") {
     auto outcome = f.eval("nvidia", "575.57.08");

@@ -17,7 +17,8 @@ struct Case {
   test::FakeDownloader downloader;
   test::FakeResolver resolver;
 
-  Result<plan::PlanOutcome> eval(const std::string& toml, plan::Target target = {"linux", "amd64", "debian", "glibc", "none", "", ""},
+  Result<plan::PlanOutcome> eval(const std::string& toml,
+                                 plan::Target target = {"linux", "amd64", "debian", "glibc", "none", "", ""},
                                  bool with_downloader = false) {
     test::write_text(dir / "t" / "tool.toml", toml);
     registry = std::make_unique<recipe::Registry>(recipe::RegistryOptions{{dir}, false});
@@ -33,7 +34,7 @@ struct Case {
 
 const char* k_head = "[metadata]\nname = \"tool\"\ndescription = \"d\"\n[verify]\ncommand = \"tool --version\"\n";
 
-} // namespace
+}  // namespace
 
 TEST_CASE("decompose github_archive") {
   Case c;
@@ -45,8 +46,10 @@ TEST_CASE("decompose github_archive") {
     REQUIRE(outcome.has_value());
     const auto& steps = outcome->plan["steps"];
     REQUIRE(steps.size() == 4);
-    CHECK(steps[0]["params"]["url"] == "https://github.com/o/tool/releases/download/v1.2.3/tool-1.2.3-linux-x86_64.tar.gz");
-    CHECK(steps[1]["params"] == ordered_json{{"archive", "tool-1.2.3-linux-x86_64.tar.gz"}, {"format", "tar.gz"}, {"strip_dirs", 0}});
+    CHECK(steps[0]["params"]["url"] ==
+          "https://github.com/o/tool/releases/download/v1.2.3/tool-1.2.3-linux-x86_64.tar.gz");
+    CHECK(steps[1]["params"] ==
+          ordered_json{{"archive", "tool-1.2.3-linux-x86_64.tar.gz"}, {"format", "tar.gz"}, {"strip_dirs", 0}});
     CHECK(steps[2]["params"]["files"] == ordered_json::array({"tool"}));
     CHECK(steps[3]["params"]["install_mode"] == "binaries");
   }
@@ -58,9 +61,11 @@ TEST_CASE("decompose github_archive") {
     CHECK(outcome->plan["steps"][2]["params"]["files"].is_null());
   }
   SUBCASE("wildcards resolve against the release listing in its order") {
-    c.resolver.add_assets("o/tool", "v1.2.3", {"tool-1.2.3.sha256", "tool-1.2.3-linux-amd64.tar.gz", "tool-1.2.3-linux-arm64.tar.gz"});
-    auto outcome = c.eval(std::string(k_head) + "[[steps]]\naction = \"github_archive\"\nrepo = \"o/tool\"\n"
-                                                "asset_pattern = \"tool-*-{os}-{arch}.tar.gz\"\nbinaries = [\"tool\"]\n");
+    c.resolver.add_assets("o/tool", "v1.2.3",
+                          {"tool-1.2.3.sha256", "tool-1.2.3-linux-amd64.tar.gz", "tool-1.2.3-linux-arm64.tar.gz"});
+    auto outcome = c.eval(std::string(k_head) +
+                          "[[steps]]\naction = \"github_archive\"\nrepo = \"o/tool\"\n"
+                          "asset_pattern = \"tool-*-{os}-{arch}.tar.gz\"\nbinaries = [\"tool\"]\n");
     REQUIRE(outcome.has_value());
     CHECK(outcome->plan["steps"][0]["params"]["dest"] == "tool-1.2.3-linux-amd64.tar.gz");
   }
@@ -68,8 +73,9 @@ TEST_CASE("decompose github_archive") {
 
 TEST_CASE("decompose github_file") {
   Case c;
-  auto outcome = c.eval(std::string(k_head) + "[[steps]]\naction = \"github_file\"\nrepo = \"o/tool\"\n"
-                                              "asset_pattern = \"tool_{os}\"\nbinary = \"tool\"\n");
+  auto outcome = c.eval(std::string(k_head) +
+                        "[[steps]]\naction = \"github_file\"\nrepo = \"o/tool\"\n"
+                        "asset_pattern = \"tool_{os}\"\nbinary = \"tool\"\n");
   REQUIRE(outcome.has_value());
   const auto& steps = outcome->plan["steps"];
   REQUIRE(steps.size() == 3);
@@ -80,8 +86,9 @@ TEST_CASE("decompose github_file") {
 TEST_CASE("decompose download_archive") {
   Case c;
   SUBCASE("no chmod without sources; binaries null in directory mode") {
-    auto outcome = c.eval(std::string(k_head) + "[[steps]]\naction = \"download_archive\"\n"
-                                                "url = \"https://x.org/tool-{version}.tar.xz\"\ninstall_mode = \"Directory\"\n");
+    auto outcome = c.eval(std::string(k_head) +
+                          "[[steps]]\naction = \"download_archive\"\n"
+                          "url = \"https://x.org/tool-{version}.tar.xz\"\ninstall_mode = \"Directory\"\n");
     REQUIRE(outcome.has_value());
     const auto& steps = outcome->plan["steps"];
     REQUIRE(steps.size() == 3);
@@ -91,8 +98,9 @@ TEST_CASE("decompose download_archive") {
   }
   SUBCASE("checksum and size come from the downloader; size omitted when zero") {
     c.downloader.add("https://x.org/tool-1.2.3.zip", std::string(64, 'e'), 77);
-    auto outcome = c.eval(std::string(k_head) + "[[steps]]\naction = \"download_archive\"\n"
-                                                "url = \"https://x.org/tool-{version}.zip\"\nbinaries = [\"tool\"]\n",
+    auto outcome = c.eval(std::string(k_head) +
+                              "[[steps]]\naction = \"download_archive\"\n"
+                              "url = \"https://x.org/tool-{version}.zip\"\nbinaries = [\"tool\"]\n",
                           {"linux", "amd64", "debian", "glibc", "none", "", ""}, true);
     REQUIRE(outcome.has_value());
     const auto& step = outcome->plan["steps"][0];
@@ -101,8 +109,9 @@ TEST_CASE("decompose download_archive") {
     CHECK(step["params"]["checksum_algo"] == "sha256");
   }
   SUBCASE("an unknown archive format asks for archive_format") {
-    auto outcome = c.eval(std::string(k_head) + "[[steps]]\naction = \"download_archive\"\n"
-                                                "url = \"https://x.org/tool.bin\"\nbinaries = [\"tool\"]\n");
+    auto outcome = c.eval(std::string(k_head) +
+                          "[[steps]]\naction = \"download_archive\"\n"
+                          "url = \"https://x.org/tool.bin\"\nbinaries = [\"tool\"]\n");
     REQUIRE_FALSE(outcome.has_value());
     CHECK(outcome.error().message.find("archive_format") != std::string::npos);
   }
@@ -125,8 +134,9 @@ TEST_CASE("decompose apply_patch") {
 TEST_CASE("generate_plan omission rules") {
   Case c;
   SUBCASE("steps null when nothing matches; recipe_type and binaries rules") {
-    auto outcome = c.eval("[metadata]\nname = \"tool\"\ntype = \"library\"\nbinaries = [\"bin/x\"]\n"
-                          "[[steps]]\naction = \"install_libraries\"\npatterns = [\"*.so\"]\nwhen = { os = [\"darwin\"] }\n");
+    auto outcome = c.eval(
+        "[metadata]\nname = \"tool\"\ntype = \"library\"\nbinaries = [\"bin/x\"]\n"
+        "[[steps]]\naction = \"install_libraries\"\npatterns = [\"*.so\"]\nwhen = { os = [\"darwin\"] }\n");
     REQUIRE(outcome.has_value());
     CHECK(outcome->plan["steps"].is_null());
     CHECK(outcome->plan["recipe_type"] == "library");
@@ -145,8 +155,9 @@ TEST_CASE("generate_plan omission rules") {
     CHECK(step["evaluable"] == true);
   }
   SUBCASE("system steps are filtered by their implicit family; linux_family recorded") {
-    std::string toml = std::string(k_head) + "[[steps]]\naction = \"apt_install\"\npackages = [\"a\"]\n"
-                                             "[[steps]]\naction = \"dnf_install\"\npackages = [\"b\"]\n";
+    std::string toml = std::string(k_head) +
+                       "[[steps]]\naction = \"apt_install\"\npackages = [\"a\"]\n"
+                       "[[steps]]\naction = \"dnf_install\"\npackages = [\"b\"]\n";
     auto rhel = c.eval(toml, {"linux", "amd64", "rhel", "glibc", "none", "", ""});
     REQUIRE(rhel.has_value());
     REQUIRE(rhel->plan["steps"].size() == 1);
@@ -155,8 +166,9 @@ TEST_CASE("generate_plan omission rules") {
     CHECK(rhel->plan["deterministic"] == false);
   }
   SUBCASE("an unsupported platform is refused with the reason") {
-    auto outcome = c.eval("[metadata]\nname = \"tool\"\nsupported_os = [\"darwin\"]\nunsupported_reason = \"macOS only\"\n"
-                          "[[steps]]\naction = \"chmod\"\nfiles = [\"x\"]\n[verify]\ncommand = \"x\"\n");
+    auto outcome = c.eval(
+        "[metadata]\nname = \"tool\"\nsupported_os = [\"darwin\"]\nunsupported_reason = \"macOS only\"\n"
+        "[[steps]]\naction = \"chmod\"\nfiles = [\"x\"]\n[verify]\ncommand = \"x\"\n");
     REQUIRE_FALSE(outcome.has_value());
     CHECK(outcome.error().message.find("not available for linux/amd64") != std::string::npos);
     CHECK(outcome.error().message.find("macOS only") != std::string::npos);
@@ -174,7 +186,8 @@ TEST_CASE("generate_plan dependencies") {
     CHECK(warnings == 4);  // cmake, make, pkg-config, zig
   }
   SUBCASE("step dependencies = [] remove the action's implicit ones") {
-    auto outcome = c.eval(std::string(k_head) + "[[steps]]\naction = \"cmake_build\"\nsource_dir = \"src\"\ndependencies = []\n");
+    auto outcome =
+        c.eval(std::string(k_head) + "[[steps]]\naction = \"cmake_build\"\nsource_dir = \"src\"\ndependencies = []\n");
     REQUIRE(outcome.has_value());
     CHECK(outcome->warnings.size() == 1);  // only "cannot be deterministically reproduced"
   }

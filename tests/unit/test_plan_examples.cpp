@@ -31,7 +31,7 @@ plan::Target linux_target(const std::string& family, const std::string& arch = "
   return {"linux", arch, family, family == "alpine" ? "musl" : "glibc", "none", "", ""};
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("generate_plan") {
   Fixture f;
@@ -39,9 +39,10 @@ TEST_CASE("generate_plan") {
     f.resolver.add("hello", "2.1.0", "v2.1.0");
     const std::string url = "https://dl.example.org/hello/2.1.0/hello-2.1.0-linux-x86_64.tar.gz";
     f.downloader.add(url, "29a99ddf5c1dac4520ac9384c3201cd7aa663e72f7fee16770cfe7095800ed7b", 1843201);
-    f.downloader.add_text("https://dl.example.org/hello/2.1.0/SHA256SUMS",
-                          "29a99ddf5c1dac4520ac9384c3201cd7aa663e72f7fee16770cfe7095800ed7b  hello-2.1.0-linux-x86_64.tar.gz\n"
-                          "1111111111111111111111111111111111111111111111111111111111111111  hello-2.1.0-macos-x86_64.tar.gz\n");
+    f.downloader.add_text(
+        "https://dl.example.org/hello/2.1.0/SHA256SUMS",
+        "29a99ddf5c1dac4520ac9384c3201cd7aa663e72f7fee16770cfe7095800ed7b  hello-2.1.0-linux-x86_64.tar.gz\n"
+        "1111111111111111111111111111111111111111111111111111111111111111  hello-2.1.0-macos-x86_64.tar.gz\n");
     CHECK(f.eval("hello", linux_target("debian")) ==
           test::read_text(test::testdata("plan/expected/example-a-hello-linux-amd64.json")));
   }
@@ -93,7 +94,8 @@ TEST_CASE("generate_plan") {
     CHECK(plan["steps"][2]["action"] == "homebrew_relocate");
     CHECK(plan["steps"][3]["action"] == "install_binaries");
     bool warned = false;
-    for (const auto& w : outcome->warnings) warned |= w.find("no recipe for dependency 'patchelf'") != std::string::npos;
+    for (const auto& w : outcome->warnings)
+      warned |= w.find("no recipe for dependency 'patchelf'") != std::string::npos;
     CHECK(warned);
   }
 }

@@ -42,7 +42,7 @@ bool gone(pid_t pid) {
   return close != std::string::npos && stat.size() > close + 2 && stat[close + 2] == 'Z';
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("run_tool") {
   fs::path bin = test::fresh_dir("deep-bin");

@@ -16,10 +16,10 @@ namespace {
 
 // Variables detection reads besides files; cleared so fixture results do not depend on the caller.
 void clear_detection_env() {
-  for (const char* name : {"CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "ROCR_VISIBLE_DEVICES", "HIP_VISIBLE_DEVICES",
-                           "GGML_VK_VISIBLE_DEVICES", "HSA_OVERRIDE_GFX_VERSION", "container", "LD_LIBRARY_PATH",
-                           "VK_DRIVER_FILES", "VK_ICD_FILENAMES", "VK_ADD_DRIVER_FILES", "XDG_CONFIG_DIRS", "XDG_DATA_DIRS",
-                           "TAILOR_PCI_IDS"}) {
+  for (const char* name :
+       {"CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "ROCR_VISIBLE_DEVICES", "HIP_VISIBLE_DEVICES",
+        "GGML_VK_VISIBLE_DEVICES", "HSA_OVERRIDE_GFX_VERSION", "container", "LD_LIBRARY_PATH", "VK_DRIVER_FILES",
+        "VK_ICD_FILENAMES", "VK_ADD_DRIVER_FILES", "XDG_CONFIG_DIRS", "XDG_DATA_DIRS", "TAILOR_PCI_IDS"}) {
     ::unsetenv(name);
   }
 }
@@ -70,7 +70,7 @@ struct Expect {
   const char* primary_bdf;  // "" = no PCI primary
 };
 
-} // namespace
+}  // namespace
 
 TEST_CASE("resolve_facts on fixture machines") {
   // The values of platform-and-install.md §4.10 and issue 2, asserted here independently of
@@ -86,7 +86,8 @@ TEST_CASE("resolve_facts on fixture machines") {
       {"no-pci-usr-lib-os-release", "none", "none", "debian", "glibc", "2.36", "", false, ""},
       {"wsl2-nvidia", "nvidia", "none", "debian", "glibc", "2.35", "", true, ""},
       {"container-nvidia-no-nodes", "nvidia", "nvidia", "debian", "glibc", "2.39", "570.133.07", false, "0000:01:00.0"},
-      {"container-nvidia-with-nodes", "nvidia", "nvidia", "debian", "glibc", "2.36", "570.133.07", true, "0000:01:00.0"},
+      {"container-nvidia-with-nodes", "nvidia", "nvidia", "debian", "glibc", "2.36", "570.133.07", true,
+       "0000:01:00.0"},
       {"jetson-orin", "nvidia", "none", "debian", "glibc", "2.35", "", true, ""},
       {"alpine-musl", "none", "none", "alpine", "musl", "1.2.5", "", false, ""},
       {"alpine-static-sh", "none", "none", "alpine", "musl", "", "", false, ""},

@@ -7,9 +7,9 @@
 using namespace tailor;
 
 TEST_CASE("decode_gfx_target") {
-  const std::pair<uint64_t, const char*> rows[] = {{90006, "gfx906"},   {90010, "gfx90a"},   {90402, "gfx942"},
-                                                   {100300, "gfx1030"}, {100306, "gfx1036"}, {110000, "gfx1100"},
-                                                   {120001, "gfx1201"}, {0, ""}};
+  const std::pair<uint64_t, const char*> rows[] = {
+      {90006, "gfx906"},   {90010, "gfx90a"},   {90402, "gfx942"},   {100300, "gfx1030"},
+      {100306, "gfx1036"}, {110000, "gfx1100"}, {120001, "gfx1201"}, {0, ""}};
   for (const auto& [version, name] : rows) {
     CAPTURE(version);
     CHECK(platform::decode_gfx_target(version) == name);
@@ -31,14 +31,16 @@ TEST_CASE("parse_kfd_properties") {
 TEST_CASE("parse_nvidia_proc_version") {
   SUBCASE("proprietary module") {
     auto v = platform::parse_nvidia_proc_version(
-        "NVRM version: NVIDIA UNIX x86_64 Kernel Module  570.133.07  Fri Feb 28 09:42:07 UTC 2025\nGCC version: 13.3\n");
+        "NVRM version: NVIDIA UNIX x86_64 Kernel Module  570.133.07  Fri Feb 28 09:42:07 UTC 2025\nGCC version: "
+        "13.3\n");
     REQUIRE(v);
     CHECK(v->version == "570.133.07");
     CHECK_FALSE(v->open_module);
   }
   SUBCASE("open module; the first dotted numeric token wins, not x86_64") {
     auto v = platform::parse_nvidia_proc_version(
-        "NVRM version: NVIDIA UNIX Open Kernel Module for x86_64  575.57.08  Release Build  (dvs-builder@U16)  Sat May 24\n");
+        "NVRM version: NVIDIA UNIX Open Kernel Module for x86_64  575.57.08  Release Build  (dvs-builder@U16)  Sat May "
+        "24\n");
     REQUIRE(v);
     CHECK(v->version == "575.57.08");
     CHECK(v->open_module);
@@ -56,7 +58,8 @@ TEST_CASE("read_nvidia_driver") {
   SUBCASE("nothing loaded") { CHECK(platform::read_nvidia_driver(fs).version.empty()); }
   SUBCASE("/sys/module wins over /proc and a disagreement warns") {
     test::write_text(root / "sys/module/nvidia/version", "570.133.07\n");
-    test::write_text(root / "proc/driver/nvidia/version", "NVRM version: NVIDIA UNIX x86_64 Kernel Module  570.124.04  x\n");
+    test::write_text(root / "proc/driver/nvidia/version",
+                     "NVRM version: NVIDIA UNIX x86_64 Kernel Module  570.124.04  x\n");
     auto driver = platform::read_nvidia_driver(fs);
     CHECK(driver.version == "570.133.07");
     CHECK(driver.source == "/sys/module/nvidia/version");

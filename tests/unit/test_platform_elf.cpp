@@ -18,7 +18,7 @@ Result<platform::ElfInfo> elf_of(const std::filesystem::path& path) {
   return platform::read_elf_info(*file);
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("read_elf_info") {
   auto dir = test::fresh_dir("elf");
@@ -100,7 +100,8 @@ TEST_CASE("detect_libc_and_arch") {
     test::write_fake_elf(root / "bin/sh", EM_X86_64, 64, "/lib64/ld-linux-x86-64.so.2");
     std::filesystem::create_directories(root / "lib64");
     test::write_text(root / "lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", "");
-    std::filesystem::create_symlink("../lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", root / "lib64/ld-linux-x86-64.so.2");
+    std::filesystem::create_symlink("../lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+                                    root / "lib64/ld-linux-x86-64.so.2");
     test::write_text(root / "lib/x86_64-linux-gnu/libc.so.6", "xx GNU C Library stable release version 2.39.\n");
     auto out = platform::detect_libc_and_arch(fs);
     CHECK(out.libc == "glibc");
@@ -136,7 +137,8 @@ TEST_CASE("detect_libc_and_arch") {
 }
 
 TEST_CASE("glibc_version_from_banner") {
-  CHECK(platform::glibc_version_from_banner("GNU C Library (Debian GLIBC 2.36-9+deb12u9) stable release version 2.36.\n") == "2.36");
+  CHECK(platform::glibc_version_from_banner(
+            "GNU C Library (Debian GLIBC 2.36-9+deb12u9) stable release version 2.36.\n") == "2.36");
   CHECK(platform::glibc_version_from_banner("release version 2.39, by Roland") == "2.39");
   CHECK(platform::glibc_version_from_banner("nothing here").empty());
 }

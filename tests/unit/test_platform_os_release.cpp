@@ -43,7 +43,8 @@ TEST_CASE("parse_os_release") {
     CHECK(release.id_like == std::vector<std::string>{"single", "quoted"});
   }
   SUBCASE("double quotes unescape \\\" \\\\ \\` \\$ and nothing else") {
-    OsRelease release = platform::parse_os_release(R"(NAME="a \"b\" \\ \` \$ \n")" "\n");
+    OsRelease release = platform::parse_os_release(R"(NAME="a \"b\" \\ \` \$ \n")"
+                                                   "\n");
     CHECK(release.name == R"(a "b" \ ` $ \n)");
   }
   SUBCASE("a repeated key takes the last value; unterminated lines keep the earlier one") {

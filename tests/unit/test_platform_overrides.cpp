@@ -15,18 +15,19 @@ namespace {
 
 // Sets an environment variable for one scope.
 class ScopedEnv {
-public:
+ public:
   ScopedEnv(const char* name, const char* value) : m_name(name) { ::setenv(name, value, 1); }
   ~ScopedEnv() { ::unsetenv(m_name); }
   ScopedEnv(const ScopedEnv&) = delete;
   ScopedEnv& operator=(const ScopedEnv&) = delete;
 
-private:
+ private:
   const char* m_name;
 };
 
 DetectRequest on(const std::string& scenario) {
-  for (const char* name : {"CUDA_VISIBLE_DEVICES", "container", "LD_LIBRARY_PATH", "VK_DRIVER_FILES", "XDG_DATA_DIRS"}) {
+  for (const char* name :
+       {"CUDA_VISIBLE_DEVICES", "container", "LD_LIBRARY_PATH", "VK_DRIVER_FILES", "XDG_DATA_DIRS"}) {
     ::unsetenv(name);
   }
   DetectRequest request;
@@ -41,7 +42,7 @@ std::string error_of(const DetectRequest& request) {
   return facts.error().message;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("resolve_facts overrides") {
   DetectRequest request = on("nvidia-consumer-intel-igpu");
@@ -106,7 +107,8 @@ TEST_CASE("resolve_facts overrides") {
     CHECK_FALSE(facts.gpu_devices[1].primary);
     request.flags.gpu_device = "0000:05:00.0";
     CHECK(error_of(request) ==
-          "invalid value \"0000:05:00.0\" for --gpu-device: no such display device; eligible GPUs: 0000:00:02.0, 0000:01:00.0");
+          "invalid value \"0000:05:00.0\" for --gpu-device: no such display device; eligible GPUs: 0000:00:02.0, "
+          "0000:01:00.0");
   }
   SUBCASE("bad probe modes and newer facts files are refused") {
     request.probe = "always";

@@ -16,7 +16,7 @@ bool libpci_installed() {
   return true;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("PciNames") {
   if (!libpci_installed()) {

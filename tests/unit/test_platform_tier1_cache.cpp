@@ -1,9 +1,9 @@
 // The Tier 1 cache (§4.9): key, storage, TTL, and how resolve_facts uses it.
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
 #include <cstdlib>
 #include <filesystem>
-#include <sys/stat.h>
 
 #include <nlohmann/json.hpp>
 
@@ -21,8 +21,9 @@ namespace {
 constexpr int64_t k_now = 1'800'000'000;
 
 void clear_detection_env() {
-  for (const char* name : {"LD_LIBRARY_PATH", "VK_DRIVER_FILES", "VK_ICD_FILENAMES", "VK_ADD_DRIVER_FILES", "XDG_CONFIG_DIRS",
-                           "XDG_DATA_DIRS", "VK_TAILOR_TEST", "TAILOR_VULKAN", "TAILOR_PROBE", "TAILOR_FACTS", "TAILOR_SYSROOT"}) {
+  for (const char* name :
+       {"LD_LIBRARY_PATH", "VK_DRIVER_FILES", "VK_ICD_FILENAMES", "VK_ADD_DRIVER_FILES", "XDG_CONFIG_DIRS",
+        "XDG_DATA_DIRS", "VK_TAILOR_TEST", "TAILOR_VULKAN", "TAILOR_PROBE", "TAILOR_FACTS", "TAILOR_SYSROOT"}) {
     ::unsetenv(name);
   }
 }
@@ -55,7 +56,7 @@ std::string vulkan_source(const platform::Facts& facts) {
   return "";
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("tier1_cache_key") {
   clear_detection_env();
@@ -140,7 +141,8 @@ TEST_CASE("store_tier1_cache and load_tier1_cache") {
   SUBCASE("a damaged file is a miss") {
     test::write_text(dir / "tier1.json", "{\"version\": 1, \"key\": \"k1\", \"created_at\": ");
     CHECK_FALSE(platform::load_tier1_cache(dir, "k1", k_now));
-    test::write_text(dir / "tier1.json", R"({"version": "1", "key": 7, "created_at": "now", "loaded": 1, "problem": []})");
+    test::write_text(dir / "tier1.json",
+                     R"({"version": "1", "key": 7, "created_at": "now", "loaded": 1, "problem": []})");
     CHECK_FALSE(platform::load_tier1_cache(dir, "k1", k_now));
     test::write_text(dir / "tier1.json", R"({"version": 1, "key": "k1", "created_at": 1800000000, "loaded": true,
                                             "problem": "", "devices": {"name": 3}})");

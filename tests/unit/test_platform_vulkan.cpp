@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
-#include <cstdlib>
 #include <dlfcn.h>
+#include <cstdlib>
 
 #include "platform/vulkan.hpp"
 #include "support/scratch.hpp"
@@ -17,7 +17,7 @@ bool loader_installed() {
   return true;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("probe_vulkan_in_child with the real loader") {
   if (!loader_installed()) {

@@ -30,7 +30,7 @@ std::string parse_error(const std::string& text) {
   return recipe.error().message;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("parse_recipe") {
   SUBCASE("the example of §1.9 decodes into the model") {
@@ -81,8 +81,10 @@ runtime_dependencies = ["b"]
     CHECK(parse_error("[metadata]\nname = \"a\"\nsupported_os = \"linux\"\n") ==
           "r.toml:3:16: metadata.supported_os: expected an array of strings, got string");
     CHECK(parse_error("[metadata]\ntier = \"1\"\n") == "r.toml:2:8: metadata.tier: expected an integer, got string");
-    CHECK(parse_error("[metadata]\nbinaries = [\"a\", 2]\n") == "r.toml:2:18: metadata.binaries[1]: expected a string, got integer");
-    CHECK(parse_error("[verify]\nexit_code = \"0\"\n") == "r.toml:2:13: verify.exit_code: expected an integer, got string");
+    CHECK(parse_error("[metadata]\nbinaries = [\"a\", 2]\n") ==
+          "r.toml:2:18: metadata.binaries[1]: expected a string, got integer");
+    CHECK(parse_error("[verify]\nexit_code = \"0\"\n") ==
+          "r.toml:2:13: verify.exit_code: expected an integer, got string");
     CHECK(parse_error("metadata = 3\n") == "r.toml:1:12: metadata: expected a table, got integer");
   }
   SUBCASE("TOML syntax errors carry their position") {
@@ -105,8 +107,9 @@ note = 1
     CHECK(r.steps[0].params.empty());
   }
   SUBCASE("step dependencies: string or array; empty array kept") {
-    Recipe r = parse_ok("[[steps]]\naction = \"a\"\ndependencies = \"x\"\n[[steps]]\naction = \"b\"\ndependencies = []\n"
-                        "[[steps]]\naction = \"c\"\ndependencies = [\"y\", 1]\n");
+    Recipe r = parse_ok(
+        "[[steps]]\naction = \"a\"\ndependencies = \"x\"\n[[steps]]\naction = \"b\"\ndependencies = []\n"
+        "[[steps]]\naction = \"c\"\ndependencies = [\"y\", 1]\n");
     CHECK(r.steps[0].dependencies == std::vector<std::string>{"x"});
     CHECK(r.steps[1].dependencies == std::vector<std::string>{});
     CHECK(r.steps[2].dependencies == std::vector<std::string>{"y"});
@@ -194,7 +197,8 @@ name = "r"
     CHECK(r.metadata.satisfies.at("homebrew") == std::vector<std::string>{"openssl@3"});
     CHECK(r.patches.at(0).strip == 2);
     CHECK(r.resources.at(0).name == "r");
-    CHECK(parse_error("[metadata]\nsatisfies = { homebrew = \"x\" }\n").find("metadata.satisfies.homebrew") != std::string::npos);
+    CHECK(parse_error("[metadata]\nsatisfies = { homebrew = \"x\" }\n").find("metadata.satisfies.homebrew") !=
+          std::string::npos);
   }
   SUBCASE("oversized input is refused before parsing") {
     std::string big(1024 * 1024 + 1, '#');
@@ -211,7 +215,8 @@ TEST_CASE("load_recipe_for_planning") {
     return r.error().message;
   };
   CHECK(load_recipe_for_planning(k_minimal, "r.toml").has_value());
-  CHECK(message("[metadata]\nname = 1\n") == "failed to parse TOML: r.toml:2:8: metadata.name: expected a string, got integer");
+  CHECK(message("[metadata]\nname = 1\n") ==
+        "failed to parse TOML: r.toml:2:8: metadata.name: expected a string, got integer");
   CHECK(message("[metadata]\ndescription = \"x\"\n") == "recipe validation failed: metadata.name is required");
   CHECK(message("[metadata]\nname = \"a\"\n") == "recipe validation failed: at least one step is required");
   CHECK(message("[metadata]\nname = \"a\"\n[[steps]]\naction = \"download\"\n[[steps]]\nurl = \"x\"\n") ==
@@ -222,9 +227,11 @@ TEST_CASE("load_recipe_for_planning") {
         "step analysis failed: step 1 (downlod): unknown action \"downlod\"");
   CHECK(message("[metadata]\nname = \"a\"\n[[steps]]\naction = \"apt_install\"\nwhen = { os = [\"darwin\"] }\n"
                 "[verify]\ncommand = \"a\"\n") ==
-        "step analysis failed: step 1 (apt_install): OS conflict: action requires OS \"linux\" but when.os specifies [darwin]");
+        "step analysis failed: step 1 (apt_install): OS conflict: action requires OS \"linux\" but when.os specifies "
+        "[darwin]");
   SUBCASE("a library needs no verify command") {
-    CHECK(load_recipe_for_planning("[metadata]\nname = \"l\"\ntype = \"library\"\n[[steps]]\naction = \"download\"\n", "l.toml")
+    CHECK(load_recipe_for_planning("[metadata]\nname = \"l\"\ntype = \"library\"\n[[steps]]\naction = \"download\"\n",
+                                   "l.toml")
               .has_value());
   }
 }

@@ -24,7 +24,7 @@ RegistryOptions only(std::vector<fs::path> dirs) {
   return options;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("Registry::find") {
   fs::path first = tailor::test::fresh_dir("registry-first");
@@ -32,8 +32,9 @@ TEST_CASE("Registry::find") {
   tailor::test::write_text(first / "t" / "tool.toml", recipe_text("tool", "from first"));
   tailor::test::write_text(second / "t" / "tool.toml", recipe_text("tool", "from second"));
   tailor::test::write_text(second / "flat.toml", recipe_text("flat", "flat layout"));
-  tailor::test::write_text(second / "o" / "openssl-kit.toml",
-                           recipe_text("openssl-kit", "claims openssl", "satisfies = { homebrew = [\"openssl@3\"] }\n"));
+  tailor::test::write_text(
+      second / "o" / "openssl-kit.toml",
+      recipe_text("openssl-kit", "claims openssl", "satisfies = { homebrew = [\"openssl@3\"] }\n"));
   Registry registry(only({first, second}));
 
   SUBCASE("earlier directories win") {
@@ -118,7 +119,8 @@ TEST_CASE("find_action") {
   CHECK(find_action("install_program_files")->default_phase == "post-install");
   CHECK(find_action("download")->default_phase == "install");
   CHECK(find_action("meson_build")->linux_install_deps == std::vector<std::string_view>{"patchelf"});
-  CHECK(find_action("cmake_build")->install_deps == std::vector<std::string_view>{"cmake", "make", "zig", "pkg-config"});
+  CHECK(find_action("cmake_build")->install_deps ==
+        std::vector<std::string_view>{"cmake", "make", "zig", "pkg-config"});
   CHECK(find_action("apt_install")->klass == ActionClass::system);
   CHECK(find_action("nope") == nullptr);
   int evaluable = 0;

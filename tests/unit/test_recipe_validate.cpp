@@ -63,7 +63,7 @@ command = "ok --version"
 pattern = "{version}"
 )";
 
-} // namespace
+}  // namespace
 
 TEST_CASE("validate_recipe_text") {
   SUBCASE("every broken fixture yields exactly its expected diagnostics") {
@@ -118,7 +118,8 @@ TEST_CASE("validate_recipe_text") {
   SUBCASE("overlong encodings and surrogates are not UTF-8") {
     CHECK_FALSE(validate_recipe_text("# \xc0\xaf\n", "a.toml", ValidateOptions{}).valid);
     CHECK_FALSE(validate_recipe_text("# \xed\xa0\x80\n", "a.toml", ValidateOptions{}).valid);
-    CHECK(validate_recipe_text(std::string(k_valid) + "# caf\xc3\xa9 \xf0\x9f\x99\x82\n", "a.toml", ValidateOptions{}).valid);
+    CHECK(validate_recipe_text(std::string(k_valid) + "# caf\xc3\xa9 \xf0\x9f\x99\x82\n", "a.toml", ValidateOptions{})
+              .valid);
   }
   SUBCASE("oversized input is refused before parsing") {
     std::string text(1024 * 1024 + 10, '#');
@@ -127,8 +128,9 @@ TEST_CASE("validate_recipe_text") {
     CHECK(result.errors[0].message == "recipe is larger than 1 MiB (1048586 bytes); refusing to parse it");
   }
   SUBCASE("libc coverage is only checked on request") {
-    std::string library = "[metadata]\nname = \"l\"\ndescription = \"d\"\ntype = \"library\"\n"
-                          "[[steps]]\naction = \"apt_install\"\npackages = [\"l\"]\nwhen = { libc = [\"glibc\"] }\n";
+    std::string library =
+        "[metadata]\nname = \"l\"\ndescription = \"d\"\ntype = \"library\"\n"
+        "[[steps]]\naction = \"apt_install\"\npackages = [\"l\"]\nwhen = { libc = [\"glibc\"] }\n";
     CHECK(validate_recipe_text(library, "l.toml", ValidateOptions{}).valid);
     auto checked = validate_recipe_text(library, "l.toml", ValidateOptions{false, true});
     REQUIRE(checked.errors.size() == 1);
@@ -166,8 +168,8 @@ TEST_CASE("collect_recipe_files") {
     fs::create_directory_symlink(root, root / "b" / "loop");
     auto files = collect_recipe_files({root});
     REQUIRE_FALSE(files.has_value());
-    CHECK(files.error().message == fmt::format("directory loop: {} leads back to {}", (root / "b" / "loop").string(),
-                                               root.string()));
+    CHECK(files.error().message ==
+          fmt::format("directory loop: {} leads back to {}", (root / "b" / "loop").string(), root.string()));
   }
   SUBCASE("a directory linked twice side by side is read once") {
     fs::create_directory_symlink(root / "b", root / "c");

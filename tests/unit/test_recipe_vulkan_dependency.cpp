@@ -13,7 +13,7 @@ recipe::Recipe parse(const std::string& steps) {
   return *parsed;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("depends_on_vulkan") {
   SUBCASE("a step offering the vulkan backend") {

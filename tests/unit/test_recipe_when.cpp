@@ -24,7 +24,7 @@ Step step_with(std::string action, std::optional<WhenClause> when = std::nullopt
   return s;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("when_matches") {
   SUBCASE("the table of §2.2") {
@@ -219,13 +219,13 @@ TEST_CASE("step_applies") {
     alpine_amd64.arch = "amd64";
     CHECK_FALSE(step_applies(step_with("apk_install", w), alpine_amd64));
   }
-  SUBCASE("ordinary actions only use when") {
-    CHECK(step_applies(step_with("download"), k_darwin_arm64));
-  }
+  SUBCASE("ordinary actions only use when") { CHECK(step_applies(step_with("download"), k_darwin_arm64)); }
 }
 
 TEST_CASE("analyze_step") {
-  auto analyze = [](std::string action, WhenClause w) { return analyze_step(step_with(std::move(action), std::move(w))); };
+  auto analyze = [](std::string action, WhenClause w) {
+    return analyze_step(step_with(std::move(action), std::move(w)));
+  };
   SUBCASE("implicit constraint without when") {
     auto c = analyze_step(step_with("apt_install"));
     REQUIRE(c.has_value());

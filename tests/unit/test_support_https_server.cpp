@@ -61,7 +61,7 @@ std::string pattern(size_t size) {
   return bytes;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("HttpsServer") {
   HttpsServer server;
@@ -91,8 +91,8 @@ TEST_CASE("HttpsServer") {
     CHECK(result.status == 404);
   }
   SUBCASE("scripted replies are consumed in order, then the path is served") {
-    server.script("/file.bin", {Reply::retry_after(503, "1"), Reply::retry_after(429, http_date_in(2)),
-                                Reply::status_code(401)});
+    server.script("/file.bin",
+                  {Reply::retry_after(503, "1"), Reply::retry_after(429, http_date_in(2)), Reply::status_code(401)});
     CurlResult first = get(server.url("/file.bin"), server.ca_file().string());
     CHECK(first.status == 503);
     CHECK(first.retry_after == "1");
@@ -159,4 +159,4 @@ TEST_CASE("HttpsServer plain transport and dead hosts") {
   }
 }
 
-} // namespace tailor::test
+}  // namespace tailor::test

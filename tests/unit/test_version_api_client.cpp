@@ -19,7 +19,7 @@ version::ApiClientOptions options_for(const HttpsServer& server) {
   return options;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("ApiClient::get") {
   HttpsServer server;
@@ -39,7 +39,8 @@ TEST_CASE("ApiClient::get") {
   }
   SUBCASE("a stale entry is revalidated with If-None-Match and a 304 reuses the body") {
     options.cache_ttl = std::chrono::seconds(0);
-    server.script("/doc", {Reply::status_code(200, {{"ETag", "\"abc\""}, {"Last-Modified", "Sun, 01 Jan 2026 00:00:00 GMT"}}, body),
+    server.script("/doc", {Reply::status_code(
+                               200, {{"ETag", "\"abc\""}, {"Last-Modified", "Sun, 01 Jan 2026 00:00:00 GMT"}}, body),
                            Reply::status_code(304, {{"ETag", "\"abc\""}})});
     version::ApiClient client(options);
     REQUIRE(client.get({server.url("/doc")}));
@@ -63,8 +64,9 @@ TEST_CASE("ApiClient::get") {
     CHECK(requests[1].header("If-None-Match").empty());
   }
   SUBCASE("a rate-limit reply names the reset time and suggests GITHUB_TOKEN") {
-    server.script("/doc", {Reply::status_code(403, {{"X-RateLimit-Remaining", "0"}, {"X-RateLimit-Reset", "1767225600"}},
-                                              R"({"message":"API rate limit exceeded"})")});
+    server.script("/doc",
+                  {Reply::status_code(403, {{"X-RateLimit-Remaining", "0"}, {"X-RateLimit-Reset", "1767225600"}},
+                                      R"({"message":"API rate limit exceeded"})")});
     auto got = version::ApiClient(options).get({server.url("/doc")});
     REQUIRE_FALSE(got);
     CHECK(got.error().kind == ErrorKind::network);

@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
-#include "version/python_rules.hpp"
 #include "version/providers.hpp"
+#include "version/python_rules.hpp"
 #include "version/version_compare.hpp"
 
 using namespace tailor::version;

@@ -31,7 +31,7 @@ recipe::Recipe github_recipe(const std::string& repo, const std::string& prefix 
   return r;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("Resolver::resolve with GitHub releases") {
   HttpsServer server;
@@ -59,10 +59,10 @@ TEST_CASE("Resolver::resolve with GitHub releases") {
   SUBCASE("no releases: tag pages followed through Link headers, unusable names skipped") {
     server.script("/repos/o/r/releases/latest", {Reply::status_code(404, {}, R"({"message":"Not Found"})")});
     std::string next = "<" + server.url("/repos/o/r/tags?per_page=100&page=2") + ">; rel=\"next\"";
-    server.script("/repos/o/r/tags", {Reply::status_code(200, {{"Content-Type", "application/json"}, {"Link", next}},
-                                                         doc("github/tags_page1.json")),
-                                      Reply::status_code(200, {{"Content-Type", "application/json"}},
-                                                         doc("github/tags_page2.json"))});
+    server.script(
+        "/repos/o/r/tags",
+        {Reply::status_code(200, {{"Content-Type", "application/json"}, {"Link", next}}, doc("github/tags_page1.json")),
+         Reply::status_code(200, {{"Content-Type", "application/json"}}, doc("github/tags_page2.json"))});
     auto got = resolver->resolve(github_recipe("o/r"), "");
     REQUIRE(got);
     CHECK(got->version == "1.10.1");
@@ -118,8 +118,8 @@ TEST_CASE("Resolver::release_assets") {
   auto resolver = version::make_resolver(options_for(server));
   auto assets = resolver->release_assets("o/r", "v1.9.0");
   REQUIRE(assets);
-  CHECK(*assets == std::vector<std::string>{"tool-1.9.0-linux-amd64.tar.gz", "tool-1.9.0-linux-arm64.tar.gz",
-                                            "checksums.txt"});
+  CHECK(*assets ==
+        std::vector<std::string>{"tool-1.9.0-linux-amd64.tar.gz", "tool-1.9.0-linux-arm64.tar.gz", "checksums.txt"});
   auto missing = resolver->release_assets("o/r", "v9.9.9");
   REQUIRE_FALSE(missing);
   CHECK(missing.error().message.find("release v9.9.9 of o/r not found") != std::string::npos);

@@ -34,10 +34,12 @@ version::ResolverOptions options_for(const HttpsServer& server) {
 nlohmann::json manifest_entry(const std::string& ref, const std::string& digest, bool annotate_digest) {
   nlohmann::json notes = {{"org.opencontainers.image.ref.name", ref}};
   if (annotate_digest) notes["sh.brew.bottle.digest"] = digest;
-  return {{"mediaType", "application/vnd.oci.image.manifest.v1+json"}, {"digest", "sha256:" + digest}, {"annotations", notes}};
+  return {{"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+          {"digest", "sha256:" + digest},
+          {"annotations", notes}};
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("Resolver::resolve with Homebrew") {
   HttpsServer server;
@@ -74,12 +76,11 @@ TEST_CASE("Resolver::homebrew_bottle") {
   const std::string other = sha256_of("another platform");
   server.add_json("/formula/jq.json", doc("homebrew/formula_jq.json"));
   server.add_json("/token", doc("homebrew/ghcr_token.json"));
-  nlohmann::json index = {{"schemaVersion", 2},
-                          {"manifests",
-                           {manifest_entry("1.7.1_1.arm64_sonoma", other, true),
-                            manifest_entry("1.7.1_1.x86_64_linux", other, false),
-                            manifest_entry("1.7.1_1_2.x86_64_linux", digest, true),
-                            manifest_entry("1.7.1_1.all", other, true)}}};
+  nlohmann::json index = {
+      {"schemaVersion", 2},
+      {"manifests",
+       {manifest_entry("1.7.1_1.arm64_sonoma", other, true), manifest_entry("1.7.1_1.x86_64_linux", other, false),
+        manifest_entry("1.7.1_1_2.x86_64_linux", digest, true), manifest_entry("1.7.1_1.all", other, true)}}};
   server.add("/v2/homebrew/core/jq/manifests/1.7.1_1", index.dump(), "application/vnd.oci.image.index.v1+json");
   server.add("/v2/homebrew/core/jq/blobs/sha256:" + digest, blob);
   auto resolver = version::make_resolver(options_for(server));

@@ -47,7 +47,7 @@ struct Fixture {
   }
 };
 
-} // namespace
+}  // namespace
 
 TEST_CASE("generate_plan with the provider resolver") {
   Fixture f;
@@ -98,7 +98,8 @@ command = "jq --version"
     nlohmann::json index = {
         {"manifests",
          {{{"digest", "sha256:" + digest},
-           {"annotations", {{"org.opencontainers.image.ref.name", "1.7.1_1.x86_64_linux"}, {"sh.brew.bottle.digest", digest}}}}}}};
+           {"annotations",
+            {{"org.opencontainers.image.ref.name", "1.7.1_1.x86_64_linux"}, {"sh.brew.bottle.digest", digest}}}}}}};
     f.server.add("/v2/homebrew/core/jq/manifests/1.7.1_1", index.dump(), "application/vnd.oci.image.index.v1+json");
     f.server.add("/v2/homebrew/core/jq/blobs/sha256:" + digest, blob);
     auto plan = f.plan("jq", nullptr);

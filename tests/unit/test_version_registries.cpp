@@ -43,7 +43,7 @@ std::string resolved(version::Resolver& resolver, const recipe::Recipe& r, const
   return got->version + " " + got->version_tag;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("Resolver::resolve with package registries") {
   HttpsServer server;
@@ -67,8 +67,7 @@ TEST_CASE("Resolver::resolve with package registries") {
     CHECK(resolved(*resolver, r, "24.4").find("not found") != std::string::npos);
   }
   SUBCASE("PyPI: no compatible release") {
-    server.add_json("/pypi/new/json",
-                    R"({"releases": {"1.0": [{"yanked": false, "requires_python": ">=3.99"}]}})");
+    server.add_json("/pypi/new/json", R"({"releases": {"1.0": [{"yanked": false, "requires_python": ">=3.99"}]}})");
     CHECK(resolved(*resolver, with_step("pypi", "pipx_install", "package", "new"), "") ==
           "error: no release of new is compatible with bundled Python 3.12");
   }
@@ -76,7 +75,8 @@ TEST_CASE("Resolver::resolve with package registries") {
     server.add_json("/api/v1/crates/ripgrep/versions", doc("crates_ripgrep.json"));
     CHECK(resolved(*resolver, with_step("", "cargo_install", "crate", "ripgrep"), "") == "14.1.0 14.1.0");
     server.add("/api/v1/crates/bad/versions", doc("crates_ripgrep.json"), "text/html");
-    CHECK(resolved(*resolver, with_step("", "cargo_install", "crate", "bad"), "").find("Content-Type") != std::string::npos);
+    CHECK(resolved(*resolver, with_step("", "cargo_install", "crate", "bad"), "").find("Content-Type") !=
+          std::string::npos);
   }
   SUBCASE("RubyGems: ruby platform, no pre-releases") {
     server.add_json("/api/v1/versions/rails.json", doc("rubygems_rails.json"));
