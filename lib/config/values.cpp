@@ -26,9 +26,9 @@ bool multiply(uint64_t value, uint64_t factor, uint64_t& out) {
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
   auto parts = split_number(text);
   if (!parts) return std::nullopt;
-  static constexpr std::array<std::pair<std::string_view, uint64_t>, 4> units{
+  static constexpr std::array<std::pair<std::string_view, uint64_t>, 4> k_units{
       {{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}}};
-  for (const auto& [unit, factor] : units) {
+  for (const auto& [unit, factor] : k_units) {
     uint64_t ms = 0;
     if (parts->second == unit && multiply(parts->first, factor, ms) && ms <= INT64_MAX) {
       return std::chrono::milliseconds(static_cast<int64_t>(ms));
@@ -48,9 +48,9 @@ std::string format_duration(std::chrono::milliseconds value) {
 std::optional<uint64_t> parse_size(std::string_view text) {
   auto parts = split_number(text);
   if (!parts) return std::nullopt;
-  static constexpr std::array<std::pair<std::string_view, uint64_t>, 6> units{
+  static constexpr std::array<std::pair<std::string_view, uint64_t>, 6> k_units{
       {{"", 1}, {"B", 1}, {"KiB", 1ULL << 10}, {"MiB", 1ULL << 20}, {"GiB", 1ULL << 30}, {"TiB", 1ULL << 40}}};
-  for (const auto& [unit, factor] : units) {
+  for (const auto& [unit, factor] : k_units) {
     uint64_t bytes = 0;
     if (parts->second == unit && multiply(parts->first, factor, bytes)) return bytes;
   }
@@ -58,9 +58,9 @@ std::optional<uint64_t> parse_size(std::string_view text) {
 }
 
 std::string format_size(uint64_t bytes) {
-  static constexpr std::array<std::pair<const char*, int>, 4> units{
+  static constexpr std::array<std::pair<const char*, int>, 4> k_units{
       {{"TiB", 40}, {"GiB", 30}, {"MiB", 20}, {"KiB", 10}}};
-  for (const auto& [unit, shift] : units) {
+  for (const auto& [unit, shift] : k_units) {
     uint64_t factor = 1ULL << shift;
     if (bytes != 0 && bytes % factor == 0) return std::to_string(bytes / factor) + unit;
   }

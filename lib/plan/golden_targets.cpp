@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <array>
 #include <set>
 
 #include "plan/backend.hpp"
@@ -9,7 +10,7 @@
 namespace tailor::plan {
 namespace {
 
-const std::vector<std::string> k_families{"debian", "rhel", "arch", "alpine", "suse"};
+constexpr std::array<std::string_view, 5> k_families{"debian", "rhel", "arch", "alpine", "suse"};
 
 bool is_family(const std::string& value) {
   return std::find(k_families.begin(), k_families.end(), value) != k_families.end();
@@ -137,10 +138,10 @@ Result<std::vector<GoldenTarget>> golden_targets(const recipe::Recipe& recipe, c
   if (any_linux) {
     std::vector<std::string> families;
     if (varying || (!used.empty() && unconstrained_linux))
-      families = k_families;
+      families.assign(k_families.begin(), k_families.end());
     else if (!used.empty()) {
-      for (const auto& family : k_families) {
-        if (used.contains(family)) families.push_back(family);
+      for (std::string_view family : k_families) {
+        if (used.contains(std::string(family))) families.emplace_back(family);
       }
     } else {
       families = {""};

@@ -20,7 +20,7 @@ struct DecodeError {
 };
 
 // Recipes larger than this are refused before parsing.
-inline constexpr size_t k_max_recipe_bytes = 1024 * 1024;
+inline constexpr size_t k_max_recipe_bytes = size_t{1024} * 1024;
 
 // Parses TOML 1.0 text; a syntax error becomes a DecodeError with its position.
 tl::expected<toml::table, DecodeError> parse_toml(std::string_view text, std::string_view path);

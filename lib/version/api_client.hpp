@@ -29,13 +29,13 @@ struct ApiClientOptions {
 };
 
 struct ApiRequest {
-  ApiRequest(std::string url_, std::string accept_ = "application/json", std::string bearer_ = {},
-             uint64_t max_bytes_ = k_mib, bool cacheable_ = true)
-      : url(std::move(url_)),
-        accept(std::move(accept_)),
-        bearer(std::move(bearer_)),
-        max_bytes(max_bytes_),
-        cacheable(cacheable_) {}
+  ApiRequest(std::string target, std::string accept_type = "application/json", std::string bearer_token = {},
+             uint64_t limit = k_mib, bool may_cache = true)
+      : url(std::move(target)),
+        accept(std::move(accept_type)),
+        bearer(std::move(bearer_token)),
+        max_bytes(limit),
+        cacheable(may_cache) {}
   std::string url;
   std::string accept = "application/json";
   std::string bearer;          // Authorization: Bearer for this request (GHCR)

@@ -29,7 +29,7 @@ std::vector<PypiRelease> pypi_releases(const nlohmann::json& document) {
 }
 
 bool is_pep440_prerelease(std::string_view version) {
-  static const std::array<std::string_view, 8> markers{"a", "b", "rc", "c", "alpha", "beta", "pre", "preview"};
+  static constexpr std::array<std::string_view, 8> k_markers{"a", "b", "rc", "c", "alpha", "beta", "pre", "preview"};
   std::string lower = util::to_lower(version);
   for (std::size_t i = 0; i < lower.size();) {
     if (!std::isalpha(static_cast<unsigned char>(lower[i]))) {
@@ -40,7 +40,7 @@ bool is_pep440_prerelease(std::string_view version) {
     while (end < lower.size() && std::isalpha(static_cast<unsigned char>(lower[end]))) ++end;
     std::string_view word(lower.data() + i, end - i);
     bool followed_ok = end == lower.size() || std::isdigit(static_cast<unsigned char>(lower[end]));
-    for (auto marker : markers) {
+    for (auto marker : k_markers) {
       if (word == marker && followed_ok) return true;
     }
     i = end;
