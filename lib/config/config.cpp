@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 #include <cstdlib>
+#include <set>
 #include <stdexcept>
 
 #include "config/document.hpp"
@@ -186,7 +187,11 @@ Result<Config> load_config(const fs::path& home, const util::Output* output) {
     setting = Setting{key, normalized->display, Origin::env, std::string(setting.def->env), setting.def};
   }
   if (output != nullptr) {
-    for (const auto& warning : config.m_warnings) output->warn("{}", warning);
+    // One command loads the configuration in several places; each warning is said once.
+    static std::set<std::string> said;
+    for (const auto& warning : config.m_warnings) {
+      if (said.insert(warning).second) output->warn("{}", warning);
+    }
   }
   return config;
 }
