@@ -76,7 +76,8 @@ TEST_CASE("tailor cache") {
     auto r = test::run_tailor({"cache", "clear"}, home.options);
     CHECK(r.exit_code == 0);
     CHECK(r.err.find("cleared downloads cache: 2 entries, 2.0 KiB\n") != std::string::npos);
-    for (const auto& cache : info_json(home)["caches"]) {
+    const nlohmann::json after = info_json(home);  // the loop must not iterate a temporary's member
+    for (const auto& cache : after["caches"]) {
       CHECK(cache["entries"] == 0);
       CHECK(cache["size_bytes"] == 0);
     }
