@@ -30,18 +30,31 @@ std::vector<std::string> build_env(const RunOptions& options) {
   return out;
 }
 
-[[noreturn]] void exec_child(const std::vector<std::string>& argv, const RunOptions& options) {
-  std::vector<std::string> env = build_env(options);
-  std::vector<char*> cargv;
-  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
-  cargv.push_back(nullptr);
-  std::vector<char*> cenv;
-  for (const auto& e : env) cenv.push_back(const_cast<char*>(e.c_str()));
-  cenv.push_back(nullptr);
-  if (!options.cwd.empty() && ::chdir(options.cwd.c_str()) != 0) ::_exit(127);
-  ::execve(cargv[0], cargv.data(), cenv.data());
-  ::_exit(127);
-}
+// Everything execve needs, built before fork: the tests fork while HTTPS server threads run,
+// and a child that allocates can block forever on an allocator lock one of them held at
+// fork time (ASan's allocator made this visible). After fork the child only calls
+// async-signal-safe functions.
+class ExecImage {
+ public:
+  ExecImage(const std::vector<std::string>& argv, const RunOptions& options)
+      : m_argv(argv), m_env(build_env(options)), m_cwd(options.cwd) {
+    for (const auto& a : m_argv) m_cargv.push_back(const_cast<char*>(a.c_str()));
+    m_cargv.push_back(nullptr);
+    for (const auto& e : m_env) m_cenv.push_back(const_cast<char*>(e.c_str()));
+    m_cenv.push_back(nullptr);
+  }
+
+  [[noreturn]] void exec() const {
+    if (!m_cwd.empty() && ::chdir(m_cwd.c_str()) != 0) ::_exit(127);
+    ::execve(m_cargv[0], m_cargv.data(), m_cenv.data());
+    ::_exit(127);
+  }
+
+ private:
+  std::vector<std::string> m_argv, m_env;
+  std::string m_cwd;
+  std::vector<char*> m_cargv, m_cenv;
+};
 
 int decode_status(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
@@ -65,12 +78,13 @@ RunResult run(const std::vector<std::string>& argv, const RunOptions& options) {
   if (::pipe2(in_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
     return {};
   }
+  const ExecImage image(argv, options);
   pid_t pid = ::fork();
   if (pid == 0) {
     ::dup2(in_pipe[0], 0);
     ::dup2(out_pipe[1], 1);
     ::dup2(err_pipe[1], 2);
-    exec_child(argv, options);
+    image.exec();
   }
   ::close(in_pipe[0]);
   ::close(out_pipe[1]);
@@ -135,6 +149,7 @@ Child spawn_tailor(const std::vector<std::string>& args, const RunOptions& optio
   child.err_path = (dir / "stderr").string();
   std::vector<std::string> argv{tailor_binary()};
   argv.insert(argv.end(), args.begin(), args.end());
+  const ExecImage image(argv, options);
   pid_t pid = ::fork();
   if (pid == 0) {
     int out = ::open(child.out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -143,7 +158,7 @@ Child spawn_tailor(const std::vector<std::string>& args, const RunOptions& optio
     ::dup2(in, 0);
     ::dup2(out, 1);
     ::dup2(err, 2);
-    exec_child(argv, options);
+    image.exec();
   }
   child.pid = pid;
   return child;
