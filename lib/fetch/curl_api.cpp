@@ -5,7 +5,7 @@
 namespace tailor::fetch {
 
 const CurlApi& curl_api() {
-  static const CurlApi api = [] {
+  static const CurlApi k_api = [] {
     util::SharedLibrary lib("libcurl.so.4", "libcurl4");
     CurlApi a{};
     lib.bind(a.easy_init, "curl_easy_init");
@@ -34,7 +34,7 @@ const CurlApi& curl_api() {
     global_init(CURL_GLOBAL_DEFAULT);
     return a;
   }();
-  return api;
+  return k_api;
 }
 
 }  // namespace tailor::fetch

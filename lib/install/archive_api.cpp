@@ -5,7 +5,7 @@
 namespace tailor::install {
 
 const ArchiveApi& archive_api() {
-  static const ArchiveApi api = [] {
+  static const ArchiveApi k_api = [] {
     util::SharedLibrary lib("libarchive.so.13", "libarchive13");
     ArchiveApi a{};
     lib.bind(a.read_new, "archive_read_new");
@@ -30,7 +30,7 @@ const ArchiveApi& archive_api() {
     lib.bind(a.entry_hardlink, "archive_entry_hardlink");
     return a;
   }();
-  return api;
+  return k_api;
 }
 
 }  // namespace tailor::install

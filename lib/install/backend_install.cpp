@@ -43,7 +43,7 @@ std::optional<plan::PlanOutcome> plan_next(std::vector<std::string>& pending, co
 // The backend.fallback lifecycle event (sent with no lock held: the fallback runs between installs).
 void emit_fallback(const Layout& layout, const std::string& tool, const std::string& version, const std::string& from,
                    const std::string& to, const std::string& why, const util::Output& output) {
-  Event event = make_event(event_type::backend_fallback, tool);
+  Event event = make_event(event_type::k_backend_fallback, tool);
   event.version = version;
   event.backend = to;
   event.from_backend = from;
@@ -58,6 +58,7 @@ void emit_fallback(const Layout& layout, const std::string& tool, const std::str
 
 std::string rejected_names(const std::vector<plan::BackendRung>& rejected) {
   std::vector<std::string> names;
+  names.reserve(rejected.size());
   for (const auto& rung : rejected) names.push_back(rung.backend);
   return util::join(names, ", ");
 }
@@ -212,7 +213,7 @@ Result<BackendInstallResult> install_with_backend(const Layout& layout, const Ba
     auto installed = steps.install(current.plan, {});
     if (!installed) return fail(installed.error());
     // Already installed: what is there was checked when it was installed; leave it and its receipt.
-    if (!installed->skipped.empty() && installed->skipped.front() == tool + "@" + version) {
+    if (!installed->skipped.empty() && installed->skipped.front() == fmt::format("{}@{}", tool, version)) {
       return BackendInstallResult{std::move(*installed), nullptr};
     }
     Status smoke;

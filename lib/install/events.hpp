@@ -17,11 +17,11 @@
 namespace tailor::install {
 
 namespace event_type {
-inline constexpr std::string_view install_completed = "install.completed";
-inline constexpr std::string_view install_failed = "install.failed";
-inline constexpr std::string_view remove_completed = "remove.completed";
-inline constexpr std::string_view backend_switched = "backend.switched";
-inline constexpr std::string_view backend_fallback = "backend.fallback";
+inline constexpr std::string_view k_install_completed = "install.completed";
+inline constexpr std::string_view k_install_failed = "install.failed";
+inline constexpr std::string_view k_remove_completed = "remove.completed";
+inline constexpr std::string_view k_backend_switched = "backend.switched";
+inline constexpr std::string_view k_backend_fallback = "backend.fallback";
 }  // namespace event_type
 
 struct Event {

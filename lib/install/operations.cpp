@@ -54,7 +54,7 @@ Result<InstallOutcome> install_plans(const Layout& layout, const std::vector<nlo
     const auto started = std::chrono::steady_clock::now();
     auto outcome = execute_plan(layout, plan, options, output);
     Event event =
-        make_event(outcome ? event_type::install_completed : event_type::install_failed, plan_string(plan, "tool"));
+        make_event(outcome ? event_type::k_install_completed : event_type::k_install_failed, plan_string(plan, "tool"));
     event.version = plan_string(plan, "version");
     if (auto platform = plan.find("platform"); platform != plan.end() && platform->is_object()) {
       event.backend = plan_string(*platform, "backend");
@@ -93,7 +93,7 @@ Result<std::vector<std::string>> remove_tools(const Layout& layout, const std::s
   auto removed = remove_tool(layout, tool, version, force, output);
   held->release();
   if (removed) {
-    Event event = make_event(event_type::remove_completed, tool);
+    Event event = make_event(event_type::k_remove_completed, tool);
     event.version = version.value_or("");
     emit_events(layout, {event}, output);
   }

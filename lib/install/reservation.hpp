@@ -66,7 +66,7 @@ Result<int64_t> force_release_reservation(const LockCommand& command);
 // "reserved by ci-42 until 2026-01-01T10:00:00Z (reason)".
 std::string describe_reservation(const Reservation& reservation);
 // Longest TTL accepted: 24 h.
-constexpr int64_t k_max_reservation_ttl = 24 * 3600;
+constexpr int64_t k_max_reservation_ttl = int64_t{24} * 3600;
 
 }  // namespace tailor::install
 

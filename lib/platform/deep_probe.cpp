@@ -25,7 +25,7 @@ std::string find_on_path(const std::string& program) {
   const char* path = std::getenv("PATH");
   for (const std::string& dir : util::split(path != nullptr ? path : "", ':')) {
     if (dir.empty()) continue;
-    std::string candidate = dir + "/" + program;
+    std::string candidate = fmt::format("{}/{}", dir, program);
     struct stat info {};
     if (::stat(candidate.c_str(), &info) == 0 && S_ISREG(info.st_mode) && ::access(candidate.c_str(), X_OK) == 0) {
       return candidate;
@@ -82,6 +82,7 @@ ToolRun run_tool(const std::string& program, const std::vector<std::string>& arg
   std::vector<std::string> words{program};
   words.insert(words.end(), args.begin(), args.end());
   std::vector<char*> argv;
+  argv.reserve(words.size() + 1);
   for (std::string& word : words) argv.push_back(word.data());
   argv.push_back(nullptr);
   int fds[2];

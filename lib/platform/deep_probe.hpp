@@ -9,7 +9,7 @@
 namespace tailor::platform {
 
 inline constexpr int k_deep_timeout_ms = 5000;
-inline constexpr size_t k_deep_output_limit = 64 * 1024;
+inline constexpr size_t k_deep_output_limit = size_t{64} * 1024;
 
 struct ToolRun {
   bool found = false;      // an executable of that name is on PATH

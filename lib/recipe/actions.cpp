@@ -7,6 +7,8 @@
 namespace tailor::recipe {
 namespace {
 
+// One-letter aliases keep the 58-row table below readable.
+// NOLINTBEGIN(readability-identifier-naming)
 constexpr auto P = ActionClass::primitive;
 constexpr auto EP = ActionClass::ecosystem_primitive;
 constexpr auto C = ActionClass::composite;
@@ -16,11 +18,12 @@ constexpr bool T = true;
 constexpr bool F = false;
 constexpr std::string_view install = "install";
 constexpr std::string_view post = "post-install";
+// NOLINTEND(readability-identifier-naming)
 
 // The 58 registered actions of §4.1/§4.2 with the implicit dependencies of §4.12, sorted by
 // name so lookups can bisect.
 const std::vector<ActionInfo>& catalog() {
-  static const std::vector<ActionInfo> table = [] {
+  static const std::vector<ActionInfo> k_table = [] {
     std::vector<ActionInfo> t{
         // name, class, deterministic, evaluable, phase, install, runtime, linux install, darwin install
         {"apk_install", S, F, F, install, {}, {}, {}, {}},
@@ -85,7 +88,7 @@ const std::vector<ActionInfo>& catalog() {
     std::sort(t.begin(), t.end(), [](const ActionInfo& a, const ActionInfo& b) { return a.name < b.name; });
     return t;
   }();
-  return table;
+  return k_table;
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 namespace tailor::util {
 
 const CryptoApi& crypto_api() {
-  static const CryptoApi api = [] {
+  static const CryptoApi k_api = [] {
     SharedLibrary lib("libcrypto.so.3", "libssl3");
     CryptoApi a{};
     lib.bind(a.sha256_md, "EVP_sha256");
@@ -23,7 +23,7 @@ const CryptoApi& crypto_api() {
     lib.bind(a.decode_block, "EVP_DecodeBlock");
     return a;
   }();
-  return api;
+  return k_api;
 }
 
 }  // namespace tailor::util
