@@ -22,7 +22,7 @@ void write_hook(const fs::path& path, const std::string& script) {
 }
 
 Event sample_event() {
-  Event event = make_event(event_type::install_completed, "llama.cpp");
+  Event event = make_event(event_type::k_install_completed, "llama.cpp");
   event.version = "b5000";
   event.backend = "vulkan";
   event.from_backend = "cuda";
@@ -50,14 +50,14 @@ TEST_CASE("event_json") {
     REQUIRE(id.size() == 36);
     CHECK(id[14] == '4');
     CHECK(id[8] == '-');
-    CHECK(make_event(event_type::remove_completed, "x").id != id);
+    CHECK(make_event(event_type::k_remove_completed, "x").id != id);
     std::string time = json["time"];
     CHECK(time.size() == 20);
     CHECK(time.back() == 'Z');
     CHECK(time[10] == 'T');
   }
   SUBCASE("empty fields print null, errors print text") {
-    Event failed = make_event(event_type::install_failed, "tool");
+    Event failed = make_event(event_type::k_install_failed, "tool");
     failed.error = "checksum mismatch";
     auto failed_json = nlohmann::json::parse(event_json(failed));
     CHECK(failed_json["version"].is_null());
@@ -137,7 +137,7 @@ TEST_CASE("emit_event") {
   output.err = &err_stream;
   EventDelivery delivery;
   delivery.home = home;
-  Event failed = make_event(event_type::install_failed, "ripgrep");
+  Event failed = make_event(event_type::k_install_failed, "ripgrep");
   failed.error = "verify failed";
   auto report = emit_event(failed, *config, output, delivery);
   CHECK(report.hooks_run == 2);

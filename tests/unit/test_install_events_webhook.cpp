@@ -119,7 +119,7 @@ TEST_CASE("webhook_signature") {
 TEST_CASE("post_webhook") {
   EnvGuard insecure("TAILOR_ALLOW_INSECURE_LOOPBACK", "1");
   EnvGuard secret("TEST_WEBHOOK_SECRET", "s3cret-shared");
-  Event event = make_event(event_type::backend_switched, "llama.cpp");
+  Event event = make_event(event_type::k_backend_switched, "llama.cpp");
   event.backend = "cpu";
   event.from_backend = "vulkan";
   std::ostringstream err;
