@@ -87,6 +87,10 @@ Status download_file(const ordered_json& step, const ordered_json& params, StepC
     return fail(ErrorKind::checksum, "size mismatch for {}: expected {} bytes, got {}", url, request.expected_size,
                 fetched->size);
   }
+  // A cache hit named by this very checksum, re-hashed in the background meanwhile. Registered
+  // first: a failed re-hash removes the entry, and the executor then reports the checksum
+  // rather than the copy below failing.
+  if (fetched->verification.valid()) ctx.pending_verifications.emplace_back(url, fetched->verification);
   fs::path target = ctx.work / join_path(*dest_parts);
   std::error_code ec;
   fs::create_directories(target.parent_path(), ec);
@@ -97,11 +101,7 @@ Status download_file(const ordered_json& step, const ordered_json& params, StepC
       return fail(ErrorKind::failure, "cannot copy {} into the work directory: {}", fetched->path.string(),
                   ec.message());
   }
-  if (fetched->verification.valid()) {
-    // A cache hit named by this very checksum, re-hashed in the background meanwhile.
-    ctx.pending_verifications.emplace_back(url, fetched->verification);
-    return {};
-  }
+  if (fetched->verification.valid()) return {};  // registered above; the executor waits for it
   std::string actual = fetched->sha256;
   if (algo != "sha256" || actual.empty()) {
     auto digest = file_digest(target, algo);
