@@ -3,6 +3,7 @@
 
 #include "support/archive_builder.hpp"
 #include "support/https_server.hpp"
+#include "support/install_env.hpp"
 #include "support/process.hpp"
 #include "support/scratch.hpp"
 
@@ -14,14 +15,7 @@ TEST_CASE("list") {
   HttpsServer server;
   fs::path home = fresh_dir("home");
   fs::path dir = fresh_dir("list");
-  fs::create_directories(dir / "sysroot");
-  write_text(dir / "facts.json", R"({"facts_version": 1, "os": "linux", "arch": "amd64", "gpu": "none"})");
-  RunOptions options;
-  options.env = {{"TAILOR_HOME", home.string()},
-                 {"TAILOR_CA_BUNDLE", server.ca_file().string()},
-                 {"TAILOR_SYSROOT", (dir / "sysroot").string()},
-                 {"TAILOR_FACTS", (dir / "facts.json").string()},
-                 {"CI", "1"}};
+  RunOptions options = local_install_env(server, home);
 
   SUBCASE("empty home") {
     auto r = run_tailor({"list"}, options);

@@ -3,6 +3,7 @@
 
 #include "support/archive_builder.hpp"
 #include "support/https_server.hpp"
+#include "support/install_env.hpp"
 #include "support/process.hpp"
 #include "support/scratch.hpp"
 
@@ -11,19 +12,6 @@ using namespace tailor::test;
 using nlohmann::ordered_json;
 
 namespace {
-
-RunOptions remove_env(const HttpsServer& server, const fs::path& home) {
-  fs::path dir = fresh_dir("remove-env");
-  fs::create_directories(dir / "sysroot");
-  write_text(dir / "facts.json", R"({"facts_version": 1, "os": "linux", "arch": "amd64", "gpu": "none"})");
-  RunOptions options;
-  options.env = {{"TAILOR_HOME", home.string()},
-                 {"TAILOR_CA_BUNDLE", server.ca_file().string()},
-                 {"TAILOR_SYSROOT", (dir / "sysroot").string()},
-                 {"TAILOR_FACTS", (dir / "facts.json").string()},
-                 {"CI", "1"}};
-  return options;
-}
 
 fs::path plan_with_dependency(HttpsServer& server, const fs::path& dir) {
   ToolRelease tool = make_tool_release("gizmo", "3.4.0");
@@ -42,7 +30,7 @@ fs::path plan_with_dependency(HttpsServer& server, const fs::path& dir) {
 TEST_CASE("remove") {
   HttpsServer server;
   fs::path home = fresh_dir("home");
-  RunOptions options = remove_env(server, home);
+  RunOptions options = local_install_env(server, home);
   fs::path plan = plan_with_dependency(server, fresh_dir("plans"));
   REQUIRE(run_tailor({"install", "--plan", plan.string()}, options).exit_code == 0);
 
