@@ -1,8 +1,8 @@
 # Packages through CPack: a .deb for Debian and Ubuntu, and a plain tarball.
 # `cmake --build build --target package` (or `cpack` in the build directory) writes them.
 #
-# Runtime dependencies of the .deb: dpkg-shlibdeps computes what the binary links (toml++,
-# fmt, libstdc++); libcurl, libarchive and libcrypto are opened with dlopen on first use
+# Runtime dependencies of the .deb: dpkg-shlibdeps computes what the binary links (libc and
+# libm; also libstdc++, fmt and toml++ when built with TAILOR_STATIC_RUNTIME=OFF); libcurl, libarchive and libcrypto are opened with dlopen on first use
 # (lib/util/shared_library.hpp), so shlibdeps cannot see them and they are listed by hand.
 # libpci and the Vulkan loader are optional (also dlopen): Recommends. Without them tailor
 # still runs and reports the GPU facts it could not read.

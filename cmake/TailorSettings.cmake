@@ -1,6 +1,8 @@
 # Settings and warnings as INTERFACE targets, linked privately into our own targets.
 add_library(tailor_settings INTERFACE)
 target_compile_features(tailor_settings INTERFACE cxx_std_20)
+# One section per function and object, so the linker can drop what no command reaches.
+target_compile_options(tailor_settings INTERFACE -ffunction-sections -fdata-sections)
 if(TAILOR_SANITIZE)
   target_compile_options(tailor_settings INTERFACE -fsanitize=${TAILOR_SANITIZE} -fno-omit-frame-pointer)
   target_link_options(tailor_settings INTERFACE -fsanitize=${TAILOR_SANITIZE})
