@@ -69,6 +69,8 @@ Result<std::vector<nlohmann::ordered_json>> make_plans(const InstallFlags& flags
     auto session = open_plan_session(flags.plan, tool, ctx);
     if (!session) return fail(session.error());
     (*session)->services.downloader = downloader;
+    // §6.4 step 5: install never falls back to "dev" for a recipe that has a version source.
+    (*session)->request.require_version = true;
     auto outcome = plan::generate_plan((*session)->request, (*session)->services);
     if (!outcome) return fail(outcome.error());
     for (const auto& warning : outcome->warnings) ctx.output.warn("{}", warning);

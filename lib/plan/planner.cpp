@@ -84,7 +84,8 @@ Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices
   std::optional<Lock> lock;
   if (request.pin_from) lock = lock_from_plan(nlohmann::json::parse(request.pin_from->dump()));
   ArtifactResolver artifacts(lock ? &*lock : nullptr, services.downloader, request.offline);
-  PlanEnv env{&services, &artifacts, lock ? &*lock : nullptr, request.strict, &outcome.warnings};
+  PlanEnv env{&services,        &artifacts, lock ? &*lock : nullptr, request.strict, request.require_version,
+              &outcome.warnings};
 
   recipe::MatchTarget match{target.os,         target.arch, target.linux_family, target.libc, target.gpu,
                             target.gpu_driver, ""};

@@ -32,6 +32,7 @@ struct PlanRequest {
   std::optional<nlohmann::ordered_json> pin_from;  // a plan used as a lock
   bool offline = false;                            // anything not in the lock is an error
   bool strict = false;                             // dependency warnings become errors
+  bool require_version = false;                    // install: an unresolved version is an error, not "dev"
   bool for_golden = false;                         // omit storage_version, generated_at, recipe_source
 };
 

@@ -28,17 +28,25 @@ bool supports(const recipe::Recipe& recipe, const std::string& os, const std::st
 Result<VersionPair> resolve_version(const recipe::Recipe& recipe, const std::string& requested,
                                     const std::string& pinned, const PlanEnv& env) {
   if (!pinned.empty()) return VersionPair{pinned, pinned, {}};
+  const bool named = !requested.empty() && requested != "latest";
+  if (!version::has_version_source(recipe)) {
+    return named ? VersionPair{requested, requested, {}} : VersionPair{"dev", "dev", {}};
+  }
   version::Resolver* resolver = env.services->resolver;
   std::string error = "no version provider is available";
   if (resolver != nullptr && !env.artifacts->offline()) {
-    auto resolved = resolver->resolve(recipe, requested == "latest" ? "" : requested);
+    auto resolved = resolver->resolve(recipe, named ? requested : "");
     if (resolved) return VersionPair{resolved->version, resolved->version_tag, resolved->metadata};
     if (resolved.error().kind == ErrorKind::version) return fail(resolved.error());
     error = resolved.error().message;
   } else if (env.artifacts->offline()) {
     error = "offline and the version is not pinned";
   }
-  if (!requested.empty() && requested != "latest") {
+  if (env.require_version) {
+    return fail(ErrorKind::version, "cannot resolve {} of {}: {}",
+                named ? "version " + requested : "the latest version", recipe.metadata.name, error);
+  }
+  if (named) {
     env.warnings->push_back(fmt::format("version {} of {} was not checked against its provider ({})", requested,
                                         recipe.metadata.name, error));
     return VersionPair{requested, requested, {}};

@@ -19,6 +19,7 @@ struct PlanEnv {
   ArtifactResolver* artifacts = nullptr;
   const Lock* lock = nullptr;
   bool strict = false;
+  bool require_version = false;  // PlanRequest::require_version
   std::vector<std::string>* warnings = nullptr;
 };
 
@@ -27,9 +28,10 @@ struct VersionPair {
   std::map<std::string, std::string> metadata;
 };
 
-// Pinned when `pinned` is non-empty; else resolved by the provider; "dev" with a warning when
-// resolution fails for lack of a provider or network. A version the provider says does not
-// exist is an error (ErrorKind::version).
+// Pinned when `pinned` is non-empty; "dev" for a recipe without a version source; else resolved
+// by the provider. A version the provider says does not exist is an error (ErrorKind::version).
+// When the provider cannot be asked (network, offline), `env.require_version` makes that an
+// error too; otherwise the requested version, or "dev", is used with a warning.
 Result<VersionPair> resolve_version(const recipe::Recipe& recipe, const std::string& requested,
                                     const std::string& pinned, const PlanEnv& env);
 

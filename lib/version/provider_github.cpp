@@ -116,7 +116,9 @@ class GithubProvider final : public Provider {
     if (m_prefix.empty()) {
       std::string url = m_context.endpoints.github_api + "/repos/" + m_repo + "/releases/tags/v" + version;
       auto response = m_context.client->get(ApiRequest{url, k_github_json});
-      if (response && response->status == 200) tag = "v" + version;
+      // Unreachable is not "no such tag": the caller decides whether unchecked is good enough.
+      if (!response) return fail(response.error());
+      if (response->status == 200) tag = "v" + version;
     }
     return ResolvedVersion{version, tag, {}};
   }

@@ -1,6 +1,7 @@
 // Which provider answers for a recipe: the priority table of recipes-and-plans.md §5.3.
 #include "util/strings.hpp"
 #include "version/providers.hpp"
+#include "version/resolver.hpp"
 
 namespace tailor::version {
 namespace {
@@ -77,7 +78,8 @@ Result<std::unique_ptr<Provider>> explicit_provider(const recipe::Recipe& recipe
   return std::unique_ptr<Provider>();
 }
 
-// Priority 10: inferred from the steps, rules in the order of the table.
+// Priority 10: inferred from the steps, rules in the order of the table; nullptr when no step
+// names a source.
 Result<std::unique_ptr<Provider>> inferred_provider(const recipe::Recipe& recipe, const ProviderContext& context) {
   if (auto package = find_param(recipe, "npm_install", "package"); !package.empty())
     return make_npm_provider(context, package);
@@ -107,11 +109,18 @@ Result<std::unique_ptr<Provider>> inferred_provider(const recipe::Recipe& recipe
       return make_homebrew_provider(context, formula.empty() ? recipe.metadata.name : formula);
     }
   }
-  return fail(ErrorKind::version,
-              "no version source: the recipe has no [version] section and no step to infer one from");
+  return std::unique_ptr<Provider>();
 }
 
 }  // namespace
+
+bool has_version_source(const recipe::Recipe& recipe) {
+  const auto& v = recipe.version;
+  if (!v.source.empty() || !v.github_repo.empty()) return true;
+  // Only constructed, never asked; a provider tailor does not support is still a source.
+  auto inferred = inferred_provider(recipe, ProviderContext{});
+  return !inferred || *inferred != nullptr;
+}
 
 Result<std::unique_ptr<Provider>> select_provider(const recipe::Recipe& recipe, const ProviderContext& context) {
   const auto& v = recipe.version;
@@ -125,7 +134,12 @@ Result<std::unique_ptr<Provider>> select_provider(const recipe::Recipe& recipe, 
     if (v.source == "nodejs_dist") return make_nodejs_provider(context);
     return fail(ErrorKind::version, "no resolver registered for source '{}'", v.source);
   }
-  return inferred_provider(recipe, context);
+  auto inferred = inferred_provider(recipe, context);
+  if (inferred && *inferred == nullptr) {
+    return fail(ErrorKind::version,
+                "no version source: the recipe has no [version] section and no step to infer one from");
+  }
+  return inferred;
 }
 
 }  // namespace tailor::version

@@ -40,6 +40,10 @@ class Resolver {
                                                  const std::string& os, const std::string& arch) = 0;
 };
 
+// Whether the recipe names a version source, explicitly or through a step a provider is
+// inferred from (§8.1). Recipes without one install as version "dev".
+bool has_version_source(const recipe::Recipe& recipe);
+
 // Where providers live and how the API client behaves.
 struct ResolverOptions {
   Endpoints endpoints;

@@ -46,7 +46,9 @@ struct MirrorEnv {
     write_text(dir / "facts.json", R"({"facts_version": 1, "os": "linux", "arch": "amd64", "linux_family": "debian",
  "libc": "glibc", "gpu": ")" + gpu + R"(", "gpu_driver": "", "vulkan": "loader-only"})");
     fs::create_directories(dir / "sysroot");
+    // The GitHub API is the local server too: install resolves every version it installs.
     options.env = {{"TAILOR_HOME", home.string()},
+                   {"TAILOR_GITHUB_API", server.base_url()},
                    {"TAILOR_CA_BUNDLE", server.ca_file().string()},
                    {"TAILOR_SYSROOT", (dir / "sysroot").string()},
                    {"TAILOR_FACTS", (dir / "facts.json").string()},
@@ -56,10 +58,19 @@ struct MirrorEnv {
   }
 };
 
+std::vector<std::string> downloads(const HttpsServer& server) {
+  std::vector<std::string> lines;
+  for (const auto& line : server.request_lines()) {
+    if (line.starts_with("GET /llama/")) lines.push_back(line);
+  }
+  return lines;
+}
+
 }  // namespace
 
 TEST_CASE("install a registry recipe by name from a local mirror") {
   HttpsServer server;
+  server.add_json("/repos/ggml-org/llama.cpp/tags", R"([{"name": "b6501"}, {"name": "b6500"}])");
 
   SUBCASE("llama.cpp on a machine without a GPU: the CPU build, with the reason, verified and smoke-checked") {
     server.add("/llama/b6500/llama-b6500-bin-ubuntu-x64.tar.gz", llama_release("b6500", "  CPU: test cpu\\n"));
@@ -70,7 +81,7 @@ TEST_CASE("install a registry recipe by name from a local mirror") {
     CHECK(r.out == "llama.cpp@b6500\n");
     CHECK(r.err.find("backend ladder:\n  cpu: chosen (best rung with a build for this machine)\n") !=
           std::string::npos);
-    CHECK(server.request_lines() == std::vector<std::string>{"GET /llama/b6500/llama-b6500-bin-ubuntu-x64.tar.gz"});
+    CHECK(downloads(server) == std::vector<std::string>{"GET /llama/b6500/llama-b6500-bin-ubuntu-x64.tar.gz"});
     CHECK(run({(env.home / "bin" / "llama-cli").string(), "--version"}).out == "version: 6500 (0000000)\n");
     auto receipt =
         nlohmann::json::parse(read_text(env.home / "tools" / "llama.cpp-b6500" / ".tailor" / "receipt.json"));
@@ -97,6 +108,23 @@ TEST_CASE("install a registry recipe by name from a local mirror") {
     INFO(r.out, r.err);
     CHECK(r.exit_code != 0);
     CHECK(r.err.find("cuda") != std::string::npos);
-    CHECK(server.request_lines().empty());
+    CHECK(downloads(server).empty());
+  }
+
+  SUBCASE("a version provider that cannot be reached stops the install with exit 4, not 'dev'") {
+    server.add("/llama/b6500/llama-b6500-bin-ubuntu-x64.tar.gz", llama_release("b6500", "  CPU: test cpu\\n"));
+    MirrorEnv env(server, "none");
+    // Nothing listens on port 1 of the loopback address.
+    env.options.env["TAILOR_GITHUB_API"] = "https://127.0.0.1:1";
+    for (const char* spec : {"llama.cpp", "llama.cpp@b6500"}) {
+      auto r = run_tailor({"install", spec}, env.options);
+      INFO(spec, r.out, r.err);
+      CHECK(r.exit_code == 4);
+      CHECK(r.err.find("cannot resolve") != std::string::npos);
+      CHECK(r.err.find("127.0.0.1:1") != std::string::npos);
+      CHECK(downloads(server).empty());
+      CHECK_FALSE(fs::exists(env.home / "tools"));
+      CHECK_FALSE(fs::exists(env.home / "state.json"));
+    }
   }
 }

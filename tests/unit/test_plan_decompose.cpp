@@ -32,7 +32,10 @@ struct Case {
   }
 };
 
-const char* k_head = "[metadata]\nname = \"tool\"\ndescription = \"d\"\n[verify]\ncommand = \"tool --version\"\n";
+// A version source, so the resolver double is asked (recipes without one plan as "dev").
+const char* k_head =
+    "[metadata]\nname = \"tool\"\ndescription = \"d\"\n[verify]\ncommand = \"tool --version\"\n"
+    "[version]\ngithub_repo = \"o/tool\"\n";
 
 }  // namespace
 
