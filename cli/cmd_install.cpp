@@ -3,6 +3,8 @@
 
 #include "command.hpp"
 #include "fetch/curl_downloader.hpp"
+#include "fetch/download_cache.hpp"
+#include "install/archive_api.hpp"
 #include "install/backend_install.hpp"
 #include "install/bundle.hpp"
 #include "install/lock.hpp"
@@ -10,6 +12,7 @@
 #include "install/plan_check.hpp"
 #include "plan_support.hpp"
 #include "util/canonical_json.hpp"
+#include "util/shared_library.hpp"
 
 namespace tailor::cli {
 namespace {
@@ -134,6 +137,12 @@ Result<install::InstallOutcome> install_backend(const InstallFlags& flags, Singl
 }
 
 Result<int> run_install(const InstallFlags& flags, const Context& ctx) {
+  // Every install extracts and hashes: libarchive and libcrypto (and OpenSSL's SHA-256) load
+  // while the plan, the facts, the lock and the state are read, not after them.
+  std::jthread warm_up;
+  if (!flags.dry_run) {
+    warm_up = util::load_in_background({[] { install::archive_api(); }, [] { fetch::Sha256().hex_digest(); }});
+  }
   std::unique_ptr<fetch::Downloader> downloader;
   if (!flags.from_dir.empty()) {
     auto bundle = install::BundleDownloader::open(flags.from_dir);

@@ -1,5 +1,11 @@
 #include "install/events_crypto.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
 #include <fmt/format.h>
 
 #include "util/crypto_api.hpp"
@@ -11,8 +17,11 @@ const unsigned char* bytes_of(std::string_view text) { return reinterpret_cast<c
 
 Result<std::string> random_bytes(size_t count) {
   std::string bytes(count, '\0');
-  if (util::crypto_api().rand_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(count)) != 1) {
-    return fail(ErrorKind::internal, "the OpenSSL random generator failed");
+  // getentropy(3) fills at most 256 bytes a call.
+  for (size_t done = 0; done < count; done += 256) {
+    if (::getentropy(bytes.data() + done, std::min<size_t>(256, count - done)) != 0) {
+      return fail(ErrorKind::internal, "the kernel random generator failed: {}", std::strerror(errno));
+    }
   }
   return bytes;
 }

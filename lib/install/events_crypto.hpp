@@ -1,6 +1,6 @@
 #pragma once
-// The few cryptographic primitives lifecycle events and reservations need, all from OpenSSL:
-// random bytes, SHA-256, HMAC-SHA256, Base64 and a random UUID.
+// The few cryptographic primitives lifecycle events and reservations need: random bytes from
+// the kernel (getentropy), and SHA-256, HMAC-SHA256 and Base64 from OpenSSL; a random UUID.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -9,7 +9,8 @@
 
 namespace tailor::install {
 
-// `count` bytes from the OpenSSL CSPRNG (RAND_bytes); fails only if the generator is unusable.
+// `count` bytes from the kernel's CSPRNG (getentropy, which every event id needs: it does not
+// wait for libcrypto to load and seed its own); fails only if the generator is unusable.
 Result<std::string> random_bytes(size_t count);
 std::string to_hex(std::string_view bytes);
 // Raw 32-byte SHA-256 digest.

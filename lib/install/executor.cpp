@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <thread>
+#include <utility>
 
 #include "install/digest.hpp"
 #include "install/links.hpp"
@@ -43,10 +45,20 @@ class RemoveOnExit {
   ~RemoveOnExit() {
     std::error_code ec;
     if (!m_path.empty()) fs::remove_all(m_path, ec);
+  }  // then m_remover joins
+
+  // Starts the removal now on a thread of its own, so that it overlaps what comes next (a
+  // work directory can hold hundreds of megabytes the install did not keep).
+  void start() {
+    m_remover = std::jthread([path = std::exchange(m_path, {})] {
+      std::error_code ec;
+      fs::remove_all(path, ec);
+    });
   }
 
  private:
   fs::path m_path;
+  std::jthread m_remover;
 };
 
 Status await_verifications(StepContext& ctx) {
@@ -146,7 +158,7 @@ class Executor {
     // before every one of them matched its checksum.
     if (auto verified = await_verifications(ctx); !verified) return verified;
     std::vector<std::string> binaries = binaries_of(*node.json, ctx.binaries);
-    if (root && m_options.switch_check) return switch_build(node, *work, tool_dir, binaries);
+    if (root && m_options.switch_check) return switch_build(node, *work, tool_dir, binaries, cleanup);
 
     pause_point("before_rename");
     fs::path staging = m_layout.staging_dir(node.tool, node.version);
@@ -155,6 +167,7 @@ class Executor {
     fs::remove_all(staging, ec);
     fs::rename(*work / ".install", staging, ec);
     if (ec) return fail(ErrorKind::install, "cannot stage {}: {}", staging.string(), ec.message());
+    cleanup.start();  // what is left in the work directory was not installed
     bool had_previous = fs::exists(tool_dir, ec);
     if (had_previous) {
       fs::remove_all(previous, ec);
@@ -210,7 +223,7 @@ class Executor {
   // place, state.json (the commit point) follows. recover_home puts the old build back when a
   // crash comes between the exchange and the state write.
   Status switch_build(const Node& node, const fs::path& work, const fs::path& tool_dir,
-                      const std::vector<std::string>& binaries) {
+                      const std::vector<std::string>& binaries, RemoveOnExit& work_cleanup) {
     pause_point("before_rename");
     fs::path staging = m_layout.staging_dir(node.tool, node.version);
     fs::path previous = m_layout.previous_dir(node.tool, node.version);
@@ -218,6 +231,7 @@ class Executor {
     fs::remove_all(staging, ec);
     fs::rename(work / ".install", staging, ec);
     if (ec) return fail(ErrorKind::install, "cannot stage {}: {}", staging.string(), ec.message());
+    work_cleanup.start();
     RemoveOnExit drop_staged(staging);
     if (auto st = check_links_free(m_layout, binaries); !st) return st;
     VerifyInput verify = verify_input(node, staging, binaries);

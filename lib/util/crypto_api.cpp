@@ -17,7 +17,6 @@ const CryptoApi& crypto_api() {
     lib.bind(a.digest_final, "EVP_DigestFinal_ex");
     lib.bind(a.sha256, "SHA256");
     lib.bind(a.hmac, "HMAC");
-    lib.bind(a.rand_bytes, "RAND_bytes");
     lib.bind(a.memcmp, "CRYPTO_memcmp");
     lib.bind(a.encode_block, "EVP_EncodeBlock");
     lib.bind(a.decode_block, "EVP_DecodeBlock");

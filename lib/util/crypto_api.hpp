@@ -1,9 +1,8 @@
 #pragma once
-// libcrypto (OpenSSL 3), loaded on first use: hashing, HMAC, base64 and random bytes.
+// libcrypto (OpenSSL 3), loaded on first use: hashing, HMAC and base64.
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <openssl/rand.h>
 #include <openssl/sha.h>
 
 namespace tailor::util {
@@ -18,7 +17,6 @@ struct CryptoApi {
   decltype(&::EVP_DigestFinal_ex) digest_final;
   decltype(&::SHA256) sha256;
   decltype(&::HMAC) hmac;
-  decltype(&::RAND_bytes) rand_bytes;
   decltype(&::CRYPTO_memcmp) memcmp;
   decltype(&::EVP_EncodeBlock) encode_block;
   decltype(&::EVP_DecodeBlock) decode_block;

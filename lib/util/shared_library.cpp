@@ -23,4 +23,16 @@ void* SharedLibrary::lookup(const char* name) const {
   return symbol;
 }
 
+std::jthread load_in_background(std::vector<std::function<void()>> loads) {
+  return std::jthread([loads = std::move(loads)] {
+    for (const auto& load : loads) {
+      try {
+        load();
+      } catch (const MissingLibrary&) {
+        // Reported by the caller's own first use, where it can say what needed the library.
+      }
+    }
+  });
+}
+
 }  // namespace tailor::util

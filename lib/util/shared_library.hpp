@@ -4,8 +4,11 @@
 // loading their ~40 transitive libraries (issue 2's start-up budget). Each API table
 // (fetch/curl_api.hpp, install/archive_api.hpp, util/crypto_api.hpp) binds its functions with
 // the types of the library's own header, so a signature cannot drift.
+#include <functional>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace tailor::util {
 
@@ -34,5 +37,10 @@ class SharedLibrary {
   std::string m_soname;
   std::string m_package;
 };
+
+// Runs `loads` (calls that open libraries, e.g. `[] { install::archive_api(); }`) on a thread
+// of their own, so that their dlopen overlaps what the caller does meanwhile; the returned
+// thread joins when destroyed. A load that fails is left for the first real use to report.
+std::jthread load_in_background(std::vector<std::function<void()>> loads);
 
 }  // namespace tailor::util

@@ -232,6 +232,23 @@ TEST_CASE("install --plan") {
     CHECK(env.run_bin("hello") == "hello 1.0.0\n");
   }
 
+  SUBCASE("an install from cache makes no request and never loads libcurl") {
+    ordered_json plan = served_plan(server, hello);
+    REQUIRE(env.install(plan).exit_code == 0);
+    REQUIRE(run_tailor({"remove", "hello"}, env.options).exit_code == 0);
+    size_t requests = server.requests().size();
+    // glibc's loader lists every library it maps when LD_DEBUG=libs (children included).
+    RunOptions traced = env.options;
+    traced.env["LD_DEBUG"] = "libs";
+    auto r = run_tailor({"install", "--plan", env.plan_file(plan).string()}, traced);
+    INFO(r.out);
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.find("libarchive.so") != std::string::npos);  // the trace is really there
+    CHECK(r.err.find("libcurl") == std::string::npos);
+    CHECK(server.requests().size() == requests);
+    CHECK(env.run_bin("hello") == "hello 1.0.0\n");
+  }
+
   SUBCASE("a plan without a checksum is refused") {
     ordered_json plan = served_plan(server, hello);
     plan["steps"][0]["params"].erase("checksum");
