@@ -9,6 +9,10 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <map>
+#include <string_view>
+
+#include <fmt/format.h>
 
 #include "util/strings.hpp"
 
@@ -17,21 +21,52 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-[[noreturn]] void exec_child(const std::vector<std::string>& argv, const ProcessOptions& options, int out_fd,
-                             int in_fd) {
-  ::setpgid(0, 0);  // own group, so a timeout kills grandchildren too
-  ::dup2(in_fd, 0);
-  ::dup2(out_fd, 1);
-  ::dup2(out_fd, 2);
-  for (const auto& [k, v] : options.env) ::setenv(k.c_str(), v.c_str(), 1);
-  ::setenv("LC_ALL", "C", 1);
-  if (!options.cwd.empty() && ::chdir(options.cwd.c_str()) != 0) ::_exit(127);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  ::execvp(args[0], args.data());
-  ::_exit(127);
-}
+// Everything the child needs, made before fork: a child of a process with other threads (the
+// background loads and hashes of an install) may only make async-signal-safe calls until it
+// execs, so it must not allocate.
+class ExecImage {
+ public:
+  ExecImage(const std::vector<std::string>& argv, const ProcessOptions& options) : m_cwd(options.cwd) {
+    auto path = options.env.find("PATH");
+    m_program = find_on_path(argv[0], path != options.env.end() ? path->second : "");
+    std::map<std::string, std::string> env = options.env;
+    env["LC_ALL"] = "C";
+    for (char** entry = environ; *entry != nullptr; ++entry) {
+      std::string_view text(*entry);
+      auto eq = text.find('=');
+      if (eq != std::string_view::npos) env.emplace(std::string(text.substr(0, eq)), std::string(text.substr(eq + 1)));
+    }
+    m_argv_text = argv;
+    m_env_text.reserve(env.size());
+    for (const auto& [key, value] : env) m_env_text.push_back(fmt::format("{}={}", key, value));
+    m_argv = pointers(m_argv_text);
+    m_envp = pointers(m_env_text);
+  }
+
+  [[noreturn]] void exec(int out_fd, int in_fd) const {
+    ::setpgid(0, 0);  // own group, so a timeout kills grandchildren too
+    ::dup2(in_fd, 0);
+    ::dup2(out_fd, 1);
+    ::dup2(out_fd, 2);
+    if (!m_cwd.empty() && ::chdir(m_cwd.c_str()) != 0) ::_exit(127);
+    if (!m_program.empty()) ::execve(m_program.c_str(), m_argv.data(), m_envp.data());
+    ::_exit(127);
+  }
+
+ private:
+  static std::vector<char*> pointers(std::vector<std::string>& strings) {
+    std::vector<char*> out;
+    out.reserve(strings.size() + 1);
+    for (auto& text : strings) out.push_back(text.data());
+    out.push_back(nullptr);
+    return out;
+  }
+
+  std::string m_program;  // "" when not on PATH: the child exits 127
+  std::string m_cwd;
+  std::vector<std::string> m_argv_text, m_env_text;
+  std::vector<char*> m_argv, m_envp;
+};
 
 }  // namespace
 
@@ -44,7 +79,7 @@ std::string find_on_path(const std::string& command, const std::string& path_val
   }
   for (const auto& dir : util::split(path, ':')) {
     if (dir.empty()) continue;
-    std::string candidate = dir + "/" + command;
+    std::string candidate = fmt::format("{}/{}", dir, command);
     struct stat st {};
     if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(candidate.c_str(), X_OK) == 0)
       return candidate;
@@ -59,9 +94,10 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv, const Pr
   if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(in_pipe, O_CLOEXEC) != 0) {
     return fail(ErrorKind::failure, "cannot create a pipe: {}", std::strerror(errno));
   }
+  const ExecImage image(argv, options);
   pid_t pid = ::fork();
   if (pid < 0) return fail(ErrorKind::failure, "cannot start {}: {}", argv[0], std::strerror(errno));
-  if (pid == 0) exec_child(argv, options, out_pipe[1], in_pipe[0]);
+  if (pid == 0) image.exec(out_pipe[1], in_pipe[0]);
   ::setpgid(pid, pid);
   ::close(out_pipe[1]);
   ::close(in_pipe[0]);
