@@ -41,8 +41,8 @@ CacheUsage measure(const fs::path& home, const std::string& name) {
 }  // namespace
 
 const std::vector<std::string>& cache_names() {
-  static const std::vector<std::string> names{"downloads", "versions", "detect"};
-  return names;
+  static const std::vector<std::string> k_names{"downloads", "versions", "detect"};
+  return k_names;
 }
 
 std::vector<CacheUsage> cache_usage(const fs::path& home) {

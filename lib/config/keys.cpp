@@ -83,6 +83,7 @@ const std::array<KeyDef, 16> k_keys{{
 
 std::vector<std::string> key_names() {
   std::vector<std::string> names;
+  names.reserve(k_keys.size());
   for (const auto& def : k_keys) names.emplace_back(def.name);
   return names;
 }
@@ -97,19 +98,19 @@ std::string suggestion(std::string_view input, std::span<const std::string> cand
 }  // namespace
 
 bool is_loopback_url(std::string_view url) {
-  static const std::regex loopback(R"(^https?://(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?([/?#].*)?$)",
-                                   std::regex::icase);
-  return std::regex_match(url.begin(), url.end(), loopback);
+  static const std::regex k_loopback(R"(^https?://(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?([/?#].*)?$)",
+                                     std::regex::icase);
+  return std::regex_match(url.begin(), url.end(), k_loopback);
 }
 
 std::span<const KeyDef> key_definitions() { return k_keys; }
 std::span<const std::string_view> backend_names() { return k_backends; }
 
 const KeyDef* find_key(std::string_view key) {
-  static const std::regex secret_name(R"(^secrets\.[a-z0-9_][a-z0-9_-]*$)");
+  static const std::regex k_secret_name(R"(^secrets\.[a-z0-9_][a-z0-9_-]*$)");
   for (const auto& def : k_keys) {
     if (def.type == ValueType::secret) {
-      if (std::regex_match(key.begin(), key.end(), secret_name)) return &def;
+      if (std::regex_match(key.begin(), key.end(), k_secret_name)) return &def;
     } else if (def.name == key) {
       return &def;
     }
@@ -137,8 +138,8 @@ Result<NormalizedValue> normalize_value(const KeyDef& def, std::string_view key,
                        "; expected one of: " + util::join(options, ", "));
   }
   case ValueType::device: {
-    static const std::regex bdf(R"(^([0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]$)");
-    if (raw.empty() || std::regex_match(value, bdf)) return NormalizedValue{value, value};
+    static const std::regex k_bdf(R"(^([0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]$)");
+    if (raw.empty() || std::regex_match(value, k_bdf)) return NormalizedValue{value, value};
     return usage_error("invalid value '" + value + "' for " + std::string(key) +
                        ": expected a PCI address like 0000:03:00.0 or 03:00.0, or \"\" for automatic");
   }
@@ -185,8 +186,8 @@ Result<NormalizedValue> normalize_value(const KeyDef& def, std::string_view key,
                        ": expected an https:// URL (plain http:// only to a loopback address)");
   }
   case ValueType::env_name: {
-    static const std::regex name(R"(^[A-Za-z_][A-Za-z0-9_]*$)");
-    if (raw.empty() || std::regex_match(value, name)) return NormalizedValue{value, value};
+    static const std::regex k_env_name(R"(^[A-Za-z_][A-Za-z0-9_]*$)");
+    if (raw.empty() || std::regex_match(value, k_env_name)) return NormalizedValue{value, value};
     return usage_error("invalid value '" + value + "' for " + std::string(key) +
                        ": expected the name of an environment variable (letters, digits, _), not the secret itself");
   }

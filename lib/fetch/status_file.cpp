@@ -64,7 +64,7 @@ nlohmann::ordered_json to_json(const OperationStatus& status) {
 
 fs::path status_file_path(const fs::path& home) { return home / "status.json"; }
 
-StatusWriter::StatusWriter(fs::path home, std::string command) : m_file(status_file_path(home)) {
+StatusWriter::StatusWriter(const fs::path& home, std::string command) : m_file(status_file_path(home)) {
   m_status.pid = static_cast<long>(::getpid());
   m_status.command = std::move(command);
   m_status.phase = "fetch";

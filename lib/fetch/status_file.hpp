@@ -45,7 +45,7 @@ std::filesystem::path status_file_path(const std::filesystem::path& home);
 // Owns status.json for the lifetime of one operation; removes it when destroyed.
 class StatusWriter {
  public:
-  StatusWriter(std::filesystem::path home, std::string command);
+  StatusWriter(const std::filesystem::path& home, std::string command);
   ~StatusWriter();
   StatusWriter(const StatusWriter&) = delete;
   StatusWriter& operator=(const StatusWriter&) = delete;

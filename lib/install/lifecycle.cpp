@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "install/digest.hpp"
 #include "install/links.hpp"
 #include "install/state.hpp"
@@ -65,7 +67,7 @@ Result<std::vector<std::string>> remove_tool(const Layout& layout, const std::st
         remove_links_into(layout, dir);
         delete_version_dir(layout, dir);
         t.versions.erase(v);
-        removed.push_back(name + "@" + v);
+        removed.push_back(fmt::format("{}@{}", name, v));
       }
       if (!t.versions.empty()) {
         // Another version stays: make the most recently installed one active.

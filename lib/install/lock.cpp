@@ -138,6 +138,7 @@ Result<int> hold_install_lock(const LockRequest& request, std::chrono::milliseco
     return 0;
   }
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
   pid_t pid = ::fork();

@@ -186,13 +186,15 @@ Result<bool> release_reservation(const LockCommand& command) {
   auto owned = owned_reservation(state, command.token, now_unix_ms());
   if (!owned) {
     // Releasing what already expired is not an error, as long as the token was that reservation's.
-    bool expired_own = state.reservation &&
-                       parse_token(command.token)
-                           .map([&](const ParsedToken& t) {
-                             return t.generation == state.generation &&
-                                    constant_time_equal(to_hex(sha256(command.token)), state.reservation->token_sha256);
-                           })
-                           .value_or(false);
+    // clang before 16 cannot capture a structured binding in a lambda; a plain reference it can.
+    const ReservationState& current = state;
+    bool expired_own = current.reservation && parse_token(command.token)
+                                                  .map([&](const ParsedToken& t) {
+                                                    return t.generation == current.generation &&
+                                                           constant_time_equal(to_hex(sha256(command.token)),
+                                                                               current.reservation->token_sha256);
+                                                  })
+                                                  .value_or(false);
     if (!expired_own) return fail(owned.error());
   }
   state.reservation.reset();

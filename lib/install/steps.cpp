@@ -19,9 +19,9 @@ namespace fs = std::filesystem;
 using nlohmann::ordered_json;
 namespace {
 
-std::string str(const ordered_json& params, const char* key, std::string fallback = "") {
+std::string str(const ordered_json& params, const char* key, std::string_view fallback = "") {
   auto it = params.find(key);
-  return it != params.end() && it->is_string() ? it->get<std::string>() : fallback;
+  return it != params.end() && it->is_string() ? it->get<std::string>() : std::string(fallback);
 }
 
 std::vector<std::string> strs(const ordered_json& params, const char* key) {

@@ -60,7 +60,7 @@ bool pulls_vulkan_loader(const recipe::Recipe& recipe, const recipe::MatchTarget
 }
 
 // Why no step serves `backend` on this target.
-std::string rejection_reason(const recipe::Recipe& recipe, recipe::MatchTarget target) {
+std::string rejection_reason(const recipe::Recipe& recipe, const recipe::MatchTarget& target) {
   const std::string backend = target.backend;
   std::vector<const recipe::Step*> candidates;
   for (const auto& step : recipe.steps) {

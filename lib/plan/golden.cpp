@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "util/canonical_json.hpp"
 #include "util/diff.hpp"
 #include "util/fs.hpp"
@@ -210,8 +212,8 @@ Result<GoldenReport> golden_check(const GoldenOptions& options, const PlanServic
         }
         auto golden = util::read_file(dir / file);
         if (!golden) return fail(golden.error());
-        std::string diff =
-            util::unified_diff(normalized(*golden), normalized(*fresh), "golden/" + name + "/" + file, "generated");
+        std::string diff = util::unified_diff(normalized(*golden), normalized(*fresh),
+                                              fmt::format("golden/{}/{}", name, file), "generated");
         if (!diff.empty()) {
           output.print("MISMATCH {}/{}\n{}", name, file, diff);
           ++report.failures;

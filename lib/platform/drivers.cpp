@@ -89,9 +89,9 @@ KfdNode parse_kfd_properties(std::string_view text) {
 
 std::vector<KfdNode> read_kfd_nodes(const HostFs& fs) {
   std::vector<KfdNode> nodes;
-  constexpr std::string_view base = "/sys/class/kfd/kfd/topology/nodes/";
-  for (const std::string& name : fs.list_dir(base.substr(0, base.size() - 1))) {
-    auto text = fs.read_text(std::string(base) + name + "/properties", 16 * 1024);
+  constexpr std::string_view k_base = "/sys/class/kfd/kfd/topology/nodes/";
+  for (const std::string& name : fs.list_dir(k_base.substr(0, k_base.size() - 1))) {
+    auto text = fs.read_text(fmt::format("{}{}/properties", k_base, name), std::size_t{16} * 1024);
     if (!text) continue;
     KfdNode node = parse_kfd_properties(*text);
     if (node.gfx_target_version != 0) nodes.push_back(node);

@@ -27,8 +27,8 @@ Result<ElfInfo> read_elf_info(const ReadOnlyFile& file) {
     return fail(ErrorKind::invalid_input, "not an ELF file");
   }
   ElfInfo info;
-  info.elf_class = (*ident)[EI_CLASS];
-  int data = (*ident)[EI_DATA];
+  info.elf_class = static_cast<unsigned char>((*ident)[EI_CLASS]);
+  int data = static_cast<unsigned char>((*ident)[EI_DATA]);
   if (info.elf_class != ELFCLASS32 && info.elf_class != ELFCLASS64) {
     return fail(ErrorKind::invalid_input, "unknown ELF class {}", info.elf_class);
   }

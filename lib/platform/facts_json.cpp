@@ -8,45 +8,45 @@
 namespace tailor::platform {
 namespace {
 
-using ojson = nlohmann::ordered_json;
+using OrderedJson = nlohmann::ordered_json;
 
 template <typename T>
-ojson nullable(const std::optional<T>& value) {
-  return value ? ojson(*value) : ojson(nullptr);
+OrderedJson nullable(const std::optional<T>& value) {
+  return value ? OrderedJson(*value) : OrderedJson(nullptr);
 }
 
-ojson device_json(const GpuDevice& d) {
-  return ojson{{"bdf", d.bdf},
-               {"class", d.class_code},
-               {"kind", d.kind},
-               {"vendor", d.vendor},
-               {"vendor_id", d.vendor_id},
-               {"device_id", d.device_id},
-               {"subsystem_vendor_id", d.subsystem_vendor_id},
-               {"subsystem_device_id", d.subsystem_device_id},
-               {"revision", d.revision},
-               {"vendor_name", nullable(d.vendor_name)},
-               {"device_name", nullable(d.device_name)},
-               {"subsystem_name", nullable(d.subsystem_name)},
-               {"boot_vga", nullable(d.boot_vga)},
-               {"driver", d.driver},
-               {"driver_version", d.driver_version},
-               {"power_state", d.power_state},
-               {"runtime_status", d.runtime_status},
-               {"vram_bytes", nullable(d.vram_bytes)},
-               {"gfx_target", d.gfx_target},
-               {"drm_card", d.drm_card},
-               {"render_node", d.render_node},
-               {"integrated", nullable(d.integrated)},
-               {"eligible", d.eligible},
-               {"visible", d.visible},
-               {"primary", d.primary}};
+OrderedJson device_json(const GpuDevice& d) {
+  return OrderedJson{{"bdf", d.bdf},
+                     {"class", d.class_code},
+                     {"kind", d.kind},
+                     {"vendor", d.vendor},
+                     {"vendor_id", d.vendor_id},
+                     {"device_id", d.device_id},
+                     {"subsystem_vendor_id", d.subsystem_vendor_id},
+                     {"subsystem_device_id", d.subsystem_device_id},
+                     {"revision", d.revision},
+                     {"vendor_name", nullable(d.vendor_name)},
+                     {"device_name", nullable(d.device_name)},
+                     {"subsystem_name", nullable(d.subsystem_name)},
+                     {"boot_vga", nullable(d.boot_vga)},
+                     {"driver", d.driver},
+                     {"driver_version", d.driver_version},
+                     {"power_state", d.power_state},
+                     {"runtime_status", d.runtime_status},
+                     {"vram_bytes", nullable(d.vram_bytes)},
+                     {"gfx_target", d.gfx_target},
+                     {"drm_card", d.drm_card},
+                     {"render_node", d.render_node},
+                     {"integrated", nullable(d.integrated)},
+                     {"eligible", d.eligible},
+                     {"visible", d.visible},
+                     {"primary", d.primary}};
 }
 
 template <typename T>
-struct is_optional : std::false_type {};
+struct IsOptional : std::false_type {};
 template <typename T>
-struct is_optional<std::optional<T>> : std::true_type {};
+struct IsOptional<std::optional<T>> : std::true_type {};
 
 // Typed access with an error naming the key and the document.
 class Reader {
@@ -58,7 +58,7 @@ class Reader {
     auto it = m_object.find(key);
     if (it == m_object.end()) return {};
     try {
-      if constexpr (is_optional<T>::value) {
+      if constexpr (IsOptional<T>::value) {
         if (it->is_null())
           out = std::nullopt;
         else
@@ -130,8 +130,8 @@ Status read_array(const nlohmann::json& doc, const char* key, const std::string&
 
 }  // namespace
 
-ojson facts_to_json(const Facts& f) {
-  ojson doc;
+OrderedJson facts_to_json(const Facts& f) {
+  OrderedJson doc;
   doc["facts_version"] = k_facts_version;
   doc["os"] = f.os;
   doc["arch"] = f.arch;
@@ -139,12 +139,12 @@ ojson facts_to_json(const Facts& f) {
   doc["libc"] = f.libc;
   doc["libc_version"] = f.libc_version;
   doc["libc_interpreter"] = f.libc_interpreter;
-  doc["os_release"] = ojson{{"id", f.os_release.id},
-                            {"id_like", f.os_release.id_like},
-                            {"version_id", f.os_release.version_id},
-                            {"version_codename", f.os_release.version_codename},
-                            {"name", f.os_release.name},
-                            {"source", f.os_release.source}};
+  doc["os_release"] = OrderedJson{{"id", f.os_release.id},
+                                  {"id_like", f.os_release.id_like},
+                                  {"version_id", f.os_release.version_id},
+                                  {"version_codename", f.os_release.version_codename},
+                                  {"name", f.os_release.name},
+                                  {"source", f.os_release.source}};
   doc["kernel"] = f.kernel;
   doc["gpu"] = f.gpu;
   doc["gpu_driver"] = f.gpu_driver;
@@ -153,17 +153,17 @@ ojson facts_to_json(const Facts& f) {
   doc["gfx_targets"] = f.gfx_targets;
   doc["vulkan"] = f.vulkan;
   doc["vulkan_loader"] = f.vulkan_loader;
-  doc["vulkan_icds"] = ojson::array();
+  doc["vulkan_icds"] = OrderedJson::array();
   for (const VulkanIcd& icd : f.vulkan_icds)
     doc["vulkan_icds"].push_back(
         {{"path", icd.path}, {"library_path", icd.library_path}, {"library_found", icd.library_found}});
-  doc["environment"] = ojson{{"wsl2", f.environment.wsl2},
-                             {"container", f.environment.container},
-                             {"jetson", f.environment.jetson},
-                             {"rosetta", f.environment.rosetta}};
-  doc["gpu_devices"] = ojson::array();
+  doc["environment"] = OrderedJson{{"wsl2", f.environment.wsl2},
+                                   {"container", f.environment.container},
+                                   {"jetson", f.environment.jetson},
+                                   {"rosetta", f.environment.rosetta}};
+  doc["gpu_devices"] = OrderedJson::array();
   for (const GpuDevice& device : f.gpu_devices) doc["gpu_devices"].push_back(device_json(device));
-  doc["accelerators"] = ojson::array();
+  doc["accelerators"] = OrderedJson::array();
   for (const Accelerator& a : f.accelerators) {
     doc["accelerators"].push_back({{"bdf", a.bdf},
                                    {"class", a.class_code},
@@ -171,7 +171,7 @@ ojson facts_to_json(const Facts& f) {
                                    {"device_id", a.device_id},
                                    {"driver", a.driver}});
   }
-  doc["vulkan_devices"] = ojson::array();
+  doc["vulkan_devices"] = OrderedJson::array();
   for (const VulkanDevice& v : f.vulkan_devices) {
     doc["vulkan_devices"].push_back({{"name", v.name},
                                      {"type", v.type},
@@ -180,21 +180,21 @@ ojson facts_to_json(const Facts& f) {
                                      {"api_version", v.api_version},
                                      {"driver_version", v.driver_version}});
   }
-  doc["env"] = ojson::object();
+  doc["env"] = OrderedJson::object();
   for (const auto& [name, value] : f.env) doc["env"][name] = nullable(value);
-  doc["overrides"] = ojson::object();
+  doc["overrides"] = OrderedJson::object();
   for (const auto& [fact, origin] : f.overrides) doc["overrides"][fact] = origin;
-  doc["evidence"] = ojson::array();
+  doc["evidence"] = OrderedJson::array();
   for (const Evidence& e : f.evidence) {
     doc["evidence"].push_back({{"fact", e.fact}, {"value", e.value}, {"source", e.source}, {"level", e.level}});
   }
   if (f.deep) {
-    doc["deep"] = ojson::array();
+    doc["deep"] = OrderedJson::array();
     for (const DeepProbe& probe : *f.deep) {
       doc["deep"].push_back({{"tool", probe.tool},
                              {"command", probe.command},
                              {"status", probe.status},
-                             {"exit_code", probe.exit_code ? ojson(*probe.exit_code) : ojson()},
+                             {"exit_code", probe.exit_code ? OrderedJson(*probe.exit_code) : OrderedJson()},
                              {"output", probe.output}});
     }
   }

@@ -42,9 +42,9 @@ std::optional<std::string> ReadOnlyFile::read_at(uint64_t offset, uint64_t lengt
 }
 
 bool is_forbidden_sysfs_name(std::string_view name) {
-  static constexpr std::array<std::string_view, 7> exact{
+  static constexpr std::array<std::string_view, 7> k_exact{
       "config", "rom", "vpd", "current_link_speed", "current_link_width", "max_link_speed", "max_link_width"};
-  if (std::find(exact.begin(), exact.end(), name) != exact.end()) return true;
+  if (std::find(k_exact.begin(), k_exact.end(), name) != k_exact.end()) return true;
   return name.starts_with("resource");
 }
 

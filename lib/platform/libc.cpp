@@ -42,10 +42,10 @@ std::string glibc_version(const HostFs& fs, const std::string& interpreter) {
 }  // namespace
 
 std::string glibc_version_from_banner(std::string_view image) {
-  constexpr std::string_view marker = "release version ";
-  size_t at = image.find(marker);
+  constexpr std::string_view k_marker = "release version ";
+  size_t at = image.find(k_marker);
   if (at == std::string_view::npos) return "";
-  size_t start = at + marker.size();
+  size_t start = at + k_marker.size();
   size_t end = start;
   while (end < image.size() && ((image[end] >= '0' && image[end] <= '9') || image[end] == '.')) ++end;
   std::string_view version = image.substr(start, end - start);

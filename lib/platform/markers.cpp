@@ -27,9 +27,9 @@ bool is_nvidia_minor(std::string_view name) {
 }  // namespace
 
 std::string jetson_of_tegra_release(std::string_view first_line) {
-  static const std::regex pattern(R"(^#\s*R(\d+)\s*\(release\),\s*REVISION:\s*([0-9.]+))");
+  static const std::regex k_pattern(R"(^#\s*R(\d+)\s*\(release\),\s*REVISION:\s*([0-9.]+))");
   std::match_results<std::string_view::const_iterator> match;
-  if (!std::regex_search(first_line.begin(), first_line.end(), match, pattern)) return "";
+  if (!std::regex_search(first_line.begin(), first_line.end(), match, k_pattern)) return "";
   std::string major = match[1].str();
   if (major == "35") return "jetpack5";
   if (major == "36") return "jetpack6";

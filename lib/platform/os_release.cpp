@@ -94,7 +94,7 @@ OsRelease parse_os_release(std::string_view text) {
 
 OsRelease read_os_release(const HostFs& fs) {
   for (const char* path : {"/etc/os-release", "/usr/lib/os-release"}) {
-    if (auto text = fs.read_text(path, 64 * 1024)) {
+    if (auto text = fs.read_text(path, std::size_t{64} * 1024)) {
       OsRelease release = parse_os_release(*text);
       release.source = path;
       return release;

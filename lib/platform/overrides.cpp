@@ -19,7 +19,7 @@ struct FactSpec {
 };
 
 const std::array<FactSpec, 8>& fact_specs() {
-  static const std::array<FactSpec, 8> specs{{
+  static const std::array<FactSpec, 8> k_specs{{
       {"os", "--os", "", {"linux", "darwin"}},
       {"arch", "--arch", "", {"amd64", "arm64"}},
       {"linux_family", "--linux-family", "TAILOR_LINUX_FAMILY", {"debian", "rhel", "arch", "alpine", "suse"}},
@@ -29,7 +29,7 @@ const std::array<FactSpec, 8>& fact_specs() {
       {"vulkan", "--vulkan", "TAILOR_VULKAN", {"usable", "loader-only", "absent"}},
       {"gpu_device", "--gpu-device", "TAILOR_GPU_DEVICE", {}},
   }};
-  return specs;
+  return k_specs;
 }
 
 std::string env_value(std::string_view name) {
@@ -101,9 +101,9 @@ Result<Facts> overlay_facts_file(Facts live, const nlohmann::json& doc, const st
   }
   auto facts = facts_from_json(nlohmann::json(merged), path);
   if (!facts) return fail(facts.error());
-  facts->warnings = live.warnings;
-  facts->vulkan_cached_at = live.vulkan_cached_at;
-  facts->deep = live.deep;
+  facts->warnings = std::move(live.warnings);
+  facts->vulkan_cached_at = std::move(live.vulkan_cached_at);
+  facts->deep = std::move(live.deep);
   facts->overrides.clear();
   for (const FactSpec& spec : fact_specs()) {
     if (present.contains(std::string(spec.fact))) facts->overrides[std::string(spec.fact)] = "facts file " + path;
@@ -184,12 +184,11 @@ Result<Facts> resolve_facts(const DetectRequest& request) {
   bool vulkan_in_file = facts_doc.is_object() && facts_doc.contains("vulkan");
   // Tier 1 wakes every ICD: only an explicit --probe or a decision that needs `vulkan` (and
   // gets it from no override) enumerates; otherwise a valid cache entry beats the estimate.
-  if (vulkan_flag || probe == "none")
+  const bool probe_vulkan = probe == "vulkan" || probe == "deep";
+  if (vulkan_flag || probe == "none" || (vulkan_in_file && !probe_vulkan))
     options.vulkan = VulkanTier::estimate;
-  else if (probe == "vulkan" || probe == "deep")
+  else if (probe_vulkan)
     options.vulkan = VulkanTier::enumerate;
-  else if (vulkan_in_file)
-    options.vulkan = VulkanTier::estimate;
   else if (request.need_vulkan)
     options.vulkan = VulkanTier::cached_or_enumerate;
   else

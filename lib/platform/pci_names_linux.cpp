@@ -21,6 +21,9 @@ using CleanupFn = void (*)(pci_access*);
 sigjmp_buf g_jump;
 char g_message[256];
 
+// libpci's own PCI_NONRET, not [[noreturn]]: clang makes it part of the function's type, which
+// must match the type of pci_access::error.
+void on_error(char* format, ...) PCI_NONRET;
 void on_error(char* format, ...) {
   va_list args;
   va_start(args, format);

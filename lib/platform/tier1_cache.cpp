@@ -56,6 +56,7 @@ std::string tier1_cache_key(const HostFs& fs, const std::vector<GpuDevice>& devi
   material +=
       "boot_id " + std::string(util::trim(fs.read_small("/proc/sys/kernel/random/boot_id", 64).value_or(""))) + "\n";
   std::vector<std::tuple<std::string, std::string, std::string, std::string, std::string>> tuples;
+  tuples.reserve(devices.size());
   for (const GpuDevice& d : devices) tuples.emplace_back(d.bdf, d.vendor_id, d.device_id, d.driver, d.driver_version);
   std::sort(tuples.begin(), tuples.end());
   for (const auto& [bdf, vendor, device, driver, version] : tuples) {

@@ -14,7 +14,7 @@
 
 namespace tailor::platform {
 
-inline constexpr int64_t k_tier1_ttl_seconds = 24 * 60 * 60;
+inline constexpr int64_t k_tier1_ttl_seconds = int64_t{24} * 60 * 60;
 inline constexpr const char* k_tier1_file = "tier1.json";
 
 // The hash keying the cache: testing root, /proc/sys/kernel/random/boot_id, the sorted

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include <fmt/format.h>
+
 #include "util/strings.hpp"
 
 namespace tailor::platform {
@@ -28,7 +30,7 @@ std::string multiarch_dir(const std::string& arch) {
 
 void add_manifest(const HostFs& fs, const std::string& path, std::vector<VulkanIcd>& out) {
   VulkanIcd icd{path, "", false};
-  if (auto text = fs.read_text(path, 64 * 1024)) {
+  if (auto text = fs.read_text(path, std::size_t{64} * 1024)) {
     auto doc = nlohmann::json::parse(*text, nullptr, false);
     if (doc.is_object() && doc.contains("ICD") && doc["ICD"].is_object()) {
       const auto& library = doc["ICD"].value("library_path", nlohmann::json());
@@ -41,7 +43,7 @@ void add_manifest(const HostFs& fs, const std::string& path, std::vector<VulkanI
 void add_manifest_dir_or_file(const HostFs& fs, const std::string& path, std::vector<VulkanIcd>& out) {
   if (fs.is_dir(path)) {
     for (const std::string& name : fs.list_dir(path)) {
-      if (name.ends_with(".json")) add_manifest(fs, path + "/" + name, out);
+      if (name.ends_with(".json")) add_manifest(fs, fmt::format("{}/{}", path, name), out);
     }
   } else if (fs.exists(path)) {
     add_manifest(fs, path, out);
@@ -76,7 +78,7 @@ VulkanFiles find_vulkan_files(const HostFs& fs, const std::string& arch) {
   for (std::string& dir : colon_list(env_or("LD_LIBRARY_PATH", ""))) dirs.push_back(std::move(dir));
   for (const std::string& conf : fs.list_dir("/etc/ld.so.conf.d")) {
     if (!conf.ends_with(".conf")) continue;
-    auto text = fs.read_text("/etc/ld.so.conf.d/" + conf, 16 * 1024);
+    auto text = fs.read_text("/etc/ld.so.conf.d/" + conf, std::size_t{16} * 1024);
     for (const std::string& line : util::split(text.value_or(""), '\n')) {
       std::string_view dir = util::trim(line);
       if (dir.starts_with('/')) dirs.emplace_back(dir);

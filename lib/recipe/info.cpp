@@ -1,6 +1,8 @@
 #include "recipe/info.hpp"
 
 #include <algorithm>
+#include <array>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -9,7 +11,7 @@
 namespace tailor::recipe {
 namespace {
 
-const std::vector<std::string> k_backends{"cuda", "rocm", "sycl", "vulkan", "metal", "cpu"};
+constexpr std::array<std::string_view, 6> k_backends{"cuda", "rocm", "sycl", "vulkan", "metal", "cpu"};
 
 std::string joined_or(const std::vector<std::string>& list, std::string_view fallback) {
   return list.empty() ? std::string(fallback) : util::join(list, ", ");
@@ -23,7 +25,7 @@ std::vector<std::string> supported_platforms(const Metadata& m) {
   std::vector<std::string> out;
   for (const auto& os : oses) {
     for (const auto& arch : arches) {
-      std::string tuple = os + "/" + arch;
+      std::string tuple = fmt::format("{}/{}", os, arch);
       if (std::find(m.unsupported_platforms.begin(), m.unsupported_platforms.end(), tuple) ==
           m.unsupported_platforms.end())
         out.push_back(tuple);
@@ -64,13 +66,13 @@ RecipeInfo describe_recipe(const Recipe& recipe, const MatchTarget& target) {
     }
     info.steps.push_back(std::move(s));
   }
-  for (const std::string& backend : k_backends) {
+  for (std::string_view backend : k_backends) {
     MatchTarget t = target;
-    t.backend = backend;
+    t.backend = std::string(backend);
     bool offered = std::any_of(recipe.steps.begin(), recipe.steps.end(), [&](const Step& step) {
       return step.when && !step.when->backend.empty() && step_applies(step, t);
     });
-    if (offered) info.backends_here.push_back(backend);
+    if (offered) info.backends_here.emplace_back(backend);
   }
   return info;
 }

@@ -8,37 +8,47 @@
 namespace tailor::recipe::detail {
 namespace {
 
-const std::vector<std::string> k_top{"metadata", "version", "steps", "verify", "patches", "resources"};
-const std::vector<std::string> k_metadata{"name",
-                                          "description",
-                                          "homepage",
-                                          "version_format",
-                                          "requires_sudo",
-                                          "dependencies",
-                                          "runtime_dependencies",
-                                          "extra_dependencies",
-                                          "extra_runtime_dependencies",
-                                          "tier",
-                                          "type",
-                                          "llm_validation",
-                                          "curated",
-                                          "binaries",
-                                          "satisfies",
-                                          "supported_os",
-                                          "supported_arch",
-                                          "supported_libc",
-                                          "unsupported_platforms",
-                                          "unsupported_reason"};
-const std::vector<std::string> k_version{
-    "source",      "github_repo",  "tag_prefix",        "module",       "formula", "cask",         "tap",
-    "fossil_repo", "project_name", "version_separator", "timeline_tag", "url",     "version_path", "stable_qualifiers"};
-const std::vector<std::string> k_verify{"command", "pattern",   "patterns",   "mode",   "version_format",
-                                        "reason",  "exit_code", "additional", "backend"};
-const std::vector<std::string> k_additional{"command", "pattern"};
-const std::vector<std::string> k_backend_check{"command", "pattern", "timeout"};
-const std::vector<std::string> k_patch{"url", "data", "checksum", "strip", "subdir"};
-const std::vector<std::string> k_resource{"name", "url", "checksum", "dest"};
-const std::vector<std::string> k_backends{"cuda", "rocm", "sycl", "vulkan", "metal", "cpu"};
+// The keys each table may have, built on first use rather than before main, where an
+// allocation failure could not be caught (cert-err58-cpp).
+struct KnownKeys {
+  std::vector<std::string> top{"metadata", "version", "steps", "verify", "patches", "resources"};
+  std::vector<std::string> metadata{"name",
+                                    "description",
+                                    "homepage",
+                                    "version_format",
+                                    "requires_sudo",
+                                    "dependencies",
+                                    "runtime_dependencies",
+                                    "extra_dependencies",
+                                    "extra_runtime_dependencies",
+                                    "tier",
+                                    "type",
+                                    "llm_validation",
+                                    "curated",
+                                    "binaries",
+                                    "satisfies",
+                                    "supported_os",
+                                    "supported_arch",
+                                    "supported_libc",
+                                    "unsupported_platforms",
+                                    "unsupported_reason"};
+  std::vector<std::string> version{
+      "source",       "github_repo", "tag_prefix",   "module",           "formula",
+      "cask",         "tap",         "fossil_repo",  "project_name",     "version_separator",
+      "timeline_tag", "url",         "version_path", "stable_qualifiers"};
+  std::vector<std::string> verify{"command", "pattern",   "patterns",   "mode",   "version_format",
+                                  "reason",  "exit_code", "additional", "backend"};
+  std::vector<std::string> additional{"command", "pattern"};
+  std::vector<std::string> backend_check{"command", "pattern", "timeout"};
+  std::vector<std::string> patch{"url", "data", "checksum", "strip", "subdir"};
+  std::vector<std::string> resource{"name", "url", "checksum", "dest"};
+  std::vector<std::string> backends{"cuda", "rocm", "sycl", "vulkan", "metal", "cpu"};
+};
+
+const KnownKeys& known_keys() {
+  static const KnownKeys k_known;
+  return k_known;
+}
 
 void unknown_in(Checker& c, const toml::node* node, const std::string& prefix, const std::vector<std::string>& known) {
   const auto* table = node != nullptr ? node->as_table() : nullptr;
@@ -46,7 +56,7 @@ void unknown_in(Checker& c, const toml::node* node, const std::string& prefix, c
   for (const auto& [key, value] : *table) {
     const std::string name(key.str());
     if (std::find(known.begin(), known.end(), name) != known.end()) continue;
-    const std::string field = prefix.empty() ? name : prefix + "." + name;
+    const std::string field = prefix.empty() ? name : fmt::format("{}.{}", prefix, name);
     auto suggestion = suggest_name(name, known);
     std::string message = suggestion ? fmt::format("unknown key '{}' (did you mean '{}'?)", name, *suggestion)
                                      : fmt::format("unknown key '{}'", name);
@@ -65,17 +75,18 @@ void unknown_in_array(Checker& c, const toml::node* node, const std::string& pre
 
 void check_unknown_keys(Checker& c) {
   const toml::table& root = c.root();
-  unknown_in(c, &root, "", k_top);
-  unknown_in(c, root.get("metadata"), "metadata", k_metadata);
-  unknown_in(c, root.get("version"), "version", k_version);
+  const KnownKeys& k = known_keys();
+  unknown_in(c, &root, "", k.top);
+  unknown_in(c, root.get("metadata"), "metadata", k.metadata);
+  unknown_in(c, root.get("version"), "version", k.version);
   const toml::node* verify = root.get("verify");
-  unknown_in(c, verify, "verify", k_verify);
+  unknown_in(c, verify, "verify", k.verify);
   if (verify != nullptr && verify->is_table()) {
-    unknown_in_array(c, verify->as_table()->get("additional"), "verify.additional", k_additional);
-    unknown_in(c, verify->as_table()->get("backend"), "verify.backend", k_backend_check);
+    unknown_in_array(c, verify->as_table()->get("additional"), "verify.additional", k.additional);
+    unknown_in(c, verify->as_table()->get("backend"), "verify.backend", k.backend_check);
   }
-  unknown_in_array(c, root.get("patches"), "patches", k_patch);
-  unknown_in_array(c, root.get("resources"), "resources", k_resource);
+  unknown_in_array(c, root.get("patches"), "patches", k.patch);
+  unknown_in_array(c, root.get("resources"), "resources", k.resource);
 }
 
 void check_extensions(Checker& c) {
@@ -90,8 +101,9 @@ void check_extensions(Checker& c) {
     for (size_t k = 0; k < step.when->backend.size(); ++k) {
       backend_recipe = true;
       const std::string& name = step.when->backend[k];
-      if (std::find(k_backends.begin(), k_backends.end(), name) != k_backends.end()) continue;
-      auto suggestion = suggest_name(name, k_backends);
+      const std::vector<std::string>& backends = known_keys().backends;
+      if (std::find(backends.begin(), backends.end(), name) != backends.end()) continue;
+      auto suggestion = suggest_name(name, backends);
       std::string message =
           suggestion ? fmt::format("unknown backend '{}' (did you mean '{}'?)", name, *suggestion)
                      : fmt::format("unknown backend '{}' (valid: cuda, rocm, sycl, vulkan, metal, cpu)", name);

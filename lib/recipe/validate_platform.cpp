@@ -1,6 +1,8 @@
 // Platform-constraint, dependency-name and registry checks (§3.8, §3.9).
 #include <set>
 
+#include <fmt/format.h>
+
 #include "recipe/registry.hpp"
 #include "recipe/validate_internal.hpp"
 #include "util/strings.hpp"
@@ -23,7 +25,7 @@ Tuples supported_tuples(const Metadata& m) {
   Tuples t;
   for (const std::string& os : effective_supported_os(m)) {
     for (const std::string& arch : effective_supported_arch(m)) {
-      std::string tuple = os + "/" + arch;
+      std::string tuple = fmt::format("{}/{}", os, arch);
       if (contains(m.unsupported_platforms, tuple)) continue;
       t.list.push_back(tuple);
       t.oses.insert(os);

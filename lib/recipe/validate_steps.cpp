@@ -7,12 +7,12 @@ namespace tailor::recipe::detail {
 namespace {
 
 const std::vector<std::string>& action_names() {
-  static const std::vector<std::string> names = [] {
+  static const std::vector<std::string> k_names = [] {
     std::vector<std::string> out;
     for (const ActionInfo& a : all_actions()) out.emplace_back(a.name);
     return out;
   }();
-  return names;
+  return k_names;
 }
 
 bool is_hex(std::string_view text) {

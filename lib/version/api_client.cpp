@@ -135,7 +135,7 @@ Result<ApiResponse> ApiClient::perform(const ApiRequest& request,
     add("Accept-Encoding: identity");
     // A token never follows a redirect to another host (release assets live elsewhere).
     if (!bearer.empty() && origin_of(url) == first_host) add("Authorization: Bearer " + bearer);
-    for (const auto& [name, value] : extra_headers) add(name + ": " + value);
+    for (const auto& [name, value] : extra_headers) add(fmt::format("{}: {}", name, value));
     headers.reset(list);
     char error[CURL_ERROR_SIZE] = {};
     fetch::curl_api().easy_setopt(h, CURLOPT_URL, url.c_str());

@@ -63,8 +63,8 @@ std::string_view drop_build(std::string_view version) { return version.substr(0,
 }  // namespace
 
 const std::vector<std::string>& default_stable_qualifiers() {
-  static const std::vector<std::string> qualifiers{"release", "final", "lts", "ga", "stable"};
-  return qualifiers;
+  static const std::vector<std::string> k_qualifiers{"release", "final", "lts", "ga", "stable"};
+  return k_qualifiers;
 }
 
 std::string normalize_tag(std::string_view tag) {
