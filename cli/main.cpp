@@ -24,16 +24,16 @@ int main(int argc, char** argv) {
   app.add_flag("-v,--verbose", verbose, "Print more detail (repeat for more)");
   app.add_flag("--no-color", no_color, "Never colour output (NO_COLOR is honoured too)");
 
-  // Building every command's options costs more than `tailor detect` itself, so when the
-  // command line names a command only that one gets its options. Top-level help, shell
-  // completions (which describe every command) and unknown words still see them all.
+  // Building every command costs more than `tailor detect` itself, so when the command line
+  // names a command only that one is built. Top-level help, shell completions (which describe
+  // every command) and unknown words still see them all.
   std::string invoked = cli::invoked_command(argc, argv);
   bool only_invoked = invoked != "completion" &&
                       std::ranges::any_of(cli::registered_commands(), [&](const auto& d) { return d.name == invoked; });
   std::vector<std::pair<CLI::App*, cli::RunFn>> commands;
   for (const auto& def : cli::registered_commands()) {
-    CLI::App* sub = app.add_subcommand(def.name, def.description);
     if (only_invoked && def.name != invoked) continue;
+    CLI::App* sub = app.add_subcommand(def.name, def.description);
     commands.emplace_back(sub, def.setup(*sub, context));
   }
   try {
