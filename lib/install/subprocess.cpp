@@ -27,8 +27,11 @@ using Clock = std::chrono::steady_clock;
 class ExecImage {
  public:
   ExecImage(const std::vector<std::string>& argv, const ProcessOptions& options) : m_cwd(options.cwd) {
+    // A name with a slash is taken as it is, relative to the child's directory (like execvp).
     auto path = options.env.find("PATH");
-    m_program = find_on_path(argv[0], path != options.env.end() ? path->second : "");
+    m_program = argv[0].find('/') != std::string::npos
+                    ? argv[0]
+                    : find_on_path(argv[0], path != options.env.end() ? path->second : "");
     std::map<std::string, std::string> env = options.env;
     env["LC_ALL"] = "C";
     for (char** entry = environ; *entry != nullptr; ++entry) {

@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
 
 #include "fetch/curl_api.hpp"
 #include "install/archive_api.hpp"
@@ -43,4 +45,22 @@ TEST_CASE("SharedLibrary") {
     CHECK(archive.support_format_tar(reader) == ARCHIVE_OK);
     CHECK(archive.read_free(reader) == ARCHIVE_OK);
   }
+}
+
+TEST_CASE("load_in_background") {
+  std::atomic<int> ran{0};
+  std::thread::id worker;
+  {
+    std::jthread loading = util::load_in_background({
+        [&] {
+          worker = std::this_thread::get_id();
+          ++ran;
+        },
+        [] { util::SharedLibrary missing("libtailor-no-such-library.so.7", "tailor-missing-pkg"); },
+        [&] { ++ran; },
+    });
+  }  // joined here
+  // A load that fails does not stop the ones after it, and nothing ran on the caller's thread.
+  CHECK(ran == 2);
+  CHECK(worker != std::this_thread::get_id());
 }
