@@ -5,6 +5,7 @@
 
 #include "support/archive_builder.hpp"
 #include "support/https_server.hpp"
+#include "support/install_env.hpp"
 #include "support/process.hpp"
 #include "support/scratch.hpp"
 #include "util/strings.hpp"
@@ -17,20 +18,11 @@ TEST_CASE("install and remove emit lifecycle events to hooks") {
   HttpsServer server;
   fs::path home = fresh_dir("events-home");
   fs::path dir = fresh_dir("events-work");
-  fs::create_directories(dir / "sysroot");
-  write_text(
-      dir / "facts.json",
-      R"({"facts_version": 1, "os": "linux", "arch": "amd64", "linux_family": "debian", "libc": "glibc", "gpu": "none"})");
   // A hook that appends every event it receives on stdin, one per line.
   fs::path log = dir / "events.log";
   write_text(home / "hooks" / "record", "#!/bin/sh\ncat >> '" + log.string() + "'\necho >> '" + log.string() + "'\n");
   ::chmod((home / "hooks" / "record").c_str(), 0755);
-  RunOptions options;
-  options.env = {{"TAILOR_HOME", home.string()},
-                 {"TAILOR_CA_BUNDLE", server.ca_file().string()},
-                 {"TAILOR_SYSROOT", (dir / "sysroot").string()},
-                 {"TAILOR_FACTS", (dir / "facts.json").string()},
-                 {"CI", "1"}};
+  RunOptions options = local_install_env(server, home);
 
   ToolRelease hello = make_tool_release("hello", "1.0.0");
   server.add("/" + hello.file_name(), hello.bytes);
