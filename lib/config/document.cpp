@@ -5,6 +5,7 @@
 
 #include "util/fs.hpp"
 #include "util/strings.hpp"
+#include "util/toml_limits.hpp"
 
 namespace tailor::config {
 namespace fs = std::filesystem;
@@ -12,6 +13,10 @@ namespace fs = std::filesystem;
 Result<toml::table> parse_config_document(const fs::path& path) {
   auto content = util::read_file(path, 1 << 20);
   if (!content) return fail(content.error());
+  if (auto exceeded = util::check_toml_limits(*content)) {
+    return fail(ErrorKind::invalid_input, "{}:{}:{}: {}", path.string(), exceeded->line, exceeded->column,
+                exceeded->message);
+  }
   try {
     return toml::parse(*content, path.string());
   } catch (const toml::parse_error& e) {

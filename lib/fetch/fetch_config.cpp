@@ -7,6 +7,7 @@
 #include "config/values.hpp"
 #include "fetch/url.hpp"
 #include "util/fs.hpp"
+#include "util/toml_limits.hpp"
 
 namespace tailor::fetch {
 namespace {
@@ -144,6 +145,9 @@ Result<FetchConfig> parse_fetch_config(std::string_view toml_text, std::string_v
     const char* value = std::getenv("TAILOR_ALLOW_INSECURE_LOOPBACK");
     return value != nullptr && std::string_view(value) == "1";
   }();
+  if (auto exceeded = util::check_toml_limits(toml_text)) {
+    return fail(ErrorKind::invalid_input, "{}:{}:{}: {}", source, exceeded->line, exceeded->column, exceeded->message);
+  }
   toml::table document;
   try {
     document = toml::parse(toml_text, source);

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "util/toml_limits.hpp"
+
 namespace tailor::recipe::detail {
 namespace {
 
@@ -258,6 +260,10 @@ nlohmann::json to_json(const toml::node& node) {
 }
 
 tl::expected<toml::table, DecodeError> parse_toml(std::string_view text, std::string_view path) {
+  if (auto exceeded = util::check_toml_limits(text)) {
+    const SourcePos pos{static_cast<uint32_t>(exceeded->line), static_cast<uint32_t>(exceeded->column)};
+    return Unexpected(DecodeError{std::move(exceeded->message), pos, ErrorKind::invalid_input});
+  }
   try {
     return toml::parse(text, path);
   } catch (const toml::parse_error& e) {

@@ -17,12 +17,14 @@ namespace tailor::recipe::detail {
 struct DecodeError {
   std::string detail;
   SourcePos pos;
+  ErrorKind kind = ErrorKind::failure;  // invalid_input when a parser limit refused the text
 };
 
 // Recipes larger than this are refused before parsing.
 inline constexpr size_t k_max_recipe_bytes = size_t{1024} * 1024;
 
-// Parses TOML 1.0 text; a syntax error becomes a DecodeError with its position.
+// Parses TOML 1.0 text; a syntax error becomes a DecodeError with its position, and so does text
+// beyond util::TomlLimits (then of kind invalid_input), which toml++ never sees.
 tl::expected<toml::table, DecodeError> parse_toml(std::string_view text, std::string_view path);
 
 // Decodes a parsed tree with the rules of recipes-and-plans.md §1.1.

@@ -16,7 +16,7 @@ Result<Recipe> parse_recipe(std::string_view text, std::string_view path) {
     return fail(ErrorKind::invalid_input, "{}: recipe is larger than {} bytes", path, detail::k_max_recipe_bytes);
   }
   auto root = detail::parse_toml(text, path);
-  if (!root) return fail(ErrorKind::failure, "{}", detail::format_located(path, root.error().pos, root.error().detail));
+  if (!root) return fail(root.error().kind, "{}", detail::format_located(path, root.error().pos, root.error().detail));
   auto recipe = detail::decode_recipe(*root);
   if (!recipe) {
     return fail(ErrorKind::failure, "{}", detail::format_located(path, recipe.error().pos, recipe.error().detail));

@@ -12,6 +12,8 @@
 #include "../fuzz/os_release_entry.hpp"
 #include "../fuzz/plan_json_entry.hpp"
 #include "../fuzz/recipe_entry.hpp"
+#include "config/document.hpp"
+#include "fetch/fetch_config.hpp"
 #include "support/scratch.hpp"
 
 namespace fs = std::filesystem;
@@ -94,5 +96,55 @@ TEST_CASE("fuzz regressions: check_extract_input") {
     REQUIRE_FALSE(report);
     CHECK(report.error().kind == ErrorKind::invalid_input);
     CHECK(report.error().message.find("unknown libarchive error") != std::string::npos);
+  }
+}
+
+// 150,000 dotted parts in a key (a ~300 KB file, under every size cap) crashed toml++ by stack
+// overflow; each reader now refuses it before parsing (util/toml_limits.hpp) with its position.
+TEST_CASE("hostile TOML: a key of 150,000 dotted parts") {
+  std::string deep = "a";
+  for (int i = 1; i < 150'000; ++i) deep += ".a";
+  const std::string limit = "key has 150000 dotted parts; the limit is 32 parts per key";
+  // Each shape and the line:col of its key.
+  const std::pair<std::string, std::string> shapes[] = {
+      {"[" + deep + "]\n", "1:2"}, {"[[" + deep + "]]\n", "1:3"}, {"x = 1\n" + deep + " = 1\n", "2:1"}};
+
+  SUBCASE("recipes: validate_recipe_text, parse_recipe and load_recipe_for_planning") {
+    for (const auto& [text, position] : shapes) {
+      CAPTURE(position);
+      auto result = recipe::validate_recipe_text(text, "hostile.toml", {});
+      REQUIRE(result.errors.size() == 1);
+      CHECK(fmt::format("{}:{}", result.errors[0].pos.line, result.errors[0].pos.column) == position);
+      CHECK(result.errors[0].message == "TOML parse error: " + limit);
+      auto parsed = recipe::parse_recipe(text, "hostile.toml");
+      REQUIRE_FALSE(parsed);
+      CHECK(parsed.error().kind == ErrorKind::invalid_input);
+      CHECK(parsed.error().message == "hostile.toml:" + position + ": " + limit);
+      auto planned = recipe::load_recipe_for_planning(text, "hostile.toml");
+      REQUIRE_FALSE(planned);
+      CHECK(planned.error().kind == ErrorKind::invalid_input);
+      CHECK(planned.error().message == "failed to parse TOML: hostile.toml:" + position + ": " + limit);
+      CHECK(fuzz::check_recipe_input(text) == "");
+    }
+  }
+  SUBCASE("config.toml: parse_config_document") {
+    const fs::path file = fresh_dir("hostile-toml") / "config.toml";
+    for (const auto& [text, position] : shapes) {
+      CAPTURE(position);
+      write_text(file, text);
+      auto document = config::parse_config_document(file);
+      REQUIRE_FALSE(document);
+      CHECK(document.error().kind == ErrorKind::invalid_input);
+      CHECK(document.error().message == file.string() + ":" + position + ": " + limit);
+    }
+  }
+  SUBCASE("config.toml for downloads: parse_fetch_config") {
+    for (const auto& [text, position] : shapes) {
+      CAPTURE(position);
+      auto fetch_config = fetch::parse_fetch_config(text, "/home/config.toml");
+      REQUIRE_FALSE(fetch_config);
+      CHECK(fetch_config.error().kind == ErrorKind::invalid_input);
+      CHECK(fetch_config.error().message == "/home/config.toml:" + position + ": " + limit);
+    }
   }
 }
