@@ -1,5 +1,6 @@
 // Warnings about redundancy and brittleness: shadowed dependencies (§3.10), redundant
 // version configuration (§3.11), hardcoded versions (§3.12, §3.13).
+#include <algorithm>
 #include <map>
 #include <regex>
 
@@ -28,10 +29,47 @@ std::string shadow_message(const std::string& name, std::string_view action) {
                      action);
 }
 
-// The version a hardcoded-version regex finds in `value` (§3.12), or "".
-std::string hardcoded_version(const std::string& value) {
-  if (value.empty() || value.find("{version}") != std::string::npos || value.find("{version_tag}") != std::string::npos)
+// True for a dotted-quad IPv4 address such as 127.0.0.1.
+bool is_ipv4(std::string_view host) {
+  static const std::regex k_ipv4(R"(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})");
+  return std::regex_match(host.begin(), host.end(), k_ipv4);
+}
+
+// `value` with the host of a URL blanked out when it is an IP address (`https://127.0.0.1:8443/…`,
+// `http://[::1]/…`): its dotted numbers are an address, not a version. Offsets are kept, so a
+// match in the result is at the same place in `value`.
+std::string without_ip_host(std::string value) {
+  const size_t scheme = value.find("://");
+  if (scheme == std::string::npos) return value;
+  size_t begin = scheme + 3;
+  const size_t end = std::min(value.find_first_of("/?#", begin), value.size());
+  if (size_t at = value.rfind('@', end); at != std::string::npos && at >= begin) begin = at + 1;
+  size_t host_end = 0;
+  if (begin < end && value[begin] == '[') {
+    host_end = value.find(']', begin);
+    if (host_end == std::string::npos || host_end >= end) return value;
+    ++host_end;
+  } else {
+    host_end = std::min(value.find(':', begin), end);
+    if (!is_ipv4(std::string_view(value).substr(begin, host_end - begin))) return value;
+  }
+  std::fill(value.begin() + static_cast<std::ptrdiff_t>(begin), value.begin() + static_cast<std::ptrdiff_t>(host_end),
+            'x');
+  return value;
+}
+
+// A version written into a field, and where in the field it starts.
+struct HardcodedVersion {
+  std::string text;
+  size_t offset = 0;
+};
+
+// The version a hardcoded-version regex finds in `value` (§3.12), or an empty text.
+HardcodedVersion hardcoded_version(const std::string& original) {
+  if (original.empty() || original.find("{version}") != std::string::npos ||
+      original.find("{version_tag}") != std::string::npos)
     return {};
+  const std::string value = without_ip_host(original);
   static const std::regex k_exclusions[] = {std::regex(R"(/api/v\d+/)"), std::regex(R"(x86_64|aarch64|arm64|i686)"),
                                             std::regex(R"(python[23]|go1\.\d+|ncursesw?\d+-config)"),
                                             std::regex(R"(\.so\.\d+(\.\d+)*$)"), std::regex(R"(\.\d+\.dylib$)")};
@@ -55,15 +93,14 @@ std::string hardcoded_version(const std::string& value) {
     if (found.size() < 4 && value.find("-" + found) == std::string::npos &&
         value.find(found + "-") == std::string::npos)
       continue;
-    return found;
+    return {std::move(found), static_cast<size_t>(match.position(1))};
   }
   return {};
 }
 
-std::string replace_first(std::string value, const std::string& from, std::string_view to) {
-  size_t at = value.find(from);
-  if (at != std::string::npos) value.replace(at, from.size(), to);
-  return value;
+// `value` with the version found in it replaced by `{version}`.
+std::string with_placeholder(std::string value, const HardcodedVersion& found) {
+  return value.replace(found.offset, found.text.size(), "{version}");
 }
 
 // Module inference of a go_install step (§3.11).
@@ -153,11 +190,11 @@ void check_redundant_version(Checker& c) {
 void check_hardcoded_versions(Checker& c) {
   const Recipe& r = c.recipe();
   auto flag = [&](size_t i, const Step& step, const std::string& label, const std::string& value) {
-    const std::string found = hardcoded_version(value);
-    if (found.empty()) return;
+    const HardcodedVersion found = hardcoded_version(value);
+    if (found.text.empty()) return;
     const std::string field = fmt::format("steps[{}].{}", i, label);
     c.warning(field, fmt::format("step {} ({}): field '{}' contains hardcoded version '{}'; use '{}' instead", i + 1,
-                                 step.action, label, found, replace_first(value, found, "{version}")));
+                                 step.action, label, found.text, with_placeholder(value, found)));
   };
   for (size_t i = 0; i < r.steps.size(); ++i) {
     const Step& step = r.steps[i];
@@ -185,12 +222,12 @@ void check_hardcoded_versions(Checker& c) {
     const Step& step = r.steps[i];
     if (step.action != "download_file") continue;
     const std::string url = param_string(step, "url");
-    const std::string found = hardcoded_version(url);
-    if (found.empty()) continue;
+    const HardcodedVersion found = hardcoded_version(url);
+    if (found.text.empty()) continue;
     c.warning(fmt::format("steps[{}].url", i),
               fmt::format("step {} (download_file): url contains version '{}' although the recipe resolves versions "
                           "dynamically; use the download action with url '{}'",
-                          i + 1, found, replace_first(url, found, "{version}")));
+                          i + 1, found.text, with_placeholder(url, found)));
   }
 }
 
