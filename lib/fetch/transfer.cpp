@@ -97,6 +97,9 @@ size_t Transfer::on_header(char* data, size_t size, size_t count, void* self) {
     t->m_retry_after.clear();
     t->m_content_encoding.clear();
     t->m_rate_limit_exhausted = false;
+    t->m_location.clear();
+  } else if (header_is(line, "Location")) {
+    t->m_location = header_value(line, "Location");
   } else if (header_is(line, "Retry-After")) {
     t->m_retry_after = header_value(line, "Retry-After");
   } else if (header_is(line, "Content-Encoding")) {
@@ -194,10 +197,17 @@ AttemptReport Transfer::finish(CURLcode code) {
     report.detail = fmt::format("refused redirect to {}: it leads to the local or private address {}",
                                 target != nullptr ? target : "", m_refused_address);
   } else if (code == CURLE_UNSUPPORTED_PROTOCOL) {
-    char* target = nullptr;
-    curl_api().easy_getinfo(m_curl, CURLINFO_REDIRECT_URL, &target);
+    // The Location header is what the server asked for; curl's own idea of the target is
+    // the fallback (it may be unset once a hop is refused).
+    std::string target = m_location;
+    if (char* redirect = nullptr; target.empty() &&
+                                  curl_api().easy_getinfo(m_curl, CURLINFO_REDIRECT_URL, &redirect) == CURLE_OK &&
+                                  redirect != nullptr) {
+      target = redirect;
+    }
     report.kind = OutcomeKind::refused;
-    report.detail = fmt::format("refused redirect to a non-HTTPS URL {}", target != nullptr ? target : "");
+    report.detail = fmt::format("refused redirect from {} to {}: not HTTPS (every redirect hop must stay on HTTPS)",
+                                m_spec.url, target.empty() ? "a non-HTTPS URL" : target);
   } else if (code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CACERT_BADFILE) {
     report.kind = OutcomeKind::refused;
     report.detail = fmt::format(

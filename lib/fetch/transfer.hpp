@@ -69,6 +69,7 @@ class Transfer {
   uint64_t m_bytes = 0;
   std::string m_retry_after;
   std::string m_content_encoding;
+  std::string m_location;  // the last response's Location header
   bool m_rate_limit_exhausted = false;
   bool m_too_large = false;
   bool m_write_failed = false;
