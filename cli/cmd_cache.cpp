@@ -2,11 +2,13 @@
 #include "command.hpp"
 #include "config/caches.hpp"
 #include "config/home.hpp"
+#include "config/partial_downloads.hpp"
 #include "util/canonical_json.hpp"
 #include "util/strings.hpp"
 
 namespace tailor::cli {
 namespace {
+namespace fs = std::filesystem;
 
 struct Options {
   bool json = false;
@@ -33,8 +35,18 @@ std::string paths_of(const config::CacheUsage& usage) {
   return util::join(paths, ", ");
 }
 
+std::string partial_line(const config::PartialDownloads& partial) {
+  std::string line = fmt::format("partial downloads: {} {}, {}", partial.files, partial.files == 1 ? "file" : "files",
+                                 human_size(partial.bytes));
+  if (partial.in_progress > 0) line += fmt::format(" ({} in progress)", partial.in_progress);
+  return line + "\n";
+}
+
 Result<int> run_info(const Options& opts, const Context& ctx) {
-  auto usages = config::cache_usage(config::tailor_home());
+  fs::path home = config::tailor_home();
+  auto usages = config::cache_usage(home);
+  // Counted within the downloads cache's size too; listed apart because nothing can use them.
+  config::PartialDownloads partial = config::count_partial_downloads(home / "cache" / "downloads");
   if (opts.json || ctx.output.json) {
     nlohmann::ordered_json doc{{"caches", nlohmann::ordered_json::array()}};
     for (const auto& usage : usages) {
@@ -43,6 +55,8 @@ Result<int> run_info(const Options& opts, const Context& ctx) {
       doc["caches"].push_back(
           {{"name", usage.name}, {"paths", paths}, {"size_bytes", usage.bytes}, {"entries", usage.entries}});
     }
+    doc["partial_downloads"] = {
+        {"files", partial.files}, {"size_bytes", partial.bytes}, {"in_progress", partial.in_progress}};
     ctx.output.write(util::canonical_json(doc));
     return 0;
   }
@@ -50,6 +64,7 @@ Result<int> run_info(const Options& opts, const Context& ctx) {
     ctx.output.print("{:<10} {:>10}  {:>6} {:<7}  {}\n", usage.name, human_size(usage.bytes), usage.entries,
                      usage.entries == 1 ? "entry" : "entries", paths_of(usage));
   }
+  ctx.output.print("{}", partial_line(partial));
   return 0;
 }
 
@@ -62,8 +77,11 @@ Result<int> run_clear(const Options& opts, const Context& ctx) {
   for (const std::string& name : names) {
     auto cleared = config::clear_cache(config::tailor_home(), name);
     if (!cleared) return tl::unexpected(cleared.error());
-    ctx.output.info("cleared {} cache: {} {}, {}", name, cleared->entries, cleared->entries == 1 ? "entry" : "entries",
-                    human_size(cleared->bytes));
+    ctx.output.info("cleared {} cache: {} {}, {}{}", name, cleared->entries,
+                    cleared->entries == 1 ? "entry" : "entries", human_size(cleared->bytes),
+                    cleared->kept_in_progress > 0
+                        ? fmt::format(" (kept {} partial download(s) still being written)", cleared->kept_in_progress)
+                        : "");
   }
   return 0;
 }
@@ -73,7 +91,9 @@ const bool registered = register_command(
        auto opts = std::make_shared<Options>();
        app.require_subcommand(1);
        CLI::App* info = app.add_subcommand("info", "Print size and entry count of each cache");
-       info->add_flag("--json", opts->json, "Print JSON: {caches: [{name, paths, size_bytes, entries}]}");
+       info->add_flag("--json", opts->json,
+                      "Print JSON: {caches: [{name, paths, size_bytes, entries}], partial_downloads: {files, "
+                      "size_bytes, in_progress}}");
        CLI::App* clear = app.add_subcommand("clear", "Empty the caches (all three unless one is named)");
        clear->add_flag("--downloads", opts->downloads, "Only cache/downloads (artifacts)");
        clear->add_flag("--versions", opts->versions, "Only the version-provider cache");

@@ -1,5 +1,7 @@
 #include "config/caches.hpp"
 
+#include "config/partial_downloads.hpp"
+
 #include <algorithm>
 #include <system_error>
 
@@ -62,8 +64,14 @@ Result<CacheUsage> clear_cache(const fs::path& home, std::string_view name) {
     if (fs::is_symlink(dir, ec))
       return fail(ErrorKind::failure, "cache directory {} is a symlink; refusing to clear it", dir.string());
     if (!fs::is_directory(dir, ec)) continue;
+    // Partial downloads go only when their writer is gone; a running download keeps its file.
+    if (name == "downloads") remove_dead_partial_downloads(dir, true);
     std::vector<fs::path> children;  // listed first: removing while iterating is unspecified
     for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      if (name == "downloads" && is_partial_download(it->path().filename().string())) {
+        ++usage.kept_in_progress;
+        continue;
+      }
       children.push_back(it->path());
     }
     if (ec) return fail(ErrorKind::failure, "cannot list {}: {}", dir.string(), ec.message());

@@ -17,6 +17,7 @@ struct CacheUsage {
   std::vector<std::filesystem::path> dirs;  // where it lives (versions: cache/versions and cache/api)
   uint64_t bytes = 0;                       // every regular file, temp files included
   uint64_t entries = 0;                     // downloads: *.data; versions: *.json; detect: files
+  uint64_t kept_in_progress = 0;            // clear_cache: partial downloads still being written, left alone
 };
 
 // The cache names, in report order.
@@ -26,7 +27,8 @@ const std::vector<std::string>& cache_names();
 std::vector<CacheUsage> cache_usage(const std::filesystem::path& home);
 
 // Deletes everything inside cache `name` (directories stay, with their modes) and returns
-// what was there. A symlinked cache directory is refused, never followed.
+// what was there, except the partial downloads of running processes
+// (config/partial_downloads.hpp). A symlinked cache directory is refused, never followed.
 Result<CacheUsage> clear_cache(const std::filesystem::path& home, std::string_view name);
 
 }  // namespace tailor::config

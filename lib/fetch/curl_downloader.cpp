@@ -72,6 +72,7 @@ Result<std::vector<FetchedFile>> CurlDownloader::fetch_all(const std::vector<Fet
   const FetchConfig& config = m_options.config;
   DownloadCache cache(m_options.home / "cache" / "downloads");
   if (auto ready = cache.ensure(); !ready) return fail(ready.error());
+  if (!m_swept) remove_leftovers(cache);
 
   std::vector<FetchedFile> results(requests.size());
   std::vector<EngineJob> jobs;
@@ -137,6 +138,17 @@ Result<std::vector<FetchedFile>> CurlDownloader::fetch_all(const std::vector<Fet
   }
   for (const EngineResult& done : *fetched) remember_verified(done.file);
   return results;
+}
+
+// What killed runs left behind: their partial downloads (docs/downloads.md, "Partial
+// downloads"). Once per run, before anything is downloaded.
+void CurlDownloader::remove_leftovers(const DownloadCache& cache) {
+  m_swept = true;
+  config::PartialDownloads removed = cache.remove_dead_partials();
+  if (removed.files > 0 && m_options.output != nullptr) {
+    m_options.output->debug("removed {} partial download(s) of {} bytes left by processes that are gone", removed.files,
+                            removed.bytes);
+  }
 }
 
 namespace {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "fetch/download_cache.hpp"
 #include "fetch/downloader.hpp"
 #include "fetch/fetch_config.hpp"
 #include "fetch/host_pool.hpp"
@@ -62,10 +63,12 @@ class CurlDownloader final : public Downloader {
   };
   std::optional<FetchedFile> verified_before(const std::string& sha256, uint64_t expected_size) const;
   void remember_verified(const FetchedFile& file);
+  void remove_leftovers(const DownloadCache& cache);
 
   DownloaderOptions m_options;
   HostPool m_pool;
   std::map<std::string, Verified> m_verified;  // by sha256
+  bool m_swept = false;                        // leftovers of dead runs removed
 };
 
 }  // namespace tailor::fetch

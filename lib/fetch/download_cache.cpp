@@ -9,11 +9,11 @@
 #include <cstring>
 #include <ctime>
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <nlohmann/json.hpp>
 
+#include "config/partial_downloads.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
 
@@ -74,8 +74,9 @@ TempFile& TempFile::operator=(TempFile&& other) noexcept {
 TempFile::~TempFile() { discard(); }
 
 void TempFile::discard() {
-  if (m_fd >= 0) ::close(m_fd);
+  // Unlinked while its lock is still held: a sweep may remove only files whose writer is gone.
   if (!m_path.empty()) ::unlink(m_path.c_str());
+  if (m_fd >= 0) ::close(m_fd);
   m_fd = -1;
   m_path.clear();
 }
@@ -154,12 +155,13 @@ void DownloadCache::remove_entry(const std::string& sha256) const {
 }
 
 Result<TempFile> DownloadCache::create_temp() const {
-  std::string pattern = (m_dir / ".download-XXXXXX").string();
-  std::vector<char> name(pattern.begin(), pattern.end());
-  name.push_back('\0');
-  int fd = ::mkostemp(name.data(), O_CLOEXEC);
-  if (fd < 0) return fail(ErrorKind::failure, "cannot create a file in {}: {}", m_dir.string(), std::strerror(errno));
-  return TempFile(fd, fs::path(name.data()));
+  auto partial = config::create_partial_download(m_dir);
+  if (!partial) return fail(partial.error());
+  return TempFile(partial->fd, std::move(partial->path));
+}
+
+config::PartialDownloads DownloadCache::remove_dead_partials() const {
+  return config::remove_dead_partial_downloads(m_dir);
 }
 
 Result<fs::path> DownloadCache::commit(TempFile& file, const std::string& sha256, uint64_t size,

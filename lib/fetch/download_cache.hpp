@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "config/partial_downloads.hpp"
 #include "fetch/downloader.hpp"
 #include "util/result.hpp"
 
@@ -32,7 +33,8 @@ class Sha256 {
   void* m_context;
 };
 
-// A file being downloaded into the cache directory; removed unless committed.
+// A file being downloaded into the cache directory (`.download-XXXXXX`, locked while this
+// object holds it open); removed unless committed.
 class TempFile {
  public:
   TempFile() = default;
@@ -68,7 +70,11 @@ class DownloadCache {
   std::optional<FetchedFile> lookup_unverified(const std::string& sha256, uint64_t expected_size) const;
   // Re-hashes the entry; a mismatch removes it and is ErrorKind::checksum.
   Status verify_entry(const std::string& sha256) const;
+  // A partial download, locked by this process until it is committed or discarded
+  // (config/partial_downloads.hpp).
   Result<TempFile> create_temp() const;
+  // Removes the partial downloads of processes that are gone; returns what was removed.
+  config::PartialDownloads remove_dead_partials() const;
   // Moves a fully written temp file into the cache as `sha256` and records where it came from.
   Result<std::filesystem::path> commit(TempFile& file, const std::string& sha256, uint64_t size,
                                        const std::string& url) const;

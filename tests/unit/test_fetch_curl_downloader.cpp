@@ -4,6 +4,9 @@
 
 #include <cstdlib>
 
+#include <unistd.h>
+
+#include "config/partial_downloads.hpp"
 #include "fetch/curl_downloader.hpp"
 #include "fetch/download_cache.hpp"
 #include "support/https_server.hpp"
@@ -161,6 +164,17 @@ TEST_CASE("CurlDownloader::fetch") {
     REQUIRE_FALSE(result);
     CHECK(result.error().message.find("refused redirect from " + request.url +
                                       " to http://127.0.0.1:9/tool.tar.gz: not HTTPS") != std::string::npos);
+  }
+  SUBCASE("partial downloads of dead processes go before anything is fetched; a live one stays") {
+    std::filesystem::create_directories(downloads);
+    test::write_text(downloads / ".download-dead01", "killed half way");
+    auto live = config::create_partial_download(downloads);
+    REQUIRE(live);
+    auto first = downloader.fetch(request);
+    REQUIRE(first);
+    CHECK_FALSE(std::filesystem::exists(downloads / ".download-dead01"));
+    CHECK(std::filesystem::exists(live->path));
+    ::close(live->fd);
   }
   SUBCASE("a redirect to HTTPS is followed (loopback hops allowed for tests)") {
     DownloaderOptions options = options_for(server, home);

@@ -1,0 +1,111 @@
+// What killed runs leave behind and what becomes of it (docs/downloads.md, "Partial downloads"
+// and "tailor status"): real tailor children killed with SIGKILL mid-download or at a pause
+// point, a second tailor running beside a live one, and a cache entry damaged on disk.
+#include <doctest/doctest.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+#include <csignal>
+
+#include <chrono>
+#include <thread>
+
+#include "support/archive_builder.hpp"
+#include "support/https_server.hpp"
+#include "support/install_env.hpp"
+#include "support/process.hpp"
+#include "support/scratch.hpp"
+
+namespace fs = std::filesystem;
+using namespace tailor::test;
+using namespace std::chrono_literals;
+using nlohmann::ordered_json;
+
+namespace {
+
+std::vector<fs::path> partial_files(const fs::path& home) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(home / "cache" / "downloads", ec)) {
+    if (entry.path().filename().string().starts_with(".download-")) out.push_back(entry.path());
+  }
+  return out;
+}
+
+std::string partial_line(const RunOptions& options) {
+  RunResult info = run_tailor({"cache", "info"}, options);
+  REQUIRE(info.exit_code == 0);
+  auto at = info.out.find("partial downloads:");
+  REQUIRE(at != std::string::npos);
+  return info.out.substr(at);
+}
+
+}  // namespace
+
+TEST_CASE("partial downloads: a killed download's file goes at the next run, a running one stays") {
+  HttpsServer server;
+  const std::string big(1024 * 1024, 'b');
+  const std::string small(1000, 's');
+  server.add("/big.bin", big);
+  server.add("/small.bin", small);
+  server.script("/big.bin", {Reply::hold()});
+  fs::path home = fresh_dir("home");
+  RunOptions options = local_install_env(server, home);
+  const std::string small_url = server.url("/small.bin") + "#sha256=" + sha256_hex(small);
+
+  Child killed = spawn_tailor({"fetch-urls", server.url("/big.bin") + "#sha256=" + sha256_hex(big)}, options);
+  REQUIRE(server.wait_for_held(1, 20s));
+  auto half_written = [&] {
+    auto files = partial_files(home);
+    return files.size() == 1 && fs::file_size(files[0]) == big.size() / 2;
+  };
+  for (int i = 0; i < 200 && !half_written(); ++i) std::this_thread::sleep_for(50ms);
+  REQUIRE(half_written());
+  const fs::path partial = partial_files(home).front();
+  CHECK(partial_line(options) == "partial downloads: 1 file, 512.0 KiB (1 in progress)\n");
+
+  // A second tailor downloading beside it sweeps the cache and leaves the live file alone.
+  RunResult beside = run_tailor({"fetch-urls", small_url}, options);
+  CHECK(beside.exit_code == 0);
+  CHECK(fs::exists(partial));
+
+  ::kill(killed.pid, SIGKILL);
+  CHECK(killed.wait().exit_code == -SIGKILL);
+  CHECK(fs::exists(partial));
+  CHECK(partial_line(options) == "partial downloads: 1 file, 512.0 KiB\n");
+  RunResult json = run_tailor({"cache", "info", "--json"}, options);
+  CHECK(nlohmann::json::parse(json.out)["partial_downloads"] ==
+        nlohmann::json{{"files", 1}, {"in_progress", 0}, {"size_bytes", big.size() / 2}});
+
+  // The next run removes it, even when all it needs is in the cache already.
+  RunResult next = run_tailor({"fetch-urls", small_url}, options);
+  CHECK(next.exit_code == 0);
+  CHECK_FALSE(fs::exists(partial));
+  CHECK(partial_files(home).empty());
+  CHECK(partial_line(options) == "partial downloads: 0 files, 0 B\n");
+  CHECK(server.request_lines() == std::vector<std::string>{"GET /big.bin", "GET /small.bin"});
+  server.release_held();
+}
+
+TEST_CASE("cache clear keeps a download that is still running") {
+  HttpsServer server;
+  const std::string big(256 * 1024, 'c');
+  server.add("/big.bin", big);
+  server.script("/big.bin", {Reply::hold()});
+  fs::path home = fresh_dir("home");
+  RunOptions options = local_install_env(server, home);
+  Child running = spawn_tailor({"fetch-urls", server.url("/big.bin") + "#sha256=" + sha256_hex(big)}, options);
+  REQUIRE(server.wait_for_held(1, 20s));
+  for (int i = 0; i < 200 && partial_files(home).empty(); ++i) std::this_thread::sleep_for(50ms);
+  REQUIRE(partial_files(home).size() == 1);
+  write_text(home / "cache" / "downloads" / ".download-deadbeef", "left by a tailor that is gone");
+
+  RunResult cleared = run_tailor({"cache", "clear", "--downloads"}, options);
+  CHECK(cleared.exit_code == 0);
+  CHECK(cleared.err.find("(kept 1 partial download(s) still being written)") != std::string::npos);
+  CHECK_FALSE(fs::exists(home / "cache" / "downloads" / ".download-deadbeef"));
+  server.release_held();
+  RunResult finished = running.wait();
+  CHECK(finished.exit_code == 0);
+  CHECK(partial_files(home).empty());
+}
