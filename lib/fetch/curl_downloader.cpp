@@ -140,8 +140,8 @@ Result<std::vector<FetchedFile>> CurlDownloader::fetch_all(const std::vector<Fet
   return results;
 }
 
-// What killed runs left behind: their partial downloads (docs/downloads.md, "Partial
-// downloads"). Once per run, before anything is downloaded.
+// What killed runs left behind: their partial downloads and their status.json (docs/downloads.md,
+// "Partial downloads"). Once per run, before anything is downloaded.
 void CurlDownloader::remove_leftovers(const DownloadCache& cache) {
   m_swept = true;
   config::PartialDownloads removed = cache.remove_dead_partials();
@@ -149,6 +149,7 @@ void CurlDownloader::remove_leftovers(const DownloadCache& cache) {
     m_options.output->debug("removed {} partial download(s) of {} bytes left by processes that are gone", removed.files,
                             removed.bytes);
   }
+  if (m_options.write_status) remove_stale_status(m_options.home);
 }
 
 namespace {

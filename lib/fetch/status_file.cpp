@@ -2,9 +2,15 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <ctime>
+#include <optional>
+#include <vector>
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/fs.hpp"
@@ -19,6 +25,61 @@ constexpr std::chrono::milliseconds k_throttle{250};
 bool process_alive(long pid) {
   if (pid <= 0) return false;
   return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+}
+
+bool same_file(const struct stat& a, const struct stat& b) { return a.st_dev == b.st_dev && a.st_ino == b.st_ino; }
+
+// True when `fd` is the file at `path` now.
+bool still_in_place(int fd, const fs::path& path) {
+  struct stat open_file {
+  }, in_place{};
+  return ::fstat(fd, &open_file) == 0 && ::lstat(path.c_str(), &in_place) == 0 && same_file(open_file, in_place);
+}
+
+std::string read_fd(int fd, std::size_t max_bytes) {
+  std::string text;
+  char buffer[8192];
+  while (text.size() < max_bytes) {
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+  return text;
+}
+
+struct StatusRead {
+  nlohmann::ordered_json operation;  // discarded when the file is not JSON
+  bool stale = false;
+};
+
+// Reads status.json and decides whether its writer still runs: a writer holds an exclusive
+// flock on the file in place, so a lock this reader can take means the writer is gone. Where
+// the file system has no flock, the recorded pid decides. A stale file is removed when
+// `remove` is set, and only while it is still the file in place.
+std::optional<StatusRead> read_status_file(const fs::path& file, bool remove) {
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    int fd = ::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return std::nullopt;
+    StatusRead read;
+    read.operation = nlohmann::ordered_json::parse(read_fd(fd, 1 << 22), nullptr, false);
+    bool unlocked = ::flock(fd, LOCK_SH | LOCK_NB) == 0;
+    int lock_errno = errno;
+    if (unlocked && !still_in_place(fd, file)) {  // replaced by a writer meanwhile: read the new one
+      ::close(fd);
+      continue;
+    }
+    if (unlocked) {
+      read.stale = true;
+    } else if (lock_errno != EWOULDBLOCK) {
+      long pid = read.operation.is_object() ? read.operation.value("pid", 0L) : 0L;
+      read.stale = !process_alive(pid);
+    }
+    if (read.stale && remove) ::unlink(file.c_str());
+    ::close(fd);
+    return read;
+  }
+  return std::nullopt;  // replaced three times in a row: a live writer
 }
 
 std::string human_bytes(uint64_t bytes) {
@@ -75,8 +136,9 @@ StatusWriter::StatusWriter(const fs::path& home, std::string command) : m_file(s
 }
 
 StatusWriter::~StatusWriter() {
-  std::error_code ec;
-  fs::remove(m_file, ec);
+  if (m_fd < 0) return;
+  if (still_in_place(m_fd, m_file)) ::unlink(m_file.c_str());
+  ::close(m_fd);
 }
 
 void StatusWriter::set_phase(std::string phase) {
@@ -93,19 +155,43 @@ void StatusWriter::update(std::vector<ArtifactProgress> artifacts, std::vector<H
 void StatusWriter::write() {
   m_status.updated_at = rfc3339_now();
   m_last_write = std::chrono::steady_clock::now();
-  // Status is best effort: a full disk must not fail the download it describes.
-  (void)util::write_file_atomic(m_file, to_json(m_status).dump(2) + "\n", 0644, util::Durability::best_effort);
+  // Status is best effort: a full disk must not fail the download it describes. The new file
+  // is locked before it replaces the old one, and the old one's lock is dropped after, so the
+  // file in place is locked for as long as this writer lives.
+  std::string pattern = (m_file.parent_path() / ("." + m_file.filename().string() + ".tmp-XXXXXX")).string();
+  std::vector<char> name(pattern.begin(), pattern.end());
+  name.push_back('\0');
+  int fd = ::mkostemp(name.data(), O_CLOEXEC);
+  if (fd < 0) return;
+  ::fchmod(fd, 0644);
+  ::flock(fd, LOCK_EX | LOCK_NB);
+  std::string text = to_json(m_status).dump(2) + "\n";
+  std::size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  if (done != text.size() || ::rename(name.data(), m_file.c_str()) != 0) {
+    ::unlink(name.data());
+    ::close(fd);
+    return;
+  }
+  if (m_fd >= 0) ::close(m_fd);
+  m_fd = fd;
+}
+
+bool remove_stale_status(const fs::path& home) {
+  auto read = read_status_file(status_file_path(home), true);
+  return read && read->stale;
 }
 
 nlohmann::ordered_json read_status_report(const fs::path& home) {
   nlohmann::ordered_json report = {{"operation", nullptr}, {"lock_holder", nullptr}};
-  if (auto text = util::read_file(status_file_path(home), 1 << 22)) {
-    auto parsed = nlohmann::ordered_json::parse(*text, nullptr, false);
-    if (parsed.is_object()) {
-      long pid = parsed.value("pid", 0L);
-      parsed["stale"] = !process_alive(pid);
-      report["operation"] = std::move(parsed);
-    }
+  if (auto read = read_status_file(status_file_path(home), true); read && read->operation.is_object()) {
+    read->operation["stale"] = read->stale;
+    report["operation"] = std::move(read->operation);
   }
   if (auto holder = util::read_file(home / ".lock.holder", 1 << 16)) {
     auto parsed = nlohmann::ordered_json::parse(*holder, nullptr, false);
@@ -129,7 +215,7 @@ std::string format_status_report(const nlohmann::ordered_json& report) {
     out += fmt::format("{}: {} (pid {}, phase {}, since {}){}\n", operation.value("stale", false) ? "stale" : "running",
                        operation.value("command", ""), operation.value("pid", 0L), operation.value("phase", ""),
                        operation.value("started_at", ""),
-                       operation.value("stale", false) ? " - the process is gone; this file is left over" : "");
+                       operation.value("stale", false) ? " - the process is gone; its status file was removed" : "");
     for (const auto& a : operation.value("artifacts", nlohmann::ordered_json::array())) {
       uint64_t bytes = a.value("bytes", uint64_t{0});
       uint64_t total = a.value("total", uint64_t{0});

@@ -1,7 +1,8 @@
 #pragma once
 // $TAILOR_HOME/status.json: what a running tailor is doing, for `tailor status`
-// (fetch-and-coordination.md §1.4). The writer replaces the file atomically, at most a few
-// times a second; readers never lock and never wait.
+// (docs/downloads.md, "tailor status"). The writer replaces the file atomically, at most a few
+// times a second, and holds an exclusive flock on the file that is in place until it ends, so
+// a status file whose lock can be taken was left by a process that is gone. Readers never wait.
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -42,7 +43,8 @@ nlohmann::ordered_json to_json(const OperationStatus& status);
 
 std::filesystem::path status_file_path(const std::filesystem::path& home);
 
-// Owns status.json for the lifetime of one operation; removes it when destroyed.
+// Owns status.json for the lifetime of one operation; removes it when destroyed (unless
+// another operation has replaced it meanwhile).
 class StatusWriter {
  public:
   StatusWriter(const std::filesystem::path& home, std::string command);
@@ -58,13 +60,18 @@ class StatusWriter {
  private:
   void write();
   std::filesystem::path m_file;
+  int m_fd = -1;  // the file in place, locked while this writer lives
   OperationStatus m_status;
   std::chrono::steady_clock::time_point m_last_write{};
 };
 
 // The report `tailor status` prints: {"operation": {...} | null, "lock_holder": ... | null}.
-// A status file whose process is gone is reported with "stale": true. Never blocks.
+// A status file whose writer is gone is reported once, with "stale": true, and removed.
+// Never blocks.
 nlohmann::ordered_json read_status_report(const std::filesystem::path& home);
+
+// Removes status.json when its writer is gone; true when it did.
+bool remove_stale_status(const std::filesystem::path& home);
 
 // The same report for people.
 std::string format_status_report(const nlohmann::ordered_json& report);

@@ -109,3 +109,42 @@ TEST_CASE("cache clear keeps a download that is still running") {
   CHECK(finished.exit_code == 0);
   CHECK(partial_files(home).empty());
 }
+
+TEST_CASE("install: status.json of a killed install") {
+  HttpsServer server;
+  ToolRelease hello = make_tool_release("hello", "1.0.0");
+  server.add("/" + hello.file_name(), hello.bytes);
+  fs::path home = fresh_dir("home");
+  fs::path dir = fresh_dir("plans");
+  RunOptions options = local_install_env(server, home);
+  write_text(dir / "plan.json", make_tool_plan(hello, server.url("/" + hello.file_name())).dump(2));
+  const std::string plan = (dir / "plan.json").string();
+
+  RunOptions paused = options;
+  paused.env["TAILOR_TEST_PAUSE_AT"] = "before_extract";
+  paused.env["TAILOR_TEST_PAUSE_MARKER"] = (dir / "paused").string();
+  Child child = spawn_tailor({"install", "--plan", plan}, paused);
+  for (int i = 0; i < 300 && !fs::exists(dir / "paused"); ++i) std::this_thread::sleep_for(50ms);
+  REQUIRE(fs::exists(dir / "paused"));
+  REQUIRE(fs::exists(home / "status.json"));
+  CHECK(run_tailor({"status"}, options).out.rfind("running: install", 0) == 0);
+  ::kill(child.pid, SIGKILL);
+  CHECK(child.wait().exit_code == -SIGKILL);
+  REQUIRE(fs::exists(home / "status.json"));
+
+  SUBCASE("tailor status reports it once as stale and removes it") {
+    RunResult status = run_tailor({"status"}, options);
+    CHECK(status.exit_code == 0);
+    CHECK(status.out.rfind("stale: install", 0) == 0);
+    CHECK(status.out.find("the process is gone; its status file was removed") != std::string::npos);
+    CHECK_FALSE(fs::exists(home / "status.json"));
+    CHECK(run_tailor({"status"}, options).out.rfind("no operation in progress", 0) == 0);
+  }
+  SUBCASE("the next install removes it, though it downloads nothing") {
+    RunResult again = run_tailor({"install", "--plan", plan}, options);
+    INFO(again.err);
+    CHECK(again.exit_code == 0);
+    CHECK(server.requests().size() == 1);
+    CHECK_FALSE(fs::exists(home / "status.json"));
+  }
+}

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <memory>
+
 #include "fetch/status_file.hpp"
 #include "support/scratch.hpp"
 
@@ -55,6 +57,32 @@ TEST_CASE("StatusWriter and read_status_report") {
     CHECK(report["operation"]["stale"] == true);
     CHECK(report["lock_holder"]["user"] == "ci");
     CHECK(format_status_report(report).rfind("stale: install x", 0) == 0);
+    // Reported once: the reader removed it.
+    CHECK_FALSE(std::filesystem::exists(home / "status.json"));
+    CHECK(read_status_report(home)["operation"].is_null());
+  }
+  SUBCASE("a file whose recorded pid runs again (pid reuse) but whose writer is gone is stale") {
+    test::write_text(home / "status.json", fmt::format(R"({{"pid": {}, "command": "install x", "phase": "fetch",
+      "started_at": "t", "updated_at": "t", "artifacts": [], "cooldowns": []}})",
+                                                       ::getpid()));
+    CHECK(remove_stale_status(home));
+    CHECK_FALSE(std::filesystem::exists(home / "status.json"));
+    CHECK_FALSE(remove_stale_status(home));
+  }
+  SUBCASE("a live writer's file is never removed as stale") {
+    StatusWriter writer(home, "install y");
+    writer.update({}, {}, true);
+    CHECK_FALSE(remove_stale_status(home));
+    CHECK(std::filesystem::exists(home / "status.json"));
+    CHECK(read_status_report(home)["operation"]["stale"] == false);
+  }
+  SUBCASE("a writer that ends leaves a newer writer's file in place") {
+    auto first = std::make_unique<StatusWriter>(home, "fetch one");
+    StatusWriter second(home, "fetch two");
+    first.reset();
+    auto report = read_status_report(home);
+    CHECK(report["operation"]["command"] == "fetch two");
+    CHECK(report["operation"]["stale"] == false);
   }
 }
 
