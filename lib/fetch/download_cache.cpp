@@ -142,10 +142,8 @@ Status DownloadCache::verify_entry(const std::string& sha256) const {
   auto actual = util::file_digest(data, "sha256");
   if (actual && *actual == sha256) return {};
   remove_entry(sha256);
-  return fail(ErrorKind::checksum,
-              "cached download {} no longer matches its checksum (got {}); it was removed, "
-              "run the install again to download it",
-              data.string(), actual ? *actual : actual.error().message);
+  return fail(ErrorKind::checksum, "cached download {} no longer matches its checksum: expected sha256 {}, got {}",
+              data.string(), sha256, actual ? *actual : actual.error().message);
 }
 
 void DownloadCache::remove_entry(const std::string& sha256) const {

@@ -121,6 +121,29 @@ class Executor {
     return {};
   }
 
+  // Runs the node's steps in a fresh context in `work`. Cached artifacts are re-hashed while
+  // the steps run and nothing leaves the work directory before every one matched its
+  // checksum; `damaged_cache` tells such a mismatch (the entry is removed by then) from
+  // other failures.
+  Status run_steps(const Node& node, const fs::path& work, StepContext& ctx, bool& damaged_cache) {
+    std::error_code ec;
+    fs::create_directory(work / ".install", ec);
+    ctx = StepContext{work,       node.tool, node.version, m_options.downloader, m_options.limits, &m_output, {},
+                      m_dep_bins, {}};
+    Status result;
+    if (auto steps = node.json->find("steps"); steps != node.json->end() && steps->is_array()) {
+      for (const auto& step : *steps) {
+        if (result = run_step(step, ctx); !result) break;
+      }
+    }
+    // Extracting a tampered cache entry fails too; the checksum is the better reason.
+    if (auto verified = await_verifications(ctx); !verified) {
+      damaged_cache = true;
+      return verified;
+    }
+    return result;
+  }
+
   bool installed(const Node& node) const {
     auto it = m_state.installed.find(node.tool);
     std::error_code ec;
@@ -142,21 +165,19 @@ class Executor {
     auto work = util::make_temp_dir(m_layout.tmp(), node.tool + "-" + node.version + "-");
     if (!work) return fail(work.error());
     RemoveOnExit cleanup(*work);
-    fs::create_directory(*work / ".install");
-    StepContext ctx{*work,      node.tool, node.version, m_options.downloader, m_options.limits, &m_output, {},
-                    m_dep_bins, {}};
-    if (auto steps = node.json->find("steps"); steps != node.json->end() && steps->is_array()) {
-      for (const auto& step : *steps) {
-        if (auto st = run_step(step, ctx); !st) {
-          // Extracting a tampered cache entry fails too; the checksum is the better reason.
-          if (auto verified = await_verifications(ctx); !verified) return verified;
-          return st;
-        }
-      }
+    StepContext ctx;
+    bool damaged_cache = false;
+    Status built = run_steps(node, *work, ctx, damaged_cache);
+    if (!built && damaged_cache) {
+      // docs/downloads.md, "The download cache": the damaged entry is gone by now, so the
+      // steps run once more from a fresh download, which is verified while it streams.
+      m_output.warn("{}; downloading it again", built.error().message);
+      std::error_code ec;
+      fs::remove_all(*work, ec);
+      fs::create_directory(*work, ec);
+      built = run_steps(node, *work, ctx, damaged_cache);
     }
-    // Cached artifacts were re-hashed while the steps ran: nothing leaves the work directory
-    // before every one of them matched its checksum.
-    if (auto verified = await_verifications(ctx); !verified) return verified;
+    if (!built) return built;
     std::vector<std::string> binaries = binaries_of(*node.json, ctx.binaries);
     if (root && m_options.switch_check) return switch_build(node, *work, tool_dir, binaries, cleanup);
 

@@ -148,3 +148,36 @@ TEST_CASE("install: status.json of a killed install") {
     CHECK_FALSE(fs::exists(home / "status.json"));
   }
 }
+
+TEST_CASE("install: a damaged cache entry whose fresh download is wrong too") {
+  // The retry itself is tested in test_cmd_install.cpp ("a tampered entry is dropped and downloaded again").
+  HttpsServer server;
+  ToolRelease hello = make_tool_release("hello", "1.0.0");
+  server.add("/" + hello.file_name(), hello.bytes);
+  fs::path home = fresh_dir("home");
+  fs::path dir = fresh_dir("plans");
+  RunOptions options = local_install_env(server, home);
+  write_text(dir / "plan.json", make_tool_plan(hello, server.url("/" + hello.file_name())).dump(2));
+  const std::string plan = (dir / "plan.json").string();
+  REQUIRE(run_tailor({"install", "--plan", plan}, options).exit_code == 0);
+  REQUIRE(run_tailor({"remove", "hello"}, options).exit_code == 0);
+
+  // One byte changed in place: the entry keeps its size, so only its hash can tell.
+  fs::path entry = home / "cache" / "downloads" / (hello.sha256 + ".data");
+  REQUIRE(fs::file_size(entry) == hello.bytes.size());
+  int fd = ::open(entry.c_str(), O_WRONLY);
+  REQUIRE(fd >= 0);
+  const char flipped = static_cast<char>(hello.bytes[100] ^ 0x5a);
+  REQUIRE(::pwrite(fd, &flipped, 1, 100) == 1);
+  ::close(fd);
+
+  server.script("/" + hello.file_name(), {Reply::corrupt()});
+  RunResult again = run_tailor({"install", "--plan", plan}, options);
+  CHECK(again.exit_code == 9);
+  CHECK(again.err.find("downloading it again") != std::string::npos);
+  CHECK(again.err.find("checksum mismatch for " + server.url("/" + hello.file_name()) + ": expected sha256 " +
+                       hello.sha256 + ", got ") != std::string::npos);
+  CHECK(server.requests().size() == 2);
+  CHECK_FALSE(fs::exists(home / "bin" / "hello"));
+  CHECK_FALSE(fs::exists(entry));
+}
