@@ -16,6 +16,10 @@ struct Layout {
   std::filesystem::path tmp() const { return root / "tmp"; }
   std::filesystem::path state_file() const { return root / "state.json"; }
   std::filesystem::path state_lock() const { return root / "state.json.lock"; }
+  // The last good state.json, kept by every write (docs/home-layout.md).
+  std::filesystem::path state_prev() const { return root / "state.json.prev"; }
+  // An unreadable state.json that `tailor state rebuild` replaced.
+  std::filesystem::path state_damaged() const { return root / "state.json.damaged"; }
   std::filesystem::path config_file() const { return root / "config.toml"; }
   // tools/<name>-<version>
   std::filesystem::path tool_dir(const std::string& name, const std::string& version) const {

@@ -7,6 +7,7 @@
 #include "install/lifecycle.hpp"
 #include "install/lock.hpp"
 #include "install/recovery.hpp"
+#include "install/state.hpp"
 
 namespace tailor::install {
 namespace {
@@ -20,6 +21,9 @@ Result<InstallLock> lock_home(const Layout& layout, const LockOptions& lock, con
   request.output = &output;
   auto held = acquire_install_lock(request);
   if (!held) return fail(held.error());
+  // Recovery and every change decide from state.json: one that cannot be read stops the
+  // command before anything under $TAILOR_HOME is touched (docs/home-layout.md, "state.json").
+  if (auto state = read_state(layout); !state) return fail(state.error());
   recover_home(layout, output);
   return held;
 }

@@ -6,6 +6,9 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <optional>
+
+#include <fmt/format.h>
 
 #include "util/fs.hpp"
 
@@ -41,22 +44,41 @@ class StateLock {
   int m_fd;
 };
 
-Result<State> load(const Layout& layout) {
+// The ways out of a state that cannot be read; nothing was changed when this is printed.
+std::string recovery_hint(const Layout& layout) {
   std::error_code ec;
-  if (!fs::exists(layout.state_file(), ec)) return State{};
+  std::string hint = "\ntailor changed nothing. ";
+  if (fs::exists(layout.state_prev(), ec)) {
+    hint += fmt::format("Put back the last good copy with `cp {} {}`, or rebuild", layout.state_prev().string(),
+                        layout.state_file().string());
+  } else {
+    hint += "Rebuild";
+  }
+  return hint + " it from the install receipts with `tailor state rebuild`.";
+}
+
+// state.json as read: the checked state and, when the file exists, its bytes.
+struct Loaded {
+  State state;
+  std::optional<std::string> text;
+};
+
+Result<Loaded> load(const Layout& layout) {
+  std::error_code ec;
+  if (!fs::exists(layout.state_file(), ec)) return Loaded{};
   auto text = util::read_file(layout.state_file(), 256ULL << 20);
   if (!text) return fail(text.error());
   json parsed = json::parse(*text, nullptr, false);
   if (parsed.is_discarded()) {
-    return fail(ErrorKind::failure, "{} is not valid JSON; move it aside and reinstall your tools",
-                layout.state_file().string());
+    return fail(ErrorKind::invalid_input, "{}: not valid JSON{}", layout.state_file().string(), recovery_hint(layout));
   }
-  return state_from_json(parsed, layout.state_file().string());
+  auto state = state_from_json(parsed, layout.state_file().string());
+  if (!state) return fail(ErrorKind::invalid_input, "{}{}", state.error().message, recovery_hint(layout));
+  return Loaded{std::move(*state), std::move(*text)};
 }
 
-Status store(const Layout& layout, const State& state) {
-  std::string text = state_to_json(state).dump(2) + "\n";
-  fs::path tmp = layout.root / "state.json.tmp";
+// Writes `text` to `tmp` and fsyncs it.
+Status write_synced(const fs::path& tmp, const std::string& text) {
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return fail(ErrorKind::failure, "cannot write {}: {}", tmp.string(), std::strerror(errno));
   const char* p = text.data();
@@ -72,101 +94,80 @@ Status store(const Layout& layout, const State& state) {
     p += n;
     left -= static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0 || ::rename(tmp.c_str(), layout.state_file().c_str()) != 0) {
-    return fail(ErrorKind::failure, "cannot replace {}: {}", layout.state_file().string(), std::strerror(errno));
-  }
-  int dir = ::open(layout.root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    return fail(ErrorKind::failure, "cannot write {}: {}", tmp.string(), std::strerror(errno));
   }
   return {};
 }
 
-template <typename T>
-T get_or(const json& object, const char* key, T fallback) {
-  auto it = object.find(key);
-  if (it == object.end() || it->is_null()) return fallback;
-  return it->get<T>();
+void sync_directory(const fs::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
+// Writes `state`. The bytes of the file it replaces (`kept`) are first put in place as
+// `kept_as` (through `kept_as`.tmp), so a good copy of the state exists at every moment.
+Status store(const Layout& layout, const State& state, const std::optional<std::string>& kept,
+             const fs::path& kept_as) {
+  std::string text = state_to_json(state).dump(2) + "\n";
+  fs::path tmp = layout.root / "state.json.tmp";
+  if (auto st = write_synced(tmp, text); !st) return st;
+  if (kept) {
+    fs::path kept_tmp = kept_as;
+    kept_tmp += ".tmp";
+    if (auto st = write_synced(kept_tmp, *kept); !st) return st;
+    if (::rename(kept_tmp.c_str(), kept_as.c_str()) != 0) {
+      return fail(ErrorKind::failure, "cannot replace {}: {}", kept_as.string(), std::strerror(errno));
+    }
+  }
+  if (::rename(tmp.c_str(), layout.state_file().c_str()) != 0) {
+    return fail(ErrorKind::failure, "cannot replace {}: {}", layout.state_file().string(), std::strerror(errno));
+  }
+  sync_directory(layout.root);
+  return {};
 }
 
 }  // namespace
-
-json state_to_json(const State& state) {
-  json installed = json::object();
-  for (const auto& [name, tool] : state.installed) {
-    json versions = json::object();
-    for (const auto& [version, v] : tool.versions) {
-      versions[version] = {
-          {"requested", v.requested},       {"binaries", v.binaries}, {"binary_checksums", v.binary_checksums},
-          {"installed_at", v.installed_at}, {"plan", v.plan},         {"cleanup_actions", v.cleanup_actions}};
-    }
-    installed[name] = {{"active_version", tool.active_version},
-                       {"previous_version", tool.previous_version},
-                       {"is_explicit", tool.is_explicit},
-                       {"is_hidden", tool.is_hidden},
-                       {"required_by", tool.required_by},
-                       {"install_dependencies", tool.install_dependencies},
-                       {"runtime_dependencies", tool.runtime_dependencies},
-                       {"source", tool.source},
-                       {"recipe_hash", tool.recipe_hash},
-                       {"versions", versions}};
-  }
-  return json{{"installed", installed}, {"libs", state.libs}};
-}
-
-Result<State> state_from_json(const json& root, const std::string& where) {
-  try {
-    State state;
-    if (!root.is_object()) return fail(ErrorKind::failure, "{}: expected a JSON object", where);
-    state.libs = get_or<json>(root, "libs", json::object());
-    const json installed =
-        root.contains("installed") && root["installed"].is_object() ? root["installed"] : json::object();
-    for (const auto& [name, t] : installed.items()) {
-      InstalledTool tool;
-      tool.active_version = get_or<std::string>(t, "active_version", "");
-      tool.previous_version = get_or<std::string>(t, "previous_version", "");
-      tool.is_explicit = get_or<bool>(t, "is_explicit", false);
-      tool.is_hidden = get_or<bool>(t, "is_hidden", false);
-      tool.required_by = get_or<std::vector<std::string>>(t, "required_by", {});
-      tool.install_dependencies = get_or<std::vector<std::string>>(t, "install_dependencies", {});
-      tool.runtime_dependencies = get_or<std::vector<std::string>>(t, "runtime_dependencies", {});
-      tool.source = get_or<std::string>(t, "source", "");
-      tool.recipe_hash = get_or<std::string>(t, "recipe_hash", "");
-      const json versions = t.contains("versions") && t["versions"].is_object() ? t["versions"] : json::object();
-      for (const auto& [version, v] : versions.items()) {
-        InstalledVersion iv;
-        iv.requested = get_or<std::string>(v, "requested", "");
-        iv.binaries = get_or<std::vector<std::string>>(v, "binaries", {});
-        iv.binary_checksums = get_or<std::map<std::string, std::string>>(v, "binary_checksums", {});
-        iv.installed_at = get_or<std::string>(v, "installed_at", "");
-        iv.plan = get_or<json>(v, "plan", json::object());
-        iv.cleanup_actions = get_or<std::vector<std::string>>(v, "cleanup_actions", {});
-        tool.versions[version] = std::move(iv);
-      }
-      state.installed[name] = std::move(tool);
-    }
-    return state;
-  } catch (const json::exception& e) {
-    return fail(ErrorKind::failure, "{}: unexpected content: {}", where, e.what());
-  }
-}
 
 Result<State> read_state(const Layout& layout) {
   std::error_code ec;
   if (!fs::exists(layout.root, ec)) return State{};
   auto lock = StateLock::take(layout, LOCK_SH);
   if (!lock) return fail(lock.error());
-  return load(layout);
+  auto loaded = load(layout);
+  if (!loaded) return fail(loaded.error());
+  return std::move(loaded->state);
 }
 
 Status update_state(const Layout& layout, const std::function<Status(State&)>& change) {
   auto lock = StateLock::take(layout, LOCK_EX);
   if (!lock) return fail(lock.error());
-  auto state = load(layout);
-  if (!state) return fail(state.error());
-  if (auto st = change(*state); !st) return st;
-  return store(layout, *state);
+  auto loaded = load(layout);
+  if (!loaded) return fail(loaded.error());
+  if (auto st = change(loaded->state); !st) return st;
+  return store(layout, loaded->state, loaded->text, layout.state_prev());
+}
+
+Result<ReplacedState> replace_state(const Layout& layout, const State& state) {
+  auto lock = StateLock::take(layout, LOCK_EX);
+  if (!lock) return fail(lock.error());
+  std::error_code ec;
+  if (!fs::exists(layout.state_file(), ec)) {
+    if (auto st = store(layout, state, std::nullopt, {}); !st) return fail(st.error());
+    return ReplacedState::none;
+  }
+  if (auto loaded = load(layout); loaded) {
+    if (auto st = store(layout, state, loaded->text, layout.state_prev()); !st) return fail(st.error());
+    return ReplacedState::prev;
+  }
+  // Kept byte for byte for whoever wants to look at it; state.json.prev stays the last good copy.
+  auto damaged = util::read_file(layout.state_file(), 256ULL << 20);
+  if (!damaged) return fail(damaged.error());
+  if (auto st = store(layout, state, *damaged, layout.state_damaged()); !st) return fail(st.error());
+  return ReplacedState::damaged;
 }
 
 std::string now_rfc3339() {

@@ -1,7 +1,8 @@
 #pragma once
-// state.json (platform-and-install.md §6.3): what is installed. Two-space JSON with sorted
-// keys; reads under a shared flock on state.json.lock, read-modify-write cycles under an
-// exclusive one, writes through state.json.tmp + fsync + rename.
+// state.json (docs/home-layout.md, "state.json"): what is installed. Two-space JSON with sorted
+// keys, checked against its schema on every read; reads under a shared flock on
+// state.json.lock, read-modify-write cycles under an exclusive one, writes through
+// state.json.tmp + fsync + rename, each keeping the file it replaces as state.json.prev.
 #include <functional>
 #include <map>
 #include <string>
@@ -39,17 +40,33 @@ struct InstalledTool {
 struct State {
   std::map<std::string, InstalledTool> installed;
   nlohmann::json libs = nlohmann::json::object();
+  nlohmann::json extra = nlohmann::json::object();  // unknown top-level keys, written back as read
 };
 
 nlohmann::json state_to_json(const State& state);
+// Checks `json` against the schema; every mismatch is named, prefixed by `where`
+// (ErrorKind::invalid_input).
 Result<State> state_from_json(const nlohmann::json& json, const std::string& where);
 
-// Reads state.json (missing file: empty state) under a shared lock.
+// Reads state.json (missing file: empty state) under a shared lock. A file that is not JSON
+// or not of the schema's shape is ErrorKind::invalid_input naming the file, the problems and
+// the ways out (state.json.prev, `tailor state rebuild`).
 Result<State> read_state(const Layout& layout);
 
 // Runs `change` on the current state under an exclusive lock and writes the result
-// atomically when it succeeds.
+// atomically when it succeeds. Fails, writing nothing, when the current state cannot be read.
 Status update_state(const Layout& layout, const std::function<Status(State&)>& change);
+
+// What replace_state did with the file it replaced.
+enum class ReplacedState {
+  none,     // there was no state.json
+  prev,     // it was readable and is now state.json.prev
+  damaged,  // it could not be read and is now state.json.damaged (state.json.prev untouched)
+};
+
+// Writes `state` in place of whatever state.json holds now (for `tailor state rebuild`), under
+// the exclusive lock.
+Result<ReplacedState> replace_state(const Layout& layout, const State& state);
 
 // Now as RFC 3339 UTC, e.g. 2026-11-22T19:42:13Z.
 std::string now_rfc3339();
