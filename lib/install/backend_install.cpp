@@ -4,6 +4,7 @@
 
 #include "install/events.hpp"
 #include "install/events_crypto.hpp"
+#include "install/receipt.hpp"
 #include "install/state.hpp"
 #include "install/subprocess.hpp"
 #include "util/canonical_json.hpp"
@@ -17,12 +18,9 @@ bool is_auto(const std::string& requested) { return requested.empty() || request
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
+// The backend choice joins the install record the executor wrote (or writes, for a switch).
 Status write_receipt(const std::filesystem::path& tool_dir, const nlohmann::ordered_json& receipt) {
-  auto dir = tool_dir / ".tailor";
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return fail(ErrorKind::install, "cannot create {}: {}", dir.string(), ec.message());
-  return util::write_file_atomic(dir / "receipt.json", util::canonical_json(receipt));
+  return merge_receipt(tool_dir, receipt);
 }
 
 // The next rung of `pending` (in order) that plans on this target; unusable ones are rejected.

@@ -11,6 +11,7 @@
 #include "install/digest.hpp"
 #include "install/links.hpp"
 #include "install/pause.hpp"
+#include "install/receipt.hpp"
 #include "install/state.hpp"
 #include "install/steps.hpp"
 #include "install/system_deps.hpp"
@@ -361,6 +362,9 @@ class Executor {
       }
       tool.install_dependencies = direct_dependencies(*node.json);
       tool.versions[node.version] = record;
+      // Before the state write: every version state.json records carries its install record,
+      // from which `tailor state rebuild` can write state.json again.
+      if (auto st = merge_receipt(tool_dir, install_record(node.tool, node.version, record, tool)); !st) return st;
       m_state = state;
       return {};
     });

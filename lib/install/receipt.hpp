@@ -1,11 +1,15 @@
 #pragma once
-// Reading back the receipt.json a backend install writes (gpu-variants.md §5) for `tailor info`.
+// tools/<name>-<version>/.tailor/receipt.json: every install writes its install record there
+// (what state.json holds for that version, docs/home-layout.md, "Receipts"), a backend install
+// adds its backend choice (docs/planning.md); `tailor info` shows it, `tailor state rebuild`
+// reads the install records back.
 #include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "install/layout.hpp"
+#include "install/state.hpp"
 #include "util/result.hpp"
 
 namespace tailor::install {
@@ -15,6 +19,19 @@ struct InstalledReceipt {
   std::filesystem::path path;                // tools/<name>-<version>/.tailor/receipt.json
   nlohmann::ordered_json receipt = nullptr;  // null when that version has no receipt
 };
+
+// version_dir/.tailor/receipt.json.
+std::filesystem::path receipt_path(const std::filesystem::path& version_dir);
+
+// Sets `fields` in the receipt of `version_dir`, keeping every other key already there (the
+// install record and the backend choice are written at different moments). Atomic.
+Status merge_receipt(const std::filesystem::path& version_dir, const nlohmann::ordered_json& fields);
+
+// The install record of one version: "tool", "version", the keys of versions.<version> in
+// state.json and the tool's "is_explicit", "install_dependencies", "runtime_dependencies" and
+// "source".
+nlohmann::ordered_json install_record(const std::string& tool, const std::string& version,
+                                      const InstalledVersion& record, const InstalledTool& entry);
 
 // The active version of `tool` and its receipt; nullopt when `tool` is not installed. A receipt
 // that cannot be read or parsed is an error naming the file.
