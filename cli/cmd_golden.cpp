@@ -2,6 +2,7 @@
 #include "command.hpp"
 #include "plan/golden.hpp"
 #include "recipe/registry.hpp"
+#include "recipe/request.hpp"
 
 namespace tailor::cli {
 namespace {
@@ -25,6 +26,13 @@ void add_common(CLI::App& sub, GoldenCliOptions& opts) {
 }
 
 Result<int> run_golden(const GoldenCliOptions& opts, bool check, const Context& ctx) {
+  // Names and versions become golden file paths: checked like every other request.
+  for (const auto& name : opts.recipes) {
+    if (auto checked = recipe::check_tool_name(name); !checked) return fail(checked.error());
+  }
+  if (!opts.version.empty()) {
+    if (auto checked = recipe::check_version_request(opts.version); !checked) return fail(checked.error());
+  }
   recipe::RegistryOptions registry_options = recipe::default_registry_options(opts.registry);
   recipe::Registry registry(registry_options);
   plan::PlanServices services;

@@ -5,6 +5,7 @@
 #include "install/receipt.hpp"
 #include "recipe/info.hpp"
 #include "recipe/registry.hpp"
+#include "recipe/request.hpp"
 #include "util/canonical_json.hpp"
 
 namespace tailor::cli {
@@ -25,6 +26,7 @@ const bool registered = register_command(
        app.add_option("tool", opts->tool, "Recipe name")->required();
        add_fact_flags(app, opts->facts);
        return [opts, &ctx]() -> Result<int> {
+         if (auto checked = recipe::check_tool_name(opts->tool); !checked) return fail(checked.error());
          recipe::Registry registry(recipe::default_registry_options(opts->registry));
          auto found = registry.find(opts->tool);
          if (!found) return tl::unexpected(found.error());

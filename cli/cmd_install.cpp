@@ -52,22 +52,20 @@ struct SinglePlan {
   std::optional<plan::PlanOutcome> outcome;
 };
 
-Result<std::vector<nlohmann::ordered_json>> make_plans(const InstallFlags& flags, fetch::Downloader* downloader,
-                                                       const Context& ctx, SinglePlan& single) {
+Result<std::vector<nlohmann::ordered_json>> make_plans(const InstallFlags& flags,
+                                                       std::optional<nlohmann::ordered_json> stored,
+                                                       fetch::Downloader* downloader, const Context& ctx,
+                                                       SinglePlan& single) {
   std::vector<nlohmann::ordered_json> plans;
-  if (!flags.plan_file.empty()) {
-    if (!flags.tools.empty()) return fail(ErrorKind::usage, "give either tools or --plan FILE, not both");
-    auto plan = install::read_plan_file(flags.plan_file);
-    if (!plan) return fail(plan.error());
+  if (stored) {
     auto facts = platform::resolve_facts(to_detect_request(flags.plan.facts));
     if (!facts) return fail(facts.error());
-    auto mismatches = install::check_plan_platform(*plan, *facts, flags.plan.force);
+    auto mismatches = install::check_plan_platform(*stored, *facts, flags.plan.force);
     if (!mismatches) return fail(mismatches.error());
     for (const auto& m : *mismatches) ctx.output.warn("--force: installing a plan made for {}", m);
-    plans.push_back(std::move(*plan));
+    plans.push_back(std::move(*stored));
     return plans;
   }
-  if (flags.tools.empty()) return fail(ErrorKind::usage, "name at least one tool, or pass --plan FILE");
   for (const auto& tool : flags.tools) {
     auto session = open_plan_session(flags.plan, tool, ctx);
     if (!session) return fail(session.error());
@@ -137,8 +135,22 @@ Result<install::InstallOutcome> install_backend(const InstallFlags& flags, Singl
 }
 
 Result<int> run_install(const InstallFlags& flags, const Context& ctx) {
+  // Requests and plan files are checked before anything else: no download, no lock, nothing
+  // written for a hostile one (docs/user-guide.md, "Tool names and versions").
+  std::optional<nlohmann::ordered_json> stored;
+  if (!flags.plan_file.empty()) {
+    if (!flags.tools.empty()) return fail(ErrorKind::usage, "give either tools or --plan FILE, not both");
+    auto plan = install::read_plan_file(flags.plan_file);
+    if (!plan) return fail(plan.error());
+    stored = std::move(*plan);
+  } else if (flags.tools.empty()) {
+    return fail(ErrorKind::usage, "name at least one tool, or pass --plan FILE");
+  }
+  for (const auto& tool : flags.tools) {
+    if (auto checked = check_plan_request(flags.plan, tool); !checked) return fail(checked.error());
+  }
   // Every install extracts and hashes: libarchive and libcrypto (and OpenSSL's SHA-256) load
-  // while the plan, the facts, the lock and the state are read, not after them.
+  // while the facts, the lock and the state are read, not after them.
   std::jthread warm_up;
   if (!flags.dry_run) {
     warm_up = util::load_in_background({[] { install::archive_api(); }, [] { fetch::Sha256().hex_digest(); }});
@@ -156,7 +168,7 @@ Result<int> run_install(const InstallFlags& flags, const Context& ctx) {
     downloader = std::move(*curl);
   }
   SinglePlan single;
-  auto plans = make_plans(flags, downloader.get(), ctx, single);
+  auto plans = make_plans(flags, std::move(stored), downloader.get(), ctx, single);
   if (!plans) return fail(plans.error());
   if (flags.dry_run) {
     for (const auto& plan : *plans) print_dry_run(plan, ctx.output);

@@ -2,6 +2,7 @@
 #include "command.hpp"
 #include "install/lock.hpp"
 #include "install/operations.hpp"
+#include "recipe/request.hpp"
 
 namespace tailor::cli {
 namespace {
@@ -22,9 +23,11 @@ const bool registered = register_command(
        app.add_option("--lock-token", flags->lock_token,
                       "Token of the reservation held on this install root (or TAILOR_LOCK_TOKEN)");
        return [flags, &ctx]() -> Result<int> {
-         std::string name = flags->tool.substr(0, flags->tool.find('@'));
+         auto request = recipe::parse_tool_request(flags->tool);
+         if (!request) return fail(request.error());
+         std::string name = request->tool;
          std::optional<std::string> version;
-         if (flags->tool.find('@') != std::string::npos) version = flags->tool.substr(flags->tool.find('@') + 1);
+         if (flags->tool.find('@') != std::string::npos) version = request->version;
          install::LockOptions lock;
          lock.token = flags->lock_token;
          if (!flags->lock_timeout.empty()) {

@@ -1,6 +1,7 @@
 // tailor versions TOOL: the versions a recipe's provider knows, marking the one install picks.
 #include "command.hpp"
 #include "recipe/registry.hpp"
+#include "recipe/request.hpp"
 #include "util/canonical_json.hpp"
 #include "version/resolver.hpp"
 
@@ -49,6 +50,7 @@ const bool registered = register_command(
        app.add_option("--registry", opts->registry, "Recipe directory searched before the built-in recipes");
        app.add_option("tool", opts->tool, "Recipe name")->required();
        return [opts, &ctx]() -> Result<int> {
+         if (auto checked = recipe::check_tool_name(opts->tool); !checked) return fail(checked.error());
          recipe::Registry registry(recipe::default_registry_options(opts->registry));
          auto found = registry.find(opts->tool);
          if (!found) return tl::unexpected(found.error());

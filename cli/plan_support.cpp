@@ -3,8 +3,10 @@
 #include "config/config.hpp"
 #include "config/home.hpp"
 #include "fetch/curl_downloader.hpp"
+#include "plan/backend.hpp"
 #include "plan/target.hpp"
 #include "platform/detect.hpp"
+#include "recipe/request.hpp"
 #include "recipe/vulkan_dependency.hpp"
 #include "util/fs.hpp"
 
@@ -25,8 +27,20 @@ void add_plan_flags(CLI::App& app, PlanFlags& flags) {
   app.add_flag("--refresh", flags.refresh, "Ignore cached version-provider answers");
 }
 
+Status check_plan_request(const PlanFlags& flags, const std::string& tool) {
+  if (tool.empty() && flags.recipe_file.empty()) return fail(ErrorKind::usage, "name a tool or pass --recipe FILE");
+  if (!tool.empty()) {
+    if (auto parsed = recipe::parse_tool_request(tool); !parsed) return fail(parsed.error());
+  }
+  if (!flags.version.empty()) {
+    if (auto checked = recipe::check_version_request(flags.version); !checked) return checked;
+  }
+  return plan::check_backend_name(flags.backend);
+}
+
 Result<std::unique_ptr<PlanSession>> open_plan_session(const PlanFlags& flags, const std::string& tool,
                                                        const Context& context) {
+  if (auto checked = check_plan_request(flags, tool); !checked) return fail(checked.error());
   auto session = std::make_unique<PlanSession>();
   session->registry = std::make_unique<recipe::Registry>(recipe::default_registry_options(flags.registry));
   session->services.registry = session->registry.get();
@@ -69,6 +83,7 @@ Result<std::unique_ptr<PlanSession>> open_plan_session(const PlanFlags& flags, c
   auto config = config::load_config(config::tailor_home(), &context.output);
   if (!config) return fail(config.error());
   request.backend = config::effective_backend(*config, flags.backend);
+  request.backend_from_flag = !flags.backend.empty();
 
   platform::DetectRequest detect = to_detect_request(flags.facts);
   auto facts = platform::resolve_facts(detect);

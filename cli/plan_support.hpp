@@ -42,6 +42,10 @@ struct PlanSession {
   plan::PlanRequest request;
 };
 
+// Checks `tool` ("name" or "name@version"), --version and --backend before anything is
+// resolved: a bad one is ErrorKind::usage (docs/user-guide.md, "Tool names and versions").
+Status check_plan_request(const PlanFlags& flags, const std::string& tool);
+
 // Resolves facts, recipe, target and backend for `tool` ("name" or "name@version").
 Result<std::unique_ptr<PlanSession>> open_plan_session(const PlanFlags& flags, const std::string& tool,
                                                        const Context& context);

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "install/digest.hpp"
+#include "install/link_owners.hpp"
 #include "install/links.hpp"
 #include "install/state.hpp"
 #include "install/verify.hpp"
@@ -38,7 +39,9 @@ Result<std::vector<std::string>> remove_tool(const Layout& layout, const std::st
                                              const util::Output& output) {
   if (auto st = ensure_layout(layout); !st) return fail(st.error());
   std::vector<std::string> removed;
+  std::vector<std::string> relinked;
   auto st = update_state(layout, [&](State& state) -> Status {
+    std::vector<std::string> freed;  // bin/ links removed with the versions
     auto it = state.installed.find(tool);
     if (it == state.installed.end())
       return fail(ErrorKind::failure, "{} is not installed; `tailor list` shows what is", tool);
@@ -64,7 +67,8 @@ Result<std::vector<std::string>> remove_tool(const Layout& layout, const std::st
         for (const auto& [v, unused] : t.versions) versions.push_back(v);
       for (const auto& v : versions) {
         fs::path dir = layout.tool_dir(name, v);
-        remove_links_into(layout, dir);
+        auto unlinked = remove_links_into(layout, dir);
+        freed.insert(freed.end(), unlinked.begin(), unlinked.end());
         delete_version_dir(layout, dir);
         t.versions.erase(v);
         removed.push_back(fmt::format("{}@{}", name, v));
@@ -76,9 +80,6 @@ Result<std::vector<std::string>> remove_tool(const Layout& layout, const std::st
             return a.second.installed_at < b.second.installed_at;
           });
           t.active_version = newest->first;
-          for (const auto& b : newest->second.binaries) {
-            (void)replace_symlink(layout.bin() / fs::path(b).filename(), layout.tool_dir(name, newest->first) / b);
-          }
         }
         continue;
       }
@@ -90,10 +91,14 @@ Result<std::vector<std::string>> remove_tool(const Layout& layout, const std::st
         if (d != state.installed.end() && !d->second.is_explicit && d->second.required_by.empty()) queue.push_back(dep);
       }
     }
+    // Links follow ownership: a command another installed tool (or the version that is active
+    // now) also provides points at it again (docs/user-guide.md, "Install, list, remove").
+    relinked = relink_to_owners(layout, state, freed);
     return {};
   });
   if (!st) return fail(st.error());
   for (const auto& label : removed) output.debug("removed {}", label);
+  for (const auto& link : relinked) output.info("bin/{}", link);
   return removed;
 }
 
@@ -143,6 +148,7 @@ Status verify_installed(const Layout& layout, const std::string& tool, const uti
     auto v = t.versions.find(t.active_version);
     if (v == t.versions.end()) continue;
     fs::path dir = layout.tool_dir(name, t.active_version);
+    const std::size_t before = problems.size();
     for (const auto& [binary, expected] : v->second.binary_checksums) {
       auto actual = file_digest(dir / binary);
       if (!actual || *actual != expected) {
@@ -158,10 +164,10 @@ Status verify_installed(const Layout& layout, const std::string& tool, const uti
                       dir,
                       path_dirs,
                       verify_timeout()};
-    if (auto st = run_verify(input); !st)
-      problems.push_back(st.error().message);
-    else
-      output.info("{}@{}: ok", name, t.active_version);
+    if (auto st = run_verify(input); !st) problems.push_back(st.error().message);
+    auto links = command_link_problems(layout, *state, name);
+    problems.insert(problems.end(), links.begin(), links.end());
+    if (problems.size() == before) output.info("{}@{}: ok", name, t.active_version);
   }
   if (!problems.empty()) return fail(ErrorKind::verify, "{}", util::join(problems, "\n"));
   return {};

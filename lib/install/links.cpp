@@ -77,13 +77,16 @@ void restore_links(const std::vector<LinkChange>& changes) {
   }
 }
 
-void remove_links_into(const Layout& layout, const fs::path& tool_dir) {
+std::vector<std::string> remove_links_into(const Layout& layout, const fs::path& tool_dir) {
+  std::vector<std::string> removed;
   std::error_code ec;
   std::string prefix = tool_dir.string() + "/";
   for (const auto& entry : fs::directory_iterator(layout.bin(), ec)) {
     if (!entry.is_symlink(ec)) continue;
-    if (fs::read_symlink(entry.path(), ec).string().starts_with(prefix)) ::unlink(entry.path().c_str());
+    if (fs::read_symlink(entry.path(), ec).string().starts_with(prefix) && ::unlink(entry.path().c_str()) == 0)
+      removed.push_back(entry.path().filename().string());
   }
+  return removed;
 }
 
 }  // namespace tailor::install

@@ -28,8 +28,8 @@ Status check_links_free(const Layout& layout, const std::vector<std::string>& bi
 // Restores the links as they were before `changes`.
 void restore_links(const std::vector<LinkChange>& changes);
 
-// Removes every bin/ link that points into `tool_dir`.
-void remove_links_into(const Layout& layout, const std::filesystem::path& tool_dir);
+// Removes every bin/ link that points into `tool_dir`; returns the names of the links removed.
+std::vector<std::string> remove_links_into(const Layout& layout, const std::filesystem::path& tool_dir);
 
 // Atomically makes `link` a symlink to `target`.
 Status replace_symlink(const std::filesystem::path& link, const std::filesystem::path& target);

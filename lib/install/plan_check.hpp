@@ -19,7 +19,16 @@ std::vector<std::string> plan_platform_mismatches(const nlohmann::ordered_json& 
 Result<std::vector<std::string>> check_plan_platform(const nlohmann::ordered_json& plan, const platform::Facts& facts,
                                                      bool force);
 
-// Reads a plan file ("-" reads stdin); refuses anything but a format 5 plan object.
+// Checks what a plan could use to reach outside the tool's directory, in the plan and every
+// dependency: tool names (recipe::check_tool_name), versions (recipe::check_plan_version) and
+// the paths of `binaries` and of the step parameters archive, dest, file, src, subdir,
+// binaries, executables, files, outputs, patterns (relative, no ".." component, no control
+// character). ErrorKind::invalid_input naming the JSON path of the field, e.g.
+// `$.dependencies[0].steps[1].params.dest`.
+Status check_plan_fields(const nlohmann::ordered_json& plan);
+
+// Reads a plan file ("-" reads stdin); refuses anything but a format 5 plan object whose
+// fields pass check_plan_fields.
 Result<nlohmann::ordered_json> read_plan_file(const std::string& path);
 
 }  // namespace tailor::install

@@ -64,6 +64,8 @@ Result<const recipe::Recipe*> find_recipe(const PlanRequest& request, const Plan
 }  // namespace
 
 Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices& services) {
+  // A misspelt backend is an error for every recipe, not only for those with backends.
+  if (auto ok = check_backend_name(request.backend); !ok) return fail(ok.error());
   auto found = find_recipe(request, services);
   if (!found) return fail(found.error());
   const recipe::Recipe& recipe = **found;
@@ -97,12 +99,14 @@ Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices
     outcome.backend = choice->backend;
     outcome.ladder = std::move(choice->ladder);
   } else if (has_gpu_field(recipe) && !request.backend.empty() && request.backend != "auto") {
-    if (auto ok = check_backend_name(request.backend); !ok) return fail(ok.error());
     if (request.backend != "cpu") {
       return fail(ErrorKind::failure, "{} selects builds by GPU vendor; use --gpu instead of backend '{}'",
                   recipe.metadata.name, request.backend);
     }
     match.gpu = "none";
+  } else if (request.backend_from_flag && !request.backend.empty() && request.backend != "auto") {
+    outcome.warnings.push_back(fmt::format("{} has no builds per backend: --backend {} does not change its plan",
+                                           recipe.metadata.name, request.backend));
   }
 
   std::string pinned = request.pin_from && !request.version.empty() ? request.version : "";

@@ -28,6 +28,7 @@ struct PlanRequest {
   std::string version;                     // requested version; "" or "latest" = newest
   Target target;
   std::string backend;                             // "", "auto", or an explicit backend
+  bool backend_from_flag = false;                  // --backend (not llm.backend): warn when it cannot apply
   bool force = false;                              // allow an explicit backend the GPU cannot run
   std::optional<nlohmann::ordered_json> pin_from;  // a plan used as a lock
   bool offline = false;                            // anything not in the lock is an error

@@ -5,6 +5,7 @@
 #include "plan/decompose.hpp"
 #include "plan/expand.hpp"
 #include "recipe/actions.hpp"
+#include "recipe/request.hpp"
 
 namespace tailor::plan {
 
@@ -27,22 +28,43 @@ bool supports(const recipe::Recipe& recipe, const std::string& os, const std::st
 
 Result<VersionPair> resolve_version(const recipe::Recipe& recipe, const std::string& requested,
                                     const std::string& pinned, const PlanEnv& env) {
-  if (!pinned.empty()) return VersionPair{pinned, pinned, {}};
+  // Checked before anything is resolved: a request that fails here never reaches a URL or a
+  // plan, whether a provider can be asked or not (docs/user-guide.md, "Tool names and versions").
+  if (!pinned.empty()) {
+    if (auto checked = recipe::check_plan_version(pinned); !checked) return fail(checked.error());
+    return VersionPair{pinned, pinned, {}};
+  }
   const bool named = !requested.empty() && requested != "latest";
+  if (named) {
+    if (auto checked = recipe::check_version_request(requested); !checked) return fail(checked.error());
+  }
+  // A channel is never a version of its own: only a provider can turn it into one.
+  const bool channel = named && requested.front() == '@';
   if (!version::has_version_source(recipe)) {
+    if (channel)
+      return fail(ErrorKind::version, "{} has no version source to resolve the channel {}", recipe.metadata.name,
+                  requested);
     return named ? VersionPair{requested, requested, {}} : VersionPair{"dev", "dev", {}};
   }
   version::Resolver* resolver = env.services->resolver;
   std::string error = "no version provider is available";
   if (resolver != nullptr && !env.artifacts->offline()) {
     auto resolved = resolver->resolve(recipe, named ? requested : "");
-    if (resolved) return VersionPair{resolved->version, resolved->version_tag, resolved->metadata};
-    if (resolved.error().kind == ErrorKind::version) return fail(resolved.error());
+    if (resolved) {
+      // What a provider answers becomes a path and a URL too.
+      if (auto checked = recipe::check_plan_version(resolved->version); !checked) {
+        return fail(ErrorKind::version, "the version provider of {} answered an unusable version: {}",
+                    recipe.metadata.name, checked.error().message);
+      }
+      return VersionPair{resolved->version, resolved->version_tag, resolved->metadata};
+    }
+    if (resolved.error().kind == ErrorKind::version || resolved.error().kind == ErrorKind::usage)
+      return fail(resolved.error());
     error = resolved.error().message;
   } else if (env.artifacts->offline()) {
     error = "offline and the version is not pinned";
   }
-  if (env.require_version) {
+  if (env.require_version || channel) {
     return fail(ErrorKind::version, "cannot resolve {} of {}: {}",
                 named ? "version " + requested : "the latest version", recipe.metadata.name, error);
   }

@@ -4,6 +4,7 @@
 
 #include "config/config.hpp"
 #include "config/home.hpp"
+#include "recipe/request.hpp"
 #include "util/strings.hpp"
 #include "version/providers.hpp"
 #include "version/version_compare.hpp"
@@ -14,9 +15,7 @@ namespace {
 // §8.2: latest, channels, the dot-boundary prefix match on the listing, or a direct look-up.
 Result<ResolvedVersion> resolve_with(Provider& provider, const std::string& requested) {
   if (requested.empty() || requested == "latest") return provider.latest();
-  if (auto problem = invalid_request(requested)) {
-    return fail(ErrorKind::usage, "invalid version '{}': {}", requested, *problem);
-  }
+  if (auto checked = recipe::check_version_request(requested); !checked) return fail(checked.error());
   if (requested.front() == '@') return provider.channel(requested);
   if (!provider.can_list()) return provider.exact(requested);
   auto listed = provider.list();

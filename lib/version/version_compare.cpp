@@ -120,16 +120,6 @@ bool matches_pin(std::string_view version, std::string_view requested) {
          version[requested.size()] == '.';
 }
 
-std::optional<std::string> invalid_request(std::string_view requested) {
-  for (char c : requested) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '@') {
-      return "invalid character '" + std::string(1, c) + "' (letters, digits, '.', '-' and '@' only)";
-    }
-  }
-  if (requested.find("..") != std::string_view::npos) return std::string("'..' is not allowed");
-  return std::nullopt;
-}
-
 std::vector<std::string> nearest_versions(std::string_view requested, std::span<const std::string> versions,
                                           std::size_t count) {
   struct Scored {

@@ -27,10 +27,6 @@ bool has_prerelease_marker(std::string_view version);
 // `version == requested` or `version` starts with `requested + "."` (the dot boundary).
 bool matches_pin(std::string_view version, std::string_view requested);
 
-// Checks the characters of a requested version: letters, digits, `.`, `-`, `@` only;
-// no `..`. Returns the problem, or nullopt when fine.
-std::optional<std::string> invalid_request(std::string_view requested);
-
 // Up to `count` entries of `versions` closest to `requested` (shared prefix, then edit distance).
 std::vector<std::string> nearest_versions(std::string_view requested, std::span<const std::string> versions,
                                           std::size_t count = 5);

@@ -64,3 +64,47 @@ TEST_CASE("remove") {
     CHECK(r.err.find("nothing is not installed") != std::string::npos);
   }
 }
+
+TEST_CASE("remove: links follow ownership") {
+  HttpsServer server;
+  fs::path home = fresh_dir("home");
+  fs::path plans = fresh_dir("plans");
+  RunOptions options = local_install_env(server, home);
+  // hello@1.0.0 provides bin/hello; greeter@2.0.0 provides bin/greeter and bin/hello too.
+  ToolRelease hello = make_tool_release("hello", "1.0.0");
+  ToolRelease greeter = make_tool_release(
+      "greeter", "2.0.0", "tar.gz", {file_entry("greeter-2.0.0/bin/hello", "#!/bin/sh\necho greeter hello\n", 0755)});
+  server.add("/" + hello.file_name(), hello.bytes);
+  server.add("/" + greeter.file_name(), greeter.bytes);
+  ordered_json greeter_plan = make_tool_plan(greeter, server.url("/" + greeter.file_name()));
+  greeter_plan["steps"][2]["params"]["binaries"] = ordered_json::array({"bin/greeter", "bin/hello"});
+  write_text(plans / "hello.json", make_tool_plan(hello, server.url("/" + hello.file_name())).dump(2));
+  write_text(plans / "greeter.json", greeter_plan.dump(2));
+  auto run_hello = [&] { return run({(home / "bin" / "hello").string()}).out; };
+
+  REQUIRE(run_tailor({"install", "--plan", (plans / "hello.json").string()}, options).exit_code == 0);
+  auto took_over = run_tailor({"install", "--plan", (plans / "greeter.json").string()}, options);
+  REQUIRE_MESSAGE(took_over.exit_code == 0, took_over.err);
+  CHECK(took_over.err.find("note: hello now points to") != std::string::npos);
+  CHECK(run_hello() == "greeter hello\n");
+
+  SUBCASE("removing the tool that took a command over gives it back to the remaining owner") {
+    auto r = run_tailor({"remove", "greeter"}, options);
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.find("bin/hello -> hello@1.0.0") != std::string::npos);
+    CHECK(fs::read_symlink(home / "bin" / "hello") == home / "tools" / "hello-1.0.0" / "bin" / "hello");
+    CHECK(run_hello() == "hello 1.0.0\n");
+    CHECK_FALSE(fs::exists(fs::symlink_status(home / "bin" / "greeter")));
+    auto verified = run_tailor({"verify"}, options);
+    CHECK_MESSAGE(verified.exit_code == 0, verified.err);
+  }
+
+  SUBCASE("removing the tool that lost the command leaves the owner's link alone") {
+    auto r = run_tailor({"remove", "hello"}, options);
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(run_hello() == "greeter hello\n");
+    CHECK(run_tailor({"verify"}, options).exit_code == 0);
+  }
+}
