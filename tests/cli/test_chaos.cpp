@@ -194,6 +194,21 @@ class Chaos {
     m_must.erase(removed);
   }
 
+  // What the home holds, for failure messages: every path below tools/ and bin/, links with their targets.
+  std::string describe_home() const {
+    std::string text = "home:\n";
+    std::error_code ec;
+    for (const char* top : {"tools", "bin"}) {
+      for (auto it = fs::recursive_directory_iterator(m_home / top, ec); it != fs::recursive_directory_iterator();
+           it.increment(ec)) {
+        text += "  " + fs::relative(it->path(), m_home).string();
+        if (it->is_symlink()) text += " -> " + fs::read_symlink(it->path(), ec).string();
+        text += "\n";
+      }
+    }
+    return text;
+  }
+
   std::set<std::string> tool_dirs() const {
     std::set<std::string> names;
     std::error_code ec;
@@ -220,7 +235,7 @@ class Chaos {
       CHECK_MESSAGE(ran.out == tool + " " + version + "\n", m_log << tool << ": " << combined(ran));
     }
     RunResult verified = tailor({"verify"});
-    CHECK_MESSAGE(verified.exit_code == 0, m_log << combined(verified));
+    CHECK_MESSAGE(verified.exit_code == 0, m_log << combined(verified) << describe_home());
     // What is listed now is what later rounds must keep.
     m_must.clear();
     for (const auto& [tool, version] : active) m_must.insert(tool);
