@@ -201,7 +201,7 @@ class Chaos {
     for (const char* top : {"tools", "bin"}) {
       for (auto it = fs::recursive_directory_iterator(m_home / top, ec); it != fs::recursive_directory_iterator();
            it.increment(ec)) {
-        text += "  " + fs::relative(it->path(), m_home).string();
+        text += "  " + it->path().lexically_relative(m_home).string();
         if (it->is_symlink()) text += " -> " + fs::read_symlink(it->path(), ec).string();
         text += "\n";
       }
