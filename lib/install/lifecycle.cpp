@@ -40,6 +40,7 @@ Result<std::vector<std::string>> remove_tool(const Layout& layout, const std::st
   if (auto st = ensure_layout(layout); !st) return fail(st.error());
   std::vector<std::string> removed;
   std::vector<std::string> relinked;
+  std::vector<fs::path> doomed;  // deleted once state.json no longer records them
   auto st = update_state(layout, [&](State& state) -> Status {
     std::vector<std::string> freed;  // bin/ links removed with the versions
     auto it = state.installed.find(tool);
@@ -69,7 +70,7 @@ Result<std::vector<std::string>> remove_tool(const Layout& layout, const std::st
         fs::path dir = layout.tool_dir(name, v);
         auto unlinked = remove_links_into(layout, dir);
         freed.insert(freed.end(), unlinked.begin(), unlinked.end());
-        delete_version_dir(layout, dir);
+        doomed.push_back(dir);
         t.versions.erase(v);
         removed.push_back(fmt::format("{}@{}", name, v));
       }
@@ -97,6 +98,8 @@ Result<std::vector<std::string>> remove_tool(const Layout& layout, const std::st
     return {};
   });
   if (!st) return fail(st.error());
+  // Only now: a remove killed before the state write leaves every recorded directory in place.
+  for (const auto& dir : doomed) delete_version_dir(layout, dir);
   for (const auto& label : removed) output.debug("removed {}", label);
   for (const auto& link : relinked) output.info("bin/{}", link);
   return removed;
