@@ -10,6 +10,7 @@
 
 #include "install/digest.hpp"
 #include "install/links.hpp"
+#include "install/operation_marker.hpp"
 #include "install/pause.hpp"
 #include "install/receipt.hpp"
 #include "install/state.hpp"
@@ -68,6 +69,32 @@ Status await_verifications(StepContext& ctx) {
   }
   ctx.pending_verifications.clear();
   return {};
+}
+
+// Why recovery left `check`'s directory alone, for the error that names it.
+std::string left_because(const MarkerCheck& check) {
+  switch (check.status) {
+  case MarkerStatus::unmarked: return "no tailor operation marked it";
+  case MarkerStatus::unreadable: return "its operation marker cannot be read";
+  case MarkerStatus::running: return fmt::format("tailor process {} is using it", check.marker->process.pid);
+  case MarkerStatus::unknown:
+    return fmt::format("tailor cannot tell whether process {}, which made it, still runs", check.marker->process.pid);
+  case MarkerStatus::dead: break;
+  }
+  return "";
+}
+
+// A staging or previous directory already at `path` (recovery ran first): deleted when this
+// process or a dead operation marked it; otherwise it is not tailor's to delete, and the install
+// stops before anything moves.
+Status clear_leftover(const Layout& layout, const fs::path& path) {
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(path, ec))) return {};
+  MarkerCheck check = check_marker(path);
+  if (check.status == MarkerStatus::dead || check.ours()) return remove_in_home(layout, path);
+  return fail(ErrorKind::install,
+              "{} is in the way and tailor leaves it alone ({}); move it away and run the install again", path.string(),
+              left_because(check));
 }
 
 class Executor {
@@ -145,6 +172,11 @@ class Executor {
     return result;
   }
 
+  bool recorded(const Node& node) const {
+    auto it = m_state.installed.find(node.tool);
+    return it != m_state.installed.end() && it->second.versions.contains(node.version);
+  }
+
   bool installed(const Node& node) const {
     auto it = m_state.installed.find(node.tool);
     std::error_code ec;
@@ -185,26 +217,38 @@ class Executor {
     pause_point("before_rename");
     fs::path staging = m_layout.staging_dir(node.tool, node.version);
     fs::path previous = m_layout.previous_dir(node.tool, node.version);
-    std::error_code ec;
-    fs::remove_all(staging, ec);
-    fs::rename(*work / ".install", staging, ec);
-    if (ec) return fail(ErrorKind::install, "cannot stage {}: {}", staging.string(), ec.message());
-    cleanup.start();  // what is left in the work directory was not installed
-    bool had_previous = fs::exists(tool_dir, ec);
-    if (had_previous) {
-      fs::remove_all(previous, ec);
-      fs::rename(tool_dir, previous, ec);
-      if (ec) return fail(ErrorKind::install, "cannot move {} aside: {}", tool_dir.string(), ec.message());
+    // Without a state.json recovery keeps version directories: one an install left when it died
+    // goes now, rather than come back as the "previous" build should this one fail.
+    if (!recorded(node) && check_marker(tool_dir).status == MarkerStatus::dead) {
+      if (auto st = remove_in_home(m_layout, tool_dir); !st) return st;
     }
+    if (auto st = stage(node, *work, staging, previous); !st) return st;
+    cleanup.start();  // what is left in the work directory was not installed
+    std::error_code ec;
+    bool had_previous = fs::exists(fs::symlink_status(tool_dir, ec));
+    if (had_previous) {
+      // Marked before it moves: recovery puts it back, or deletes it once a new build is in place.
+      if (auto st = write_marker(tool_dir, make_marker(k_marker_previous, node.tool, node.version)); !st) return st;
+      fs::rename(tool_dir, previous, ec);
+      if (ec) {
+        remove_marker(tool_dir);
+        return fail(ErrorKind::install, "cannot move {} aside: {}", tool_dir.string(), ec.message());
+      }
+    }
+    auto put_back_previous = [&] {
+      std::error_code e;
+      fs::rename(previous, tool_dir, e);
+      if (!e) remove_marker(tool_dir);
+    };
     fs::rename(staging, tool_dir, ec);
     if (ec) {
-      if (had_previous) fs::rename(previous, tool_dir, ec);
+      if (had_previous) put_back_previous();
       return fail(ErrorKind::install, "cannot move {} into place: {}", tool_dir.string(), ec.message());
     }
     auto undo_dir = [&] {
       std::error_code e;
       fs::remove_all(tool_dir, e);
-      if (had_previous) fs::rename(previous, tool_dir, e);
+      if (had_previous) put_back_previous();
     };
 
     if (root) {
@@ -217,12 +261,14 @@ class Executor {
     if (auto st = run_verify(verify_input(node, tool_dir, binaries)); !st) {
       if (m_options.keep_failed) {
         // Kept for inspection beside the live versions, never linked or recorded.
+        // Unmarked first: recovery never deletes a kept build, even after a crash right here.
         fs::path kept = m_layout.tools() / (node.tool + "-" + node.version + ".failed");
         std::error_code e;
         fs::remove_all(kept, e);
+        remove_marker(tool_dir);
         fs::rename(tool_dir, kept, e);
         if (!e) {
-          if (had_previous) fs::rename(previous, tool_dir, e);
+          if (had_previous) put_back_previous();
           return fail(ErrorKind::install, "{}; the install was rolled back and the failed build kept in {}",
                       st.error().message, kept.string());
         }
@@ -249,10 +295,7 @@ class Executor {
     pause_point("before_rename");
     fs::path staging = m_layout.staging_dir(node.tool, node.version);
     fs::path previous = m_layout.previous_dir(node.tool, node.version);
-    std::error_code ec;
-    fs::remove_all(staging, ec);
-    fs::rename(work / ".install", staging, ec);
-    if (ec) return fail(ErrorKind::install, "cannot stage {}: {}", staging.string(), ec.message());
+    if (auto st = stage(node, work, staging, previous); !st) return st;
     work_cleanup.start();
     RemoveOnExit drop_staged(staging);
     if (auto st = check_links_free(m_layout, binaries); !st) return st;
@@ -263,12 +306,21 @@ class Executor {
     if (auto st = m_options.switch_check(staging, verify.path_dirs); !st) return st;
 
     pause_point("before_swap");
-    fs::remove_all(previous, ec);
-    if (auto st = swap_in(staging, tool_dir, previous); !st) return st;
+    // The installed build is marked before the exchange, so that after a crash both builds are
+    // known to recovery as this operation's (it puts the recorded one back).
+    std::error_code ec;
+    if (fs::exists(fs::symlink_status(tool_dir, ec))) {
+      if (auto st = write_marker(tool_dir, make_marker(k_marker_previous, node.tool, node.version)); !st) return st;
+    }
+    if (auto st = swap_in(staging, tool_dir, previous); !st) {
+      remove_marker(tool_dir);  // every failing path of swap_in leaves the installed build live
+      return st;
+    }
 
     pause_point("before_state");
     if (auto st = commit(node, tool_dir, binaries); !st) {
       swap_back(tool_dir, previous, staging);
+      remove_marker(tool_dir);
       return st;
     }
     fs::remove_all(previous, ec);
@@ -317,6 +369,19 @@ class Executor {
     fs::rename(live, staging, ec);
     if (!ec) fs::rename(previous, live, ec);
     fs::remove_all(staging, ec);
+  }
+
+  // Marks the finished work directory as this operation's and renames it to `staging`, after
+  // making sure neither `staging` nor `previous` holds something recovery left alone.
+  Status stage(const Node& node, const fs::path& work, const fs::path& staging, const fs::path& previous) const {
+    if (auto st = clear_leftover(m_layout, staging); !st) return st;
+    if (auto st = clear_leftover(m_layout, previous); !st) return st;
+    if (auto st = write_marker(work / ".install", make_marker(k_marker_staging, node.tool, node.version)); !st)
+      return st;
+    std::error_code ec;
+    fs::rename(work / ".install", staging, ec);
+    if (ec) return fail(ErrorKind::install, "cannot stage {}: {}", staging.string(), ec.message());
+    return {};
   }
 
   VerifyInput verify_input(const Node& node, const fs::path& dir, const std::vector<std::string>& binaries) const {
@@ -369,6 +434,7 @@ class Executor {
       return {};
     });
     if (!written) return fail(written.error());
+    remove_marker(tool_dir);  // recorded now: the directory is no longer this operation's leftover
     // state.json is the commit point; links follow it (recovery re-applies them after a crash).
     if (root) {
       if (auto switched = switch_links(m_layout, tool_dir, binaries, m_output); !switched) {

@@ -37,8 +37,19 @@ struct Layout {
 // The layout rooted at config::tailor_home().
 Layout home_layout();
 
-// Creates the directories of the layout: 0755, except cache/ directories (0700).
+// Creates the directories of the layout: 0755, except cache/ directories (0700). Then refuses
+// a home whose tools/, bin/ or tmp/ is a symlink or not a directory (check_home_dirs).
 Status ensure_layout(const Layout& layout);
+
+// Fails when tools/, bin/ or tmp/ is a symlink or something other than a directory: tailor never
+// installs into or deletes through a symlink it did not create. The home itself may be a symlink
+// (docs/home-layout.md, "Symlinks").
+Status check_home_dirs(const Layout& layout);
+
+// Deletes `path`, a direct child of tools/ or tmp/, and everything below it without following any
+// symlink (the home root excepted): tools/ or tmp/ is opened with O_NOFOLLOW, and so is every
+// directory beneath.
+Status remove_in_home(const Layout& layout, const std::filesystem::path& path);
 
 // Refuses tool names and versions that could form paths outside tools/ (letters, digits,
 // '.', '-', '_', '+', '@' only; no "..").

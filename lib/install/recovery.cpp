@@ -1,9 +1,10 @@
 #include "install/recovery.hpp"
 
-#include <cstdio>
+#include <optional>
 #include <set>
 
 #include "install/links.hpp"
+#include "install/operation_marker.hpp"
 #include "install/state.hpp"
 #include "util/fs.hpp"
 
@@ -12,59 +13,37 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// state.json is the commit record: a version directory it does not list was moved into
-// place by an install that died before committing, and links into it are switched back.
-// Only done when state.json exists, so a lost state file never deletes installed tools.
-void reconcile_with_state(const Layout& layout, const util::Output& output) {
+// state.json when it exists and reads; without it recovery decides nothing by it.
+std::optional<State> recorded_state(const Layout& layout) {
   std::error_code ec;
-  if (!fs::exists(layout.state_file(), ec)) return;
+  if (!fs::exists(layout.state_file(), ec)) return std::nullopt;
   auto state = read_state(layout);
-  if (!state) return;
-  std::set<fs::path> recorded;
-  for (const auto& [name, tool] : state->installed) {
-    for (const auto& [version, unused] : tool.versions) recorded.insert(layout.tool_dir(name, version));
+  if (!state) return std::nullopt;
+  return std::move(*state);
+}
+
+// The entries of `dir`, read before any of them is renamed or deleted.
+std::vector<fs::path> entries_of(const fs::path& dir) {
+  std::error_code ec;
+  std::vector<fs::path> out;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) out.push_back(entry.path());
+  return out;
+}
+
+bool remove_entry(const Layout& layout, const fs::path& path, const util::Output& output) {
+  if (auto removed = remove_in_home(layout, path); !removed) {
+    output.warn("{}", removed.error().message);
+    return false;
   }
-  for (const auto& entry : fs::directory_iterator(layout.bin(), ec)) {
-    if (!entry.is_symlink(ec)) continue;
-    fs::path target = fs::read_symlink(entry.path(), ec);
-    auto rel = target.lexically_relative(layout.tools());
-    if (rel.empty() || rel.begin()->string() == "..") continue;
-    if (recorded.contains(layout.tools() / *rel.begin())) continue;
-    bool restored = false;
-    for (const auto& [name, tool] : state->installed) {
-      auto v = tool.versions.find(tool.active_version);
-      if (v == tool.versions.end()) continue;
-      for (const auto& b : v->second.binaries) {
-        if (fs::path(b).filename() != entry.path().filename()) continue;
-        restored = replace_symlink(entry.path(), layout.tool_dir(name, tool.active_version) / b).has_value();
-      }
-    }
-    if (!restored) fs::remove(entry.path(), ec);
-  }
-  std::vector<fs::path> stray;
-  for (const auto& entry : fs::directory_iterator(layout.tools(), ec)) {
-    std::string name = entry.path().filename().string();
-    if (!name.starts_with(".") && entry.is_directory(ec) && !recorded.contains(entry.path()))
-      stray.push_back(entry.path());
-  }
-  for (const auto& dir : stray) {
-    fs::remove_all(dir, ec);
-    output.info("removed {}, left by an install that did not finish", dir.filename().string());
-  }
-  // Links follow state: an install that committed but died before switching them, or one
-  // whose links point at another version of the same tool, gets the recorded ones.
-  for (const auto& [name, tool] : state->installed) {
-    auto v = tool.versions.find(tool.active_version);
-    if (tool.is_hidden || v == tool.versions.end()) continue;
-    std::string own_prefix = (layout.tools() / (name + "-")).string();
-    for (const auto& b : v->second.binaries) {
-      fs::path link = layout.bin() / fs::path(b).filename();
-      fs::path want = layout.tool_dir(name, tool.active_version) / b;
-      bool missing = !fs::exists(fs::symlink_status(link, ec));
-      bool ours = fs::is_symlink(link, ec) && fs::read_symlink(link, ec).string().starts_with(own_prefix);
-      if ((missing || ours) && (missing || fs::read_symlink(link, ec) != want)) (void)replace_symlink(link, want);
-    }
-  }
+  return true;
+}
+
+// A marked directory of a dead operation; anything else is left alone (and said so with -v).
+bool left_by_dead_operation(const fs::path& path, const util::Output& output) {
+  MarkerCheck check = check_marker(path);
+  if (check.status == MarkerStatus::dead) return true;
+  output.debug("left {} alone ({})", path.string(), marker_status_name(check.status));
+  return false;
 }
 
 // The backend named by a build directory's .tailor/receipt.json; "" when it has none.
@@ -79,16 +58,14 @@ std::string receipt_backend(const fs::path& dir) {
   return receipt["backend"].get<std::string>();
 }
 
-// A backend switch exchanges the live directory with the verified new build and then writes
-// state.json. Dying in between leaves the new build live and the committed one beside it (as
-// .staging or .previous): the build whose receipt names the backend state.json records for
-// that version goes back in place, so state, directory and links agree again.
-void restore_committed_builds(const Layout& layout, const util::Output& output) {
+// A backend switch marks both builds, exchanges the live directory with the verified new build
+// and then writes state.json. Dying in between leaves the new build live and the committed one
+// beside it (as .staging or .previous): the build whose receipt names the backend state.json
+// records for that version goes back in place, so state, directory and links agree again.
+// Both must carry the marker of the same dead operation.
+void restore_committed_builds(const Layout& layout, const State& state, const util::Output& output) {
   std::error_code ec;
-  if (!fs::exists(layout.state_file(), ec)) return;
-  auto state = read_state(layout);
-  if (!state) return;
-  for (const auto& [name, tool] : state->installed) {
+  for (const auto& [name, tool] : state.installed) {
     for (const auto& [version, record] : tool.versions) {
       auto platform = record.plan.find("platform");
       if (platform == record.plan.end() || !platform->is_object() || !platform->contains("backend")) continue;
@@ -100,10 +77,14 @@ void restore_committed_builds(const Layout& layout, const util::Output& output) 
       if (!fs::exists(previous, ec) && !fs::exists(staging, ec)) continue;
       const std::string live_backend = receipt_backend(live);
       if (live_backend.empty() || live_backend == wanted) continue;
-      if (receipt_backend(previous) != wanted) {
-        if (receipt_backend(staging) != wanted) continue;
+      const fs::path committed = receipt_backend(previous) == wanted ? previous : staging;
+      if (receipt_backend(committed) != wanted) continue;
+      if (!left_by_dead_operation(live, output) || !left_by_dead_operation(committed, output)) continue;
+      if (committed == staging) {
         // As .previous it survives a crash during the steps below (restored when live is missing).
-        fs::remove_all(previous, ec);
+        if (fs::exists(fs::symlink_status(previous, ec))) {
+          if (!left_by_dead_operation(previous, output) || !remove_entry(layout, previous, output)) continue;
+        }
         fs::rename(staging, previous, ec);
         if (ec) continue;
       }
@@ -112,8 +93,93 @@ void restore_committed_builds(const Layout& layout, const util::Output& output) 
       fs::rename(live, *trash / "dir", ec);
       if (ec) continue;
       fs::rename(previous, live, ec);
-      fs::remove_all(*trash, ec);
+      remove_marker(live);
+      remove_entry(layout, *trash, output);
       output.info("restored the {} build of {}@{} after an interrupted backend switch", wanted, name, version);
+    }
+  }
+}
+
+// tools/.<name>-<version>.staging and .previous of dead operations.
+void clean_staged(const Layout& layout, const util::Output& output) {
+  std::error_code ec;
+  for (const auto& path : entries_of(layout.tools())) {
+    std::string name = path.filename().string();
+    if (name.size() < 2 || name.front() != '.') continue;
+    const bool staging = name.ends_with(".staging");
+    const bool previous = name.ends_with(".previous");
+    if ((!staging && !previous) || !left_by_dead_operation(path, output)) continue;
+    if (staging) {
+      if (remove_entry(layout, path, output)) output.info("cleaned up an interrupted install ({})", name);
+      continue;
+    }
+    fs::path live = layout.tools() / name.substr(1, name.size() - 1 - std::string(".previous").size());
+    if (!fs::exists(fs::symlink_status(live, ec))) {
+      fs::rename(path, live, ec);
+      if (ec) continue;
+      remove_marker(live);  // the directory was unmarked before the install moved it aside
+      output.info("restored {} after an interrupted reinstall", live.filename().string());
+    } else {
+      remove_entry(layout, path, output);
+    }
+  }
+}
+
+// bin/ links into a directory recovery deleted: back to the recorded owner of that name, else gone.
+void relink_into_removed(const Layout& layout, const State& state, const std::set<fs::path>& removed) {
+  std::error_code ec;
+  for (const auto& link : entries_of(layout.bin())) {
+    if (!fs::is_symlink(fs::symlink_status(link, ec))) continue;
+    auto rel = fs::read_symlink(link, ec).lexically_relative(layout.tools());
+    if (rel.empty() || !removed.contains(layout.tools() / *rel.begin())) continue;
+    bool restored = false;
+    for (const auto& [name, tool] : state.installed) {
+      auto v = tool.versions.find(tool.active_version);
+      if (v == tool.versions.end()) continue;
+      for (const auto& b : v->second.binaries) {
+        if (fs::path(b).filename() != link.filename()) continue;
+        restored = replace_symlink(link, layout.tool_dir(name, tool.active_version) / b).has_value();
+      }
+    }
+    if (!restored) fs::remove(link, ec);
+  }
+}
+
+// state.json is the commit record: a marked version directory it does not list was moved into
+// place by an install that died before committing, and is deleted; one it lists lost its marker
+// to a crash right after the commit, and the marker goes. Unmarked directories are not
+// tailor's: they stay, whether state.json lists them or not.
+void reconcile_with_state(const Layout& layout, const State& state, const util::Output& output) {
+  std::error_code ec;
+  std::set<fs::path> recorded;
+  for (const auto& [name, tool] : state.installed) {
+    for (const auto& [version, unused] : tool.versions) recorded.insert(layout.tool_dir(name, version));
+  }
+  std::set<fs::path> removed;
+  for (const auto& path : entries_of(layout.tools())) {
+    if (path.filename().string().starts_with(".") || !fs::is_directory(fs::symlink_status(path, ec))) continue;
+    if (check_marker(path).status != MarkerStatus::dead) continue;
+    if (recorded.contains(path)) {
+      remove_marker(path);
+      continue;
+    }
+    if (!remove_entry(layout, path, output)) continue;
+    removed.insert(path);
+    output.info("removed {}, left by an install that did not finish", path.filename().string());
+  }
+  if (!removed.empty()) relink_into_removed(layout, state, removed);
+  // Links follow state: an install that committed but died before switching them, or one
+  // whose links point at another version of the same tool, gets the recorded ones.
+  for (const auto& [name, tool] : state.installed) {
+    auto v = tool.versions.find(tool.active_version);
+    if (tool.is_hidden || v == tool.versions.end()) continue;
+    std::string own_prefix = (layout.tools() / (name + "-")).string();
+    for (const auto& b : v->second.binaries) {
+      fs::path link = layout.bin() / fs::path(b).filename();
+      fs::path want = layout.tool_dir(name, tool.active_version) / b;
+      bool missing = !fs::exists(fs::symlink_status(link, ec));
+      bool ours = fs::is_symlink(link, ec) && fs::read_symlink(link, ec).string().starts_with(own_prefix);
+      if ((missing || ours) && (missing || fs::read_symlink(link, ec) != want)) (void)replace_symlink(link, want);
     }
   }
 }
@@ -121,36 +187,25 @@ void restore_committed_builds(const Layout& layout, const util::Output& output) 
 }  // namespace
 
 void recover_home(const Layout& layout, const util::Output& output) {
+  if (auto dirs = check_home_dirs(layout); !dirs) {
+    output.warn("{}; nothing was cleaned up", dirs.error().message);
+    return;
+  }
+  // tmp/ holds only work directories of installs that held the install lock, which this process
+  // holds now: whatever is there was left by one that died.
+  for (const auto& path : entries_of(layout.tmp())) {
+    if (remove_entry(layout, path, output)) output.debug("removed leftover {}", path.string());
+  }
+  auto state = recorded_state(layout);
+  if (state) restore_committed_builds(layout, *state, output);
+  clean_staged(layout, output);
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(layout.tmp(), ec)) {
-    fs::remove_all(entry.path(), ec);
-    output.debug("removed leftover {}", entry.path().string());
-  }
-  restore_committed_builds(layout, output);
-  std::vector<fs::path> entries;
-  for (const auto& entry : fs::directory_iterator(layout.tools(), ec)) entries.push_back(entry.path());
-  for (const auto& path : entries) {
+  for (const auto& path : entries_of(layout.bin())) {
     std::string name = path.filename().string();
-    if (name.size() < 2 || name.front() != '.') continue;
-    if (name.ends_with(".staging")) {
-      fs::remove_all(path, ec);
-      output.info("cleaned up an interrupted install ({})", name);
-    } else if (name.ends_with(".previous")) {
-      fs::path live = layout.tools() / name.substr(1, name.size() - 1 - std::string(".previous").size());
-      if (!fs::exists(live, ec)) {
-        fs::rename(path, live, ec);
-        output.info("restored {} after an interrupted reinstall", live.filename().string());
-      } else {
-        fs::remove_all(path, ec);
-      }
-    }
-  }
-  for (const auto& entry : fs::directory_iterator(layout.bin(), ec)) {
-    std::string name = entry.path().filename().string();
-    if (name.front() == '.' && name.find(".tmp-") != std::string::npos) fs::remove(entry.path(), ec);
+    if (name.front() == '.' && name.find(".tmp-") != std::string::npos) fs::remove(path, ec);
   }
   fs::remove(layout.root / "state.json.tmp", ec);
-  reconcile_with_state(layout, output);
+  if (state) reconcile_with_state(layout, *state, output);
 }
 
 }  // namespace tailor::install

@@ -1,5 +1,6 @@
 #include "install/safe_path.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -114,6 +115,41 @@ Result<int> create_file_beneath(const DirFd& root, const std::vector<std::string
   int fd = ::openat(dir->get(), name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) return fail(ErrorKind::failure, "cannot create {}: {}", join_path(components), std::strerror(errno));
   return fd;
+}
+
+Status remove_tree_beneath(const DirFd& parent, const std::string& name) {
+  struct stat st {};
+  if (::fstatat(parent.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    if (errno == ENOENT) return {};
+    return fail(ErrorKind::failure, "cannot inspect {}: {}", name, std::strerror(errno));
+  }
+  if (S_ISDIR(st.st_mode)) {
+    int fd = ::openat(parent.get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return fail(ErrorKind::failure, "cannot open directory {}: {}", name, std::strerror(errno));
+    DIR* dir = ::fdopendir(fd);
+    if (dir == nullptr) {
+      ::close(fd);
+      return fail(ErrorKind::failure, "cannot read directory {}: {}", name, std::strerror(errno));
+    }
+    DirFd self(::dup(fd));
+    if (!self.valid()) {
+      ::closedir(dir);
+      return fail(ErrorKind::failure, "cannot duplicate a descriptor: {}", std::strerror(errno));
+    }
+    std::vector<std::string> children;
+    while (const dirent* entry = ::readdir(dir)) {
+      std::string child = entry->d_name;
+      if (child != "." && child != "..") children.push_back(std::move(child));
+    }
+    ::closedir(dir);
+    for (const auto& child : children) {
+      if (auto removed = remove_tree_beneath(self, child); !removed) return removed;
+    }
+  }
+  if (::unlinkat(parent.get(), name.c_str(), S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) != 0 && errno != ENOENT) {
+    return fail(ErrorKind::failure, "cannot remove {}: {}", name, std::strerror(errno));
+  }
+  return {};
 }
 
 Status copy_fd(int in_fd, int out_fd, std::string_view what) {

@@ -49,6 +49,11 @@ Result<int> open_file_beneath(const DirFd& root, const std::vector<std::string>&
 // writing with mode 0600; the caller sets the final mode with fchmod.
 Result<int> create_file_beneath(const DirFd& root, const std::vector<std::string>& components);
 
+// Deletes the entry `name` of the directory `parent` and, when it is a directory, everything
+// below it. Every directory is opened with O_NOFOLLOW beneath its parent's descriptor: a symlink
+// anywhere in the tree is removed itself, never followed. A missing `name` is not an error.
+Status remove_tree_beneath(const DirFd& parent, const std::string& name);
+
 // Copies all bytes from `in_fd` to `out_fd`.
 Status copy_fd(int in_fd, int out_fd, std::string_view what);
 
