@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "install/operation_marker.hpp"
+#include "install/receipt.hpp"
 #include "install/state.hpp"
 
 namespace tailor::install {
@@ -84,6 +85,10 @@ void check_tools(const Layout& layout, const std::optional<State>& state, std::v
       out.push_back({path, "leftover",
                      "no tailor operation marked it (made by hand, or left by a tailor older than operation "
                      "markers); tailor leaves it alone: delete it by hand if you do not need it"});
+    } else if (fs::exists(receipt_path(path), ec)) {
+      out.push_back({path, "unrecorded",
+                     "state.json does not record it, but it has an install receipt; tailor leaves it alone "
+                     "(`tailor state rebuild --force` records what the receipts say)"});
     } else {
       out.push_back({path, "unrecorded",
                      "state.json does not record it and no tailor operation marked it; tailor leaves it alone"});

@@ -142,6 +142,14 @@ TEST_CASE("recover_home deletes only what a dead operation marked") {
     CHECK(reported(layout, layout.tools() / "manual-2.0", "unrecorded"));
     CHECK(home.linked() == "vulkan\n");
   }
+  SUBCASE("an unrecorded, unmarked directory with an install receipt survives; the report names state rebuild") {
+    test::write_text(layout.tools() / "forgotten-1.0" / ".tailor" / "receipt.json", "{\"tool\": \"forgotten\"}\n");
+    install::recover_home(layout, home.output);
+    CHECK(fs::exists(layout.tools() / "forgotten-1.0" / ".tailor" / "receipt.json"));
+    auto problems = install::find_home_problems(layout);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].message.find("`tailor state rebuild --force`") != std::string::npos);
+  }
   SUBCASE("unmarked staging and previous directories survive and are reported") {
     test::write_text(layout.staging_dir("other", "1.0") / "file", "x");
     test::write_text(layout.previous_dir("llamalike", "1.0.0") / "file", "x");
