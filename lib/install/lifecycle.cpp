@@ -8,6 +8,8 @@
 #include "install/digest.hpp"
 #include "install/link_owners.hpp"
 #include "install/links.hpp"
+#include "install/operation_marker.hpp"
+#include "install/pause.hpp"
 #include "install/state.hpp"
 #include "install/verify.hpp"
 #include "util/fs.hpp"
@@ -17,15 +19,26 @@ namespace tailor::install {
 namespace fs = std::filesystem;
 namespace {
 
-// Moves the directory into tmp/ first, so a crash never leaves a half-deleted live directory.
+// Marks a version directory before state.json stops recording it: a crash before the state
+// write leaves a recorded directory whose marker recovery just removes, one after it an
+// unrecorded marked directory that recovery deletes. A symlink in its place is not marked (its
+// link alone is removed after the commit).
+Status mark_for_removal(const fs::path& dir, const std::string& name, const std::string& version) {
+  std::error_code ec;
+  if (!fs::is_directory(fs::symlink_status(dir, ec))) return {};
+  return write_marker(dir, make_marker(k_marker_removing, name, version));
+}
+
+// Moves the directory into tmp/ first, so a crash never leaves a half-deleted live directory;
+// nothing is followed through a symlink.
 void delete_version_dir(const Layout& layout, const fs::path& dir) {
   std::error_code ec;
   auto trash = util::make_temp_dir(layout.tmp(), "remove-");
   if (trash) {
     fs::rename(dir, *trash / "dir", ec);
-    fs::remove_all(*trash, ec);
+    (void)remove_in_home(layout, *trash);
   }
-  fs::remove_all(dir, ec);
+  if (fs::exists(fs::symlink_status(dir, ec))) (void)remove_in_home(layout, dir);
 }
 
 void drop(std::vector<std::string>& list, const std::string& value) {
@@ -68,9 +81,10 @@ Result<std::vector<std::string>> remove_tool(const Layout& layout, const std::st
         for (const auto& [v, unused] : t.versions) versions.push_back(v);
       for (const auto& v : versions) {
         fs::path dir = layout.tool_dir(name, v);
+        if (auto marked = mark_for_removal(dir, name, v); !marked) return marked;
+        doomed.push_back(dir);
         auto unlinked = remove_links_into(layout, dir);
         freed.insert(freed.end(), unlinked.begin(), unlinked.end());
-        doomed.push_back(dir);
         t.versions.erase(v);
         removed.push_back(fmt::format("{}@{}", name, v));
       }
@@ -95,10 +109,17 @@ Result<std::vector<std::string>> remove_tool(const Layout& layout, const std::st
     // Links follow ownership: a command another installed tool (or the version that is active
     // now) also provides points at it again (docs/user-guide.md, "Install, list, remove").
     relinked = relink_to_owners(layout, state, freed);
+    pause_point("before_remove_state");
     return {};
   });
-  if (!st) return fail(st.error());
-  // Only now: a remove killed before the state write leaves every recorded directory in place.
+  if (!st) {
+    for (const auto& dir : doomed) remove_marker(dir);
+    return fail(st.error());
+  }
+  // Only now: a remove killed before the state write leaves every recorded directory in place
+  // (its marker is removed by recovery); one killed after it leaves marked directories that
+  // recovery deletes.
+  pause_point("before_remove_delete");
   for (const auto& dir : doomed) delete_version_dir(layout, dir);
   for (const auto& label : removed) output.debug("removed {}", label);
   for (const auto& link : relinked) output.info("bin/{}", link);

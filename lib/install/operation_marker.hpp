@@ -16,6 +16,7 @@ namespace tailor::install {
 // What the marked directory is to its operation.
 inline constexpr std::string_view k_marker_staging = "staging";    // a new build on its way into place
 inline constexpr std::string_view k_marker_previous = "previous";  // an installed build moved aside
+inline constexpr std::string_view k_marker_removing = "removing";  // an installed build `remove` is deleting
 
 struct OperationMarker {
   std::string operation;  // one id per tailor process

@@ -146,7 +146,8 @@ void relink_into_removed(const Layout& layout, const State& state, const std::se
 }
 
 // state.json is the commit record: a marked version directory it does not list was moved into
-// place by an install that died before committing, and is deleted; one it lists lost its marker
+// place by an install that died before committing (or is one a remove that died after its
+// commit had still to delete), and is deleted; one it lists lost its marker
 // to a crash right after the commit, and the marker goes. Unmarked directories are not
 // tailor's: they stay, whether state.json lists them or not.
 void reconcile_with_state(const Layout& layout, const State& state, const util::Output& output) {
@@ -158,14 +159,17 @@ void reconcile_with_state(const Layout& layout, const State& state, const util::
   std::set<fs::path> removed;
   for (const auto& path : entries_of(layout.tools())) {
     if (path.filename().string().starts_with(".") || !fs::is_directory(fs::symlink_status(path, ec))) continue;
-    if (check_marker(path).status != MarkerStatus::dead) continue;
+    MarkerCheck check = check_marker(path);
+    if (check.status != MarkerStatus::dead) continue;
     if (recorded.contains(path)) {
       remove_marker(path);
       continue;
     }
     if (!remove_entry(layout, path, output)) continue;
     removed.insert(path);
-    output.info("removed {}, left by an install that did not finish", path.filename().string());
+    const bool removing = check.marker && check.marker->kind == k_marker_removing;
+    output.info("removed {}, left by {} that did not finish", path.filename().string(),
+                removing ? "a remove" : "an install");
   }
   if (!removed.empty()) relink_into_removed(layout, state, removed);
   // Links follow state: an install that committed but died before switching them, or one

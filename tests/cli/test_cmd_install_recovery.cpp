@@ -182,3 +182,38 @@ TEST_CASE("a killed install's leftovers are marked, then deleted; a kept failed 
     CHECK(json["problems"][0]["kind"] == "kept-failed");
   }
 }
+
+TEST_CASE("a killed remove leaves the tool either installed or gone, never recorded without its directory") {
+  HttpsServer server;
+  for (std::string point : {"before_remove_state", "before_remove_delete"}) {
+    CAPTURE(point);
+    RecoveryHome env{server};
+    REQUIRE(env.install(env.plan("hello", "1.0.0")).exit_code == 0);
+    RunOptions paused = env.options;
+    fs::path marker = env.dir / ("paused-" + point);
+    paused.env["TAILOR_TEST_PAUSE_AT"] = point;
+    paused.env["TAILOR_TEST_PAUSE_MARKER"] = marker.string();
+    Child child = spawn_tailor({"remove", "hello"}, paused);
+    for (int i = 0; i < 600 && !fs::exists(marker); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    REQUIRE(fs::exists(marker));
+    fs::path dir = env.home / "tools" / "hello-1.0.0";
+    CHECK(ordered_json::parse(read_text(dir / ".tailor" / "operation.json"))["kind"] == "removing");
+    ::kill(child.pid, SIGKILL);
+    CHECK(child.wait().exit_code == -SIGKILL);
+
+    auto r = env.tailor({"remove", "no-such-tool"});  // takes the lock: recovery runs
+    INFO(combined(r));
+    if (point == "before_remove_state") {
+      // Not committed: the tool is still installed, runs, and verify agrees.
+      CHECK_FALSE(fs::exists(dir / ".tailor" / "operation.json"));
+      CHECK(run({(env.home / "bin" / "hello").string()}).out == "hello 1.0.0\n");
+      CHECK(env.tailor({"verify"}).exit_code == 0);
+    } else {
+      // Committed: the leftover directory goes.
+      CHECK(r.err.find("removed hello-1.0.0, left by a remove that did not finish") != std::string::npos);
+      CHECK_FALSE(fs::exists(dir));
+      CHECK(env.tailor({"list"}).out.empty());
+    }
+    CHECK(env.tailor({"list", "--problems"}).out.empty());
+  }
+}
