@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "install/lock.hpp"
+#include "install/operation_marker.hpp"
 #include "install/receipt.hpp"
 #include "install/state_json.hpp"
 #include "install/system_deps.hpp"
@@ -110,6 +111,16 @@ StateRebuild state_from_receipts(const Layout& layout) {
   std::sort(dirs.begin(), dirs.end());
   std::map<std::string, std::map<std::string, InstallRecord>> records;
   for (const auto& dir : dirs) {
+    // A build whose install died before its commit, or a version whose remove died, was never
+    // (or is no longer) meant to be installed: recovery settles it, the state does not get it back.
+    const MarkerCheck mark = check_marker(dir);
+    if (mark.status == MarkerStatus::dead && mark.marker->kind != k_marker_previous) {
+      out.unrecorded.push_back(
+          {dir, fmt::format("left by a tailor {} that did not finish (pid {}); the next install "
+                            "or remove deletes it",
+                            mark.marker->kind == k_marker_removing ? "remove" : "install", mark.marker->process.pid)});
+      continue;
+    }
     auto record = read_install_record(dir);
     if (!record) {
       out.unrecorded.push_back({dir, record.error().message});

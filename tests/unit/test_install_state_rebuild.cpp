@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "install/operation_marker.hpp"
 #include "install/receipt.hpp"
 #include "install/state_rebuild.hpp"
 #include "support/scratch.hpp"
@@ -85,6 +86,31 @@ TEST_CASE("state_from_receipts") {
           std::string::npos);
     CHECK(fs::exists(layout.tools() / "manual-2.0" / "bin" / "manual"));
     CHECK(fs::exists(layout.tools() / ".hello-1.0.0.staging" / "x"));
+  }
+  SUBCASE("a build a dead install or remove marked is not recorded again") {
+    installed(layout, "hello", "1.0.0", "2026-01-01T00:00:00Z", true);
+    installed(layout, "hello", "2.0.0", "2026-02-01T00:00:00Z", true);
+    installed(layout, "world", "1.0.0", "2026-02-01T00:00:00Z", true);
+    installed(layout, "kept", "1.0.0", "2026-02-01T00:00:00Z", true);
+    // This process's pid and boot with a start time the kernel never gave it: a process that is gone.
+    auto dead = [](std::string_view kind, const std::string& tool) {
+      install::OperationMarker marker = install::make_marker(kind, tool, "1.0.0");
+      marker.operation = "0123456789abcdef0123456789abcdef";
+      marker.process.start_time += 1;
+      return marker;
+    };
+    REQUIRE(install::write_marker(layout.tool_dir("hello", "2.0.0"), dead(install::k_marker_staging, "hello")));
+    REQUIRE(install::write_marker(layout.tool_dir("world", "1.0.0"), dead(install::k_marker_removing, "world")));
+    // Moved aside by a reinstall that died before the move: still the installed build.
+    REQUIRE(install::write_marker(layout.tool_dir("kept", "1.0.0"), dead(install::k_marker_previous, "kept")));
+    auto rebuild = install::state_from_receipts(layout);
+    CHECK(rebuild.state.installed.at("hello").versions.size() == 1);
+    CHECK(rebuild.state.installed.at("hello").active_version == "1.0.0");
+    CHECK_FALSE(rebuild.state.installed.contains("world"));
+    CHECK(rebuild.state.installed.contains("kept"));
+    CHECK(reason_for(rebuild, "hello-2.0.0").find("left by a tailor install that did not finish") != std::string::npos);
+    CHECK(reason_for(rebuild, "world-1.0.0").find("left by a tailor remove that did not finish") != std::string::npos);
+    CHECK(fs::exists(layout.tool_dir("world", "1.0.0")));  // rebuild deletes nothing
   }
   SUBCASE("an empty home gives an empty state") {
     auto rebuild = install::state_from_receipts(layout);
