@@ -3,6 +3,7 @@
 #include <optional>
 #include <set>
 
+#include "install/link_owners.hpp"
 #include "install/links.hpp"
 #include "install/operation_marker.hpp"
 #include "install/state.hpp"
@@ -125,24 +126,19 @@ void clean_staged(const Layout& layout, const util::Output& output) {
   }
 }
 
-// bin/ links into a directory recovery deleted: back to the recorded owner of that name, else gone.
+// bin/ links into a directory recovery deleted: back to the command's owner in the state
+// (docs/user-guide.md, "Install, list, remove"), else gone.
 void relink_into_removed(const Layout& layout, const State& state, const std::set<fs::path>& removed) {
   std::error_code ec;
+  std::vector<std::string> freed;
   for (const auto& link : entries_of(layout.bin())) {
     if (!fs::is_symlink(fs::symlink_status(link, ec))) continue;
     auto rel = fs::read_symlink(link, ec).lexically_relative(layout.tools());
     if (rel.empty() || !removed.contains(layout.tools() / *rel.begin())) continue;
-    bool restored = false;
-    for (const auto& [name, tool] : state.installed) {
-      auto v = tool.versions.find(tool.active_version);
-      if (v == tool.versions.end()) continue;
-      for (const auto& b : v->second.binaries) {
-        if (fs::path(b).filename() != link.filename()) continue;
-        restored = replace_symlink(link, layout.tool_dir(name, tool.active_version) / b).has_value();
-      }
-    }
-    if (!restored) fs::remove(link, ec);
+    fs::remove(link, ec);
+    freed.push_back(link.filename().string());
   }
+  (void)relink_to_owners(layout, state, freed);
 }
 
 // state.json is the commit record: a marked version directory it does not list was moved into
@@ -183,7 +179,13 @@ void reconcile_with_state(const Layout& layout, const State& state, const util::
       fs::path want = layout.tool_dir(name, tool.active_version) / b;
       bool missing = !fs::exists(fs::symlink_status(link, ec));
       bool ours = fs::is_symlink(link, ec) && fs::read_symlink(link, ec).string().starts_with(own_prefix);
-      if ((missing || ours) && (missing || fs::read_symlink(link, ec) != want)) (void)replace_symlink(link, want);
+      // A missing command goes to its owner only, so several providers do not overwrite each other.
+      if (missing) {
+        auto owner = command_owner(state, link.filename().string());
+        if (owner && owner->tool == name) (void)replace_symlink(link, want);
+      } else if (ours && fs::read_symlink(link, ec) != want) {
+        (void)replace_symlink(link, want);
+      }
     }
   }
 }

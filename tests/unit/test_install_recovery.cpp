@@ -234,3 +234,37 @@ TEST_CASE("recover_home deletes only what a dead operation marked") {
     CHECK(refused.error().message.find("make " + layout.root.string() + " itself a symlink") != std::string::npos);
   }
 }
+
+TEST_CASE("recover_home gives a missing command to its owner") {
+  install::Layout layout{test::fresh_dir("owner-home")};
+  std::ostringstream messages;
+  util::Output output;
+  output.err = &messages;
+  REQUIRE(install::ensure_layout(layout));
+  // alpha and beta both provide `hello`; beta was installed later and owns it.
+  REQUIRE(install::update_state(layout, [&](install::State& state) -> Status {
+    for (const auto& [name, at] : {std::pair{"alpha", "2026-01-01T00:00:00Z"}, {"beta", "2026-02-01T00:00:00Z"}}) {
+      auto& tool = state.installed[name];
+      tool.active_version = "1.0";
+      tool.is_explicit = true;
+      tool.versions["1.0"].binaries = {"bin/hello"};
+      tool.versions["1.0"].installed_at = at;
+      test::write_text(layout.tool_dir(name, "1.0") / "bin" / "hello", name);
+    }
+    return {};
+  }));
+
+  SUBCASE("a link lost to a crash") {
+    install::recover_home(layout, output);
+    CHECK(fs::read_symlink(layout.bin() / "hello") == layout.tool_dir("beta", "1.0") / "bin" / "hello");
+  }
+  SUBCASE("a link into a directory recovery deletes") {
+    fs::path stray = layout.tool_dir("gamma", "1.0");
+    test::write_text(stray / "bin" / "hello", "gamma");
+    mark(stray, dead_marker());
+    REQUIRE(install::replace_symlink(layout.bin() / "hello", stray / "bin" / "hello"));
+    install::recover_home(layout, output);
+    CHECK_FALSE(fs::exists(stray));
+    CHECK(fs::read_symlink(layout.bin() / "hello") == layout.tool_dir("beta", "1.0") / "bin" / "hello");
+  }
+}
