@@ -182,13 +182,34 @@ void StatusWriter::write() {
   m_fd = fd;
 }
 
+namespace {
+
+// Temporary status files of writers killed before their rename: each is locked by its writer
+// from creation, so one whose lock can be taken is dead. A writer that loses its temporary
+// file in the instant before locking it only skips that status update.
+void remove_dead_status_temps(const fs::path& home) {
+  const std::string prefix = "." + status_file_path(home).filename().string() + ".tmp-";
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(home, ec)) {
+    if (!entry.path().filename().string().starts_with(prefix)) continue;
+    int fd = ::open(entry.path().c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) continue;
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) ::unlink(entry.path().c_str());
+    ::close(fd);
+  }
+}
+
+}  // namespace
+
 bool remove_stale_status(const fs::path& home) {
+  remove_dead_status_temps(home);
   auto read = read_status_file(status_file_path(home), true);
   return read && read->stale;
 }
 
 nlohmann::ordered_json read_status_report(const fs::path& home) {
   nlohmann::ordered_json report = {{"operation", nullptr}, {"lock_holder", nullptr}};
+  remove_dead_status_temps(home);
   if (auto read = read_status_file(status_file_path(home), true); read && read->operation.is_object()) {
     read->operation["stale"] = read->stale;
     report["operation"] = std::move(read->operation);

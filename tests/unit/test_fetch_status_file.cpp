@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <memory>
@@ -83,6 +85,20 @@ TEST_CASE("StatusWriter and read_status_report") {
     auto report = read_status_report(home);
     CHECK(report["operation"]["command"] == "fetch two");
     CHECK(report["operation"]["stale"] == false);
+  }
+  SUBCASE("a temporary file of a writer killed before its rename goes; one still locked stays") {
+    test::write_text(home / ".status.json.tmp-dead01", "{");
+    test::write_text(home / ".status.json.tmp-live01", "{");
+    int held = ::open((home / ".status.json.tmp-live01").c_str(), O_RDONLY | O_CLOEXEC);
+    REQUIRE(held >= 0);
+    // flock locks belong to the open file description: this one stands for a live writer.
+    REQUIRE(::flock(held, LOCK_EX | LOCK_NB) == 0);
+    CHECK_FALSE(remove_stale_status(home));
+    CHECK_FALSE(std::filesystem::exists(home / ".status.json.tmp-dead01"));
+    CHECK(std::filesystem::exists(home / ".status.json.tmp-live01"));
+    ::close(held);
+    (void)read_status_report(home);
+    CHECK_FALSE(std::filesystem::exists(home / ".status.json.tmp-live01"));
   }
 }
 
