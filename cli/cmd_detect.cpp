@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "command.hpp"
+#include "config/home.hpp"
 #include "fact_options.hpp"
 #include "platform/report.hpp"
 #include "util/canonical_json.hpp"
@@ -42,7 +43,9 @@ const bool registered = register_command(
        app.add_option("--bench", opts->bench, "Time N in-process detections")->group("")->check(CLI::PositiveNumber);
        add_fact_flags(app, opts->facts);
        return [opts, &ctx]() -> Result<int> {
-         platform::DetectRequest request = to_detect_request(opts->facts);
+         auto config = config::load_config(config::tailor_home(), &ctx.output, config::uses::detect);
+         if (!config) return fail(config.error());
+         platform::DetectRequest request = to_detect_request(opts->facts, *config);
          request.names = !opts->no_names;
          if (opts->bench > 0) return run_bench(request, opts->bench, ctx.output);
          auto facts = platform::resolve_facts(request);

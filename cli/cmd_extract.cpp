@@ -1,6 +1,8 @@
 // `tailor extract ARCHIVE DIR` (hidden, for developers and bench/install): the install
 // extractor on its own, with the same safety rules and limits.
 #include "command.hpp"
+#include "config/config.hpp"
+#include "config/home.hpp"
 #include "install/extract.hpp"
 
 namespace tailor::cli {
@@ -20,7 +22,9 @@ const bool registered =
                         app.add_option("dir", flags->dir, "Existing destination directory")->required();
                         app.add_option("--strip-dirs", flags->strip_dirs, "Leading path components to drop");
                         return [flags, &ctx]() -> Result<int> {
-                          auto limits = install::extract_limits_from_environment();
+                          auto config = config::load_config(config::tailor_home(), &ctx.output, config::uses::extract);
+                          if (!config) return fail(config.error());
+                          auto limits = install::extract_limits(*config);
                           if (!limits) return fail(limits.error());
                           install::ExtractOptions options;
                           options.strip_dirs = flags->strip_dirs;

@@ -1,5 +1,7 @@
 // `tailor fetch --plan FILE --into DIR`: an air-gapped bundle of a plan's artifacts.
 #include "command.hpp"
+#include "config/config.hpp"
+#include "config/home.hpp"
 #include "fetch/curl_downloader.hpp"
 #include "install/bundle.hpp"
 #include "install/plan_check.hpp"
@@ -20,6 +22,8 @@ const bool registered =
                         app.add_option("--into", flags->into, "Bundle directory to fill")->required();
                         app.footer("Install from the bundle with: tailor install --plan FILE --from DIR --offline");
                         return [flags, &ctx]() -> Result<int> {
+                          auto config = config::load_config(config::tailor_home(), &ctx.output, config::uses::download);
+                          if (!config) return fail(config.error());
                           auto plan = install::read_plan_file(flags->plan);
                           if (!plan) return fail(plan.error());
                           auto downloader = fetch::CurlDownloader::from_environment(&ctx.output, "fetch");

@@ -1,6 +1,7 @@
 // tailor info TOOL: what a recipe offers and which of its steps and backends apply here, and
 // when it is installed, the receipt of its backend choice.
 #include "command.hpp"
+#include "config/home.hpp"
 #include "fact_options.hpp"
 #include "install/receipt.hpp"
 #include "recipe/info.hpp"
@@ -27,12 +28,14 @@ const bool registered = register_command(
        add_fact_flags(app, opts->facts);
        return [opts, &ctx]() -> Result<int> {
          if (auto checked = recipe::check_tool_name(opts->tool); !checked) return fail(checked.error());
+         auto config = config::load_config(config::tailor_home(), &ctx.output, config::uses::detect);
+         if (!config) return fail(config.error());
          recipe::Registry registry(recipe::default_registry_options(opts->registry));
          auto found = registry.find(opts->tool);
          if (!found) return tl::unexpected(found.error());
          if (*found == nullptr)
            return fail(ErrorKind::recipe_not_found, "no recipe named '{}' (see `tailor recipes`)", opts->tool);
-         auto facts = platform::resolve_facts(to_detect_request(opts->facts));
+         auto facts = platform::resolve_facts(to_detect_request(opts->facts, *config));
          if (!facts) return tl::unexpected(facts.error());
          const recipe::MatchTarget target{facts->os,         facts->arch, facts->linux_family, facts->libc, facts->gpu,
                                           facts->gpu_driver, ""};

@@ -2,6 +2,8 @@
 #include <functional>
 
 #include "command.hpp"
+#include "config/config.hpp"
+#include "config/home.hpp"
 #include "fetch/curl_downloader.hpp"
 #include "fetch/download_cache.hpp"
 #include "install/archive_api.hpp"
@@ -54,11 +56,11 @@ struct SinglePlan {
 
 Result<std::vector<nlohmann::ordered_json>> make_plans(const InstallFlags& flags,
                                                        std::optional<nlohmann::ordered_json> stored,
-                                                       fetch::Downloader* downloader, const Context& ctx,
-                                                       SinglePlan& single) {
+                                                       fetch::Downloader* downloader, const config::Config& config,
+                                                       const Context& ctx, SinglePlan& single) {
   std::vector<nlohmann::ordered_json> plans;
   if (stored) {
-    auto facts = platform::resolve_facts(to_detect_request(flags.plan.facts));
+    auto facts = platform::resolve_facts(to_detect_request(flags.plan.facts, config));
     if (!facts) return fail(facts.error());
     auto mismatches = install::check_plan_platform(*stored, *facts, flags.plan.force);
     if (!mismatches) return fail(mismatches.error());
@@ -149,6 +151,11 @@ Result<int> run_install(const InstallFlags& flags, const Context& ctx) {
   for (const auto& tool : flags.tools) {
     if (auto checked = check_plan_request(flags.plan, tool); !checked) return fail(checked.error());
   }
+
+  // Install uses every key: an invalid value fails here, before any download or change.
+  auto config = config::load_config(config::tailor_home(), &ctx.output, config::uses::all);
+  if (!config) return fail(config.error());
+
   // Every install extracts and hashes: libarchive and libcrypto (and OpenSSL's SHA-256) load
   // while the facts, the lock and the state are read, not after them.
   std::jthread warm_up;
@@ -168,7 +175,7 @@ Result<int> run_install(const InstallFlags& flags, const Context& ctx) {
     downloader = std::move(*curl);
   }
   SinglePlan single;
-  auto plans = make_plans(flags, std::move(stored), downloader.get(), ctx, single);
+  auto plans = make_plans(flags, std::move(stored), downloader.get(), *config, ctx, single);
   if (!plans) return fail(plans.error());
   if (flags.dry_run) {
     for (const auto& plan : *plans) print_dry_run(plan, ctx.output);
@@ -181,7 +188,7 @@ Result<int> run_install(const InstallFlags& flags, const Context& ctx) {
   options.source = flags.plan_file.empty() ? "registry" : flags.plan_file;
   if (flags.tools.size() == 1 && flags.tools[0].find('@') != std::string::npos)
     options.requested = flags.tools[0].substr(flags.tools[0].find('@') + 1);
-  auto limits = install::extract_limits_from_environment();
+  auto limits = install::extract_limits(*config);
   if (!limits) return fail(limits.error());
   options.limits = *limits;
   install::LockOptions lock;

@@ -1,5 +1,7 @@
 // `tailor remove`: delete a tool (one version or all) and dependencies nothing else needs.
 #include "command.hpp"
+#include "config/config.hpp"
+#include "config/home.hpp"
 #include "install/lock.hpp"
 #include "install/operations.hpp"
 #include "recipe/request.hpp"
@@ -26,6 +28,9 @@ const bool registered = register_command(
          auto request = recipe::parse_tool_request(flags->tool);
          if (!request) return fail(request.error());
          std::string name = request->tool;
+         // Removing sends lifecycle events: a bad events.* value fails before anything is removed.
+         auto config = config::load_config(config::tailor_home(), &ctx.output, config::uses::events);
+         if (!config) return fail(config.error());
          std::optional<std::string> version;
          if (flags->tool.find('@') != std::string::npos) version = request->version;
          install::LockOptions lock;

@@ -1,5 +1,7 @@
 // tailor versions TOOL: the versions a recipe's provider knows, marking the one install picks.
 #include "command.hpp"
+#include "config/config.hpp"
+#include "config/home.hpp"
 #include "recipe/registry.hpp"
 #include "recipe/request.hpp"
 #include "util/canonical_json.hpp"
@@ -51,6 +53,8 @@ const bool registered = register_command(
        app.add_option("tool", opts->tool, "Recipe name")->required();
        return [opts, &ctx]() -> Result<int> {
          if (auto checked = recipe::check_tool_name(opts->tool); !checked) return fail(checked.error());
+         auto config = config::load_config(config::tailor_home(), &ctx.output, config::uses::api);
+         if (!config) return fail(config.error());
          recipe::Registry registry(recipe::default_registry_options(opts->registry));
          auto found = registry.find(opts->tool);
          if (!found) return tl::unexpected(found.error());

@@ -27,11 +27,16 @@ void add_fact_flags(CLI::App& app, FactFlags& flags) {
   app.add_option("--vulkan", flags.vulkan, "usable, loader-only, absent (TAILOR_VULKAN)")->group(group);
 }
 
-platform::DetectRequest to_detect_request(const FactFlags& flags) {
+platform::DetectRequest to_detect_request(const FactFlags& flags, const config::Config& config) {
   platform::DetectRequest request;
   request.sysroot = flags.sysroot;
   request.facts_file = flags.facts;
-  request.probe = flags.probe;  // "" lets TAILOR_PROBE or the default decide
+  request.probe = flags.probe.empty() ? config.get("detect.probe") : flags.probe;
+  if (auto device = config.lookup("gpu.device"); device && !device->value.empty()) {
+    request.configured_gpu_device = device->value;
+    request.configured_gpu_device_origin =
+        device->origin == config::Origin::env ? device->env : "gpu.device in " + config.path().string();
+  }
   request.pci_ids = flags.pci_ids;
   request.cache_dir = (config::tailor_home() / "cache" / "detect").string();
   request.flags = {flags.os,  flags.arch,       flags.linux_family, flags.libc,

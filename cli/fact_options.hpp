@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "config/config.hpp"
 #include "platform/detect.hpp"
 
 namespace tailor::cli {
@@ -22,7 +23,9 @@ struct FactFlags {
 // --libc --probe --pci-ids to `app`, bound to `flags`.
 void add_fact_flags(CLI::App& app, FactFlags& flags);
 
-// The request resolve_facts() takes; unset flags fall back to TAILOR_* variables there.
-platform::DetectRequest to_detect_request(const FactFlags& flags);
+// The request resolve_facts() takes: --probe and --gpu-device win over detect.probe and
+// gpu.device of `config` (config.toml or their variables); other unset flags fall back to
+// TAILOR_* variables there.
+platform::DetectRequest to_detect_request(const FactFlags& flags, const config::Config& config);
 
 }  // namespace tailor::cli

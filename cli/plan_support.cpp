@@ -41,6 +41,10 @@ Status check_plan_request(const PlanFlags& flags, const std::string& tool) {
 Result<std::unique_ptr<PlanSession>> open_plan_session(const PlanFlags& flags, const std::string& tool,
                                                        const Context& context) {
   if (auto checked = check_plan_request(flags, tool); !checked) return fail(checked.error());
+  // Before any work: an invalid value of a key planning uses fails here (docs/config.md).
+  auto config = config::load_config(config::tailor_home(), &context.output,
+                                    flags.offline ? k_offline_planning_uses : k_planning_uses);
+  if (!config) return fail(config.error());
   auto session = std::make_unique<PlanSession>();
   session->registry = std::make_unique<recipe::Registry>(recipe::default_registry_options(flags.registry));
   session->services.registry = session->registry.get();
@@ -80,12 +84,10 @@ Result<std::unique_ptr<PlanSession>> open_plan_session(const PlanFlags& flags, c
     recipe = *found;
   }
 
-  auto config = config::load_config(config::tailor_home(), &context.output);
-  if (!config) return fail(config.error());
   request.backend = config::effective_backend(*config, flags.backend);
   request.backend_from_flag = !flags.backend.empty();
 
-  platform::DetectRequest detect = to_detect_request(flags.facts);
+  platform::DetectRequest detect = to_detect_request(flags.facts, *config);
   auto facts = platform::resolve_facts(detect);
   if (!facts) return fail(facts.error());
   // Only the auto ladder of a recipe with a vulkan step reads the `vulkan` fact, and only on a

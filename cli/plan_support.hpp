@@ -28,6 +28,12 @@ struct PlanFlags {
   bool refresh = false;
 };
 
+// What planning reads of the configuration (config/keys.hpp): facts, backend, version lookups
+// and the downloads that find checksums; offline, only the first two.
+inline constexpr config::Uses k_planning_uses =
+    config::uses::detect | config::uses::plan | config::uses::api | config::uses::download;
+inline constexpr config::Uses k_offline_planning_uses = config::uses::detect | config::uses::plan;
+
 // Adds the planning flags (facts, --registry, --recipe, --version, --backend, --pin-from,
 // --force, --offline, --strict, --explain).
 void add_plan_flags(CLI::App& app, PlanFlags& flags);

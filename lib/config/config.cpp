@@ -58,6 +58,12 @@ void warn_unknown_keys(const fs::path& path, const toml::table& document, std::v
   }
 }
 
+// One command loads the configuration in several places; each warning is said once.
+void say_once(const util::Output& output, const std::string& warning) {
+  static std::set<std::string> said;
+  if (said.insert(warning).second) output.warn("{}", warning);
+}
+
 }  // namespace
 
 std::string_view origin_name(Origin origin) {
@@ -138,23 +144,43 @@ std::vector<std::string> secret_env_names(std::string_view name) {
   return {"TAILOR_SECRET_" + upper};
 }
 
-Result<Config> load_config(const fs::path& home, const util::Output* output) {
-  Config config;
-  config.m_path = home / "config.toml";
+Result<Config> load_config(const fs::path& home, const util::Output* output, Uses uses) {
+  fs::path path = home / "config.toml";
   std::error_code ec;
-  if (fs::exists(config.m_path, ec)) {
-    auto parsed = parse_config_document(config.m_path);
+  toml::table document;
+  if (fs::exists(path, ec)) {
+    auto parsed = parse_config_document(path);
     if (!parsed) return fail(parsed.error());
-    config.m_document = std::move(*parsed);
-    struct stat info {};
-    if (::stat(config.m_path.c_str(), &info) == 0 && (info.st_mode & 077) != 0) {
-      config.m_warnings.push_back(fmt::format("{} is accessible by other users (mode {:04o}); run: chmod 600 {}",
-                                              config.m_path.string(), info.st_mode & 0777, config.m_path.string()));
-    }
-    warn_unknown_keys(config.m_path, config.m_document, config.m_warnings);
+    document = std::move(*parsed);
   }
+  std::string mode_warning;
+  struct stat info {};
+  if (::stat(path.c_str(), &info) == 0 && (info.st_mode & 077) != 0) {
+    mode_warning = fmt::format("{} is accessible by other users (mode {:04o}); run: chmod 600 {}", path.string(),
+                               info.st_mode & 0777, path.string());
+    if (output != nullptr) say_once(*output, mode_warning);
+  }
+  auto config = config_from_document(std::move(document), path, output, uses);
+  if (config && !mode_warning.empty()) config->m_warnings.insert(config->m_warnings.begin(), mode_warning);
+  return config;
+}
 
+Result<Config> config_from_document(toml::table document, const fs::path& path, const util::Output* output, Uses uses) {
+  Config config;
+  config.m_path = path;
+  config.m_document = std::move(document);
+  warn_unknown_keys(config.m_path, config.m_document, config.m_warnings);
+
+  // A key this command uses must be valid; any other invalid key is only a warning.
   std::vector<std::string> errors;
+  std::vector<std::string> env_errors;
+  auto reject = [&](const Setting& setting, std::string message, std::vector<std::string>& sink) {
+    if ((setting.def->uses & uses) != 0) {
+      sink.push_back(std::move(message));
+    } else {
+      config.m_warnings.push_back(message + "; ignored, as this command does not use " + setting.key);
+    }
+  };
   for (auto& [key, setting] : config.m_settings) {
     const toml::node* node = find_value(config.m_document, key);
     if (node == nullptr) continue;
@@ -165,7 +191,7 @@ Result<Config> load_config(const fs::path& home, const util::Output* output) {
                             : setting.def->type == ValueType::boolean ? "true or false"
                                                                       : "a string");
     if (!value) {
-      errors.push_back(position(config.m_path, node->source()) + ": " + value.error().message);
+      reject(setting, position(config.m_path, node->source()) + ": " + value.error().message, errors);
       continue;
     }
     setting.value = value->display;
@@ -173,25 +199,35 @@ Result<Config> load_config(const fs::path& home, const util::Output* output) {
   }
   if (const auto* secrets = find_table(config.m_document, "secrets")) {
     for (const auto& [name, node] : *secrets) {
-      if (auto text = node.value<std::string>()) config.m_file_secrets[util::to_lower(name.str())] = *text;
+      std::string key = "secrets." + util::to_lower(name.str());
+      auto text = node.value<std::string>();
+      if (text && !text->empty()) {
+        config.m_file_secrets[util::to_lower(name.str())] = *text;
+      } else if (const KeyDef* def = find_key(key)) {
+        reject(Setting{key, "", Origin::file, "", def},
+               position(config.m_path, node.source()) + ": " + key + " must be a non-empty string", errors);
+      }
     }
   }
-  if (!errors.empty()) return fail(ErrorKind::failure, "{}", util::join(errors, "\n"));
-
   for (auto& [key, setting] : config.m_settings) {
     if (setting.def->env.empty()) continue;
     std::string value = env_value(setting.def->env);
     if (value.empty()) continue;
     auto normalized = normalize_value(*setting.def, key, value);
-    if (!normalized) return fail(ErrorKind::usage, "{}: {}", setting.def->env, normalized.error().message);
+    if (!normalized) {
+      reject(setting, std::string(setting.def->env) + ": " + normalized.error().message, env_errors);
+      continue;
+    }
     setting = Setting{key, normalized->display, Origin::env, std::string(setting.def->env), setting.def};
   }
   if (output != nullptr) {
-    // One command loads the configuration in several places; each warning is said once.
-    static std::set<std::string> said;
-    for (const auto& warning : config.m_warnings) {
-      if (said.insert(warning).second) output->warn("{}", warning);
-    }
+    for (const auto& warning : config.m_warnings) say_once(*output, warning);
+  }
+  if (!errors.empty() || !env_errors.empty()) {
+    // A bad file is exit 1 (docs/config.md); a bad variable alone, a usage error (exit 2).
+    ErrorKind kind = errors.empty() ? ErrorKind::usage : ErrorKind::failure;
+    errors.insert(errors.end(), env_errors.begin(), env_errors.end());
+    return fail(kind, "{}", util::join(errors, "\n"));
   }
   return config;
 }

@@ -56,7 +56,9 @@ class Config {
   const std::vector<std::string>& warnings() const { return m_warnings; }
 
  private:
-  friend Result<Config> load_config(const std::filesystem::path& home, const util::Output* output);
+  friend Result<Config> load_config(const std::filesystem::path& home, const util::Output* output, Uses uses);
+  friend Result<Config> config_from_document(toml::table document, const std::filesystem::path& path,
+                                             const util::Output* output, Uses uses);
   std::filesystem::path m_path;
   toml::table m_document;
   std::map<std::string, Setting, std::less<>> m_settings;
@@ -64,9 +66,17 @@ class Config {
   std::vector<std::string> m_warnings;
 };
 
-// Loads `<home>/config.toml` (missing: defaults) and applies environment overrides. Parse errors
-// and invalid values fail as `<path>:LINE:COL: message`; warnings go to `output` when given.
-Result<Config> load_config(const std::filesystem::path& home, const util::Output* output = nullptr);
+// Loads `<home>/config.toml` (missing: defaults) and applies environment overrides (the
+// environment wins). A parse error fails as `<path>:LINE:COL: message`. An invalid value of a
+// key whose uses meet `uses` fails the same way (or names its variable); an invalid value of
+// any other key is a warning and that key keeps its default. Warnings go to `output` when
+// given, each once per process.
+Result<Config> load_config(const std::filesystem::path& home, const util::Output* output = nullptr,
+                           Uses uses = uses::all);
+
+// The same for a document already parsed from `path` (which names it in messages).
+Result<Config> config_from_document(toml::table document, const std::filesystem::path& path,
+                                    const util::Output* output = nullptr, Uses uses = uses::all);
 
 // Validates and stores `key = value`, editing the document in place; returns the new setting.
 Result<Setting> set_config_value(const std::filesystem::path& home, std::string_view key, std::string_view value);

@@ -35,6 +35,26 @@ toml::table* section_of(toml::table& document, std::string_view section) {
   return nullptr;
 }
 
+// config.toml may be a link kept by a dotfile manager: edits go to the file it names, so the
+// link stays a link (the temporary file and the rename happen in the target's directory).
+Result<fs::path> write_target(const fs::path& path) {
+  fs::path target = path;
+  for (int hops = 0; hops < 40; ++hops) {
+    std::error_code ec;
+    if (!fs::is_symlink(fs::symlink_status(target, ec))) return target;
+    fs::path next = fs::read_symlink(target, ec);
+    if (ec) return fail(ErrorKind::failure, "cannot read the link {}: {}", target.string(), ec.message());
+    target = next.is_absolute() ? next : target.parent_path() / next;
+  }
+  return fail(ErrorKind::failure, "{}: too many levels of symbolic links", path.string());
+}
+
+Status write_document(const fs::path& path, const toml::table& document) {
+  auto target = write_target(path);
+  if (!target) return fail(target.error());
+  return write_config_document(*target, document);
+}
+
 }  // namespace
 
 Result<Setting> set_config_value(const fs::path& home, std::string_view key, std::string_view value) {
@@ -60,9 +80,10 @@ Result<Setting> set_config_value(const fs::path& home, std::string_view key, std
   }
   erase_key(*table, name);
   std::visit([&](const auto& stored) { table->insert(name, stored); }, normalized->stored);
-  if (auto written = write_config_document(path, *document); !written) return fail(written.error());
+  if (auto written = write_document(path, *document); !written) return fail(written.error());
 
-  auto config = load_config(home);
+  // Other keys may still be invalid; setting this one is how a user repairs the file.
+  auto config = load_config(home, nullptr, uses::none);
   if (!config) return fail(config.error());
   auto setting = config->lookup(lower);
   if (!setting) return fail(setting.error());
@@ -80,7 +101,7 @@ Result<bool> unset_config_value(const fs::path& home, std::string_view key) {
   toml::table* table = section_of(*document, lower.substr(0, dot));
   if (table == nullptr || !erase_key(*table, lower.substr(dot + 1))) return false;
   if (table->empty()) erase_key(*document, lower.substr(0, dot));
-  if (auto written = write_config_document(path, *document); !written) return fail(written.error());
+  if (auto written = write_document(path, *document); !written) return fail(written.error());
   return true;
 }
 

@@ -13,6 +13,21 @@ namespace tailor::config {
 
 enum class ValueType { choice, text, device, duration, integer, size, boolean, url, env_name, secret };
 
+// Where a key takes effect (docs/config.md, "Keys"). A command loads the
+// configuration for the uses it has: an invalid value of a key it uses fails it before any
+// work; one it does not use is a warning.
+using Uses = unsigned;
+namespace uses {
+inline constexpr Uses detect = 1U << 0;    // machine facts (detect, info, plan, eval, install, fetch, lock)
+inline constexpr Uses plan = 1U << 1;      // choosing what to install
+inline constexpr Uses api = 1U << 2;       // version lookups over HTTP APIs
+inline constexpr Uses download = 1U << 3;  // artifact downloads
+inline constexpr Uses extract = 1U << 4;   // unpacking archives
+inline constexpr Uses events = 1U << 5;    // lifecycle hooks and the webhook
+inline constexpr Uses none = 0;
+inline constexpr Uses all = detect | plan | api | download | extract | events;
+}  // namespace uses
+
 struct KeyDef {
   std::string_view name;  // "llm.backend"; "secrets.*" for the secrets family
   ValueType type = ValueType::text;
@@ -22,6 +37,7 @@ struct KeyDef {
   std::span<const std::string_view> choices;  // ValueType::choice
   int64_t min = 0;                            // integer bound, or duration bound in ms
   int64_t max = 0;
+  Uses uses = uses::none;  // where the key takes effect
 };
 
 // A validated value: what goes into the TOML document and how it prints.

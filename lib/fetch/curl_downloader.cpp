@@ -84,10 +84,8 @@ Result<std::vector<FetchedFile>> CurlDownloader::fetch_all(const std::vector<Fet
     auto expected = normalize_sha256(request.expected_sha256);
     if (!expected) return fail(ErrorKind::invalid_input, "{} (for {})", expected.error().message, request.url);
     if (request.expected_size > config.max_bytes) {
-      return fail(ErrorKind::invalid_input,
-                  "refusing {}: its size of {} bytes is over fetch.max_bytes ({} bytes); raise [fetch] max_bytes "
-                  "in config.toml to allow it",
-                  request.url, request.expected_size, config.max_bytes);
+      return fail(ErrorKind::invalid_input, "refusing {}: its size of {} bytes is over {}", request.url,
+                  request.expected_size, size_limit_text(config));
     }
     if (auto seen = verified_before(*expected, request.expected_size)) {
       results[i] = std::move(*seen);

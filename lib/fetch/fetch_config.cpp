@@ -4,9 +4,8 @@
 
 #include <toml++/toml.h>
 
-#include "config/values.hpp"
+#include "config/config.hpp"
 #include "fetch/url.hpp"
-#include "util/fs.hpp"
 #include "util/toml_limits.hpp"
 
 namespace tailor::fetch {
@@ -74,44 +73,15 @@ Status parse_mirrors(const toml::node& node, std::string_view source, bool allow
   return {};
 }
 
-Result<uint64_t> size_value(const toml::node& node, std::string_view source) {
-  if (auto number = node.value<int64_t>()) {
-    if (*number <= 0) return invalid(source, node, "`max_bytes` must be positive");
-    return static_cast<uint64_t>(*number);
-  }
-  if (auto text = node.value<std::string>()) {
-    if (auto parsed = config::parse_size(*text); parsed && *parsed > 0) return *parsed;
-  }
-  return invalid(source, node, "`max_bytes` must be a positive number of bytes or a size like \"4GiB\"");
+Strategy strategy_named(std::string_view name) {
+  if (name == "round-robin") return Strategy::round_robin;
+  if (name == "least-busy") return Strategy::least_busy;
+  return Strategy::failover;
 }
 
-Status parse_fetch_table(const toml::node& node, std::string_view source, FetchConfig& config) {
-  const toml::table* table = node.as_table();
-  if (table == nullptr) return invalid(source, node, "`fetch` must be a table");
-  for (const auto& [key, value] : *table) {
-    if (key == "strategy") {
-      auto text = value.value<std::string>();
-      if (text == "failover")
-        config.strategy = Strategy::failover;
-      else if (text == "round-robin")
-        config.strategy = Strategy::round_robin;
-      else if (text == "least-busy")
-        config.strategy = Strategy::least_busy;
-      else
-        return invalid(source, value, "`strategy` must be \"failover\", \"round-robin\" or \"least-busy\"");
-    } else if (key == "parallel") {
-      auto number = value.value<int64_t>();
-      if (!number || *number < 1 || *number > 64) return invalid(source, value, "`parallel` must be an integer 1-64");
-      config.parallel = static_cast<int>(*number);
-    } else if (key == "max_bytes") {
-      auto size = size_value(value, source);
-      if (!size) return fail(size.error());
-      config.max_bytes = *size;
-    } else {
-      return invalid(source, value, "unknown key `{}` in [fetch] (expected strategy, parallel, max_bytes)", key.str());
-    }
-  }
-  return {};
+bool insecure_loopback_allowed() {
+  const char* value = std::getenv("TAILOR_ALLOW_INSECURE_LOOPBACK");
+  return value != nullptr && std::string_view(value) == "1";
 }
 
 }  // namespace
@@ -139,12 +109,37 @@ Status check_url_allowed(std::string_view url, bool allow_insecure_loopback) {
   return fail(ErrorKind::invalid_input, "refusing non-HTTPS URL {} (only https:// downloads are allowed)", url);
 }
 
-Result<FetchConfig> parse_fetch_config(std::string_view toml_text, std::string_view source) {
+std::string size_limit_text(const FetchConfig& config) {
+  const config::KeyDef* def = config::find_key(config.max_bytes_key);
+  std::string variable = def != nullptr && !def->env.empty() ? fmt::format(" (or {})", def->env) : "";
+  return fmt::format("{} ({} bytes); raise {} in config.toml{} to allow it", config.max_bytes_key, config.max_bytes,
+                     config.max_bytes_key, variable);
+}
+
+Result<FetchConfig> fetch_config_from(const config::Config& settings) {
   FetchConfig config;
-  config.allow_insecure_loopback = [] {
-    const char* value = std::getenv("TAILOR_ALLOW_INSECURE_LOOPBACK");
-    return value != nullptr && std::string_view(value) == "1";
-  }();
+  config.allow_insecure_loopback = insecure_loopback_allowed();
+  config.strategy = strategy_named(settings.get("fetch.strategy"));
+  config.parallel = static_cast<int>(settings.integer("fetch.parallel"));
+  config.retries = static_cast<int>(settings.integer("network.retries"));
+  config.stall_timeout = settings.duration("network.stall_timeout");
+  // Two keys bound one download; the smaller wins and is the one named when it refuses.
+  config.max_bytes = settings.size("fetch.max_bytes");
+  config.max_bytes_key = "fetch.max_bytes";
+  if (uint64_t download = settings.size("network.max_download_size"); download < config.max_bytes) {
+    config.max_bytes = download;
+    config.max_bytes_key = "network.max_download_size";
+  }
+  const std::string source = settings.path().string();
+  if (const toml::node* mirrors = settings.document().get("mirrors")) {
+    if (auto parsed = parse_mirrors(*mirrors, source, config.allow_insecure_loopback, config); !parsed) {
+      return fail(parsed.error());
+    }
+  }
+  return config;
+}
+
+Result<FetchConfig> parse_fetch_config(std::string_view toml_text, std::string_view source) {
   if (auto exceeded = util::check_toml_limits(toml_text)) {
     return fail(ErrorKind::invalid_input, "{}:{}:{}: {}", source, exceeded->line, exceeded->column, exceeded->message);
   }
@@ -154,39 +149,17 @@ Result<FetchConfig> parse_fetch_config(std::string_view toml_text, std::string_v
   } catch (const toml::parse_error& e) {
     return fail(ErrorKind::failure, "{}: {}", where(source, e.source()), e.description());
   }
-  if (const toml::node* fetch = document.get("fetch")) {
-    if (auto parsed = parse_fetch_table(*fetch, source, config); !parsed) return fail(parsed.error());
-  }
-  if (const toml::node* mirrors = document.get("mirrors")) {
-    if (auto parsed = parse_mirrors(*mirrors, source, config.allow_insecure_loopback, config); !parsed) {
-      return fail(parsed.error());
-    }
-  }
-  return config;
+  auto settings = config::config_from_document(std::move(document), source, nullptr, config::uses::download);
+  if (!settings) return fail(settings.error());
+  return fetch_config_from(*settings);
 }
 
 Result<FetchConfig> load_fetch_config(const std::filesystem::path& home) {
-  std::filesystem::path file = home / "config.toml";
-  std::string text;
-  std::error_code ec;
-  if (std::filesystem::exists(file, ec)) {
-    auto content = util::read_file(file, 1 << 20);
-    if (!content) return fail(content.error());
-    text = std::move(*content);
-  }
-  auto config = parse_fetch_config(text, file.string());
+  auto settings = config::load_config(home, nullptr, config::uses::download);
+  if (!settings) return fail(settings.error());
+  auto config = fetch_config_from(*settings);
   if (!config) return config;
-  if (const char* stall = std::getenv("TAILOR_STALL_TIMEOUT"); stall != nullptr && *stall != '\0') {
-    std::string_view value(stall);
-    auto parsed = config::parse_duration(value);
-    if (!parsed && value.find_first_not_of("0123456789") == std::string_view::npos && value.size() < 6) {
-      parsed = std::chrono::seconds(std::stoi(std::string(value)));
-    }
-    if (!parsed || parsed->count() < 1000) {
-      return fail(ErrorKind::usage, "TAILOR_STALL_TIMEOUT={} is not a duration of at least 1s (e.g. 60s, 2m)", value);
-    }
-    config->stall_timeout = *parsed;
-  }
+  std::error_code ec;
   if (const char* bundle = std::getenv("TAILOR_CA_BUNDLE"); bundle != nullptr && *bundle != '\0') {
     if (!std::filesystem::is_regular_file(bundle, ec)) {
       return fail(ErrorKind::usage, "TAILOR_CA_BUNDLE={} is not a readable file", bundle);

@@ -1,6 +1,7 @@
 #pragma once
-// The download settings: [fetch] and [[mirrors]] of $TAILOR_HOME/config.toml
-// (fetch-and-coordination.md §1.1) plus the timeouts taken from the environment.
+// The download settings: the fetch.* and network.* keys of the config registry (file, then
+// environment; docs/config.md), [[mirrors]] of $TAILOR_HOME/config.toml (docs/mirrors.md),
+// and the test and trust variables TAILOR_ALLOW_INSECURE_LOOPBACK and TAILOR_CA_BUNDLE.
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -8,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/config.hpp"
 #include "util/result.hpp"
 
 namespace tailor::fetch {
@@ -26,7 +28,9 @@ struct FetchConfig {
   std::vector<Mirror> mirrors;
   Strategy strategy = Strategy::failover;
   int parallel = 4;
-  uint64_t max_bytes = uint64_t{4} << 30;
+  uint64_t max_bytes = uint64_t{4} << 30;         // the smaller of fetch.max_bytes and network.max_download_size
+  std::string max_bytes_key = "fetch.max_bytes";  // the key that set max_bytes, named when it refuses
+  int retries = 3;                                // network.retries: attempts per host = retries + 1
   std::chrono::milliseconds connect_timeout{30'000};
   std::chrono::milliseconds stall_timeout{60'000};      // abort when under 1 byte/s this long
   std::chrono::milliseconds total_budget{30 * 60'000};  // wall time per artifact, retries included
@@ -34,13 +38,19 @@ struct FetchConfig {
   std::string ca_bundle;                                // TAILOR_CA_BUNDLE: PEM file of trusted CAs
 };
 
-// Parses the [fetch] and [[mirrors]] tables of a config.toml document. `source` names the
-// file in errors (`config.toml:LINE:COL: message`). Other tables are ignored.
+// "<key> (N bytes); raise <key> in config.toml (or <VARIABLE>) to allow it": the size limit
+// as refusals name it.
+std::string size_limit_text(const FetchConfig& config);
+
+// The download settings of a loaded configuration; fails on an invalid [[mirrors]] entry.
+Result<FetchConfig> fetch_config_from(const config::Config& settings);
+
+// Parses a config.toml document (with the registry's environment overrides on top). `source`
+// names the file in errors (`config.toml:LINE:COL: message`).
 Result<FetchConfig> parse_fetch_config(std::string_view toml_text, std::string_view source);
 
-// Loads `<home>/config.toml` (missing file: defaults), then applies the environment:
-// TAILOR_STALL_TIMEOUT (duration like `60s`, or whole seconds), TAILOR_CA_BUNDLE,
-// TAILOR_ALLOW_INSECURE_LOOPBACK.
+// Loads `<home>/config.toml` (missing file: defaults) for downloading: an invalid value of a
+// key downloads use fails; then TAILOR_CA_BUNDLE must name a file.
 Result<FetchConfig> load_fetch_config(const std::filesystem::path& home);
 
 // Whether `url` may be fetched: https always; http only to a loopback host when allowed.

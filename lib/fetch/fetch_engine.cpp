@@ -204,7 +204,7 @@ class Scheduler {
       return fail(ErrorKind::invalid_input, "refusing {} from {}: {}", url_file_name(target.url), target.url,
                   outcome.detail);
     }
-    if (attempts.attempts[job.candidate] >= k_max_attempts_per_host) attempts.excluded[job.candidate] = true;
+    if (attempts.attempts[job.candidate] > m_ctx.config.retries) attempts.excluded[job.candidate] = true;
     job.transfer.reset();  // deletes the partial temp file
     job.state = JobState::pending;
     job.progress.state = "queued";

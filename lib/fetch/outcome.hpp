@@ -11,7 +11,7 @@ enum class OutcomeKind {
   ok,         // 2xx, bytes kept
   host_down,  // connect error, timeout, reset: next host; eject after 2 in a row
   busy,       // 503/429 (or rate-limit 403) with Retry-After: cool the host down, try another
-  transient,  // other 5xx, 408, 503/429 without Retry-After: back off, at most 4 attempts per host
+  transient,  // other 5xx, 408, 503/429 without Retry-After: back off, at most network.retries + 1 attempts per host
   not_found,  // 404/410 and other final 4xx: next host, no ejection
   auth,       // 401/403: stop at once
   corrupt,    // checksum or size mismatch, unexpected Content-Encoding: flag host, next host
@@ -21,7 +21,6 @@ enum class OutcomeKind {
 
 std::string_view outcome_name(OutcomeKind kind);
 
-constexpr int k_max_attempts_per_host = 4;
 constexpr std::chrono::seconds k_max_retry_after{60};
 constexpr int k_eject_after_failures = 2;
 

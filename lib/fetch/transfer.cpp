@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "config/values.hpp"
 #include "fetch/url.hpp"
 #include "util/strings.hpp"
 
@@ -48,6 +49,7 @@ Result<std::unique_ptr<Transfer>> Transfer::create(const TransferSpec& spec, con
   // curl's LOW_SPEED check averages over several seconds and misses a stall right after a
   // burst, so progress is watched here: no new byte for stall_timeout aborts the attempt.
   t->m_stall_timeout = config.stall_timeout;
+  t->m_limit_text = size_limit_text(config);
   t->m_last_progress = std::chrono::steady_clock::now();
   curl_api().easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
   curl_api().easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &Transfer::on_progress);
@@ -183,10 +185,7 @@ AttemptReport Transfer::finish(CURLcode code) {
     report.kind = OutcomeKind::too_large;
     report.detail = m_spec.limit_is_plan_size
                         ? fmt::format("body is larger than the plan's size of {} bytes", m_spec.limit)
-                        : fmt::format(
-                              "body is larger than fetch.max_bytes ({} bytes); raise [fetch] max_bytes in "
-                              "config.toml to allow it",
-                              m_spec.limit);
+                        : fmt::format("body is larger than {}", m_limit_text);
   } else if (m_bad_encoding) {
     report.kind = OutcomeKind::corrupt;
     report.detail = fmt::format("served Content-Encoding: {} (tailor asks for identity)", m_content_encoding);
@@ -219,8 +218,8 @@ AttemptReport Transfer::finish(CURLcode code) {
     report.detail = "too many redirects (more than 10)";
   } else if (m_stalled) {
     report.kind = OutcomeKind::host_down;
-    report.detail = fmt::format("stalled: no data for {} s after {} bytes (stall timeout; TAILOR_STALL_TIMEOUT)",
-                                m_stall_timeout.count() / 1000, m_bytes);
+    report.detail = fmt::format("stalled: no data for {} after {} bytes (network.stall_timeout; TAILOR_STALL_TIMEOUT)",
+                                config::format_duration(m_stall_timeout), m_bytes);
   } else if (code != CURLE_OK) {
     report.kind = OutcomeKind::host_down;
     report.detail = curl_text;

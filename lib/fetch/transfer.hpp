@@ -76,6 +76,7 @@ class Transfer {
   bool m_bad_encoding = false;
   char m_error[CURL_ERROR_SIZE] = {};
   std::chrono::milliseconds m_stall_timeout{60'000};
+  std::string m_limit_text;  // how the size limit is named when a body exceeds it
   std::chrono::steady_clock::time_point m_last_progress{};
   curl_off_t m_last_downloaded = 0;
   bool m_stalled = false;

@@ -46,7 +46,7 @@ void emit_fallback(const Layout& layout, const std::string& tool, const std::str
   event.backend = to;
   event.from_backend = from;
   event.error = why;
-  auto config = config::load_config(layout.root, &output);
+  auto config = config::load_config(layout.root, &output, config::uses::events);
   if (!config) {
     output.warn("backend.fallback event not sent: {}", config.error().message);
     return;

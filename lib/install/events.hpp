@@ -55,7 +55,7 @@ struct EventDelivery {
   std::filesystem::path home;                             // hooks live in <home>/hooks
   std::optional<std::chrono::milliseconds> hook_timeout;  // default: events.hook_timeout
   std::chrono::milliseconds webhook_backoff{500};         // first retry delay; doubles each retry
-  int webhook_retries = 3;
+  std::optional<int> webhook_retries;                     // default: network.retries
 };
 
 // Runs the hooks and the webhook for `event`. Never fails: a broken hook or an unreachable

@@ -101,7 +101,8 @@ void post_webhook(const Event& event, const std::string& body, const config::Con
   const std::string& id = event.id;
   auto backoff = delivery.webhook_backoff;
   Attempt attempt;
-  for (int i = 0; i <= delivery.webhook_retries; ++i) {
+  const int retries = delivery.webhook_retries.value_or(static_cast<int>(config.integer("network.retries")));
+  for (int i = 0; i <= retries; ++i) {
     if (i > 0) {
       std::this_thread::sleep_for(backoff);
       backoff *= 2;

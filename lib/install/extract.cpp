@@ -181,7 +181,7 @@ class Extractor {
     if (m_report.bytes > m_options.limits.max_total_bytes) {
       return fail(ErrorKind::invalid_input,
                   "archive {} unpacks to more than {} bytes (the extraction size limit network.max_extract_size; raise "
-                  "it with TAILOR_MAX_EXTRACT_SIZE)",
+                  "it in config.toml or with TAILOR_MAX_EXTRACT_SIZE)",
                   m_name, m_options.limits.max_total_bytes);
     }
     return {};
@@ -282,13 +282,9 @@ class Extractor {
 
 }  // namespace
 
-Result<ExtractLimits> extract_limits_from_environment() {
+Result<ExtractLimits> extract_limits(const config::Config& config) {
   ExtractLimits limits;
-  if (const char* v = std::getenv("TAILOR_MAX_EXTRACT_SIZE"); v != nullptr && *v != '\0') {
-    auto n = parse_size(v, "TAILOR_MAX_EXTRACT_SIZE");
-    if (!n) return fail(n.error());
-    limits.max_total_bytes = *n;
-  }
+  limits.max_total_bytes = config.size("network.max_extract_size");
   if (const char* v = std::getenv("TAILOR_MAX_EXTRACT_ENTRIES"); v != nullptr && *v != '\0') {
     auto n = parse_size(v, "TAILOR_MAX_EXTRACT_ENTRIES");
     if (!n) return fail(n.error());

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/config.hpp"
 #include "util/result.hpp"
 
 namespace tailor::install {
@@ -19,9 +20,10 @@ struct ExtractLimits {
   size_t max_path_length = 4096;
 };
 
-// Defaults, overridden by TAILOR_MAX_EXTRACT_SIZE (bytes, or with KiB/MiB/GiB),
-// TAILOR_MAX_EXTRACT_ENTRIES and TAILOR_MAX_PATH_LENGTH.
-Result<ExtractLimits> extract_limits_from_environment();
+// The total size from network.max_extract_size of `config` (config.toml, or
+// TAILOR_MAX_EXTRACT_SIZE); entries and path length from TAILOR_MAX_EXTRACT_ENTRIES and
+// TAILOR_MAX_PATH_LENGTH (bytes, or with KiB/MiB/GiB).
+Result<ExtractLimits> extract_limits(const config::Config& config);
 
 struct ExtractOptions {
   std::string format;  // "tar.gz", ..., "zip"; "" or "auto": from the archive name

@@ -36,7 +36,7 @@ std::string plan_string(const nlohmann::ordered_json& plan, const char* key) {
 // Lifecycle events go out after the lock is released, so a hook may run tailor itself.
 void emit_events(const Layout& layout, const std::vector<Event>& events, const util::Output& output) {
   if (events.empty()) return;
-  auto config = config::load_config(layout.root, &output);
+  auto config = config::load_config(layout.root, &output, config::uses::events);
   if (!config) {
     output.warn("events not sent: {}", config.error().message);
     return;

@@ -29,6 +29,10 @@ struct DetectRequest {
   std::string pci_ids;         // alternative pci.ids ("" = TAILOR_PCI_IDS or libpci's own)
   bool need_vulkan = false;    // a decision needs the `vulkan` fact: run Tier 1 unless probe=none
   std::string cache_dir;       // Tier 1 cache directory ($TAILOR_HOME/cache/detect); "" = no cache
+  // gpu.device as the configuration gives it (config.toml or TAILOR_GPU_DEVICE), below
+  // --gpu-device; the origin names where it came from in messages and evidence.
+  std::optional<std::string> configured_gpu_device;
+  std::string configured_gpu_device_origin;
 };
 
 inline constexpr int k_facts_version = 1;

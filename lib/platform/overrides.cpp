@@ -156,6 +156,8 @@ Result<Facts> resolve_facts(const DetectRequest& request) {
     const FactSpec& spec = fact_specs()[i];
     if (*flag_values[i]) {
       chosen.push_back({&spec, **flag_values[i], std::string(spec.flag)});
+    } else if (spec.fact == "gpu_device" && request.configured_gpu_device) {
+      chosen.push_back({&spec, *request.configured_gpu_device, request.configured_gpu_device_origin});
     } else if (std::string value = env_value(spec.env); !value.empty()) {
       chosen.push_back({&spec, value, std::string(spec.env)});
     } else {

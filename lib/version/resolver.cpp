@@ -98,12 +98,13 @@ ResolverOptions default_resolver_options(bool refresh) {
   client.refresh = refresh;
   client.github_api = options.endpoints.github_api;
   if (auto ttl = env_integer("TAILOR_API_CACHE_TTL")) client.cache_ttl = std::chrono::seconds(*ttl);
-  if (auto loaded = config::load_config(home)) {
+  if (auto loaded = config::load_config(home, nullptr, config::uses::api)) {
     client.timeout = loaded->duration("network.api_timeout");
     client.github_token = loaded->secret("github_token").value_or("");
   } else {
-    // A broken config.toml is reported by the commands that read it; fall back to the environment.
-    if (auto seconds = env_integer("TAILOR_API_TIMEOUT")) client.timeout = std::chrono::seconds(*seconds);
+    // Commands that look versions up load the configuration first and stop on an invalid
+    // api key (cli/plan_support.cpp, cli/cmd_versions.cpp); a library caller keeps the
+    // default timeout and the token variables.
     for (const char* name : {"GITHUB_TOKEN", "GH_TOKEN"}) {
       const char* token = std::getenv(name);
       if (token != nullptr && *token != '\0' && client.github_token.empty()) client.github_token = token;

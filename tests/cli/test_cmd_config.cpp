@@ -101,6 +101,37 @@ TEST_CASE("tailor config") {
     CHECK(result.exit_code == 1);
     CHECK(result.err.find("config.toml:2:") != std::string::npos);
   }
+  SUBCASE("set and unset write through a symlinked config.toml; the link stays a link") {
+    fs::path dotfiles = fresh_dir("dotfiles");
+    write_text(dotfiles / "tailor.toml", "[llm]\nbackend = \"cpu\"\n");
+    ::chmod((dotfiles / "tailor.toml").c_str(), 0600);
+    fs::create_directories(home);
+    fs::path relative = fs::relative(dotfiles / "tailor.toml", home);  // a relative link, as dotfile managers make
+    fs::create_symlink(relative, home / "config.toml");
+    auto set = run_tailor({"config", "set", "network.retries", "5"}, options);
+    CHECK_MESSAGE(set.exit_code == 0, set.err);
+    CHECK(fs::is_symlink(home / "config.toml"));
+    CHECK(fs::read_symlink(home / "config.toml") == relative);
+    std::string text = read_text(dotfiles / "tailor.toml");
+    CHECK(text.find("retries = 5") != std::string::npos);
+    CHECK(text.find("backend = 'cpu'") != std::string::npos);
+    CHECK(run_tailor({"config", "get", "network.retries"}, options).out == "5\n");
+    REQUIRE(run_tailor({"config", "unset", "llm.backend"}, options).exit_code == 0);
+    CHECK(fs::is_symlink(home / "config.toml"));
+    CHECK(read_text(dotfiles / "tailor.toml").find("backend") == std::string::npos);
+    // No temporary file is left beside the link or the file.
+    CHECK(std::distance(fs::directory_iterator(home), fs::directory_iterator()) == 1);
+    CHECK(std::distance(fs::directory_iterator(dotfiles), fs::directory_iterator()) == 1);
+  }
+  SUBCASE("set repairs a file whose other keys are invalid") {
+    write_text(home / "config.toml", "[network]\nstall_timeout = \"99999h\"\n");
+    ::chmod((home / "config.toml").c_str(), 0600);
+    CHECK(run_tailor({"config", "list"}, options).exit_code == 1);
+    auto set = run_tailor({"config", "set", "llm.backend", "cpu"}, options);
+    CHECK_MESSAGE(set.exit_code == 0, set.err);
+    CHECK(run_tailor({"config", "set", "network.stall_timeout", "90s"}, options).exit_code == 0);
+    CHECK(run_tailor({"config", "get", "network.stall_timeout"}, options).out == "90s\n");
+  }
   SUBCASE("a config readable by others draws a warning") {
     write_text(home / "config.toml", "[llm]\nbackend = \"cpu\"\n");
     ::chmod((home / "config.toml").c_str(), 0644);

@@ -268,6 +268,8 @@ HttpsServer::HttpsServer(Transport transport) : m_impl(std::make_unique<Impl>())
   if (!impl.server->is_valid()) throw std::runtime_error("HttpsServer: cannot set up the server (TLS files?)");
   impl.server->set_keep_alive_timeout(1);
   impl.server->Get(".*", [&impl](const httplib::Request& req, httplib::Response& res) { impl.handle(req, res); });
+  // POSTs (webhook deliveries) are recorded and answered the same way.
+  impl.server->Post(".*", [&impl](const httplib::Request& req, httplib::Response& res) { impl.handle(req, res); });
   impl.port = impl.server->bind_to_any_port("127.0.0.1");
   if (impl.port <= 0) throw std::runtime_error("HttpsServer: cannot bind 127.0.0.1");
   impl.thread = std::thread([&impl] { impl.server->listen_after_bind(); });

@@ -90,7 +90,7 @@ class HttpsServer {
   // The CA certificate (PEM) that signs this server's certificate; empty for plain HTTP.
   const std::filesystem::path& ca_file() const;
 
-  // Registers what GET `path` serves.
+  // Registers what GET (or POST) `path` serves.
   void add(const std::string& path, std::string bytes, std::string content_type = "application/octet-stream");
   void add_json(const std::string& path, std::string json_text);
   void add_file(const std::string& path, const std::filesystem::path& file);

@@ -221,3 +221,52 @@ TEST_CASE("unset_config_value") {
   CHECK_FALSE(config->document().contains("llm"));
   CHECK(unset_config_value(home, "nope.key").error().kind == ErrorKind::usage);
 }
+
+TEST_CASE("load_config with uses") {
+  auto home = test::fresh_dir("uses-home");
+  test::write_text(home / "config.toml", "[network]\nstall_timeout = \"99999h\"\n");
+  ::chmod((home / "config.toml").c_str(), 0600);
+  SUBCASE("an invalid key the caller uses fails with its position") {
+    auto config = load_config(home, nullptr, uses::download);
+    REQUIRE_FALSE(config);
+    CHECK(config.error().kind == ErrorKind::failure);
+    CHECK(config.error().message ==
+          (home / "config.toml").string() + ":2:17: network.stall_timeout: \"99999h\" is out of range (1s to 10m)");
+  }
+  SUBCASE("an invalid key the caller does not use is a warning and keeps its default") {
+    auto config = load_config(home, nullptr, uses::detect);
+    REQUIRE(config);
+    CHECK(config->duration("network.stall_timeout") == 60s);
+    REQUIRE(config->warnings().size() == 1);
+    CHECK(config->warnings()[0].ends_with("; ignored, as this command does not use network.stall_timeout"));
+  }
+  SUBCASE("an invalid variable is a usage error naming it") {
+    test::write_text(home / "config.toml", "");
+    EnvGuard retries("TAILOR_RETRIES", "many");
+    auto config = load_config(home, nullptr, uses::events);
+    REQUIRE_FALSE(config);
+    CHECK(config.error().kind == ErrorKind::usage);
+    CHECK(config.error().message ==
+          "TAILOR_RETRIES: invalid value 'many' for network.retries: expected an integer from 0 to 10");
+    CHECK(load_config(home, nullptr, uses::extract));
+  }
+  SUBCASE("every key has a variable, and every variable is read") {
+    test::write_text(home / "config.toml", "");
+    for (const auto& def : key_definitions()) {
+      if (def.type == ValueType::secret) continue;
+      CAPTURE(def.name);
+      REQUIRE_FALSE(def.env.empty());
+      CHECK(def.uses != uses::none);
+    }
+    EnvGuard extract("TAILOR_MAX_EXTRACT_SIZE", "1MiB");
+    auto config = load_config(home);
+    REQUIRE(config);
+    CHECK(config->size("network.max_extract_size") == 1ULL << 20);
+  }
+  SUBCASE("a secret in the file must be a non-empty string") {
+    test::write_text(home / "config.toml", "[secrets]\ngithub_token = 5\n");
+    auto config = load_config(home, nullptr, uses::api);
+    REQUIRE_FALSE(config);
+    CHECK(config.error().message.find(":2:16: secrets.github_token must be a non-empty string") != std::string::npos);
+  }
+}
