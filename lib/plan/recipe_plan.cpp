@@ -26,6 +26,30 @@ bool supports(const recipe::Recipe& recipe, const std::string& os, const std::st
          std::find(deny.begin(), deny.end(), os + "/" + arch) == deny.end();
 }
 
+namespace {
+
+// A string, or any string in an array, that holds a version placeholder.
+bool holds_version_placeholder(const nlohmann::json& value) {
+  if (value.is_string()) return value.get<std::string>().find("{version") != std::string::npos;
+  if (value.is_array()) return std::any_of(value.begin(), value.end(), holds_version_placeholder);
+  return false;
+}
+
+}  // namespace
+
+bool urls_need_version(const recipe::Recipe& recipe) {
+  // These composites put the version (tag) into every URL they build.
+  static const std::set<std::string> k_versioned{"github_archive", "github_file", "homebrew", "fossil_archive"};
+  for (const auto& step : recipe.steps) {
+    if (k_versioned.contains(step.action)) return true;
+    for (const auto& [key, value] : step.params.items()) {
+      if (key.find("url") != std::string::npos && holds_version_placeholder(value)) return true;
+    }
+  }
+  return std::any_of(recipe.patches.begin(), recipe.patches.end(),
+                     [](const recipe::Patch& patch) { return patch.url.find("{version") != std::string::npos; });
+}
+
 Result<VersionPair> resolve_version(const recipe::Recipe& recipe, const std::string& requested,
                                     const std::string& pinned, const PlanEnv& env) {
   // Checked before anything is resolved: a request that fails here never reaches a URL or a
@@ -64,9 +88,11 @@ Result<VersionPair> resolve_version(const recipe::Recipe& recipe, const std::str
   } else if (env.artifacts->offline()) {
     error = "offline and the version is not pinned";
   }
-  if (env.require_version || channel) {
-    return fail(ErrorKind::version, "cannot resolve {} of {}: {}",
-                named ? "version " + requested : "the latest version", recipe.metadata.name, error);
+  if (env.require_version || channel || urls_need_version(recipe)) {
+    const std::string provider = version::describe_provider(recipe);
+    return fail(ErrorKind::version, "cannot resolve {} of {}{}: {}",
+                named ? "version " + requested : "the latest version", recipe.metadata.name,
+                provider.empty() ? "" : " with " + provider, error);
   }
   if (named) {
     env.warnings->push_back(fmt::format("version {} of {} was not checked against its provider ({})", requested,

@@ -28,10 +28,16 @@ struct VersionPair {
   std::map<std::string, std::string> metadata;
 };
 
+// Whether a download URL of the recipe is built from its version: a GitHub or Homebrew
+// composite, a Fossil tarball, or a `*url*` parameter or patch URL holding `{version`.
+bool urls_need_version(const recipe::Recipe& recipe);
+
 // Pinned when `pinned` is non-empty; "dev" for a recipe without a version source; else resolved
 // by the provider. A version the provider says does not exist is an error (ErrorKind::version).
-// When the provider cannot be asked (network, offline), `env.require_version` makes that an
-// error too; otherwise the requested version, or "dev", is used with a warning.
+// When the provider cannot be asked (network, offline), that is an error (ErrorKind::version,
+// naming the provider and the cause) under `env.require_version` and for a recipe whose URLs
+// need the version; otherwise the requested version, or "dev", is used with a warning
+// (docs/versions.md).
 Result<VersionPair> resolve_version(const recipe::Recipe& recipe, const std::string& requested,
                                     const std::string& pinned, const PlanEnv& env);
 

@@ -122,6 +122,12 @@ bool has_version_source(const recipe::Recipe& recipe) {
   return !inferred || *inferred != nullptr;
 }
 
+std::string describe_provider(const recipe::Recipe& recipe) {
+  // Providers are only constructed here: a context without a client is never used.
+  auto provider = select_provider(recipe, ProviderContext{});
+  return provider && *provider != nullptr ? (*provider)->describe() : std::string();
+}
+
 Result<std::unique_ptr<Provider>> select_provider(const recipe::Recipe& recipe, const ProviderContext& context) {
   const auto& v = recipe.version;
   const std::string base = v.source.substr(0, v.source.find(':'));

@@ -44,6 +44,10 @@ class Resolver {
 // inferred from (§8.1). Recipes without one install as version "dev".
 bool has_version_source(const recipe::Recipe& recipe);
 
+// The provider that answers for `recipe`, as messages name it ("GitHub releases of owner/repo");
+// "" when none applies. Asks nothing over the network.
+std::string describe_provider(const recipe::Recipe& recipe);
+
 // Where providers live and how the API client behaves.
 struct ResolverOptions {
   Endpoints endpoints;

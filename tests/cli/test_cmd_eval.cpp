@@ -67,9 +67,21 @@ TEST_CASE("tailor eval") {
     CHECK(r.err.find("--gpu") != std::string::npos);
   }
   SUBCASE("--offline names the artifact the lock does not cover") {
-    auto r = test::run_tailor({"eval", "llamalike", "--registry", k_registry, "--facts", facts("amd"), "--offline"});
+    auto r = test::run_tailor({"eval", "llamalike", "--registry", k_registry, "--facts", facts("amd"), "--offline",
+                               "--pin-from", lock("vb5000-linux-amd64-gpu-none.json")});
     CHECK(r.exit_code == 5);
-    CHECK(r.err.find("llamalike-dev-rocm-x64.tar.gz is not in the lock") != std::string::npos);
+    CHECK(r.err.find("llamalike-b5000-rocm-x64.tar.gz is not in the lock") != std::string::npos);
+  }
+  SUBCASE("--offline without a lock: the version is not resolved, so nothing is planned from 'dev'") {
+    for (const char* command : {"eval", "plan"}) {
+      auto r = test::run_tailor({command, "llamalike", "--registry", k_registry, "--facts", facts("amd"), "--offline"});
+      INFO(command, r.err);
+      CHECK(r.exit_code == 4);
+      CHECK(r.err ==
+            "error: cannot resolve the latest version of llamalike with GitHub releases of "
+            "example-org/llamalike: offline and the version is not pinned\n");
+      CHECK(r.out.empty());
+    }
   }
   SUBCASE("an unknown tool suggests the closest name") {
     auto r = test::run_tailor({"eval", "llamalik", "--registry", k_registry, "--facts", facts("none"), "--offline"});

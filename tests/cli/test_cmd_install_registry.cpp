@@ -3,6 +3,7 @@
 // server, extraction, verify, the backend smoke check and the receipt.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 
@@ -111,20 +112,29 @@ TEST_CASE("install a registry recipe by name from a local mirror") {
     CHECK(downloads(server).empty());
   }
 
-  SUBCASE("a version provider that cannot be reached stops the install with exit 4, not 'dev'") {
+  SUBCASE("a version provider that cannot be reached stops plan, eval and install with exit 4, not 'dev'") {
     server.add("/llama/b6500/llama-b6500-bin-ubuntu-x64.tar.gz", llama_release("b6500", "  CPU: test cpu\\n"));
+    server.add("/llama/dev/llama-dev-bin-ubuntu-x64.tar.gz", llama_release("b6500", "  CPU: test cpu\\n"));
     MirrorEnv env(server, "none");
     // Nothing listens on port 1 of the loopback address.
     env.options.env["TAILOR_GITHUB_API"] = "https://127.0.0.1:1";
-    for (const char* spec : {"llama.cpp", "llama.cpp@b6500"}) {
-      auto r = run_tailor({"install", spec}, env.options);
-      INFO(spec, r.out, r.err);
-      CHECK(r.exit_code == 4);
-      CHECK(r.err.find("cannot resolve") != std::string::npos);
-      CHECK(r.err.find("127.0.0.1:1") != std::string::npos);
-      CHECK(downloads(server).empty());
-      CHECK_FALSE(fs::exists(env.home / "tools"));
-      CHECK_FALSE(fs::exists(env.home / "state.json"));
+    for (const char* command : {"plan", "eval", "install"}) {
+      for (const char* spec : {"llama.cpp", "llama.cpp@b6500"}) {
+        auto r = run_tailor({command, spec}, env.options);
+        INFO(command, " ", spec, r.out, r.err);
+        CHECK(r.exit_code == 4);
+        // One message naming the provider and the cause.
+        CHECK(r.err.starts_with("error: cannot resolve "));
+        CHECK(r.err.find("GitHub releases of ggml-org/llama.cpp") != std::string::npos);
+        CHECK(r.err.find("127.0.0.1:1") != std::string::npos);
+        CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+        CHECK(r.out.empty());
+        CHECK(r.err.find("dev") == std::string::npos);
+        // Not a single artifact request, and no URL built from the placeholder "dev".
+        CHECK(server.request_lines().empty());
+        CHECK_FALSE(fs::exists(env.home / "tools"));
+        CHECK_FALSE(fs::exists(env.home / "state.json"));
+      }
     }
   }
 }

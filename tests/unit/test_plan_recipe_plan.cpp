@@ -1,0 +1,83 @@
+// The version of a recipe's plan when its provider cannot be asked (docs/versions.md): an error
+// for a recipe whose download URLs are built from the version, tsuku's "dev" otherwise.
+#include <doctest/doctest.h>
+
+#include "plan/planner.hpp"
+#include "plan/recipe_plan.hpp"
+#include "recipe/recipe.hpp"
+#include "support/plan_doubles.hpp"
+#include "support/scratch.hpp"
+
+using namespace tailor;
+
+namespace {
+
+struct Case {
+  std::filesystem::path dir = test::fresh_dir("recipe-plan");
+  std::unique_ptr<recipe::Registry> registry;
+  test::FakeDownloader downloader;
+  test::FakeResolver resolver;  // knows no version: every resolve is a network failure
+
+  Result<plan::PlanOutcome> eval(const std::string& steps, const std::string& version = "") {
+    test::write_text(
+        dir / "t" / "tool.toml",
+        "[metadata]\nname = \"tool\"\n[verify]\ncommand = \"tool --version\"\n[version]\ngithub_repo = \"o/tool\"\n" +
+            steps);
+    registry = std::make_unique<recipe::Registry>(recipe::RegistryOptions{{dir}, false});
+    plan::PlanServices services{registry.get(), &downloader, &resolver};
+    plan::PlanRequest request;
+    request.tool = "tool";
+    request.version = version;
+    request.target = {"linux", "amd64", "debian", "glibc", "none", "", ""};
+    request.for_golden = true;
+    return plan::generate_plan(request, services);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("resolve_version when the provider cannot be asked") {
+  Case c;
+  SUBCASE("a URL built from the version: exit 4 naming the provider and the cause, nothing downloaded") {
+    for (const char* version : {"", "1.2.3"}) {
+      auto outcome = c.eval("[[steps]]\naction = \"download\"\nurl = \"https://x.org/tool-{version}.bin\"\n", version);
+      INFO(version);
+      REQUIRE_FALSE(outcome.has_value());
+      CHECK(outcome.error().kind == ErrorKind::version);
+      CHECK(outcome.error().message.find("with GitHub releases of o/tool: no provider answer for tool") !=
+            std::string::npos);
+      CHECK(c.downloader.requests.empty());
+    }
+  }
+  SUBCASE("a GitHub composite always needs the version") {
+    auto outcome = c.eval(
+        "[[steps]]\naction = \"github_file\"\nrepo = \"o/tool\"\nasset_pattern = \"tool\"\n"
+        "binary = \"tool\"\n");
+    REQUIRE_FALSE(outcome.has_value());
+    CHECK(outcome.error().message ==
+          "cannot resolve the latest version of tool with GitHub releases of o/tool: no provider answer for tool");
+  }
+  SUBCASE("URLs without the version keep tsuku's fallback: 'dev' with a warning") {
+    c.downloader.add("https://x.org/tool.bin", std::string(64, 'a'), 1);
+    auto outcome = c.eval("[[steps]]\naction = \"download\"\nurl = \"https://x.org/tool.bin\"\n");
+    REQUIRE_MESSAGE(outcome.has_value(), outcome.error().message);
+    CHECK(outcome->plan["version"] == "dev");
+    REQUIRE(outcome->warnings.size() == 1);
+    CHECK(outcome->warnings[0] == "version resolution failed for tool: no provider answer for tool, using 'dev'");
+  }
+}
+
+TEST_CASE("urls_need_version") {
+  auto recipe_with = [](const std::string& steps) {
+    auto parsed = recipe::parse_recipe("[metadata]\nname = \"t\"\n" + steps, "t.toml");
+    REQUIRE(parsed.has_value());
+    return *parsed;
+  };
+  CHECK(plan::urls_need_version(recipe_with("[[steps]]\naction = \"download\"\nurl = \"https://x/{version_tag}\"\n")));
+  CHECK(plan::urls_need_version(recipe_with(
+      "[[steps]]\naction = \"download\"\nurl = \"https://x/a\"\nfallback_urls = [\"https://y/{version}\"]\n")));
+  CHECK(plan::urls_need_version(recipe_with("[[steps]]\naction = \"homebrew\"\nformula = \"t\"\n")));
+  CHECK_FALSE(plan::urls_need_version(
+      recipe_with("[[steps]]\naction = \"download\"\nurl = \"https://x/a\"\ndest = \"t-{version}\"\n")));
+  CHECK_FALSE(plan::urls_need_version(recipe_with("[[steps]]\naction = \"apt_install\"\npackages = [\"t\"]\n")));
+}
