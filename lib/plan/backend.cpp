@@ -1,6 +1,7 @@
 #include "plan/backend.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "util/strings.hpp"
@@ -103,8 +104,16 @@ const char* k_needs[][2] = {{"cuda", "an NVIDIA GPU"},
 
 }  // namespace
 
+std::string backend_display_name(const std::string& backend) {
+  static const std::map<std::string, std::string> k_names{{"cuda", "CUDA"},     {"rocm", "ROCm"},   {"sycl", "SYCL"},
+                                                          {"vulkan", "Vulkan"}, {"metal", "Metal"}, {"cpu", "CPU"}};
+  auto it = k_names.find(backend);
+  return it == k_names.end() ? backend : it->second;
+}
+
 Result<BackendChoice> choose_backend(const recipe::Recipe& recipe, recipe::MatchTarget target,
-                                     const std::string& vulkan_fact, const std::string& requested, bool force) {
+                                     const std::string& vulkan_fact, const std::string& requested, bool force,
+                                     const RungRelease& release) {
   if (auto ok = check_backend_name(requested); !ok) return fail(ok.error());
   BackendChoice choice;
   const bool explicit_backend = !requested.empty() && requested != "auto";
@@ -132,6 +141,18 @@ Result<BackendChoice> choose_backend(const recipe::Recipe& recipe, recipe::Match
       continue;
     }
     if (backend_steps_match(recipe, target)) {
+      if (release) {
+        auto missing = release(target);
+        if (!missing) return fail(missing.error());
+        if (*missing && explicit_backend) {
+          return fail(ErrorKind::install, "{} backend '{}' cannot be installed: {}; nothing was downloaded",
+                      recipe.metadata.name, rung, **missing);
+        }
+        if (*missing) {
+          choice.ladder.push_back({rung, false, true, **missing});
+          continue;
+        }
+      }
       choice.backend = rung;
       choice.ladder.push_back(
           {rung, true, true, explicit_backend ? "requested explicitly" : "best rung with a build for this machine"});

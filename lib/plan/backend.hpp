@@ -1,6 +1,8 @@
 #pragma once
 // Choosing the backend of a backend recipe (gpu-variants.md §3) and the effective GPU of
 // recipes that select builds by vendor.
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,9 +29,19 @@ struct BackendChoice {
   std::vector<BackendRung> ladder;
 };
 
-// Walks the ladder for `requested` ("" or "auto" = the vendor ladder) against `target`.
+// Whether the release publishes the build of a rung whose steps match `target` (target.backend
+// set): nullopt when it does (or cannot be told), else why not. Errors stop the ladder.
+using RungRelease = std::function<Result<std::optional<std::string>>(const recipe::MatchTarget& target)>;
+
+// Walks the ladder for `requested` ("" or "auto" = the vendor ladder) against `target`. With
+// `release`, a rung whose build the release does not publish is rejected with its reason under
+// auto; an explicit backend then fails (ErrorKind::install) before any download.
 Result<BackendChoice> choose_backend(const recipe::Recipe& recipe, recipe::MatchTarget target,
-                                     const std::string& vulkan_fact, const std::string& requested, bool force);
+                                     const std::string& vulkan_fact, const std::string& requested, bool force,
+                                     const RungRelease& release = {});
+
+// How messages name a backend's builds: "CUDA", "ROCm", "SYCL", "Vulkan", "Metal", "CPU".
+std::string backend_display_name(const std::string& backend);
 
 // Validates an explicit backend name; usage error listing the values otherwise.
 Status check_backend_name(const std::string& backend);

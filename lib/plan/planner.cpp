@@ -6,6 +6,7 @@
 
 #include "plan/backend.hpp"
 #include "plan/recipe_plan.hpp"
+#include "plan/rung_release.hpp"
 #include "recipe/when.hpp"
 #include "util/strings.hpp"
 
@@ -92,8 +93,26 @@ Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices
   recipe::MatchTarget match{target.os,         target.arch, target.linux_family, target.libc, target.gpu,
                             target.gpu_driver, ""};
   // Backend choice (gpu-variants.md §3) and the effective GPU of vendor-selecting recipes.
+  // The version is resolved once, when first needed: a rung whose steps match asks whether the
+  // release publishes its build; earlier errors (a GPU that cannot run the backend) need no network.
+  std::string pinned = request.pin_from && !request.version.empty() ? request.version : "";
+  if (pinned.empty() && lock && lock->tool == recipe.metadata.name && request.version.empty()) pinned = lock->version;
+  std::optional<VersionPair> resolved_version;
+  auto version_once = [&]() -> Result<VersionPair> {
+    if (!resolved_version) {
+      auto resolved = resolve_version(recipe, request.version, pinned, env);
+      if (!resolved) return fail(resolved.error());
+      resolved_version = std::move(*resolved);
+    }
+    return *resolved_version;
+  };
   if (is_backend_recipe(recipe)) {
-    auto choice = choose_backend(recipe, match, target.vulkan, request.backend, request.force);
+    RungRelease release = [&](const recipe::MatchTarget& rung) -> Result<std::optional<std::string>> {
+      auto version = version_once();
+      if (!version) return fail(version.error());
+      return rung_missing_from_release(recipe, rung, *version, env);
+    };
+    auto choice = choose_backend(recipe, match, target.vulkan, request.backend, request.force, release);
     if (!choice) return fail(choice.error());
     match.backend = choice->backend;
     outcome.backend = choice->backend;
@@ -109,9 +128,7 @@ Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices
                                            recipe.metadata.name, request.backend));
   }
 
-  std::string pinned = request.pin_from && !request.version.empty() ? request.version : "";
-  if (pinned.empty() && lock && lock->tool == recipe.metadata.name && request.version.empty()) pinned = lock->version;
-  auto resolved = resolve_version(recipe, request.version, pinned, env);
+  auto resolved = version_once();
   if (!resolved) return fail(resolved.error());
   const VersionPair& version = *resolved;
 

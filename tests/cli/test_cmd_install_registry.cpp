@@ -92,6 +92,45 @@ TEST_CASE("install a registry recipe by name from a local mirror") {
     CHECK(state["installed"].contains("llama.cpp"));
   }
 
+  SUBCASE("a release that publishes no SYCL or Vulkan build: auto installs the CPU build, explicit sycl is exit 6") {
+    server.add("/llama/b6500/llama-b6500-bin-ubuntu-x64.tar.gz", llama_release("b6500", "  CPU: test cpu\\n"));
+    server.add_json("/repos/ggml-org/llama.cpp/releases/tags/b6500",
+                    R"({"tag_name": "b6500", "assets": [{"name": "llama-b6500-bin-ubuntu-x64.tar.gz"},
+                        {"name": "llama-b6500-bin-macos-arm64.zip"}]})");
+    MirrorEnv env(server, "intel");
+    const std::string sycl_reason =
+        "release b6500 publishes no SYCL build for linux/amd64: no asset matches "
+        "'llama-b6500-bin-ubuntu-sycl-fp16-x64.tar.gz'";
+    auto explicit_sycl = run_tailor({"install", "llama.cpp@b6500", "--backend", "sycl"}, env.options);
+    INFO(explicit_sycl.out, explicit_sycl.err);
+    CHECK(explicit_sycl.exit_code == 6);
+    CHECK(explicit_sycl.err.find(sycl_reason) != std::string::npos);
+    CHECK(downloads(server).empty());
+    CHECK_FALSE(fs::exists(env.home / "tools"));
+
+    auto explain = run_tailor({"plan", "llama.cpp@b6500", "--explain"}, env.options);
+    INFO(explain.out, explain.err);
+    REQUIRE(explain.exit_code == 0);
+    CHECK(explain.out.find("  sycl: rejected (" + sycl_reason + ")\n") != std::string::npos);
+    CHECK(explain.out.find("  vulkan: rejected (release b6500 publishes no Vulkan build for linux/amd64") !=
+          std::string::npos);
+    CHECK(explain.out.find("  cpu: chosen") != std::string::npos);
+    auto json = run_tailor({"eval", "llama.cpp@b6500"}, env.options);
+    REQUIRE(json.exit_code == 0);
+    CHECK(nlohmann::json::parse(json.out)["platform"]["backend"] == "cpu");
+
+    auto r = run_tailor({"install", "llama.cpp@b6500"}, env.options);
+    INFO(r.out, r.err);
+    REQUIRE(r.exit_code == 0);
+    // Only the CPU build was ever downloaded (at plan time for its checksum, then from the cache).
+    REQUIRE_FALSE(downloads(server).empty());
+    for (const auto& line : downloads(server)) CHECK(line == "GET /llama/b6500/llama-b6500-bin-ubuntu-x64.tar.gz");
+    auto receipt =
+        nlohmann::json::parse(read_text(env.home / "tools" / "llama.cpp-b6500" / ".tailor" / "receipt.json"));
+    CHECK(receipt["backend"] == "cpu");
+    CHECK(receipt.dump().find(sycl_reason) != std::string::npos);
+  }
+
   SUBCASE("a CPU build whose smoke check finds no CPU device is not kept") {
     server.add("/llama/b6500/llama-b6500-bin-ubuntu-x64.tar.gz", llama_release("b6500", "  (none)\\n"));
     MirrorEnv env(server, "none");

@@ -1,0 +1,47 @@
+#include "plan/rung_release.hpp"
+
+#include <algorithm>
+
+#include "plan/backend.hpp"
+#include "plan/expand.hpp"
+
+namespace tailor::plan {
+namespace {
+
+// Whether the lock lists an artifact of `prefix` whose name matches `pattern`.
+bool locked(const Lock* lock, const std::string& prefix, const std::string& pattern) {
+  if (lock == nullptr) return false;
+  return std::any_of(lock->artifacts.begin(), lock->artifacts.end(), [&](const auto& entry) {
+    return entry.first.starts_with(prefix) && glob_match(pattern, entry.first.substr(prefix.size()));
+  });
+}
+
+}  // namespace
+
+std::optional<std::string> rung_missing_from_release(const recipe::Recipe& recipe, const recipe::MatchTarget& target,
+                                                     const VersionPair& version, const PlanEnv& env) {
+  version::Resolver* resolver = env.services->resolver;
+  for (const auto& step : recipe.steps) {
+    if (step.action != "github_archive" && step.action != "github_file") continue;
+    if (!step.when || step.when->backend.empty() || !recipe::step_applies(step, target)) continue;
+    const std::string repo = param_string(step.params, "repo");
+    const Vars vars{{"version", version.version},
+                    {"os", mapped(step.params, "os_mapping", target.os)},
+                    {"arch", mapped(step.params, "arch_mapping", target.arch)}};
+    const std::string pattern = expand(param_string(step.params, "asset_pattern"), vars);
+    if (repo.empty() || pattern.empty()) continue;
+    const std::string prefix = "https://github.com/" + repo + "/releases/download/" + version.version_tag + "/";
+    if (locked(env.lock, prefix, pattern)) continue;
+    if (resolver == nullptr || env.artifacts->offline()) continue;
+    auto assets = resolver->release_assets(repo, version.version_tag);
+    if (!assets) continue;
+    if (std::any_of(assets->begin(), assets->end(), [&](const auto& asset) { return glob_match(pattern, asset); })) {
+      continue;
+    }
+    return fmt::format("release {} publishes no {} build for {}/{}: no asset matches '{}'", version.version_tag,
+                       backend_display_name(target.backend), target.os, target.arch, pattern);
+  }
+  return std::nullopt;
+}
+
+}  // namespace tailor::plan

@@ -1,0 +1,22 @@
+#pragma once
+// The backend ladder meets the release (docs/planning.md, "The backend ladder"): whether the
+// release a plan is for publishes the build a rung's step names.
+#include <optional>
+#include <string>
+
+#include "plan/recipe_plan.hpp"
+#include "recipe/recipe.hpp"
+#include "recipe/when.hpp"
+
+namespace tailor::plan {
+
+// For each `github_archive`/`github_file` step of `target.backend` that applies to `target`:
+// its asset pattern against the release listing of `version`. nullopt when every such asset is
+// published, or when it cannot be told (no resolver, offline, the listing could not be read:
+// planning then reports the artifact itself); else the reason, e.g. "release b6500 publishes no
+// CUDA build for linux/amd64: no asset matches 'llama-b6500-bin-ubuntu-cuda-12.8-x64.tar.gz'".
+// An artifact the lock lists counts as published.
+std::optional<std::string> rung_missing_from_release(const recipe::Recipe& recipe, const recipe::MatchTarget& target,
+                                                     const VersionPair& version, const PlanEnv& env);
+
+}  // namespace tailor::plan
