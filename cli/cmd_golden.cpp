@@ -3,6 +3,7 @@
 #include "plan/golden.hpp"
 #include "recipe/registry.hpp"
 #include "recipe/request.hpp"
+#include "version/release_listing.hpp"
 
 namespace tailor::cli {
 namespace {
@@ -15,6 +16,7 @@ struct GoldenCliOptions {
   bool refresh = false;
   bool unhashed = false;
   std::string seed_lock;
+  std::vector<std::string> listings;
 };
 
 void add_common(CLI::App& sub, GoldenCliOptions& opts) {
@@ -37,12 +39,25 @@ Result<int> run_golden(const GoldenCliOptions& opts, bool check, const Context& 
   recipe::Registry registry(registry_options);
   plan::PlanServices services;
   services.registry = &registry;
+  // Saved release listings answer wildcard assets and the ladder's release check, offline.
+  std::unique_ptr<version::Resolver> listing_resolver;
+  if (!opts.listings.empty()) {
+    std::vector<version::ReleaseListing> listings;
+    for (const auto& file : opts.listings) {
+      auto loaded = version::load_release_listings(file);
+      if (!loaded) return fail(loaded.error());
+      listings.insert(listings.end(), loaded->begin(), loaded->end());
+    }
+    listing_resolver = version::make_listing_resolver(std::move(listings));
+    services.resolver = listing_resolver.get();
+  }
   plan::GoldenOptions options;
   options.golden_dir = opts.golden;
   options.recipes = opts.recipes;
   options.version = opts.version;
   options.refresh = opts.refresh;
-  options.unhashed = opts.unhashed;
+  // A listing names assets, never their bytes: what no lock hashes stays unhashed.
+  options.unhashed = opts.unhashed || !opts.listings.empty();
   options.seed_lock = opts.seed_lock;
   auto report = check ? plan::golden_check(options, services, ctx.output)
                       : plan::golden_regenerate(options, services, ctx.output);
@@ -72,6 +87,11 @@ const bool registered = register_command(
                            "Without network: write artifacts no lock covers without checksums");
        regen_cmd->add_option("--pin-from", regen->seed_lock,
                              "Lock (a plan) for targets that have no golden file and no sibling yet");
+       regen_cmd
+           ->add_option("--listing", regen->listings,
+                        "Saved GitHub release listing (API JSON) naming the release's assets; implies --unhashed")
+           ->allow_extra_args(false)
+           ->check(CLI::ExistingFile);
        CLI::App* check_cmd = app.add_subcommand("check", "Regenerate in memory and compare byte for byte");
        add_common(*check_cmd, *check);
        return [=, &ctx]() -> Result<int> {

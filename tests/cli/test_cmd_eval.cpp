@@ -1,6 +1,10 @@
 // eval, plan and golden driven through the real binary, offline, with saved facts.
 #include <doctest/doctest.h>
 
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
 #include "support/process.hpp"
 #include "support/scratch.hpp"
 
@@ -117,4 +121,80 @@ TEST_CASE("tailor golden") {
                                  "--golden", (dir / "golden").string(), "--unhashed"});
   REQUIRE_MESSAGE(regen.exit_code == 0, std::string(regen.out + regen.err));
   CHECK(check().exit_code == 0);
+}
+
+TEST_CASE("tailor golden regenerate --listing") {
+  auto dir = test::fresh_dir("golden-listing");
+  const auto recipes = dir / "recipes";
+  const auto golden = dir / "golden";
+  std::filesystem::create_directories(golden / "plans");
+  test::write_text(recipes / "ghtool.toml", R"([metadata]
+name = "ghtool"
+supported_os = ["linux"]
+supported_arch = ["amd64"]
+[verify]
+command = "ghtool --version"
+[version]
+github_repo = "o/ghtool"
+[[steps]]
+action = "github_archive"
+repo = "o/ghtool"
+asset_pattern = "ghtool-{version}-linux-*-{arch}.tar.gz"
+arch_mapping = { amd64 = "x64" }
+binaries = ["ghtool"]
+)");
+  auto regenerate = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args{"golden",   "regenerate",    "ghtool",    "--registry", recipes.string(),
+                                  "--golden", golden.string(), "--version", "b100"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return test::run_tailor(args);
+  };
+  const auto file = golden / "plans" / "ghtool" / "vb100-linux-amd64.json";
+
+  SUBCASE("without a listing the wildcard asset cannot be named offline") {
+    auto r = regenerate({"--unhashed"});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("needs the release listing") != std::string::npos);
+  }
+  SUBCASE("a saved listing names the asset; the file stays unhashed and checks as its own lock") {
+    test::write_text(dir / "listing.json", R"({"url": "https://api.github.com/repos/o/ghtool/releases/1",
+      "tag_name": "b100", "assets": [{"name": "ghtool-b100-darwin-arm64.tar.gz"},
+      {"name": "ghtool-b100-linux-gnu-x64.tar.gz"}]})");
+    auto r = regenerate({"--listing", (dir / "listing.json").string()});
+    REQUIRE_MESSAGE(r.exit_code == 0, std::string(r.out + r.err));
+    REQUIRE(std::filesystem::exists(file));
+    auto plan = nlohmann::json::parse(test::read_text(file));
+    CHECK(plan["steps"][0]["url"] ==
+          "https://github.com/o/ghtool/releases/download/b100/ghtool-b100-linux-gnu-x64.tar.gz");
+    CHECK_FALSE(plan["steps"][0].contains("checksum"));
+    auto check =
+        test::run_tailor({"golden", "check", "ghtool", "--registry", recipes.string(), "--golden", golden.string()});
+    CHECK_MESSAGE(check.exit_code == 0, std::string(check.out + check.err));
+  }
+  SUBCASE("a listing of another repository answers nothing") {
+    test::write_text(dir / "other.json", R"({"url": "https://api.github.com/repos/x/other/releases/1",
+      "tag_name": "b100", "assets": [{"name": "ghtool-b100-linux-gnu-x64.tar.gz"}]})");
+    auto r = regenerate({"--listing", (dir / "other.json").string()});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("no release listing for b100 of o/ghtool") != std::string::npos);
+  }
+  SUBCASE("a file that is not a listing is refused") {
+    test::write_text(dir / "bad.json", R"({"assets": []})");
+    auto r = regenerate({"--listing", (dir / "bad.json").string()});
+    CHECK(r.exit_code == 10);
+    CHECK(r.err.find("tag_name") != std::string::npos);
+  }
+  SUBCASE("existing golden files stay byte-identical") {
+    std::filesystem::copy(k_golden, golden,
+                          std::filesystem::copy_options::recursive | std::filesystem::copy_options::overwrite_existing);
+    test::write_text(dir / "listing.json", R"({"tag_name": "b5000", "assets": []})");
+    auto r = test::run_tailor({"golden", "regenerate", "llamalike", "--registry", k_registry, "--golden",
+                               golden.string(), "--listing", (dir / "listing.json").string()});
+    REQUIRE_MESSAGE(r.exit_code == 0, std::string(r.out + r.err));
+    for (const auto& entry : std::filesystem::directory_iterator(golden / "plans" / "llamalike")) {
+      INFO(entry.path().string());
+      CHECK(test::read_text(entry.path()) ==
+            test::read_text(std::filesystem::path(k_golden) / "plans" / "llamalike" / entry.path().filename()));
+    }
+  }
 }

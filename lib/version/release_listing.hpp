@@ -1,0 +1,28 @@
+#pragma once
+// A saved GitHub release listing (the JSON of /repos/O/R/releases/tags/TAG or one entry of
+// /repos/O/R/releases) as the source of asset names, for golden files made without network
+// (docs/planning.md, "Golden files").
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "util/result.hpp"
+#include "version/resolver.hpp"
+
+namespace tailor::version {
+
+struct ReleaseListing {
+  std::string repo;                 // "owner/name" from the listing's `url` or `html_url`; "" when neither names it
+  std::string tag;                  // `tag_name`
+  std::vector<std::string> assets;  // `assets[].name`, in listing order
+};
+
+// Reads a listing file: an object with `tag_name` and `assets` (or an array of such objects).
+Result<std::vector<ReleaseListing>> load_release_listings(const std::filesystem::path& file);
+
+// A resolver that answers release_assets from `listings` (a repo-less listing answers for any
+// repository) and refuses everything else, so nothing reaches the network.
+std::unique_ptr<Resolver> make_listing_resolver(std::vector<ReleaseListing> listings);
+
+}  // namespace tailor::version
