@@ -79,6 +79,8 @@ Result<std::string> generate(const recipe::Recipe& recipe, const std::string& ve
   // borrows a sibling of the same version, so dependency pins and shared artifacts carry over.
   fs::path lock = lock_file;
   std::error_code ec;
+  // A borrowed lock (seed or sibling) was planned for another target: its backend decides nothing.
+  request.lock_decides_rungs = fs::exists(lock_file, ec);
   if (!fs::exists(lock, ec) && !seed_lock.empty()) {
     lock = seed_lock;
   } else if (!fs::exists(lock, ec)) {

@@ -63,6 +63,8 @@ Lock lock_from_plan(const nlohmann::json& plan) {
   if (auto platform = plan.find("platform"); platform != plan.end() && platform->is_object()) {
     lock.os = string_at(*platform, "os");
     lock.arch = string_at(*platform, "arch");
+    lock.gpu = string_at(*platform, "gpu");
+    lock.backend = string_at(*platform, "backend");
   }
   if (auto steps = plan.find("steps"); steps != plan.end()) collect_steps(lock, lock.tool, *steps);
   if (auto deps = plan.find("dependencies"); deps != plan.end()) walk_dependencies(lock, *deps);

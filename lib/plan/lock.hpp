@@ -28,6 +28,7 @@ struct Lock {
   std::string tool;
   std::string version;
   std::string os, arch;
+  std::string gpu, backend;                              // platform.gpu and platform.backend when the plan records them
   std::map<std::string, std::string> versions;           // tool -> first version in pre-order
   std::map<std::string, LockedArtifact> artifacts;       // url -> checksum and size
   std::map<std::string, std::vector<LockedStep>> steps;  // tool -> its plan steps in order

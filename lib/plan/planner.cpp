@@ -87,7 +87,12 @@ Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices
   std::optional<Lock> lock;
   if (request.pin_from) lock = lock_from_plan(nlohmann::json::parse(request.pin_from->dump()));
   ArtifactResolver artifacts(lock ? &*lock : nullptr, services.downloader, request.offline);
-  PlanEnv env{&services,        &artifacts, lock ? &*lock : nullptr, request.strict, request.require_version,
+  PlanEnv env{&services,
+              &artifacts,
+              lock ? &*lock : nullptr,
+              request.strict,
+              request.require_version,
+              request.lock_decides_rungs,
               &outcome.warnings};
 
   recipe::MatchTarget match{target.os,         target.arch, target.linux_family, target.libc, target.gpu,

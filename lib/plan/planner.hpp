@@ -34,7 +34,10 @@ struct PlanRequest {
   bool offline = false;                            // anything not in the lock is an error
   bool strict = false;                             // dependency warnings become errors
   bool require_version = false;                    // install: an unresolved version is an error, not "dev"
-  bool for_golden = false;                         // omit storage_version, generated_at, recipe_source
+  // The lock was planned for this target, so its backend answers for a release listing that
+  // cannot be read (docs/planning.md, "The backend ladder"); false for a borrowed golden lock.
+  bool lock_decides_rungs = true;
+  bool for_golden = false;  // omit storage_version, generated_at, recipe_source
 };
 
 struct BackendRung {

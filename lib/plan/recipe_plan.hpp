@@ -19,7 +19,8 @@ struct PlanEnv {
   ArtifactResolver* artifacts = nullptr;
   const Lock* lock = nullptr;
   bool strict = false;
-  bool require_version = false;  // PlanRequest::require_version
+  bool require_version = false;     // PlanRequest::require_version
+  bool lock_decides_rungs = false;  // PlanRequest::lock_decides_rungs
   std::vector<std::string>* warnings = nullptr;
 };
 

@@ -32,7 +32,20 @@ std::optional<std::string> rung_missing_from_release(const recipe::Recipe& recip
     if (repo.empty() || pattern.empty()) continue;
     const std::string prefix = "https://github.com/" + repo + "/releases/download/" + version.version_tag + "/";
     if (locked(env.lock, prefix, pattern)) continue;
-    if (resolver == nullptr || env.artifacts->offline()) continue;
+    if (resolver == nullptr || env.artifacts->offline()) {
+      // Offline with a lock planned for this target, release and platform: the rung it chose
+      // stands, and a better rung whose build it lacks is rejected, as when it was planned.
+      const Lock* lock = env.lock;
+      if (env.lock_decides_rungs && lock != nullptr && lock->tool == recipe.metadata.name &&
+          lock->version == version.version && lock->os == target.os && lock->arch == target.arch &&
+          lock->gpu == target.gpu && !lock->backend.empty() && lock->backend != target.backend) {
+        return fmt::format(
+            "the lock for release {} has no {} build for {}/{} (it chose {}); the release listing "
+            "was not read",
+            version.version_tag, backend_display_name(target.backend), target.os, target.arch, lock->backend);
+      }
+      continue;
+    }
     auto assets = resolver->release_assets(repo, version.version_tag);
     if (!assets) continue;
     if (std::any_of(assets->begin(), assets->end(), [&](const auto& asset) { return glob_match(pattern, asset); })) {

@@ -15,7 +15,9 @@ namespace tailor::plan {
 // published, or when it cannot be told (no resolver, offline, the listing could not be read:
 // planning then reports the artifact itself); else the reason, e.g. "release b6500 publishes no
 // CUDA build for linux/amd64: no asset matches 'llama-b6500-bin-ubuntu-cuda-12.8-x64.tar.gz'".
-// An artifact the lock lists counts as published.
+// An artifact the lock lists counts as published. When the listing cannot be read, a lock
+// planned for this target (env.lock_decides_rungs; same tool, version, os, arch and gpu) that
+// chose another backend rejects the rung, so the decision is reproduced offline.
 std::optional<std::string> rung_missing_from_release(const recipe::Recipe& recipe, const recipe::MatchTarget& target,
                                                      const VersionPair& version, const PlanEnv& env);
 

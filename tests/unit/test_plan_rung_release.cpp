@@ -121,6 +121,26 @@ TEST_CASE("generate_plan backend ladder against the release listing") {
     CHECK(outcome.error().message.find("release b6500 publishes no CUDA build for linux/amd64") != std::string::npos);
     CHECK(f.downloader.requests.empty());
   }
+  SUBCASE("offline with the lock planned here, the same decision is reproduced from the lock") {
+    f.resolver.add_assets("o/ghllama", "b6500", {"ghllama-b6500-bin-ubuntu-vulkan-x64.tar.gz"});
+    auto online = f.eval();
+    REQUIRE_MESSAGE(online.has_value(), online.error().message);
+    REQUIRE(online->backend == "vulkan");
+    const auto lock = nlohmann::ordered_json::parse(online->plan.dump());
+    const size_t asked = f.resolver.requests.size();
+    auto offline = f.eval("", true, lock);
+    REQUIRE_MESSAGE(offline.has_value(), offline.error().message);
+    CHECK(offline->backend == "vulkan");
+    CHECK(offline->ladder[0].reason ==
+          "the lock for release b6500 has no CUDA build for linux/amd64 (it chose "
+          "vulkan); the release listing was not read");
+    CHECK(offline->plan["steps"] == online->plan["steps"]);
+    CHECK(f.resolver.requests.size() == asked);  // nothing asked offline
+    auto explicit_cuda = f.eval("cuda", true, lock);
+    REQUIRE_FALSE(explicit_cuda.has_value());
+    CHECK(explicit_cuda.error().kind == ErrorKind::install);
+    CHECK(explicit_cuda.error().message.find("the lock for release b6500 has no CUDA build") != std::string::npos);
+  }
   SUBCASE("a listing that cannot be read decides nothing: the rung stays") {
     // The double has no listing for this release: like an unreachable API.
     auto outcome = f.eval("vulkan");
