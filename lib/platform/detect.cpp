@@ -36,11 +36,15 @@ void detect_os_and_libc(const HostFs& fs, Facts& f) {
   LibcArch libc = detect_libc_and_arch(fs);
   f.arch = libc.arch;
   if (!libc.unsupported.empty()) f.arch = libc.unsupported;  // resolve_facts refuses it unless overridden
-  f.evidence.push_back({"arch", f.arch, libc.arch_source, f.arch.empty() ? "unknown" : "read from file"});
+  f.evidence.push_back({"arch", f.arch, libc.arch_source, f.arch.empty() ? "unknown" : libc.arch_level});
   f.libc = libc.libc;
   f.libc_version = libc.libc_version;
   f.libc_interpreter = libc.interpreter;
-  f.evidence.push_back({"libc", f.libc, libc.libc_source, "read from file"});
+  f.evidence.push_back({"libc", f.libc, libc.libc_source, libc.libc_level});
+  if (!libc.problem.empty()) {
+    f.warnings.push_back(fmt::format("{}: arch {} and libc {} are inferred (`tailor detect --explain` says from what)",
+                                     libc.problem, f.arch.empty() ? "unknown" : f.arch, f.libc));
+  }
 
   f.os_release = read_os_release(fs);
   f.linux_family = linux_family_of(f.os_release);
