@@ -12,6 +12,7 @@
 #include "platform/gpu_policy.hpp"
 #include "platform/libc.hpp"
 #include "platform/markers.hpp"
+#include "platform/nvidia_compute.hpp"
 #include "platform/os_release.hpp"
 #include "platform/pci.hpp"
 #include "platform/pci_names.hpp"
@@ -25,6 +26,8 @@ namespace {
 constexpr std::array<const char*, 6> k_visibility_vars{"CUDA_VISIBLE_DEVICES",    "NVIDIA_VISIBLE_DEVICES",
                                                        "ROCR_VISIBLE_DEVICES",    "HIP_VISIBLE_DEVICES",
                                                        "GGML_VK_VISIBLE_DEVICES", "HSA_OVERRIDE_GFX_VERSION"};
+
+std::string_view strip_hex(std::string_view id) { return id.starts_with("0x") ? id.substr(2) : id; }
 
 void detect_os_and_libc(const HostFs& fs, Facts& f) {
 #if defined(__APPLE__)
@@ -80,6 +83,7 @@ void annotate_devices(const HostFs& fs, Facts& f, const NvidiaDriver& nvidia) {
   }
   for (GpuDevice& device : f.gpu_devices) {
     if (device.vendor == "nvidia" && device.driver == "nvidia") device.driver_version = nvidia.version;
+    if (device.vendor == "nvidia") device.gpu_compute = nvidia_compute_capability(device.device_id);
     if (device.vendor == "amd" && device.driver == "amdgpu") device.driver_version = amdgpu_version;
     if (device.vendor == "amd") {
       for (const KfdNode& node : kfd) {
@@ -112,6 +116,7 @@ void choose_gpu(const HostFs& fs, Facts& f, const Markers& markers) {
     primary.primary = true;
     f.gpu = vendor;
     f.gpu_driver = primary.driver_version;
+    f.gpu_compute = primary.gpu_compute;
     f.gpu_visible = primary.visible;
     std::string level = primary.visible && has_compute_driver(primary) ? "visible here"
                         : has_compute_driver(primary)                  ? "driver bound"
@@ -123,6 +128,15 @@ void choose_gpu(const HostFs& fs, Facts& f, const Markers& markers) {
                           primary.driver.empty() ? fmt::format("pci {} has no kernel driver bound", primary.bdf)
                                                  : fmt::format("pci {} driver {}", primary.bdf, primary.driver),
                           has_compute_driver(primary) ? "driver bound" : "hardware present"});
+    if (vendor == "nvidia") {
+      std::string id = fmt::format("{}:{}", strip_hex(primary.vendor_id), strip_hex(primary.device_id));
+      f.evidence.push_back(
+          {"gpu_compute", f.gpu_compute,
+           f.gpu_compute.empty()
+               ? fmt::format("pci {} device {} is not in the compute capability table", primary.bdf, id)
+               : fmt::format("pci {} device {} in the compute capability table", primary.bdf, id),
+           f.gpu_compute.empty() ? "unknown" : "hardware present"});
+    }
   } else if (markers.wsl_libcuda) {
     f.gpu = "nvidia";
     f.gpu_visible = wsl_visibility(fs).visible;

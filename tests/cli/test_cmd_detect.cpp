@@ -51,8 +51,8 @@ TEST_CASE("tailor detect") {
         r.out.find("GPU:          nvidia, driver 570.133.07 (proprietary kernel module), visible to this process\n") !=
         std::string::npos);
     CHECK(r.out.find(
-              "  0000:01:00.0  [10de:2684]  vga, nvidia, driver nvidia 570.133.07, discrete, D0, visible, primary\n") !=
-          std::string::npos);
+              "  0000:01:00.0  [10de:2684]  vga, nvidia, driver nvidia 570.133.07, compute 8.9, discrete, D0, visible, "
+              "primary\n") != std::string::npos);
     CHECK(r.out.find("Environment:  bare machine\n") != std::string::npos);
   }
   SUBCASE("--explain names sources, certainty and active overrides") {

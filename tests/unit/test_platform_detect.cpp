@@ -123,6 +123,16 @@ TEST_CASE("resolve_facts scenario details") {
     CHECK(f.gpu_devices[0].vendor == "other");
     CHECK_FALSE(f.gpu_devices[0].eligible);
     CHECK(f.gpu_devices[1].kind == "3d");
+    CHECK(f.gpu_compute == "9.0");  // H100 SXM5, 10de:2330
+    CHECK(f.gpu_devices[1].gpu_compute == "9.0");
+    CHECK(f.gpu_devices[0].gpu_compute.empty());  // ASPEED: not NVIDIA
+    bool found = false;
+    for (const auto& e : f.evidence) {
+      found = found || (e.fact == "gpu_compute" && e.value == "9.0" &&
+                        e.source == "pci 0000:17:00.0 device 10de:2330 in the compute capability table" &&
+                        e.level == "hardware present");
+    }
+    CHECK(found);
   }
   SUBCASE("AMD dGPU + iGPU: larger VRAM is primary, both gfx targets sorted, iGPU integrated") {
     Facts f = detect_scenario("amd-dgpu-igpu-fedora");
