@@ -90,7 +90,7 @@ Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices
               &outcome.warnings};
 
   recipe::MatchTarget match{target.os,         target.arch, target.linux_family, target.libc, target.gpu,
-                            target.gpu_driver, ""};
+                            target.gpu_driver, "",          target.gpu_compute};
   // Backend choice (gpu-variants.md §3) and the effective GPU of vendor-selecting recipes.
   if (is_backend_recipe(recipe)) {
     auto choice = choose_backend(recipe, match, target.vulkan, request.backend, request.force);
