@@ -109,6 +109,24 @@ std::string assumed_compute(const recipe::Recipe& recipe, const recipe::MatchTar
   return util::join(std::vector<std::string>(ranges.begin(), ranges.end()), " and ");
 }
 
+// The gpu_compute ranges that alone keep other steps of target.backend out, so that the chosen
+// rung says why a known capability got this build (a Pascal card: CUDA 12.8, not 13).
+std::string ruled_out_by_compute(const recipe::Recipe& recipe, const recipe::MatchTarget& target) {
+  if (target.gpu_compute.empty()) return "";
+  std::set<std::string> ranges;
+  for (const auto& step : recipe.steps) {
+    if (!step.when || step.when->backend.empty() || step.when->gpu_compute.empty() ||
+        recipe::step_applies(step, target))
+      continue;
+    recipe::Step relaxed = step;
+    relaxed.when->gpu_compute.clear();
+    if (recipe::step_applies(relaxed, target)) ranges.insert(step.when->gpu_compute);
+  }
+  if (ranges.empty()) return "";
+  return fmt::format("compute capability {} rules out the {} build for gpu_compute {}", target.gpu_compute,
+                     target.backend, util::join(std::vector<std::string>(ranges.begin(), ranges.end()), " and "));
+}
+
 bool gpu_can_run(const std::string& backend, const std::string& gpu) {
   if (backend == "cuda") return gpu == "nvidia";
   if (backend == "rocm") return gpu == "amd";
@@ -163,6 +181,8 @@ Result<BackendChoice> choose_backend(const recipe::Recipe& recipe, recipe::Match
             "--gpu-compute says)",
             assumed);
       }
+      if (std::string ruled_out = ruled_out_by_compute(recipe, target); !ruled_out.empty())
+        reason += " (" + ruled_out + ")";
       choice.ladder.push_back({rung, true, true, std::move(reason)});
       continue;
     }
