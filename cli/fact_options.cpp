@@ -23,6 +23,9 @@ void add_fact_flags(CLI::App& app, FactFlags& flags) {
   app.add_option("--gpu", flags.gpu, "nvidia, amd, intel, apple, none (TAILOR_GPU)")->group(group);
   app.add_option("--gpu-driver", flags.gpu_driver, "GPU kernel driver version, e.g. 570.133.07 (TAILOR_GPU_DRIVER)")
       ->group(group);
+  app.add_option("--gpu-compute", flags.gpu_compute,
+                 "CUDA compute capability of the GPU, e.g. 8.9 (TAILOR_GPU_COMPUTE)")
+      ->group(group);
   app.add_option("--gpu-device", flags.gpu_device, "Use the GPU at this PCI address (TAILOR_GPU_DEVICE)")->group(group);
   app.add_option("--vulkan", flags.vulkan, "usable, loader-only, absent (TAILOR_VULKAN)")->group(group);
 }
@@ -39,8 +42,8 @@ platform::DetectRequest to_detect_request(const FactFlags& flags, const config::
   }
   request.pci_ids = flags.pci_ids;
   request.cache_dir = (config::tailor_home() / "cache" / "detect").string();
-  request.flags = {flags.os,  flags.arch,       flags.linux_family, flags.libc,
-                   flags.gpu, flags.gpu_driver, flags.vulkan,       flags.gpu_device};
+  request.flags = {flags.os,         flags.arch,   flags.linux_family, flags.libc,       flags.gpu,
+                   flags.gpu_driver, flags.vulkan, flags.gpu_device,   flags.gpu_compute};
   return request;
 }
 

@@ -15,7 +15,8 @@ bool is_backend_recipe(const recipe::Recipe& recipe) {
 
 bool has_gpu_conditions(const recipe::Recipe& recipe) {
   return std::any_of(recipe.steps.begin(), recipe.steps.end(), [](const auto& step) {
-    return step.when && (!step.when->gpu.empty() || !step.when->backend.empty() || !step.when->gpu_driver.empty());
+    return step.when && (!step.when->gpu.empty() || !step.when->backend.empty() || !step.when->gpu_driver.empty() ||
+                         !step.when->gpu_compute.empty());
   });
 }
 
@@ -71,20 +72,60 @@ std::string rejection_reason(const recipe::Recipe& recipe, const recipe::MatchTa
     }
   }
   if (candidates.empty()) return fmt::format("the recipe has no {} build", backend);
+  // What each step that fits but for its driver and compute ranges would need.
+  // Without compute ranges the driver ranges are listed bare, as before they existed.
   std::set<std::string> ranges;
+  const bool compute_matters = std::any_of(candidates.begin(), candidates.end(),
+                                           [](const recipe::Step* step) { return !step->when->gpu_compute.empty(); });
   for (const auto* step : candidates) {
     recipe::WhenClause relaxed = *step->when;
-    std::string range = relaxed.gpu_driver;
+    std::vector<std::string> needs;
+    if (!relaxed.gpu_driver.empty()) needs.push_back((compute_matters ? "driver " : "") + relaxed.gpu_driver);
+    if (!relaxed.gpu_compute.empty()) needs.push_back("compute capability " + relaxed.gpu_compute);
     relaxed.gpu_driver.clear();
+    relaxed.gpu_compute.clear();
     recipe::Step copy = *step;
     copy.when = relaxed;
-    if (recipe::step_applies(copy, target) && !range.empty()) ranges.insert(range);
+    if (recipe::step_applies(copy, target) && !needs.empty()) ranges.insert(util::join(needs, ", "));
   }
   const std::string where = target.os + "/" + target.arch;
   if (ranges.empty()) return fmt::format("no step for {} (gpu {})", where, target.gpu.empty() ? "unknown" : target.gpu);
   std::vector<std::string> list(ranges.begin(), ranges.end());
-  return fmt::format("no step for {} with driver {} (needs {})", where,
-                     target.gpu_driver.empty() ? "none" : target.gpu_driver, util::join(list, " or "));
+  std::string have = "driver " + (target.gpu_driver.empty() ? std::string("none") : target.gpu_driver);
+  if (compute_matters)
+    have += " and compute capability " + (target.gpu_compute.empty() ? "unknown" : target.gpu_compute);
+  return fmt::format("no step for {} with {} (needs {})", where, have, util::join(list, " or "));
+}
+
+// The gpu_compute ranges of the matching steps of target.backend when the capability is
+// unknown (they match then: recipe/when.hpp); "" when none was assumed.
+std::string assumed_compute(const recipe::Recipe& recipe, const recipe::MatchTarget& target) {
+  if (!target.gpu_compute.empty()) return "";
+  std::set<std::string> ranges;
+  for (const auto& step : recipe.steps) {
+    if (step.when && !step.when->backend.empty() && !step.when->gpu_compute.empty() &&
+        recipe::step_applies(step, target))  // only lower bounds can hold (recipe::compute_in_range)
+      ranges.insert(step.when->gpu_compute);
+  }
+  return util::join(std::vector<std::string>(ranges.begin(), ranges.end()), " and ");
+}
+
+// The gpu_compute ranges that alone keep other steps of target.backend out, so that the chosen
+// rung says why a known capability got this build (a Pascal card: CUDA 12.8, not 13).
+std::string ruled_out_by_compute(const recipe::Recipe& recipe, const recipe::MatchTarget& target) {
+  if (target.gpu_compute.empty()) return "";
+  std::set<std::string> ranges;
+  for (const auto& step : recipe.steps) {
+    if (!step.when || step.when->backend.empty() || step.when->gpu_compute.empty() ||
+        recipe::step_applies(step, target))
+      continue;
+    recipe::Step relaxed = step;
+    relaxed.when->gpu_compute.clear();
+    if (recipe::step_applies(relaxed, target)) ranges.insert(step.when->gpu_compute);
+  }
+  if (ranges.empty()) return "";
+  return fmt::format("compute capability {} rules out the {} build for gpu_compute {}", target.gpu_compute,
+                     target.backend, util::join(std::vector<std::string>(ranges.begin(), ranges.end()), " and "));
 }
 
 bool gpu_can_run(const std::string& backend, const std::string& gpu) {
@@ -154,8 +195,16 @@ Result<BackendChoice> choose_backend(const recipe::Recipe& recipe, recipe::Match
         }
       }
       choice.backend = rung;
-      choice.ladder.push_back(
-          {rung, true, true, explicit_backend ? "requested explicitly" : "best rung with a build for this machine"});
+      std::string reason = explicit_backend ? "requested explicitly" : "best rung with a build for this machine";
+      if (std::string assumed = assumed_compute(recipe, target); !assumed.empty()) {
+        reason += fmt::format(
+            " (compute capability unknown: taken as newer than any, so gpu_compute {} holds; "
+            "--gpu-compute says)",
+            assumed);
+      }
+      if (std::string ruled_out = ruled_out_by_compute(recipe, target); !ruled_out.empty())
+        reason += " (" + ruled_out + ")";
+      choice.ladder.push_back({rung, true, true, std::move(reason)});
       continue;
     }
     choice.ladder.push_back({rung, false, true, rejection_reason(recipe, target)});

@@ -13,7 +13,8 @@ namespace tailor::plan {
 
 struct GoldenTarget {
   std::string os, arch, family, gpu, driver;
-  // "<os>[-<family>]-<arch>[-gpu-<vendor>[-drv<driver>]]"
+  std::string compute{};  // CUDA compute capability case, "" = unknown (docs/planning.md)
+  // "<os>[-<family>]-<arch>[-gpu-<vendor>[-drv<driver>][-cc<compute>]]"
   std::string platform_name() const;
   bool operator==(const GoldenTarget&) const = default;
 };

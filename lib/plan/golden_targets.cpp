@@ -5,6 +5,8 @@
 #include "plan/backend.hpp"
 #include "plan/golden.hpp"
 #include "plan/recipe_plan.hpp"
+#include "platform/nvidia_compute.hpp"
+#include "recipe/when.hpp"
 #include "util/strings.hpp"
 
 namespace tailor::plan {
@@ -14,6 +16,13 @@ constexpr std::array<std::string_view, 5> k_families{"debian", "rhel", "arch", "
 
 bool is_family(const std::string& value) {
   return std::find(k_families.begin(), k_families.end(), value) != k_families.end();
+}
+
+// "8.9" -> {8, 9}.
+std::vector<int> capability_parts(std::string_view text) {
+  std::vector<int> parts;
+  for (const auto& part : util::split(text, '.')) parts.push_back(std::atoi(part.c_str()));
+  return parts;
 }
 
 // Recipes reachable from `recipe` through any step's dependencies, whatever the target.
@@ -52,6 +61,47 @@ std::vector<std::string> driver_cases(const std::vector<const recipe::Recipe*>& 
   return cases;
 }
 
+// Representative compute capabilities for the gpu_compute ranges in play: each bound, and the
+// highest capability of the NVIDIA table below the lowest bound (an older GPU), paired with
+// the driver cases that satisfy the gpu_driver range of a step with a compute range (only
+// there can the capability change the plan). Each pair is one extra golden target; the
+// targets without a capability (unknown) stay.
+std::vector<std::pair<std::string, std::string>> compute_cases(const std::vector<const recipe::Recipe*>& recipes,
+                                                               const std::vector<std::string>& drivers) {
+  std::set<std::vector<int>> bounds;
+  std::vector<const recipe::WhenClause*> clauses;
+  for (const auto* recipe : recipes) {
+    for (const auto& step : recipe->steps) {
+      if (!step.when || step.when->gpu_compute.empty()) continue;
+      clauses.push_back(&*step.when);
+      for (const auto& comparator : util::split_whitespace(step.when->gpu_compute)) {
+        size_t digits = comparator.find_first_of("0123456789");
+        if (digits != std::string::npos) bounds.insert(capability_parts(comparator.substr(digits)));
+      }
+    }
+  }
+  if (bounds.empty()) return {};
+  std::set<std::vector<int>> capabilities(bounds.begin(), bounds.end());
+  std::vector<int> below;
+  for (const auto& entry : platform::nvidia_compute_table()) {
+    std::vector<int> parts = capability_parts(entry.compute);
+    if (parts < *bounds.begin() && parts > below) below = parts;
+  }
+  if (!below.empty()) capabilities.insert(below);
+  std::vector<std::string> driver_list = drivers.empty() ? std::vector<std::string>{""} : drivers;
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& driver : driver_list) {
+    bool relevant = std::any_of(clauses.begin(), clauses.end(), [&](const recipe::WhenClause* when) {
+      return when->gpu_driver.empty() || recipe::driver_in_range(when->gpu_driver, driver);
+    });
+    if (!relevant) continue;
+    for (const auto& capability : capabilities) {
+      out.emplace_back(driver, fmt::format("{}.{}", capability[0], capability.size() > 1 ? capability[1] : 0));
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string GoldenTarget::platform_name() const {
@@ -60,6 +110,7 @@ std::string GoldenTarget::platform_name() const {
   name += "-" + arch;
   if (!gpu.empty()) name += "-gpu-" + gpu;
   if (!driver.empty()) name += "-drv" + driver;
+  if (!compute.empty()) name += "-cc" + compute;
   return name;
 }
 
@@ -71,6 +122,10 @@ std::optional<ParsedGoldenName> parse_golden_name(const std::string& file_name) 
   if (!file_name.ends_with(".json") || !file_name.starts_with('v')) return std::nullopt;
   auto parts = util::split(file_name.substr(0, file_name.size() - 5), '-');
   ParsedGoldenName parsed;
+  if (parts.size() >= 2 && parts.back().starts_with("cc")) {
+    parsed.target.compute = parts.back().substr(2);
+    parts.pop_back();
+  }
   if (parts.size() >= 2 && parts.back().starts_with("drv")) {
     parsed.target.driver = parts.back().substr(3);
     parts.pop_back();
@@ -103,6 +158,7 @@ Target plan_target(const GoldenTarget& target) {
     out.gpu = target.gpu.empty() ? "apple" : target.gpu;
   }
   out.gpu_driver = target.driver;
+  out.gpu_compute = target.compute;
   return out;
 }
 
@@ -133,7 +189,7 @@ Result<std::vector<GoldenTarget>> golden_targets(const recipe::Recipe& recipe, c
   }
   std::vector<GoldenTarget> base;
   if (darwin) {
-    for (const char* arch : {"amd64", "arm64"}) base.push_back({"darwin", arch, "", "", ""});
+    for (const char* arch : {"amd64", "arm64"}) base.push_back({"darwin", arch, "", "", "", ""});
   }
   if (any_linux) {
     std::vector<std::string> families;
@@ -147,7 +203,7 @@ Result<std::vector<GoldenTarget>> golden_targets(const recipe::Recipe& recipe, c
       families = {""};
     }
     for (const char* arch : {"amd64", "arm64"}) {
-      for (const auto& family : families) base.push_back({"linux", arch, family, "", ""});
+      for (const auto& family : families) base.push_back({"linux", arch, family, "", "", ""});
     }
   }
   std::erase_if(base, [&](const GoldenTarget& t) { return !supports(recipe, t.os, t.arch); });
@@ -158,6 +214,7 @@ Result<std::vector<GoldenTarget>> golden_targets(const recipe::Recipe& recipe, c
   bool gpu_dimension = std::any_of(tree.begin(), tree.end(), [](const auto* r) { return has_gpu_conditions(*r); });
   if (!gpu_dimension) return base;
   auto drivers = driver_cases(tree);
+  auto computes = compute_cases(tree, drivers);
   std::vector<GoldenTarget> out;
   for (const auto& target : base) {
     std::vector<std::string> vendors = target.os == "darwin"
@@ -173,6 +230,14 @@ Result<std::vector<GoldenTarget>> golden_targets(const recipe::Recipe& recipe, c
         }
       } else {
         out.push_back(t);
+      }
+      if (vendor == "nvidia") {
+        for (const auto& [driver, compute] : computes) {
+          GoldenTarget c = t;
+          c.driver = driver;
+          c.compute = compute;
+          out.push_back(c);
+        }
       }
     }
   }

@@ -19,7 +19,8 @@ namespace tailor::plan {
 // The machine a plan is for.
 struct Target {
   std::string os, arch, linux_family, libc, gpu, gpu_driver;
-  std::string vulkan;  // usable, loader-only, absent
+  std::string vulkan;         // usable, loader-only, absent
+  std::string gpu_compute{};  // CUDA compute capability, "" when unknown
 };
 
 struct PlanRequest {

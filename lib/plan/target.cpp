@@ -43,6 +43,7 @@ Result<Target> resolve_target(const recipe::Recipe& recipe, const recipe::Regist
     target.libc = facts.libc;
     target.gpu = facts.gpu;
     target.gpu_driver = facts.gpu_driver;
+    target.gpu_compute = facts.gpu_compute;
     target.vulkan = facts.vulkan;
     return target;
   }
@@ -58,6 +59,7 @@ Result<Target> resolve_target(const recipe::Recipe& recipe, const recipe::Regist
   }
   target.gpu = given("gpu") ? facts.gpu : target.os == "darwin" ? "apple" : "";
   if (given("gpu_driver")) target.gpu_driver = facts.gpu_driver;
+  if (given("gpu_compute")) target.gpu_compute = facts.gpu_compute;
   if (given("vulkan")) target.vulkan = facts.vulkan;
   if (target.os == "linux") {
     TreeNeeds needs;

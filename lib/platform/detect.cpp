@@ -12,6 +12,7 @@
 #include "platform/gpu_policy.hpp"
 #include "platform/libc.hpp"
 #include "platform/markers.hpp"
+#include "platform/nvidia_compute.hpp"
 #include "platform/os_release.hpp"
 #include "platform/pci.hpp"
 #include "platform/pci_names.hpp"
@@ -26,6 +27,8 @@ constexpr std::array<const char*, 6> k_visibility_vars{"CUDA_VISIBLE_DEVICES",  
                                                        "ROCR_VISIBLE_DEVICES",    "HIP_VISIBLE_DEVICES",
                                                        "GGML_VK_VISIBLE_DEVICES", "HSA_OVERRIDE_GFX_VERSION"};
 
+std::string_view strip_hex(std::string_view id) { return id.starts_with("0x") ? id.substr(2) : id; }
+
 void detect_os_and_libc(const HostFs& fs, Facts& f) {
 #if defined(__APPLE__)
   f.os = "darwin";
@@ -36,11 +39,15 @@ void detect_os_and_libc(const HostFs& fs, Facts& f) {
   LibcArch libc = detect_libc_and_arch(fs);
   f.arch = libc.arch;
   if (!libc.unsupported.empty()) f.arch = libc.unsupported;  // resolve_facts refuses it unless overridden
-  f.evidence.push_back({"arch", f.arch, libc.arch_source, f.arch.empty() ? "unknown" : "read from file"});
+  f.evidence.push_back({"arch", f.arch, libc.arch_source, f.arch.empty() ? "unknown" : libc.arch_level});
   f.libc = libc.libc;
   f.libc_version = libc.libc_version;
   f.libc_interpreter = libc.interpreter;
-  f.evidence.push_back({"libc", f.libc, libc.libc_source, "read from file"});
+  f.evidence.push_back({"libc", f.libc, libc.libc_source, libc.libc_level});
+  if (!libc.problem.empty()) {
+    f.warnings.push_back(fmt::format("{}: arch {} and libc {} are inferred (`tailor detect --explain` says from what)",
+                                     libc.problem, f.arch.empty() ? "unknown" : f.arch, f.libc));
+  }
 
   f.os_release = read_os_release(fs);
   f.linux_family = linux_family_of(f.os_release);
@@ -76,6 +83,7 @@ void annotate_devices(const HostFs& fs, Facts& f, const NvidiaDriver& nvidia) {
   }
   for (GpuDevice& device : f.gpu_devices) {
     if (device.vendor == "nvidia" && device.driver == "nvidia") device.driver_version = nvidia.version;
+    if (device.vendor == "nvidia") device.gpu_compute = nvidia_compute_capability(device.device_id);
     if (device.vendor == "amd" && device.driver == "amdgpu") device.driver_version = amdgpu_version;
     if (device.vendor == "amd") {
       for (const KfdNode& node : kfd) {
@@ -108,6 +116,7 @@ void choose_gpu(const HostFs& fs, Facts& f, const Markers& markers) {
     primary.primary = true;
     f.gpu = vendor;
     f.gpu_driver = primary.driver_version;
+    f.gpu_compute = primary.gpu_compute;
     f.gpu_visible = primary.visible;
     std::string level = primary.visible && has_compute_driver(primary) ? "visible here"
                         : has_compute_driver(primary)                  ? "driver bound"
@@ -119,6 +128,15 @@ void choose_gpu(const HostFs& fs, Facts& f, const Markers& markers) {
                           primary.driver.empty() ? fmt::format("pci {} has no kernel driver bound", primary.bdf)
                                                  : fmt::format("pci {} driver {}", primary.bdf, primary.driver),
                           has_compute_driver(primary) ? "driver bound" : "hardware present"});
+    if (vendor == "nvidia") {
+      std::string id = fmt::format("{}:{}", strip_hex(primary.vendor_id), strip_hex(primary.device_id));
+      f.evidence.push_back(
+          {"gpu_compute", f.gpu_compute,
+           f.gpu_compute.empty()
+               ? fmt::format("pci {} device {} is not in the compute capability table", primary.bdf, id)
+               : fmt::format("pci {} device {} in the compute capability table", primary.bdf, id),
+           f.gpu_compute.empty() ? "unknown" : "hardware present"});
+    }
   } else if (markers.wsl_libcuda) {
     f.gpu = "nvidia";
     f.gpu_visible = wsl_visibility(fs).visible;

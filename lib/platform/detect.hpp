@@ -17,7 +17,7 @@ namespace tailor::platform {
 
 // Values given on the command line; nullopt = flag not given.
 struct FactOverrides {
-  std::optional<std::string> os, arch, linux_family, libc, gpu, gpu_driver, vulkan, gpu_device;
+  std::optional<std::string> os, arch, linux_family, libc, gpu, gpu_driver, vulkan, gpu_device, gpu_compute;
 };
 
 struct DetectRequest {

@@ -41,6 +41,7 @@ struct GpuDevice {
   std::optional<bool> boot_vga;
   std::string driver;
   std::string driver_version;
+  std::string gpu_compute;  // NVIDIA: CUDA compute capability ("8.9") from nvidia_compute.cpp, "" when unknown
   std::string power_state;
   std::string runtime_status;  // power/runtime_status: active, suspended, unsupported
   std::optional<uint64_t> vram_bytes;
@@ -107,6 +108,7 @@ struct Facts {
   std::string kernel;
   std::string gpu;                   // nvidia, amd, intel, apple, none, ""
   std::string gpu_driver;            // kernel driver version of the primary GPU
+  std::string gpu_compute;           // CUDA compute capability of the primary GPU, "" when unknown
   std::string nvidia_kernel_flavor;  // "", open, proprietary
   bool gpu_visible = false;
   std::vector<std::string> gfx_targets;  // sorted KFD targets, e.g. gfx1100

@@ -31,6 +31,7 @@ OrderedJson device_json(const GpuDevice& d) {
                      {"boot_vga", nullable(d.boot_vga)},
                      {"driver", d.driver},
                      {"driver_version", d.driver_version},
+                     {"gpu_compute", d.gpu_compute},
                      {"power_state", d.power_state},
                      {"runtime_status", d.runtime_status},
                      {"vram_bytes", nullable(d.vram_bytes)},
@@ -99,6 +100,7 @@ Result<GpuDevice> device_from_json(const nlohmann::json& doc, const std::string&
   TAILOR_READ(r, "boot_vga", d.boot_vga);
   TAILOR_READ(r, "driver", d.driver);
   TAILOR_READ(r, "driver_version", d.driver_version);
+  TAILOR_READ(r, "gpu_compute", d.gpu_compute);
   TAILOR_READ(r, "power_state", d.power_state);
   TAILOR_READ(r, "runtime_status", d.runtime_status);
   TAILOR_READ(r, "vram_bytes", d.vram_bytes);
@@ -148,6 +150,7 @@ OrderedJson facts_to_json(const Facts& f) {
   doc["kernel"] = f.kernel;
   doc["gpu"] = f.gpu;
   doc["gpu_driver"] = f.gpu_driver;
+  doc["gpu_compute"] = f.gpu_compute;
   doc["nvidia_kernel_flavor"] = f.nvidia_kernel_flavor;
   doc["gpu_visible"] = f.gpu_visible;
   doc["gfx_targets"] = f.gfx_targets;
@@ -221,6 +224,7 @@ Result<Facts> facts_from_json(const nlohmann::json& doc, std::string_view origin
   TAILOR_READ(r, "kernel", f.kernel);
   TAILOR_READ(r, "gpu", f.gpu);
   TAILOR_READ(r, "gpu_driver", f.gpu_driver);
+  TAILOR_READ(r, "gpu_compute", f.gpu_compute);
   TAILOR_READ(r, "nvidia_kernel_flavor", f.nvidia_kernel_flavor);
   TAILOR_READ(r, "gpu_visible", f.gpu_visible);
   TAILOR_READ(r, "gfx_targets", f.gfx_targets);

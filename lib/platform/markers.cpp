@@ -36,11 +36,21 @@ std::string jetson_of_tegra_release(std::string_view first_line) {
   return "l4t-" + major + "." + match[2].str();
 }
 
+std::string kernel_of_proc_version(std::string_view text) {
+  // "Linux version <release> (<builder>) ..." (the kernel's linux_proc_banner).
+  std::vector<std::string> words = util::split_whitespace(text.substr(0, text.find('\n')));
+  if (words.size() < 3 || words[1] != "version") return "";
+  return words[2];
+}
+
 Markers read_markers(const HostFs& fs, const std::string& arch) {
   Markers markers;
   if (auto release = fs.read_small("/proc/sys/kernel/osrelease", 256)) {
     markers.kernel = std::string(util::trim(*release));
-  } else if (!fs.rooted()) {
+  } else if (auto version = fs.read_small("/proc/version", 1024)) {
+    markers.kernel = kernel_of_proc_version(*version);
+  }
+  if (markers.kernel.empty() && !fs.rooted()) {
     utsname name{};
     if (::uname(&name) == 0) markers.kernel = name.release;
   }

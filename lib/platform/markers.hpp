@@ -21,7 +21,12 @@ struct Markers {
   std::string tegra_release;  // first line of /etc/nv_tegra_release
 };
 
+// Kernel release from /proc/sys/kernel/osrelease, else /proc/version, else uname (not
+// under a testing root).
 Markers read_markers(const HostFs& fs, const std::string& arch);
+
+// "Linux version 6.1.0-18-amd64 (debian-kernel@...) ..." -> "6.1.0-18-amd64"; "" if malformed.
+std::string kernel_of_proc_version(std::string_view text);
 
 // "# R36 (release), REVISION: 4.0" -> jetpack6; R35 -> jetpack5; R32 ... -> l4t-32.7.1; "" if malformed.
 std::string jetson_of_tegra_release(std::string_view first_line);

@@ -1,10 +1,12 @@
 // resolve_facts: detection, then facts file, environment and flags (§4.9), each value
 // validated as in §1.1.
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 
 #include "platform/detect.hpp"
 #include "platform/gpu_policy.hpp"
+#include "platform/nvidia_compute.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
 
@@ -18,8 +20,8 @@ struct FactSpec {
   std::vector<std::string> allowed;  // empty: free form, checked elsewhere
 };
 
-const std::array<FactSpec, 8>& fact_specs() {
-  static const std::array<FactSpec, 8> k_specs{{
+const std::array<FactSpec, 9>& fact_specs() {
+  static const std::array<FactSpec, 9> k_specs{{
       {"os", "--os", "", {"linux", "darwin"}},
       {"arch", "--arch", "", {"amd64", "arm64"}},
       {"linux_family", "--linux-family", "TAILOR_LINUX_FAMILY", {"debian", "rhel", "arch", "alpine", "suse"}},
@@ -28,6 +30,7 @@ const std::array<FactSpec, 8>& fact_specs() {
       {"gpu_driver", "--gpu-driver", "TAILOR_GPU_DRIVER", {}},
       {"vulkan", "--vulkan", "TAILOR_VULKAN", {"usable", "loader-only", "absent"}},
       {"gpu_device", "--gpu-device", "TAILOR_GPU_DEVICE", {}},
+      {"gpu_compute", "--gpu-compute", "TAILOR_GPU_COMPUTE", {}},
   }};
   return k_specs;
 }
@@ -46,6 +49,15 @@ bool is_driver_version(std::string_view value) {
   return true;
 }
 
+// A CUDA compute capability: major.minor, both plain numbers ("" = unknown).
+bool is_compute_capability(std::string_view value) {
+  if (value.empty()) return true;
+  auto parts = util::split(value, '.');
+  return parts.size() == 2 && std::all_of(parts.begin(), parts.end(), [](const std::string& part) {
+           return !part.empty() && part.size() <= 3 && part.find_first_not_of("0123456789") == std::string::npos;
+         });
+}
+
 std::string* field_of(Facts& f, std::string_view fact) {
   if (fact == "os") return &f.os;
   if (fact == "arch") return &f.arch;
@@ -53,6 +65,7 @@ std::string* field_of(Facts& f, std::string_view fact) {
   if (fact == "libc") return &f.libc;
   if (fact == "gpu") return &f.gpu;
   if (fact == "gpu_driver") return &f.gpu_driver;
+  if (fact == "gpu_compute") return &f.gpu_compute;
   if (fact == "vulkan") return &f.vulkan;
   return nullptr;
 }
@@ -67,12 +80,14 @@ void set_primary(Facts& f, std::optional<size_t> index) {
   for (GpuDevice& device : f.gpu_devices) device.primary = false;
   if (!index) {
     f.gpu_driver = "";
+    f.gpu_compute = "";
     f.gpu_visible = false;
     return;
   }
   GpuDevice& device = f.gpu_devices[*index];
   device.primary = true;
   f.gpu_driver = device.driver_version;
+  f.gpu_compute = device.gpu_compute;
   f.gpu_visible = device.visible;
 }
 
@@ -101,6 +116,16 @@ Result<Facts> overlay_facts_file(Facts live, const nlohmann::json& doc, const st
   }
   auto facts = facts_from_json(nlohmann::json(merged), path);
   if (!facts) return fail(facts.error());
+  // Files written before gpu_compute existed: the table gives it from their device ids.
+  for (GpuDevice& device : facts->gpu_devices) {
+    if (device.vendor == "nvidia" && device.gpu_compute.empty())
+      device.gpu_compute = nvidia_compute_capability(device.device_id);
+  }
+  if (!present.contains("gpu_compute") && present.contains("gpu_devices")) {
+    auto primary = std::find_if(facts->gpu_devices.begin(), facts->gpu_devices.end(),
+                                [](const GpuDevice& d) { return d.primary; });
+    facts->gpu_compute = primary != facts->gpu_devices.end() ? primary->gpu_compute : "";
+  }
   facts->warnings = std::move(live.warnings);
   facts->vulkan_cached_at = std::move(live.vulkan_cached_at);
   facts->deep = std::move(live.deep);
@@ -120,6 +145,11 @@ Status validate_fact_value(std::string_view fact, std::string_view value, std::s
       if (is_driver_version(value)) return {};
       return fail(ErrorKind::usage, "invalid value \"{}\" for {}: must be a driver version such as 570.133.07, or \"\"",
                   value, origin);
+    }
+    if (fact == "gpu_compute") {
+      if (is_compute_capability(value)) return {};
+      return fail(ErrorKind::usage,
+                  "invalid value \"{}\" for {}: must be a CUDA compute capability such as 8.9, or \"\"", value, origin);
     }
     if (spec.allowed.empty()) return {};
     if (std::find(spec.allowed.begin(), spec.allowed.end(), value) != spec.allowed.end()) return {};
@@ -149,9 +179,9 @@ Result<Facts> resolve_facts(const DetectRequest& request) {
   };
   std::vector<Chosen> chosen;
   const FactOverrides& flags = request.flags;
-  const std::array<const std::optional<std::string>*, 8> flag_values{
-      &flags.os,  &flags.arch,       &flags.linux_family, &flags.libc,
-      &flags.gpu, &flags.gpu_driver, &flags.vulkan,       &flags.gpu_device};
+  const std::array<const std::optional<std::string>*, 9> flag_values{
+      &flags.os,         &flags.arch,   &flags.linux_family, &flags.libc,       &flags.gpu,
+      &flags.gpu_driver, &flags.vulkan, &flags.gpu_device,   &flags.gpu_compute};
   for (size_t i = 0; i < fact_specs().size(); ++i) {
     const FactSpec& spec = fact_specs()[i];
     if (*flag_values[i]) {
@@ -243,6 +273,7 @@ Result<Facts> resolve_facts(const DetectRequest& request) {
     set_primary(facts, choose_primary(facts.gpu_devices, facts.gpu));
   }
   if (const Chosen* driver = chosen_for("gpu_driver")) facts.gpu_driver = driver->value;
+  if (const Chosen* compute = chosen_for("gpu_compute")) facts.gpu_compute = compute->value;
 
   if (facts.arch != "amd64" && facts.arch != "arm64") {
     return fail(

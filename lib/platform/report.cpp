@@ -24,6 +24,7 @@ std::string device_line(const GpuDevice& d) {
   notes.push_back(d.driver.empty() ? "no driver"
                                    : "driver " + d.driver + (d.driver_version.empty() ? "" : " " + d.driver_version));
   if (!d.gfx_target.empty()) notes.push_back(d.gfx_target);
+  if (!d.gpu_compute.empty()) notes.push_back("compute " + d.gpu_compute);
   if (d.vram_bytes) notes.push_back(fmt::format("{:.1f} GiB VRAM", static_cast<double>(*d.vram_bytes) / (1 << 30)));
   if (d.integrated) notes.push_back(*d.integrated ? "integrated" : "discrete");
   if (!d.power_state.empty()) notes.push_back(d.power_state);
@@ -183,7 +184,8 @@ std::string format_facts_summary(const Facts& f) {
 
 std::string format_facts_explanation(const Facts& f) {
   std::string out;
-  for (const char* fact : {"os", "arch", "linux_family", "libc", "gpu", "gpu_driver", "gpu_visible", "vulkan"}) {
+  for (const char* fact :
+       {"os", "arch", "linux_family", "libc", "gpu", "gpu_driver", "gpu_compute", "gpu_visible", "vulkan"}) {
     const Evidence* e = evidence_for(f, fact);
     if (e == nullptr) continue;
     out += fmt::format("{} = \"{}\"\n  from: {}\n  how sure: {}\n", fact, e->value, e->source, e->level);

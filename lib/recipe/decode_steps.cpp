@@ -40,6 +40,7 @@ tl::expected<WhenClause, DecodeError> decode_when(const toml::table& t) {
   when.package_manager = string_only(t.get("package_manager"));
   when.backend = string_or_list(t.get("backend"));
   when.gpu_driver = string_only(t.get("gpu_driver"));
+  when.gpu_compute = string_only(t.get("gpu_compute"));
   if (!when.platform.empty() && !when.os.empty())
     return Unexpected(DecodeError{"when clause cannot have both 'platform' and 'os' fields", position_of(t)});
   return when;

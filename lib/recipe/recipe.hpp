@@ -19,7 +19,7 @@ struct SourcePos {
   bool operator==(const SourcePos&) const = default;
 };
 
-// A `when` clause (§2.1) plus tailor's `backend` and `gpu_driver` extensions.
+// A `when` clause (§2.1) plus tailor's `backend`, `gpu_driver` and `gpu_compute` extensions.
 struct WhenClause {
   std::vector<std::string> platform;
   std::vector<std::string> os;
@@ -30,6 +30,7 @@ struct WhenClause {
   std::string package_manager;
   std::vector<std::string> backend;  // tailor: cuda, rocm, sycl, vulkan, metal, cpu
   std::string gpu_driver;            // tailor: ">=570 <580"
+  std::string gpu_compute;           // tailor: CUDA compute capability range, ">=7.5"
   // True when every list and string is empty (package_manager alone is not empty).
   bool empty() const;
   bool operator==(const WhenClause&) const = default;

@@ -1,5 +1,5 @@
 // tailor's own checks (recipes-and-plans.md §9, gpu-variants.md §2 and §5): unknown keys
-// outside [[steps]], backend names, gpu_driver ranges and the [verify.backend] smoke check.
+// outside [[steps]], backend names, gpu_driver and gpu_compute ranges and the [verify.backend] smoke check.
 #include <array>
 
 #include "recipe/validate_internal.hpp"
@@ -112,6 +112,13 @@ void check_extensions(Checker& c) {
     }
     if (!step.when->gpu_driver.empty()) {
       if (auto ok = check_driver_range(step.when->gpu_driver); !ok) c.error(prefix + ".gpu_driver", ok.error().message);
+    }
+    const toml::node* compute = c.root().at_path(fmt::format("steps[{}].when.gpu_compute", i)).node();
+    if (compute != nullptr && !compute->is_string()) {
+      c.error(prefix + ".gpu_compute", "gpu_compute must be a string range such as \">=7.5\"");
+    } else if (!step.when->gpu_compute.empty()) {
+      if (auto ok = check_compute_range(step.when->gpu_compute); !ok)
+        c.error(prefix + ".gpu_compute", ok.error().message);
     }
   }
   if (!r.verify.backend) return;

@@ -52,7 +52,7 @@ struct Comparator {
   std::vector<uint64_t> version;
 };
 
-Result<std::vector<Comparator>> parse_range(std::string_view range) {
+Result<std::vector<Comparator>> parse_range(std::string_view range, std::string_view field = "gpu_driver") {
   std::vector<Comparator> out;
   size_t i = 0;
   while (i < range.size()) {
@@ -72,17 +72,17 @@ Result<std::vector<Comparator>> parse_range(std::string_view range) {
       }
     }
     if (op.empty()) {
-      return fail(ErrorKind::failure, "malformed gpu_driver range '{}': '{}' has no comparator (>=, >, <=, <, =)",
-                  range, token);
+      return fail(ErrorKind::failure, "malformed {} range '{}': '{}' has no comparator (>=, >, <=, <, =)", field, range,
+                  token);
     }
     auto version = numeric_parts(token.substr(op.size()));
     if (!version) {
-      return fail(ErrorKind::failure, "malformed gpu_driver range '{}': '{}' is not a dotted number", range,
+      return fail(ErrorKind::failure, "malformed {} range '{}': '{}' is not a dotted number", field, range,
                   token.substr(op.size()));
     }
     out.push_back({op, std::move(*version)});
   }
-  if (out.empty()) return fail(ErrorKind::failure, "malformed gpu_driver range '{}': no comparator", range);
+  if (out.empty()) return fail(ErrorKind::failure, "malformed {} range '{}': no comparator", field, range);
   return out;
 }
 
@@ -113,6 +113,7 @@ bool when_matches(const WhenClause& when, const MatchTarget& target) {
   // (a tsuku quirk) cannot make a backend-specific step match every backend.
   if (!when.backend.empty() && (target.backend.empty() || !contains(when.backend, target.backend))) return false;
   if (!when.gpu_driver.empty() && !driver_in_range(when.gpu_driver, target.gpu_driver)) return false;
+  if (!when.gpu_compute.empty() && !compute_in_range(when.gpu_compute, target.gpu_compute)) return false;
   if (!when.platform.empty()) return contains(when.platform, target.os + "/" + target.arch);
   if (!when.os.empty() && !contains(when.os, target.os)) return false;
   if (!when.arch.empty() && when.arch != target.arch) return false;
@@ -207,6 +208,26 @@ bool driver_in_range(std::string_view range, std::string_view version) {
 Status check_driver_range(std::string_view range) {
   auto comparators = parse_range(range);
   if (!comparators) return tl::unexpected(comparators.error());
+  return {};
+}
+
+bool compute_in_range(std::string_view range, std::string_view compute) {
+  if (!compute.empty()) return driver_in_range(range, compute);
+  // Unknown: newer than the table, so every lower bound holds and no upper bound does.
+  auto comparators = parse_range(range, "gpu_compute");
+  return comparators && std::all_of(comparators->begin(), comparators->end(),
+                                    [](const Comparator& c) { return c.op == ">=" || c.op == ">"; });
+}
+
+Status check_compute_range(std::string_view range) {
+  auto comparators = parse_range(range, "gpu_compute");
+  if (!comparators) return tl::unexpected(comparators.error());
+  for (const Comparator& c : *comparators) {
+    if (c.version.size() > 2) {
+      return fail(ErrorKind::failure, "malformed gpu_compute range '{}': a compute capability is major.minor (8.9)",
+                  range);
+    }
+  }
   return {};
 }
 

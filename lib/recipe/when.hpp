@@ -13,10 +13,12 @@ struct MatchTarget {
   std::string os, arch, linux_family, libc, gpu;
   std::string gpu_driver;
   std::string backend;
+  std::string gpu_compute{};  // CUDA compute capability, "" when unknown
 };
 
-// §2.2 plus tailor's extensions: `backend` (target backend in the list) and `gpu_driver`
-// (range over the target's driver; an empty driver matches no range).
+// §2.2 plus tailor's extensions: `backend` (target backend in the list), `gpu_driver`
+// (range over the target's driver; an empty driver matches no range) and `gpu_compute`
+// (compute_in_range) and `gfx`.
 bool when_matches(const WhenClause& when, const MatchTarget& target);
 
 // The implicit constraint of a system package-manager action (§2.3): os and family.
@@ -41,5 +43,12 @@ Result<StepConstraint> analyze_step(const Step& step);
 bool driver_in_range(std::string_view range, std::string_view version);
 // Whether a gpu_driver range parses; an error message otherwise.
 Status check_driver_range(std::string_view range);
+// Whether compute capability `compute` satisfies a gpu_compute range. An unknown capability ("")
+// counts as newer than any: it satisfies lower bounds only, because the table covers every
+// architecture that current drivers support, so a device missing from it is a newer one
+// (docs/recipe-authoring.md, "gpu_compute").
+bool compute_in_range(std::string_view range, std::string_view compute);
+// Whether a gpu_compute range such as ">=7.5" parses: comparators over major.minor numbers.
+Status check_compute_range(std::string_view range);
 
 }  // namespace tailor::recipe

@@ -51,8 +51,8 @@ TEST_CASE("tailor detect") {
         r.out.find("GPU:          nvidia, driver 570.133.07 (proprietary kernel module), visible to this process\n") !=
         std::string::npos);
     CHECK(r.out.find(
-              "  0000:01:00.0  [10de:2684]  vga, nvidia, driver nvidia 570.133.07, discrete, D0, visible, primary\n") !=
-          std::string::npos);
+              "  0000:01:00.0  [10de:2684]  vga, nvidia, driver nvidia 570.133.07, compute 8.9, discrete, D0, visible, "
+              "primary\n") != std::string::npos);
     CHECK(r.out.find("Environment:  bare machine\n") != std::string::npos);
   }
   SUBCASE("--explain names sources, certainty and active overrides") {
@@ -115,6 +115,20 @@ TEST_CASE("tailor detect") {
     CHECK(r.err.find("libcurl") == std::string::npos);
     CHECK(r.err.find("libarchive") == std::string::npos);
     CHECK(r.err.find("libcrypto") == std::string::npos);
+  }
+  SUBCASE("a tree without /bin/sh still detects, with inferred arch and libc") {
+    auto distroless = test::make_sysroot("distroless-glibc").string();
+    auto r = test::run_tailor({"detect", "--explain", "--sysroot", distroless}, clean_env());
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.find("warning: no readable /bin/sh (cannot open): arch arm64 and libc glibc are inferred") !=
+          std::string::npos);
+    CHECK(r.out.find("arch = \"arm64\"\n  from: loader name /lib/aarch64-linux-gnu/ld-linux-aarch64.so.1") !=
+          std::string::npos);
+    CHECK(r.out.find("libc = \"glibc\"\n  from: /lib/aarch64-linux-gnu/ld-linux-aarch64.so.1 (no readable "
+                     "/bin/sh)\n  how sure: inferred\n") != std::string::npos);
+    auto json = test::run_tailor({"detect", "--json", "--sysroot", distroless}, clean_env());
+    CHECK(json.exit_code == 0);
+    CHECK(json.out.find("\"level\": \"inferred\"") != std::string::npos);
   }
   SUBCASE("an unsupported userland architecture is a start-up error") {
     auto arm = test::fresh_dir("arm32");

@@ -74,10 +74,12 @@ fs::path make_sysroot(const std::string& scenario) {
   fs::path spec = root / "tailor-fixture/bin-sh";
   if (fs::exists(spec)) {
     std::istringstream words(read_text(spec));
-    std::string machine, interpreter;
+    std::string machine, interpreter, target = "/bin/sh";
     int elf_class = 64;
-    words >> machine >> elf_class >> interpreter;
-    write_fake_elf(root / "bin/sh", machine_of(machine), elf_class, interpreter == "-" ? "" : interpreter);
+    words >> machine >> elf_class >> interpreter >> target;
+    // Never write through a committed link: an absolute one would leave the scratch root.
+    if (fs::is_symlink(root / target.substr(1))) throw std::invalid_argument(target + " is a link in " + scenario);
+    write_fake_elf(root / target.substr(1), machine_of(machine), elf_class, interpreter == "-" ? "" : interpreter);
   }
   if (!fs::is_directory(root / "sys")) return root;
   for (const auto& entry :

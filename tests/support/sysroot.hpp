@@ -12,7 +12,8 @@ namespace tailor::test {
 void write_fake_elf(const std::filesystem::path& path, uint16_t machine, int elf_class, const std::string& interpreter);
 
 // Copies testdata/sysfs/<scenario> to a fresh scratch directory and returns it. bin/sh is
-// made from tailor-fixture/bin-sh ("<x86_64|aarch64|arm> <32|64> <interpreter|->"); sysfs
+// made from tailor-fixture/bin-sh ("<x86_64|aarch64|arm> <32|64> <interpreter|-> [path]", the
+// ELF written at path, /bin/sh by default, so a committed bin/sh link can point at it); sysfs
 // files that must never be read (config, rom, resource*) get mode 0000.
 std::filesystem::path make_sysroot(const std::string& scenario);
 

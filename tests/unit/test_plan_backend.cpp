@@ -16,10 +16,11 @@ struct Fixture {
   Fixture() { resolver.add("llamalike", "b5000", "b5000"); }
 
   Result<plan::PlanOutcome> eval(const std::string& gpu, const std::string& driver, const std::string& backend = "",
-                                 const std::string& os = "linux", const std::string& arch = "amd64") {
+                                 const std::string& os = "linux", const std::string& arch = "amd64",
+                                 const std::string& compute = "") {
     plan::PlanRequest request;
     request.tool = "llamalike";
-    request.target = {os, arch, os == "linux" ? "debian" : "", os == "linux" ? "glibc" : "", gpu, driver, ""};
+    request.target = {os, arch, os == "linux" ? "debian" : "", os == "linux" ? "glibc" : "", gpu, driver, "", compute};
     request.backend = backend;
     return plan::generate_plan(request, services);
   }
@@ -105,5 +106,43 @@ TEST_CASE("generate_plan backend ladder") {
     REQUIRE_FALSE(outcome.has_value());
     CHECK(outcome.error().kind == ErrorKind::usage);
     CHECK(outcome.error().message.find("did you mean 'cuda'") != std::string::npos);
+  }
+}
+
+TEST_CASE("generate_plan gpu_compute ranges") {
+  Fixture f;
+  SUBCASE("a Pascal card (6.1) with driver 580 keeps the CUDA 12.8 build") {
+    auto outcome = f.eval("nvidia", "580.65.06", "", "linux", "amd64", "6.1");
+    REQUIRE(outcome.has_value());
+    CHECK(outcome->backend == "cuda");
+    CHECK(url_of(*outcome).find("cuda-12.8") != std::string::npos);
+    CHECK(outcome->ladder[0].reason ==
+          "best rung with a build for this machine (compute capability 6.1 rules out the cuda build for gpu_compute "
+          ">=7.5)");
+  }
+  SUBCASE("compute 7.5, the lower bound of the CUDA 13 step, gets CUDA 13") {
+    auto outcome = f.eval("nvidia", "580.65.06", "", "linux", "amd64", "7.5");
+    REQUIRE(outcome.has_value());
+    CHECK(url_of(*outcome).find("cuda-13.0") != std::string::npos);
+    CHECK(outcome->ladder[0].reason ==
+          "best rung with a build for this machine (compute capability 7.5 rules out the cuda build for gpu_compute "
+          "<7.5)");
+  }
+  SUBCASE("an unknown capability satisfies the range, and the ladder says it was assumed") {
+    auto outcome = f.eval("nvidia", "580.65.06");
+    REQUIRE(outcome.has_value());
+    CHECK(url_of(*outcome).find("cuda-13.0") != std::string::npos);
+    CHECK(outcome->ladder[0].reason ==
+          "best rung with a build for this machine (compute capability unknown: taken as newer than any, so "
+          "gpu_compute >=7.5 holds; --gpu-compute says)");
+    CHECK(outcome->plan.dump().find("cuda-12.8") == std::string::npos);  // never the <7.5 step as well
+  }
+  SUBCASE("a rejected CUDA rung names the driver, the capability and what the steps need") {
+    auto outcome = f.eval("nvidia", "560.35.03", "", "linux", "amd64", "6.1");
+    REQUIRE(outcome.has_value());
+    CHECK(outcome->backend == "vulkan");
+    CHECK(outcome->ladder[0].reason ==
+          "no step for linux/amd64 with driver 560.35.03 and compute capability 6.1 (needs driver >=570 <580 or "
+          "driver >=580, compute capability <7.5 or driver >=580, compute capability >=7.5)");
   }
 }

@@ -22,6 +22,13 @@ TEST_CASE("parse_golden_name") {
   CHECK(c->target.gpu == "nvidia");
   CHECK(c->target.driver == "575");
   CHECK(plan::golden_file_name("v1.0", c->target) == "v1.0-linux-arm64-gpu-nvidia-drv575.json");
+  auto d = plan::parse_golden_name("vb5000-linux-amd64-gpu-nvidia-drv580-cc7.5.json");
+  REQUIRE(d.has_value());
+  CHECK(d->version == "b5000");
+  CHECK(d->target.driver == "580");
+  CHECK(d->target.compute == "7.5");
+  CHECK(d->target.platform_name() == "linux-amd64-gpu-nvidia-drv580-cc7.5");
+  CHECK(plan::plan_target(d->target).gpu_compute == "7.5");
   CHECK_FALSE(plan::parse_golden_name("notes.txt").has_value());
 }
 
@@ -54,7 +61,12 @@ TEST_CASE("golden_targets") {
     CHECK(std::find(list.begin(), list.end(), "linux-amd64-gpu-none") != list.end());
     // unsupported_platforms prunes targets before the GPU dimension multiplies them.
     CHECK(std::find(list.begin(), list.end(), "linux-arm64-gpu-none") == list.end());
-    CHECK(list.size() == 7);
+    // gpu_compute >=7.5 / <7.5 on the driver >=580 steps: the bound and the table's 7.0
+    // below it, only with the driver case those steps accept.
+    CHECK(std::find(list.begin(), list.end(), "linux-amd64-gpu-nvidia-drv580-cc7.0") != list.end());
+    CHECK(std::find(list.begin(), list.end(), "linux-amd64-gpu-nvidia-drv580-cc7.5") != list.end());
+    CHECK(std::find(list.begin(), list.end(), "linux-amd64-gpu-nvidia-drv570-cc7.0") == list.end());
+    CHECK(list.size() == 9);
   }
 }
 

@@ -123,6 +123,16 @@ TEST_CASE("resolve_facts scenario details") {
     CHECK(f.gpu_devices[0].vendor == "other");
     CHECK_FALSE(f.gpu_devices[0].eligible);
     CHECK(f.gpu_devices[1].kind == "3d");
+    CHECK(f.gpu_compute == "9.0");  // H100 SXM5, 10de:2330
+    CHECK(f.gpu_devices[1].gpu_compute == "9.0");
+    CHECK(f.gpu_devices[0].gpu_compute.empty());  // ASPEED: not NVIDIA
+    bool found = false;
+    for (const auto& e : f.evidence) {
+      found = found || (e.fact == "gpu_compute" && e.value == "9.0" &&
+                        e.source == "pci 0000:17:00.0 device 10de:2330 in the compute capability table" &&
+                        e.level == "hardware present");
+    }
+    CHECK(found);
   }
   SUBCASE("AMD dGPU + iGPU: larger VRAM is primary, both gfx targets sorted, iGPU integrated") {
     Facts f = detect_scenario("amd-dgpu-igpu-fedora");
@@ -194,4 +204,81 @@ TEST_CASE("detect_facts opens only allowlisted sysfs attributes") {
   CHECK_FALSE(fs.read_small("/sys/bus/pci/devices/0000:01:00.0/config"));
   CHECK_THROWS_AS(platform::read_pci_attribute(fs, "0000:01:00.0", "resource0"), std::logic_error);
   CHECK(facts.gpu_devices[1].power_state == "D3cold");
+}
+
+namespace {
+
+const platform::Evidence* evidence_of(const Facts& facts, const std::string& fact) {
+  for (const auto& e : facts.evidence) {
+    if (e.fact == fact) return &e;
+  }
+  return nullptr;
+}
+
+bool has_warning(const Facts& facts, const std::string& part) {
+  for (const auto& w : facts.warnings) {
+    if (w.find(part) != std::string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("resolve_facts degrades without /bin/sh") {
+  SUBCASE("distroless: arch from the loader name, glibc from the loader, both inferred") {
+    Facts f = detect_scenario("distroless-glibc");
+    CHECK(f.arch == "arm64");  // not the compile target: the tree's loader names the machine
+    CHECK(f.libc == "glibc");
+    CHECK(f.libc_version == "2.36");
+    CHECK(f.libc_interpreter.empty());
+    CHECK(f.linux_family == "debian");
+    CHECK(f.kernel == "6.1.0-28-arm64");
+    CHECK(f.environment.container == "docker");
+    REQUIRE(evidence_of(f, "arch") != nullptr);
+    CHECK(evidence_of(f, "arch")->level == "inferred");
+    CHECK(evidence_of(f, "arch")->source.starts_with("loader name /lib/aarch64-linux-gnu/ld-linux-aarch64.so.1"));
+    REQUIRE(evidence_of(f, "libc") != nullptr);
+    CHECK(evidence_of(f, "libc")->level == "inferred");
+    CHECK(evidence_of(f, "libc")->source == "/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1 (no readable /bin/sh)");
+    CHECK(has_warning(f, "no readable /bin/sh (cannot open): arch arm64 and libc glibc are inferred"));
+    check_golden("distroless-glibc", f);
+  }
+  SUBCASE("only /proc/version: kernel and WSL from it, arch from the compile target") {
+    Facts f = detect_scenario("proc-version-only");
+#if defined(__x86_64__)
+    CHECK(f.arch == "amd64");
+#elif defined(__aarch64__)
+    CHECK(f.arch == "arm64");
+#endif
+    CHECK(evidence_of(f, "arch")->level == "inferred");
+    CHECK(evidence_of(f, "arch")->source.starts_with("compile target of this tailor build"));
+    CHECK(f.libc == "glibc");
+    CHECK(evidence_of(f, "libc")->level == "inferred");
+    CHECK(evidence_of(f, "libc")->source.starts_with("default (no readable /bin/sh"));
+    CHECK(f.kernel == "5.15.167.4-microsoft-standard-WSL2");
+    CHECK_FALSE(f.environment.wsl2);  // no /dev/dxg in the tree
+    CHECK(has_warning(f, "WSL1 detected"));
+    CHECK(f.gpu == "none");
+  }
+  SUBCASE("busybox: /bin/sh is an absolute link to a musl busybox, read as usual") {
+    Facts f = detect_scenario("busybox-musl");
+    CHECK(f.arch == "amd64");
+    CHECK(f.libc == "musl");
+    CHECK(f.libc_interpreter == "/lib/ld-musl-x86_64.so.1");
+    CHECK(evidence_of(f, "arch")->level == "read from file");
+    CHECK(evidence_of(f, "libc")->level == "read from file");
+    CHECK(f.kernel == "6.6.58-0-lts");
+    CHECK_FALSE(has_warning(f, "/bin/sh"));
+    check_golden("busybox-musl", f);
+  }
+  SUBCASE("--arch still overrides an inferred arch") {
+    platform::DetectRequest request;
+    clear_detection_env();
+    request.sysroot = test::make_sysroot("distroless-glibc").string();
+    request.flags.arch = "amd64";
+    auto f = platform::resolve_facts(request);
+    REQUIRE(f);
+    CHECK(f->arch == "amd64");
+    CHECK(evidence_of(*f, "arch")->level == "override");
+  }
 }

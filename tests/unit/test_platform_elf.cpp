@@ -116,10 +116,17 @@ TEST_CASE("detect_libc_and_arch") {
     CHECK(out.arch == "arm64");
     CHECK(out.interpreter.empty());
   }
-  SUBCASE("no /bin/sh: glibc, arch unknown under a testing root") {
+  SUBCASE("no /bin/sh: glibc and the compile target under a testing root, both inferred") {
     auto out = platform::detect_libc_and_arch(fs);
     CHECK(out.libc == "glibc");
-    CHECK(out.arch.empty());
+    CHECK(out.libc_level == "inferred");
+#if defined(__x86_64__)
+    CHECK(out.arch == "amd64");
+#elif defined(__aarch64__)
+    CHECK(out.arch == "arm64");
+#endif
+    CHECK(out.arch_level == "inferred");
+    CHECK(out.problem == "no readable /bin/sh (cannot open)");
   }
   SUBCASE("32-bit ARM userland: glibc, arch unsupported") {
     test::write_fake_elf(root / "bin/sh", EM_ARM, 32, "/lib/ld-linux-armhf.so.3");

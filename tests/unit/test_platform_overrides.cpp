@@ -91,6 +91,41 @@ TEST_CASE("resolve_facts overrides") {
     CHECK(facts.gpu_driver.empty());
     CHECK(facts.overrides.at("gpu_driver") == "--gpu-driver");
   }
+  SUBCASE("gpu_compute: detected from the device id, overridden by flag or environment") {
+    Facts detected = *platform::resolve_facts(request);
+    CHECK(detected.gpu_compute == "8.9");  // RTX 4090, 10de:2684
+    CHECK(detected.gpu_devices[1].gpu_compute == "8.9");
+    CHECK(detected.gpu_devices[0].gpu_compute.empty());  // the Intel iGPU
+    {
+      ScopedEnv env("TAILOR_GPU_COMPUTE", "6.1");
+      Facts from_env = *platform::resolve_facts(request);
+      CHECK(from_env.gpu_compute == "6.1");
+      CHECK(from_env.overrides.at("gpu_compute") == "TAILOR_GPU_COMPUTE");
+    }
+    request.flags.gpu_compute = "12.0";
+    request.flags.gpu = "nvidia";  // re-choosing the primary device keeps the override
+    Facts from_flag = *platform::resolve_facts(request);
+    CHECK(from_flag.gpu_compute == "12.0");
+    CHECK(from_flag.overrides.at("gpu_compute") == "--gpu-compute");
+    request.flags.gpu_compute = "sm_61";
+    CHECK(error_of(request) ==
+          "invalid value \"sm_61\" for --gpu-compute: must be a CUDA compute capability such as 8.9, or \"\"");
+    request.flags.gpu_compute = "8.9.1";
+    CHECK(error_of(request).starts_with("invalid value \"8.9.1\" for --gpu-compute"));
+  }
+  SUBCASE("--gpu intel makes the iGPU primary, and its compute capability unknown") {
+    request.flags.gpu = "intel";
+    CHECK(platform::resolve_facts(request)->gpu_compute.empty());
+  }
+  SUBCASE("a facts file without gpu_compute gets it from its devices") {
+    auto file = test::fresh_dir("facts") / "old.json";
+    test::write_text(file, R"({"facts_version": 1, "gpu": "nvidia", "gpu_devices": [{"bdf": "0000:65:00.0",
+      "vendor": "nvidia", "vendor_id": "0x10de", "device_id": "0x1b80", "eligible": true, "primary": true}]})");
+    request.facts_file = file.string();
+    Facts facts = *platform::resolve_facts(request);
+    CHECK(facts.gpu_compute == "6.1");
+    CHECK(facts.gpu_devices[0].gpu_compute == "6.1");
+  }
   SUBCASE("an explicit family without libc makes libc follow it") {
     request.flags.linux_family = "alpine";
     Facts facts = *platform::resolve_facts(request);

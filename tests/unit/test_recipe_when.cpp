@@ -151,6 +151,28 @@ TEST_CASE("when_matches") {
     CHECK_FALSE(when_matches(w, with_gpu(k_debian_amd64, "nvidia", "535.183.01")));
     CHECK_FALSE(when_matches(w, with_gpu(k_debian_amd64, "nvidia", "")));
   }
+  SUBCASE("gpu_compute: a range over the capability; an unknown one is newer than any") {
+    WhenClause w;
+    w.gpu_compute = ">=7.5";
+    MatchTarget t = with_gpu(k_debian_amd64, "nvidia", "580.65.06");
+    t.gpu_compute = "6.1";
+    CHECK_FALSE(when_matches(w, t));
+    t.gpu_compute = "7.5";
+    CHECK(when_matches(w, t));
+    t.gpu_compute = "12.0";  // numerically, not as text
+    CHECK(when_matches(w, t));
+    t.gpu_compute = "";
+    CHECK(when_matches(w, t));
+    w.gpu_compute = "<7.5";
+    t.gpu_compute = "7.0";
+    CHECK(when_matches(w, t));
+    t.gpu_compute = "10.0";
+    CHECK_FALSE(when_matches(w, t));
+    t.gpu_compute = "";  // so an upper bound never holds for it
+    CHECK_FALSE(when_matches(w, t));
+    w.gpu_compute = ">=5.0 <7.5";
+    CHECK_FALSE(when_matches(w, t));
+  }
 }
 
 TEST_CASE("driver_in_range") {
@@ -189,6 +211,19 @@ TEST_CASE("check_driver_range") {
   CHECK(bad_number.error().message == "malformed gpu_driver range '>=57x': '57x' is not a dotted number");
   CHECK_FALSE(check_driver_range("").has_value());
   CHECK_FALSE(check_driver_range(">=1..2").has_value());
+}
+
+TEST_CASE("check_compute_range") {
+  CHECK(check_compute_range(">=7.5").has_value());
+  CHECK(check_compute_range(">=5.0 <12").has_value());
+  auto no_operator = check_compute_range("7.5");
+  REQUIRE_FALSE(no_operator.has_value());
+  CHECK(no_operator.error().message == "malformed gpu_compute range '7.5': '7.5' has no comparator (>=, >, <=, <, =)");
+  auto three_parts = check_compute_range(">=7.5.1");
+  REQUIRE_FALSE(three_parts.has_value());
+  CHECK(three_parts.error().message ==
+        "malformed gpu_compute range '>=7.5.1': a compute capability is major.minor (8.9)");
+  CHECK_FALSE(check_compute_range(">=sm_75").has_value());
 }
 
 TEST_CASE("implicit_constraint") {
