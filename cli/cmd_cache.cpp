@@ -15,6 +15,7 @@ struct Options {
   bool downloads = false;
   bool versions = false;
   bool detect = false;
+  bool registry = false;
 };
 
 std::string human_size(uint64_t bytes) {
@@ -73,6 +74,7 @@ Result<int> run_clear(const Options& opts, const Context& ctx) {
   if (opts.downloads) names.emplace_back("downloads");
   if (opts.versions) names.emplace_back("versions");
   if (opts.detect) names.emplace_back("detect");
+  if (opts.registry) names.emplace_back("registry");
   if (names.empty()) names = config::cache_names();
   for (const std::string& name : names) {
     auto cleared = config::clear_cache(config::tailor_home(), name);
@@ -87,17 +89,19 @@ Result<int> run_clear(const Options& opts, const Context& ctx) {
 }
 
 const bool registered = register_command(
-    {"cache", "Show or clear the download, version and detection caches", [](CLI::App& app, Context& ctx) -> RunFn {
+    {"cache", "Show or clear the download, version, detection and registry caches",
+     [](CLI::App& app, Context& ctx) -> RunFn {
        auto opts = std::make_shared<Options>();
        app.require_subcommand(1);
        CLI::App* info = app.add_subcommand("info", "Print size and entry count of each cache");
        info->add_flag("--json", opts->json,
                       "Print JSON: {caches: [{name, paths, size_bytes, entries}], partial_downloads: {files, "
                       "size_bytes, in_progress}}");
-       CLI::App* clear = app.add_subcommand("clear", "Empty the caches (all three unless one is named)");
+       CLI::App* clear = app.add_subcommand("clear", "Empty the caches (all of them unless some are named)");
        clear->add_flag("--downloads", opts->downloads, "Only cache/downloads (artifacts)");
        clear->add_flag("--versions", opts->versions, "Only the version-provider cache");
        clear->add_flag("--detect", opts->detect, "Only cache/detect (Tier 1 Vulkan enumeration)");
+       clear->add_flag("--registry", opts->registry, "Only the central registry's recipes and manifest (registry/)");
        return [opts, &ctx, info, clear]() -> Result<int> {
          if (info->parsed()) return run_info(*opts, ctx);
          if (clear->parsed()) return run_clear(*opts, ctx);

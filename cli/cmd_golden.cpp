@@ -3,6 +3,7 @@
 #include "plan/golden.hpp"
 #include "recipe/registry.hpp"
 #include "recipe/request.hpp"
+#include "registry/sources.hpp"
 #include "version/release_listing.hpp"
 
 namespace tailor::cli {
@@ -35,8 +36,8 @@ Result<int> run_golden(const GoldenCliOptions& opts, bool check, const Context& 
   if (!opts.version.empty()) {
     if (auto checked = recipe::check_version_request(opts.version); !checked) return fail(checked.error());
   }
-  recipe::RegistryOptions registry_options = recipe::default_registry_options(opts.registry);
-  recipe::Registry registry(registry_options);
+  // A check never asks the central registry: a registry recipe is checked against its cached copy.
+  recipe::Registry registry(registry::lookup_options(opts.registry, check, &ctx.output));
   plan::PlanServices services;
   services.registry = &registry;
   // Saved release listings answer wildcard assets and the ladder's release check, offline.

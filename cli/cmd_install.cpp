@@ -47,6 +47,18 @@ void print_dry_run(const nlohmann::ordered_json& plan, const util::Output& outpu
   show(plan, 0);
 }
 
+// Where the recipe of every tool of `node`'s tree came from, for the state. A root planned
+// from --recipe FILE is not a registry recipe and is left out.
+void collect_provenance(const nlohmann::ordered_json& node, const recipe::Registry& registry, bool skip_root,
+                        std::map<std::string, recipe::Provenance>& out) {
+  const std::string tool = node.value("tool", std::string());
+  if (!skip_root && !tool.empty() && !out.contains(tool)) {
+    if (auto provenance = registry.provenance(tool)) out.emplace(tool, std::move(*provenance));
+  }
+  for (const auto& dep : node.value("dependencies", nlohmann::ordered_json::array()))
+    collect_provenance(dep, registry, false, out);
+}
+
 // The plans to execute: the stored one (re-checked against this machine) or one per tool.
 // `single` receives the session and outcome when exactly one tool is named (the backend path).
 struct SinglePlan {
@@ -57,7 +69,8 @@ struct SinglePlan {
 Result<std::vector<nlohmann::ordered_json>> make_plans(const InstallFlags& flags,
                                                        std::optional<nlohmann::ordered_json> stored,
                                                        fetch::Downloader* downloader, const config::Config& config,
-                                                       const Context& ctx, SinglePlan& single) {
+                                                       const Context& ctx, SinglePlan& single,
+                                                       std::map<std::string, recipe::Provenance>& provenance) {
   std::vector<nlohmann::ordered_json> plans;
   if (stored) {
     auto facts = platform::resolve_facts(to_detect_request(flags.plan.facts, config));
@@ -79,6 +92,7 @@ Result<std::vector<nlohmann::ordered_json>> make_plans(const InstallFlags& flags
     for (const auto& warning : outcome->warnings) ctx.output.warn("{}", warning);
     // The choice of a backend is never silent (gpu-variants.md §3): install always explains it.
     if (flags.plan.explain || !ctx.output.quiet) print_ladder(*outcome, ctx.output);
+    collect_provenance(outcome->plan, *(*session)->registry, (*session)->request.recipe != nullptr, provenance);
     plans.push_back(outcome->plan);
     if (flags.tools.size() == 1) {
       single.session = std::move(*session);
@@ -175,7 +189,8 @@ Result<int> run_install(const InstallFlags& flags, const Context& ctx) {
     downloader = std::move(*curl);
   }
   SinglePlan single;
-  auto plans = make_plans(flags, std::move(stored), downloader.get(), *config, ctx, single);
+  std::map<std::string, recipe::Provenance> provenance;
+  auto plans = make_plans(flags, std::move(stored), downloader.get(), *config, ctx, single, provenance);
   if (!plans) return fail(plans.error());
   if (flags.dry_run) {
     for (const auto& plan : *plans) print_dry_run(plan, ctx.output);
@@ -185,6 +200,7 @@ Result<int> run_install(const InstallFlags& flags, const Context& ctx) {
   options.force = flags.plan.force || flags.reinstall;
   options.keep_failed = flags.keep_failed;
   options.downloader = downloader.get();
+  options.provenance = std::move(provenance);
   options.source = flags.plan_file.empty() ? "registry" : flags.plan_file;
   if (flags.tools.size() == 1 && flags.tools[0].find('@') != std::string::npos)
     options.requested = flags.tools[0].substr(flags.tools[0].find('@') + 1);

@@ -4,6 +4,7 @@
 #include "config/home.hpp"
 #include "recipe/registry.hpp"
 #include "recipe/request.hpp"
+#include "registry/sources.hpp"
 #include "util/canonical_json.hpp"
 #include "version/resolver.hpp"
 
@@ -55,11 +56,10 @@ const bool registered = register_command(
          if (auto checked = recipe::check_tool_name(opts->tool); !checked) return fail(checked.error());
          auto config = config::load_config(config::tailor_home(), &ctx.output, config::uses::api);
          if (!config) return fail(config.error());
-         recipe::Registry registry(recipe::default_registry_options(opts->registry));
+         recipe::Registry registry(registry::lookup_options(opts->registry, false, &ctx.output));
          auto found = registry.find(opts->tool);
          if (!found) return tl::unexpected(found.error());
-         if (*found == nullptr)
-           return fail(ErrorKind::recipe_not_found, "no recipe named '{}' (see `tailor recipes`)", opts->tool);
+         if (*found == nullptr) return fail(ErrorKind::recipe_not_found, "{}", registry.not_found_message(opts->tool));
          auto listing = version::list_versions(version::default_resolver_options(opts->refresh), **found, opts->all);
          if (!listing) return tl::unexpected(listing.error());
          if (opts->json || ctx.output.json)

@@ -8,6 +8,7 @@
 #include "platform/detect.hpp"
 #include "recipe/request.hpp"
 #include "recipe/vulkan_dependency.hpp"
+#include "registry/sources.hpp"
 #include "util/fs.hpp"
 
 namespace tailor::cli {
@@ -46,7 +47,8 @@ Result<std::unique_ptr<PlanSession>> open_plan_session(const PlanFlags& flags, c
                                     flags.offline ? k_offline_planning_uses : k_planning_uses);
   if (!config) return fail(config.error());
   auto session = std::make_unique<PlanSession>();
-  session->registry = std::make_unique<recipe::Registry>(recipe::default_registry_options(flags.registry));
+  session->registry =
+      std::make_unique<recipe::Registry>(registry::lookup_options(flags.registry, flags.offline, &context.output));
   session->services.registry = session->registry.get();
   if (!flags.offline) {
     auto downloader = fetch::CurlDownloader::from_environment(&context.output, "plan");
@@ -79,7 +81,7 @@ Result<std::unique_ptr<PlanSession>> open_plan_session(const PlanFlags& flags, c
     auto found = session->registry->find(request.tool);
     if (!found) return fail(found.error());
     if (*found == nullptr) {
-      return fail(ErrorKind::recipe_not_found, "no recipe named '{}'; `tailor recipes` lists them", request.tool);
+      return fail(ErrorKind::recipe_not_found, "{}", session->registry->not_found_message(request.tool));
     }
     recipe = *found;
   }

@@ -14,6 +14,7 @@ namespace fs = std::filesystem;
 // the home layout (§6.1). Both belong to `versions` so that clearing it really clears.
 std::vector<fs::path> dirs_of(const fs::path& home, std::string_view name) {
   fs::path cache = home / "cache";
+  if (name == "registry") return {home / "registry"};  // recipes of the central registry
   if (name == "versions") return {cache / "versions", cache / "api"};
   return {cache / std::string(name)};
 }
@@ -21,6 +22,7 @@ std::vector<fs::path> dirs_of(const fs::path& home, std::string_view name) {
 bool is_entry(std::string_view cache, const fs::path& file) {
   if (cache == "downloads") return file.extension() == ".data";
   if (cache == "versions") return file.extension() == ".json";
+  if (cache == "registry") return file.extension() == ".toml" || file.filename() == "manifest.json";
   return !file.filename().string().starts_with(".");  // .tier1.json.tmp-*: a write in progress
 }
 
@@ -43,7 +45,7 @@ CacheUsage measure(const fs::path& home, const std::string& name) {
 }  // namespace
 
 const std::vector<std::string>& cache_names() {
-  static const std::vector<std::string> k_names{"downloads", "versions", "detect"};
+  static const std::vector<std::string> k_names{"downloads", "versions", "detect", "registry"};
   return k_names;
 }
 
@@ -56,7 +58,7 @@ std::vector<CacheUsage> cache_usage(const fs::path& home) {
 Result<CacheUsage> clear_cache(const fs::path& home, std::string_view name) {
   const auto& names = cache_names();
   if (std::find(names.begin(), names.end(), name) == names.end()) {
-    return fail(ErrorKind::usage, "unknown cache '{}': must be one of downloads, versions, detect", name);
+    return fail(ErrorKind::usage, "unknown cache '{}': must be one of downloads, versions, detect, registry", name);
   }
   CacheUsage usage = measure(home, std::string(name));
   for (const fs::path& dir : usage.dirs) {

@@ -1,7 +1,8 @@
 #pragma once
 // The caches under $TAILOR_HOME/cache (platform-and-install.md §6.1, §7.6): what `tailor cache
 // info` reports and `tailor cache clear` empties. Each cache is a directory of files that
-// tailor can always rebuild (downloads, version-provider answers, Tier 1 detection).
+// tailor can always rebuild (downloads, version-provider answers, Tier 1 detection, and the
+// central registry's recipes and manifest in $TAILOR_HOME/registry).
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -13,7 +14,7 @@
 namespace tailor::config {
 
 struct CacheUsage {
-  std::string name;                         // downloads, versions, detect
+  std::string name;                         // downloads, versions, detect, registry
   std::vector<std::filesystem::path> dirs;  // where it lives (versions: cache/versions and cache/api)
   uint64_t bytes = 0;                       // every regular file, temp files included
   uint64_t entries = 0;                     // downloads: *.data; versions: *.json; detect: files

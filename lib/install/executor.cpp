@@ -426,6 +426,11 @@ class Executor {
           tool.required_by.push_back(node.parent);
       }
       tool.install_dependencies = direct_dependencies(*node.json);
+      if (auto it = m_options.provenance.find(node.tool); it != m_options.provenance.end()) {
+        tool.recipe_source = it->second.source;
+        tool.recipe_url = it->second.url;
+        tool.recipe_hash = it->second.sha256;
+      }
       tool.versions[node.version] = record;
       // Before the state write: every version state.json records carries its install record,
       // from which `tailor state rebuild` can write state.json again.

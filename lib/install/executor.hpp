@@ -5,6 +5,7 @@
 // rename, verify, then state written last.
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "fetch/downloader.hpp"
 #include "install/extract.hpp"
 #include "install/layout.hpp"
+#include "recipe/registry.hpp"
 #include "util/output.hpp"
 #include "util/result.hpp"
 
@@ -32,6 +34,8 @@ struct InstallOptions {
   using SwitchCheck =
       std::function<Status(const std::filesystem::path& staged, const std::vector<std::string>& path_dirs)>;
   SwitchCheck switch_check;
+  // Where each tool's recipe came from (by tool name), recorded in the state with its version.
+  std::map<std::string, recipe::Provenance> provenance;
 };
 
 struct InstallOutcome {

@@ -33,7 +33,9 @@ struct InstalledTool {
   std::vector<std::string> install_dependencies;
   std::vector<std::string> runtime_dependencies;
   std::string source = "plan";
-  std::string recipe_hash;
+  std::string recipe_hash;    // SHA-256 of the recipe the active version was planned from
+  std::string recipe_source;  // "embedded", "dir <path>", "central <url>"; "" when unknown
+  std::string recipe_url;     // the recipe's file or URL
   std::map<std::string, InstalledVersion> versions;
 };
 

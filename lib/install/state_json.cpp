@@ -132,6 +132,8 @@ void read_tool_fields(Checker& check, const json& t, const std::string& path, In
   check.strings(t, path, "runtime_dependencies", false, out.runtime_dependencies);
   check.string(t, path, "source", false, out.source);
   check.string(t, path, "recipe_hash", false, out.recipe_hash);
+  check.string(t, path, "recipe_source", false, out.recipe_source);
+  check.string(t, path, "recipe_url", false, out.recipe_url);
 }
 
 void read_tool(Checker& check, const std::string& name, const json& t, InstalledTool& out) {
@@ -173,6 +175,9 @@ json state_to_json(const State& state) {
                        {"source", tool.source},
                        {"recipe_hash", tool.recipe_hash},
                        {"versions", versions}};
+    // Written only when known, so state files of plan installs keep their shape.
+    if (!tool.recipe_source.empty()) installed[name]["recipe_source"] = tool.recipe_source;
+    if (!tool.recipe_url.empty()) installed[name]["recipe_url"] = tool.recipe_url;
   }
   json out = state.extra;
   out["installed"] = installed;

@@ -54,10 +54,7 @@ Result<const recipe::Recipe*> find_recipe(const PlanRequest& request, const Plan
   auto found = services.registry->find(request.tool);
   if (!found) return fail(found.error());
   if (*found == nullptr) {
-    auto names = services.registry->names();
-    auto hint = util::closest_match(request.tool, names);
-    return fail(ErrorKind::recipe_not_found, "no recipe named '{}'{}", request.tool,
-                hint ? fmt::format(" (did you mean '{}'?)", *hint) : "; `tailor recipes` lists them");
+    return fail(ErrorKind::recipe_not_found, "{}", services.registry->not_found_message(request.tool));
   }
   return *found;
 }

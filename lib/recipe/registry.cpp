@@ -8,7 +8,9 @@
 #include "config/home.hpp"
 #include "recipe/decode.hpp"
 #include "recipe/embedded.hpp"
+#include "util/file_digest.hpp"
 #include "util/fs.hpp"
+#include "util/strings.hpp"
 
 namespace tailor::recipe {
 namespace fs = std::filesystem;
@@ -25,6 +27,7 @@ struct Located {
   std::string path;
   std::string text;  // filled for embedded recipes; files are read on demand
   bool embedded = false;
+  std::string dir;  // the recipe directory it was found in
 };
 
 }  // namespace
@@ -46,19 +49,43 @@ struct Registry::Impl {
   mutable std::map<std::string, std::unique_ptr<Recipe>, std::less<>> by_name;
   mutable std::map<std::string, std::unique_ptr<Recipe>, std::less<>> by_path;
   mutable std::optional<std::map<std::string, std::vector<std::string>, std::less<>>> aliases;
+  // What the remote source answered, by name: a recipe's provenance, or that it has none.
+  mutable std::map<std::string, Provenance, std::less<>> remote_found;
+  mutable std::map<std::string, std::string, std::less<>> remote_missing;  // name -> note
+
+  Result<const Recipe*> fetch_remote(std::string_view name) const {
+    if (!options.remote || !plausible_name(name) || remote_missing.contains(name)) return nullptr;
+    auto fetched = options.remote->fetch(name);
+    if (!fetched) return fail(fetched.error());
+    if (!fetched->recipe) {
+      remote_missing.emplace(std::string(name), fetched->note);
+      return nullptr;
+    }
+    const RemoteRecipe& remote = *fetched->recipe;
+    auto recipe = load_recipe_for_planning(remote.text, remote.origin);
+    if (!recipe) return fail(recipe.error().kind, "{}: {}", remote.origin, recipe.error().message);
+    auto owned = std::make_unique<Recipe>(std::move(*recipe));
+    const Recipe* result = owned.get();
+    by_name.emplace(std::string(name), std::move(owned));
+    remote_found.emplace(std::string(name), Provenance{remote.source, remote.origin, remote.sha256});
+    return result;
+  }
 
   std::optional<Located> locate(std::string_view name) const {
     if (!plausible_name(name)) return std::nullopt;
     const std::string file = std::string(name) + ".toml";
+    for (const fs::path& candidate : options.files) {
+      if (candidate.filename() == file) return Located{candidate.string(), {}, false, candidate.parent_path().string()};
+    }
     for (const fs::path& dir : options.directories) {
       std::error_code ec;
       for (const fs::path& candidate : {dir / std::string(1, name.front()) / file, dir / file}) {
-        if (fs::is_regular_file(candidate, ec)) return Located{candidate.string(), {}, false};
+        if (fs::is_regular_file(candidate, ec)) return Located{candidate.string(), {}, false, dir.string()};
       }
     }
     if (options.use_embedded) {
       for (const EmbeddedRecipe& e : embedded_recipes())
-        if (e.name == name) return Located{std::string(e.path), std::string(e.text), true};
+        if (e.name == name) return Located{std::string(e.path), std::string(e.text), true, {}};
     }
     return std::nullopt;
   }
@@ -109,7 +136,7 @@ Result<const Recipe*> Registry::find(std::string_view name) const {
     return result;
   }
   std::vector<std::string> owners = alias_claimants(name);
-  if (owners.empty()) return nullptr;
+  if (owners.empty()) return m_impl->fetch_remote(name);
   if (owners.size() > 1) {
     std::string list;
     for (const auto& owner : owners) list += (list.empty() ? "" : ", ") + owner;
@@ -138,6 +165,7 @@ std::vector<std::string> Registry::names() const {
   auto add = [&names](const fs::path& file) {
     if (file.extension() == ".toml") names.insert(file.stem().string());
   };
+  for (const fs::path& file : m_impl->options.files) add(file);
   for (const fs::path& dir : m_impl->options.directories) {
     std::error_code ec;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
@@ -177,8 +205,43 @@ std::vector<std::string> Registry::alias_claimants(std::string_view alias) const
 std::string Registry::source_of(std::string_view name) const {
   std::lock_guard lock(m_impl->mutex);
   auto where = m_impl->locate(name);
-  if (!where) return {};
+  if (!where) {
+    auto it = m_impl->remote_found.find(name);
+    return it == m_impl->remote_found.end() ? std::string() : it->second.source;
+  }
   return where->embedded ? "embedded" : where->path;
+}
+
+std::optional<Provenance> Registry::provenance(std::string_view name) const {
+  std::lock_guard lock(m_impl->mutex);
+  if (auto it = m_impl->remote_found.find(name); it != m_impl->remote_found.end()) return it->second;
+  auto where = m_impl->locate(name);
+  if (!where) return std::nullopt;
+  auto text = Impl::read_text(*where);
+  if (!text) return std::nullopt;
+  if (where->embedded) return Provenance{"embedded", "", util::sha256_hex(*text)};
+  return Provenance{"dir " + where->dir, where->path, util::sha256_hex(*text)};
+}
+
+std::string Registry::not_found_message(std::string_view name) const {
+  auto hint = util::closest_match(name, hint_names());
+  std::string message = fmt::format("no recipe named '{}'", name);
+  message += hint ? fmt::format(" (did you mean '{}'?)", *hint) : "; `tailor recipes` lists them";
+  std::lock_guard lock(m_impl->mutex);
+  if (auto it = m_impl->remote_missing.find(name); it != m_impl->remote_missing.end() && !it->second.empty())
+    message += "; " + it->second;
+  return message;
+}
+
+std::vector<std::string> Registry::hint_names() const {
+  std::vector<std::string> all = names();
+  if (m_impl->options.remote) {
+    std::vector<std::string> remote = m_impl->options.remote->known_names();
+    all.insert(all.end(), remote.begin(), remote.end());
+    std::sort(all.begin(), all.end());
+    all.erase(std::unique(all.begin(), all.end()), all.end());
+  }
+  return all;
 }
 
 }  // namespace tailor::recipe

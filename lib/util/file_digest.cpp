@@ -47,4 +47,17 @@ Result<std::string> file_digest(const std::filesystem::path& path, const std::st
   return out;
 }
 
+std::string sha256_hex(std::string_view text) {
+  const CryptoApi& crypto = crypto_api();
+  std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
+  crypto.sha256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest.data());
+  static const char* k_hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char byte : digest) {
+    out.push_back(k_hex[byte >> 4]);
+    out.push_back(k_hex[byte & 15]);
+  }
+  return out;
+}
+
 }  // namespace tailor::util

@@ -235,6 +235,11 @@ Result<ApiResponse> ApiClient::get(const ApiRequest& request) {
   return response;
 }
 
+Result<ApiResponse> ApiClient::get_uncached(const ApiRequest& request,
+                                            const std::map<std::string, std::string>& headers) {
+  return perform(request, headers, nullptr);
+}
+
 Result<nlohmann::json> ApiClient::get_json(const ApiRequest& request, std::string_view what) {
   auto response = get(request);
   if (!response) return fail(response.error());

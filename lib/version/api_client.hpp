@@ -63,6 +63,9 @@ class ApiClient {
   // Any HTTP status comes back as a response; transport failures, refused URLs and rate-limit
   // replies (403/429 with X-RateLimit-Remaining: 0) are errors. Only 200 replies are cached.
   Result<ApiResponse> get(const ApiRequest& request);
+  // One request with extra headers (If-None-Match), never answered from or stored in the
+  // cache; statuses and errors as get(). For callers that keep their own cache (lib/registry).
+  Result<ApiResponse> get_uncached(const ApiRequest& request, const std::map<std::string, std::string>& headers);
   // get() that requires 200 and a JSON body; `what` names the document in errors.
   Result<nlohmann::json> get_json(const ApiRequest& request, std::string_view what);
   // Streams a body without keeping it, returning its SHA-256 and size (never cached).

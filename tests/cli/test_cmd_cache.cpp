@@ -46,7 +46,7 @@ TEST_CASE("tailor cache") {
 
   SUBCASE("info counts entries and bytes per cache") {
     auto doc = info_json(home);
-    REQUIRE(doc["caches"].size() == 3);
+    REQUIRE(doc["caches"].size() == 4);
     CHECK(doc["caches"][0] == nlohmann::json{{"name", "downloads"},
                                              {"paths", {(home.dir / "cache/downloads").string()}},
                                              {"size_bytes", 2000 + 2 + 48 + 2 + 4},

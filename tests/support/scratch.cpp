@@ -56,6 +56,12 @@ int run_tests(int argc, char** argv) {
     ::unsetenv(var);
   }
   fs::create_directories(g_root / "home");
+  // The central registry defaults to tsuku's public one: tests never reach it. An empty local
+  // registry answers "none" at once; tests of the registry set their own URL.
+  fs::create_directories(g_root / "empty-registry");
+  ::setenv("TAILOR_REGISTRY_URL", (g_root / "empty-registry").c_str(), 1);
+  ::setenv("TAILOR_MANIFEST_URL", (g_root / "empty-registry" / "recipes.json").c_str(), 1);
+  ::unsetenv("TAILOR_OFFLINE");
   fs::current_path(g_root);
 
   doctest::Context context;

@@ -1,0 +1,45 @@
+#include "registry/settings.hpp"
+
+#include <cstdlib>
+
+#include "config/config.hpp"
+
+namespace tailor::registry {
+
+bool is_url(std::string_view location) { return location.starts_with("https://") || location.starts_with("http://"); }
+
+bool is_valid_recipe_name(std::string_view name) {
+  if (name.empty() || name.size() > 128) return false;
+  auto lower_or_digit = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (!lower_or_digit(name.front())) return false;
+  for (char c : name) {
+    if (!lower_or_digit(c) && c != '.' && c != '_' && c != '+' && c != '-') return false;
+  }
+  return true;
+}
+
+std::string recipe_relative_path(std::string_view name) {
+  return "recipes/" + std::string(1, name.front()) + "/" + std::string(name) + ".toml";
+}
+
+Result<RegistrySettings> load_registry_settings(const std::filesystem::path& home, bool offline) {
+  auto config = config::load_config(home, nullptr, config::uses::plan | config::uses::api);
+  if (!config) return fail(config.error());
+  RegistrySettings settings;
+  settings.url = config->get("registry.url");
+  while (settings.url.size() > 1 && settings.url.back() == '/') settings.url.pop_back();
+  settings.manifest_url = config->get("registry.manifest_url");
+  settings.ttl = std::chrono::duration_cast<std::chrono::seconds>(config->duration("registry.ttl"));
+  settings.stale_limit = std::chrono::duration_cast<std::chrono::seconds>(config->duration("registry.stale_limit"));
+  settings.cache_limit = config->size("registry.cache_size");
+  settings.offline = offline || config->boolean("registry.offline");
+  settings.cache_dir = home / "registry";
+  settings.client.timeout = config->duration("network.api_timeout");
+  if (const char* ca = std::getenv("TAILOR_CA_BUNDLE"); ca != nullptr) settings.client.ca_bundle = ca;
+  if (const char* insecure = std::getenv("TAILOR_ALLOW_INSECURE_LOOPBACK"); insecure != nullptr) {
+    settings.client.allow_insecure_loopback = std::string(insecure) == "1";
+  }
+  return settings;
+}
+
+}  // namespace tailor::registry
