@@ -28,12 +28,10 @@ const bool registered = register_command(
        return [opts, &ctx]() -> Result<int> {
          std::vector<std::filesystem::path> paths(opts->paths.begin(), opts->paths.end());
          // Recipes being validated resolve each other's dependencies, before the usual registry.
+         // Every recipe file under the given paths counts, however deep (a tsuku checkout:
+         // `recipes/<letter>/*.toml` and `internal/recipe/recipes/*.toml`).
          recipe::RegistryOptions registry_options = recipe::default_registry_options(opts->registry);
-         for (const auto& path : paths) {
-           std::error_code ec;
-           if (std::filesystem::is_directory(path, ec))
-             registry_options.directories.insert(registry_options.directories.begin(), path);
-         }
+         if (auto files = recipe::collect_recipe_files(paths)) registry_options.files = std::move(*files);
          recipe::Registry registry(std::move(registry_options));
          recipe::ValidateOptions options{opts->strict, opts->check_libc_coverage, &registry};
          auto results = recipe::validate_paths(paths, options);
