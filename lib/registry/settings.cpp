@@ -3,20 +3,13 @@
 #include <cstdlib>
 
 #include "config/config.hpp"
+#include "recipe/request.hpp"
 
 namespace tailor::registry {
 
 bool is_url(std::string_view location) { return location.starts_with("https://") || location.starts_with("http://"); }
 
-bool is_valid_recipe_name(std::string_view name) {
-  if (name.empty() || name.size() > 128) return false;
-  auto lower_or_digit = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-  if (!lower_or_digit(name.front())) return false;
-  for (char c : name) {
-    if (!lower_or_digit(c) && c != '.' && c != '_' && c != '+' && c != '-') return false;
-  }
-  return true;
-}
+bool is_valid_recipe_name(std::string_view name) { return recipe::check_tool_name(name).has_value(); }
 
 std::string recipe_relative_path(std::string_view name) {
   return "recipes/" + std::string(1, name.front()) + "/" + std::string(name) + ".toml";

@@ -31,8 +31,9 @@ Result<RegistrySettings> load_registry_settings(const std::filesystem::path& hom
 // Whether a registry or manifest location is a URL (http:// or https://) rather than a path.
 bool is_url(std::string_view location);
 
-// Whether `name` may be looked up at all: ^[a-z0-9][a-z0-9._+-]*$, at most 128 characters.
-// Anything else is refused before a request or a file name is built from it.
+// Whether `name` may be looked up at all (recipe::check_tool_name: ^[a-z0-9][a-z0-9._+-]*$,
+// at most 128 characters). Anything else is refused before a request or a file name is built
+// from it; this also covers dependency names that come from fetched recipes.
 bool is_valid_recipe_name(std::string_view name);
 
 // `recipes/<first letter>/<name>.toml`, the layout of tsuku's registry.

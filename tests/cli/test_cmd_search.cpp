@@ -100,7 +100,8 @@ TEST_CASE("tailor search") {
     CHECK(json::parse(bad.out).empty());  // a manifest name that is not a valid recipe name is dropped
   }
   SUBCASE("installed tools are flagged") {
-    write_text(f.home / "state.json", R"({"installed": {"kubens": {"active_version": "1.0"}}, "libs": {}})");
+    write_text(f.home / "state.json", R"({"installed": {"kubens": {"active_version": "1.0", "versions": {"1.0":
+      {"binaries": [], "binary_checksums": {}, "installed_at": "2026-12-01T00:00:00Z"}}}}, "libs": {}})");
     auto r = f.tailor({"search", "kubens", "--json"});
     REQUIRE(r.exit_code == 0);
     CHECK(json::parse(r.out)[0]["installed"] == true);
