@@ -19,7 +19,8 @@ struct SourcePos {
   bool operator==(const SourcePos&) const = default;
 };
 
-// A `when` clause (§2.1) plus tailor's `backend`, `gpu_driver` and `gpu_compute` extensions.
+// A `when` clause (docs/recipe-authoring.md, "Conditions: `when`") plus tailor's `backend`, `gpu_driver` and
+// `gpu_compute` extensions.
 struct WhenClause {
   std::vector<std::string> platform;
   std::vector<std::string> os;

@@ -64,7 +64,8 @@ struct HardcodedVersion {
   size_t offset = 0;
 };
 
-// The version a hardcoded-version regex finds in `value` (§3.12), or an empty text.
+// The version a hardcoded-version regex finds in `value` (docs/recipe-authoring.md, "Actions": placeholders), or an
+// empty text.
 HardcodedVersion hardcoded_version(const std::string& original) {
   if (original.empty() || original.find("{version}") != std::string::npos ||
       original.find("{version_tag}") != std::string::npos)

@@ -16,9 +16,9 @@ struct MatchTarget {
   std::string gpu_compute{};  // CUDA compute capability, "" when unknown
 };
 
-// §2.2 plus tailor's extensions: `backend` (target backend in the list), `gpu_driver`
-// (range over the target's driver; an empty driver matches no range) and `gpu_compute`
-// (compute_in_range) and `gfx`.
+// docs/recipe-authoring.md, "Conditions: `when`", plus tailor's extensions: `backend` (target
+// backend in the list), `gpu_driver` (range over the target's driver; an empty driver matches no
+// range) and `gpu_compute` (compute_in_range).
 bool when_matches(const WhenClause& when, const MatchTarget& target);
 
 // The implicit constraint of a system package-manager action (§2.3): os and family.
