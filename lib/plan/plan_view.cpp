@@ -48,6 +48,16 @@ void describe_dependencies(std::string& out, const std::vector<DependencyPlan>& 
   }
 }
 
+// Downloads in `steps` and below `deps` whose checksum the plan does not know yet.
+size_t unhashed_downloads(const std::optional<std::vector<PlanStep>>& steps, const std::vector<DependencyPlan>& deps) {
+  size_t count = 0;
+  for (const auto& step : steps.value_or(std::vector<PlanStep>{})) {
+    if (step.action == "download_file" && step.checksum.empty()) ++count;
+  }
+  for (const auto& dep : deps) count += unhashed_downloads(dep.steps, dep.dependencies);
+  return count;
+}
+
 }  // namespace
 
 std::string describe_plan(const PlanOutcome& outcome, bool explain) {
@@ -75,7 +85,17 @@ std::string describe_plan(const PlanOutcome& outcome, bool explain) {
   out += "steps:\n";
   describe_steps(out, plan.steps, "  ");
   if (plan.verify) out += fmt::format("verify: {}\n", plan.verify->command);
-  out += fmt::format("deterministic: {}\n", plan.deterministic ? "yes" : "no");
+  // A plan whose artifacts are not all hashed installs whatever the URLs serve next time, so
+  // it is not called deterministic here even when every action is (the JSON field keeps
+  // tsuku's meaning: docs/planning.md).
+  const size_t unhashed = unhashed_downloads(plan.steps, plan.dependencies);
+  if (plan.deterministic && unhashed > 0) {
+    out +=
+        fmt::format("deterministic: no ({} download{} without a checksum yet; plan with network access to hash {})\n",
+                    unhashed, unhashed == 1 ? "" : "s", unhashed == 1 ? "it" : "them");
+  } else {
+    out += fmt::format("deterministic: {}\n", plan.deterministic ? "yes" : "no");
+  }
   return out;
 }
 
