@@ -2,9 +2,11 @@
 #include <unistd.h>
 #include <algorithm>
 #include <cstdlib>
+#include <iostream>
 
 #include "command.hpp"
 #include "util/shared_library.hpp"
+#include "util/strings.hpp"
 
 int main(int argc, char** argv) {
   using namespace tailor;
@@ -30,6 +32,16 @@ int main(int argc, char** argv) {
   std::string invoked = cli::invoked_command(argc, argv);
   bool only_invoked = invoked != "completion" &&
                       std::ranges::any_of(cli::registered_commands(), [&](const auto& d) { return d.name == invoked; });
+  if (!invoked.empty() && !only_invoked && invoked != "completion") {
+    // CLI11 would say only "A subcommand is required": name the word and the likely command.
+    std::vector<std::string> names;
+    for (const auto& def : cli::registered_commands()) names.emplace_back(def.name);
+    auto near = util::closest_match(invoked, names, 2);
+    std::cerr << "error: unknown command '" << invoked << "'"
+              << (near ? " (did you mean '" + *near + "'?)" : std::string())
+              << "; `tailor --help` lists the commands\n";
+    return exit_code(ErrorKind::usage);
+  }
   std::vector<std::pair<CLI::App*, cli::RunFn>> commands;
   for (const auto& def : cli::registered_commands()) {
     if (only_invoked && def.name != invoked) continue;
