@@ -40,6 +40,21 @@ std::string partial_line(const RunOptions& options) {
   return info.out.substr(at);
 }
 
+// hello 1.0.0 served over HTTPS, a fresh TAILOR_HOME and the plan that installs it.
+struct ServedHello {
+  HttpsServer server;
+  ToolRelease hello = make_tool_release("hello", "1.0.0");
+  fs::path home = fresh_dir("home");
+  fs::path dir = fresh_dir("plans");
+  RunOptions options = local_install_env(server, home);
+  std::string plan = (dir / "plan.json").string();
+
+  ServedHello() {
+    server.add("/" + hello.file_name(), hello.bytes);
+    write_text(plan, make_tool_plan(hello, server.url("/" + hello.file_name())).dump(2));
+  }
+};
+
 }  // namespace
 
 TEST_CASE("partial downloads: a killed download's file goes at the next run, a running one stays") {
@@ -111,14 +126,8 @@ TEST_CASE("cache clear keeps a download that is still running") {
 }
 
 TEST_CASE("install: status.json of a killed install") {
-  HttpsServer server;
-  ToolRelease hello = make_tool_release("hello", "1.0.0");
-  server.add("/" + hello.file_name(), hello.bytes);
-  fs::path home = fresh_dir("home");
-  fs::path dir = fresh_dir("plans");
-  RunOptions options = local_install_env(server, home);
-  write_text(dir / "plan.json", make_tool_plan(hello, server.url("/" + hello.file_name())).dump(2));
-  const std::string plan = (dir / "plan.json").string();
+  ServedHello served;
+  auto& [server, hello, home, dir, options, plan] = served;
 
   RunOptions paused = options;
   paused.env["TAILOR_TEST_PAUSE_AT"] = "before_extract";
@@ -151,14 +160,8 @@ TEST_CASE("install: status.json of a killed install") {
 
 TEST_CASE("install: a damaged cache entry whose fresh download is wrong too") {
   // The retry itself is tested in test_cmd_install.cpp ("a tampered entry is dropped and downloaded again").
-  HttpsServer server;
-  ToolRelease hello = make_tool_release("hello", "1.0.0");
-  server.add("/" + hello.file_name(), hello.bytes);
-  fs::path home = fresh_dir("home");
-  fs::path dir = fresh_dir("plans");
-  RunOptions options = local_install_env(server, home);
-  write_text(dir / "plan.json", make_tool_plan(hello, server.url("/" + hello.file_name())).dump(2));
-  const std::string plan = (dir / "plan.json").string();
+  ServedHello served;
+  auto& [server, hello, home, dir, options, plan] = served;
   REQUIRE(run_tailor({"install", "--plan", plan}, options).exit_code == 0);
   REQUIRE(run_tailor({"remove", "hello"}, options).exit_code == 0);
 
