@@ -18,6 +18,7 @@ struct GoldenCliOptions {
   bool unhashed = false;
   std::string seed_lock;
   std::vector<std::string> listings;
+  std::string releases;  // snapshot directory; "" = <golden>/../testdata/releases when present
 };
 
 void add_common(CLI::App& sub, GoldenCliOptions& opts) {
@@ -26,6 +27,19 @@ void add_common(CLI::App& sub, GoldenCliOptions& opts) {
   sub.add_option("--golden,--out", opts.golden, "Golden directory holding plans/ and exclusions.json")
       ->capture_default_str();
   sub.add_flag("--refresh", opts.refresh, "Allow the network for artifacts no golden file locks");
+  sub.add_option("--releases", opts.releases,
+                 "Release snapshots <DIR>/<owner>/<repo>.json (default: testdata/releases beside the golden "
+                 "directory, when present)")
+      ->check(CLI::ExistingDirectory);
+}
+
+// The snapshot directory: the one given, else testdata/releases beside the golden directory.
+std::filesystem::path snapshot_dir(const GoldenCliOptions& opts) {
+  if (!opts.releases.empty()) return opts.releases;
+  std::filesystem::path guess = std::filesystem::path(opts.golden).parent_path() / "testdata" / "releases";
+  if (std::filesystem::path(opts.golden).parent_path().empty()) guess = "testdata/releases";
+  std::error_code ec;
+  return std::filesystem::is_directory(guess, ec) ? guess : std::filesystem::path();
 }
 
 Result<int> run_golden(const GoldenCliOptions& opts, bool check, const Context& ctx) {
@@ -41,24 +55,32 @@ Result<int> run_golden(const GoldenCliOptions& opts, bool check, const Context& 
   plan::PlanServices services;
   services.registry = &registry;
   // Saved release listings answer wildcard assets and the ladder's release check, offline.
+  // Release snapshots name each pinned version's real tag and assets, for regenerate and check.
+  plan::GoldenOptions options;
   std::unique_ptr<version::Resolver> listing_resolver;
-  if (!opts.listings.empty()) {
-    std::vector<version::ReleaseListing> listings;
-    for (const auto& file : opts.listings) {
-      auto loaded = version::load_release_listings(file);
-      if (!loaded) return fail(loaded.error());
-      listings.insert(listings.end(), loaded->begin(), loaded->end());
-    }
+  std::vector<version::ReleaseListing> listings;
+  if (const auto dir = snapshot_dir(opts); !dir.empty()) {
+    auto loaded = version::load_release_snapshots(dir);
+    if (!loaded) return fail(loaded.error());
+    options.snapshots_in_use = true;
+    options.snapshots = *loaded;
+    listings = std::move(*loaded);
+  }
+  for (const auto& file : opts.listings) {
+    auto loaded = version::load_release_listings(file);
+    if (!loaded) return fail(loaded.error());
+    listings.insert(listings.end(), loaded->begin(), loaded->end());
+  }
+  if (!listings.empty() || !opts.listings.empty()) {
     listing_resolver = version::make_listing_resolver(std::move(listings));
     services.resolver = listing_resolver.get();
   }
-  plan::GoldenOptions options;
   options.golden_dir = opts.golden;
   options.recipes = opts.recipes;
   options.version = opts.version;
   options.refresh = opts.refresh;
   // A listing names assets, never their bytes: what no lock hashes stays unhashed.
-  options.unhashed = opts.unhashed || !opts.listings.empty();
+  options.unhashed = opts.unhashed || !opts.listings.empty() || (options.snapshots_in_use && !opts.refresh);
   options.seed_lock = opts.seed_lock;
   auto report = check ? plan::golden_check(options, services, ctx.output)
                       : plan::golden_regenerate(options, services, ctx.output);

@@ -107,6 +107,38 @@ Result<std::string> generate(const recipe::Recipe& recipe, const std::string& ve
   return util::canonical_json(outcome->plan);
 }
 
+// Every string under a "url" key, depth first.
+void collect_urls(const nlohmann::ordered_json& doc, std::vector<std::string>& out) {
+  if (doc.is_object()) {
+    for (const auto& [key, value] : doc.items()) {
+      if (key == "url" && value.is_string()) {
+        out.push_back(value.get<std::string>());
+      } else {
+        collect_urls(value, out);
+      }
+    }
+  } else if (doc.is_array()) {
+    for (const auto& value : doc) collect_urls(value, out);
+  }
+}
+
+// The reasons the file's GitHub release URLs are not what the snapshots list, one per URL.
+std::vector<std::string> unpublished(const std::string& text, const GoldenOptions& options) {
+  std::vector<std::string> reasons;
+  if (!options.snapshots_in_use) return reasons;
+  auto doc = nlohmann::ordered_json::parse(text, nullptr, false);
+  if (doc.is_discarded()) return reasons;
+  std::vector<std::string> urls;
+  collect_urls(doc, urls);
+  std::set<std::string> seen;
+  for (const auto& url : urls) {
+    if (!seen.insert(url).second) continue;
+    if (auto reason = version::unpublished_reason(options.snapshots, url); !reason.empty())
+      reasons.push_back(url + ": " + reason);
+  }
+  return reasons;
+}
+
 // Re-prints a golden file canonically without the keys golden comparison ignores.
 std::string normalized(const std::string& text) {
   auto doc = nlohmann::ordered_json::parse(text, nullptr, false);
@@ -205,6 +237,12 @@ Result<GoldenReport> golden_check(const GoldenOptions& options, const PlanServic
           continue;
         }
         ++report.checked;
+        auto golden = util::read_file(dir / file);
+        if (!golden) return fail(golden.error());
+        for (const auto& reason : unpublished(*golden, options)) {
+          output.print("UNPUBLISHED {}/{}: {}\n", name, file, reason);
+          ++report.failures;
+        }
         std::vector<std::string> warnings;
         auto fresh = generate(recipe, version, target, dir / file, {}, !options.refresh, services, warnings);
         if (!fresh) {
@@ -212,8 +250,6 @@ Result<GoldenReport> golden_check(const GoldenOptions& options, const PlanServic
           ++report.failures;
           continue;
         }
-        auto golden = util::read_file(dir / file);
-        if (!golden) return fail(golden.error());
         std::string diff = util::unified_diff(normalized(*golden), normalized(*fresh),
                                               fmt::format("golden/{}/{}", name, file), "generated");
         if (!diff.empty()) {

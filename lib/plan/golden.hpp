@@ -8,6 +8,7 @@
 
 #include "plan/planner.hpp"
 #include "util/output.hpp"
+#include "version/release_listing.hpp"
 
 namespace tailor::plan {
 
@@ -41,6 +42,10 @@ struct GoldenOptions {
   bool refresh = false;                         // allow the network for what no lock covers
   bool unhashed = false;                        // regenerate without a downloader: no checksums
   std::filesystem::path seed_lock;              // lock for targets with no file and no sibling yet
+  // Release snapshots (testdata/releases): when `snapshots_in_use`, check fails on every
+  // GitHub release URL whose tag and asset they do not list (docs/planning.md, "Golden files").
+  bool snapshots_in_use = false;
+  std::vector<version::ReleaseListing> snapshots;
 };
 
 struct GoldenReport {

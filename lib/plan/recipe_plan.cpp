@@ -56,6 +56,12 @@ Result<VersionPair> resolve_version(const recipe::Recipe& recipe, const std::str
   // plan, whether a provider can be asked or not (docs/user-guide.md, "Tool names and versions").
   if (!pinned.empty()) {
     if (auto checked = recipe::check_plan_version(pinned); !checked) return fail(checked.error());
+    // A pinned version's tag is known only from a release listing (golden snapshots); without
+    // one the version is its own tag.
+    version::Resolver* resolver = env.services->resolver;
+    if (resolver != nullptr) {
+      if (auto tag = resolver->pinned_tag(recipe, pinned)) return VersionPair{pinned, *tag, {}};
+    }
     return VersionPair{pinned, pinned, {}};
   }
   const bool named = !requested.empty() && requested != "latest";

@@ -1,5 +1,9 @@
 #include "version/release_listing.hpp"
 
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "util/fs.hpp"
@@ -42,6 +46,18 @@ Result<ReleaseListing> listing_of(const nlohmann::json& doc, const std::string& 
   return listing;
 }
 
+// The GitHub repository whose releases a recipe installs: [version] github_repo, else the repo
+// of its first github_archive / github_file step.
+std::string recipe_repo(const recipe::Recipe& recipe) {
+  if (!recipe.version.github_repo.empty()) return recipe.version.github_repo;
+  for (const auto& step : recipe.steps) {
+    if (step.action != "github_archive" && step.action != "github_file") continue;
+    auto repo = step.params.find("repo");
+    if (repo != step.params.end() && repo->is_string()) return repo->get<std::string>();
+  }
+  return "";
+}
+
 class ListingResolver final : public Resolver {
  public:
   explicit ListingResolver(std::vector<ReleaseListing> listings) : m_listings(std::move(listings)) {}
@@ -67,6 +83,23 @@ class ListingResolver final : public Resolver {
     return fail(ErrorKind::network, "the Homebrew bottle of {} is not in a release listing (--listing)", formula);
   }
 
+  std::optional<std::string> pinned_tag(const recipe::Recipe& recipe, const std::string& version) override {
+    const std::string repo = recipe_repo(recipe);
+    if (repo.empty()) return std::nullopt;
+    std::vector<std::string> candidates;
+    if (!recipe.version.tag_prefix.empty()) {
+      candidates = {recipe.version.tag_prefix + version};
+    } else {
+      candidates = {version, "v" + version};
+    }
+    for (const auto& candidate : candidates) {
+      for (const auto& listing : m_listings) {
+        if (listing.repo == repo && listing.tag == candidate) return listing.tag;
+      }
+    }
+    return std::nullopt;
+  }
+
  private:
   std::vector<ReleaseListing> m_listings;
 };
@@ -86,6 +119,60 @@ Result<std::vector<ReleaseListing>> load_release_listings(const std::filesystem:
     listings.push_back(std::move(*listing));
   }
   return listings;
+}
+
+Result<std::vector<ReleaseListing>> load_release_snapshots(const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  std::vector<ReleaseListing> out;
+  std::error_code ec;
+  std::vector<fs::path> files;
+  for (const auto& owner : fs::directory_iterator(dir, ec)) {
+    if (!owner.is_directory()) continue;
+    for (const auto& entry : fs::directory_iterator(owner.path(), ec)) {
+      if (entry.is_regular_file() && entry.path().extension() == ".json") files.push_back(entry.path());
+    }
+  }
+  if (ec) return fail(ErrorKind::invalid_input, "cannot read release snapshots in {}: {}", dir.string(), ec.message());
+  std::sort(files.begin(), files.end());
+  for (const auto& file : files) {
+    const std::string repo = file.parent_path().filename().string() + "/" + file.stem().string();
+    auto listings = load_release_listings(file);
+    if (!listings) return fail(listings.error());
+    for (auto& listing : *listings) {
+      if (!listing.repo.empty() && listing.repo != repo) {
+        return fail(ErrorKind::invalid_input, "{}: a release of {} in the snapshot of {}", file.string(), listing.repo,
+                    repo);
+      }
+      listing.repo = repo;
+      out.push_back(std::move(listing));
+    }
+  }
+  return out;
+}
+
+std::string unpublished_reason(const std::vector<ReleaseListing>& snapshots, const std::string& url) {
+  const std::string prefix = "https://github.com/";
+  const std::string marker = "/releases/download/";
+  if (!url.starts_with(prefix)) return "";
+  auto at = url.find(marker);
+  if (at == std::string::npos) return "";
+  const std::string repo = url.substr(prefix.size(), at - prefix.size());
+  const std::string rest = url.substr(at + marker.size());
+  auto slash = rest.find('/');
+  if (slash == std::string::npos) return "";
+  const std::string tag = rest.substr(0, slash);
+  const std::string asset = rest.substr(slash + 1);
+  std::vector<std::string> tags;
+  for (const auto& listing : snapshots) {
+    if (listing.repo != repo) continue;
+    if (listing.tag == tag) {
+      if (std::find(listing.assets.begin(), listing.assets.end(), asset) != listing.assets.end()) return "";
+      return fmt::format("release {} of {} publishes no asset named {}", tag, repo, asset);
+    }
+    tags.push_back(listing.tag);
+  }
+  if (tags.empty()) return fmt::format("no release snapshot of {}", repo);
+  return fmt::format("release {} of {} is not in its snapshot (it has {})", tag, repo, fmt::join(tags, ", "));
 }
 
 std::unique_ptr<Resolver> make_listing_resolver(std::vector<ReleaseListing> listings) {

@@ -38,6 +38,11 @@ class Resolver {
   // The bottle of `formula` at `version_tag` for the platform.
   virtual Result<HomebrewBottle> homebrew_bottle(const std::string& formula, const std::string& version_tag,
                                                  const std::string& os, const std::string& arch) = 0;
+  // The release tag of a version that is already pinned (a lock, a golden file), when this
+  // resolver knows it without asking a provider; nullopt = the version is taken as its tag.
+  virtual std::optional<std::string> pinned_tag(const recipe::Recipe& /*recipe*/, const std::string& /*version*/) {
+    return std::nullopt;
+  }
 };
 
 // Whether the recipe names a version source, explicitly or through a step a provider is
