@@ -1,11 +1,13 @@
 #include "plan/recipe_plan.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "plan/decompose.hpp"
 #include "plan/expand.hpp"
 #include "recipe/actions.hpp"
 #include "recipe/request.hpp"
+#include "version/version_compare.hpp"
 
 namespace tailor::plan {
 
@@ -50,8 +52,44 @@ bool urls_need_version(const recipe::Recipe& recipe) {
                      [](const recipe::Patch& patch) { return patch.url.find("{version") != std::string::npos; });
 }
 
+namespace {
+
+// "b6500" -> "6500": a common letter prefix (llama.cpp's build tags) is not part of the order.
+std::string_view without_letter_prefix(std::string_view version) {
+  while (!version.empty() && std::isalpha(static_cast<unsigned char>(version.front()))) version.remove_prefix(1);
+  return version;
+}
+
+}  // namespace
+
+static Status check_min_version(const recipe::Recipe& recipe, const std::string& version) {
+  const std::string& first = recipe.version.min_version;
+  if (first.empty() || version.empty() || version == "dev") return {};
+  if (version::compare_versions(without_letter_prefix(version), without_letter_prefix(first)) >= 0) return {};
+  return fail(ErrorKind::version,
+              "{} {} is older than {}, the first release this recipe supports (its download patterns do not "
+              "match earlier releases)",
+              recipe.metadata.name, version, first);
+}
+
+static Result<VersionPair> resolve_version_unchecked(const recipe::Recipe& recipe, const std::string& requested,
+                                                     const std::string& pinned, const PlanEnv& env);
+
 Result<VersionPair> resolve_version(const recipe::Recipe& recipe, const std::string& requested,
                                     const std::string& pinned, const PlanEnv& env) {
+  // A named version older than the first supported release is refused before any provider is asked.
+  const std::string& asked = pinned.empty() ? requested : pinned;
+  if (!asked.empty() && asked != "latest" && asked.front() != '@') {
+    if (auto ok = check_min_version(recipe, asked); !ok) return fail(ok.error());
+  }
+  auto resolved = resolve_version_unchecked(recipe, requested, pinned, env);
+  if (!resolved) return resolved;
+  if (auto ok = check_min_version(recipe, resolved->version); !ok) return fail(ok.error());
+  return resolved;
+}
+
+static Result<VersionPair> resolve_version_unchecked(const recipe::Recipe& recipe, const std::string& requested,
+                                                     const std::string& pinned, const PlanEnv& env) {
   // Checked before anything is resolved: a request that fails here never reaches a URL or a
   // plan, whether a provider can be asked or not (docs/user-guide.md, "Tool names and versions").
   if (!pinned.empty()) {

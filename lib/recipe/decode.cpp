@@ -179,6 +179,7 @@ tl::expected<void, DecodeError> decode_version(const toml::table& t, VersionSect
   TAILOR_TRY(f.str("timeline_tag", v.timeline_tag));
   TAILOR_TRY(f.str("url", v.url));
   TAILOR_TRY(f.str("version_path", v.version_path));
+  TAILOR_TRY(f.str("min_version", v.min_version));
   TAILOR_TRY(f.strings("stable_qualifiers", v.stable_qualifiers));
   return {};
 }

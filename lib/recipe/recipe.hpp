@@ -72,6 +72,9 @@ struct VersionSection {
   std::string source, github_repo, tag_prefix, module, formula, cask, tap;
   std::string fossil_repo, project_name, version_separator, timeline_tag;
   std::string url, version_path;
+  // tailor extension: the first release whose assets the recipe's patterns match; an older
+  // version is refused naming it (docs/recipe-authoring.md, "min_version").
+  std::string min_version;
   std::optional<std::vector<std::string>> stable_qualifiers;
   bool operator==(const VersionSection&) const = default;
 };

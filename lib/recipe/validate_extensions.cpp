@@ -32,10 +32,14 @@ struct KnownKeys {
                                     "supported_libc",
                                     "unsupported_platforms",
                                     "unsupported_reason"};
-  std::vector<std::string> version{
-      "source",       "github_repo", "tag_prefix",   "module",           "formula",
-      "cask",         "tap",         "fossil_repo",  "project_name",     "version_separator",
-      "timeline_tag", "url",         "version_path", "stable_qualifiers"};
+  std::vector<std::string> version{"source",       "github_repo",
+                                   "tag_prefix",   "module",
+                                   "formula",      "cask",
+                                   "tap",          "fossil_repo",
+                                   "project_name", "version_separator",
+                                   "timeline_tag", "url",
+                                   "version_path", "stable_qualifiers",
+                                   "min_version"};
   std::vector<std::string> verify{"command", "pattern",   "patterns",   "mode",   "version_format",
                                   "reason",  "exit_code", "additional", "backend"};
   std::vector<std::string> additional{"command", "pattern"};

@@ -71,21 +71,21 @@ std::vector<std::string> downloads(const HttpsServer& server) {
 
 TEST_CASE("install a registry recipe by name from a local mirror") {
   HttpsServer server;
-  server.add_json("/repos/ggml-org/llama.cpp/tags", R"([{"name": "b6501"}, {"name": "b6500"}])");
+  server.add_json("/repos/ggml-org/llama.cpp/tags", R"([{"name": "b11194"}, {"name": "b11193"}])");
 
   SUBCASE("llama.cpp on a machine without a GPU: the CPU build, with the reason, verified and smoke-checked") {
-    server.add("/llama/b6500/llama-b6500-bin-ubuntu-x64.tar.gz", llama_release("b6500", "  CPU: test cpu\\n"));
+    server.add("/llama/b11193/llama-b11193-bin-ubuntu-x64.tar.gz", llama_release("b11193", "  CPU: test cpu\\n"));
     MirrorEnv env(server, "none");
-    auto r = run_tailor({"install", "llama.cpp@b6500"}, env.options);
+    auto r = run_tailor({"install", "llama.cpp@b11193"}, env.options);
     INFO(r.out, r.err);
     REQUIRE(r.exit_code == 0);
-    CHECK(r.out == "llama.cpp@b6500\n");
+    CHECK(r.out == "llama.cpp@b11193\n");
     CHECK(r.err.find("backend ladder:\n  cpu: chosen (best rung with a build for this machine)\n") !=
           std::string::npos);
-    CHECK(downloads(server) == std::vector<std::string>{"GET /llama/b6500/llama-b6500-bin-ubuntu-x64.tar.gz"});
-    CHECK(run({(env.home / "bin" / "llama-cli").string(), "--version"}).out == "version: 6500 (0000000)\n");
+    CHECK(downloads(server) == std::vector<std::string>{"GET /llama/b11193/llama-b11193-bin-ubuntu-x64.tar.gz"});
+    CHECK(run({(env.home / "bin" / "llama-cli").string(), "--version"}).out == "version: 11193 (0000000)\n");
     auto receipt =
-        nlohmann::json::parse(read_text(env.home / "tools" / "llama.cpp-b6500" / ".tailor" / "receipt.json"));
+        nlohmann::json::parse(read_text(env.home / "tools" / "llama.cpp-b11193" / ".tailor" / "receipt.json"));
     CHECK(receipt["backend"] == "cpu");
     CHECK(receipt["requested_backend"] == "auto");
     auto state = nlohmann::json::parse(read_text(env.home / "state.json"));
@@ -93,58 +93,58 @@ TEST_CASE("install a registry recipe by name from a local mirror") {
   }
 
   SUBCASE("a release that publishes no SYCL or Vulkan build: auto installs the CPU build, explicit sycl is exit 6") {
-    server.add("/llama/b6500/llama-b6500-bin-ubuntu-x64.tar.gz", llama_release("b6500", "  CPU: test cpu\\n"));
-    server.add_json("/repos/ggml-org/llama.cpp/releases/tags/b6500",
-                    R"({"tag_name": "b6500", "assets": [{"name": "llama-b6500-bin-ubuntu-x64.tar.gz"},
-                        {"name": "llama-b6500-bin-macos-arm64.zip"}]})");
+    server.add("/llama/b11193/llama-b11193-bin-ubuntu-x64.tar.gz", llama_release("b11193", "  CPU: test cpu\\n"));
+    server.add_json("/repos/ggml-org/llama.cpp/releases/tags/b11193",
+                    R"({"tag_name": "b11193", "assets": [{"name": "llama-b11193-bin-ubuntu-x64.tar.gz"},
+                        {"name": "llama-b11193-bin-macos-arm64.zip"}]})");
     MirrorEnv env(server, "intel");
     const std::string sycl_reason =
-        "release b6500 publishes no SYCL build for linux/amd64: no asset matches "
-        "'llama-b6500-bin-ubuntu-sycl-fp16-x64.tar.gz'";
-    auto explicit_sycl = run_tailor({"install", "llama.cpp@b6500", "--backend", "sycl"}, env.options);
+        "release b11193 publishes no SYCL build for linux/amd64: no asset matches "
+        "'llama-b11193-bin-ubuntu-sycl-fp16-x64.tar.gz'";
+    auto explicit_sycl = run_tailor({"install", "llama.cpp@b11193", "--backend", "sycl"}, env.options);
     INFO(explicit_sycl.out, explicit_sycl.err);
     CHECK(explicit_sycl.exit_code == 6);
     CHECK(explicit_sycl.err.find(sycl_reason) != std::string::npos);
     CHECK(downloads(server).empty());
     CHECK_FALSE(fs::exists(env.home / "tools"));
 
-    auto explain = run_tailor({"plan", "llama.cpp@b6500", "--explain"}, env.options);
+    auto explain = run_tailor({"plan", "llama.cpp@b11193", "--explain"}, env.options);
     INFO(explain.out, explain.err);
     REQUIRE(explain.exit_code == 0);
     CHECK(explain.out.find("  sycl: rejected (" + sycl_reason + ")\n") != std::string::npos);
-    CHECK(explain.out.find("  vulkan: rejected (release b6500 publishes no Vulkan build for linux/amd64") !=
+    CHECK(explain.out.find("  vulkan: rejected (release b11193 publishes no Vulkan build for linux/amd64") !=
           std::string::npos);
     CHECK(explain.out.find("  cpu: chosen") != std::string::npos);
-    auto json = run_tailor({"eval", "llama.cpp@b6500"}, env.options);
+    auto json = run_tailor({"eval", "llama.cpp@b11193"}, env.options);
     REQUIRE(json.exit_code == 0);
     CHECK(nlohmann::json::parse(json.out)["platform"]["backend"] == "cpu");
 
-    auto r = run_tailor({"install", "llama.cpp@b6500"}, env.options);
+    auto r = run_tailor({"install", "llama.cpp@b11193"}, env.options);
     INFO(r.out, r.err);
     REQUIRE(r.exit_code == 0);
     // Only the CPU build was ever downloaded (at plan time for its checksum, then from the cache).
     REQUIRE_FALSE(downloads(server).empty());
-    for (const auto& line : downloads(server)) CHECK(line == "GET /llama/b6500/llama-b6500-bin-ubuntu-x64.tar.gz");
+    for (const auto& line : downloads(server)) CHECK(line == "GET /llama/b11193/llama-b11193-bin-ubuntu-x64.tar.gz");
     auto receipt =
-        nlohmann::json::parse(read_text(env.home / "tools" / "llama.cpp-b6500" / ".tailor" / "receipt.json"));
+        nlohmann::json::parse(read_text(env.home / "tools" / "llama.cpp-b11193" / ".tailor" / "receipt.json"));
     CHECK(receipt["backend"] == "cpu");
     CHECK(receipt.dump().find(sycl_reason) != std::string::npos);
   }
 
   SUBCASE("a CPU build whose smoke check finds no CPU device is not kept") {
-    server.add("/llama/b6500/llama-b6500-bin-ubuntu-x64.tar.gz", llama_release("b6500", "  (none)\\n"));
+    server.add("/llama/b11193/llama-b11193-bin-ubuntu-x64.tar.gz", llama_release("b11193", "  (none)\\n"));
     MirrorEnv env(server, "none");
-    auto r = run_tailor({"install", "llama.cpp@b6500"}, env.options);
+    auto r = run_tailor({"install", "llama.cpp@b11193"}, env.options);
     INFO(r.out, r.err);
     CHECK(r.exit_code == 6);
-    CHECK_FALSE(fs::exists(env.home / "tools" / "llama.cpp-b6500"));
+    CHECK_FALSE(fs::exists(env.home / "tools" / "llama.cpp-b11193"));
     CHECK_FALSE(fs::exists(env.home / "bin" / "llama-cli"));
   }
 
   SUBCASE("llm.backend=cuda on a machine without an NVIDIA GPU fails before any download") {
     MirrorEnv env(server, "none");
     REQUIRE(run_tailor({"config", "set", "llm.backend", "cuda"}, env.options).exit_code == 0);
-    auto r = run_tailor({"install", "llama.cpp@b6500"}, env.options);
+    auto r = run_tailor({"install", "llama.cpp@b11193"}, env.options);
     INFO(r.out, r.err);
     CHECK(r.exit_code != 0);
     CHECK(r.err.find("cuda") != std::string::npos);
@@ -152,13 +152,13 @@ TEST_CASE("install a registry recipe by name from a local mirror") {
   }
 
   SUBCASE("a version provider that cannot be reached stops plan, eval and install with exit 4, not 'dev'") {
-    server.add("/llama/b6500/llama-b6500-bin-ubuntu-x64.tar.gz", llama_release("b6500", "  CPU: test cpu\\n"));
-    server.add("/llama/dev/llama-dev-bin-ubuntu-x64.tar.gz", llama_release("b6500", "  CPU: test cpu\\n"));
+    server.add("/llama/b11193/llama-b11193-bin-ubuntu-x64.tar.gz", llama_release("b11193", "  CPU: test cpu\\n"));
+    server.add("/llama/dev/llama-dev-bin-ubuntu-x64.tar.gz", llama_release("b11193", "  CPU: test cpu\\n"));
     MirrorEnv env(server, "none");
     // Nothing listens on port 1 of the loopback address.
     env.options.env["TAILOR_GITHUB_API"] = "https://127.0.0.1:1";
     for (const char* command : {"plan", "eval", "install"}) {
-      for (const char* spec : {"llama.cpp", "llama.cpp@b6500"}) {
+      for (const char* spec : {"llama.cpp", "llama.cpp@b11193"}) {
         auto r = run_tailor({command, spec}, env.options);
         INFO(command, " ", spec, r.out, r.err);
         CHECK(r.exit_code == 4);

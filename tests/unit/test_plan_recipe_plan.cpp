@@ -81,3 +81,32 @@ TEST_CASE("urls_need_version") {
       recipe_with("[[steps]]\naction = \"download\"\nurl = \"https://x/a\"\ndest = \"t-{version}\"\n")));
   CHECK_FALSE(plan::urls_need_version(recipe_with("[[steps]]\naction = \"apt_install\"\npackages = [\"t\"]\n")));
 }
+
+TEST_CASE("min_version: a version older than the first supported release is refused, naming it") {
+  Case c;
+  const std::string steps =
+      "min_version = \"b11010\"\n[[steps]]\naction = \"github_file\"\nrepo = \"o/tool\"\n"
+      "asset_pattern = \"tool-{version}\"\nbinary = \"tool\"\n";
+  SUBCASE("an older build number, before any provider is asked") {
+    auto outcome = c.eval(steps, "b6500");
+    REQUIRE_FALSE(outcome.has_value());
+    CHECK(outcome.error().kind == ErrorKind::version);
+    CHECK(outcome.error().message ==
+          "tool b6500 is older than b11010, the first release this recipe supports (its download patterns do not "
+          "match earlier releases)");
+  }
+  SUBCASE("the first supported release and newer ones pass the check (then need the provider)") {
+    for (const char* version : {"b11010", "b11193"}) {
+      INFO(version);
+      auto outcome = c.eval(steps, version);
+      REQUIRE_FALSE(outcome.has_value());
+      CHECK(outcome.error().message.find("older than") == std::string::npos);
+    }
+  }
+  SUBCASE("what a provider answers is checked too") {
+    c.resolver.add("tool", "b900", "b900");
+    auto outcome = c.eval(steps);
+    REQUIRE_FALSE(outcome.has_value());
+    CHECK(outcome.error().message.find("tool b900 is older than b11010") != std::string::npos);
+  }
+}
