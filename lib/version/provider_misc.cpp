@@ -137,14 +137,59 @@ class HttpJsonProvider final : public Provider {
       : m_context(std::move(context)), m_url(std::move(url)), m_path(std::move(path)) {}
   std::string describe() const override { return "JSON endpoint " + m_url; }
   Result<ResolvedVersion> latest() override {
-    auto doc = m_context.client->get_json(ApiRequest{m_url, "application/json", {}, 5 * k_mib}, describe());
+    if (keyed()) {
+      auto listed = list();
+      if (!listed) return fail(listed.error());
+      for (const auto& entry : *listed) {
+        if (entry.stable) return ResolvedVersion{entry.version, entry.tag, {}};
+      }
+      return fail(ErrorKind::version, "{}: no stable version among the keys of {}", describe(), m_path);
+    }
+    auto doc = fetch();
     if (!doc) return fail(doc.error());
     auto version = extract_version(*doc, m_path);
     if (!version) return fail(version.error());
     return ResolvedVersion{*version, *version, {}};
   }
+  bool can_list() const override { return keyed(); }
+  // tailor extension (docs/versions.md): a version_path of `*` (or ending in `.*`) names an
+  // object whose keys are the versions, as ziglang.org's download/index.json ("master",
+  // "0.15.2", ...). Keys that do not start with a digit (`master`) are no versions.
+  Result<std::vector<Listed>> list() override {
+    if (!keyed()) return Provider::list();
+    auto doc = fetch();
+    if (!doc) return fail(doc.error());
+    const nlohmann::json* node = &*doc;
+    if (m_path != "*") {
+      auto steps = parse_version_path(m_path.substr(0, m_path.size() - 2));
+      if (!steps) return fail(steps.error());
+      for (const auto& step : *steps) {
+        const std::string* key = std::get_if<std::string>(&step);
+        if (key != nullptr && node->is_object() && node->contains(*key)) {
+          node = &(*node)[*key];
+        } else if (key == nullptr && node->is_array() && std::get<std::size_t>(step) < node->size()) {
+          node = &(*node)[std::get<std::size_t>(step)];
+        } else {
+          return fail(ErrorKind::version, "{}: {} does not lead to an object", describe(), m_path);
+        }
+      }
+    }
+    if (!node->is_object()) return fail(ErrorKind::version, "{}: {} is not an object", describe(), m_path);
+    std::vector<Listed> out;
+    for (const auto& [key, value] : node->items()) {
+      if (key.empty() || !std::isdigit(static_cast<unsigned char>(key.front()))) continue;
+      out.push_back({key, key, is_stable(key, m_context.stable_qualifiers)});
+    }
+    if (out.empty()) return fail(ErrorKind::version, "{}: no version among the keys of {}", describe(), m_path);
+    sort_newest_first(out);
+    return out;
+  }
 
  private:
+  bool keyed() const { return m_path == "*" || m_path.ends_with(".*"); }
+  Result<nlohmann::json> fetch() {
+    return m_context.client->get_json(ApiRequest{m_url, "application/json", {}, 5 * k_mib}, describe());
+  }
   ProviderContext m_context;
   std::string m_url;
   std::string m_path;

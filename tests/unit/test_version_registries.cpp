@@ -117,6 +117,30 @@ TEST_CASE("Resolver::resolve with package registries") {
     r.version.version_path = "releases[2].version";
     CHECK(resolved(*resolver, r, "").find("boolean") != std::string::npos);
   }
+  SUBCASE("http_json: a version_path of * takes the object's keys as versions (ziglang.org's index)") {
+    server.add_json("/download/index.json",
+                    R"({"master": {"version": "0.16.0-dev.1+abc"}, "0.14.1": {}, "0.15.2": {}, "0.15.1": {},
+                        "0.9.0": {}, "0.16.0-rc1": {}})");
+    recipe::Recipe r;
+    r.metadata.name = "zig";
+    r.version.source = "http_json";
+    r.version.url = server.url("/download/index.json");
+    r.version.version_path = "*";
+    CHECK(resolved(*resolver, r, "") == "0.15.2 0.15.2");  // master is no version, rc1 not stable
+    auto listing = version::list_versions(options_for(server), r, false);
+    REQUIRE_MESSAGE(listing.has_value(), listing.error().message);
+    std::vector<std::string> versions;
+    for (const auto& v : listing->versions) versions.push_back(v.version);
+    CHECK(versions == std::vector<std::string>{"0.15.2", "0.15.1", "0.14.1", "0.9.0"});
+  }
+  SUBCASE("http_json: a keyed path that leads nowhere names the path") {
+    server.add_json("/download/index.json", R"({"releases": [1, 2]})");
+    recipe::Recipe r;
+    r.version.source = "http_json";
+    r.version.url = server.url("/download/index.json");
+    r.version.version_path = "releases.*";
+    CHECK(resolved(*resolver, r, "").find("releases.* is not an object") != std::string::npos);
+  }
 }
 
 TEST_CASE("Resolver::resolve provider choice") {
