@@ -21,13 +21,10 @@ const bool registered =
                             "Target facts come from this machine, a --facts file, or --os/--arch/--gpu/... flags.\n"
                             "Warnings go to stderr; the plan goes to stdout.");
                         return [opts, &ctx]() -> Result<int> {
-                          auto session = open_plan_session(opts->plan, opts->tool, ctx);
-                          if (!session) return fail(session.error());
-                          auto outcome = plan::generate_plan((*session)->request, (*session)->services);
-                          if (!outcome) return fail(outcome.error());
-                          for (const auto& warning : outcome->warnings) ctx.output.warn("{}", warning);
-                          if (opts->plan.explain) print_ladder(*outcome, ctx.output);
-                          ctx.output.write(util::canonical_json(outcome->plan));
+                          auto planned = app::plan_tool(session_options(opts->plan, opts->tool), ctx.output);
+                          if (!planned) return fail(planned.error());
+                          if (opts->plan.explain) app::print_ladder(planned->outcome, ctx.output);
+                          ctx.output.write(util::canonical_json(planned->outcome.plan));
                           return 0;
                         };
                       }});

@@ -21,16 +21,13 @@ const bool registered =
                         add_plan_flags(app, opts->plan);
                         app.add_flag("--json", opts->json, "Print the plan JSON (same as `tailor eval`)");
                         return [opts, &ctx]() -> Result<int> {
-                          auto session = open_plan_session(opts->plan, opts->tool, ctx);
-                          if (!session) return fail(session.error());
-                          auto outcome = plan::generate_plan((*session)->request, (*session)->services);
-                          if (!outcome) return fail(outcome.error());
-                          for (const auto& warning : outcome->warnings) ctx.output.warn("{}", warning);
+                          auto planned = app::plan_tool(session_options(opts->plan, opts->tool), ctx.output);
+                          if (!planned) return fail(planned.error());
                           if (opts->json) {
-                            ctx.output.write(util::canonical_json(outcome->plan));
+                            ctx.output.write(util::canonical_json(planned->outcome.plan));
                             return 0;
                           }
-                          ctx.output.write(plan::describe_plan(*outcome, opts->plan.explain));
+                          ctx.output.write(plan::describe_plan(planned->outcome, opts->plan.explain));
                           return 0;
                         };
                       }});

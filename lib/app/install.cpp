@@ -1,0 +1,223 @@
+#include "app/install.hpp"
+
+#include <map>
+#include <optional>
+#include <thread>
+
+#include "config/home.hpp"
+#include "fetch/curl_downloader.hpp"
+#include "fetch/download_cache.hpp"
+#include "install/archive_api.hpp"
+#include "install/bundle.hpp"
+#include "install/lock.hpp"
+#include "install/plan_check.hpp"
+#include "util/shared_library.hpp"
+
+namespace tailor::app {
+namespace {
+
+// Where the recipe of every tool of `node`'s tree came from, for the state. A root planned
+// from --recipe FILE is not a registry recipe and is left out.
+void collect_provenance(const nlohmann::ordered_json& node, const recipe::Registry& registry, bool skip_root,
+                        std::map<std::string, recipe::Provenance>& out) {
+  const std::string tool = node.value("tool", std::string());
+  if (!skip_root && !tool.empty() && !out.contains(tool)) {
+    if (auto provenance = registry.provenance(tool)) out.emplace(tool, std::move(*provenance));
+  }
+  for (const auto& dep : node.value("dependencies", nlohmann::ordered_json::array()))
+    collect_provenance(dep, registry, false, out);
+}
+
+// The plans to execute: the stored one (re-checked against this machine) or one per tool.
+// With exactly one tool named, `single` keeps its planned tool (the backend path).
+struct Plans {
+  std::vector<nlohmann::ordered_json> plans;
+  std::optional<PlannedTool> single;
+  std::map<std::string, recipe::Provenance> provenance;
+};
+
+Result<Plans> make_plans(const InstallRequest& request, std::optional<nlohmann::ordered_json> stored,
+                         fetch::Downloader* downloader, const config::Config& config, const util::Output& output,
+                         const SessionSeams& seams) {
+  Plans made;
+  if (stored) {
+    auto detect = request.plan.detect_request ? request.plan.detect_request(config) : platform::DetectRequest{};
+    auto facts = seams.resolve_facts(detect);
+    if (!facts) return fail(facts.error());
+    auto mismatches = install::check_plan_platform(*stored, *facts, request.plan.force);
+    if (!mismatches) return fail(mismatches.error());
+    for (const auto& m : *mismatches) output.warn("--force: installing a plan made for {}", m);
+    made.plans.push_back(std::move(*stored));
+    return made;
+  }
+  for (const auto& tool : request.tools) {
+    PlanSessionOptions options = request.plan;
+    options.tool = tool;
+    auto session = open_plan_session(options, output, seams);
+    if (!session) return fail(session.error());
+    (*session)->services.downloader = downloader;
+    // Install never falls back to "dev" for a recipe that has a version source.
+    (*session)->request.require_version = true;
+    auto outcome = plan::generate_plan((*session)->request, (*session)->services);
+    if (!outcome) return fail(outcome.error());
+    for (const auto& warning : outcome->warnings) output.warn("{}", warning);
+    // The choice of a backend is never silent: install always explains it.
+    if (request.explain || !output.quiet) print_ladder(*outcome, output);
+    collect_provenance(outcome->plan, *(*session)->registry, (*session)->request.recipe != nullptr, made.provenance);
+    made.plans.push_back(outcome->plan);
+    if (request.tools.size() == 1) made.single = PlannedTool{std::move(*session), std::move(*outcome)};
+  }
+  return made;
+}
+
+Result<std::unique_ptr<fetch::Downloader>> open_downloader(const InstallRequest& request, const util::Output& output) {
+  if (!request.from_dir.empty()) {
+    auto bundle = install::BundleDownloader::open(request.from_dir);
+    if (!bundle) return fail(bundle.error());
+    return std::unique_ptr<fetch::Downloader>(std::make_unique<install::BundleDownloader>(std::move(*bundle)));
+  }
+  if (request.plan.offline && !request.plan_file.empty()) {
+    return fail(ErrorKind::usage, "--offline with --plan needs --from DIR (a bundle made by `tailor fetch`)");
+  }
+  auto curl = fetch::CurlDownloader::from_environment(&output, "install");
+  if (!curl) return fail(curl.error());
+  return std::unique_ptr<fetch::Downloader>(std::move(*curl));
+}
+
+Result<install::LockOptions> lock_options(const InstallRequest& request) {
+  install::LockOptions lock;
+  lock.token = request.lock_token;
+  if (!request.lock_timeout.empty()) {
+    auto timeout = install::parse_lock_timeout(request.lock_timeout);
+    if (!timeout) return fail(timeout.error());
+    lock.timeout = *timeout;
+  }
+  return lock;
+}
+
+}  // namespace
+
+Installer real_installer(const install::Layout& layout, const install::LockOptions& lock, const util::Output& output) {
+  Installer installer;
+  installer.install = [&layout, lock, &output](const std::vector<nlohmann::ordered_json>& plans,
+                                               const install::InstallOptions& options) {
+    return install::install_plans(layout, plans, options, lock, output);
+  };
+  installer.remove = [&layout, lock, &output](const std::string& tool, const std::string& version) -> Status {
+    auto removed = install::remove_tools(layout, tool, version, true, lock, output);
+    if (!removed) return fail(removed.error());
+    return {};
+  };
+  return installer;
+}
+
+Result<install::BackendInstallResult> install_backend(const PlanSession& session, plan::PlanOutcome first,
+                                                      bool strict_gpu, const install::Layout& layout,
+                                                      const install::InstallOptions& options,
+                                                      const Installer& installer, const util::Output& output) {
+  auto found = session.request.recipe != nullptr ? Result<const recipe::Recipe*>(session.request.recipe)
+                                                 : session.services.registry->find(session.request.tool);
+  if (!found) return fail(found.error());
+  install::BackendInstallRequest request;
+  if (*found != nullptr) request.check = (*found)->verify.backend;
+  request.requested = session.request.backend;
+  request.strict_gpu = strict_gpu;
+  request.target = session.request.target;
+  std::optional<plan::PlanOutcome> planned = std::move(first);
+  install::BackendInstallSteps steps;
+  // The first rung is the plan already made; each later one is planned for its backend alone.
+  steps.plan = [&](const std::string& backend) -> Result<plan::PlanOutcome> {
+    if (planned && backend.empty()) {
+      plan::PlanOutcome outcome = std::move(*planned);
+      planned.reset();
+      return outcome;
+    }
+    plan::PlanRequest next = session.request;
+    next.backend = backend;
+    next.force = false;
+    return plan::generate_plan(next, session.services);
+  };
+  steps.install = [&](const nlohmann::ordered_json& plan, const install::InstallOptions::SwitchCheck& switch_check) {
+    install::InstallOptions with_check = options;
+    with_check.switch_check = switch_check;
+    return installer.install({plan}, with_check);
+  };
+  steps.remove = installer.remove;
+  return install::install_with_backend(layout, request, steps, output);
+}
+
+Result<InstallReport> install_tools(const InstallRequest& request, const util::Output& output,
+                                    const SessionSeams& seams) {
+  // Requests and plan files are checked before anything else: no download, no lock, nothing
+  // written for a hostile one (docs/user-guide.md, "Tool names and versions").
+  std::optional<nlohmann::ordered_json> stored;
+  if (!request.plan_file.empty()) {
+    if (!request.tools.empty()) return fail(ErrorKind::usage, "give either tools or --plan FILE, not both");
+    auto plan = install::read_plan_file(request.plan_file);
+    if (!plan) return fail(plan.error());
+    stored = std::move(*plan);
+  } else if (request.tools.empty()) {
+    return fail(ErrorKind::usage, "name at least one tool, or pass --plan FILE");
+  }
+  for (const auto& tool : request.tools) {
+    PlanSessionOptions options = request.plan;
+    options.tool = tool;
+    if (auto checked = check_plan_request(options); !checked) return fail(checked.error());
+  }
+
+  // Install uses every key: an invalid value fails here, before any download or change.
+  auto config = config::load_config(config::tailor_home(), &output, config::uses::all);
+  if (!config) return fail(config.error());
+
+  // Every install extracts and hashes: libarchive and libcrypto (and OpenSSL's SHA-256) load
+  // while the facts, the lock and the state are read, not after them.
+  std::jthread warm_up;
+  if (!request.dry_run) {
+    warm_up = util::load_in_background({[] { install::archive_api(); }, [] { fetch::Sha256().hex_digest(); }});
+  }
+  auto downloader = open_downloader(request, output);
+  if (!downloader) return fail(downloader.error());
+  auto made = make_plans(request, std::move(stored), downloader->get(), *config, output, seams);
+  if (!made) return fail(made.error());
+  InstallReport report;
+  auto layout = install::home_layout();
+  report.bin = layout.bin();
+  if (request.dry_run) {
+    report.plans = std::move(made->plans);
+    return report;
+  }
+  install::InstallOptions options;
+  options.force = request.plan.force || request.reinstall;
+  options.keep_failed = request.keep_failed;
+  options.downloader = downloader->get();
+  options.provenance = std::move(made->provenance);
+  options.source = request.plan_file.empty() ? "registry" : request.plan_file;
+  if (request.tools.size() == 1 && request.tools[0].find('@') != std::string::npos)
+    options.requested = request.tools[0].substr(request.tools[0].find('@') + 1);
+  auto limits = install::extract_limits(*config);
+  if (!limits) return fail(limits.error());
+  options.limits = *limits;
+  auto lock = lock_options(request);
+  if (!lock) return fail(lock.error());
+  Installer installer = real_installer(layout, *lock, output);
+  if (made->single && !made->single->outcome.backend.empty()) {
+    auto result = install_backend(*made->single->session, std::move(made->single->outcome), request.strict_gpu, layout,
+                                  options, installer, output);
+    if (!result) return fail(result.error());
+    if (!result->receipt.is_null()) {
+      const std::string tool = result->receipt.value("tool", std::string());
+      output.info("{}: backend {} (receipt: {})", tool, result->receipt.value("backend", std::string()),
+                  (layout.tool_dir(tool, result->receipt.value("version", std::string())) / ".tailor" / "receipt.json")
+                      .string());
+    }
+    report.outcome = std::move(result->outcome);
+  } else {
+    auto outcome = installer.install(made->plans, options);
+    if (!outcome) return fail(outcome.error());
+    report.outcome = std::move(*outcome);
+  }
+  report.plans = std::move(made->plans);
+  return report;
+}
+
+}  // namespace tailor::app
