@@ -102,7 +102,9 @@ std::string find_on_path(const std::string& command, std::string_view path_list)
   if (command.find('/') != std::string::npos) return ::access(command.c_str(), X_OK) == 0 ? command : "";
   for (const std::string& dir : split(path_list, ':')) {
     if (dir.empty()) continue;
-    std::string candidate = dir + "/" + command;
+    std::string candidate = dir;
+    candidate += '/';
+    candidate += command;
     struct stat info {};
     if (::stat(candidate.c_str(), &info) == 0 && S_ISREG(info.st_mode) && ::access(candidate.c_str(), X_OK) == 0)
       return candidate;
