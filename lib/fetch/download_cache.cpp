@@ -1,7 +1,6 @@
 #include "fetch/download_cache.hpp"
 
-#include "util/crypto_api.hpp"
-#include "util/file_digest.hpp"
+#include "util/sha256.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -21,38 +20,13 @@ namespace tailor::fetch {
 namespace fs = std::filesystem;
 
 Result<std::string> normalize_sha256(std::string_view expected) {
-  std::string value = util::to_lower(util::trim(expected));
-  if (auto colon = value.find(':'); colon != std::string::npos)
-    value = std::string(util::trim(value.substr(colon + 1)));
+  std::string value = util::normalize_checksum(expected);
   if (value.empty()) return value;
   bool hex = value.size() == 64 && std::all_of(value.begin(), value.end(), [](unsigned char c) {
                return std::isdigit(c) || (c >= 'a' && c <= 'f');
              });
   if (!hex) return fail(ErrorKind::invalid_input, "checksum '{}' is not a SHA-256 (64 hex digits)", expected);
   return value;
-}
-
-Sha256::Sha256() : m_context(util::crypto_api().md_ctx_new()) {
-  util::crypto_api().digest_init(static_cast<EVP_MD_CTX*>(m_context), util::crypto_api().sha256_md(), nullptr);
-}
-
-Sha256::~Sha256() { util::crypto_api().md_ctx_free(static_cast<EVP_MD_CTX*>(m_context)); }
-
-void Sha256::update(const void* data, std::size_t size) {
-  util::crypto_api().digest_update(static_cast<EVP_MD_CTX*>(m_context), data, size);
-}
-
-std::string Sha256::hex_digest() {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  util::crypto_api().digest_final(static_cast<EVP_MD_CTX*>(m_context), digest, &length);
-  static const char* k_hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out.push_back(k_hex[digest[i] >> 4]);
-    out.push_back(k_hex[digest[i] & 15]);
-  }
-  return out;
 }
 
 TempFile::TempFile(TempFile&& other) noexcept : m_fd(other.m_fd), m_path(std::move(other.m_path)) {

@@ -11,27 +11,15 @@
 #include "config/partial_downloads.hpp"
 #include "fetch/downloader.hpp"
 #include "util/result.hpp"
+#include "util/sha256.hpp"
 
 namespace tailor::fetch {
 
-// Trims and lowercases an expected checksum and drops everything through the first ':'
-// ("sha256:ABC..." works). "" stays "". Anything but 64 hex digits is refused.
+// util::normalize_checksum (docs/downloads.md), then refused unless "" or 64 hex digits.
 Result<std::string> normalize_sha256(std::string_view expected);
 
-// SHA-256 computed while bytes stream by (OpenSSL EVP).
-class Sha256 {
- public:
-  Sha256();
-  ~Sha256();
-  Sha256(const Sha256&) = delete;
-  Sha256& operator=(const Sha256&) = delete;
-  void update(const void* data, std::size_t size);
-  // Lowercase hex; call once.
-  std::string hex_digest();
-
- private:
-  void* m_context;
-};
+// The streaming hash of downloads (one implementation: util/sha256.hpp).
+using util::Sha256;
 
 // A file being downloaded into the cache directory (`.download-XXXXXX`, locked while this
 // object holds it open); removed unless committed.

@@ -3,12 +3,12 @@
 #include <cstdlib>
 
 #include "install/events.hpp"
-#include "install/events_crypto.hpp"
 #include "install/receipt.hpp"
 #include "install/state.hpp"
 #include "install/subprocess.hpp"
 #include "util/canonical_json.hpp"
 #include "util/fs.hpp"
+#include "util/sha256.hpp"
 #include "util/strings.hpp"
 
 namespace tailor::install {
@@ -134,7 +134,7 @@ nlohmann::ordered_json make_receipt(const std::string& requested, const std::str
       {"backend", chosen},
       {"rejected", rungs},
       {"facts", {{"os", target.os}, {"arch", target.arch}, {"gpu", target.gpu}, {"gpu_driver", target.gpu_driver}}},
-      {"plan_sha256", to_hex(sha256(util::canonical_json(plan)))}};
+      {"plan_sha256", util::sha256_hex(util::canonical_json(plan))}};
 }
 
 Result<BackendInstallResult> install_with_backend(const Layout& layout, const BackendInstallRequest& request,

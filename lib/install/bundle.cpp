@@ -2,9 +2,9 @@
 
 #include <set>
 
-#include "install/digest.hpp"
 #include "util/canonical_json.hpp"
 #include "util/fs.hpp"
+#include "util/sha256.hpp"
 
 namespace tailor::install {
 namespace fs = std::filesystem;
@@ -31,7 +31,7 @@ void walk(const ordered_json& node, std::vector<BundleArtifact>& out, std::set<s
     const ordered_json params = p != step.end() && p->is_object() ? *p : ordered_json::object();
     BundleArtifact a;
     a.url = string_at(params, "url", string_at(step, "url"));
-    a.checksum = normalize_checksum(string_at(params, "checksum", string_at(step, "checksum")));
+    a.checksum = util::normalize_checksum(string_at(params, "checksum", string_at(step, "checksum")));
     a.algo = string_at(params, "checksum_algo", "sha256");
     auto size = step.find("size");
     a.size = size != step.end() && size->is_number_unsigned() ? size->get<uint64_t>() : 0;
@@ -66,7 +66,7 @@ Result<size_t> fetch_bundle(const ordered_json& plan, const fs::path& dir, fetch
     auto fetched =
         downloader.fetch(fetch::FetchRequest{a.url, a.fallback_urls, a.algo == "sha256" ? a.checksum : "", a.size});
     if (!fetched) return fail(fetched.error());
-    auto digest = file_digest(fetched->path, a.algo);
+    auto digest = util::file_digest(fetched->path, a.algo);
     if (!digest) return fail(digest.error());
     if (*digest != a.checksum)
       return fail(ErrorKind::checksum, "checksum mismatch for {}: expected {} {}, got {}", a.url, a.algo, a.checksum,
@@ -110,7 +110,7 @@ Result<fetch::FetchedFile> BundleDownloader::fetch(const fetch::FetchRequest& re
       return fail(ErrorKind::invalid_input, "bundle.json names a file outside the bundle: {}", rel);
     fs::path path = m_dir / rel;
     std::string algo = a.value("checksum_algo", std::string("sha256"));
-    auto digest = file_digest(path, algo);
+    auto digest = util::file_digest(path, algo);
     if (!digest)
       return fail(ErrorKind::network, "offline: the bundle has no usable file for {}: {}", request.url,
                   digest.error().message);

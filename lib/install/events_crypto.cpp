@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "util/crypto_api.hpp"
+#include "util/sha256.hpp"
 
 namespace tailor::install {
 namespace {
@@ -24,19 +25,6 @@ Result<std::string> random_bytes(size_t count) {
     }
   }
   return bytes;
-}
-
-std::string to_hex(std::string_view bytes) {
-  std::string hex;
-  hex.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) hex += fmt::format("{:02x}", c);
-  return hex;
-}
-
-std::string sha256(std::string_view data) {
-  std::string digest(SHA256_DIGEST_LENGTH, '\0');
-  util::crypto_api().sha256(bytes_of(data), data.size(), reinterpret_cast<unsigned char*>(digest.data()));
-  return digest;
 }
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {
@@ -80,7 +68,7 @@ Result<std::string> random_uuid() {
   auto& b = *bytes;
   b[6] = static_cast<char>((static_cast<unsigned char>(b[6]) & 0x0f) | 0x40);
   b[8] = static_cast<char>((static_cast<unsigned char>(b[8]) & 0x3f) | 0x80);
-  std::string hex = to_hex(b);
+  std::string hex = util::to_hex(b);
   return fmt::format("{}-{}-{}-{}-{}", hex.substr(0, 8), hex.substr(8, 4), hex.substr(12, 4), hex.substr(16, 4),
                      hex.substr(20));
 }

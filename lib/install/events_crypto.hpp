@@ -1,6 +1,7 @@
 #pragma once
 // The few cryptographic primitives lifecycle events and reservations need: random bytes from
-// the kernel (getentropy), and SHA-256, HMAC-SHA256 and Base64 from OpenSSL; a random UUID.
+// the kernel (getentropy), and HMAC-SHA256 and Base64 from OpenSSL; a random UUID. SHA-256 and
+// hex are in util/sha256.hpp.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,9 +13,6 @@ namespace tailor::install {
 // `count` bytes from the kernel's CSPRNG (getentropy, which every event id needs: it does not
 // wait for libcrypto to load and seed its own); fails only if the generator is unusable.
 Result<std::string> random_bytes(size_t count);
-std::string to_hex(std::string_view bytes);
-// Raw 32-byte SHA-256 digest.
-std::string sha256(std::string_view data);
 // Raw 32-byte HMAC-SHA256 of `data` under `key`.
 std::string hmac_sha256(std::string_view key, std::string_view data);
 // Equal-length comparison that takes the same time wherever the inputs differ (CRYPTO_memcmp).

@@ -8,7 +8,6 @@
 #include <thread>
 #include <utility>
 
-#include "install/digest.hpp"
 #include "install/links.hpp"
 #include "install/operation_marker.hpp"
 #include "install/pause.hpp"
@@ -18,6 +17,7 @@
 #include "install/system_deps.hpp"
 #include "install/verify.hpp"
 #include "util/fs.hpp"
+#include "util/sha256.hpp"
 
 namespace tailor::install {
 namespace fs = std::filesystem;
@@ -408,7 +408,7 @@ class Executor {
     record.installed_at = now_rfc3339();
     record.plan = nlohmann::json::parse(node.json->dump());
     for (const auto& b : binaries) {
-      if (auto digest = file_digest(tool_dir / b); digest) record.binary_checksums[b] = *digest;
+      if (auto digest = util::file_digest(tool_dir / b); digest) record.binary_checksums[b] = *digest;
     }
     auto written = update_state(m_layout, [&](State& state) -> Status {
       InstalledTool& tool = state.installed[node.tool];

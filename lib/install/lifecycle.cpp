@@ -5,7 +5,6 @@
 
 #include <fmt/format.h>
 
-#include "install/digest.hpp"
 #include "install/link_owners.hpp"
 #include "install/links.hpp"
 #include "install/operation_marker.hpp"
@@ -13,6 +12,7 @@
 #include "install/state.hpp"
 #include "install/verify.hpp"
 #include "util/fs.hpp"
+#include "util/sha256.hpp"
 #include "util/strings.hpp"
 
 namespace tailor::install {
@@ -174,7 +174,7 @@ Status verify_installed(const Layout& layout, const std::string& tool, const uti
     fs::path dir = layout.tool_dir(name, t.active_version);
     const std::size_t before = problems.size();
     for (const auto& [binary, expected] : v->second.binary_checksums) {
-      auto actual = file_digest(dir / binary);
+      auto actual = util::file_digest(dir / binary);
       if (!actual || *actual != expected) {
         problems.push_back(fmt::format("{}@{}: {} changed since install (sha256 {} expected)", name, t.active_version,
                                        binary, expected));

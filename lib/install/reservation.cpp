@@ -10,6 +10,7 @@
 
 #include "install/events_crypto.hpp"
 #include "util/fs.hpp"
+#include "util/sha256.hpp"
 
 namespace tailor::install {
 namespace fs = std::filesystem;
@@ -73,7 +74,7 @@ Result<Reservation> owned_reservation(const ReservationState& state, std::string
   if (live == nullptr) {
     return fail(ErrorKind::lock_busy, "the reservation of this token has ended (released or expired); acquire again");
   }
-  if (!constant_time_equal(to_hex(sha256(token)), live->token_sha256)) {
+  if (!constant_time_equal(util::sha256_hex(token), live->token_sha256)) {
     return fail(ErrorKind::lock_busy, "{}; the given lock token does not match", describe_reservation(*live));
   }
   return *live;
@@ -149,10 +150,10 @@ Result<Acquired> reserve_install_root(const LockCommand& command) {
   if (!secret) return fail(secret.error());
   Acquired acquired;
   acquired.generation = state.generation + 1;
-  acquired.token = std::to_string(acquired.generation) + "-" + to_hex(*secret);
+  acquired.token = std::to_string(acquired.generation) + "-" + util::to_hex(*secret);
   acquired.reservation = Reservation{command.holder,
                                      command.reason,
-                                     to_hex(sha256(acquired.token)),
+                                     util::sha256_hex(acquired.token),
                                      *command.ttl_seconds,
                                      now,
                                      now,
@@ -191,7 +192,7 @@ Result<bool> release_reservation(const LockCommand& command) {
     bool expired_own = current.reservation && parse_token(command.token)
                                                   .map([&](const ParsedToken& t) {
                                                     return t.generation == current.generation &&
-                                                           constant_time_equal(to_hex(sha256(command.token)),
+                                                           constant_time_equal(util::sha256_hex(command.token),
                                                                                current.reservation->token_sha256);
                                                   })
                                                   .value_or(false);

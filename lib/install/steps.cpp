@@ -7,11 +7,11 @@
 
 #include <fstream>
 
-#include "install/digest.hpp"
 #include "install/pause.hpp"
 #include "install/safe_path.hpp"
 #include "install/subprocess.hpp"
 #include "install/system_deps.hpp"
+#include "util/sha256.hpp"
 #include "util/strings.hpp"
 
 namespace tailor::install {
@@ -67,7 +67,7 @@ Status copy_into_install(const StepContext& ctx, const std::string& src, const s
 
 Status download_file(const ordered_json& step, const ordered_json& params, StepContext& ctx) {
   std::string url = str(params, "url", str(step, "url"));
-  std::string checksum = normalize_checksum(str(params, "checksum", str(step, "checksum")));
+  std::string checksum = util::normalize_checksum(str(params, "checksum", str(step, "checksum")));
   std::string algo = str(params, "checksum_algo", "sha256");
   if (checksum.empty()) {
     return fail(ErrorKind::checksum,
@@ -104,7 +104,7 @@ Status download_file(const ordered_json& step, const ordered_json& params, StepC
   if (fetched->verification.valid()) return {};  // registered above; the executor waits for it
   std::string actual = fetched->sha256;
   if (algo != "sha256" || actual.empty()) {
-    auto digest = file_digest(target, algo);
+    auto digest = util::file_digest(target, algo);
     if (!digest) return fail(digest.error());
     actual = *digest;
   }
@@ -306,7 +306,7 @@ Status apply_patch_file(const ordered_json& params, StepContext& ctx) {
 std::optional<fetch::FetchRequest> download_request(const ordered_json& step) {
   if (step.value("action", std::string()) != "download_file") return std::nullopt;
   const ordered_json params = step.value("params", ordered_json::object());
-  std::string checksum = normalize_checksum(str(params, "checksum", str(step, "checksum")));
+  std::string checksum = util::normalize_checksum(str(params, "checksum", str(step, "checksum")));
   std::string algo = str(params, "checksum_algo", "sha256");
   return fetch::FetchRequest{str(params, "url", str(step, "url")), strs(params, "fallback_urls"),
                              algo == "sha256" ? checksum : "", step.value("size", uint64_t{0})};

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cerrno>
@@ -14,7 +13,7 @@
 
 #include <fmt/format.h>
 
-#include "util/strings.hpp"
+#include "util/fs.hpp"
 
 namespace tailor::install {
 namespace {
@@ -74,20 +73,12 @@ class ExecImage {
 }  // namespace
 
 std::string find_on_path(const std::string& command, const std::string& path_value) {
-  if (command.find('/') != std::string::npos) return ::access(command.c_str(), X_OK) == 0 ? command : "";
   std::string path = path_value;
   if (path.empty()) {
     const char* env = std::getenv("PATH");
     path = env != nullptr ? env : "/usr/bin:/bin";
   }
-  for (const auto& dir : util::split(path, ':')) {
-    if (dir.empty()) continue;
-    std::string candidate = fmt::format("{}/{}", dir, command);
-    struct stat st {};
-    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(candidate.c_str(), X_OK) == 0)
-      return candidate;
-  }
-  return "";
+  return util::find_on_path(command, path);
 }
 
 Result<ProcessResult> run_process(const std::vector<std::string>& argv, const ProcessOptions& options) {

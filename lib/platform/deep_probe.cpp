@@ -5,7 +5,6 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <algorithm>
@@ -16,23 +15,11 @@
 
 #include <fmt/format.h>
 
+#include "util/fs.hpp"
 #include "util/strings.hpp"
 
 namespace tailor::platform {
 namespace {
-
-std::string find_on_path(const std::string& program) {
-  const char* path = std::getenv("PATH");
-  for (const std::string& dir : util::split(path != nullptr ? path : "", ':')) {
-    if (dir.empty()) continue;
-    std::string candidate = fmt::format("{}/{}", dir, program);
-    struct stat info {};
-    if (::stat(candidate.c_str(), &info) == 0 && S_ISREG(info.st_mode) && ::access(candidate.c_str(), X_OK) == 0) {
-      return candidate;
-    }
-  }
-  return "";
-}
 
 // Keeps the output valid UTF-8 (it ends up in JSON): invalid bytes become U+FFFD.
 std::string valid_utf8(const std::string& text) {
@@ -75,7 +62,8 @@ DeepProbe describe(const std::string& tool, const std::vector<std::string>& args
 
 ToolRun run_tool(const std::string& program, const std::vector<std::string>& args, int timeout_ms) {
   ToolRun run;
-  std::string path = find_on_path(program);
+  const char* path_list = std::getenv("PATH");
+  std::string path = util::find_on_path(program, path_list != nullptr ? path_list : "");
   if (path.empty()) return run;
   run.found = true;
   // Everything the child needs is built before fork: only async-signal-safe calls after it.

@@ -8,7 +8,7 @@
 #include "config/home.hpp"
 #include "recipe/decode.hpp"
 #include "recipe/embedded.hpp"
-#include "util/file_digest.hpp"
+#include "util/sha256.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
 

@@ -4,7 +4,7 @@
 #include "recipe/decode.hpp"
 #include "recipe/validate.hpp"
 #include "registry/manifest.hpp"
-#include "util/file_digest.hpp"
+#include "util/sha256.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
 #include "version/api_client.hpp"

@@ -8,7 +8,7 @@
 
 #include "recipe/decode.hpp"
 #include "registry/settings.hpp"
-#include "util/file_digest.hpp"
+#include "util/sha256.hpp"
 #include "util/fs.hpp"
 
 namespace tailor::registry {

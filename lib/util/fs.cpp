@@ -8,6 +8,8 @@
 
 #include <vector>
 
+#include "util/strings.hpp"
+
 namespace tailor::util {
 namespace fs = std::filesystem;
 
@@ -94,6 +96,20 @@ Result<fs::path> make_temp_dir(const fs::path& parent, const std::string& prefix
     return fail(ErrorKind::failure, "cannot create a directory in {}: {}", parent.string(), std::strerror(errno));
   }
   return fs::path(name.data());
+}
+
+std::string find_on_path(const std::string& command, std::string_view path_list) {
+  if (command.find('/') != std::string::npos) return ::access(command.c_str(), X_OK) == 0 ? command : "";
+  for (const std::string& dir : split(path_list, ':')) {
+    if (dir.empty()) continue;
+    std::string candidate = dir;
+    candidate += '/';
+    candidate += command;
+    struct stat info {};
+    if (::stat(candidate.c_str(), &info) == 0 && S_ISREG(info.st_mode) && ::access(candidate.c_str(), X_OK) == 0)
+      return candidate;
+  }
+  return "";
 }
 
 }  // namespace tailor::util

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 #include "util/result.hpp"
 
@@ -25,5 +26,10 @@ Status write_file_atomic(const std::filesystem::path& path, std::string_view con
 
 // Creates a fresh directory `<parent>/<prefix>XXXXXX` and returns its path.
 Result<std::filesystem::path> make_temp_dir(const std::filesystem::path& parent, const std::string& prefix);
+
+// The full path of the executable `command` in the directories of `path_list` (a PATH value,
+// ':'-separated; empty entries are skipped), "" when there is none. A command with a '/' is
+// taken as it is and returned when executable. util reads no environment: the caller passes PATH.
+std::string find_on_path(const std::string& command, std::string_view path_list);
 
 }  // namespace tailor::util

@@ -4,15 +4,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "fetch/download_cache.hpp"
 #include "util/fs.hpp"
+#include "util/sha256.hpp"
 
 namespace tailor::version {
 
 namespace fs = std::filesystem;
 
 fs::path cache_entry_path(const fs::path& dir, const std::string& url) {
-  fetch::Sha256 hash;
+  util::Sha256 hash;
   hash.update(url.data(), url.size());
   return dir / (hash.hex_digest() + ".json");
 }

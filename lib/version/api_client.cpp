@@ -8,9 +8,9 @@
 #include <strings.h>
 #include "fetch/curl_api.hpp"
 
-#include "fetch/download_cache.hpp"
 #include "fetch/fetch_config.hpp"
 #include "fetch/url.hpp"
+#include "util/sha256.hpp"
 #include "util/strings.hpp"
 #include "version/api_cache.hpp"
 
@@ -25,7 +25,7 @@ struct Exchange {
   uint64_t limit = 0;
   bool too_large = false;
   BlobDigest* digest = nullptr;
-  fetch::Sha256* hash = nullptr;
+  util::Sha256* hash = nullptr;
 };
 
 size_t on_header(char* data, size_t size, size_t count, void* user) {
@@ -117,7 +117,7 @@ Result<ApiResponse> ApiClient::perform(const ApiRequest& request,
   }
   const std::string first_host = origin_of(url);
   for (int hop = 0;; ++hop) {
-    fetch::Sha256 hash;  // per hop: a redirect's own body is not the blob
+    util::Sha256 hash;  // per hop: a redirect's own body is not the blob
     Exchange ex;
     ex.limit = request.max_bytes;
     ex.digest = digest;

@@ -4,7 +4,7 @@
 
 #include "registry/recipe_cache.hpp"
 #include "support/scratch.hpp"
-#include "util/file_digest.hpp"
+#include "util/sha256.hpp"
 
 using namespace tailor;
 using namespace tailor::registry;
