@@ -11,6 +11,7 @@
 #include "install/safe_path.hpp"
 #include "install/subprocess.hpp"
 #include "install/system_deps.hpp"
+#include "recipe/action_table.hpp"
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
 
@@ -304,7 +305,7 @@ Status apply_patch_file(const ordered_json& params, StepContext& ctx) {
 }  // namespace
 
 std::optional<fetch::FetchRequest> download_request(const ordered_json& step) {
-  if (step.value("action", std::string()) != "download_file") return std::nullopt;
+  if (!recipe::is_action(step.value("action", std::string()), recipe::ActionKind::download_file)) return std::nullopt;
   const ordered_json params = step.value("params", ordered_json::object());
   std::string checksum = util::normalize_checksum(str(params, "checksum", str(step, "checksum")));
   std::string algo = str(params, "checksum_algo", "sha256");
@@ -312,25 +313,54 @@ std::optional<fetch::FetchRequest> download_request(const ordered_json& step) {
                              algo == "sha256" ? checksum : "", step.value("size", uint64_t{0})};
 }
 
+namespace {
+
+// Dependencies live in their own version directories and are put on PATH by the executor;
+// nothing is copied into this tool's tree.
+Status link_dependencies(const ordered_json& params, StepContext& ctx) {
+  ctx.output->debug("link_dependencies {}: resolved through the dependency's directory", str(params, "library"));
+  return {};
+}
+
+using recipe::ActionKind;
+using Executor = Status (*)(const ordered_json& step, const ordered_json& params, StepContext& ctx);
+
+template <Status (*Run)(const ordered_json&, StepContext&)>
+Status params_only(const ordered_json&, const ordered_json& params, StepContext& ctx) {
+  return Run(params, ctx);
+}
+
+// The install layer's table of action behaviour: one executor per action the catalog marks
+// `runs` (recipe/action_list.hpp), and none for any other.
+constexpr std::pair<ActionKind, Executor> k_executor_rows[] = {
+    {ActionKind::apply_patch_file, params_only<apply_patch_file>},
+    {ActionKind::chmod, params_only<chmod_files>},
+    {ActionKind::download_file, download_file},
+    {ActionKind::extract, params_only<extract>},
+    {ActionKind::install_binaries, params_only<install_binaries>},
+    {ActionKind::install_libraries, params_only<install_libraries>},
+    {ActionKind::link_dependencies, params_only<link_dependencies>},
+    {ActionKind::set_env, params_only<set_env>},
+    {ActionKind::set_rpath, params_only<set_rpath>},
+};
+
+constexpr auto k_executors = recipe::make_action_table(k_executor_rows, [](const recipe::ActionTraits& traits) {
+  return traits.execution == recipe::ActionExecution::runs ? recipe::TableEntry::required
+                                                           : recipe::TableEntry::forbidden;
+});
+
+}  // namespace
+
+bool has_executor(recipe::ActionKind kind) { return k_executors.contains(kind); }
+
 Status run_step(const ordered_json& step, StepContext& ctx) {
   std::string action = step.value("action", std::string());
   const ordered_json params = step.value("params", ordered_json::object());
   ctx.output->debug("{}@{}: {}", ctx.tool, ctx.version, action);
-  if (action == "download_file") return download_file(step, params, ctx);
-  if (action == "extract") return extract(params, ctx);
-  if (action == "chmod") return chmod_files(params, ctx);
-  if (action == "install_binaries") return install_binaries(params, ctx);
-  if (action == "set_env") return set_env(params, ctx);
-  if (action == "install_libraries") return install_libraries(params, ctx);
-  if (action == "set_rpath") return set_rpath(params, ctx);
-  if (action == "apply_patch_file") return apply_patch_file(params, ctx);
-  if (action == "link_dependencies") {
-    // Dependencies live in their own version directories and are put on PATH by the
-    // executor; nothing is copied into this tool's tree.
-    ctx.output->debug("link_dependencies {}: resolved through the dependency's directory", str(params, "library"));
-    return {};
+  if (const std::optional<ActionKind> kind = recipe::action_kind(action)) {
+    if (Executor run = k_executors[*kind]) return run(step, params, ctx);
+    if (recipe::action_traits(*kind).execution == recipe::ActionExecution::checked) return {};
   }
-  if (is_system_action(action)) return {};
   return fail(ErrorKind::install, "{}@{}: step action '{}' is not supported by this tailor yet", ctx.tool, ctx.version,
               action);
 }

@@ -12,6 +12,7 @@
 
 #include "fetch/downloader.hpp"
 #include "install/extract.hpp"
+#include "recipe/actions.hpp"
 #include "util/output.hpp"
 #include "util/result.hpp"
 
@@ -33,6 +34,9 @@ struct StepContext {
 // The download a `download_file` step asks for (nullopt for other actions); the executor
 // fetches these for a whole plan up front, in parallel.
 std::optional<fetch::FetchRequest> download_request(const nlohmann::ordered_json& step);
+
+// True when this tailor can run steps of `kind` (the catalog marks them `runs`).
+bool has_executor(recipe::ActionKind kind);
 
 // Runs one step. System steps and require_command were checked before anything started and
 // are skipped here; actions tailor cannot run yet fail with ErrorKind::install.

@@ -1,4 +1,5 @@
 #include "install/system_deps.hpp"
+#include "recipe/actions.hpp"
 
 #include <grp.h>
 #include <unistd.h>
@@ -36,22 +37,23 @@ enum class Presence { present, missing, cannot_check };
 
 Presence query(const std::string& action, const std::string& package) {
   std::vector<std::string> argv;
-  if (action == "apt_install")
+  if (recipe::is_action(action, recipe::ActionKind::apt_install))
     argv = {"dpkg-query", "-W", "-f=${Status}", package};
-  else if (action == "dnf_install" || action == "zypper_install")
+  else if (recipe::is_action(action, recipe::ActionKind::dnf_install) ||
+           recipe::is_action(action, recipe::ActionKind::zypper_install))
     argv = {"rpm", "-q", package};
-  else if (action == "pacman_install")
+  else if (recipe::is_action(action, recipe::ActionKind::pacman_install))
     argv = {"pacman", "-Q", package};
-  else if (action == "apk_install")
+  else if (recipe::is_action(action, recipe::ActionKind::apk_install))
     argv = {"apk", "info", "-e", package};
-  else if (action == "brew_install")
+  else if (recipe::is_action(action, recipe::ActionKind::brew_install))
     argv = {"brew", "list", "--formula", package};
   else
     argv = {"brew", "list", "--cask", package};
   if (find_on_path(argv[0]).empty()) return Presence::cannot_check;
   auto result = run_process(argv, ProcessOptions{});
   if (!result || result->timed_out) return Presence::cannot_check;
-  if (action == "apt_install") {
+  if (recipe::is_action(action, recipe::ActionKind::apt_install)) {
     return result->exit_code == 0 && result->output.find("install ok installed") != std::string::npos
                ? Presence::present
                : Presence::missing;
@@ -136,16 +138,17 @@ void walk(const ordered_json& node, Findings& found, const std::string& prefix) 
           found.notes.push_back(
               fmt::format("cannot check whether {} package {} is installed ({})", action, package, m->install_command));
       }
-    } else if (action == "apt_ppa") {
+    } else if (recipe::is_action(action, recipe::ActionKind::apt_ppa)) {
       found.repos["apt_install"].push_back(prefix + "add-apt-repository -y ppa:" + string_of(params, "ppa"));
-    } else if (action == "apt_repo") {
+    } else if (recipe::is_action(action, recipe::ActionKind::apt_repo)) {
       found.repos["apt_install"].push_back(
           fmt::format("add the apt repository {} (key {})", string_of(params, "url"), string_of(params, "key_url")));
-    } else if (action == "dnf_repo") {
+    } else if (recipe::is_action(action, recipe::ActionKind::dnf_repo)) {
       found.repos["dnf_install"].push_back(prefix + "dnf config-manager --add-repo " + string_of(params, "url"));
-    } else if (action == "require_command" || action == "require_system") {
+    } else if (recipe::is_action(action, recipe::ActionKind::require_command) ||
+               recipe::is_action(action, recipe::ActionKind::require_system)) {
       if (std::string problem = check_command(params, tool); !problem.empty()) found.problems.push_back(problem);
-    } else if (action == "group_add") {
+    } else if (recipe::is_action(action, recipe::ActionKind::group_add)) {
       std::string group = string_of(params, "group");
       struct group* g = ::getgrnam(group.c_str());
       std::vector<gid_t> groups(static_cast<size_t>(std::max(::getgroups(0, nullptr), 0)));
@@ -156,10 +159,13 @@ void walk(const ordered_json& node, Findings& found, const std::string& prefix) 
       if (!member)
         found.problems.push_back(fmt::format("you are not in group '{}' (required by {}); run: {}usermod -aG {} $USER",
                                              group, tool, prefix, group));
-    } else if (action == "service_enable" || action == "service_start") {
-      found.notes.push_back(fmt::format("make sure the service is set up: {}systemctl {} {}", prefix,
-                                        action == "service_enable" ? "enable" : "start", string_of(params, "service")));
-    } else if (action == "manual") {
+    } else if (recipe::is_action(action, recipe::ActionKind::service_enable) ||
+               recipe::is_action(action, recipe::ActionKind::service_start)) {
+      found.notes.push_back(
+          fmt::format("make sure the service is set up: {}systemctl {} {}", prefix,
+                      recipe::is_action(action, recipe::ActionKind::service_enable) ? "enable" : "start",
+                      string_of(params, "service")));
+    } else if (recipe::is_action(action, recipe::ActionKind::manual)) {
       found.notes.push_back(string_of(params, "text"));
     }
   }
@@ -168,11 +174,8 @@ void walk(const ordered_json& node, Findings& found, const std::string& prefix) 
 }  // namespace
 
 bool is_system_action(const std::string& action) {
-  static const std::set<std::string> k_actions = {
-      "apt_install",   "dnf_install",     "pacman_install", "apk_install", "zypper_install", "brew_install",
-      "brew_cask",     "apt_repo",        "apt_ppa",        "dnf_repo",    "group_add",      "service_enable",
-      "service_start", "require_command", "require_system", "manual"};
-  return k_actions.contains(action);
+  const std::optional<recipe::ActionKind> kind = recipe::action_kind(action);
+  return kind && recipe::action_traits(*kind).execution == recipe::ActionExecution::checked;
 }
 
 std::string root_prefix() {

@@ -1,4 +1,5 @@
 #include "plan/lock.hpp"
+#include "recipe/actions.hpp"
 
 namespace tailor::plan {
 namespace {
@@ -29,7 +30,8 @@ void collect_steps(Lock& lock, const std::string& tool, const nlohmann::json& st
     if (auto params = step.find("params"); params != step.end() && params->is_object()) locked.params = *params;
     // A download_file without step-level url still names its artifact in params.
     std::string url = locked.url.empty() ? string_at(locked.params, "url") : locked.url;
-    if (locked.action == "download_file" && !url.empty() && !lock.artifacts.contains(url)) {
+    if (recipe::is_action(locked.action, recipe::ActionKind::download_file) && !url.empty() &&
+        !lock.artifacts.contains(url)) {
       std::string checksum = locked.checksum.empty() ? string_at(locked.params, "checksum") : locked.checksum;
       lock.artifacts[url] = LockedArtifact{checksum, locked.size};
     }

@@ -1,4 +1,5 @@
 #include "plan/plan_view.hpp"
+#include "recipe/actions.hpp"
 
 #include <fmt/format.h>
 
@@ -12,17 +13,17 @@ std::string step_line(const PlanStep& step) {
     return it->is_string() ? it->get<std::string>() : it->dump();
   };
   std::string detail;
-  if (step.action == "download_file") {
+  if (recipe::is_action(step.action, recipe::ActionKind::download_file)) {
     detail = step.url.empty() ? param("url") : step.url;
     if (!step.checksum.empty())
       detail += fmt::format(" (sha256 {}…, {} bytes)", step.checksum.substr(0, 12), step.size);
     else
       detail += " (checksum not yet known)";
-  } else if (step.action == "extract") {
+  } else if (recipe::is_action(step.action, recipe::ActionKind::extract)) {
     detail = fmt::format("{} ({}, strip {})", param("archive"), param("format"), param("strip_dirs"));
-  } else if (step.action == "install_binaries") {
+  } else if (recipe::is_action(step.action, recipe::ActionKind::install_binaries)) {
     detail = param("binaries") + (param("install_mode").empty() ? "" : " mode " + param("install_mode"));
-  } else if (step.action.ends_with("_install") || step.action == "brew_cask") {
+  } else if (step.action.ends_with("_install") || recipe::is_action(step.action, recipe::ActionKind::brew_cask)) {
     detail = param("packages");
   } else {
     detail = step.params.dump();
@@ -52,7 +53,7 @@ void describe_dependencies(std::string& out, const std::vector<DependencyPlan>& 
 size_t unhashed_downloads(const std::optional<std::vector<PlanStep>>& steps, const std::vector<DependencyPlan>& deps) {
   size_t count = 0;
   for (const auto& step : steps.value_or(std::vector<PlanStep>{})) {
-    if (step.action == "download_file" && step.checksum.empty()) ++count;
+    if (recipe::is_action(step.action, recipe::ActionKind::download_file) && step.checksum.empty()) ++count;
   }
   for (const auto& dep : deps) count += unhashed_downloads(dep.steps, dep.dependencies);
   return count;

@@ -217,7 +217,9 @@ Result<std::optional<std::vector<PlanStep>>> build_steps(const recipe::Recipe& r
     }
   }
   if (!recipe.patches.empty()) {
-    auto last_extract = std::find_if(steps.rbegin(), steps.rend(), [](const auto& s) { return s.action == "extract"; });
+    auto last_extract = std::find_if(steps.rbegin(), steps.rend(), [](const auto& s) {
+      return recipe::is_action(s.action, recipe::ActionKind::extract);
+    });
     auto at = last_extract == steps.rend() ? steps.begin() : last_extract.base();
     std::vector<PlanStep> patches;
     for (const auto& patch : recipe.patches) patches.push_back(patch_step(patch));

@@ -1,4 +1,5 @@
 #include "plan/rung_release.hpp"
+#include "recipe/actions.hpp"
 
 #include <algorithm>
 
@@ -22,7 +23,9 @@ std::optional<std::string> rung_missing_from_release(const recipe::Recipe& recip
                                                      const VersionPair& version, const PlanEnv& env) {
   version::Resolver* resolver = env.services->resolver;
   for (const auto& step : recipe.steps) {
-    if (step.action != "github_archive" && step.action != "github_file") continue;
+    if (!recipe::is_action(step.action, recipe::ActionKind::github_archive) &&
+        !recipe::is_action(step.action, recipe::ActionKind::github_file))
+      continue;
     if (!step.when || step.when->backend.empty() || !recipe::step_applies(step, target)) continue;
     const std::string repo = param_string(step.params, "repo");
     const Vars vars{{"version", version.version},

@@ -221,7 +221,7 @@ void check_hardcoded_versions(Checker& c) {
   if (r.version.source.empty() && r.version.github_repo.empty() && r.version.fossil_repo.empty()) return;
   for (size_t i = 0; i < r.steps.size(); ++i) {
     const Step& step = r.steps[i];
-    if (step.action != "download_file") continue;
+    if (!recipe::is_action(step.action, recipe::ActionKind::download_file)) continue;
     const std::string url = param_string(step, "url");
     const HardcodedVersion found = hardcoded_version(url);
     if (found.text.empty()) continue;

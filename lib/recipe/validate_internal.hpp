@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "recipe/actions.hpp"
 #include "recipe/validate.hpp"
 
 namespace tailor::recipe::detail {
@@ -38,7 +39,7 @@ void check_metadata(Checker& c);
 void check_version(Checker& c);
 void check_patches(Checker& c);
 void check_steps(Checker& c);
-void check_action_params(Checker& c, size_t index, const Step& step);
+void check_action_params(Checker& c, size_t index, const Step& step, ActionKind kind);
 void check_verify(Checker& c);
 void check_platforms(Checker& c);
 void check_dependency_names(Checker& c);

@@ -104,7 +104,7 @@ void generic_checks(Checker& c, size_t i, const Step& step) {
     else if (!is_hex(value))
       c.error(prefix + ".sha256", "sha256 must be hexadecimal (0-9, a-f)");
   }
-  if (step.action == "cpan_install") {
+  if (recipe::is_action(step.action, recipe::ActionKind::cpan_install)) {
     const std::string module = param_string(step, "module");
     const std::string distribution = param_string(step, "distribution");
     if (!module.empty() && module == util::replace_all(distribution, "-", "::")) {
@@ -129,7 +129,7 @@ void check_steps(Checker& c) {
       c.error(prefix + ".action", "action is required", prefix);
       continue;
     }
-    if (step.action == "set_env" && r.is_library())
+    if (recipe::is_action(step.action, recipe::ActionKind::set_env) && r.is_library())
       c.error(prefix + ".action", "set_env is not allowed in libraries (libraries do not change the environment)");
     const ActionInfo* info = find_action(step.action);
     if (info != nullptr && !step.phase.empty() && info->default_phase != "install" &&
@@ -146,7 +146,7 @@ void check_steps(Checker& c) {
       continue;
     }
     const size_t before = c.error_count();
-    check_action_params(c, i, step);
+    check_action_params(c, i, step, info->kind);
     if (c.error_count() == before) generic_checks(c, i, step);
   }
 }

@@ -1,4 +1,5 @@
 #include "recipe/when.hpp"
+#include "recipe/actions.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -124,13 +125,18 @@ bool when_matches(const WhenClause& when, const MatchTarget& target) {
 }
 
 std::optional<ImplicitConstraint> implicit_constraint(std::string_view action) {
-  if (action == "apt_install" || action == "apt_repo" || action == "apt_ppa")
+  if (recipe::is_action(action, recipe::ActionKind::apt_install) ||
+      recipe::is_action(action, recipe::ActionKind::apt_repo) || recipe::is_action(action, recipe::ActionKind::apt_ppa))
     return ImplicitConstraint{"linux", "debian"};
-  if (action == "dnf_install" || action == "dnf_repo") return ImplicitConstraint{"linux", "rhel"};
-  if (action == "pacman_install") return ImplicitConstraint{"linux", "arch"};
-  if (action == "apk_install") return ImplicitConstraint{"linux", "alpine"};
-  if (action == "zypper_install") return ImplicitConstraint{"linux", "suse"};
-  if (action == "brew_install" || action == "brew_cask") return ImplicitConstraint{"darwin", ""};
+  if (recipe::is_action(action, recipe::ActionKind::dnf_install) ||
+      recipe::is_action(action, recipe::ActionKind::dnf_repo))
+    return ImplicitConstraint{"linux", "rhel"};
+  if (recipe::is_action(action, recipe::ActionKind::pacman_install)) return ImplicitConstraint{"linux", "arch"};
+  if (recipe::is_action(action, recipe::ActionKind::apk_install)) return ImplicitConstraint{"linux", "alpine"};
+  if (recipe::is_action(action, recipe::ActionKind::zypper_install)) return ImplicitConstraint{"linux", "suse"};
+  if (recipe::is_action(action, recipe::ActionKind::brew_install) ||
+      recipe::is_action(action, recipe::ActionKind::brew_cask))
+    return ImplicitConstraint{"darwin", ""};
   return std::nullopt;
 }
 

@@ -1,4 +1,5 @@
 // Which provider answers for a recipe: the priority table of recipes-and-plans.md §5.3.
+#include "recipe/actions.hpp"
 #include "util/strings.hpp"
 #include "version/providers.hpp"
 #include "version/resolver.hpp"
@@ -98,13 +99,13 @@ Result<std::unique_ptr<Provider>> inferred_provider(const recipe::Recipe& recipe
     return make_goproxy_provider(context, infer_go_module(module));
   }
   for (const auto& step : recipe.steps) {
-    if (step.action == "fossil_archive" && !step_string(step, "repo").empty() &&
+    if (recipe::is_action(step.action, recipe::ActionKind::fossil_archive) && !step_string(step, "repo").empty() &&
         !step_string(step, "project_name").empty()) {
       return unsupported("Fossil");
     }
   }
   for (const auto& step : recipe.steps) {
-    if (step.action == "homebrew") {
+    if (recipe::is_action(step.action, recipe::ActionKind::homebrew)) {
       std::string formula = step_string(step, "formula");
       return make_homebrew_provider(context, formula.empty() ? recipe.metadata.name : formula);
     }

@@ -109,7 +109,13 @@ TEST_CASE("default_registry_options") {
 }
 
 TEST_CASE("find_action") {
-  CHECK(all_actions().size() == 58);
+  REQUIRE(all_actions().size() == k_action_count);
+  for (const ActionInfo& a : all_actions()) {
+    CAPTURE(a.name);
+    CHECK(find_action(a.name) == &a);
+    CHECK(action_kind(a.name) == a.kind);
+    CHECK(action_name(a.kind) == a.name);
+  }
   const ActionInfo* npm = find_action("npm_exec");
   REQUIRE(npm != nullptr);
   CHECK(npm->evaluable);
@@ -123,9 +129,12 @@ TEST_CASE("find_action") {
         std::vector<std::string_view>{"cmake", "make", "zig", "pkg-config"});
   CHECK(find_action("apt_install")->klass == ActionClass::system);
   CHECK(find_action("nope") == nullptr);
-  int evaluable = 0;
-  for (const ActionInfo& a : all_actions()) evaluable += a.evaluable ? 1 : 0;
-  CHECK(evaluable == 11);
+  std::vector<std::string_view> evaluable;
+  for (const ActionInfo& a : all_actions())
+    if (a.evaluable) evaluable.push_back(a.name);
+  CHECK(evaluable == std::vector<std::string_view>{"chmod", "download_file", "extract", "install_binaries",
+                                                   "install_libraries", "install_program_files", "install_shell_init",
+                                                   "link_dependencies", "npm_exec", "set_env", "set_rpath"});
   CHECK(is_composite("github_archive"));
   CHECK_FALSE(is_composite("download_file"));
   CHECK_FALSE(is_evaluable("unknown_action"));

@@ -1,0 +1,49 @@
+#pragma once
+// Building blocks shared by the decomposers (decompose_*.cpp); not part of the public API.
+#include <string>
+#include <vector>
+
+#include "plan/decompose.hpp"
+#include "plan/expand.hpp"
+#include "recipe/actions.hpp"
+
+namespace tailor::plan::detail {
+
+using nlohmann::json;
+using K = recipe::ActionKind;
+
+// A plan step of a primitive action with the catalog's flags.
+PlanStep primitive(recipe::ActionKind kind, json params);
+std::string basename_of_url(const std::string& url);
+// The `download` rule, used directly and by the archive composites.
+Result<PlanStep> download_rule(const json& params, const Vars& vars, const DecomposeContext& context);
+Vars composite_vars(const DecomposeContext& context, const json& params, bool with_tag);
+Vars unmapped_vars(const DecomposeContext& context);
+// Sources of a `binaries` list: strings, or the `src` of {src, dest} tables.
+json binary_sources(const json& binaries);
+// The step of the lock at this tool's position, when the lock is for the same version/platform.
+const LockedStep* locked_step_at(const DecomposeContext& context, size_t index);
+// Resolves a wildcard asset pattern to a concrete asset name.
+Result<std::string> resolve_asset(const std::string& repo, const std::string& pattern, const DecomposeContext& context);
+
+using Decomposition = Result<std::vector<PlanStep>>;
+
+// decompose_downloads.cpp
+Decomposition decompose_download(const recipe::Step& step, const DecomposeContext& context);
+Decomposition decompose_download_archive(const recipe::Step& step, const DecomposeContext& context);
+Decomposition decompose_github_archive(const recipe::Step& step, const DecomposeContext& context);
+Decomposition decompose_github_file(const recipe::Step& step, const DecomposeContext& context);
+Decomposition decompose_fossil_archive(const recipe::Step& step, const DecomposeContext& context);
+// decompose_homebrew.cpp
+Decomposition decompose_homebrew(const recipe::Step& step, const DecomposeContext& context);
+// decompose_patch.cpp
+Decomposition decompose_apply_patch(const recipe::Step& step, const DecomposeContext& context);
+// decompose_ecosystem.cpp
+Decomposition decompose_cargo_install(const recipe::Step& step, const DecomposeContext& context);
+Decomposition decompose_gem_install(const recipe::Step& step, const DecomposeContext& context);
+Decomposition decompose_go_install(const recipe::Step& step, const DecomposeContext& context);
+Decomposition decompose_nix_install(const recipe::Step& step, const DecomposeContext& context);
+Decomposition decompose_npm_install(const recipe::Step& step, const DecomposeContext& context);
+Decomposition decompose_pipx_install(const recipe::Step& step, const DecomposeContext& context);
+
+}  // namespace tailor::plan::detail
