@@ -70,7 +70,8 @@ Result<std::vector<nlohmann::ordered_json>> make_plans(const InstallFlags& flags
                                                        std::optional<nlohmann::ordered_json> stored,
                                                        fetch::Downloader* downloader, const config::Config& config,
                                                        const Context& ctx, SinglePlan& single,
-                                                       std::map<std::string, recipe::Provenance>& provenance) {
+                                                       std::map<std::string, recipe::Provenance>& provenance,
+                                                       std::optional<platform::Facts>& machine) {
   std::vector<nlohmann::ordered_json> plans;
   if (stored) {
     auto facts = platform::resolve_facts(to_detect_request(flags.plan.facts, config));
@@ -78,12 +79,14 @@ Result<std::vector<nlohmann::ordered_json>> make_plans(const InstallFlags& flags
     auto mismatches = install::check_plan_platform(*stored, *facts, flags.plan.force);
     if (!mismatches) return fail(mismatches.error());
     for (const auto& m : *mismatches) ctx.output.warn("--force: installing a plan made for {}", m);
+    machine = std::move(*facts);
     plans.push_back(std::move(*stored));
     return plans;
   }
   for (const auto& tool : flags.tools) {
     auto session = open_plan_session(flags.plan, tool, ctx);
     if (!session) return fail(session.error());
+    if (!machine) machine = (*session)->facts;
     (*session)->services.downloader = downloader;
     // §6.4 step 5: install never falls back to "dev" for a recipe that has a version source.
     (*session)->request.require_version = true;
@@ -127,9 +130,11 @@ Result<install::InstallOutcome> install_backend(const InstallFlags& flags, Singl
     next.force = false;
     return plan::generate_plan(next, session.services);
   };
-  steps.install = [&](const nlohmann::ordered_json& plan, const install::InstallOptions::SwitchCheck& switch_check) {
+  steps.install = [&](const nlohmann::ordered_json& plan, const install::InstallOptions::SwitchCheck& switch_check,
+                      std::string* cannot_run) {
     install::InstallOptions with_check = options;
     with_check.switch_check = switch_check;
+    with_check.cannot_run = cannot_run;
     return install::install_plans(layout, {plan}, with_check, lock, ctx.output);
   };
   steps.remove = [&](const std::string& tool, const std::string& version) -> Status {
@@ -190,7 +195,8 @@ Result<int> run_install(const InstallFlags& flags, const Context& ctx) {
   }
   SinglePlan single;
   std::map<std::string, recipe::Provenance> provenance;
-  auto plans = make_plans(flags, std::move(stored), downloader.get(), *config, ctx, single, provenance);
+  std::optional<platform::Facts> machine;
+  auto plans = make_plans(flags, std::move(stored), downloader.get(), *config, ctx, single, provenance, machine);
   if (!plans) return fail(plans.error());
   if (flags.dry_run) {
     for (const auto& plan : *plans) print_dry_run(plan, ctx.output);
@@ -202,6 +208,10 @@ Result<int> run_install(const InstallFlags& flags, const Context& ctx) {
   options.downloader = downloader.get();
   options.provenance = std::move(provenance);
   options.source = flags.plan_file.empty() ? "registry" : flags.plan_file;
+  if (machine) {
+    options.run_host = install::run_host_of(*machine);
+    options.run_host->only_warn = flags.plan.force;  // --force installs a build that cannot run here, warning
+  }
   if (flags.tools.size() == 1 && flags.tools[0].find('@') != std::string::npos)
     options.requested = flags.tools[0].substr(flags.tools[0].find('@') + 1);
   auto limits = install::extract_limits(*config);
