@@ -1,6 +1,8 @@
-// `tailor verify`: re-run each installed tool's verify and check its binaries and links.
+// `tailor verify`: re-run each installed tool's verify and check its binaries (unchanged, and able
+// to run on this machine) and links.
 #include "command.hpp"
 #include "install/lifecycle.hpp"
+#include "platform/detect.hpp"
 #include "recipe/request.hpp"
 
 namespace tailor::cli {
@@ -15,7 +17,13 @@ const bool registered = register_command(
          if (named->count() > 0) {
            if (auto checked = recipe::check_tool_name(*tool); !checked) return fail(checked.error());
          }
-         auto st = install::verify_installed(install::home_layout(), *tool, ctx.output);
+         // The machine the binaries must run on (docs/install.md, "Can the build run here?"):
+         // detection without probes, under TAILOR_FACTS and TAILOR_* overrides like every command.
+         platform::DetectRequest detect;
+         detect.probe = "none";
+         auto facts = platform::resolve_facts(detect);
+         if (!facts) return fail(facts.error());
+         auto st = install::verify_installed(install::home_layout(), *tool, ctx.output, install::run_host_of(*facts));
          if (!st) return fail(st.error());
          return 0;
        };

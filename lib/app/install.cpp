@@ -11,6 +11,7 @@
 #include "install/bundle.hpp"
 #include "install/lock.hpp"
 #include "install/plan_check.hpp"
+#include "install/runnable.hpp"
 #include "util/shared_library.hpp"
 
 namespace tailor::app {
@@ -34,6 +35,7 @@ struct Plans {
   std::vector<nlohmann::ordered_json> plans;
   std::optional<PlannedTool> single;
   std::map<std::string, recipe::Provenance> provenance;
+  std::optional<platform::Facts> machine;  // this machine's facts, for the can-it-run-here check
 };
 
 Result<Plans> make_plans(const InstallRequest& request, std::optional<nlohmann::ordered_json> stored,
@@ -47,6 +49,7 @@ Result<Plans> make_plans(const InstallRequest& request, std::optional<nlohmann::
     auto mismatches = install::check_plan_platform(*stored, *facts, request.plan.force);
     if (!mismatches) return fail(mismatches.error());
     for (const auto& m : *mismatches) output.warn("--force: installing a plan made for {}", m);
+    made.machine = std::move(*facts);
     made.plans.push_back(std::move(*stored));
     return made;
   }
@@ -55,6 +58,7 @@ Result<Plans> make_plans(const InstallRequest& request, std::optional<nlohmann::
     options.tool = tool;
     auto session = open_plan_session(options, output, seams);
     if (!session) return fail(session.error());
+    if (!made.machine) made.machine = (*session)->facts;
     (*session)->services.downloader = downloader;
     // Install never falls back to "dev" for a recipe that has a version source.
     (*session)->request.require_version = true;
@@ -137,9 +141,11 @@ Result<install::BackendInstallResult> install_backend(const PlanSession& session
     next.force = false;
     return plan::generate_plan(next, session.services);
   };
-  steps.install = [&](const nlohmann::ordered_json& plan, const install::InstallOptions::SwitchCheck& switch_check) {
+  steps.install = [&](const nlohmann::ordered_json& plan, const install::InstallOptions::SwitchCheck& switch_check,
+                      std::string* cannot_run) {
     install::InstallOptions with_check = options;
     with_check.switch_check = switch_check;
+    with_check.cannot_run = cannot_run;
     return installer.install({plan}, with_check);
   };
   steps.remove = installer.remove;
@@ -192,6 +198,10 @@ Result<InstallReport> install_tools(const InstallRequest& request, const util::O
   options.downloader = downloader->get();
   options.provenance = std::move(made->provenance);
   options.source = request.plan_file.empty() ? "registry" : request.plan_file;
+  if (made->machine) {
+    options.run_host = install::run_host_of(*made->machine);
+    options.run_host->only_warn = request.plan.force;  // --force installs a build that cannot run here, warning
+  }
   if (request.tools.size() == 1 && request.tools[0].find('@') != std::string::npos)
     options.requested = request.tools[0].substr(request.tools[0].find('@') + 1);
   auto limits = install::extract_limits(*config);

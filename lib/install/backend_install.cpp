@@ -142,7 +142,7 @@ Result<BackendInstallResult> install_with_backend(const Layout& layout, const Ba
   auto first = steps.plan("");
   if (!first) return fail(first.error());
   if (first->backend.empty()) {
-    auto installed = steps.install(first->plan, {});
+    auto installed = steps.install(first->plan, {}, nullptr);
     if (!installed) return fail(installed.error());
     return BackendInstallResult{std::move(*installed), nullptr};
   }
@@ -156,17 +156,21 @@ Result<BackendInstallResult> install_with_backend(const Layout& layout, const Ba
       rejected.push_back(rung);
   }
   plan::PlanOutcome current = std::move(*first);
-  // Moves down the ladder after `current` failed its smoke check; an error ends the install.
-  auto fall_back = [&](const std::string& tool, const std::string& version, const std::string& why,
-                       bool kept) -> Result<plan::PlanOutcome> {
-    std::string outcome = kept ? "; the installed build was kept" : " and was removed";
+  // Moves down the ladder after `current` failed its smoke check (or, with `cannot_run`, was
+  // refused before install because it cannot run here); an error ends the install.
+  auto fall_back = [&](const std::string& tool, const std::string& version, const std::string& why, bool kept,
+                       bool cannot_run = false) -> Result<plan::PlanOutcome> {
+    std::string outcome = cannot_run ? "; nothing was installed"
+                          : kept     ? "; the installed build was kept"
+                                     : " and was removed";
+    const char* failed = cannot_run ? "cannot run on this machine" : "failed its smoke check";
     if (!may_fall_back) {
-      return fail(ErrorKind::install, "{}@{}: the {} build failed its smoke check{}{}: {}", tool, version,
-                  current.backend, outcome, request.strict_gpu ? " (--strict-gpu)" : " (explicit backend, no fallback)",
-                  why);
+      return fail(ErrorKind::install, "{}@{}: the {} build {}{}{}: {}", tool, version, current.backend, failed, outcome,
+                  request.strict_gpu ? " (--strict-gpu)" : " (explicit backend, no fallback)", why);
     }
-    output.info("{}@{}: the {} build failed its smoke check{}: {}", tool, version, current.backend, outcome, why);
-    rejected.push_back({current.backend, false, true, "smoke check failed: " + why});
+    output.info("{}@{}: the {} build {}{}: {}", tool, version, current.backend, failed, outcome, why);
+    rejected.push_back(
+        {current.backend, false, true, (cannot_run ? "cannot run here: " : "smoke check failed: ") + why});
     auto next = plan_next(pending, steps, rejected, tool, output);
     if (!next)
       return fail(ErrorKind::install, "{}: no backend passed its smoke check (rejected: {})", tool,
@@ -197,18 +201,27 @@ Result<BackendInstallResult> install_with_backend(const Layout& layout, const Ba
         }
         return write_receipt(staged, receipt);
       };
-      auto installed = steps.install(current.plan, check);
+      std::string cannot_run;
+      auto installed = steps.install(current.plan, check, &cannot_run);
       if (installed) {
         output.info("{}@{}: switched from {} to {}", tool, version, existing, current.backend);
         return BackendInstallResult{std::move(*installed), std::move(receipt)};
       }
-      if (!smoke_failure) return fail(installed.error());
-      auto next = fall_back(tool, version, *smoke_failure, true);
+      if (!smoke_failure && cannot_run.empty()) return fail(installed.error());
+      auto next = smoke_failure ? fall_back(tool, version, *smoke_failure, true)
+                                : fall_back(tool, version, cannot_run, true, true);
       if (!next) return fail(next.error());
       current = std::move(*next);
       continue;
     }
-    auto installed = steps.install(current.plan, {});
+    std::string cannot_run;
+    auto installed = steps.install(current.plan, {}, &cannot_run);
+    if (!installed && !cannot_run.empty()) {
+      auto next = fall_back(tool, version, cannot_run, false, true);
+      if (!next) return fail(next.error());
+      current = std::move(*next);
+      continue;
+    }
     if (!installed) return fail(installed.error());
     // Already installed: what is there was checked when it was installed; leave it and its receipt.
     if (!installed->skipped.empty() && installed->skipped.front() == fmt::format("{}@{}", tool, version)) {

@@ -37,9 +37,11 @@ Status run_backend_check(const SmokeInput& input);
 // What the install command provides: planning for one backend, installing and removing.
 struct BackendInstallSteps {
   std::function<Result<plan::PlanOutcome>(const std::string& backend)> plan;  // "" = as requested
-  // With `switch_check` set the root replaces its installed version (InstallOptions::switch_check).
+  // With `switch_check` set the root replaces its installed version (InstallOptions::switch_check);
+  // `cannot_run` (may be null) receives why the build was refused as unable to run here
+  // (InstallOptions::cannot_run).
   std::function<Result<InstallOutcome>(const nlohmann::ordered_json& plan,
-                                       const InstallOptions::SwitchCheck& switch_check)>
+                                       const InstallOptions::SwitchCheck& switch_check, std::string* cannot_run)>
       install;
   std::function<Status(const std::string& tool, const std::string& version)> remove;
 };

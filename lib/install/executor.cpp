@@ -212,6 +212,7 @@ class Executor {
     }
     if (!built) return built;
     std::vector<std::string> binaries = binaries_of(*node.json, ctx.binaries);
+    if (auto st = check_runs_here(node, *work / ".install", binaries); !st) return st;
     if (root && m_options.switch_check) return switch_build(node, *work, tool_dir, binaries, cleanup);
 
     pause_point("before_rename");
@@ -369,6 +370,21 @@ class Executor {
     fs::rename(live, staging, ec);
     if (!ec) fs::rename(previous, live, ec);
     fs::remove_all(staging, ec);
+  }
+
+  // docs/install.md, "Can the build run here?": refused before anything is staged or linked.
+  Status check_runs_here(const Node& node, const fs::path& dir, const std::vector<std::string>& binaries) const {
+    if (!m_options.run_host) return {};
+    auto problems = runnable_problems(dir, binaries, *m_options.run_host);
+    if (problems.empty()) return {};
+    std::string why = describe_problems(problems);
+    if (m_options.run_host->only_warn) {
+      m_output.warn("{}@{}: {}; installed anyway (--force)", node.tool, node.version, why);
+      return {};
+    }
+    if (m_options.cannot_run != nullptr) *m_options.cannot_run = why;
+    return fail(ErrorKind::install, "{}@{} cannot run on this machine: {}; nothing was installed", node.tool,
+                node.version, why);
   }
 
   // Marks the finished work directory as this operation's and renames it to `staging`, after

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "fetch/downloader.hpp"
 #include "install/extract.hpp"
 #include "install/layout.hpp"
+#include "install/runnable.hpp"
 #include "recipe/registry.hpp"
 #include "util/output.hpp"
 #include "util/result.hpp"
@@ -34,6 +36,11 @@ struct InstallOptions {
   using SwitchCheck =
       std::function<Status(const std::filesystem::path& staged, const std::vector<std::string>& path_dirs)>;
   SwitchCheck switch_check;
+  // This machine, for the check that each build can run here before it is linked (docs/install.md,
+  // "Can the build run here?"); nullopt skips the check.
+  std::optional<RunHost> run_host;
+  // Receives why a build was refused by that check (the backend ladder then tries the next rung).
+  std::string* cannot_run = nullptr;
   // Where each tool's recipe came from (by tool name), recorded in the state with its version.
   std::map<std::string, recipe::Provenance> provenance;
 };

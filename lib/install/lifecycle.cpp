@@ -159,7 +159,8 @@ nlohmann::ordered_json listing_to_json(const std::vector<ListedVersion>& listing
   return {{"tools", tools}, {"libraries", nlohmann::ordered_json::array()}};
 }
 
-Status verify_installed(const Layout& layout, const std::string& tool, const util::Output& output) {
+Status verify_installed(const Layout& layout, const std::string& tool, const util::Output& output,
+                        const std::optional<RunHost>& host) {
   auto state = read_state(layout);
   if (!state) return fail(state.error());
   if (!tool.empty() && !state->installed.contains(tool)) {
@@ -179,6 +180,10 @@ Status verify_installed(const Layout& layout, const std::string& tool, const uti
         problems.push_back(fmt::format("{}@{}: {} changed since install (sha256 {} expected)", name, t.active_version,
                                        binary, expected));
       }
+    }
+    if (host) {
+      for (const auto& problem : runnable_problems(dir, v->second.binaries, *host))
+        problems.push_back(fmt::format("{}@{}: {}", name, t.active_version, problem));
     }
     nlohmann::ordered_json plan = nlohmann::ordered_json::parse(v->second.plan.dump());
     std::vector<std::string> path_dirs = {layout.bin().string(), (dir / "bin").string()};

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "install/layout.hpp"
+#include "install/runnable.hpp"
 #include "util/output.hpp"
 #include "util/result.hpp"
 
@@ -34,7 +35,9 @@ Result<std::vector<ListedVersion>> list_tools(const Layout& layout, bool all, co
 nlohmann::ordered_json listing_to_json(const std::vector<ListedVersion>& listing);
 
 // Re-runs the stored plan's verify of the active version of `tool` (every visible tool when
-// empty) and checks its binaries against the recorded checksums. ErrorKind::verify on failure.
-Status verify_installed(const Layout& layout, const std::string& tool, const util::Output& output);
+// empty) and checks its binaries against the recorded checksums and, with `host`, that its ELF
+// files can run on that machine (install/runnable.hpp). ErrorKind::verify on failure.
+Status verify_installed(const Layout& layout, const std::string& tool, const util::Output& output,
+                        const std::optional<RunHost>& host = std::nullopt);
 
 }  // namespace tailor::install

@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <iostream>
 #include <iterator>
 
+#include "platform/libc.hpp"
 #include "recipe/request.hpp"
+#include "util/dotted_version.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
 
@@ -115,6 +118,26 @@ std::vector<std::string> plan_platform_mismatches(const ordered_json& plan, cons
   compare("arch", facts.arch);
   compare("linux_family", facts.linux_family);
   compare("gpu", facts.gpu);
+  // The highest min_glibc of any step of the tree (docs/planning.md, "Steps that need a newer glibc").
+  std::string needed;
+  std::function<void(const ordered_json&)> scan = [&](const ordered_json& node) {
+    if (!node.is_object()) return;
+    if (auto steps = node.find("steps"); steps != node.end() && steps->is_array()) {
+      for (const auto& step : *steps) {
+        auto it = step.is_object() ? step.find("min_glibc") : step.end();
+        if (it == step.end() || !it->is_string() || !util::is_dotted_version(it->get_ref<const std::string&>()))
+          continue;
+        if (needed.empty() || util::compare_dotted_versions(it->get_ref<const std::string&>(), needed) > 0)
+          needed = it->get<std::string>();
+      }
+    }
+    if (auto deps = node.find("dependencies"); deps != node.end() && deps->is_array()) {
+      for (const auto& dep : *deps) scan(dep);
+    }
+  };
+  scan(plan);
+  if (!platform::glibc_shortfall(needed, facts.libc, facts.libc_version).empty())
+    out.push_back(fmt::format("glibc {} (this machine: {})", needed, facts.libc_version));
   return out;
 }
 

@@ -29,8 +29,9 @@ struct BackendChoice {
   std::vector<BackendRung> ladder;
 };
 
-// Whether the release publishes the build of a rung whose steps match `target` (target.backend
-// set): nullopt when it does (or cannot be told), else why not. Errors stop the ladder.
+// Whether the build of a rung whose steps match `target` (target.backend set) can be had: the
+// release publishes it and this machine's glibc is new enough for its steps' min_glibc.
+// nullopt when it can (or cannot be told), else why not. Errors stop the ladder.
 using RungRelease = std::function<Result<std::optional<std::string>>(const recipe::MatchTarget& target)>;
 
 // Walks the ladder for `requested` ("" or "auto" = the vendor ladder) against `target`. With

@@ -35,6 +35,7 @@ ordered_json step_to_json(const PlanStep& step) {
   if (!step.url.empty()) out["url"] = step.url;
   if (!step.checksum.empty()) out["checksum"] = step.checksum;
   if (step.size != 0) out["size"] = step.size;
+  if (!step.min_glibc.empty()) out["min_glibc"] = step.min_glibc;
   return out;
 }
 

@@ -18,6 +18,7 @@ struct PlanStep {
   std::string url;
   std::string checksum;
   uint64_t size = 0;
+  std::string min_glibc;  // from the recipe step it came from; "" = omitted
   bool operator==(const PlanStep&) const = default;
 };
 

@@ -90,7 +90,8 @@ Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices
               request.strict,
               request.require_version,
               request.lock_decides_rungs,
-              &outcome.warnings};
+              &outcome.warnings,
+              target.libc_version};
 
   recipe::MatchTarget match{target.os,         target.arch, target.linux_family, target.libc, target.gpu,
                             target.gpu_driver, "",          target.gpu_compute};
@@ -110,6 +111,9 @@ Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices
   };
   if (is_backend_recipe(recipe)) {
     RungRelease release = [&](const recipe::MatchTarget& rung) -> Result<std::optional<std::string>> {
+      // A rung whose build needs a newer glibc (its steps' min_glibc) is rejected before any lookup.
+      if (std::string shortfall = glibc_shortfall_of(recipe, rung, target.libc_version); !shortfall.empty())
+        return std::optional<std::string>(shortfall);
       auto version = version_once();
       if (!version) return fail(version.error());
       return rung_missing_from_release(recipe, rung, *version, env);

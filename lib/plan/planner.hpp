@@ -19,8 +19,9 @@ namespace tailor::plan {
 // The machine a plan is for.
 struct Target {
   std::string os, arch, linux_family, libc, gpu, gpu_driver;
-  std::string vulkan;         // usable, loader-only, absent
-  std::string gpu_compute{};  // CUDA compute capability, "" when unknown
+  std::string vulkan;          // usable, loader-only, absent
+  std::string gpu_compute{};   // CUDA compute capability, "" when unknown
+  std::string libc_version{};  // of this machine's glibc or musl, "" when unknown or foreign
 };
 
 struct PlanRequest {

@@ -5,6 +5,7 @@
 
 #include "plan/decompose.hpp"
 #include "plan/expand.hpp"
+#include "platform/libc.hpp"
 #include "recipe/actions.hpp"
 #include "recipe/request.hpp"
 #include "version/version_compare.hpp"
@@ -180,6 +181,11 @@ PlanStep patch_step(const recipe::Patch& patch) {
 Result<std::optional<std::vector<PlanStep>>> build_steps(const recipe::Recipe& recipe,
                                                          const recipe::MatchTarget& target, const VersionPair& version,
                                                          const PlanEnv& env) {
+  // docs/planning.md, "Steps that need a newer glibc": refused before anything is downloaded.
+  if (std::string shortfall = glibc_shortfall_of(recipe, target, env.libc_version); !shortfall.empty()) {
+    return fail(ErrorKind::install, "{} {} {} (min_glibc in its recipe); nothing was downloaded", recipe.metadata.name,
+                version.version, shortfall);
+  }
   std::vector<PlanStep> steps;
   for (const auto& step : recipe.steps) {
     if (!recipe::step_applies(step, target)) continue;
@@ -213,6 +219,7 @@ Result<std::optional<std::vector<PlanStep>>> build_steps(const recipe::Recipe& r
     }
     for (auto& plan_step : produced) {
       if (!step.phase.empty()) plan_step.phase = step.phase;
+      plan_step.min_glibc = step.min_glibc;
       steps.push_back(std::move(plan_step));
     }
   }
@@ -227,6 +234,18 @@ Result<std::optional<std::vector<PlanStep>>> build_steps(const recipe::Recipe& r
   }
   if (steps.empty()) return std::optional<std::vector<PlanStep>>();
   return std::optional<std::vector<PlanStep>>(std::move(steps));
+}
+
+std::string glibc_shortfall_of(const recipe::Recipe& recipe, const recipe::MatchTarget& target,
+                               const std::string& libc_version) {
+  std::string needed;
+  for (const auto& step : recipe.steps) {
+    if (step.min_glibc.empty() || !recipe::step_applies(step, target)) continue;
+    if (!platform::glibc_shortfall(step.min_glibc, target.libc, libc_version).empty() &&
+        (needed.empty() || !platform::glibc_shortfall(step.min_glibc, "glibc", needed).empty()))
+      needed = step.min_glibc;
+  }
+  return needed.empty() ? "" : platform::glibc_shortfall(needed, target.libc, libc_version);
 }
 
 std::vector<std::string> direct_dependencies(const recipe::Recipe& recipe, const recipe::MatchTarget& target) {

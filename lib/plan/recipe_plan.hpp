@@ -22,6 +22,7 @@ struct PlanEnv {
   bool require_version = false;     // PlanRequest::require_version
   bool lock_decides_rungs = false;  // PlanRequest::lock_decides_rungs
   std::vector<std::string>* warnings = nullptr;
+  std::string libc_version{};  // Target::libc_version, for the steps' min_glibc
 };
 
 struct VersionPair {
@@ -46,6 +47,11 @@ Result<VersionPair> resolve_version(const recipe::Recipe& recipe, const std::str
 Result<std::optional<std::vector<PlanStep>>> build_steps(const recipe::Recipe& recipe,
                                                          const recipe::MatchTarget& target, const VersionPair& version,
                                                          const PlanEnv& env);
+
+// "needs glibc 2.39, this machine has 2.36" for the highest min_glibc of the steps of `recipe` that
+// apply to `target` when it is newer than `libc_version`; "" otherwise (platform::glibc_shortfall).
+std::string glibc_shortfall_of(const recipe::Recipe& recipe, const recipe::MatchTarget& target,
+                               const std::string& libc_version);
 
 // Direct install-time dependency names for the target, sorted (§5.8).
 std::vector<std::string> direct_dependencies(const recipe::Recipe& recipe, const recipe::MatchTarget& target);

@@ -41,6 +41,7 @@ Result<Target> resolve_target(const recipe::Recipe& recipe, const recipe::Regist
   if (!foreign) {
     target.linux_family = facts.linux_family;
     target.libc = facts.libc;
+    target.libc_version = facts.libc_version;
     target.gpu = facts.gpu;
     target.gpu_driver = facts.gpu_driver;
     target.gpu_compute = facts.gpu_compute;

@@ -3,7 +3,10 @@
 #include <sys/utsname.h>
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "platform/elf.hpp"
+#include "util/dotted_version.hpp"
 #include "util/strings.hpp"
 
 #if defined(__GLIBC__)
@@ -97,6 +100,12 @@ const LoaderFile* choose_loader(const HostFs& fs, const std::vector<LoaderFile>&
 }
 
 }  // namespace
+
+std::string glibc_shortfall(std::string_view needed, std::string_view libc, std::string_view libc_version) {
+  if (libc != "glibc" || !util::is_dotted_version(needed) || !util::is_dotted_version(libc_version)) return "";
+  if (util::compare_dotted_versions(needed, libc_version) <= 0) return "";
+  return fmt::format("needs glibc {}, this machine has {}", needed, libc_version);
+}
 
 std::string glibc_version_from_banner(std::string_view image) {
   constexpr std::string_view k_marker = "release version ";

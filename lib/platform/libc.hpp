@@ -39,6 +39,11 @@ struct LoaderFile {
 // multiarch subdirectories (*-linux-gnu*, *-linux-musl*), sorted by path.
 std::vector<LoaderFile> find_loader_files(const HostFs& fs);
 
+// "needs glibc 2.39, this machine has 2.36" when `needed` (a dotted version) is newer than a
+// glibc machine's `libc_version`; "" when it is not, or when the machine is no glibc machine or
+// its version is unknown (nothing to compare with).
+std::string glibc_shortfall(std::string_view needed, std::string_view libc, std::string_view libc_version);
+
 // `release version X` banner of a glibc libc.so.6 image: "2.36", "" when absent.
 std::string glibc_version_from_banner(std::string_view image);
 

@@ -48,7 +48,7 @@ tl::expected<WhenClause, DecodeError> decode_when(const toml::table& t) {
 
 bool is_reserved(std::string_view key) {
   return key == "action" || key == "phase" || key == "when" || key == "note" || key == "description" ||
-         key == "dependencies";
+         key == "dependencies" || key == "min_glibc";
 }
 
 }  // namespace
@@ -67,6 +67,7 @@ tl::expected<void, DecodeError> decode_steps(const toml::array& steps, std::vect
     step.pos = position_of(*table);
     step.action = string_only(table->get("action"));
     step.phase = string_only(table->get("phase"));
+    step.min_glibc = string_only(table->get("min_glibc"));  // validation reports other types
     if (const toml::node* when = table->get("when"); when != nullptr && when->is_table()) {
       auto decoded = decode_when(*when->as_table());
       if (!decoded) return Unexpected(decoded.error());

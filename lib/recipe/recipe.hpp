@@ -43,6 +43,9 @@ struct Step {
   std::optional<WhenClause> when;  // nullopt: no clause (or a non-table `when`)
   // Step-level dependencies; nullopt when absent, an empty vector when `dependencies = []`.
   std::optional<std::vector<std::string>> dependencies;
+  // The glibc version the step's binaries need ("2.39"), "" when not stated; a reserved key, so
+  // it is no action parameter (docs/recipe-authoring.md, "Steps that need a newer glibc").
+  std::string min_glibc;
   // Every non-reserved key, with TOML types kept: integers as number_integer, floats as
   // number_float, datetimes as RFC 3339 strings. nlohmann::json keeps keys byte-sorted.
   nlohmann::json params = nlohmann::json::object();

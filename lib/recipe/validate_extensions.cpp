@@ -1,9 +1,11 @@
 // tailor's own checks (recipes-and-plans.md §9, gpu-variants.md §2 and §5): unknown keys
-// outside [[steps]], backend names, gpu_driver and gpu_compute ranges and the [verify.backend] smoke check.
+// outside [[steps]], backend names, gpu_driver and gpu_compute ranges, min_glibc and the [verify.backend] smoke
+// check.
 #include <array>
 
 #include "recipe/validate_internal.hpp"
 #include "recipe/when.hpp"
+#include "util/dotted_version.hpp"
 
 namespace tailor::recipe::detail {
 namespace {
@@ -75,6 +77,18 @@ void unknown_in_array(Checker& c, const toml::node* node, const std::string& pre
   for (size_t i = 0; i < array->size(); ++i) unknown_in(c, array->get(i), fmt::format("{}[{}]", prefix, i), known);
 }
 
+// docs/recipe-authoring.md, "Steps that need a newer glibc": a dotted version string.
+void check_min_glibc(Checker& c, size_t index) {
+  const std::string field = fmt::format("steps[{}].min_glibc", index);
+  const toml::node* node = c.root().at_path(field).node();
+  if (node == nullptr) return;
+  const auto* text = node->as_string();
+  if (text != nullptr && util::is_dotted_version(text->get())) return;
+  c.error(field, text != nullptr
+                     ? fmt::format("min_glibc must be a glibc version such as \"2.39\" (got \"{}\")", text->get())
+                     : std::string("min_glibc must be a string such as \"2.39\""));
+}
+
 }  // namespace
 
 void check_unknown_keys(Checker& c) {
@@ -98,6 +112,7 @@ void check_extensions(Checker& c) {
   bool backend_recipe = false;
   for (size_t i = 0; i < r.steps.size(); ++i) {
     const Step& step = r.steps[i];
+    check_min_glibc(c, i);
     if (!step.when) continue;
     const std::string prefix = fmt::format("steps[{}].when", i);
     const toml::node* backend_node = c.root().at_path(fmt::format("steps[{}].when.backend", i)).node();

@@ -146,3 +146,54 @@ TEST_CASE("generate_plan gpu_compute ranges") {
           "driver >=580, compute capability <7.5 or driver >=580, compute capability >=7.5)");
   }
 }
+
+TEST_CASE("generate_plan min_glibc") {
+  test::FakeResolver resolver;
+  resolver.add("newglibc", "1.0", "v1.0");
+  recipe::Registry registry{recipe::RegistryOptions{{test::testdata("plan/recipes")}, false}};
+  plan::PlanServices services{&registry, nullptr, &resolver};
+  auto step = [](const std::string& backend, const std::string& extra) {
+    return "[[steps]]\naction = \"download_file\"\nurl = \"https://dl.example.org/x-" + backend +
+           "\"\ndest = \"x\"\nchecksum = \"" + std::string(64, 'a') + "\"\n" + extra + "when = { backend = [\"" +
+           backend + "\"] }\n\n";
+  };
+  std::string text =
+      "[metadata]\nname = \"newglibc\"\n\n[version]\nsource = \"github_releases\"\n"
+      "github_repo = \"example-org/newglibc\"\n\n" +
+      step("cuda", "min_glibc = \"2.39\"\n") + step("vulkan", "") + step("cpu", "") +
+      "[verify]\ncommand = \"x --version\"\n";
+  auto parsed = recipe::parse_recipe(text, "newglibc.toml");
+  REQUIRE(parsed);
+  auto eval = [&](const std::string& libc_version, const std::string& backend = "") {
+    plan::PlanRequest request;
+    request.recipe = &*parsed;
+    request.target = {"linux", "amd64", "debian", "glibc", "nvidia", "580.65.06", "usable", ""};
+    request.target.libc_version = libc_version;
+    request.backend = backend;
+    return plan::generate_plan(request, services);
+  };
+  SUBCASE("a rung needing a newer glibc is rejected with the reason, the next one chosen") {
+    auto outcome = eval("2.36");
+    REQUIRE(outcome);
+    CHECK(outcome->backend == "vulkan");
+    CHECK(outcome->ladder[0].reason == "needs glibc 2.39, this machine has 2.36");
+  }
+  SUBCASE("a new enough glibc keeps the rung and the plan step carries min_glibc") {
+    auto outcome = eval("2.39");
+    REQUIRE(outcome);
+    CHECK(outcome->backend == "cuda");
+    CHECK(outcome->plan["steps"][0]["min_glibc"] == "2.39");
+  }
+  SUBCASE("steps without min_glibc carry no key") {
+    auto outcome = eval("2.36");
+    REQUIRE(outcome);
+    CHECK_FALSE(outcome->plan["steps"][0].contains("min_glibc"));
+    CHECK_FALSE(outcome->plan["steps"][0]["params"].contains("min_glibc"));
+  }
+  SUBCASE("an explicit backend needing more fails before any download") {
+    auto outcome = eval("2.36", "cuda");
+    REQUIRE_FALSE(outcome);
+    CHECK(outcome.error().kind == ErrorKind::install);
+    CHECK(outcome.error().message.find("needs glibc 2.39, this machine has 2.36") != std::string::npos);
+  }
+}

@@ -4,6 +4,7 @@
 
 #include "platform/elf.hpp"
 #include "platform/libc.hpp"
+#include "support/elf_fixture.hpp"
 #include "support/scratch.hpp"
 #include "support/sysroot.hpp"
 
@@ -153,4 +154,65 @@ TEST_CASE("glibc_version_from_banner") {
 TEST_CASE("musl_version_from_apk_db") {
   CHECK(platform::musl_version_from_apk_db("P:busybox\nV:1.36-r0\n\nP:musl\nV:1.2.5-r0\nA:x86_64\n") == "1.2.5");
   CHECK(platform::musl_version_from_apk_db("P:musl-utils\nV:1.2.5-r0\n").empty());
+}
+
+TEST_CASE("read_elf_needs") {
+  auto dir = test::fresh_dir("elf-needs");
+  test::compile_hello(dir / "hello");
+  auto needs_of = [&](const std::filesystem::path& path) {
+    platform::HostFs fs;
+    auto file = fs.open(path.string());
+    REQUIRE(file);
+    return platform::read_elf_needs(*file);
+  };
+  SUBCASE("a program compiled here: its highest GLIBC need, as the section headers list it") {
+    auto needs = needs_of(dir / "hello");
+    REQUIRE(needs);
+    CHECK(needs->dynamic);
+    CHECK(needs->max_glibc == test::highest_glibc_need(dir / "hello"));
+    CHECK(platform::interpreter_libc(needs->info.interpreter.value_or("")) == "glibc");
+  }
+  SUBCASE("an edited need is read back") {
+    std::string from = test::highest_glibc_need(dir / "hello");
+    std::string to = from;
+    for (size_t i = to.find('.'); i < to.size(); ++i) {
+      if (to[i] != '.') to[i] = '9';
+    }
+    test::raise_version_need(dir / "hello", dir / "edited", "GLIBC_" + from, "GLIBC_" + to);
+    auto needs = needs_of(dir / "edited");
+    REQUIRE(needs);
+    CHECK(needs->max_glibc == to);
+  }
+  SUBCASE("every truncation is an error or a partial answer, never a crash") {
+    std::string bytes = test::read_text(dir / "hello");
+    size_t errors = 0;
+    for (size_t length = 0; length < bytes.size(); length += length < 256 ? 1 : 97) {
+      test::write_text(dir / "cut", bytes.substr(0, length));
+      auto needs = needs_of(dir / "cut");
+      if (!needs) {
+        ++errors;
+        CHECK(!needs.error().message.empty());
+      }
+    }
+    CHECK(errors > 0);
+    test::write_text(dir / "cut", bytes.substr(0, 20));
+    CHECK(needs_of(dir / "cut").error().message == "truncated ELF header");
+  }
+  SUBCASE("a file without a dynamic segment needs nothing") {
+    // The fake ELF has a PT_INTERP only: no dynamic segment, nothing needed.
+    test::write_fake_elf(dir / "fake", EM_X86_64, 64, "/lib/ld-musl-x86_64.so.1");
+    auto needs = needs_of(dir / "fake");
+    REQUIRE(needs);
+    CHECK_FALSE(needs->dynamic);
+    CHECK(needs->max_glibc.empty());
+    CHECK(platform::interpreter_libc(*needs->info.interpreter) == "musl");
+  }
+}
+
+TEST_CASE("glibc_shortfall") {
+  CHECK(platform::glibc_shortfall("2.39", "glibc", "2.36") == "needs glibc 2.39, this machine has 2.36");
+  CHECK(platform::glibc_shortfall("2.36", "glibc", "2.36").empty());
+  CHECK(platform::glibc_shortfall("2.9", "glibc", "2.10").empty());  // numeric, not textual
+  CHECK(platform::glibc_shortfall("2.39", "musl", "1.2.5").empty());
+  CHECK(platform::glibc_shortfall("2.39", "glibc", "").empty());  // unknown: nothing to compare
 }
