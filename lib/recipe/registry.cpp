@@ -8,8 +8,8 @@
 #include "config/home.hpp"
 #include "recipe/decode.hpp"
 #include "recipe/embedded.hpp"
-#include "util/sha256.hpp"
 #include "util/fs.hpp"
+#include "util/sha256.hpp"
 #include "util/strings.hpp"
 
 namespace tailor::recipe {

@@ -4,8 +4,8 @@
 #include "recipe/decode.hpp"
 #include "recipe/validate.hpp"
 #include "registry/manifest.hpp"
-#include "util/sha256.hpp"
 #include "util/fs.hpp"
+#include "util/sha256.hpp"
 #include "util/strings.hpp"
 #include "version/api_client.hpp"
 

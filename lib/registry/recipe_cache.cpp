@@ -8,8 +8,8 @@
 
 #include "recipe/decode.hpp"
 #include "registry/settings.hpp"
-#include "util/sha256.hpp"
 #include "util/fs.hpp"
+#include "util/sha256.hpp"
 
 namespace tailor::registry {
 namespace fs = std::filesystem;

@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include "recipe/actions.hpp"
 #include "util/fs.hpp"
 
 namespace tailor::version {
@@ -51,7 +52,11 @@ Result<ReleaseListing> listing_of(const nlohmann::json& doc, const std::string& 
 std::string recipe_repo(const recipe::Recipe& recipe) {
   if (!recipe.version.github_repo.empty()) return recipe.version.github_repo;
   for (const auto& step : recipe.steps) {
-    if (step.action != "github_archive" && step.action != "github_file") continue;
+    using recipe::ActionKind;
+    if (!recipe::is_action(step.action, ActionKind::github_archive) &&
+        !recipe::is_action(step.action, ActionKind::github_file)) {
+      continue;
+    }
     auto repo = step.params.find("repo");
     if (repo != step.params.end() && repo->is_string()) return repo->get<std::string>();
   }
