@@ -4,6 +4,7 @@
 #include "command.hpp"
 #include "recipe/registry.hpp"
 #include "recipe/validate.hpp"
+#include "registry/sources.hpp"
 
 namespace tailor::cli {
 namespace {
@@ -30,7 +31,9 @@ const bool registered = register_command(
          // Recipes being validated resolve each other's dependencies, before the usual registry.
          // Every recipe file under the given paths counts, however deep (a tsuku checkout:
          // `recipes/<letter>/*.toml` and `internal/recipe/recipes/*.toml`).
-         recipe::RegistryOptions registry_options = recipe::default_registry_options(opts->registry);
+         // The configured sources count too: the central registry, from its cache only (validate
+         // never goes to the network).
+         recipe::RegistryOptions registry_options = registry::lookup_options(opts->registry, true);
          if (auto files = recipe::collect_recipe_files(paths)) registry_options.files = std::move(*files);
          recipe::Registry registry(std::move(registry_options));
          recipe::ValidateOptions options{opts->strict, opts->check_libc_coverage, &registry};

@@ -1,6 +1,7 @@
 # `cmake --install` layout: the binary, shell completions, the man page and the docs.
 # Completions and the man page are generated at build time by running the freshly built
-# binary, so they always describe the commands that binary really has.
+# binary, so they always describe the commands that binary really has (and at install time
+# when the build made only the binary).
 include(GNUInstallDirs)
 install(TARGETS tailor RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}
@@ -22,6 +23,17 @@ add_custom_command(
   COMMENT "Generating shell completions from tailor's command model"
   VERBATIM)
 set(TAILOR_EXTRAS ${TAILOR_COMPLETIONS})
+
+# A build of the `tailor` target alone makes neither the completions nor the man page: the
+# install step makes whatever is missing or older than the binary before copying it.
+find_program(TAILOR_HELP2MAN help2man)
+install(CODE "
+  set(TAILOR_BIN \"$<TARGET_FILE:tailor>\")
+  set(TAILOR_GENERATED_DIR \"${TAILOR_GENERATED_DIR}\")
+  set(TAILOR_HELP2MAN \"${TAILOR_HELP2MAN}\")
+  set(TAILOR_MAN_INCLUDE \"${CMAKE_CURRENT_SOURCE_DIR}/docs/man/tailor.h2m\")
+  include(\"${CMAKE_CURRENT_SOURCE_DIR}/cmake/TailorGenerateExtras.cmake\")
+")
 install(FILES ${TAILOR_GENERATED_DIR}/bash-completion/completions/tailor
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
 install(FILES ${TAILOR_GENERATED_DIR}/zsh/site-functions/_tailor
@@ -31,7 +43,6 @@ install(FILES ${TAILOR_GENERATED_DIR}/fish/vendor_completions.d/tailor.fish
 
 # The man page comes from `tailor --help` through help2man, plus the hand-written sections
 # of docs/man/tailor.h2m. Without help2man the build goes on and installs no man page.
-find_program(TAILOR_HELP2MAN help2man)
 if(TAILOR_HELP2MAN)
   set(TAILOR_MAN_PAGE ${TAILOR_GENERATED_DIR}/man/man1/tailor.1)
   add_custom_command(

@@ -4,6 +4,8 @@
 #include <optional>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "config/home.hpp"
 #include "fetch/curl_downloader.hpp"
 #include "fetch/download_cache.hpp"
@@ -86,6 +88,35 @@ Result<std::unique_ptr<fetch::Downloader>> open_downloader(const InstallRequest&
   auto curl = fetch::CurlDownloader::from_environment(&output, "install");
   if (!curl) return fail(curl.error());
   return std::unique_ptr<fetch::Downloader>(std::move(*curl));
+}
+
+// Downloads of `plans` without a checksum: tailor installs none of them (lib/install/steps.cpp).
+// Plans from a lock without checksums (--pin-from, --offline) or hand-made plan files have them.
+// The message names them and how to get checksums (docs/planning.md, "Locks").
+std::optional<std::string> unhashed_message(const InstallRequest& request,
+                                            const std::vector<nlohmann::ordered_json>& plans) {
+  std::vector<std::string> urls;
+  std::string tool;
+  for (const auto& plan : plans) {
+    for (const auto& artifact : install::plan_artifacts(plan)) {
+      if (!artifact.checksum.empty()) continue;
+      urls.push_back(artifact.url);
+      if (tool.empty()) tool = plan.value("tool", std::string()) + "@" + plan.value("version", std::string());
+    }
+  }
+  if (urls.empty()) return std::nullopt;
+  std::string message = fmt::format(
+      "{} download{} of {} {} no checksum, and tailor installs only downloads it can "
+      "check{}:",
+      urls.size(), urls.size() == 1 ? "" : "s", tool, urls.size() == 1 ? "has" : "have",
+      request.plan.offline ? " (offline it cannot hash them either)" : "");
+  for (const auto& url : urls) message += "\n  " + url;
+  message += fmt::format(
+      "\nto get checksums, plan with network access and without the unhashed lock: `tailor eval {} > plan.json` "
+      "downloads and hashes every artifact; then `tailor install --offline --pin-from plan.json`, or for a machine "
+      "without network `tailor fetch --plan plan.json --into DIR` and `tailor install --plan plan.json --from DIR`",
+      tool);
+  return message;
 }
 
 Result<install::LockOptions> lock_options(const InstallRequest& request) {
@@ -185,6 +216,10 @@ Result<InstallReport> install_tools(const InstallRequest& request, const util::O
   if (!downloader) return fail(downloader.error());
   auto made = make_plans(request, std::move(stored), downloader->get(), *config, output, seams);
   if (!made) return fail(made.error());
+  if (auto unhashed = unhashed_message(request, made->plans)) {
+    if (!request.dry_run) return fail(ErrorKind::checksum, "{}", *unhashed);
+    output.warn("{}", *unhashed);
+  }
   InstallReport report;
   auto layout = install::home_layout();
   report.bin = layout.bin();

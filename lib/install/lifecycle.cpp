@@ -10,9 +10,7 @@
 #include "install/operation_marker.hpp"
 #include "install/pause.hpp"
 #include "install/state.hpp"
-#include "install/verify.hpp"
 #include "util/fs.hpp"
-#include "util/sha256.hpp"
 #include "util/strings.hpp"
 
 namespace tailor::install {
@@ -157,49 +155,6 @@ nlohmann::ordered_json listing_to_json(const std::vector<ListedVersion>& listing
                      {"binaries", item.binaries}});
   }
   return {{"tools", tools}, {"libraries", nlohmann::ordered_json::array()}};
-}
-
-Status verify_installed(const Layout& layout, const std::string& tool, const util::Output& output,
-                        const std::optional<RunHost>& host) {
-  auto state = read_state(layout);
-  if (!state) return fail(state.error());
-  if (!tool.empty() && !state->installed.contains(tool)) {
-    return fail(ErrorKind::verify, "{} is not installed; `tailor list` shows what is", tool);
-  }
-  std::vector<std::string> problems;
-  for (const auto& [name, t] : state->installed) {
-    if (!tool.empty() && name != tool) continue;
-    if (tool.empty() && t.is_hidden) continue;
-    auto v = t.versions.find(t.active_version);
-    if (v == t.versions.end()) continue;
-    fs::path dir = layout.tool_dir(name, t.active_version);
-    const std::size_t before = problems.size();
-    for (const auto& [binary, expected] : v->second.binary_checksums) {
-      auto actual = util::file_digest(dir / binary);
-      if (!actual || *actual != expected) {
-        problems.push_back(fmt::format("{}@{}: {} changed since install (sha256 {} expected)", name, t.active_version,
-                                       binary, expected));
-      }
-    }
-    if (host) {
-      for (const auto& problem : runnable_problems(dir, v->second.binaries, *host))
-        problems.push_back(fmt::format("{}@{}: {}", name, t.active_version, problem));
-    }
-    nlohmann::ordered_json plan = nlohmann::ordered_json::parse(v->second.plan.dump());
-    std::vector<std::string> path_dirs = {layout.bin().string(), (dir / "bin").string()};
-    VerifyInput input{plan.value("verify", nlohmann::ordered_json::object()),
-                      name,
-                      t.active_version,
-                      dir,
-                      path_dirs,
-                      verify_timeout()};
-    if (auto st = run_verify(input); !st) problems.push_back(st.error().message);
-    auto links = command_link_problems(layout, *state, name);
-    problems.insert(problems.end(), links.begin(), links.end());
-    if (problems.size() == before) output.info("{}@{}: ok", name, t.active_version);
-  }
-  if (!problems.empty()) return fail(ErrorKind::verify, "{}", util::join(problems, "\n"));
-  return {};
 }
 
 }  // namespace tailor::install

@@ -1,6 +1,6 @@
 #pragma once
-// What happens to installed tools after install: remove, list and verify
-// (platform-and-install.md §6.7, §6.9).
+// What happens to installed tools after install: remove and list (docs/user-guide.md,
+// "Install, list, remove"); verify is install/verify_installed.hpp.
 #include <optional>
 #include <string>
 #include <vector>
@@ -8,7 +8,6 @@
 #include <nlohmann/json.hpp>
 
 #include "install/layout.hpp"
-#include "install/runnable.hpp"
 #include "util/output.hpp"
 #include "util/result.hpp"
 
@@ -33,11 +32,5 @@ struct ListedVersion {
 // Entries whose directory is missing are skipped with a warning.
 Result<std::vector<ListedVersion>> list_tools(const Layout& layout, bool all, const util::Output& output);
 nlohmann::ordered_json listing_to_json(const std::vector<ListedVersion>& listing);
-
-// Re-runs the stored plan's verify of the active version of `tool` (every visible tool when
-// empty) and checks its binaries against the recorded checksums and, with `host`, that its ELF
-// files can run on that machine (install/runnable.hpp). ErrorKind::verify on failure.
-Status verify_installed(const Layout& layout, const std::string& tool, const util::Output& output,
-                        const std::optional<RunHost>& host = std::nullopt);
 
 }  // namespace tailor::install

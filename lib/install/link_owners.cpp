@@ -70,8 +70,7 @@ std::vector<std::string> command_link_problems(const Layout& layout, const State
       std::error_code ec;
       std::string label = fmt::format("{}@{}", name, installed.active_version);
       if (!fs::exists(fs::symlink_status(link, ec))) {
-        problems.push_back(
-            fmt::format("{}: {} is missing (run `tailor install --reinstall {}`)", label, link.string(), name));
+        problems.push_back(fmt::format("{}: {} is missing", label, link.string()));
         continue;
       }
       if (!fs::is_symlink(link, ec)) {

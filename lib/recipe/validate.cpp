@@ -17,6 +17,10 @@ void Checker::error(std::string field, std::string message, std::string_view at)
   m_result.errors.push_back({std::move(field), std::move(message), pos});
 }
 
+void Checker::error_at(std::string field, std::string message, SourcePos pos) {
+  m_result.errors.push_back({std::move(field), std::move(message), pos});
+}
+
 void Checker::warning(std::string field, std::string message, std::string_view at) {
   SourcePos pos = locate(at.empty() ? std::string_view(field) : at);
   m_result.warnings.push_back({std::move(field), std::move(message), pos});
@@ -166,6 +170,7 @@ ValidationResult validate_recipe_text(std::string_view text, std::string_view pa
   detail::check_patches(c);
   detail::check_steps(c);
   detail::check_verify(c);
+  detail::check_placeholders(c);
   detail::check_platforms(c);
   detail::check_dependency_names(c);
   detail::check_extensions(c);

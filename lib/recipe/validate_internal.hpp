@@ -23,6 +23,8 @@ class Checker {
   // `at` is the TOML path used for the position ("" = same as field).
   void error(std::string field, std::string message, std::string_view at = {});
   void warning(std::string field, std::string message, std::string_view at = {});
+  // An error at a position found by the caller (a column inside a string value).
+  void error_at(std::string field, std::string message, SourcePos pos);
   size_t error_count() const { return m_result.errors.size(); }
 
   // Position of the deepest node found along a path like `steps[2].when.os[1]`.
@@ -48,6 +50,8 @@ void check_shadowed_dependencies(Checker& c);
 void check_redundant_version(Checker& c);
 void check_hardcoded_versions(Checker& c);
 void check_libc_coverage(Checker& c);
+// Unknown `{placeholders}` in step parameters and verify patterns (validate_placeholders.cpp).
+void check_placeholders(Checker& c);
 // tailor's own: unknown keys outside [[steps]], backend names, gpu_driver ranges, [verify.backend].
 void check_unknown_keys(Checker& c);
 void check_extensions(Checker& c);

@@ -1,4 +1,6 @@
 // Platform-constraint, dependency-name and registry checks (§3.8, §3.9).
+#include <algorithm>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -162,23 +164,39 @@ void check_dependency_names(Checker& c) {
 
 void check_registry(Checker& c, const Registry& registry) {
   const Metadata& m = c.recipe().metadata;
+  // Names the remote sources know without the network, read only when a name resolves nowhere
+  // locally (rare): a dependency published only there still resolves.
+  std::optional<std::vector<std::string>> remote_names;
   auto check_list = [&](std::string_view list_name, const std::vector<std::string>& list) {
     for (size_t k = 0; k < list.size(); ++k) {
       const std::string& name = list[k];
       if (!name_problem(name).empty()) continue;
       if (registry.contains(name)) continue;
-      const std::string field = fmt::format("metadata.{}[{}]", list_name, k);
+      const std::string field = fmt::format("{}[{}]", list_name, k);
       auto owners = registry.alias_claimants(name);
       if (owners.size() >= 2) {
         c.error(field, fmt::format("'{}' is an alias claimed by several recipes ({}); pin a specific recipe", name,
                                    util::join(owners, ", ")));
       } else if (owners.empty()) {
-        c.error(field, fmt::format("dependency '{}' does not resolve to an installable recipe", name));
+        if (!remote_names) remote_names = registry.hint_names();
+        if (std::find(remote_names->begin(), remote_names->end(), name) != remote_names->end()) continue;
+        auto near = suggest_name(name, *remote_names);
+        c.error(field, fmt::format("dependency '{}' does not resolve to an installable recipe (searched the validated "
+                                   "paths, --registry or TAILOR_RECIPES, $TAILOR_HOME/recipes, the embedded recipes "
+                                   "and the central registry's cached index){}",
+                                   name, near ? fmt::format("; did you mean '{}'?", *near) : std::string()));
       }
     }
   };
-  check_list("runtime_dependencies", m.runtime_dependencies);
-  check_list("extra_runtime_dependencies", m.extra_runtime_dependencies);
+  // Install and runtime dependencies alike: an unknown name fails at plan time either way.
+  check_list("metadata.dependencies", m.dependencies);
+  check_list("metadata.runtime_dependencies", m.runtime_dependencies);
+  check_list("metadata.extra_dependencies", m.extra_dependencies);
+  check_list("metadata.extra_runtime_dependencies", m.extra_runtime_dependencies);
+  const auto& steps = c.recipe().steps;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    if (steps[i].dependencies) check_list(fmt::format("steps[{}].dependencies", i), *steps[i].dependencies);
+  }
 }
 
 }  // namespace tailor::recipe::detail

@@ -161,7 +161,7 @@ TEST_CASE("verify re-checks that installed binaries can run here") {
   auto old = run_tailor({"verify"}, env.options);
   INFO(combined(old));
   CHECK(old.exit_code == 7);
-  CHECK(old.err.find("hello@1.0.0: bin/hello needs glibc " + env.needs + ", this machine has 2.17") !=
+  CHECK(old.out.find("hello@1.0.0: failed\n  bin/hello needs glibc " + env.needs + ", this machine has 2.17") !=
         std::string::npos);
 }
 
