@@ -15,7 +15,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// §4: refuse before downloading when free space is below twice what will be downloaded.
+// Refuse before downloading when free space is below twice what will be downloaded (docs/downloads.md,
+// "What every download does").
 Status check_disk_space(const fs::path& dir, uint64_t bytes) {
   if (bytes == 0) return {};
   struct statvfs st {};

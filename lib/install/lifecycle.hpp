@@ -1,6 +1,6 @@
 #pragma once
 // What happens to installed tools after install: remove, list and verify
-// (platform-and-install.md §6.7, §6.9).
+// (docs/install.md, "Commands").
 #include <optional>
 #include <string>
 #include <vector>

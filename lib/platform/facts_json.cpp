@@ -1,4 +1,5 @@
-// The facts document (§4.9): one writer, one reader, the same key order everywhere.
+// The facts document (docs/detection.md, "Overrides and facts files"):
+// one writer, one reader, the same key order everywhere.
 #include <array>
 #include <utility>
 

@@ -1,4 +1,5 @@
-// Lenient decoding of [[steps]] (§1.5) and their `when` clauses (§2.1).
+// Lenient decoding of [[steps]] (docs/recipe-authoring.md, "Decoding rules worth knowing") and their `when`
+// clauses (docs/conditions.md, "Decoding").
 #include <fmt/format.h>
 
 #include "recipe/decode.hpp"
