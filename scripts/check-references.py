@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Lists references in lib/, cli/, tests/ and docs/ whose target is not in this repository.
+"""Lists references in lib/, cli/, tests/, docs/, recipes/, testdata/ and bench/ whose target is
+not in this repository.
 
 Usage: check-references.py [ROOT]      (default: the repository this script is in)
        check-references.py --self-test   (checks that each kind of dangling reference is found)
@@ -34,7 +35,7 @@ URL = re.compile(r"\w+://\S+")
 # `docs/x.md, "Heading"` or `[x.md](x.md), "Heading"`: the quoted text up to its closing quote,
 # or to the end of the line.
 CITED = re.compile(r"([\w-]+\.md)\)?,\s*\"([^\"]*)(\"?)")
-DIRS = ("lib", "cli", "tests", "docs")
+DIRS = ("lib", "cli", "tests", "docs", "recipes", "testdata", "bench")
 
 
 def resolve(name, citing=None):
