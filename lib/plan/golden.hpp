@@ -20,8 +20,7 @@ struct GoldenTarget {
   bool operator==(const GoldenTarget&) const = default;
 };
 
-// The family policy of docs/plan-format.md, "Golden platforms" (linux/arm64 included), times the GPU
-// dimension of docs/planning.md, "Golden files".
+// Targets: docs/plan-format.md, "Golden platforms" (with linux/arm64), per GPU case (docs/planning.md, "Golden files").
 Result<std::vector<GoldenTarget>> golden_targets(const recipe::Recipe& recipe, const recipe::Registry& registry);
 
 // "v<version>-<platform>.json", with `v` not doubled.

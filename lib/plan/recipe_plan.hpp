@@ -43,8 +43,7 @@ bool urls_need_version(const recipe::Recipe& recipe);
 Result<VersionPair> resolve_version(const recipe::Recipe& recipe, const std::string& requested,
                                     const std::string& pinned, const PlanEnv& env);
 
-// The plan steps of `recipe` for `target` (docs/plan-format.md,
-// "How a plan is made", patches included); nullopt when none matched.
+// The plan steps of `recipe` for `target` (docs/plan-format.md, "How a plan is made"); nullopt when none matched.
 Result<std::optional<std::vector<PlanStep>>> build_steps(const recipe::Recipe& recipe,
                                                          const recipe::MatchTarget& target, const VersionPair& version,
                                                          const PlanEnv& env);

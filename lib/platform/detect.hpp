@@ -1,7 +1,6 @@
 #pragma once
-// Entry points of platform detection: resolve the facts of a machine (detection, then a
-// facts file, environment and flags on top, docs/detection.md,
-// "Overrides and facts files") and convert facts to and from JSON.
+// Entry points of platform detection: resolve the facts of a machine (detection, then a facts file, environment and
+// flags on top, docs/detection.md, "Overrides and facts files") and convert facts to and from JSON.
 #include <cstdint>
 #include <optional>
 #include <set>

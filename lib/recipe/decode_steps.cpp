@@ -1,5 +1,4 @@
-// Lenient decoding of [[steps]] (docs/recipe-authoring.md, "Decoding rules worth knowing") and their `when`
-// clauses (docs/conditions.md, "Decoding").
+// Lenient decoding of [[steps]] and their `when` clauses (docs/conditions.md, "Decoding"; docs/recipe-authoring.md).
 #include <fmt/format.h>
 
 #include "recipe/decode.hpp"

@@ -32,8 +32,7 @@ struct RecipeInfo {
 // Describes `recipe` for `target` (target.backend is ignored: every backend is tried).
 RecipeInfo describe_recipe(const Recipe& recipe, const MatchTarget& target);
 
-// The supported tuple list (docs/recipe-authoring.md, "Platforms"):
-// "os/arch" in declared order, minus two-part deny entries.
+// Supported tuples (docs/recipe-authoring.md, "Platforms"): "os/arch" in declared order, minus two-part deny entries.
 std::vector<std::string> supported_platforms(const Metadata& metadata);
 
 nlohmann::ordered_json recipe_info_to_json(const RecipeInfo& info);

@@ -128,14 +128,12 @@ struct Recipe {
   bool operator==(const Recipe&) const = default;
 };
 
-// Decodes a recipe with the rules of docs/recipe-authoring.md, "Decoding rules worth knowing"
-// (unknown keys ignored, wrong types in typed fields
-// fatal, lenient steps). The error message is the decode detail with `file:line:col: ` in
+// Decodes a recipe with the rules of docs/recipe-authoring.md, "Decoding rules worth knowing" (unknown keys ignored,
+// wrong types in typed fields fatal, lenient steps). The error message is the decode detail with `file:line:col: ` in
 // front when a position is known.
 Result<Recipe> parse_recipe(std::string_view text, std::string_view path);
 
-// Parses and applies the load-time checks (docs/validation.md, "Checks when a recipe is loaded for planning"; used by
-// eval, info, install).
+// Parses with the checks of eval, info, install (docs/validation.md, "Checks when a recipe is loaded for planning").
 Result<Recipe> load_recipe_for_planning(std::string_view text, std::string_view path);
 
 }  // namespace tailor::recipe

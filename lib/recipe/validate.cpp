@@ -1,5 +1,4 @@
-// Orchestrates the validation passes in the order of docs/validation.md,
-// "Order of checks", and guards against hostile input.
+// Runs the validation passes in the order of docs/validation.md, "Order of checks", and guards against hostile input.
 #include "recipe/validate.hpp"
 
 #include <algorithm>

@@ -1,5 +1,4 @@
-// Platform-constraint, dependency-name and registry checks (docs/validation.md, "Platforms and dependency names" and
-// "Registry checks").
+// Platform, dependency-name, registry checks (docs/validation.md, "Platforms and dependency names", "Registry checks").
 #include <set>
 
 #include <fmt/format.h>

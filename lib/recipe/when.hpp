@@ -21,8 +21,7 @@ struct MatchTarget {
 // range) and `gpu_compute` (compute_in_range).
 bool when_matches(const WhenClause& when, const MatchTarget& target);
 
-// The implicit constraint of a system package-manager action
-// (docs/conditions.md, "Implicit constraints of system actions"): os and family.
+// A system action's implicit os and family (docs/conditions.md, "Implicit constraints of system actions").
 struct ImplicitConstraint {
   std::string os;
   std::string family;

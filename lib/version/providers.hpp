@@ -55,9 +55,8 @@ std::unique_ptr<Provider> make_go_toolchain_provider(ProviderContext context);
 std::unique_ptr<Provider> make_nodejs_provider(ProviderContext context);
 std::unique_ptr<Provider> make_http_json_provider(ProviderContext context, std::string url, std::string version_path);
 
-// The provider of `recipe` by the priority order of docs/versions.md,
-// "Choosing the provider"; an error when none applies
-// (`manual`, unknown sources, no inferable step).
+// The provider of `recipe` by the priority order of docs/versions.md, "Choosing the provider"; an error when none
+// applies (`manual`, unknown sources, no inferable step).
 Result<std::unique_ptr<Provider>> select_provider(const recipe::Recipe& recipe, const ProviderContext& context);
 
 // GitHub helpers the resolver's composite look-ups use.
