@@ -1,4 +1,4 @@
-// tailor cache info|clear: size and entry count of each cache, and emptying them (§7.6).
+// tailor cache info|clear: size and entry count of each cache, and emptying them (docs/user-guide.md, "Caches").
 #include "command.hpp"
 #include "config/caches.hpp"
 #include "config/home.hpp"

@@ -12,7 +12,7 @@
 namespace tailor::cli {
 namespace {
 
-// The --gpu values (docs/user-guide.md, "Machine facts").
+// The --gpu values (docs/detection.md, "Overrides and facts files").
 constexpr std::array<std::string_view, 5> k_gpu_vendors = {"nvidia", "amd", "intel", "apple", "none"};
 
 std::vector<std::string> words_of(std::string_view kind) {

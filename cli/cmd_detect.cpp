@@ -1,4 +1,4 @@
-// tailor detect: print the facts of this machine (platform-and-install.md §1-4).
+// tailor detect: print the facts of this machine (docs/detection.md).
 #include <algorithm>
 #include <chrono>
 

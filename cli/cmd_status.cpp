@@ -1,4 +1,4 @@
-// `tailor status [--json]`: what a running tailor is doing (fetch-and-coordination.md §1.4).
+// `tailor status [--json]`: what a running tailor is doing (docs/downloads.md, "`tailor status`").
 // Reads status.json and the lock holder file; never takes a lock, never waits.
 #include "command.hpp"
 #include "config/home.hpp"

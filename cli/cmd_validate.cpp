@@ -1,4 +1,4 @@
-// tailor validate: check recipe files and print compiler-style diagnostics (recipes-and-plans.md §3, §9).
+// tailor validate: check recipe files and print compiler-style diagnostics (docs/validation.md).
 #include <filesystem>
 
 #include "command.hpp"

@@ -11,7 +11,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // The version-provider cache is written to cache/api today; cache/versions is the name of
-// the home layout (§6.1). Both belong to `versions` so that clearing it really clears.
+// the planned layout. Both belong to `versions` (docs/user-guide.md, "Caches") so that clearing it really clears.
 std::vector<fs::path> dirs_of(const fs::path& home, std::string_view name) {
   fs::path cache = home / "cache";
   if (name == "registry") return {home / "registry"};  // recipes of the central registry

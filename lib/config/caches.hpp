@@ -1,5 +1,5 @@
 #pragma once
-// The caches under $TAILOR_HOME/cache (platform-and-install.md §6.1, §7.6): what `tailor cache
+// The caches under $TAILOR_HOME/cache (docs/user-guide.md, "Caches"): what `tailor cache
 // info` reports and `tailor cache clear` empties. Each cache is a directory of files that
 // tailor can always rebuild (downloads, version-provider answers, Tier 1 detection, and the
 // central registry's recipes and manifest in $TAILOR_HOME/registry).

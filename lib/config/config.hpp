@@ -1,5 +1,5 @@
 #pragma once
-// $TAILOR_HOME/config.toml (platform-and-install.md §6.2): effective values with their origin
+// $TAILOR_HOME/config.toml (docs/config.md): effective values with their origin
 // (default < file < environment), and in-place edits that keep unknown keys and tables.
 #include <chrono>
 #include <cstdint>

@@ -1,5 +1,5 @@
 #pragma once
-// Where tailor keeps its state: $TAILOR_HOME, default ~/.tailor (platform-and-install.md §6.1).
+// Where tailor keeps its state: $TAILOR_HOME, default ~/.tailor (docs/home-layout.md).
 #include <filesystem>
 
 namespace tailor::config {

@@ -1,6 +1,6 @@
 #pragma once
-// The registry of configuration keys (platform-and-install.md §6.2, fetch-and-coordination.md
-// §1.1 and §3): type, default, environment override and validation of each key.
+// The registry of configuration keys (docs/config.md, "Keys"; docs/mirrors.md, "Configure a mirror";
+// docs/lock-and-events.md, "Lifecycle events"): type, default, environment override and validation of each key.
 #include <cstdint>
 #include <span>
 #include <string>

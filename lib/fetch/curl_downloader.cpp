@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// §4: refuse before downloading when free space is below twice what will be downloaded.
+// Refuse when free space is below twice the bytes to download (docs/downloads.md, "What every download does").
 Status check_disk_space(const fs::path& dir, uint64_t bytes) {
   if (bytes == 0) return {};
   struct statvfs st {};

@@ -1,6 +1,6 @@
 #pragma once
-// $TAILOR_HOME/cache/downloads: artifacts stored by their SHA-256 (platform-and-install.md
-// §7.6). Entries are `<sha256>.data` plus `<sha256>.meta` (JSON: url, checksum, actual_hash,
+// $TAILOR_HOME/cache/downloads: artifacts stored by their SHA-256 (docs/downloads.md,
+// "The download cache"). Entries are `<sha256>.data` plus `<sha256>.meta` (JSON: url, checksum, actual_hash,
 // size, cached_at); the directory is 0700; every write is temp file, fsync, rename.
 #include <cstdint>
 #include <filesystem>

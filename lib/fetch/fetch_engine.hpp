@@ -1,6 +1,6 @@
 #pragma once
 // The scheduling loop behind CurlDownloader: runs download jobs over libcurl's multi
-// interface, choosing hosts from the pool and reacting to each outcome as §1.3 says.
+// interface, choosing hosts from the pool and reacting to each outcome (docs/mirrors.md, "When a host misbehaves").
 #include <string>
 #include <vector>
 

@@ -1,6 +1,6 @@
 #pragma once
 // The hosts that can serve a download (mirrors first, the original URL last), their health
-// during one run, and which one to try next (fetch-and-coordination.md §1.2–1.3).
+// during one run, and which one to try next (docs/mirrors.md, "Choosing a host" and "When a host misbehaves").
 // Pure logic with the clock passed in, so selection is tested without a network.
 #include <chrono>
 #include <cstddef>

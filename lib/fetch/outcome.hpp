@@ -1,5 +1,5 @@
 #pragma once
-// What one download attempt's result means for the host pool (fetch-and-coordination.md §1.3).
+// What one download attempt's result means for the host pool (docs/downloads.md, "Retries").
 // Pure functions: the engine feeds them what curl reported.
 #include <chrono>
 #include <string>

@@ -1,6 +1,6 @@
 #pragma once
 // A one-line progress display for downloads on stderr, redrawn in place. Only used when
-// stderr is a terminal and the run is not quiet (fetch-and-coordination.md §1.4).
+// stderr is a terminal and the run is not quiet (docs/downloads.md, "Parallel downloads and progress").
 #include <chrono>
 #include <cstdint>
 #include <string>

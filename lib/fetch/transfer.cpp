@@ -71,8 +71,8 @@ Result<std::unique_ptr<Transfer>> Transfer::create(const TransferSpec& spec, con
   curl_api().easy_setopt(h, CURLOPT_WRITEFUNCTION, &Transfer::on_body);
   curl_api().easy_setopt(h, CURLOPT_WRITEDATA, t.get());
   curl_api().easy_setopt(h, CURLOPT_PRIVATE, t.get());
-  // §7.1: a redirect hop must not lead into the local network (the first URL may: internal
-  // mirrors). Checked on the address curl really connected to, so DNS cannot change it later.
+  // A redirect hop must not lead into the local network (docs/downloads.md, "What every download does"; the first URL
+  // may: internal mirrors). Checked on the address curl really connected to, so DNS cannot change it later.
   t->m_allow_loopback_hops = config.allow_insecure_loopback;
   curl_api().easy_setopt(h, CURLOPT_PREREQFUNCTION, &Transfer::on_connected);
   curl_api().easy_setopt(h, CURLOPT_PREREQDATA, t.get());

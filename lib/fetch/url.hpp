@@ -27,7 +27,7 @@ std::string url_file_name(std::string_view url);
 // localhost, 127.0.0.0/8 and ::1.
 bool is_loopback_host(std::string_view host);
 
-// Addresses a redirect must not lead to (platform-and-install.md §7.1): loopback (127/8, ::1),
+// Addresses a redirect must not lead to (docs/downloads.md, "What every download does"): loopback (127/8, ::1),
 // private (10/8, 172.16/12, 192.168/16, fc00::/7), link-local (169.254/16, fe80::/10),
 // multicast, unspecified (0/8, ::) and IPv4-mapped IPv6. `ip` is a numeric address.
 bool is_internal_address(const sockaddr* address);

@@ -1,10 +1,10 @@
 #pragma once
-// Install-time half of gpu-variants.md §5: after a backend recipe's build is installed and
-// verified, run its [verify.backend] smoke check; under `auto` a failing check removes that
-// variant and installs the next rung of the ladder; otherwise the install fails and nothing of
-// the variant stays. Every backend install writes tools/<name>-<version>/.tailor/receipt.json.
-// Over an installed build of the same version with another backend, the install is a switch:
-// the new build is checked beside the old one, which stays installed and in use until then.
+// Install-time half of the backend ladder (docs/planning.md, "At install time: smoke check, fallback, receipt"): after
+// a backend recipe's build is installed and verified, run its [verify.backend] smoke check; under `auto` a failing
+// check removes that variant and installs the next rung of the ladder; otherwise the install fails and nothing of the
+// variant stays. Every backend install writes tools/<name>-<version>/.tailor/receipt.json. Over an installed build of
+// the same version with another backend, the install is a switch: the new build is checked beside the old one, which
+// stays installed and in use until then.
 #include <functional>
 #include <optional>
 #include <string>

@@ -1,5 +1,5 @@
 #pragma once
-// Lifecycle events (fetch-and-coordination.md §3): after install, remove and backend switches,
+// Lifecycle events (docs/lock-and-events.md, "Lifecycle events"): after install, remove and backend switches,
 // tailor hands the event JSON to every hook in $TAILOR_HOME/hooks/ and POSTs it to the
 // configured webhook, signed the Standard Webhooks way. Delivery problems are warnings only.
 #include <chrono>
@@ -39,7 +39,7 @@ struct Event {
 // An event of `type` about `tool` with a fresh id and the current time.
 Event make_event(std::string_view type, std::string_view tool);
 
-// The event as one line of JSON, keys in the order of §3.
+// The event as one line of JSON, keys in the order of docs/lock-and-events.md, "Lifecycle events".
 std::string event_json(const Event& event);
 
 // What happened to one event; every problem is also printed as a warning.

@@ -127,8 +127,8 @@ class Executor {
   }
 
   // Every artifact of the tools still to install, dependencies included, fetched before the
-  // first step runs: `[fetch] parallel` at a time over the host pool (fetch-and-coordination.md
-  // §1). A failure here stops the install before anything changed; the steps then find each
+  // first step runs: `[fetch] parallel` at a time over the host pool (docs/mirrors.md,
+  // "Choosing a host"). A failure here stops the install before anything changed; the steps then find each
   // artifact verified in the cache.
   Status prefetch(const std::vector<Node>& nodes) {
     if (m_options.downloader == nullptr) return {};

@@ -1,6 +1,6 @@
 #pragma once
-// Executes a plan (recipes-and-plans.md §6) so that each tool ends up either fully
-// installed and verified or not installed at all (platform-and-install.md §6.4, §6.8):
+// Executes a plan (docs/plan-format.md) so that each tool ends up either fully
+// installed and verified or not installed at all (docs/install.md, "The install flow" and "Crashes"):
 // dependencies first in plan order, work in tmp/, one rename into tools/, links switched by
 // rename, verify, then state written last.
 #include <filesystem>

@@ -1,6 +1,6 @@
 #pragma once
-// Archive extraction with libarchive under the safety rules of platform-and-install.md §6.5
-// and the caps of fetch-and-coordination.md §4: nothing is ever written outside `dest`.
+// Archive extraction with libarchive under the safety rules and caps of docs/install.md,
+// "Extraction safety": nothing is ever written outside `dest`.
 #include <cstdint>
 #include <filesystem>
 #include <functional>

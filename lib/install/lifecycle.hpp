@@ -1,6 +1,11 @@
 #pragma once
+<<<<<<< HEAD
 // What happens to installed tools after install: remove and list (docs/user-guide.md,
 // "Install, list, remove"); verify is install/verify_installed.hpp.
+=======
+// What happens to installed tools after install: remove, list and verify
+// (docs/install.md, "Commands").
+>>>>>>> helper/refs
 #include <optional>
 #include <string>
 #include <vector>

@@ -1,7 +1,7 @@
 #pragma once
-// The install lock every mutating command takes (fetch-and-coordination.md §2.1): an exclusive
+// The install lock every mutating command takes (docs/lock-and-events.md, "The install lock"): an exclusive
 // flock on $TAILOR_HOME/.lock, a holder file beside it, a bounded wait, and the reservation
-// check of §2.2.
+// check of docs/lock-and-events.md, "Reservations for automation".
 #include <chrono>
 #include <cstdint>
 #include <filesystem>

@@ -1,6 +1,6 @@
 #pragma once
 // The mutating operations as commands run them: take the install lock
-// (fetch-and-coordination.md §2.1), recover from an earlier crash, then act.
+// (docs/lock-and-events.md, "The install lock"), recover from an earlier crash, then act.
 #include <chrono>
 #include <optional>
 #include <string>

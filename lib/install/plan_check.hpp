@@ -1,5 +1,5 @@
 #pragma once
-// Re-checks a stored plan against this machine before executing it (gpu-variants.md §4):
+// Re-checks a stored plan against this machine before executing it (docs/install.md, "The install flow"):
 // a plan is a lockfile of choices made for one os/arch/family/GPU.
 #include <string>
 #include <vector>

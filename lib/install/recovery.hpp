@@ -1,5 +1,5 @@
 #pragma once
-// Start-up recovery after a crash (platform-and-install.md §6.8): run under the install lock
+// Start-up recovery after a crash (docs/home-layout.md, "Operation markers"): run under the install lock
 // before any mutation. It deletes only what a tailor operation marked and that operation is
 // dead (install/operation_marker.hpp); everything else is left alone for find_home_problems.
 #include "install/layout.hpp"

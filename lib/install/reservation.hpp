@@ -1,5 +1,5 @@
 #pragma once
-// Reservations of the install root for automation (fetch-and-coordination.md §2.2): a lease
+// Reservations of the install root for automation (docs/lock-and-events.md, "Reservations for automation"): a lease
 // with a holder name, a TTL from the last acquire/renew, a secret token stored only as its
 // SHA-256, and a generation counter that fences off tokens of earlier reservations.
 #include <chrono>

@@ -1,7 +1,7 @@
 #pragma once
 // Paths inside an install tree: cleaning untrusted relative names, and writes anchored at a
 // directory descriptor so that no symlink (planted by an archive or anyone else) can
-// redirect a write outside the tree (platform-and-install.md §6.5 rules 1, 2, 7, 8).
+// redirect a write outside the tree (docs/install.md, "Extraction safety").
 #include <string>
 #include <string_view>
 #include <vector>

@@ -1,5 +1,5 @@
 #pragma once
-// Executes the primitive steps of a plan (recipes-and-plans.md §4.1) inside a work
+// Executes the primitive steps of a plan (docs/actions.md, "The catalog") inside a work
 // directory; what the tool installs goes to <work>/.install.
 #include <filesystem>
 #include <future>

@@ -1,7 +1,7 @@
 #pragma once
-// System package-manager steps and require_command (platform-and-install.md §5): read-only
-// checks only, never sudo or a package manager's install command. When something is
-// missing the install stops before touching anything and names the command to run.
+// System package-manager steps and require_command (docs/actions.md, "System packages and `require_command`"):
+// read-only checks only, never sudo or a package manager's install command. When something is missing the install stops
+// before touching anything and names the command to run.
 #include <string>
 #include <vector>
 
@@ -23,8 +23,8 @@ Status check_system_requirements(const nlohmann::ordered_json& plan, const util:
 // The prefix for root commands: "" for uid 0, else "sudo " or "doas " when on PATH, else "".
 std::string root_prefix();
 
-// Compares dotted versions with missing components padded with 0 (§5.3); a leading 'v' is
-// ignored; numeric components compare as numbers, others as strings. Returns <0, 0, >0.
+// Compares dotted versions, missing parts counting as 0 (docs/actions.md, "System packages and `require_command`");
+// a leading 'v' is ignored; numeric components compare as numbers, others as strings. Returns <0, 0, >0.
 int compare_versions_padded(std::string a, std::string b);
 
 }  // namespace tailor::install

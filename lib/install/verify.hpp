@@ -1,5 +1,5 @@
 #pragma once
-// Runs a plan's [verify] command (platform-and-install.md §6.7): `sh -c` with the tool's bin
+// Runs a plan's [verify] command (docs/install.md, "The install flow"): `sh -c` with the tool's bin
 // directories first on PATH, LC_ALL=C, a timeout that kills the process group, and pattern
 // checks on the trimmed combined output.
 #include <chrono>

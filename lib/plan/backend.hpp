@@ -1,5 +1,5 @@
 #pragma once
-// Choosing the backend of a backend recipe (gpu-variants.md §3) and the effective GPU of
+// Choosing the backend of a backend recipe (docs/planning.md, "The backend ladder") and the effective GPU of
 // recipes that select builds by vendor.
 #include <functional>
 #include <optional>

@@ -1,5 +1,5 @@
 #pragma once
-// Composite actions decomposed into primitives with the exact shapes of §4.4-4.11.
+// Composite actions decomposed into primitives with the exact shapes of docs/actions.md, "Decompositions".
 #include <string>
 #include <vector>
 

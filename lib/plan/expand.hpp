@@ -1,5 +1,5 @@
 #pragma once
-// Template expansion and the small shared rules of decomposition (recipes-and-plans.md §4.3, §5.4).
+// Template expansion and the small shared rules of decomposition (docs/actions.md, "Shared rules").
 #include <map>
 #include <optional>
 #include <string>

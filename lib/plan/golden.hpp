@@ -1,5 +1,5 @@
 #pragma once
-// Golden plan files (golden.md, recipes-and-plans.md §7): which targets a recipe gets, what
+// Golden plan files (docs/planning.md, "Golden files"): which targets a recipe gets, what
 // the files are called, and regenerating or checking them offline with each file as its lock.
 #include <filesystem>
 #include <optional>
@@ -20,7 +20,7 @@ struct GoldenTarget {
   bool operator==(const GoldenTarget&) const = default;
 };
 
-// The family policy of §7.3 (linux/arm64 included), times the GPU dimension of golden.md §1.
+// Targets: docs/plan-format.md, "Golden platforms" (with linux/arm64), per GPU case (docs/planning.md, "Golden files").
 Result<std::vector<GoldenTarget>> golden_targets(const recipe::Recipe& recipe, const recipe::Registry& registry);
 
 // "v<version>-<platform>.json", with `v` not doubled.

@@ -1,6 +1,6 @@
 #pragma once
-// A plan used as a lockfile (golden.md §3): pinned versions, captured locks and resolved
-// artifacts that later generations reuse without the network.
+// A plan used as a lockfile (docs/planning.md, "Locks: `--pin-from PLAN`"): pinned versions, captured locks and
+// resolved artifacts that later generations reuse without the network.
 #include <cstdint>
 #include <map>
 #include <optional>

@@ -1,5 +1,5 @@
 #pragma once
-// Plans as values (recipes-and-plans.md §6): built by the planner, serialized by one writer.
+// Plans as values (docs/plan-format.md): built by the planner, serialized by one writer.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -62,7 +62,7 @@ struct Plan {
   bool operator==(const Plan&) const = default;
 };
 
-// The plan object in the key order of §6.1-6.3.
+// The plan object in the key order of docs/plan-format.md, "Top-level keys" and "Nested objects".
 nlohmann::ordered_json plan_to_json(const Plan& plan);
 nlohmann::ordered_json step_to_json(const PlanStep& step);
 // Converts a sorted-key JSON value into an ordered one, keeping the sorted order.

@@ -95,7 +95,7 @@ Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices
 
   recipe::MatchTarget match{target.os,         target.arch, target.linux_family, target.libc, target.gpu,
                             target.gpu_driver, "",          target.gpu_compute};
-  // Backend choice (gpu-variants.md §3) and the effective GPU of vendor-selecting recipes.
+  // Backend choice (docs/planning.md, "The backend ladder") and the effective GPU of vendor-selecting recipes.
   // The version is resolved once, when first needed: a rung whose steps match asks whether the
   // release publishes its build; earlier errors (a GPU that cannot run the backend) need no network.
   std::string pinned = request.pin_from && !request.version.empty() ? request.version : "";

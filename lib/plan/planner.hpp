@@ -1,7 +1,7 @@
 #pragma once
 // Plan generation: a pure function of (facts, recipes, request, config) that yields the
-// plan JSON of recipes-and-plans.md §5-6 (format 5), plus the backend ladder of
-// gpu-variants.md §3.
+// plan JSON of docs/plan-format.md (format 5), plus the backend ladder of
+// docs/planning.md, "The backend ladder".
 #include <optional>
 #include <string>
 #include <vector>

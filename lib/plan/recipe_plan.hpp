@@ -43,7 +43,7 @@ bool urls_need_version(const recipe::Recipe& recipe);
 Result<VersionPair> resolve_version(const recipe::Recipe& recipe, const std::string& requested,
                                     const std::string& pinned, const PlanEnv& env);
 
-// The plan steps of `recipe` for `target` (§5.5 and patches §5.7); nullopt when none matched.
+// The plan steps of `recipe` for `target` (docs/plan-format.md, "How a plan is made"); nullopt when none matched.
 Result<std::optional<std::vector<PlanStep>>> build_steps(const recipe::Recipe& recipe,
                                                          const recipe::MatchTarget& target, const VersionPair& version,
                                                          const PlanEnv& env);
@@ -53,7 +53,7 @@ Result<std::optional<std::vector<PlanStep>>> build_steps(const recipe::Recipe& r
 std::string glibc_shortfall_of(const recipe::Recipe& recipe, const recipe::MatchTarget& target,
                                const std::string& libc_version);
 
-// Direct install-time dependency names for the target, sorted (§5.8).
+// Direct install-time dependency names for the target, sorted (docs/plan-format.md, "Dependencies").
 std::vector<std::string> direct_dependencies(const recipe::Recipe& recipe, const recipe::MatchTarget& target);
 
 // The dependency list of `recipe` with one processed set for the whole tree.
@@ -63,7 +63,7 @@ Result<std::vector<DependencyPlan>> build_dependencies(const recipe::Recipe& rec
 
 std::optional<PlanVerify> plan_verify(const recipe::Recipe& recipe);
 
-// supports(os, arch) of §1.3.
+// supports(os, arch) of docs/recipe-authoring.md, "Platforms".
 bool supports(const recipe::Recipe& recipe, const std::string& os, const std::string& arch);
 std::vector<std::string> effective_supported_os(const recipe::Recipe& recipe);
 std::vector<std::string> effective_supported_arch(const recipe::Recipe& recipe);

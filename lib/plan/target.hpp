@@ -1,5 +1,5 @@
 #pragma once
-// The target of a plan (platform-and-install.md §1.4): this machine's facts after overrides,
+// The target of a plan (docs/planning.md, "Targets"): this machine's facts after overrides,
 // or, for a foreign os/arch, only what the user said.
 #include <map>
 #include <string>

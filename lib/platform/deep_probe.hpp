@@ -1,6 +1,6 @@
 #pragma once
-// Tier 2 (§4.2): the vendor tools, run only with --probe deep, each with a hard timeout after
-// which its whole process group is killed (nvidia-smi can take seconds or never return).
+// Tier 2 (docs/detection.md, "Tier 2: `--probe deep`"): the vendor tools, run only with --probe deep, each with a hard
+// timeout after which its whole process group is killed (nvidia-smi can take seconds or never return).
 #include <string>
 #include <vector>
 

@@ -209,7 +209,7 @@ void detect_vulkan(const HostFs& fs, Facts& f, const DetectOptions& options) {
     f.warnings.push_back(fmt::format("{}; Vulkan reported as loader-only (ICD manifests: {})", result.problem,
                                      paths.empty() ? "none" : util::join(paths, ", ")));
   }
-  // The time stays out of the evidence: facts documents hold no wall-clock values (§4.9);
+  // The time stays out of the evidence: facts documents hold no wall-clock values (docs/detection.md, "Tier 1 cache");
   // --explain prints it from vulkan_cached_at.
   std::string source = cached        ? fmt::format("cached Vulkan enumeration of {} device(s)", result.devices.size())
                        : fs.rooted() ? "tailor-fixture/vulkan.json under the testing root"

@@ -1,6 +1,6 @@
 #pragma once
-// Entry points of platform detection: resolve the facts of a machine (detection, then a
-// facts file, environment and flags on top, §4.9) and convert facts to and from JSON.
+// Entry points of platform detection: resolve the facts of a machine (detection, then a facts file, environment and
+// flags on top, docs/detection.md, "Overrides and facts files") and convert facts to and from JSON.
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -41,7 +41,7 @@ inline constexpr int k_facts_version = 1;
 // > detection. Invalid override values are ErrorKind::usage naming the allowed values.
 Result<Facts> resolve_facts(const DetectRequest& request);
 
-// How the `vulkan` fact is found (§4.7, §4.9).
+// How the `vulkan` fact is found (docs/detection.md, "What is read, and from where" and "Tier 1 cache").
 enum class VulkanTier {
   estimate,             // Tier 0 file checks only
   cached,               // a valid Tier 1 cache entry, else the Tier 0 estimate
@@ -63,7 +63,7 @@ struct DetectOptions {
 // as unknown with a warning.
 Facts detect_facts(const HostFs& fs, const DetectOptions& options);
 
-// The facts document of §4.9, keys in its order.
+// The facts document (docs/detection.md, "Overrides and facts files"), keys in its order.
 nlohmann::ordered_json facts_to_json(const Facts& facts);
 
 // Reads a facts document; `origin` names it in errors. Absent keys keep their default;

@@ -1,6 +1,6 @@
 #pragma once
-// Kernel driver facts per vendor (§4.5): NVIDIA module version and flavour, amdgpu DKMS
-// version, and the KFD topology that names each AMD device's gfx target.
+// Kernel driver facts per vendor (docs/detection.md, "What is read, and from where"): NVIDIA module version and
+// flavour, amdgpu DKMS version, and the KFD topology that names each AMD device's gfx target.
 #include <cstdint>
 #include <optional>
 #include <string>

@@ -1,5 +1,5 @@
 #pragma once
-// The facts tailor knows about a machine (platform-and-install.md §1-4). Detection produces
+// The facts tailor knows about a machine (docs/detection.md). Detection produces
 // a Facts value; `detect --json` prints it and `--facts FILE` loads it back.
 #include <cstdint>
 #include <map>
@@ -64,7 +64,7 @@ struct VulkanDevice {
   bool operator==(const VulkanDevice&) const = default;
 };
 
-// An ICD manifest found by the loader's search rules (§4.7).
+// An ICD manifest found by the loader's search rules (docs/detection.md, "What is read, and from where").
 struct VulkanIcd {
   std::string path;
   std::string library_path;    // ICD.library_path, "" when unreadable

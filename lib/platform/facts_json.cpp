@@ -1,4 +1,4 @@
-// The facts document (§4.9): one writer, one reader, the same key order everywhere.
+// The facts document (docs/detection.md, "Overrides and facts files"): one writer, one reader, one key order.
 #include <array>
 #include <utility>
 

@@ -1,6 +1,6 @@
 #pragma once
-// The `gpu` fact and the multi-GPU policy (§4.8), plus tsuku's baseline rule (§4.1) so that
-// `detect --explain` can show where the two differ.
+// The `gpu` fact and the multi-GPU policy (docs/detection.md, "GPU policy"), plus tsuku's baseline rule (same section)
+// so that `detect --explain` can show where the two differ.
 #include <optional>
 #include <string>
 #include <string_view>

@@ -1,5 +1,5 @@
 #pragma once
-// C library and userland architecture from /bin/sh (platform-and-install.md §1.3, §3).
+// C library and userland architecture from /bin/sh (docs/detection.md, "What is read, and from where").
 #include <string>
 #include <string_view>
 #include <vector>

@@ -1,6 +1,6 @@
 #pragma once
-// Environment markers (WSL, containers, Jetson), the kernel release and device-node
-// visibility (§4.6). Device nodes are only stat()ed and access()ed, never opened.
+// Environment markers (WSL, containers, Jetson), the kernel release and device-node visibility (docs/detection.md,
+// "What is read, and from where"). Device nodes are only stat()ed and access()ed, never opened.
 #include <string>
 #include <string_view>
 #include <vector>

@@ -29,7 +29,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 21> k_famili
     {"opensuse-leap", "suse"},
     {"opensuse-tumbleweed", "suse"},
     {"sles", "suse"},
-    {"suse", "suse"},  // `suse`: ID_LIKE alias, §2.2 rule 4
+    {"suse", "suse"},  // `suse`: ID_LIKE alias (docs/linux-family.md, "Families")
 }};
 
 std::string lookup(std::string_view id, bool with_alias) {

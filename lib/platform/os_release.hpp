@@ -1,5 +1,5 @@
 #pragma once
-// os-release parsing and the Linux family table (platform-and-install.md §2.2).
+// os-release parsing and the Linux family table (docs/linux-family.md).
 #include <string>
 #include <string_view>
 

@@ -1,5 +1,5 @@
-// resolve_facts: detection, then facts file, environment and flags (§4.9), each value
-// validated as in §1.1.
+// resolve_facts: detection, then facts file, environment and flags, each value validated
+// (docs/detection.md, "Overrides and facts files").
 #include <algorithm>
 #include <array>
 #include <cstdlib>

@@ -1,6 +1,6 @@
 #pragma once
-// Display-class and accelerator PCI functions from sysfs attributes only (§4.3). Only the
-// cached attributes of the allowlist are read; PCI configuration space is never touched.
+// Display-class and accelerator PCI functions from sysfs attributes only (docs/detection.md, "What is read, and from
+// where"). Only the cached attributes of the allowlist are read; PCI configuration space is never touched.
 #include <optional>
 #include <string>
 #include <string_view>

@@ -1,7 +1,7 @@
 #pragma once
-// Display names for PCI ids through pciutils' libpci, loaded at run time (§4.4). Only
-// pci_alloc, pci_set_name_list_path, pci_lookup_name and pci_cleanup are used: no bus scan,
-// no config space. Without libpci every name is null.
+// Display names for PCI ids through pciutils' libpci, loaded at run time (docs/detection.md, "What is read, and from
+// where"). Only pci_alloc, pci_set_name_list_path, pci_lookup_name and pci_cleanup are used: no bus scan, no config
+// space. Without libpci every name is null.
 #include <memory>
 #include <optional>
 #include <string>

@@ -34,7 +34,7 @@ std::string mtime_text(const HostFs& fs, const std::string& path) {
 }
 
 // Creates `dir` (…/cache/detect) and its parent (…/cache) 0700 when missing, the levels above
-// with default modes (§6.1: only cache/* and data/ are private); refuses a symlinked directory.
+// with default modes (only cache/* and data/ are private: docs/home-layout.md); refuses a symlinked directory.
 bool ensure_private_dir(const stdfs::path& dir) {
   std::error_code ec;
   if (!dir.parent_path().parent_path().empty()) stdfs::create_directories(dir.parent_path().parent_path(), ec);

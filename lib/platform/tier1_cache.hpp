@@ -1,7 +1,7 @@
 #pragma once
-// The Tier 1 cache (§4.9): one Vulkan enumeration kept in <dir>/tier1.json for 24 h and only
-// while the machine it describes is unchanged (boot, GPUs and drivers, ICD manifests, VK_*
-// variables). Tier 0 is cheaper than reading this file and is never cached.
+// The Tier 1 cache (docs/detection.md, "Tier 1 cache"): one Vulkan enumeration kept in <dir>/tier1.json for 24 h and
+// only while the machine it describes is unchanged (boot, GPUs and drivers, ICD manifests, VK_* variables). Tier 0 is
+// cheaper than reading this file and is never cached.
 #include <cstdint>
 #include <filesystem>
 #include <optional>

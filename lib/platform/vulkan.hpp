@@ -1,6 +1,6 @@
 #pragma once
-// Vulkan facts (§4.7): Tier 0 finds the loader and ICD manifests by file checks; Tier 1
-// enumerates physical devices in a forked child (or reads the sysroot fixture).
+// Vulkan facts (docs/detection.md, "What is read, and from where"): Tier 0 finds the loader and ICD manifests by file
+// checks; Tier 1 enumerates physical devices in a forked child (or reads the sysroot fixture).
 #include <string>
 #include <string_view>
 #include <vector>

@@ -75,7 +75,7 @@ constexpr bool is_action(std::string_view name, ActionKind kind) { return name =
 // The plan's `evaluable` flag: from the catalog, false for unknown names.
 bool is_evaluable(std::string_view name);
 bool is_composite(std::string_view name);
-// The archive format of a URL or asset pattern by its suffix (§4.3, case-insensitive):
+// The archive format of a URL or asset pattern by its suffix (docs/actions.md, "Shared rules"; case-insensitive):
 // "tar.gz", "tar.xz", "tar.bz2", "tar.zst", "tar.lz", "tar", "zip"; "" when unknown.
 std::string detect_archive_format(std::string_view url_or_pattern);
 

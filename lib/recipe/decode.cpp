@@ -31,7 +31,7 @@ Unexpected wrong_type(std::string_view key, const toml::node& node, std::string_
       DecodeError{fmt::format("{}: expected {}, got {}", key, expected, type_name(node)), position_of(node)});
 }
 
-// Typed-field readers: absent leaves the target untouched; a wrong type is fatal (§1.1 rule 3).
+// Typed fields: absent keeps the target, wrong type fails (docs/recipe-authoring.md, "Decoding rules worth knowing").
 struct Fields {
   const toml::table& table;
   std::string prefix;  // "metadata", "verify.additional[0]", ...

@@ -27,7 +27,7 @@ inline constexpr size_t k_max_recipe_bytes = size_t{1024} * 1024;
 // beyond util::TomlLimits (then of kind invalid_input), which toml++ never sees.
 tl::expected<toml::table, DecodeError> parse_toml(std::string_view text, std::string_view path);
 
-// Decodes a parsed tree with the rules of recipes-and-plans.md §1.1.
+// Decodes a parsed tree with the rules of docs/recipe-authoring.md, "Decoding rules worth knowing".
 tl::expected<Recipe, DecodeError> decode_recipe(const toml::table& root);
 
 // A node's start position.

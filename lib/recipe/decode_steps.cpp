@@ -1,4 +1,4 @@
-// Lenient decoding of [[steps]] (§1.5) and their `when` clauses (§2.1).
+// Lenient decoding of [[steps]] and their `when` clauses (docs/conditions.md, "Decoding"; docs/recipe-authoring.md).
 #include <fmt/format.h>
 
 #include "recipe/decode.hpp"

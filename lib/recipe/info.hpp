@@ -20,7 +20,7 @@ struct StepApplicability {
 
 struct RecipeInfo {
   std::string name, description, homepage, type;
-  std::vector<std::string> platforms;  // supported tuple list (§1.3)
+  std::vector<std::string> platforms;  // supported tuple list (docs/recipe-authoring.md, "Platforms")
   std::vector<std::string> libc;       // supported_libc, empty = any
   std::string unsupported_reason;
   bool supported_here = false;  // supports(os, arch) for the target
@@ -32,7 +32,7 @@ struct RecipeInfo {
 // Describes `recipe` for `target` (target.backend is ignored: every backend is tried).
 RecipeInfo describe_recipe(const Recipe& recipe, const MatchTarget& target);
 
-// The supported tuple list of §1.3: "os/arch" in declared order, minus two-part deny entries.
+// Supported tuples (docs/recipe-authoring.md, "Platforms"): "os/arch" in declared order, minus two-part deny entries.
 std::vector<std::string> supported_platforms(const Metadata& metadata);
 
 nlohmann::ordered_json recipe_info_to_json(const RecipeInfo& info);

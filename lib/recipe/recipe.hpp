@@ -1,5 +1,5 @@
 #pragma once
-// The recipe model: plain values decoded from TOML (recipes-and-plans.md §1).
+// The recipe model: plain values decoded from TOML (docs/recipe-authoring.md, "The shape of a recipe").
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -44,7 +44,7 @@ struct Step {
   // Step-level dependencies; nullopt when absent, an empty vector when `dependencies = []`.
   std::optional<std::vector<std::string>> dependencies;
   // The glibc version the step's binaries need ("2.39"), "" when not stated; a reserved key, so
-  // it is no action parameter (docs/recipe-authoring.md, "Steps that need a newer glibc").
+  // it is no action parameter (docs/planning.md, "Steps that need a newer glibc").
   std::string min_glibc;
   // Every non-reserved key, with TOML types kept: integers as number_integer, floats as
   // number_float, datetimes as RFC 3339 strings. nlohmann::json keeps keys byte-sorted.
@@ -87,7 +87,7 @@ struct VerifyAdditional {
   bool operator==(const VerifyAdditional&) const = default;
 };
 
-// tailor's `[verify.backend]` smoke check (gpu-variants.md §5).
+// tailor's `[verify.backend]` smoke check (docs/recipe-authoring.md, "`[verify.backend]`: smoke check").
 struct BackendCheck {
   std::string command;
   std::string pattern;
@@ -128,12 +128,12 @@ struct Recipe {
   bool operator==(const Recipe&) const = default;
 };
 
-// Decodes a recipe with the rules of §1.1 (unknown keys ignored, wrong types in typed fields
-// fatal, lenient steps). The error message is the decode detail with `file:line:col: ` in
+// Decodes a recipe with the rules of docs/recipe-authoring.md, "Decoding rules worth knowing" (unknown keys ignored,
+// wrong types in typed fields fatal, lenient steps). The error message is the decode detail with `file:line:col: ` in
 // front when a position is known.
 Result<Recipe> parse_recipe(std::string_view text, std::string_view path);
 
-// Parses and applies the load-time checks of §1.8 (used by eval, info, install).
+// Parses with the checks of eval, info, install (docs/validation.md, "Checks when a recipe is loaded for planning").
 Result<Recipe> load_recipe_for_planning(std::string_view text, std::string_view path);
 
 }  // namespace tailor::recipe

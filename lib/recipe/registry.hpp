@@ -64,8 +64,8 @@ class Registry {
   Registry(const Registry&) = delete;
   Registry& operator=(const Registry&) = delete;
 
-  // The recipe of that name, parsed and checked for planning (§1.8) and cached;
-  // nullptr when no recipe has that name or claims it; an error when it does not load.
+  // The recipe of that name, parsed and checked for planning (docs/validation.md, "Checks when a recipe is loaded for
+  // planning") and cached; nullptr when no recipe has that name or claims it; an error when it does not load.
   Result<const Recipe*> find(std::string_view name) const;
   // Loads a recipe from an explicit file (--recipe FILE).
   Result<const Recipe*> load_file(const std::filesystem::path& path) const;

@@ -1,4 +1,4 @@
-// Orchestrates the validation passes in the order of §3.1 and guards against hostile input.
+// Runs the validation passes in the order of docs/validation.md, "Order of checks", and guards against hostile input.
 #include "recipe/validate.hpp"
 
 #include <algorithm>
@@ -181,7 +181,7 @@ ValidationResult validate_recipe_text(std::string_view text, std::string_view pa
   if (options.check_libc_coverage) detail::check_libc_coverage(c);
   detail::check_unknown_keys(c);
   if (options.strict) {
-    // §9: unknown keys are errors under --strict.
+    // Unknown keys are errors under --strict (docs/validation.md, "tailor's own checks").
     auto unknown = std::stable_partition(result.warnings.begin(), result.warnings.end(),
                                          [](const Diagnostic& d) { return !d.message.starts_with("unknown key '"); });
     result.errors.insert(result.errors.end(), unknown, result.warnings.end());

@@ -1,5 +1,5 @@
 #pragma once
-// `tailor validate`: every check of recipes-and-plans.md §3 plus tailor's extension checks,
+// `tailor validate`: every check of docs/validation.md, tailor's extension checks included,
 // reported compiler-style with source positions.
 #include <filesystem>
 #include <optional>
@@ -35,7 +35,7 @@ struct ValidationResult {
 struct ValidateOptions {
   bool strict = false;
   bool check_libc_coverage = false;
-  // Used for the registry checks of §3.9; they are skipped when null.
+  // Used for the registry checks (docs/validation.md, "Registry checks"); they are skipped when null.
   const Registry* registry = nullptr;
 };
 
@@ -64,10 +64,10 @@ std::string format_summary(const std::vector<ValidationResult>& results, bool st
 // `path:line:col: error: field: message` lines, errors first, then warnings.
 std::string format_diagnostics(const ValidationResult& result);
 
-// The JSON object of §3.15 (keys valid, recipe, errors, warnings, path) with line/column added.
+// The JSON object of docs/validation.md, "Output" (keys valid, recipe, errors, warnings, path) with line/column added.
 nlohmann::ordered_json validation_to_json(const ValidationResult& result);
 
-// The "did you mean" suggestion of §3.5 item 4 among `candidates`.
+// The "did you mean" suggestion of docs/validation.md, "Step checks", among `candidates`.
 std::optional<std::string> suggest_name(std::string_view input, const std::vector<std::string>& candidates);
 
 }  // namespace tailor::recipe

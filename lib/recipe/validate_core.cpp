@@ -1,4 +1,4 @@
-// Metadata, version, patch and verify checks (§3.2, §3.3, §3.4, §3.7).
+// Metadata, version, patch and verify checks (docs/validation.md, "Core checks").
 #include <array>
 
 #include "recipe/validate_internal.hpp"
@@ -30,7 +30,7 @@ bool is_inferable(const Step& step) {
          a == "require_command";
 }
 
-// Dangerous shell constructs in a verify command, one warning per hit (§3.7).
+// Dangerous shell constructs in a verify command, one warning per hit (docs/validation.md, "Core checks").
 void check_command_safety(Checker& c, const std::string& field, std::string_view command) {
   for (std::string_view pattern : {" rm ", "\trm ", "> /", "| sh", "| bash", "curl |", "wget |"}) {
     if (command.find(pattern) != std::string_view::npos)

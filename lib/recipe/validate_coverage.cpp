@@ -1,4 +1,4 @@
-// libc coverage (§3.14, `--check-libc-coverage`): does every libc have an install path?
+// libc coverage (docs/validation.md, "libc coverage"; `--check-libc-coverage`): does every libc have an install path?
 #include "recipe/validate_internal.hpp"
 
 namespace tailor::recipe::detail {

@@ -1,4 +1,4 @@
-// tailor's own checks (recipes-and-plans.md §9, gpu-variants.md §2 and §5): unknown keys
+// tailor's own checks (docs/validation.md, "tailor's own checks"): unknown keys
 // outside [[steps]], backend names, gpu_driver and gpu_compute ranges, min_glibc and the [verify.backend] smoke
 // check.
 #include <array>
@@ -77,7 +77,7 @@ void unknown_in_array(Checker& c, const toml::node* node, const std::string& pre
   for (size_t i = 0; i < array->size(); ++i) unknown_in(c, array->get(i), fmt::format("{}[{}]", prefix, i), known);
 }
 
-// docs/recipe-authoring.md, "Steps that need a newer glibc": a dotted version string.
+// docs/recipe-authoring.md, "Decoding rules worth knowing": a dotted version string.
 void check_min_glibc(Checker& c, size_t index) {
   const std::string field = fmt::format("steps[{}].min_glibc", index);
   const toml::node* node = c.root().at_path(field).node();

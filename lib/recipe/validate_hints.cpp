@@ -1,5 +1,5 @@
-// Warnings about redundancy and brittleness: shadowed dependencies (§3.10), redundant
-// version configuration (§3.11), hardcoded versions (§3.12, §3.13).
+// Warnings about redundancy and brittleness (docs/validation.md, "Warnings about redundancy"): shadowed
+// dependencies, redundant version configuration, hardcoded versions.
 #include <algorithm>
 #include <map>
 #include <regex>
@@ -104,7 +104,7 @@ std::string with_placeholder(std::string value, const HardcodedVersion& found) {
   return value.replace(found.offset, found.text.size(), "{version}");
 }
 
-// Module inference of a go_install step (§3.11).
+// Module inference of a go_install step (docs/validation.md, "Warnings about redundancy").
 std::string inferred_module(const std::string& path) {
   if (path.starts_with("github.com/")) {
     size_t slashes = 0;

@@ -36,7 +36,7 @@ class Checker {
   ValidationResult& m_result;
 };
 
-// The passes, in the order of §3.1.
+// The passes, in the order of docs/validation.md, "Order of checks".
 void check_metadata(Checker& c);
 void check_version(Checker& c);
 void check_patches(Checker& c);

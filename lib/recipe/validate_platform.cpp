@@ -1,4 +1,4 @@
-// Platform-constraint, dependency-name and registry checks (§3.8, §3.9).
+// Platform, dependency-name, registry checks (docs/validation.md, "Platforms and dependency names", "Registry checks").
 #include <algorithm>
 #include <optional>
 #include <set>
@@ -45,7 +45,7 @@ std::vector<std::string> mapping_keys(const Step& step, std::string_view key) {
   return keys;
 }
 
-// The first dependency-name rule an entry breaks (§3.8), or "".
+// The first dependency-name rule an entry breaks (docs/validation.md, "Platforms and dependency names"), or "".
 std::string name_problem(const std::string& name) {
   if (name.empty()) return "dependency name is empty";
   if (name.find('\0') != std::string::npos) return "dependency name contains a NUL byte";

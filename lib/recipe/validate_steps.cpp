@@ -1,4 +1,4 @@
-// Step checks (§3.5): action names, phases, and the generic parameter checks.
+// Step checks (docs/validation.md, "Step checks"): action names, phases, and the generic parameter checks.
 #include "recipe/actions.hpp"
 #include "recipe/validate_internal.hpp"
 #include "util/strings.hpp"

@@ -1,6 +1,6 @@
 #pragma once
-// Whether planning a recipe needs the `vulkan` fact (platform-and-install.md §4.7,
-// gpu-variants.md §3): only then may detection run the Tier 1 enumeration.
+// Whether planning a recipe needs the `vulkan` fact (docs/detection.md, "What is read, and from where";
+// docs/planning.md, "The backend ladder"): only then may detection run the Tier 1 enumeration.
 #include "recipe/recipe.hpp"
 
 namespace tailor::recipe {

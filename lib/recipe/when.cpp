@@ -110,7 +110,7 @@ bool mentions_family_placeholder(const nlohmann::json& value) {
 
 bool when_matches(const WhenClause& when, const MatchTarget& target) {
   if (when.empty()) return true;
-  // tailor's extensions are checked first so that the `platform` short-circuit of §2.2
+  // tailor's extensions are checked first so that the `platform` short-circuit (docs/conditions.md, "Evaluation order")
   // (a tsuku quirk) cannot make a backend-specific step match every backend.
   if (!when.backend.empty() && (target.backend.empty() || !contains(when.backend, target.backend))) return false;
   if (!when.gpu_driver.empty() && !driver_in_range(when.gpu_driver, target.gpu_driver)) return false;

@@ -1,5 +1,5 @@
 #pragma once
-// Matching `when` clauses and the implicit constraints of system actions (§2.2-2.5).
+// Matching `when` clauses and the implicit constraints of system actions (docs/conditions.md).
 #include <optional>
 #include <string>
 
@@ -21,7 +21,7 @@ struct MatchTarget {
 // range) and `gpu_compute` (compute_in_range).
 bool when_matches(const WhenClause& when, const MatchTarget& target);
 
-// The implicit constraint of a system package-manager action (§2.3): os and family.
+// A system action's implicit os and family (docs/conditions.md, "Implicit constraints of system actions").
 struct ImplicitConstraint {
   std::string os;
   std::string family;
@@ -31,7 +31,7 @@ std::optional<ImplicitConstraint> implicit_constraint(std::string_view action);
 // The plan step filter: implicit constraint first, then `when`.
 bool step_applies(const Step& step, const MatchTarget& target);
 
-// The merged constraint of §2.5, or an error message for a conflict.
+// The merged constraint of docs/conditions.md, "Step analysis", or an error message for a conflict.
 struct StepConstraint {
   std::string os, arch, family, libc, gpu;
   bool family_varying = false;

@@ -55,7 +55,7 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
-// Redirect targets must not lead into the local network (§7.1); the first URL is not checked.
+// Redirects must not reach internal addresses (docs/versions.md, "Transport and credentials"); the first URL may.
 Status check_redirect_host(const std::string& url) {
   auto parts = fetch::parse_url(url);
   if (!parts) return fail(ErrorKind::network, "refused redirect to malformed URL {}", url);

@@ -1,5 +1,5 @@
 #pragma once
-// GET requests to version-provider APIs over libcurl (platform-and-install.md §7.1–7.4, §8):
+// GET requests to version-provider APIs over libcurl (docs/versions.md, "Transport and credentials"):
 // HTTPS only, tailor's User-Agent, a total timeout, size caps, GitHub credentials only for the
 // GitHub API host, and a response cache in $TAILOR_HOME/cache/api/ revalidated with ETags.
 #include <chrono>

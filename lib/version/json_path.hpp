@@ -1,5 +1,5 @@
 #pragma once
-// The `version_path` walker of the http_json provider (platform-and-install.md §8.4).
+// The `version_path` walker of the http_json provider (docs/versions.md, "Providers").
 #include <string>
 #include <string_view>
 #include <variant>

@@ -1,4 +1,4 @@
-// GitHub releases and tags (platform-and-install.md §8.4).
+// GitHub releases and tags (docs/versions.md, "Providers").
 #include <algorithm>
 #include <cctype>
 
@@ -104,7 +104,7 @@ class GithubProvider final : public Provider {
       return fail(ErrorKind::network, "latest release of {}: no tag_name in {}", m_repo, url);
     }
     std::string tag = doc["tag_name"].get<std::string>();
-    // A release upstream did not flag as a pre-release can still be one by its name (§8.3).
+    // A release not flagged as a pre-release can still be one by its name (docs/versions.md, "Resolving a request").
     if (!is_stable(normalize_tag(tag), m_context.stable_qualifiers)) {
       if (auto stable = latest_from_releases()) return stable;
     }

@@ -1,4 +1,4 @@
-// Homebrew formulae and their GHCR bottles (platform-and-install.md §7.2, §8.4).
+// Homebrew formulae and their GHCR bottles (docs/versions.md, "Providers").
 #include <algorithm>
 #include <cctype>
 

@@ -1,4 +1,4 @@
-// Go module proxy, Go toolchain list, nodejs dist and http_json (platform-and-install.md §8.4).
+// Go module proxy, Go toolchain list, nodejs dist and http_json (docs/versions.md, "Providers").
 #include <algorithm>
 #include <cctype>
 

@@ -1,4 +1,4 @@
-// Language package registries: npm, PyPI, crates.io, RubyGems (platform-and-install.md §8.4).
+// Language package registries: npm, PyPI, crates.io, RubyGems (docs/versions.md, "Providers").
 #include <algorithm>
 #include <cctype>
 

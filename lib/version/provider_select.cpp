@@ -1,4 +1,4 @@
-// Which provider answers for a recipe: the priority table of recipes-and-plans.md §5.3.
+// Which provider answers for a recipe: the priority order of docs/versions.md, "Choosing the provider".
 #include "recipe/actions.hpp"
 #include "util/strings.hpp"
 #include "version/providers.hpp"
@@ -22,7 +22,7 @@ std::string find_param(const recipe::Recipe& recipe, std::string_view action, co
   return {};
 }
 
-// The module a go_install path belongs to (§3.11).
+// The module a go_install path belongs to (docs/validation.md, "Warnings about redundancy").
 std::string infer_go_module(const std::string& path) {
   if (path.rfind("github.com/", 0) == 0) {
     std::size_t slashes = 0;

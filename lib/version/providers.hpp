@@ -1,6 +1,6 @@
 #pragma once
-// Version providers (platform-and-install.md §8.4) behind one interface, and the choice of
-// provider for a recipe (recipes-and-plans.md §5.3). Internal to lib/version.
+// Version providers (docs/versions.md, "Providers") behind one interface, and the choice of
+// provider for a recipe (docs/versions.md, "Choosing the provider"). Internal to lib/version.
 #include <memory>
 #include <span>
 #include <string>
@@ -41,7 +41,7 @@ class Provider {
   }
 };
 
-// Sorts newest first by §8.3 comparison (stable for equal versions).
+// Sorts newest first by the comparison of docs/versions.md, "Resolving a request" (stable for equal versions).
 void sort_newest_first(std::vector<Listed>& versions);
 
 std::unique_ptr<Provider> make_github_provider(ProviderContext context, std::string repo, std::string tag_prefix);
@@ -55,8 +55,8 @@ std::unique_ptr<Provider> make_go_toolchain_provider(ProviderContext context);
 std::unique_ptr<Provider> make_nodejs_provider(ProviderContext context);
 std::unique_ptr<Provider> make_http_json_provider(ProviderContext context, std::string url, std::string version_path);
 
-// The provider of `recipe` by the priority table of §5.3; an error when none applies
-// (`manual`, unknown sources, no inferable step).
+// The provider of `recipe` by the priority order of docs/versions.md, "Choosing the provider"; an error when none
+// applies (`manual`, unknown sources, no inferable step).
 Result<std::unique_ptr<Provider>> select_provider(const recipe::Recipe& recipe, const ProviderContext& context);
 
 // GitHub helpers the resolver's composite look-ups use.

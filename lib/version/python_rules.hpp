@@ -1,5 +1,5 @@
 #pragma once
-// PyPI release rules for pipx installs (platform-and-install.md §8.4): yanked releases,
+// PyPI release rules for pipx installs (docs/versions.md, "Providers"): yanked releases,
 // PEP 440 pre-releases and `requires_python`.
 #include <string>
 #include <string_view>

@@ -12,7 +12,7 @@
 namespace tailor::version {
 namespace {
 
-// §8.2: latest, channels, the dot-boundary prefix match on the listing, or a direct look-up.
+// docs/versions.md, "Resolving a request": latest, channels, dot-boundary prefix match on the listing, or a look-up.
 Result<ResolvedVersion> resolve_with(Provider& provider, const std::string& requested) {
   if (requested.empty() || requested == "latest") return provider.latest();
   if (auto checked = recipe::check_version_request(requested); !checked) return fail(checked.error());

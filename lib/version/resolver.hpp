@@ -1,6 +1,6 @@
 #pragma once
 // Version resolution and the network look-ups composites need at plan time
-// (recipes-and-plans.md §5.3, platform-and-install.md §8).
+// (docs/versions.md).
 #include <map>
 #include <memory>
 #include <optional>
@@ -46,7 +46,7 @@ class Resolver {
 };
 
 // Whether the recipe names a version source, explicitly or through a step a provider is
-// inferred from (§8.1). Recipes without one install as version "dev".
+// inferred from (docs/versions.md, "Choosing the provider"). Recipes without one install as version "dev".
 bool has_version_source(const recipe::Recipe& recipe);
 
 // The provider that answers for `recipe`, as messages name it ("GitHub releases of owner/repo");
@@ -73,7 +73,7 @@ std::unique_ptr<Resolver> make_resolver(const ResolverOptions& options);
 struct ListedVersion {
   std::string version;
   std::string tag;
-  bool stable = true;  // §8.3 plus the provider's own markers (yanked, prerelease flags)
+  bool stable = true;  // docs/versions.md, "Resolving a request", plus the provider's markers (yanked, prerelease)
 };
 
 struct VersionListing {

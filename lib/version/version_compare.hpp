@@ -1,5 +1,5 @@
 #pragma once
-// Normalising, comparing and classifying version strings (platform-and-install.md §8.2–8.3).
+// Normalising, comparing and classifying version strings (docs/versions.md, "Resolving a request").
 #include <optional>
 #include <span>
 #include <string>

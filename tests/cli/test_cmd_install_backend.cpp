@@ -1,7 +1,7 @@
-// `tailor install TOOL` for a backend recipe (gpu-variants.md §5): the [verify.backend] smoke
-// check runs after install; under auto a failing check removes that build and installs the next
-// rung; --strict-gpu fails instead; receipt.json records the choice. Builds are real archives
-// served by a real HTTPS server; each build's llama-cli passes or fails its check on purpose.
+// `tailor install TOOL` for a backend recipe (docs/planning.md, "At install time: smoke check, fallback, receipt"): the
+// [verify.backend] smoke check runs after install; under auto a failing check removes that build and installs the next
+// rung; --strict-gpu fails instead; receipt.json records the choice. Builds are real archives served by a real HTTPS
+// server; each build's llama-cli passes or fails its check on purpose.
 #include <doctest/doctest.h>
 
 #include <sys/stat.h>

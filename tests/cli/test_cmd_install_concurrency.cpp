@@ -1,5 +1,5 @@
 // Real `tailor install` processes running at once against one TAILOR_HOME
-// (fetch-and-coordination.md §2.1). Releases come from a real HTTPS server on 127.0.0.1 whose
+// (docs/lock-and-events.md, "The install lock"). Releases come from a real HTTPS server on 127.0.0.1 whose
 // Reply::hold keeps an install mid-download, and so holding the install lock, until the test
 // lets it go: the overlap is arranged, not hoped for with sleeps.
 #include <doctest/doctest.h>

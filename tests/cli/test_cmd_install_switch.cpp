@@ -1,5 +1,5 @@
 // Switching the backend of an installed version (`tailor install TOOL --backend cpu` over a
-// vulkan build, gpu-variants.md §5 / issue 7): the new build is verified and smoke-checked beside
+// vulkan build; docs/install.md, the section of that name; issue 7): the new build is verified and smoke-checked beside
 // the old one, which stays installed and in use until then; a failing check or a SIGKILL at any
 // point before the commit leaves the old build working and recorded.
 #include <doctest/doctest.h>

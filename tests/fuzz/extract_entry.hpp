@@ -1,5 +1,5 @@
 #pragma once
-// One fuzz input for archive extraction (platform-and-install.md §6.5). The first byte picks
+// One fuzz input for archive extraction (docs/install.md, "Extraction safety"). The first byte picks
 // the format, the file name, strip_dirs and a files filter; the rest is the archive. Shared
 // by fuzz_extract and the regression replay in tests/unit/test_fuzz_regressions.cpp.
 #include <sys/stat.h>

@@ -1,5 +1,5 @@
 #pragma once
-// One fuzz input for the os-release parser (platform-and-install.md §2.2). Shared by
+// One fuzz input for the os-release parser (docs/linux-family.md, "Parsing"). Shared by
 // fuzz_os_release and the regression replay in tests/unit/test_fuzz_regressions.cpp.
 #include <algorithm>
 #include <cctype>

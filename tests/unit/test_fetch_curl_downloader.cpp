@@ -1,5 +1,5 @@
-// CurlDownloader against one real HTTPS server on 127.0.0.1 (platform-and-install.md §7 and
-// the single-host rows of fetch-and-coordination.md §1.3).
+// CurlDownloader against one real HTTPS server on 127.0.0.1 (docs/downloads.md, "What every download does",
+// and the single-host rows of docs/downloads.md, "Retries").
 #include <doctest/doctest.h>
 
 #include <cstdlib>

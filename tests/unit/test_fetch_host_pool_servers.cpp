@@ -1,5 +1,5 @@
 // The host pool against three real HTTPS servers on 127.0.0.1: mirror-a and mirror-b mirror
-// the origin server, which is the last host of the pool (fetch-and-coordination.md §1).
+// the origin server, which is the last host of the pool (docs/mirrors.md, "Configure a mirror").
 #include <doctest/doctest.h>
 
 #include <cstdlib>

@@ -5,7 +5,7 @@
 using namespace tailor::fetch;
 
 TEST_CASE("is_internal_address") {
-  SUBCASE("the ranges of §7.1 are internal") {
+  SUBCASE("the redirect ranges of docs/downloads.md are internal") {
     for (const char* ip : {"127.0.0.1", "127.255.0.9", "10.1.2.3", "172.16.0.1", "172.31.255.254", "192.168.1.1",
                            "169.254.169.254", "0.0.0.0", "224.0.0.1", "239.1.1.1", "::1", "::", "fc00::1", "fd12::8",
                            "fe80::1", "ff02::1", "::ffff:127.0.0.1"}) {

@@ -42,7 +42,7 @@ TEST_CASE("event_json") {
   CHECK(json["from_backend"] == "cuda");
   CHECK(json["duration_ms"] == 1234);
   CHECK(json["error"].is_null());
-  SUBCASE("keys in the order of the spec") {
+  SUBCASE("keys in the order of docs/lock-and-events.md") {
     CHECK(event_json(event).starts_with(R"({"type":"install.completed","id":")"));
   }
   SUBCASE("id is a version 4 UUID, time is RFC 3339 UTC") {

@@ -1,4 +1,4 @@
-// The backend ladder of gpu-variants.md §3 against a llama.cpp-shaped recipe.
+// The backend ladder (docs/planning.md, "The backend ladder") against a llama.cpp-shaped recipe.
 #include <doctest/doctest.h>
 
 #include "plan/planner.hpp"

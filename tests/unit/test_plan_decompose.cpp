@@ -1,4 +1,4 @@
-// Decomposition shapes, omission rules and quirks of recipes-and-plans.md §4-6.
+// Decomposition shapes, omission rules and quirks of docs/actions.md, "Decompositions", and docs/plan-format.md.
 #include <doctest/doctest.h>
 
 #include "plan/planner.hpp"

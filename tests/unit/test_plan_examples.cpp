@@ -1,4 +1,4 @@
-// The worked examples of recipes-and-plans.md §6.5-6.7, byte for byte.
+// The worked examples of docs/plan-format.md, "Worked examples", byte for byte.
 #include <doctest/doctest.h>
 
 #include "plan/planner.hpp"

@@ -1,4 +1,4 @@
-// Tier 2 tools (§4.2): real child processes from fake executables on PATH.
+// Tier 2 tools (docs/detection.md, "Tier 2: `--probe deep`"): real child processes from fake executables on PATH.
 #include <doctest/doctest.h>
 
 #include <cerrno>

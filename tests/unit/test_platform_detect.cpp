@@ -73,7 +73,7 @@ struct Expect {
 }  // namespace
 
 TEST_CASE("resolve_facts on fixture machines") {
-  // The values of platform-and-install.md §4.10 and issue 2, asserted here independently of
+  // The values of the fixture scenarios (docs/detection.md, "Fixtures") and issue 2, asserted here independently of
   // the golden documents, which pin every other key.
   const Expect rows[] = {
       {"nvidia-consumer-intel-igpu", "nvidia", "nvidia", "debian", "glibc", "2.39", "570.133.07", true, "0000:01:00.0"},

@@ -13,7 +13,7 @@ TEST_CASE("parse_os_release") {
     const char* version_id;
     const char* codename;
   };
-  // platform-and-install.md §2.3, tailor's column.
+  // docs/linux-family.md, "Examples".
   const Row rows[] = {
       {"ID=ubuntu\nID_LIKE=debian\nVERSION_ID=\"22.04\"\nVERSION_CODENAME=jammy\n", "debian", "22.04", "jammy"},
       {"ID=debian\nVERSION_ID=\"12\"\n", "debian", "12", ""},

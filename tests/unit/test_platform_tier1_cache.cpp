@@ -1,4 +1,4 @@
-// The Tier 1 cache (§4.9): key, storage, TTL, and how resolve_facts uses it.
+// The Tier 1 cache (docs/detection.md, "Tier 1 cache"): key, storage, TTL, and how resolve_facts uses it.
 #include <doctest/doctest.h>
 
 #include <sys/stat.h>

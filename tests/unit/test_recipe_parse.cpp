@@ -33,7 +33,7 @@ std::string parse_error(const std::string& text) {
 }  // namespace
 
 TEST_CASE("parse_recipe") {
-  SUBCASE("the example of §1.9 decodes into the model") {
+  SUBCASE("the example of docs/recipe-authoring.md decodes into the model") {
     Recipe r = parse_ok(R"([metadata]
 name = "hello"
 description = "Prints a friendly greeting"

@@ -27,7 +27,7 @@ Step step_with(std::string action, std::optional<WhenClause> when = std::nullopt
 }  // namespace
 
 TEST_CASE("when_matches") {
-  SUBCASE("the table of §2.2") {
+  SUBCASE("the table of docs/conditions.md, \"Evaluation order\"") {
     struct Row {
       WhenClause when;
       bool debian, alpine, darwin;

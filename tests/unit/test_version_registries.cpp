@@ -1,5 +1,5 @@
 // npm, PyPI, crates.io, RubyGems, Go proxy, Go toolchain, nodejs dist and http_json providers,
-// and the provider choice of recipes-and-plans.md §5.3.
+// and the provider choice of docs/versions.md, "Choosing the provider".
 #include <doctest/doctest.h>
 
 #include "recipe/recipe.hpp"
