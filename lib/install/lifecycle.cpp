@@ -164,7 +164,7 @@ Status verify_installed(const Layout& layout, const std::string& tool, const uti
   auto state = read_state(layout);
   if (!state) return fail(state.error());
   if (!tool.empty() && !state->installed.contains(tool)) {
-    return fail(ErrorKind::verify, "{} is not installed; `tailor list` shows what is", tool);
+    return fail(ErrorKind::failure, "{} is not installed; `tailor list` shows what is", tool);
   }
   std::vector<std::string> problems;
   for (const auto& [name, t] : state->installed) {
