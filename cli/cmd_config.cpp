@@ -7,6 +7,7 @@
 #include "config/home.hpp"
 #include "config/secret_input.hpp"
 #include "util/canonical_json.hpp"
+#include "util/strings.hpp"
 
 namespace tailor::cli {
 namespace {
@@ -79,6 +80,7 @@ Result<int> run_set(const Options& opts, const Context& ctx) {
   if (setting->origin == config::Origin::env) {
     ctx.output.warn("{} is set in the environment and overrides the file for now", setting->env);
   }
+  if ((*def)->type == config::ValueType::choice) value = util::to_lower(value);  // stored so: `CUDA` is cuda
   ctx.output.print("{} = {}\n", setting->key, (*def)->type == config::ValueType::secret ? "(set)" : shown(value));
   return 0;
 }

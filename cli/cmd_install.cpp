@@ -1,11 +1,13 @@
 // `tailor install`: plan (or take a stored plan and re-check it), then execute it safely.
 #include <cstdlib>
 #include <functional>
+#include <optional>
 
 #include "app/install.hpp"
 #include "command.hpp"
 #include "plan_support.hpp"
 #include "util/canonical_json.hpp"
+#include "util/error_kinds.hpp"
 
 namespace tailor::cli {
 namespace {
@@ -38,6 +40,41 @@ void print_dry_run(const nlohmann::ordered_json& plan, const util::Output& outpu
   show(plan, 0);
 }
 
+nlohmann::ordered_json error_json(const Error& error) {
+  return {{"status", "error"},
+          {"category", kind_name(error.kind)},
+          {"message", error.message},
+          {"exit_code", exit_code(error.kind)}};
+}
+
+// One line per tool of `tailor install a b c`, after all of them were tried.
+void print_summary(const app::InstallReport& report, const util::Output& output) {
+  *output.err << "summary:\n";
+  for (const auto& tool : report.tools) {
+    if (tool.error) {
+      *output.err << fmt::format("  {}: failed ({}, exit {})\n", tool.label, kind_name(tool.error->kind),
+                                 exit_code(tool.error->kind));
+    } else {
+      *output.err << fmt::format("  {}: {}\n", tool.label, tool.already_installed ? "already installed" : "installed");
+    }
+  }
+}
+
+nlohmann::ordered_json tools_json(const app::InstallReport& report) {
+  nlohmann::ordered_json tools = nlohmann::ordered_json::array();
+  for (const auto& tool : report.tools) {
+    nlohmann::ordered_json entry{{"tool", tool.request}};
+    if (tool.error) {
+      entry.update(error_json(*tool.error));
+    } else {
+      entry["status"] = tool.already_installed ? "already_installed" : "installed";
+      entry["installed"] = tool.label;
+    }
+    tools.push_back(std::move(entry));
+  }
+  return tools;
+}
+
 Result<int> run_install(const InstallFlags& flags, const Context& ctx) {
   app::InstallRequest request;
   request.plan = session_options(flags.plan, "");
@@ -52,16 +89,29 @@ Result<int> run_install(const InstallFlags& flags, const Context& ctx) {
   request.strict_gpu = flags.strict_gpu;
   request.explain = flags.plan.explain;
   auto report = app::install_tools(request, ctx.output);
-  if (!report) return fail(report.error());
+  if (!report) {
+    // --json: a failure before any tool was tried is a document too, naming its kind.
+    if (flags.json) ctx.output.write(util::canonical_json(error_json(report.error())));
+    return fail(report.error());
+  }
+  const std::optional<Error> failed = app::tools_failure(*report);
   if (flags.dry_run) {
     for (const auto& plan : report->plans) print_dry_run(plan, ctx.output);
-    return 0;
+    if (failed) print_summary(*report, ctx.output);
+    return failed ? fail(*failed) : Result<int>(0);
   }
   const install::InstallOutcome& outcome = report->outcome;
   if (flags.json) {
-    ctx.output.write(util::canonical_json(
-        nlohmann::ordered_json{{"status", "ok"}, {"installed", outcome.installed}, {"skipped", outcome.skipped}}));
-    return 0;
+    nlohmann::ordered_json doc{
+        {"status", failed ? "error" : "ok"}, {"installed", outcome.installed}, {"skipped", outcome.skipped}};
+    if (failed) {
+      doc.update(error_json(*failed));
+      if (failed->kind == ErrorKind::partial) doc["status"] = "partial";
+    }
+    if (!report->tools.empty()) doc["tools"] = tools_json(*report);
+    ctx.output.write(util::canonical_json(doc));
+    // The document above is the whole answer; main prints the error line and exits with its code.
+    return failed ? fail(*failed) : Result<int>(0);
   }
   for (const auto& label : outcome.installed) ctx.output.print("{}\n", label);
   const char* path = std::getenv("PATH");
@@ -69,13 +119,19 @@ Result<int> run_install(const InstallFlags& flags, const Context& ctx) {
   if (!outcome.installed.empty() && padded.find(":" + report->bin.string() + ":") == std::string::npos) {
     ctx.output.info("add {} to your PATH: export PATH=\"{}:$PATH\"", report->bin.string(), report->bin.string());
   }
+  if (failed) {
+    print_summary(*report, ctx.output);
+    return fail(*failed);
+  }
   return 0;
 }
 
 const bool registered = register_command(
-    {"install", "Install tools (or a stored plan) safely: all or nothing", [](CLI::App& app, Context& ctx) -> RunFn {
+    {"install", "Install tools (or a stored plan) safely: each one all or nothing",
+     [](CLI::App& app, Context& ctx) -> RunFn {
        auto flags = std::make_shared<InstallFlags>();
-       app.add_option("tools", flags->tools, "TOOL or TOOL@VERSION, installed in order");
+       app.add_option("tools", flags->tools,
+                      "TOOL or TOOL@VERSION, installed in order (one that fails does not stop the next)");
        add_plan_flags(app, flags->plan);
        app.add_option("--plan", flags->plan_file,
                       "Execute this plan file (JSON, format 5; - for stdin) after re-checking its platform");
@@ -96,17 +152,7 @@ const bool registered = register_command(
        app.footer(
            "--force reinstalls an installed version (like --reinstall) and accepts a plan made for another machine.\n"
            "Missing system packages stop the install before anything changes (exit 8).");
-       return [flags, &ctx]() -> Result<int> {
-         auto result = run_install(*flags, ctx);
-         if (!result && flags->json) {
-           ctx.output.write(
-               util::canonical_json(nlohmann::ordered_json{{"status", "error"},
-                                                           {"category", std::to_string(exit_code(result.error().kind))},
-                                                           {"message", result.error().message},
-                                                           {"exit_code", exit_code(result.error().kind)}}));
-         }
-         return result;
-       };
+       return [flags, &ctx]() -> Result<int> { return run_install(*flags, ctx); };
      }});
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "command.hpp"
+#include "usage_errors.hpp"
 #include "util/shared_library.hpp"
 #include "util/strings.hpp"
 
@@ -34,12 +35,7 @@ int main(int argc, char** argv) {
                       std::ranges::any_of(cli::registered_commands(), [&](const auto& d) { return d.name == invoked; });
   if (!invoked.empty() && !only_invoked && invoked != "completion") {
     // CLI11 would say only "A subcommand is required": name the word and the likely command.
-    std::vector<std::string> names;
-    for (const auto& def : cli::registered_commands()) names.emplace_back(def.name);
-    auto near = util::closest_match(invoked, names, 2);
-    std::cerr << "error: unknown command '" << invoked << "'"
-              << (near ? " (did you mean '" + *near + "'?)" : std::string())
-              << "; `tailor --help` lists the commands\n";
+    std::cerr << "error: " << cli::unknown_command_message(invoked) << '\n';
     return exit_code(ErrorKind::usage);
   }
   std::vector<std::pair<CLI::App*, cli::RunFn>> commands;
@@ -51,8 +47,10 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? 0 : exit_code(ErrorKind::usage);
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    // Every refused command line reads like every other error: `error: <message>`, exit 2.
+    std::cerr << "error: " << cli::parse_error_message(app, e, invoked) << '\n';
+    return exit_code(ErrorKind::usage);
   }
   context.output.quiet = quiet;
   context.output.verbosity = verbose;

@@ -1,5 +1,7 @@
 #include "plan_support.hpp"
 
+#include "util/strings.hpp"
+
 namespace tailor::cli {
 
 void add_plan_flags(CLI::App& app, PlanFlags& flags) {
@@ -23,7 +25,7 @@ app::PlanSessionOptions session_options(const PlanFlags& flags, const std::strin
   options.registry = flags.registry;
   options.recipe_file = flags.recipe_file;
   options.version = flags.version;
-  options.backend = flags.backend;
+  options.backend = util::to_lower(flags.backend);  // `--backend CUDA` is cuda, as in config.toml
   options.pin_from = flags.pin_from;
   options.force = flags.force;
   options.offline = flags.offline;

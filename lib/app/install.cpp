@@ -11,10 +11,13 @@
 #include "fetch/download_cache.hpp"
 #include "install/archive_api.hpp"
 #include "install/bundle.hpp"
+#include "install/extract.hpp"
 #include "install/lock.hpp"
 #include "install/plan_check.hpp"
 #include "install/runnable.hpp"
+#include "util/error_kinds.hpp"
 #include "util/shared_library.hpp"
+#include "util/strings.hpp"
 
 namespace tailor::app {
 namespace {
@@ -183,6 +186,72 @@ Result<install::BackendInstallResult> install_backend(const PlanSession& session
   return install::install_with_backend(layout, request, steps, output);
 }
 
+namespace {
+
+struct Prepared {
+  config::Config config;
+  std::unique_ptr<fetch::Downloader> downloader;
+  install::Layout layout;
+  install::LockOptions lock;
+  install::ExtractLimits limits;
+};
+
+// Plans and installs `request` (one tool, or the stored plan) with what install_tools prepared.
+Result<InstallReport> install_one(const InstallRequest& request, std::optional<nlohmann::ordered_json> stored,
+                                  const Prepared& prepared, const util::Output& output, const SessionSeams& seams) {
+  auto made = make_plans(request, std::move(stored), prepared.downloader.get(), prepared.config, output, seams);
+  if (!made) return fail(made.error());
+  if (auto unhashed = unhashed_message(request, made->plans)) {
+    if (!request.dry_run) return fail(ErrorKind::checksum, "{}", *unhashed);
+    output.warn("{}", *unhashed);
+  }
+  InstallReport report;
+  report.bin = prepared.layout.bin();
+  if (request.dry_run) {
+    report.plans = std::move(made->plans);
+    return report;
+  }
+  const install::Layout& layout = prepared.layout;
+  install::InstallOptions options;
+  options.force = request.plan.force || request.reinstall;
+  options.keep_failed = request.keep_failed;
+  options.downloader = prepared.downloader.get();
+  options.provenance = std::move(made->provenance);
+  options.source = request.plan_file.empty() ? "registry" : request.plan_file;
+  if (made->machine) {
+    options.run_host = install::run_host_of(*made->machine);
+    options.run_host->only_warn = request.plan.force;  // --force installs a build that cannot run here, warning
+  }
+  if (request.tools.size() == 1 && request.tools[0].find('@') != std::string::npos)
+    options.requested = request.tools[0].substr(request.tools[0].find('@') + 1);
+  options.limits = prepared.limits;
+  Installer installer = real_installer(layout, prepared.lock, output);
+  if (made->single && !made->single->outcome.backend.empty()) {
+    auto result = install_backend(*made->single->session, std::move(made->single->outcome), request.strict_gpu, layout,
+                                  options, installer, output);
+    if (!result) return fail(result.error());
+    if (!result->receipt.is_null()) {
+      const std::string tool = result->receipt.value("tool", std::string());
+      output.info("{}: backend {} (receipt: {})", tool, result->receipt.value("backend", std::string()),
+                  (layout.tool_dir(tool, result->receipt.value("version", std::string())) / ".tailor" / "receipt.json")
+                      .string());
+    }
+    report.outcome = std::move(result->outcome);
+  } else {
+    auto outcome = installer.install(made->plans, options);
+    if (!outcome) return fail(outcome.error());
+    report.outcome = std::move(*outcome);
+  }
+  report.plans = std::move(made->plans);
+  return report;
+}
+
+std::string plan_label(const nlohmann::ordered_json& plan) {
+  return plan.value("tool", std::string()) + "@" + plan.value("version", std::string());
+}
+
+}  // namespace
+
 Result<InstallReport> install_tools(const InstallRequest& request, const util::Output& output,
                                     const SessionSeams& seams) {
   // Requests and plan files are checked before anything else: no download, no lock, nothing
@@ -214,55 +283,54 @@ Result<InstallReport> install_tools(const InstallRequest& request, const util::O
   }
   auto downloader = open_downloader(request, output);
   if (!downloader) return fail(downloader.error());
-  auto made = make_plans(request, std::move(stored), downloader->get(), *config, output, seams);
-  if (!made) return fail(made.error());
-  if (auto unhashed = unhashed_message(request, made->plans)) {
-    if (!request.dry_run) return fail(ErrorKind::checksum, "{}", *unhashed);
-    output.warn("{}", *unhashed);
-  }
-  InstallReport report;
-  auto layout = install::home_layout();
-  report.bin = layout.bin();
-  if (request.dry_run) {
-    report.plans = std::move(made->plans);
-    return report;
-  }
-  install::InstallOptions options;
-  options.force = request.plan.force || request.reinstall;
-  options.keep_failed = request.keep_failed;
-  options.downloader = downloader->get();
-  options.provenance = std::move(made->provenance);
-  options.source = request.plan_file.empty() ? "registry" : request.plan_file;
-  if (made->machine) {
-    options.run_host = install::run_host_of(*made->machine);
-    options.run_host->only_warn = request.plan.force;  // --force installs a build that cannot run here, warning
-  }
-  if (request.tools.size() == 1 && request.tools[0].find('@') != std::string::npos)
-    options.requested = request.tools[0].substr(request.tools[0].find('@') + 1);
   auto limits = install::extract_limits(*config);
   if (!limits) return fail(limits.error());
-  options.limits = *limits;
   auto lock = lock_options(request);
   if (!lock) return fail(lock.error());
-  Installer installer = real_installer(layout, *lock, output);
-  if (made->single && !made->single->outcome.backend.empty()) {
-    auto result = install_backend(*made->single->session, std::move(made->single->outcome), request.strict_gpu, layout,
-                                  options, installer, output);
-    if (!result) return fail(result.error());
-    if (!result->receipt.is_null()) {
-      const std::string tool = result->receipt.value("tool", std::string());
-      output.info("{}: backend {} (receipt: {})", tool, result->receipt.value("backend", std::string()),
-                  (layout.tool_dir(tool, result->receipt.value("version", std::string())) / ".tailor" / "receipt.json")
-                      .string());
+  Prepared prepared{std::move(*config), std::move(*downloader), install::home_layout(), *lock, *limits};
+  if (request.tools.size() <= 1) return install_one(request, std::move(stored), prepared, output, seams);
+
+  // Several tools: each is planned and installed on its own, and a failure does not stop the
+  // next one (docs/exit-codes.md, "One cause, one code").
+  InstallReport report;
+  report.bin = prepared.layout.bin();
+  for (const auto& tool : request.tools) {
+    InstallRequest one = request;
+    one.tools = {tool};
+    ToolResult result{tool, tool, std::nullopt, false};
+    auto installed = install_one(one, std::nullopt, prepared, output, seams);
+    if (!installed) {
+      *output.err << output.paint("error: ", "31") << tool << ": " << installed.error().message << '\n';
+      result.error = installed.error();
+    } else {
+      if (!installed->plans.empty()) result.label = plan_label(installed->plans.front());
+      result.already_installed = !request.dry_run && installed->outcome.installed.empty();
+      auto& total = report.outcome;
+      total.installed.insert(total.installed.end(), installed->outcome.installed.begin(),
+                             installed->outcome.installed.end());
+      total.skipped.insert(total.skipped.end(), installed->outcome.skipped.begin(), installed->outcome.skipped.end());
+      for (auto& plan : installed->plans) report.plans.push_back(std::move(plan));
     }
-    report.outcome = std::move(result->outcome);
-  } else {
-    auto outcome = installer.install(made->plans, options);
-    if (!outcome) return fail(outcome.error());
-    report.outcome = std::move(*outcome);
+    report.tools.push_back(std::move(result));
   }
-  report.plans = std::move(made->plans);
   return report;
+}
+
+std::optional<Error> tools_failure(const InstallReport& report) {
+  std::vector<std::string> failed;
+  std::optional<ErrorKind> shared;
+  bool mixed = false;
+  for (const auto& tool : report.tools) {
+    if (!tool.error) continue;
+    failed.push_back(fmt::format("{} ({})", tool.request, kind_name(tool.error->kind)));
+    if (shared && *shared != tool.error->kind) mixed = true;
+    shared = tool.error->kind;
+  }
+  if (failed.empty()) return std::nullopt;
+  const bool all = failed.size() == report.tools.size();
+  ErrorKind kind = all && !mixed ? *shared : ErrorKind::partial;
+  return Error{kind, fmt::format("{} of {} tools failed to install: {}", failed.size(), report.tools.size(),
+                                 util::join(failed, ", "))};
 }
 
 }  // namespace tailor::app

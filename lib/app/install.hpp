@@ -5,6 +5,7 @@
 // time: smoke check, fallback, receipt"). The CLI binds flags into InstallRequest and prints the report.
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,15 +34,31 @@ struct InstallRequest {
   bool explain = false;  // print the backend ladder even with --quiet
 };
 
+// What became of one tool of `tailor install a b c`.
+struct ToolResult {
+  std::string request;         // as named: "jq" or "jq@1.7.1"
+  std::string label;           // "jq@1.7.1" once planned, else the request
+  std::optional<Error> error;  // why it failed (planning or installing)
+  bool already_installed = false;
+};
+
 struct InstallReport {
   std::vector<nlohmann::ordered_json> plans;  // what was installed (a dry run: would be)
   install::InstallOutcome outcome;            // empty for a dry run
   std::filesystem::path bin;                  // the directory the links are in
+  std::vector<ToolResult> tools;              // one per named tool when several were named
 };
 
 // Checks, plans and installs. Nothing is downloaded, locked or written for a bad request.
+// Several tools are planned and installed one after the other: a tool that fails is reported
+// (on stderr and in `tools`) and the next one is installed all the same.
 Result<InstallReport> install_tools(const InstallRequest& request, const util::Output& output,
                                     const SessionSeams& seams = default_seams());
+
+// The error a multi-tool report ends with (docs/exit-codes.md): none when every tool
+// installed; the shared kind when every tool failed for the same kind of reason; else
+// `partial` (exit 15). The message names the tools that failed.
+std::optional<Error> tools_failure(const InstallReport& report);
 
 // How plans are installed and removed; the defaults (real_installer) take the install lock.
 struct Installer {

@@ -7,6 +7,7 @@
 
 #include "config/values.hpp"
 #include "util/strings.hpp"
+#include "util/suggest.hpp"
 
 namespace tailor::config {
 namespace {
@@ -209,8 +210,7 @@ std::vector<std::string> key_names() {
 auto usage_error(std::string message) { return fail(Error{ErrorKind::usage, std::move(message)}); }
 
 std::string suggestion(std::string_view input, std::span<const std::string> candidates) {
-  auto match = util::closest_match(input, candidates);
-  return match ? " (did you mean '" + *match + "'?)" : "";
+  return util::did_you_mean(input, candidates);
 }
 
 }  // namespace
@@ -248,11 +248,13 @@ Result<NormalizedValue> normalize_value(const KeyDef& def, std::string_view key,
   const std::string value(raw);
   switch (def.type) {
   case ValueType::choice: {
+    // Choices are lower-case words: `CUDA` is `cuda`, stored as such.
+    const std::string lower = util::to_lower(raw);
     for (auto choice : def.choices) {
-      if (choice == raw) return NormalizedValue{value, value};
+      if (choice == lower) return NormalizedValue{lower, lower};
     }
     std::vector<std::string> options(def.choices.begin(), def.choices.end());
-    return usage_error("invalid value '" + value + "' for " + std::string(key) + suggestion(raw, options) +
+    return usage_error("invalid value '" + value + "' for " + std::string(key) + suggestion(lower, options) +
                        "; expected one of: " + util::join(options, ", "));
   }
   case ValueType::device: {

@@ -1,11 +1,6 @@
 #pragma once
-<<<<<<< HEAD
-// What happens to installed tools after install: remove and list (docs/user-guide.md,
-// "Install, list, remove"); verify is install/verify_installed.hpp.
-=======
-// What happens to installed tools after install: remove, list and verify
-// (docs/install.md, "Commands").
->>>>>>> helper/refs
+// What happens to installed tools after install: remove and list (docs/install.md, "Commands");
+// verify is install/verify_installed.hpp.
 #include <optional>
 #include <string>
 #include <vector>

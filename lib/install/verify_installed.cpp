@@ -86,11 +86,11 @@ Result<std::vector<VerifyVerdict>> verify_installed(const Layout& layout, const 
   if (!request.tool.empty()) {
     auto found = state->installed.find(request.tool);
     if (found == state->installed.end())
-      return fail(ErrorKind::verify, "{} is not installed; `tailor list` shows what is", request.tool);
+      return fail(ErrorKind::failure, "{} is not installed; `tailor list` shows what is", request.tool);
     if (request.version && !found->second.versions.contains(*request.version)) {
       std::vector<std::string> versions;
       for (const auto& [v, unused] : found->second.versions) versions.push_back(v);
-      return fail(ErrorKind::verify, "{}@{} is not installed (installed: {}); `tailor list` shows what is",
+      return fail(ErrorKind::failure, "{}@{} is not installed (installed: {}); `tailor list` shows what is",
                   request.tool, *request.version, util::join(versions, ", "));
     }
   }

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "util/strings.hpp"
+#include "util/suggest.hpp"
 
 namespace tailor::plan {
 
@@ -40,9 +41,8 @@ Status check_backend_name(const std::string& backend) {
   }
   std::vector<std::string> names(std::begin(k_backends), std::end(k_backends));
   names.insert(names.begin(), "auto");
-  auto hint = util::closest_match(backend, names);
-  return fail(ErrorKind::usage, "invalid backend '{}': must be one of {}{}", backend, util::join(names, ", "),
-              hint ? fmt::format(" (did you mean '{}'?)", *hint) : "");
+  return fail(ErrorKind::usage, "unknown backend '{}'{}; --backend takes one of {}", backend,
+              util::did_you_mean(backend, names), util::join(names, ", "));
 }
 
 namespace {

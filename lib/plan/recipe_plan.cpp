@@ -117,6 +117,9 @@ static Result<VersionPair> resolve_version_unchecked(const recipe::Recipe& recip
   }
   version::Resolver* resolver = env.services->resolver;
   std::string error = "no version provider is available";
+  // A provider that cannot be asked (DNS, TLS, timeout, HTTP error, --offline) is a network
+  // failure, exit 5, in every command (docs/exit-codes.md); `version` (4) is for an answer.
+  ErrorKind kind = ErrorKind::version;
   if (resolver != nullptr && !env.artifacts->offline()) {
     auto resolved = resolver->resolve(recipe, named ? requested : "");
     if (resolved) {
@@ -130,14 +133,21 @@ static Result<VersionPair> resolve_version_unchecked(const recipe::Recipe& recip
     if (resolved.error().kind == ErrorKind::version || resolved.error().kind == ErrorKind::usage)
       return fail(resolved.error());
     error = resolved.error().message;
+    if (resolved.error().kind == ErrorKind::network) kind = ErrorKind::network;
   } else if (env.artifacts->offline()) {
-    error = "offline and the version is not pinned";
+    kind = ErrorKind::network;
+    // TOOL@VERSION names a version; only a lock pins its release tag without asking the provider.
+    error = named && !channel
+                ? fmt::format(
+                      "offline, and a version named on the command line is looked up with its provider; pin "
+                      "it with --pin-from PLAN.json (made online by `tailor eval {}@{} > PLAN.json`)",
+                      recipe.metadata.name, requested)
+                : "offline and the version is not pinned (pin it with --pin-from PLAN.json)";
   }
   if (env.require_version || channel || urls_need_version(recipe)) {
     const std::string provider = version::describe_provider(recipe);
-    return fail(ErrorKind::version, "cannot resolve {} of {}{}: {}",
-                named ? "version " + requested : "the latest version", recipe.metadata.name,
-                provider.empty() ? "" : " with " + provider, error);
+    return fail(kind, "cannot resolve {} of {}{}: {}", named ? "version " + requested : "the latest version",
+                recipe.metadata.name, provider.empty() ? "" : " with " + provider, error);
   }
   if (named) {
     env.warnings->push_back(fmt::format("version {} of {} was not checked against its provider ({})", requested,

@@ -36,7 +36,7 @@ bool urls_need_version(const recipe::Recipe& recipe);
 
 // Pinned when `pinned` is non-empty; "dev" for a recipe without a version source; else resolved
 // by the provider. A version the provider says does not exist is an error (ErrorKind::version).
-// When the provider cannot be asked (network, offline), that is an error (ErrorKind::version,
+// When the provider cannot be asked (network, offline), that is an error (ErrorKind::network,
 // naming the provider and the cause) under `env.require_version` and for a recipe whose URLs
 // need the version; otherwise the requested version, or "dev", is used with a warning
 // (docs/versions.md).

@@ -9,6 +9,7 @@
 #include "platform/nvidia_compute.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
+#include "util/suggest.hpp"
 
 namespace tailor::platform {
 namespace {
@@ -17,20 +18,25 @@ struct FactSpec {
   std::string_view fact;
   std::string_view flag;
   std::string_view env;
+  std::string_view noun;             // what the value names, for "unknown GPU vendor 'nvdia'"
   std::vector<std::string> allowed;  // empty: free form, checked elsewhere
 };
 
 const std::array<FactSpec, 9>& fact_specs() {
   static const std::array<FactSpec, 9> k_specs{{
-      {"os", "--os", "", {"linux", "darwin"}},
-      {"arch", "--arch", "", {"amd64", "arm64"}},
-      {"linux_family", "--linux-family", "TAILOR_LINUX_FAMILY", {"debian", "rhel", "arch", "alpine", "suse"}},
-      {"libc", "--libc", "TAILOR_LIBC", {"glibc", "musl"}},
-      {"gpu", "--gpu", "TAILOR_GPU", {"nvidia", "amd", "intel", "apple", "none"}},
-      {"gpu_driver", "--gpu-driver", "TAILOR_GPU_DRIVER", {}},
-      {"vulkan", "--vulkan", "TAILOR_VULKAN", {"usable", "loader-only", "absent"}},
-      {"gpu_device", "--gpu-device", "TAILOR_GPU_DEVICE", {}},
-      {"gpu_compute", "--gpu-compute", "TAILOR_GPU_COMPUTE", {}},
+      {"os", "--os", "", "OS", {"linux", "darwin"}},
+      {"arch", "--arch", "", "architecture", {"amd64", "arm64"}},
+      {"linux_family",
+       "--linux-family",
+       "TAILOR_LINUX_FAMILY",
+       "Linux family",
+       {"debian", "rhel", "arch", "alpine", "suse"}},
+      {"libc", "--libc", "TAILOR_LIBC", "C library", {"glibc", "musl"}},
+      {"gpu", "--gpu", "TAILOR_GPU", "GPU vendor", {"nvidia", "amd", "intel", "apple", "none"}},
+      {"gpu_driver", "--gpu-driver", "TAILOR_GPU_DRIVER", "GPU driver", {}},
+      {"vulkan", "--vulkan", "TAILOR_VULKAN", "Vulkan state", {"usable", "loader-only", "absent"}},
+      {"gpu_device", "--gpu-device", "TAILOR_GPU_DEVICE", "GPU device", {}},
+      {"gpu_compute", "--gpu-compute", "TAILOR_GPU_COMPUTE", "compute capability", {}},
   }};
   return k_specs;
 }
@@ -153,8 +159,8 @@ Status validate_fact_value(std::string_view fact, std::string_view value, std::s
     }
     if (spec.allowed.empty()) return {};
     if (std::find(spec.allowed.begin(), spec.allowed.end(), value) != spec.allowed.end()) return {};
-    return fail(ErrorKind::usage, "invalid value \"{}\" for {}: must be one of {}", value, origin,
-                util::join(spec.allowed, ", "));
+    return fail(ErrorKind::usage, "unknown {} '{}'{}; {} takes one of {}", spec.noun, value,
+                util::did_you_mean(util::to_lower(value), spec.allowed), origin, util::join(spec.allowed, ", "));
   }
   return fail(ErrorKind::internal, "unknown fact {}", fact);
 }
@@ -165,7 +171,9 @@ Result<Facts> resolve_facts(const DetectRequest& request) {
   std::string probe = request.probe.empty() ? env_value("TAILOR_PROBE") : request.probe;
   if (probe.empty()) probe = "auto";
   if (probe != "auto" && probe != "none" && probe != "vulkan" && probe != "deep") {
-    return fail(ErrorKind::usage, "invalid value \"{}\" for --probe: must be one of auto, none, vulkan, deep", probe);
+    const std::vector<std::string> modes{"auto", "none", "vulkan", "deep"};
+    return fail(ErrorKind::usage, "unknown probe mode '{}'{}; --probe takes one of {}", probe,
+                util::did_you_mean(util::to_lower(probe), modes), util::join(modes, ", "));
   }
   if (!sysroot.empty() && !HostFs(sysroot).is_dir("/")) {
     return fail(ErrorKind::usage, "--sysroot {}: not a directory", sysroot);

@@ -81,7 +81,12 @@ TEST_CASE("tailor detect") {
     CHECK(doc["overrides"]["gpu"] == "TAILOR_GPU");
     auto bad = test::run_tailor({"detect", "--sysroot", root, "--gpu", "matrox"}, clean_env());
     CHECK(bad.exit_code == 2);
-    CHECK(bad.err == "error: invalid value \"matrox\" for --gpu: must be one of nvidia, amd, intel, apple, none\n");
+    CHECK(bad.err == "error: unknown GPU vendor 'matrox'; --gpu takes one of nvidia, amd, intel, apple, none\n");
+    auto typo = test::run_tailor({"detect", "--sysroot", root, "--gpu", "nvdia"}, clean_env());
+    CHECK(typo.exit_code == 2);
+    CHECK(typo.err ==
+          "error: unknown GPU vendor 'nvdia' (did you mean 'nvidia'?); --gpu takes one of nvidia, amd, intel, apple, "
+          "none\n");
   }
   SUBCASE("a saved document loads back with --facts on a different machine") {
     auto saved = test::run_tailor({"detect", "--json", "--sysroot", root}, clean_env());

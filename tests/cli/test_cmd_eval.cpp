@@ -80,10 +80,10 @@ TEST_CASE("tailor eval") {
     for (const char* command : {"eval", "plan"}) {
       auto r = test::run_tailor({command, "llamalike", "--registry", k_registry, "--facts", facts("amd"), "--offline"});
       INFO(command, r.err);
-      CHECK(r.exit_code == 4);
+      CHECK(r.exit_code == 5);
       CHECK(r.err ==
             "error: cannot resolve the latest version of llamalike with GitHub releases of "
-            "example-org/llamalike: offline and the version is not pinned\n");
+            "example-org/llamalike: offline and the version is not pinned (pin it with --pin-from PLAN.json)\n");
       CHECK(r.out.empty());
     }
   }

@@ -151,7 +151,7 @@ TEST_CASE("install a registry recipe by name from a local mirror") {
     CHECK(downloads(server).empty());
   }
 
-  SUBCASE("a version provider that cannot be reached stops plan, eval and install with exit 4, not 'dev'") {
+  SUBCASE("a version provider that cannot be reached stops plan, eval and install with exit 5, not 'dev'") {
     server.add("/llama/b11193/llama-b11193-bin-ubuntu-x64.tar.gz", llama_release("b11193", "  CPU: test cpu\\n"));
     server.add("/llama/dev/llama-dev-bin-ubuntu-x64.tar.gz", llama_release("b11193", "  CPU: test cpu\\n"));
     MirrorEnv env(server, "none");
@@ -161,7 +161,7 @@ TEST_CASE("install a registry recipe by name from a local mirror") {
       for (const char* spec : {"llama.cpp", "llama.cpp@b11193"}) {
         auto r = run_tailor({command, spec}, env.options);
         INFO(command, " ", spec, r.out, r.err);
-        CHECK(r.exit_code == 4);
+        CHECK(r.exit_code == 5);  // network, as from `versions` (docs/exit-codes.md)
         // One message naming the provider and the cause.
         CHECK(r.err.starts_with("error: cannot resolve "));
         CHECK(r.err.find("GitHub releases of ggml-org/llama.cpp") != std::string::npos);

@@ -38,12 +38,12 @@ struct Case {
 
 TEST_CASE("resolve_version when the provider cannot be asked") {
   Case c;
-  SUBCASE("a URL built from the version: exit 4 naming the provider and the cause, nothing downloaded") {
+  SUBCASE("a URL built from the version: exit 5 (network) naming the provider and the cause, nothing downloaded") {
     for (const char* version : {"", "1.2.3"}) {
       auto outcome = c.eval("[[steps]]\naction = \"download\"\nurl = \"https://x.org/tool-{version}.bin\"\n", version);
       INFO(version);
       REQUIRE_FALSE(outcome.has_value());
-      CHECK(outcome.error().kind == ErrorKind::version);
+      CHECK(outcome.error().kind == ErrorKind::network);
       CHECK(outcome.error().message.find("with GitHub releases of o/tool: no provider answer for tool") !=
             std::string::npos);
       CHECK(c.downloader.requests.empty());

@@ -78,10 +78,17 @@ TEST_CASE("resolve_facts overrides") {
   SUBCASE("invalid values are usage errors listing the allowed values") {
     request.flags.linux_family = "ubuntu";
     CHECK(error_of(request) ==
-          "invalid value \"ubuntu\" for --linux-family: must be one of debian, rhel, arch, alpine, suse");
+          "unknown Linux family 'ubuntu'; --linux-family takes one of debian, rhel, arch, alpine, suse");
     request.flags.linux_family.reset();
-    ScopedEnv env("TAILOR_VULKAN", "yes");
-    CHECK(error_of(request) == "invalid value \"yes\" for TAILOR_VULKAN: must be one of usable, loader-only, absent");
+    {
+      ScopedEnv env("TAILOR_VULKAN", "yes");
+      CHECK(error_of(request) == "unknown Vulkan state 'yes'; TAILOR_VULKAN takes one of usable, loader-only, absent");
+    }
+    request.flags.gpu = "nvdia";
+    CHECK(error_of(request) ==
+          "unknown GPU vendor 'nvdia' (did you mean 'nvidia'?); --gpu takes one of nvidia, amd, intel, apple, none");
+    request.flags.gpu = "AMD";
+    CHECK(error_of(request).starts_with("unknown GPU vendor 'AMD' (did you mean 'amd'?)"));
   }
   SUBCASE("gpu_driver must look like a version") {
     request.flags.gpu_driver = "latest";
@@ -147,15 +154,17 @@ TEST_CASE("resolve_facts overrides") {
   }
   SUBCASE("bad probe modes and newer facts files are refused") {
     request.probe = "always";
-    CHECK(error_of(request) == "invalid value \"always\" for --probe: must be one of auto, none, vulkan, deep");
+    CHECK(error_of(request) == "unknown probe mode 'always'; --probe takes one of auto, none, vulkan, deep");
+    request.probe = "deeep";
+    CHECK(error_of(request).starts_with("unknown probe mode 'deeep' (did you mean 'deep'?)"));
     request.probe = "auto";
     auto file = test::fresh_dir("facts") / "new.json";
     test::write_text(file, R"({"facts_version": 2})");
     request.facts_file = file.string();
     CHECK(error_of(request).find("facts_version 2 is newer") != std::string::npos);
     test::write_text(file, R"({"facts_version": 1, "gpu": "matrox"})");
-    CHECK(error_of(request) == "invalid value \"matrox\" for \"gpu\" in " + file.string() +
-                                   ": must be one of nvidia, amd, intel, apple, none");
+    CHECK(error_of(request) ==
+          "unknown GPU vendor 'matrox'; \"gpu\" in " + file.string() + " takes one of nvidia, amd, intel, apple, none");
   }
 }
 
