@@ -174,6 +174,10 @@ Result<InstallReport> install_tools(const InstallRequest& request, const util::O
   // Install uses every key: an invalid value fails here, before any download or change.
   auto config = config::load_config(config::tailor_home(), &output, config::uses::all);
   if (!config) return fail(config.error());
+  // An `owner/repo` source that is not registered needs consent before anything is fetched.
+  auto admitted = registry::admit_sources(config::tailor_home(), request.tools, config->boolean("registry.strict"),
+                                          request.consent);
+  if (!admitted) return fail(admitted.error());
 
   // Every install extracts and hashes: libarchive and libcrypto (and OpenSSL's SHA-256) load
   // while the facts, the lock and the state are read, not after them.
@@ -227,6 +231,8 @@ Result<InstallReport> install_tools(const InstallRequest& request, const util::O
     report.outcome = std::move(*outcome);
   }
   report.plans = std::move(made->plans);
+  if (auto registered = registry::register_sources(config::tailor_home(), *admitted, output); !registered)
+    output.warn("installed, but the source could not be registered: {}", registered.error().message);
   return report;
 }
 
