@@ -5,6 +5,8 @@
 // through the meta file's fetched_at, never with sleeps.
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
 #include <chrono>
 #include <string>
 #include <vector>
