@@ -15,7 +15,7 @@ const bool registered =
     register_command({"eval", "Print the install plan (JSON, format 5) for a tool and a target",
                       [](CLI::App& app, Context& ctx) -> RunFn {
                         auto opts = std::make_shared<EvalOptions>();
-                        app.add_option("tool", opts->tool, "TOOL or TOOL@VERSION");
+                        app.add_option("tool", opts->tool, "TOOL[@VERSION] or OWNER/REPO[:RECIPE][@VERSION]");
                         add_plan_flags(app, opts->plan);
                         app.footer(
                             "Target facts come from this machine, a --facts file, or --os/--arch/--gpu/... flags.\n"

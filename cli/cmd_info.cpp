@@ -8,6 +8,7 @@
 #include "recipe/info.hpp"
 #include "recipe/registry.hpp"
 #include "recipe/request.hpp"
+#include "registry/source_ref.hpp"
 #include "registry/sources.hpp"
 #include "util/canonical_json.hpp"
 
@@ -35,10 +36,17 @@ const bool registered = register_command(
        auto opts = std::make_shared<Options>();
        app.add_flag("--json", opts->json, "Print JSON");
        app.add_option("--registry", opts->registry, "Recipe directory searched before the built-in recipes");
-       app.add_option("tool", opts->tool, "Recipe name")->required();
+       app.add_option("tool", opts->tool, "Recipe name, or OWNER/REPO[:RECIPE] of a distributed registry")->required();
        add_fact_flags(app, opts->facts);
        return [opts, &ctx]() -> Result<int> {
-         if (auto checked = recipe::check_tool_name(opts->tool); !checked) return fail(checked.error());
+         // A distributed name may carry a version (copied from an install line); info ignores it.
+         if (registry::is_source_ref(opts->tool)) {
+           auto ref = registry::parse_source_ref(opts->tool);
+           if (!ref) return fail(ref.error());
+           opts->tool = opts->tool.substr(0, opts->tool.find('@'));
+         } else if (auto checked = recipe::check_tool_name(opts->tool); !checked) {
+           return fail(checked.error());
+         }
          auto config = config::load_config(config::tailor_home(), &ctx.output, config::uses::detect);
          if (!config) return fail(config.error());
          recipe::Registry registry(registry::lookup_options(opts->registry, false, &ctx.output));

@@ -88,6 +88,7 @@ Result<int> run_install(const InstallFlags& flags, const Context& ctx) {
   request.keep_failed = flags.keep_failed;
   request.strict_gpu = flags.strict_gpu;
   request.explain = flags.plan.explain;
+  request.consent = {flags.yes, registry::terminal_question()};
   auto report = app::install_tools(request, ctx.output);
   if (!report) {
     // --json: a failure before any tool was tried is a document too, naming its kind.
@@ -131,7 +132,8 @@ const bool registered = register_command(
      [](CLI::App& app, Context& ctx) -> RunFn {
        auto flags = std::make_shared<InstallFlags>();
        app.add_option("tools", flags->tools,
-                      "TOOL or TOOL@VERSION, installed in order (one that fails does not stop the next)");
+                      "TOOL[@VERSION] or OWNER/REPO[:RECIPE][@VERSION], installed in order (one that fails does not "
+                      "stop the next)");
        add_plan_flags(app, flags->plan);
        app.add_option("--plan", flags->plan_file,
                       "Execute this plan file (JSON, format 5; - for stdin) after re-checking its platform");
@@ -147,7 +149,8 @@ const bool registered = register_command(
                     "Install again a version that is already installed (the old one stays until the new one verifies)");
        app.add_flag("--keep-failed", flags->keep_failed,
                     "Keep a build that fails verify, unlinked, as tools/<name>-<version>.failed for inspection");
-       app.add_flag("-y,--yes", flags->yes, "Assume yes (tailor asks nothing today; accepted for scripts)");
+       app.add_flag("-y,--yes", flags->yes,
+                    "Assume yes: install from an owner/repo source that is not registered, and register it");
        app.add_flag("--json", flags->json, "Print the result as JSON");
        app.footer(
            "--force reinstalls an installed version (like --reinstall) and accepts a plan made for another machine.\n"

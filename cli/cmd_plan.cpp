@@ -17,7 +17,7 @@ const bool registered =
     register_command({"plan", "Show the install plan for a tool: dependencies, steps, chosen backend",
                       [](CLI::App& app, Context& ctx) -> RunFn {
                         auto opts = std::make_shared<PlanOptions>();
-                        app.add_option("tool", opts->tool, "TOOL or TOOL@VERSION");
+                        app.add_option("tool", opts->tool, "TOOL[@VERSION] or OWNER/REPO[:RECIPE][@VERSION]");
                         add_plan_flags(app, opts->plan);
                         app.add_flag("--json", opts->json, "Print the plan JSON (same as `tailor eval`)");
                         return [opts, &ctx]() -> Result<int> {

@@ -1,5 +1,6 @@
 #include "app/install.hpp"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <thread>
@@ -15,6 +16,7 @@
 #include "install/lock.hpp"
 #include "install/plan_check.hpp"
 #include "install/runnable.hpp"
+#include "registry/source_ref.hpp"
 #include "util/error_kinds.hpp"
 #include "util/shared_library.hpp"
 #include "util/strings.hpp"
@@ -246,6 +248,24 @@ Result<InstallReport> install_one(const InstallRequest& request, std::optional<n
   return report;
 }
 
+// Registers the admitted `owner/repo` sources that `installed` tools came from, after their
+// install (docs/registries.md, "Distributed registries").
+void register_installed(const std::vector<std::string>& admitted, const std::vector<std::string>& installed,
+                        const util::Output& output) {
+  std::vector<std::string> used;
+  for (const auto& slug : admitted) {
+    const bool from_slug = std::ranges::any_of(installed, [&](const std::string& tool) {
+      if (!registry::is_source_ref(tool)) return false;
+      auto ref = registry::parse_source_ref(tool);
+      return ref && ref->slug() == slug;
+    });
+    if (from_slug) used.push_back(slug);
+  }
+  if (used.empty()) return;
+  if (auto registered = registry::register_sources(config::tailor_home(), used, output); !registered)
+    output.warn("installed, but the source could not be registered: {}", registered.error().message);
+}
+
 std::string plan_label(const nlohmann::ordered_json& plan) {
   return plan.value("tool", std::string()) + "@" + plan.value("version", std::string());
 }
@@ -274,6 +294,10 @@ Result<InstallReport> install_tools(const InstallRequest& request, const util::O
   // Install uses every key: an invalid value fails here, before any download or change.
   auto config = config::load_config(config::tailor_home(), &output, config::uses::all);
   if (!config) return fail(config.error());
+  // An `owner/repo` source that is not registered needs consent before anything is fetched.
+  auto admitted = registry::admit_sources(config::tailor_home(), request.tools, config->boolean("registry.strict"),
+                                          request.consent);
+  if (!admitted) return fail(admitted.error());
 
   // Every install extracts and hashes: libarchive and libcrypto (and OpenSSL's SHA-256) load
   // while the facts, the lock and the state are read, not after them.
@@ -288,7 +312,11 @@ Result<InstallReport> install_tools(const InstallRequest& request, const util::O
   auto lock = lock_options(request);
   if (!lock) return fail(lock.error());
   Prepared prepared{std::move(*config), std::move(*downloader), install::home_layout(), *lock, *limits};
-  if (request.tools.size() <= 1) return install_one(request, std::move(stored), prepared, output, seams);
+  if (request.tools.size() <= 1) {
+    auto report = install_one(request, std::move(stored), prepared, output, seams);
+    if (report && !request.dry_run) register_installed(*admitted, request.tools, output);
+    return report;
+  }
 
   // Several tools: each is planned and installed on its own, and a failure does not stop the
   // next one (docs/exit-codes.md, "One cause, one code").
@@ -312,6 +340,12 @@ Result<InstallReport> install_tools(const InstallRequest& request, const util::O
       for (auto& plan : installed->plans) report.plans.push_back(std::move(plan));
     }
     report.tools.push_back(std::move(result));
+  }
+  if (!request.dry_run) {
+    std::vector<std::string> installed;
+    for (const auto& result : report.tools)
+      if (!result.error) installed.push_back(result.request);
+    register_installed(*admitted, installed, output);
   }
   return report;
 }

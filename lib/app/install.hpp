@@ -16,6 +16,7 @@
 #include "install/executor.hpp"
 #include "install/layout.hpp"
 #include "install/operations.hpp"
+#include "registry/registered.hpp"
 #include "util/output.hpp"
 #include "util/result.hpp"
 
@@ -32,6 +33,8 @@ struct InstallRequest {
   bool keep_failed = false;
   bool strict_gpu = false;
   bool explain = false;  // print the backend ladder even with --quiet
+  // --yes and the terminal question for `owner/repo` sources that are not registered yet.
+  registry::Consent consent;
 };
 
 // What became of one tool of `tailor install a b c`.

@@ -5,6 +5,7 @@
 #include "plan/backend.hpp"
 #include "plan/target.hpp"
 #include "recipe/vulkan_dependency.hpp"
+#include "registry/source_ref.hpp"
 #include "registry/sources.hpp"
 #include "util/fs.hpp"
 
@@ -26,7 +27,7 @@ Status check_plan_request(const PlanSessionOptions& options) {
   if (options.tool.empty() && options.recipe_file.empty())
     return fail(ErrorKind::usage, "name a tool or pass --recipe FILE");
   if (!options.tool.empty()) {
-    if (auto parsed = recipe::parse_tool_request(options.tool); !parsed) return fail(parsed.error());
+    if (auto checked = registry::check_tool_or_source(options.tool); !checked) return checked;
   }
   if (!options.version.empty()) {
     if (auto checked = recipe::check_version_request(options.version); !checked) return checked;

@@ -28,7 +28,7 @@ inline constexpr config::Uses k_planning_uses =
 inline constexpr config::Uses k_offline_planning_uses = config::uses::detect | config::uses::plan;
 
 struct PlanSessionOptions {
-  std::string tool;         // "name" or "name@version"; "" with recipe_file
+  std::string tool;         // "name", "name@version" or "owner/repo[:recipe][@version]"; "" with recipe_file
   std::string registry;     // --registry: recipe directory searched first
   std::string recipe_file;  // --recipe FILE
   std::string version;      // --version

@@ -1,6 +1,7 @@
 #include <variant>
 
 #include "config/config.hpp"
+#include "config/config_edit.hpp"
 #include "config/document.hpp"
 #include "util/strings.hpp"
 
@@ -101,6 +102,17 @@ Result<bool> unset_config_value(const fs::path& home, std::string_view key) {
   toml::table* table = section_of(*document, lower.substr(0, dot));
   if (table == nullptr || !erase_key(*table, lower.substr(dot + 1))) return false;
   if (table->empty()) erase_key(*document, lower.substr(0, dot));
+  if (auto written = write_document(path, *document); !written) return fail(written.error());
+  return true;
+}
+
+Result<bool> edit_config_document(const fs::path& home, const std::function<Result<bool>(toml::table&)>& edit) {
+  fs::path path = home / "config.toml";
+  auto document = load_document(path);
+  if (!document) return fail(document.error());
+  auto changed = edit(*document);
+  if (!changed) return fail(changed.error());
+  if (!*changed) return false;
   if (auto written = write_document(path, *document); !written) return fail(written.error());
   return true;
 }

@@ -23,6 +23,9 @@ bool plausible_name(std::string_view name) {
          name.find('\0') == std::string_view::npos && name != "." && name != "..";
 }
 
+// `owner/repo[:recipe]`: a recipe of a distributed registry, which only the remote source knows.
+bool remote_only(std::string_view name) { return name.find('/') != std::string_view::npos; }
+
 struct Located {
   std::string path;
   std::string text;  // filled for embedded recipes; files are read on demand
@@ -54,7 +57,8 @@ struct Registry::Impl {
   mutable std::map<std::string, std::string, std::less<>> remote_missing;  // name -> note
 
   Result<const Recipe*> fetch_remote(std::string_view name) const {
-    if (!options.remote || !plausible_name(name) || remote_missing.contains(name)) return nullptr;
+    if (!options.remote || remote_missing.contains(name)) return nullptr;
+    if (!remote_only(name) && !plausible_name(name)) return nullptr;
     auto fetched = options.remote->fetch(name);
     if (!fetched) return fail(fetched.error());
     if (!fetched->recipe) {
@@ -68,6 +72,9 @@ struct Registry::Impl {
     const Recipe* result = owned.get();
     by_name.emplace(std::string(name), std::move(owned));
     remote_found.emplace(std::string(name), Provenance{remote.source, remote.origin, remote.sha256});
+    // The plan names the tool by its recipe's name: provenance and source answer to it too.
+    if (remote_only(name))
+      remote_found.insert_or_assign(result->metadata.name, Provenance{remote.source, remote.origin, remote.sha256});
     return result;
   }
 
@@ -125,6 +132,7 @@ Registry::~Registry() = default;
 Result<const Recipe*> Registry::find(std::string_view name) const {
   std::lock_guard lock(m_impl->mutex);
   if (auto it = m_impl->by_name.find(name); it != m_impl->by_name.end()) return it->second.get();
+  if (remote_only(name)) return m_impl->fetch_remote(name);
   if (auto where = m_impl->locate(name)) {
     auto text = Impl::read_text(*where);
     if (!text) return tl::unexpected(text.error());
@@ -204,11 +212,9 @@ std::vector<std::string> Registry::alias_claimants(std::string_view alias) const
 
 std::string Registry::source_of(std::string_view name) const {
   std::lock_guard lock(m_impl->mutex);
+  if (auto it = m_impl->remote_found.find(name); it != m_impl->remote_found.end()) return it->second.source;
   auto where = m_impl->locate(name);
-  if (!where) {
-    auto it = m_impl->remote_found.find(name);
-    return it == m_impl->remote_found.end() ? std::string() : it->second.source;
-  }
+  if (!where) return {};
   return where->embedded ? "embedded" : where->path;
 }
 
@@ -224,7 +230,7 @@ std::optional<Provenance> Registry::provenance(std::string_view name) const {
 }
 
 std::string Registry::not_found_message(std::string_view name) const {
-  auto hint = util::closest_match(name, hint_names());
+  auto hint = remote_only(name) ? std::nullopt : util::closest_match(name, hint_names());
   std::string message = fmt::format("no recipe named '{}'", name);
   message += hint ? fmt::format(" (did you mean '{}'?)", *hint) : "; `tailor recipes` lists them";
   std::lock_guard lock(m_impl->mutex);

@@ -51,14 +51,14 @@ recipe::RemoteRecipe CentralRegistry::from_cache(const RegistrySettings& s, cons
   return recipe::RemoteRecipe{cached.text, cached.meta.url, "central " + s.url, cached.meta.sha256};
 }
 
-Result<CentralRegistry::Fetched> CentralRegistry::request(const RegistrySettings& s, const std::string& url,
-                                                          const std::string& etag) const {
-  version::ApiClient client(s.client);
-  version::ApiRequest get(url, "*/*", {}, recipe::detail::k_max_recipe_bytes, false);
+Result<ConditionalReply> conditional_get(const version::ApiClientOptions& options, const std::string& url,
+                                         const std::string& etag, uint64_t limit, const std::string& accept) {
+  version::ApiClient client(options);
+  version::ApiRequest get(url, accept, {}, limit, false);
   std::map<std::string, std::string> headers;
   if (!etag.empty()) headers["If-None-Match"] = etag;
   auto response = client.get_uncached(get, headers);
-  Fetched out;
+  ConditionalReply out;
   if (!response) {
     // Oversized or otherwise refused answers are the registry's fault, not the network's.
     if (response.error().kind != ErrorKind::network) return fail(response.error());
@@ -74,6 +74,11 @@ Result<CentralRegistry::Fetched> CentralRegistry::request(const RegistrySettings
     out.status = 0;
   }
   return out;
+}
+
+Result<ConditionalReply> CentralRegistry::request(const RegistrySettings& s, const std::string& url,
+                                                  const std::string& etag) const {
+  return conditional_get(s.client, url, etag, recipe::detail::k_max_recipe_bytes);
 }
 
 Result<recipe::RemoteAnswer> CentralRegistry::fetch_local(const RegistrySettings& s, std::string_view name) const {

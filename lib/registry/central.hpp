@@ -16,6 +16,18 @@
 
 namespace tailor::registry {
 
+// One conditional GET (If-None-Match `etag` when not empty) of a registry file: status 200,
+// 304 or 404 with the body and the ETag, or status 0 with why the server could not be reached
+// (transport failures and other statuses). Refused answers (larger than `limit`) are errors.
+struct ConditionalReply {
+  long status = 0;
+  std::string body;
+  std::string etag;
+  std::string error;  // why the server could not be reached
+};
+Result<ConditionalReply> conditional_get(const version::ApiClientOptions& client, const std::string& url,
+                                         const std::string& etag, uint64_t limit, const std::string& accept = "*/*");
+
 // What a revalidation found (tailor update-registry).
 enum class RefreshKind { unchanged, updated, removed, failed };
 struct RefreshResult {
@@ -37,13 +49,7 @@ class CentralRegistry final : public recipe::RemoteSource {
   Result<const RegistrySettings*> settings() const;
 
  private:
-  struct Fetched {
-    long status = 0;  // 200, 304, 404, or another status; 0 when unreachable
-    std::string body;
-    std::string etag;
-    std::string error;  // why the registry could not be reached
-  };
-  Result<Fetched> request(const RegistrySettings& s, const std::string& url, const std::string& etag) const;
+  Result<ConditionalReply> request(const RegistrySettings& s, const std::string& url, const std::string& etag) const;
   Result<recipe::RemoteAnswer> fetch_local(const RegistrySettings& s, std::string_view name) const;
   Result<recipe::RemoteAnswer> unreachable(const RegistrySettings& s, std::string_view name,
                                            const std::optional<CachedRecipe>& cached, const std::string& why) const;

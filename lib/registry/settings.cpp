@@ -4,6 +4,7 @@
 
 #include "config/config.hpp"
 #include "recipe/request.hpp"
+#include "version/endpoints.hpp"
 
 namespace tailor::registry {
 
@@ -26,7 +27,11 @@ Result<RegistrySettings> load_registry_settings(const std::filesystem::path& hom
   settings.stale_limit = std::chrono::duration_cast<std::chrono::seconds>(config->duration("registry.stale_limit"));
   settings.cache_limit = config->size("registry.cache_size");
   settings.offline = offline || config->boolean("registry.offline");
+  settings.strict = config->boolean("registry.strict");
   settings.cache_dir = home / "registry";
+  settings.home = home;
+  settings.github_api = version::endpoints_from_environment().github_api;
+  settings.github_token = config->secret("github_token").value_or("");
   settings.client.timeout = config->duration("network.api_timeout");
   if (const char* ca = std::getenv("TAILOR_CA_BUNDLE"); ca != nullptr) settings.client.ca_bundle = ca;
   if (const char* insecure = std::getenv("TAILOR_ALLOW_INSECURE_LOOPBACK"); insecure != nullptr) {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "util/result.hpp"
 #include "version/api_client.hpp"
@@ -19,7 +20,11 @@ struct RegistrySettings {
   std::chrono::seconds stale_limit{7 * 24 * 3600};
   uint64_t cache_limit = uint64_t{50} << 20;
   bool offline = false;
+  bool strict = false;               // registry.strict: only registered distributed registries
   std::filesystem::path cache_dir;   // $TAILOR_HOME/registry
+  std::filesystem::path home;        // $TAILOR_HOME
+  std::string github_api;            // TAILOR_GITHUB_API, default https://api.github.com
+  std::string github_token;          // secrets.github_token (GITHUB_TOKEN, GH_TOKEN); API host only
   version::ApiClientOptions client;  // no response cache: the registry keeps its own
 };
 

@@ -1,6 +1,7 @@
 #pragma once
 // The whole recipe lookup of a command (docs/registries.md, "Lookup order"): --registry DIR
-// or TAILOR_RECIPES, $TAILOR_HOME/recipes, the embedded recipes, then the central registry.
+// or TAILOR_RECIPES, $TAILOR_HOME/recipes, the embedded recipes, then the central registry;
+// `owner/repo[:recipe]` names go to that repository's distributed registry (distributed.hpp).
 #include <string>
 
 #include "recipe/registry.hpp"

@@ -82,8 +82,8 @@ TEST_CASE("hostile version requests are refused before planning") {
     for (const std::vector<std::string>& args :
          std::vector<std::vector<std::string>>{{"plan", "../tool"},
                                                {"eval", "Tool"},
-                                               {"install", "to/ol@1.0.0"},
-                                               {"info", "a/b"},
+                                               {"install", "to/o l@1.0.0"},
+                                               {"info", "a/b c"},
                                                {"versions", "$(x)"},
                                                {"remove", "tool@../x"},
                                                {"golden", "check", "../tool"},

@@ -122,6 +122,20 @@ void add_registry_rows(std::map<std::string, Row>& table) {
                                  CHECK(r.err.find("offline") != std::string::npos);
                                  CHECK(f.server.requests().empty());
                                }};
+  table["registry.strict"] = {"true",
+                              "1",
+                              "\"maybe\"",
+                              "maybe",
+                              [](Fixture& f) { prepare_registry(f); },
+                              [](Fixture& f) {
+                                return f.tailor({"info", "acme/tools:regtool"});
+                              },
+                              [](Fixture& f, const RunResult& r, const std::string&) {
+                                CHECK_MESSAGE(r.exit_code == 2, text(r));
+                                CHECK(r.err.find("registry.strict") != std::string::npos);
+                                CHECK(r.err.find("`tailor registry add acme/tools`") != std::string::npos);
+                                CHECK(f.server.requests().empty());
+                              }};
 }
 
 }  // namespace tailor::test::keys
