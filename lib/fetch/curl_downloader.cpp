@@ -184,6 +184,12 @@ void CurlDownloader::remember_verified(const FetchedFile& file) {
   m_verified[file.sha256] = std::move(entry);
 }
 
+void CurlDownloader::discard(const FetchedFile& file) {
+  if (file.sha256.empty()) return;
+  m_verified.erase(file.sha256);
+  DownloadCache(m_options.home / "cache" / "downloads").remove_entry(file.sha256);
+}
+
 Result<std::string> CurlDownloader::fetch_text(const std::string& url, uint64_t max_bytes) {
   const FetchConfig& config = m_options.config;
   if (auto allowed = check_url_allowed(url, config.allow_insecure_loopback); !allowed) return fail(allowed.error());

@@ -2,6 +2,7 @@
 // Doubles for pure planning tests: a downloader that serves preset hashes, a resolver with
 // preset versions. Real downloads are tested against real HTTPS servers elsewhere.
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,8 +32,14 @@ class FakeResolver : public version::Resolver {
   void add_assets(const std::string& repo, const std::string& tag, std::vector<std::string> assets) {
     m_assets[repo + "@" + tag] = std::move(assets);
   }
+  // The release listing of repo@tag with digests and sizes (GitHub's `digest` per asset).
+  void add_asset_details(const std::string& repo, const std::string& tag, std::vector<version::ReleaseAsset> assets) {
+    m_details[repo + "@" + tag] = std::move(assets);
+  }
   Result<version::ResolvedVersion> resolve(const recipe::Recipe& recipe, const std::string& requested) override;
   Result<std::vector<std::string>> release_assets(const std::string& repo, const std::string& tag) override;
+  Result<std::vector<version::ReleaseAsset>> release_asset_details(const std::string& repo,
+                                                                   const std::string& tag) override;
   Result<std::vector<std::string>> tags(const std::string& repo) override;
   Result<version::HomebrewBottle> homebrew_bottle(const std::string& formula, const std::string& version_tag,
                                                   const std::string& os, const std::string& arch) override;
@@ -41,6 +48,7 @@ class FakeResolver : public version::Resolver {
  private:
   std::map<std::string, version::ResolvedVersion> m_versions;
   std::map<std::string, std::vector<std::string>> m_assets;
+  std::map<std::string, std::vector<version::ReleaseAsset>> m_details;
 };
 
 }  // namespace tailor::test
