@@ -15,13 +15,23 @@ class FakeDownloader : public fetch::Downloader {
  public:
   void add(const std::string& url, const std::string& sha256, uint64_t size) { m_files[url] = {sha256, size}; }
   void add_text(const std::string& url, const std::string& text) { m_texts[url] = text; }
+  // What exists(url) answers (a HEAD request); URLs not given cannot be told.
+  void add_probe(const std::string& url, bool exists) { m_probes[url] = exists; }
+  std::optional<bool> exists(const std::string& url) override {
+    auto it = m_probes.find(url);
+    if (it == m_probes.end()) return std::nullopt;
+    probes.push_back(url);
+    return it->second;
+  }
   Result<fetch::FetchedFile> fetch(const fetch::FetchRequest& request) override;
   Result<std::string> fetch_text(const std::string& url, uint64_t max_bytes) override;
   std::vector<std::string> requests;  // every URL asked for, in order
+  std::vector<std::string> probes;    // every URL exists() answered for, in order
 
  private:
   std::map<std::string, std::pair<std::string, uint64_t>> m_files;
   std::map<std::string, std::string> m_texts;
+  std::map<std::string, bool> m_probes;
 };
 
 class FakeResolver : public version::Resolver {
