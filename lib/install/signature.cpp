@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
 #include <memory>
 #include <type_traits>
 #include <vector>
@@ -49,6 +50,13 @@ Status prepare_keyring(const fs::path& keyring) {
       return fail(ErrorKind::checksum, "the keyring directory {} is a symbolic link; tailor does not use it",
                   dir.string());
     fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  }
+  // Importing public keys and verifying need no gpg-agent; without this gpg would start one
+  // per keyring and leave it running after tailor exits.
+  const fs::path conf = keyring / "gpg.conf";
+  if (!fs::exists(fs::symlink_status(conf, ec))) {
+    std::ofstream out(conf);
+    out << "# written by tailor: public-key work only\nno-autostart\n";
   }
   return {};
 }

@@ -127,7 +127,7 @@ std::optional<ReleaseAsset> release_asset_from_json(const nlohmann::json& entry)
       asset.sha256 = hex;
     }
   }
-  if (auto size = entry.find("size"); size != entry.end() && size->is_number_unsigned()) {
+  if (auto size = entry.find("size"); size != entry.end() && size->is_number_integer() && *size >= 0) {
     asset.size = size->get<uint64_t>();
   }
   return asset;
