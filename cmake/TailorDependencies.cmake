@@ -12,6 +12,8 @@ find_package(OpenSSL REQUIRED)
 # libpci and libvulkan are loaded at run time with dlopen; only their headers are needed.
 find_path(TAILOR_PCI_INCLUDE_DIR pci/pci.h REQUIRED)
 find_path(TAILOR_VULKAN_INCLUDE_DIR vulkan/vulkan.h REQUIRED)
+# GPGME checks recipe signatures; it is loaded with dlopen too (install/gpgme_api.hpp).
+pkg_check_modules(TAILOR_GPGME REQUIRED gpgme>=1.13)
 
 # fmt and toml++. By default their compiled parts are built into tailor (lib/compiled/) and
 # libstdc++ and libgcc are linked statically into the `tailor` binary, which then loads only

@@ -5,7 +5,8 @@
 # libm; also libstdc++, fmt and toml++ when built with TAILOR_STATIC_RUNTIME=OFF); libcurl, libarchive and libcrypto are opened with dlopen on first use
 # (lib/util/shared_library.hpp), so shlibdeps cannot see them and they are listed by hand.
 # libpci and the Vulkan loader are optional (also dlopen): Recommends. Without them tailor
-# still runs and reports the GPU facts it could not read.
+# still runs and reports the GPU facts it could not read. GPGME and GnuPG check the signatures
+# some recipes name (also dlopen): Recommends; without them such an install stops (exit 9).
 set(CPACK_PACKAGE_NAME tailor)
 set(CPACK_PACKAGE_VENDOR "tailor maintainers")
 set(CPACK_PACKAGE_CONTACT "tailor maintainers <maintainers@tailor.invalid>")
@@ -28,7 +29,7 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # CURLOPT_PROTOCOLS_STR needs curl 7.85.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4 (>= 7.85.0), libarchive13, libssl3")
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libpci3, libvulkan1")
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libpci3, libvulkan1, libgpgme11, gnupg")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "mesa-vulkan-drivers, pciutils")
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/tailor-dev/tailor")
 

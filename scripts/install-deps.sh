@@ -10,7 +10,7 @@ PACKAGES=(
   libcli11-dev libtomlplusplus-dev libcurl4-openssl-dev libfmt-dev
   libpci-dev pciutils libvulkan-dev libvulkan1 mesa-vulkan-drivers vulkan-tools
   doctest-dev libarchive-dev libssl-dev openssl nlohmann-json3-dev libexpected-dev
-  libcpp-httplib-dev
+  libcpp-httplib-dev libgpgme-dev gnupg
   clang clang-format clang-tidy python3-yaml jq
   python3 curl tar gzip xz-utils bzip2 zstd lzip zip unzip
   hyperfine help2man dpkg-dev file ccache

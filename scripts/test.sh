@@ -4,9 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # A fresh machine gets its dependencies first; an equipped one skips this.
 if ! dpkg-query -W -f='${Status}\n' libcli11-dev libtomlplusplus-dev libcpp-httplib-dev doctest-dev \
-      mesa-vulkan-drivers ninja-build 2>/dev/null | grep -qv 'install ok installed' \
+      mesa-vulkan-drivers ninja-build libgpgme-dev gnupg 2>/dev/null | grep -qv 'install ok installed' \
    && [ "$(dpkg-query -W -f='${Status}\n' libcli11-dev libtomlplusplus-dev libcpp-httplib-dev doctest-dev \
-      mesa-vulkan-drivers ninja-build 2>/dev/null | grep -c 'install ok installed')" -eq 6 ]; then
+      mesa-vulkan-drivers ninja-build libgpgme-dev gnupg 2>/dev/null | grep -c 'install ok installed')" -eq 8 ]; then
   :
 else
   bash scripts/install-deps.sh

@@ -165,6 +165,7 @@ Result<std::unique_ptr<PlanSession>> open_plan_session(const PlanSessionOptions&
   request.force = options.force;
   request.offline = options.offline;
   request.strict = options.strict;
+  request.require_checksum = config->boolean("security.require_checksum");
   if (!options.pin_from.empty()) {
     if (auto pinned = read_pin_from(request, options.pin_from); !pinned) return fail(pinned.error());
   }

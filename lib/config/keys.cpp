@@ -20,7 +20,7 @@ constexpr int64_t k_second = 1000;
 constexpr int64_t k_minute = 60 * k_second;
 
 // Every key can be set in config.toml and overridden by its environment variable.
-const std::array<KeyDef, 23> k_keys{{
+const std::array<KeyDef, 24> k_keys{{
     {"llm.backend", ValueType::choice, "auto", "TAILOR_BACKEND", "Inference backend to install (--backend wins)",
      k_backends, 0, 0, uses::plan},
     {"gpu.device",
@@ -194,6 +194,15 @@ const std::array<KeyDef, 23> k_keys{{
      "false",
      "TAILOR_REGISTRY_STRICT",
      "Refuse recipes from distributed registries not added with `tailor registry add`",
+     {},
+     0,
+     0,
+     uses::plan},
+    {"security.require_checksum",
+     ValueType::boolean,
+     "false",
+     "TAILOR_REQUIRE_CHECKSUM",
+     "Refuse an artifact whose checksum only its first download would tell",
      {},
      0,
      0,

@@ -184,6 +184,23 @@ void CurlDownloader::remember_verified(const FetchedFile& file) {
   m_verified[file.sha256] = std::move(entry);
 }
 
+std::optional<bool> CurlDownloader::exists(const std::string& url) {
+  const FetchConfig& config = m_options.config;
+  if (!check_url_allowed(url, config.allow_insecure_loopback)) return std::nullopt;
+  DownloadCache cache(m_options.home / "cache" / "downloads");
+  std::vector<EngineJob> jobs{EngineJob{FetchRequest{url, {}, "", 0}, "", true, config.max_bytes, false, true}};
+  EngineContext context{config, m_pool, cache, nullptr, nullptr, m_options.output};
+  auto probed = run_fetch_jobs(context, jobs);
+  if (!probed) return std::nullopt;
+  return !probed->front().missing;
+}
+
+void CurlDownloader::discard(const FetchedFile& file) {
+  if (file.sha256.empty()) return;
+  m_verified.erase(file.sha256);
+  DownloadCache(m_options.home / "cache" / "downloads").remove_entry(file.sha256);
+}
+
 Result<std::string> CurlDownloader::fetch_text(const std::string& url, uint64_t max_bytes) {
   const FetchConfig& config = m_options.config;
   if (auto allowed = check_url_allowed(url, config.allow_insecure_loopback); !allowed) return fail(allowed.error());

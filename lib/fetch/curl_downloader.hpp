@@ -43,6 +43,8 @@ class CurlDownloader final : public Downloader {
 
   Result<FetchedFile> fetch(const FetchRequest& request) override;
   Result<std::string> fetch_text(const std::string& url, uint64_t max_bytes = 1 << 20) override;
+  void discard(const FetchedFile& file) override;
+  std::optional<bool> exists(const std::string& url) override;
   // Fetches every request, `parallel` at a time, spread over hosts by the strategy; results
   // in request order. The first artifact that cannot be fetched stops the others.
   // A cache entry this downloader already verified (downloaded or re-hashed) is not hashed

@@ -66,9 +66,10 @@ class DownloadCache {
   // Moves a fully written temp file into the cache as `sha256` and records where it came from.
   Result<std::filesystem::path> commit(TempFile& file, const std::string& sha256, uint64_t size,
                                        const std::string& url) const;
+  // Deletes the entry of `sha256` (data and meta); a missing one is no error.
+  void remove_entry(const std::string& sha256) const;
 
  private:
-  void remove_entry(const std::string& sha256) const;
   std::filesystem::path m_dir;
 };
 

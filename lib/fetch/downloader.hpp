@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <future>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,13 @@ class Downloader {
   virtual Result<FetchedFile> fetch(const FetchRequest& request) = 0;
   // Downloads a small text document (checksum files); refuses bodies over max_bytes.
   virtual Result<std::string> fetch_text(const std::string& url, uint64_t max_bytes = 1 << 20) = 0;
+  // Whether `url` exists, asked without downloading it (HEAD, over the same hosts a download
+  // would use): false when every host answers 404 or 410, nullopt when it cannot be told
+  // (any other failure; this default).
+  virtual std::optional<bool> exists(const std::string& /*url*/) { return std::nullopt; }
+  // Forgets `file`, a result of fetch whose bytes failed a later check (a signature): its
+  // cache entry is removed, so they are not used again. This default has nothing to forget.
+  virtual void discard(const FetchedFile& /*file*/) {}
   // Every request, results in request order; the first failure stops the rest. This default
   // fetches one at a time; the real downloader runs them in parallel over its host pool.
   virtual Result<std::vector<FetchedFile>> fetch_all(const std::vector<FetchRequest>& requests) {

@@ -27,6 +27,7 @@ struct Job {
   SteadyClock::time_point ready_at{};
   std::vector<std::string> failures;  // "url: what happened", one per failed attempt
   bool saw_corrupt = false;
+  bool only_missing = true;  // every failed attempt so far was a 404 or 410
   std::unique_ptr<Transfer> transfer;
   std::size_t candidate = 0;
   ArtifactProgress progress;
@@ -113,7 +114,15 @@ class Scheduler {
     return {};
   }
 
-  Status no_host_left(const Job& job) {
+  Status no_host_left(Job& job) {
+    if (job.spec->head && job.only_missing && !job.failures.empty()) {
+      // A probe answered: the URL is on no host.
+      job.result.missing = true;
+      job.state = JobState::done;
+      job.progress.state = "done";
+      report(true);
+      return {};
+    }
     ErrorKind kind = job.saw_corrupt ? ErrorKind::checksum : ErrorKind::network;
     return fail(kind, "could not download {}: no host could serve it:{}", job.spec->request.url, failure_list(job));
   }
@@ -121,7 +130,7 @@ class Scheduler {
   Status start(Job& job, std::size_t candidate) {
     const Candidate& target = job.candidates[candidate];
     const HostState& host = m_ctx.pool.host(target.host);
-    TransferSpec spec{target.url, "", job.spec->limit, job.spec->limit_is_plan_size};
+    TransferSpec spec{target.url, "", job.spec->limit, job.spec->limit_is_plan_size, job.spec->head};
     if (!host.token_env.empty()) {
       if (const char* token = std::getenv(host.token_env.c_str())) spec.bearer_token = token;
     }
@@ -169,6 +178,7 @@ class Scheduler {
     auto& attempts = job.attempts;
     const std::string& host_name = m_ctx.pool.host(host).name;
     if (outcome.kind != OutcomeKind::ok) {
+      job.only_missing = job.only_missing && (outcome.status == 404 || outcome.status == 410);
       job.failures.push_back(fmt::format("{}: {}", target.url, outcome.detail));
       if (m_ctx.output != nullptr)
         m_ctx.output->debug("fetch: {} from {}: {}", outcome_name(outcome.kind), host_name, job.failures.back());

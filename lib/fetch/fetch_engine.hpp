@@ -29,11 +29,13 @@ struct EngineJob {
   bool text = false;            // keep the body in memory instead of the cache
   uint64_t limit = 0;           // largest body accepted
   bool limit_is_plan_size = false;
+  bool head = false;  // a HEAD request: does the URL exist (EngineResult::missing)
 };
 
 struct EngineResult {
-  FetchedFile file;  // cache entry (file jobs)
-  std::string text;  // body (text jobs)
+  FetchedFile file;      // cache entry (file jobs)
+  std::string text;      // body (text jobs)
+  bool missing = false;  // head jobs: every host answered 404 or 410
 };
 
 // Runs every job to completion, `config.parallel` at a time; results in job order.

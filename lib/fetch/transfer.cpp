@@ -57,6 +57,7 @@ Result<std::unique_ptr<Transfer>> Transfer::create(const TransferSpec& spec, con
   curl_api().easy_setopt(h, CURLOPT_USERAGENT, "tailor/" TAILOR_VERSION);
   curl_api().easy_setopt(h, CURLOPT_BUFFERSIZE, 256L * 1024L);
   curl_api().easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(spec.limit));
+  if (spec.head) curl_api().easy_setopt(h, CURLOPT_NOBODY, 1L);
   if (!config.ca_bundle.empty()) curl_api().easy_setopt(h, CURLOPT_CAINFO, config.ca_bundle.c_str());
   // A transparently decoded body would not match its checksum, so ask for the bytes as stored.
   t->m_headers = curl_api().slist_append(t->m_headers, "Accept-Encoding: identity");

@@ -21,6 +21,7 @@ struct TransferSpec {
   std::string bearer_token;         // sent as Authorization: Bearer when non-empty
   uint64_t limit = 0;               // refuse bodies larger than this
   bool limit_is_plan_size = false;  // the limit is the plan's size, not max_bytes
+  bool head = false;                // HEAD: only whether the URL answers, no body
 };
 
 struct AttemptReport {

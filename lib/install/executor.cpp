@@ -158,6 +158,7 @@ class Executor {
     fs::create_directory(work / ".install", ec);
     ctx = StepContext{work,       node.tool, node.version, m_options.downloader, m_options.limits, &m_output, {},
                       m_dep_bins, {}};
+    ctx.keyring = m_layout.keyring();
     Status result;
     if (auto steps = node.json->find("steps"); steps != node.json->end() && steps->is_array()) {
       for (const auto& step : *steps) {

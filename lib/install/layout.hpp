@@ -21,6 +21,8 @@ struct Layout {
   // An unreadable state.json that `tailor state rebuild` replaced.
   std::filesystem::path state_damaged() const { return root / "state.json.damaged"; }
   std::filesystem::path config_file() const { return root / "config.toml"; }
+  // The GnuPG home of signature checks (docs/downloads.md, "Signatures"), 0700.
+  std::filesystem::path keyring() const { return root / "keys" / "gnupg"; }
   // tools/<name>-<version>
   std::filesystem::path tool_dir(const std::string& name, const std::string& version) const {
     return tools() / (name + "-" + version);

@@ -9,6 +9,7 @@
 
 #include "install/pause.hpp"
 #include "install/safe_path.hpp"
+#include "install/signature.hpp"
 #include "install/subprocess.hpp"
 #include "install/system_deps.hpp"
 #include "recipe/action_table.hpp"
@@ -34,6 +35,9 @@ std::vector<std::string> strs(const ordered_json& params, const char* key) {
   }
   return out;
 }
+
+// A detached signature or an armoured public key; real ones are a few kilobytes.
+constexpr uint64_t k_max_signature_bytes = 1 << 20;
 
 struct Fd {
   int fd;
@@ -66,6 +70,27 @@ Status copy_into_install(const StepContext& ctx, const std::string& src, const s
   return {};
 }
 
+// The detached signature a step names, checked on its downloaded bytes; bytes that fail are
+// kept neither in the work directory nor in the download cache.
+Status check_signature(const SignatureSpec& spec, const std::string& url, const fs::path& target,
+                       const fetch::FetchedFile& fetched, StepContext& ctx) {
+  Status verified = [&]() -> Status {
+    if (ctx.keyring.empty()) return fail(ErrorKind::internal, "no keyring for the signature of {}", url);
+    auto signature = ctx.downloader->fetch_text(spec.url, k_max_signature_bytes);
+    if (!signature) return fail(ErrorKind::checksum, "missing signature for {}: {}", url, signature.error().message);
+    auto key = ctx.downloader->fetch_text(spec.key_url, k_max_signature_bytes);
+    if (!key)
+      return fail(ErrorKind::checksum, "cannot check the signature of {}: the key: {}", url, key.error().message);
+    return verify_signature(SignatureCheck{ctx.keyring, target, std::move(*signature), std::move(*key), spec, url});
+  }();
+  if (!verified) {
+    std::error_code ec;
+    fs::remove(target, ec);
+    ctx.downloader->discard(fetched);
+  }
+  return verified;
+}
+
 Status download_file(const ordered_json& step, const ordered_json& params, StepContext& ctx) {
   std::string url = str(params, "url", str(step, "url"));
   std::string checksum = util::normalize_checksum(str(params, "checksum", str(step, "checksum")));
@@ -75,13 +100,16 @@ Status download_file(const ordered_json& step, const ordered_json& params, StepC
                 "{}@{}: download_file {} has no checksum; tailor refuses unverified downloads (regenerate the plan)",
                 ctx.tool, ctx.version, url);
   }
+  auto signature = signature_of(params);
+  if (!signature) return fail(signature.error());
   std::string dest = str(params, "dest", url.substr(url.rfind('/') + 1));
   auto dest_parts = clean_relative(dest, "download_file dest");
   if (!dest_parts || dest_parts->empty())
     return fail(ErrorKind::invalid_input, "download_file dest '{}' is not a relative file name", dest);
   if (ctx.downloader == nullptr) return fail(ErrorKind::internal, "no downloader configured");
   fetch::FetchRequest request = *download_request(step);
-  request.defer_verification = true;
+  // A signed artifact is verified before its signature is checked, not in the background.
+  request.defer_verification = !signature->has_value();
   auto fetched = ctx.downloader->fetch(request);
   if (!fetched) return fail(fetched.error());
   if (request.expected_size != 0 && fetched->size != request.expected_size) {
@@ -113,6 +141,7 @@ Status download_file(const ordered_json& step, const ordered_json& params, StepC
     fs::remove(target, ec);
     return fail(ErrorKind::checksum, "checksum mismatch for {}: expected {} {}, got {}", url, algo, checksum, actual);
   }
+  if (*signature) return check_signature(**signature, url, target, *fetched, ctx);
   return {};
 }
 

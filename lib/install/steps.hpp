@@ -29,6 +29,7 @@ struct StepContext {
   // Cache hits whose re-hash still runs (FetchedFile::verification), by URL: the executor
   // waits for all of them before the build leaves its work directory.
   std::vector<std::pair<std::string, std::shared_future<Status>>> pending_verifications;
+  std::filesystem::path keyring{};  // Layout::keyring(), for steps that name a signature
 };
 
 // The download a `download_file` step asks for (nullopt for other actions); the executor

@@ -64,4 +64,38 @@ Result<std::optional<ArtifactInfo>> ArtifactResolver::resolve(const std::string&
   return std::optional<ArtifactInfo>(ArtifactInfo{fetched->sha256, fetched->size});
 }
 
+Result<std::optional<ArtifactInfo>> ArtifactResolver::from_digest(const std::string& url, const std::string& sha256,
+                                                                  uint64_t size, const std::string& checksum_url,
+                                                                  const std::string& dest) {
+  if (m_lock != nullptr) {
+    if (auto it = m_lock->artifacts.find(url); it != m_lock->artifacts.end() && !it->second.checksum.empty())
+      return std::optional<ArtifactInfo>(ArtifactInfo{it->second.checksum, it->second.size});
+  }
+  if (!checksum_url.empty() && can_download()) {
+    auto text = m_downloader->fetch_text(checksum_url);
+    if (!text) return fail(text.error());
+    auto expected = checksum_from_file(*text, dest);
+    if (!expected) return fail(expected.error());
+    if (*expected != sha256) {
+      return fail(ErrorKind::checksum, "checksum mismatch for {}: {} lists {}, the release listing's digest is {}", url,
+                  checksum_url, *expected, sha256);
+    }
+  }
+  return std::optional<ArtifactInfo>(ArtifactInfo{sha256, size});
+}
+
+Status ArtifactResolver::check_known(const std::string& url, bool vouched) const {
+  if (!m_require_known || vouched || m_offline) return {};
+  if (m_lock != nullptr) {
+    if (auto it = m_lock->artifacts.find(url); it != m_lock->artifacts.end() && !it->second.checksum.empty()) return {};
+  }
+  return fail(ErrorKind::checksum,
+              "security.require_checksum is set and nothing vouches for the checksum of {}: no lock lists it, and "
+              "the recipe gives no checksum file, release digest or signature for it; tailor will not trust its "
+              "first download. Add checksum_url (or signature_url, signature_key_url and signature_key_fingerprint) "
+              "to the recipe, plan with --pin-from a lock that lists the artifact, or set "
+              "security.require_checksum = false",
+              url);
+}
+
 }  // namespace tailor::plan

@@ -25,6 +25,15 @@ class ArtifactResolver {
   // is downloaded, must agree. nullopt when nothing can hash it.
   Result<std::optional<ArtifactInfo>> resolve(const std::string& url, const std::vector<std::string>& fallbacks,
                                               const std::string& checksum_url, const std::string& dest);
+  // Checksum and size of `url` as a release listing states them (its `digest`), with nothing
+  // downloaded; a lock entry still wins. `checksum_url`, when set, must agree with the digest.
+  Result<std::optional<ArtifactInfo>> from_digest(const std::string& url, const std::string& sha256, uint64_t size,
+                                                  const std::string& checksum_url, const std::string& dest);
+  // security.require_checksum (docs/downloads.md): `url` may be planned only when its checksum
+  // is known without trusting a first download: from the lock, or `vouched` for by a checksum
+  // file, a release digest or a signature. Otherwise ErrorKind::checksum, before any download.
+  void require_known_checksums(bool required) { m_require_known = required; }
+  Status check_known(const std::string& url, bool vouched) const;
   bool offline() const { return m_offline; }
   bool can_download() const { return m_downloader != nullptr && !m_offline; }
 
@@ -32,6 +41,7 @@ class ArtifactResolver {
   const Lock* m_lock;
   fetch::Downloader* m_downloader;
   bool m_offline;
+  bool m_require_known = false;
 };
 
 // The expected hash for `dest` in a checksum file: bare hash, `hash  name`, `hash *name`,

@@ -25,7 +25,8 @@ Decomposition github_common(const recipe::Step& recipe_step, const DecomposeCont
   } else if (auto checksum_url = param_string(params, "checksum_url"); !checksum_url.empty()) {
     download["checksum_url"] = checksum_url;
   }
-  auto file = download_rule(download, unmapped_vars(context), context);
+  const auto listed = listed_digest(repo, asset, download["url"].get<std::string>(), context);
+  auto file = download_rule(download, unmapped_vars(context), context, listed ? &*listed : nullptr);
   if (!file) return fail(file.error());
   std::vector<PlanStep> steps{*file};
   const json binaries = params.contains("binaries") ? params["binaries"] : json();

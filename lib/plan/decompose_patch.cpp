@@ -25,6 +25,7 @@ Decomposition decompose_apply_patch(const recipe::Step& recipe_step, const Decom
   PlanStep file = primitive(K::download_file, json::object());
   std::string checksum = param_string(params, "sha256");
   if (checksum.empty()) {
+    if (auto known = context.artifacts->check_known(url, false); !known) return fail(known.error());
     auto info = context.artifacts->resolve(url, {}, "", name);
     if (!info) return fail(info.error());
     if (*info) {

@@ -18,7 +18,8 @@ std::string basename_of_url(const std::string& url) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-Result<PlanStep> download_rule(const json& params, const Vars& vars, const DecomposeContext& context) {
+Result<PlanStep> download_rule(const json& params, const Vars& vars, const DecomposeContext& context,
+                               const version::ReleaseAsset* listed) {
   PlanStep step = primitive(K::download_file, json::object());
   const std::string url = expand(param_string(params, "url"), vars);
   step.params["url"] = url;
@@ -37,11 +38,23 @@ Result<PlanStep> download_rule(const json& params, const Vars& vars, const Decom
   step.params["dest"] = dest;
   std::string checksum_url = param_string(params, "checksum_url");
   if (!checksum_url.empty()) checksum_url = expand(checksum_url, vars);
-  auto info = context.artifacts->resolve(url, fallbacks, checksum_url, dest);
+  // A detached signature install checks (docs/downloads.md, "Signatures").
+  bool is_signed = false;
+  for (const char* key : {"signature_url", "signature_key_url", "signature_key_fingerprint"}) {
+    if (std::string value = param_string(params, key); !value.empty()) {
+      step.params[key] = expand(value, vars);
+      is_signed = true;
+    }
+  }
+  std::string algo = param_string(params, "checksum_algo");
+  const bool digest = listed != nullptr && !listed->sha256.empty() && (algo.empty() || algo == "sha256");
+  if (auto known = context.artifacts->check_known(url, digest || is_signed || !checksum_url.empty()); !known)
+    return fail(known.error());
+  auto info = digest ? context.artifacts->from_digest(url, listed->sha256, listed->size, checksum_url, dest)
+                     : context.artifacts->resolve(url, fallbacks, checksum_url, dest);
   if (!info) return fail(info.error());
   step.url = url;
   if (*info) {
-    std::string algo = param_string(params, "checksum_algo");
     step.params["checksum"] = (*info)->checksum;
     step.params["checksum_algo"] = algo.empty() ? "sha256" : algo;
     step.checksum = (*info)->checksum;
@@ -87,6 +100,18 @@ const LockedStep* locked_step_at(const DecomposeContext& context, size_t index) 
   if (it == context.lock->steps.end() || index >= it->second.size()) return nullptr;
   const LockedStep& step = it->second[index];
   return recipe::is_action(step.action, K::download_file) && !step.url.empty() ? &step : nullptr;
+}
+
+std::optional<version::ReleaseAsset> listed_digest(const std::string& repo, const std::string& asset,
+                                                   const std::string& url, const DecomposeContext& context) {
+  if (context.resolver == nullptr || context.artifacts->offline()) return std::nullopt;
+  if (context.lock != nullptr && context.lock->artifacts.contains(url)) return std::nullopt;
+  auto assets = context.resolver->release_asset_details(repo, context.version_tag);
+  if (!assets) return std::nullopt;
+  for (const auto& listed : *assets) {
+    if (listed.name == asset && !listed.sha256.empty()) return listed;
+  }
+  return std::nullopt;
 }
 
 Result<std::string> resolve_asset(const std::string& repo, const std::string& pattern,

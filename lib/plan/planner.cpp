@@ -84,6 +84,7 @@ Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices
   std::optional<Lock> lock;
   if (request.pin_from) lock = lock_from_plan(nlohmann::json::parse(request.pin_from->dump()));
   ArtifactResolver artifacts(lock ? &*lock : nullptr, services.downloader, request.offline);
+  artifacts.require_known_checksums(request.require_checksum);
   PlanEnv env{&services,
               &artifacts,
               lock ? &*lock : nullptr,

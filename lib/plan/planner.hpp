@@ -36,6 +36,7 @@ struct PlanRequest {
   bool offline = false;                            // anything not in the lock is an error
   bool strict = false;                             // dependency warnings become errors
   bool require_version = false;                    // install: an unresolved version is an error, not "dev"
+  bool require_checksum = false;                   // security.require_checksum: no checksum from a first download
   // The lock was planned for this target, so its backend answers for a release listing that
   // cannot be read (docs/planning.md, "The backend ladder"); false for a borrowed golden lock.
   bool lock_decides_rungs = true;

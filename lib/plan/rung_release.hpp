@@ -18,6 +18,9 @@ namespace tailor::plan {
 // An artifact the lock lists counts as published. When the listing cannot be read, a lock
 // planned for this target (env.lock_decides_rungs; same tool, version, os, arch and gpu) that
 // chose another backend rejects the rung, so the decision is reproduced offline.
+// For each `download`/`download_archive` step of the rung: its expanded URL asked with a HEAD
+// request (fetch::Downloader::exists); every host answering 404 rejects the rung
+// ("version 1.0.0 has no CUDA build for linux/amd64: URL answers 404").
 std::optional<std::string> rung_missing_from_release(const recipe::Recipe& recipe, const recipe::MatchTarget& target,
                                                      const VersionPair& version, const PlanEnv& env);
 

@@ -4,6 +4,7 @@
 
 #include "util/strings.hpp"
 #include "version/providers.hpp"
+#include "version/release_listing.hpp"
 #include "version/version_compare.hpp"
 
 namespace tailor::version {
@@ -179,21 +180,19 @@ std::unique_ptr<Provider> make_github_provider(ProviderContext context, std::str
   return std::make_unique<GithubProvider>(std::move(context), std::move(repo), std::move(tag_prefix));
 }
 
-Result<std::vector<std::string>> github_release_assets(ProviderContext& context, const std::string& repo,
-                                                       const std::string& tag) {
+Result<std::vector<ReleaseAsset>> github_release_assets(ProviderContext& context, const std::string& repo,
+                                                        const std::string& tag) {
   std::string url = context.endpoints.github_api + "/repos/" + repo + "/releases/tags/" + tag;
   auto doc = context.client->get_json(ApiRequest{url, k_github_json}, fmt::format("release {} of {}", tag, repo));
   if (!doc) return fail(doc.error());
   if (!doc->is_object() || !doc->contains("assets") || !(*doc)["assets"].is_array()) {
     return fail(ErrorKind::network, "release {} of {}: no assets array in {}", tag, repo, url);
   }
-  std::vector<std::string> names;
-  for (const auto& asset : (*doc)["assets"]) {
-    if (asset.is_object() && asset.contains("name") && asset["name"].is_string()) {
-      names.push_back(asset["name"].get<std::string>());
-    }
+  std::vector<ReleaseAsset> assets;
+  for (const auto& entry : (*doc)["assets"]) {
+    if (auto asset = release_asset_from_json(entry)) assets.push_back(std::move(*asset));
   }
-  return names;
+  return assets;
 }
 
 Result<std::vector<std::string>> github_tags(ProviderContext& context, const std::string& repo) {

@@ -60,8 +60,9 @@ std::unique_ptr<Provider> make_http_json_provider(ProviderContext context, std::
 Result<std::unique_ptr<Provider>> select_provider(const recipe::Recipe& recipe, const ProviderContext& context);
 
 // GitHub helpers the resolver's composite look-ups use.
-Result<std::vector<std::string>> github_release_assets(ProviderContext& context, const std::string& repo,
-                                                       const std::string& tag);
+// The assets of release `tag` with their digests and sizes.
+Result<std::vector<ReleaseAsset>> github_release_assets(ProviderContext& context, const std::string& repo,
+                                                        const std::string& tag);
 Result<std::vector<std::string>> github_tags(ProviderContext& context, const std::string& repo);
 Result<HomebrewBottle> find_homebrew_bottle(ProviderContext& context, const std::string& formula,
                                             const std::string& version_tag, const std::string& os,

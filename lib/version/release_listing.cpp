@@ -1,6 +1,7 @@
 #include "version/release_listing.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -8,6 +9,7 @@
 
 #include "recipe/actions.hpp"
 #include "util/fs.hpp"
+#include "util/strings.hpp"
 
 namespace tailor::version {
 namespace {
@@ -39,9 +41,10 @@ Result<ReleaseListing> listing_of(const nlohmann::json& doc, const std::string& 
   for (const char* key : {"url", "html_url"}) {
     if (listing.repo.empty() && doc.contains(key) && doc[key].is_string()) listing.repo = repo_of(doc[key]);
   }
-  for (const auto& asset : doc["assets"]) {
-    if (asset.is_object() && asset.contains("name") && asset["name"].is_string()) {
-      listing.assets.push_back(asset["name"].get<std::string>());
+  for (const auto& entry : doc["assets"]) {
+    if (auto asset = release_asset_from_json(entry)) {
+      listing.assets.push_back(asset->name);
+      listing.details.push_back(std::move(*asset));
     }
   }
   return listing;
@@ -79,6 +82,13 @@ class ListingResolver final : public Resolver {
     return fail(ErrorKind::network, "no release listing for {} of {} was given (--listing)", tag, repo);
   }
 
+  Result<std::vector<ReleaseAsset>> release_asset_details(const std::string& repo, const std::string& tag) override {
+    for (const auto& listing : m_listings) {
+      if (listing.tag == tag && (listing.repo.empty() || listing.repo == repo)) return listing.details;
+    }
+    return fail(ErrorKind::network, "no release listing for {} of {} was given (--listing)", tag, repo);
+  }
+
   Result<std::vector<std::string>> tags(const std::string& repo) override {
     return fail(ErrorKind::network, "the tags of {} are not in a release listing (--listing)", repo);
   }
@@ -110,6 +120,23 @@ class ListingResolver final : public Resolver {
 };
 
 }  // namespace
+
+std::optional<ReleaseAsset> release_asset_from_json(const nlohmann::json& entry) {
+  if (!entry.is_object() || !entry.contains("name") || !entry["name"].is_string()) return std::nullopt;
+  ReleaseAsset asset{entry["name"].get<std::string>(), "", 0};
+  if (auto digest = entry.find("digest"); digest != entry.end() && digest->is_string()) {
+    const std::string& text = digest->get_ref<const std::string&>();
+    const std::string hex = text.starts_with("sha256:") ? util::to_lower(text.substr(7)) : "";
+    if (hex.size() == 64 && std::all_of(hex.begin(), hex.end(),
+                                        [](char ch) { return std::isxdigit(static_cast<unsigned char>(ch)) != 0; })) {
+      asset.sha256 = hex;
+    }
+  }
+  if (auto size = entry.find("size"); size != entry.end() && size->is_number_integer() && *size >= 0) {
+    asset.size = size->get<uint64_t>();
+  }
+  return asset;
+}
 
 Result<std::vector<ReleaseListing>> load_release_listings(const std::filesystem::path& file) {
   auto text = util::read_file(file, k_max_listing_bytes);

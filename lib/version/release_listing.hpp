@@ -7,16 +7,23 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "util/result.hpp"
 #include "version/resolver.hpp"
 
 namespace tailor::version {
 
 struct ReleaseListing {
-  std::string repo;                 // "owner/name" from the listing's `url` or `html_url`; "" when neither names it
-  std::string tag;                  // `tag_name`
-  std::vector<std::string> assets;  // `assets[].name`, in listing order
+  std::string repo;                   // "owner/name" from the listing's `url` or `html_url`; "" when neither names it
+  std::string tag;                    // `tag_name`
+  std::vector<std::string> assets;    // `assets[].name`, in listing order
+  std::vector<ReleaseAsset> details;  // the same assets with their `digest` and `size`
 };
+
+// One `assets[]` entry of a GitHub release listing: its name, its `digest` when that is
+// "sha256:" and 64 hex digits (anything else is ignored), its `size`; nullopt without a name.
+std::optional<ReleaseAsset> release_asset_from_json(const nlohmann::json& entry);
 
 // Reads a listing file: an object with `tag_name` and `assets` (or an array of such objects).
 Result<std::vector<ReleaseListing>> load_release_listings(const std::filesystem::path& file);

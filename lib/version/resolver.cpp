@@ -58,8 +58,22 @@ class ProviderResolver final : public Resolver {
   }
 
   Result<std::vector<std::string>> release_assets(const std::string& repo, const std::string& tag) override {
+    auto assets = release_asset_details(repo, tag);
+    if (!assets) return fail(assets.error());
+    std::vector<std::string> names;
+    for (const auto& asset : *assets) names.push_back(asset.name);
+    return names;
+  }
+
+  // Asked once per release and run: the rung check, the asset pattern and the digest of an
+  // artifact all read the same listing.
+  Result<std::vector<ReleaseAsset>> release_asset_details(const std::string& repo, const std::string& tag) override {
+    const std::string key = repo + "@" + tag;
+    if (auto known = m_releases.find(key); known != m_releases.end()) return known->second;
     auto context = context_for(m_options, &m_client, nullptr);
-    return github_release_assets(context, repo, tag);
+    auto assets = github_release_assets(context, repo, tag);
+    if (assets) m_releases[key] = *assets;
+    return assets;
   }
 
   Result<std::vector<std::string>> tags(const std::string& repo) override {
@@ -76,6 +90,7 @@ class ProviderResolver final : public Resolver {
  private:
   ResolverOptions m_options;
   ApiClient m_client;
+  std::map<std::string, std::vector<ReleaseAsset>> m_releases;  // by "repo@tag"
 };
 
 std::optional<long long> env_integer(const char* name) {

@@ -1,6 +1,7 @@
 #pragma once
 // Version resolution and the network look-ups composites need at plan time
 // (docs/versions.md).
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -26,6 +27,13 @@ struct HomebrewBottle {
   uint64_t size = 0;
 };
 
+// One asset of a GitHub release as its listing states it.
+struct ReleaseAsset {
+  std::string name;
+  std::string sha256;  // the listing's `digest` without "sha256:", lowercase hex; "" when it has none
+  uint64_t size = 0;   // the listing's `size`; 0 when absent
+};
+
 class Resolver {
  public:
   virtual ~Resolver() = default;
@@ -33,6 +41,15 @@ class Resolver {
   virtual Result<ResolvedVersion> resolve(const recipe::Recipe& recipe, const std::string& requested) = 0;
   // Release asset names of `tag` in listing order (for wildcard asset patterns).
   virtual Result<std::vector<std::string>> release_assets(const std::string& repo, const std::string& tag) = 0;
+  // The same assets with the digest and size the listing states (GitHub lists `digest`
+  // "sha256:<hex>" per asset); this default knows the names only.
+  virtual Result<std::vector<ReleaseAsset>> release_asset_details(const std::string& repo, const std::string& tag) {
+    auto names = release_assets(repo, tag);
+    if (!names) return tl::unexpected(names.error());
+    std::vector<ReleaseAsset> assets;
+    for (auto& name : *names) assets.push_back(ReleaseAsset{std::move(name), "", 0});
+    return assets;
+  }
   // Tags of the repository, newest first (for the wildcard version fallback).
   virtual Result<std::vector<std::string>> tags(const std::string& repo) = 0;
   // The bottle of `formula` at `version_tag` for the platform.

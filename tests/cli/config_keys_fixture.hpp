@@ -88,5 +88,7 @@ inline std::string unquoted(std::string value) {
 
 // Adds the rows of the registry.* keys.
 void add_registry_rows(std::map<std::string, Row>& table);
+// Adds the rows of the security.* keys (test_config_keys_security.cpp).
+void add_security_rows(std::map<std::string, Row>& table);
 
 }  // namespace tailor::test::keys

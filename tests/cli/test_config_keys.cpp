@@ -354,6 +354,7 @@ std::map<std::string, Row> rows() {
                           CHECK(requests[0].header("authorization") == "Bearer " + value);
                         }};
   add_registry_rows(table);
+  add_security_rows(table);
   return table;
 }
 

@@ -26,8 +26,21 @@ Result<version::ResolvedVersion> FakeResolver::resolve(const recipe::Recipe& rec
 
 Result<std::vector<std::string>> FakeResolver::release_assets(const std::string& repo, const std::string& tag) {
   requests.push_back("assets " + repo + "@" + tag);
+  if (auto details = m_details.find(repo + "@" + tag); details != m_details.end()) {
+    std::vector<std::string> names;
+    for (const auto& asset : details->second) names.push_back(asset.name);
+    return names;
+  }
   auto it = m_assets.find(repo + "@" + tag);
   if (it == m_assets.end()) return fail(ErrorKind::network, "no release {} of {}", tag, repo);
+  return it->second;
+}
+
+Result<std::vector<version::ReleaseAsset>> FakeResolver::release_asset_details(const std::string& repo,
+                                                                               const std::string& tag) {
+  auto it = m_details.find(repo + "@" + tag);
+  if (it == m_details.end()) return Resolver::release_asset_details(repo, tag);
+  requests.push_back("details " + repo + "@" + tag);
   return it->second;
 }
 

@@ -2,6 +2,7 @@
 // Doubles for pure planning tests: a downloader that serves preset hashes, a resolver with
 // preset versions. Real downloads are tested against real HTTPS servers elsewhere.
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,13 +15,23 @@ class FakeDownloader : public fetch::Downloader {
  public:
   void add(const std::string& url, const std::string& sha256, uint64_t size) { m_files[url] = {sha256, size}; }
   void add_text(const std::string& url, const std::string& text) { m_texts[url] = text; }
+  // What exists(url) answers (a HEAD request); URLs not given cannot be told.
+  void add_probe(const std::string& url, bool exists) { m_probes[url] = exists; }
+  std::optional<bool> exists(const std::string& url) override {
+    auto it = m_probes.find(url);
+    if (it == m_probes.end()) return std::nullopt;
+    probes.push_back(url);
+    return it->second;
+  }
   Result<fetch::FetchedFile> fetch(const fetch::FetchRequest& request) override;
   Result<std::string> fetch_text(const std::string& url, uint64_t max_bytes) override;
   std::vector<std::string> requests;  // every URL asked for, in order
+  std::vector<std::string> probes;    // every URL exists() answered for, in order
 
  private:
   std::map<std::string, std::pair<std::string, uint64_t>> m_files;
   std::map<std::string, std::string> m_texts;
+  std::map<std::string, bool> m_probes;
 };
 
 class FakeResolver : public version::Resolver {
@@ -31,8 +42,14 @@ class FakeResolver : public version::Resolver {
   void add_assets(const std::string& repo, const std::string& tag, std::vector<std::string> assets) {
     m_assets[repo + "@" + tag] = std::move(assets);
   }
+  // The release listing of repo@tag with digests and sizes (GitHub's `digest` per asset).
+  void add_asset_details(const std::string& repo, const std::string& tag, std::vector<version::ReleaseAsset> assets) {
+    m_details[repo + "@" + tag] = std::move(assets);
+  }
   Result<version::ResolvedVersion> resolve(const recipe::Recipe& recipe, const std::string& requested) override;
   Result<std::vector<std::string>> release_assets(const std::string& repo, const std::string& tag) override;
+  Result<std::vector<version::ReleaseAsset>> release_asset_details(const std::string& repo,
+                                                                   const std::string& tag) override;
   Result<std::vector<std::string>> tags(const std::string& repo) override;
   Result<version::HomebrewBottle> homebrew_bottle(const std::string& formula, const std::string& version_tag,
                                                   const std::string& os, const std::string& arch) override;
@@ -41,6 +58,7 @@ class FakeResolver : public version::Resolver {
  private:
   std::map<std::string, version::ResolvedVersion> m_versions;
   std::map<std::string, std::vector<std::string>> m_assets;
+  std::map<std::string, std::vector<version::ReleaseAsset>> m_details;
 };
 
 }  // namespace tailor::test

@@ -148,3 +148,73 @@ TEST_CASE("generate_plan backend ladder against the release listing") {
     CHECK(outcome->backend == "vulkan");
   }
 }
+
+namespace {
+
+// The same ladder with direct URLs: no release listing to ask, a HEAD request instead.
+const char* k_direct_recipe = R"([metadata]
+name = "dlllama"
+[verify]
+command = "llama-cli --version"
+[version]
+github_repo = "o/dlllama"
+
+[[steps]]
+action = "download_archive"
+url = "https://dl.example.org/{version}/dlllama-cuda-{arch}.tar.gz"
+arch_mapping = { amd64 = "x64" }
+install_mode = "directory"
+binaries = ["llama-cli"]
+when = { os = ["linux"], backend = ["cuda"], gpu_driver = ">=580" }
+
+[[steps]]
+action = "download_archive"
+url = "https://dl.example.org/{version}/dlllama-vulkan-{arch}.tar.gz"
+arch_mapping = { amd64 = "x64" }
+install_mode = "directory"
+binaries = ["llama-cli"]
+when = { os = ["linux"], backend = ["vulkan"] }
+)";
+
+}  // namespace
+
+TEST_CASE("generate_plan backend ladder against direct URLs that answer 404") {
+  Fixture f;
+  test::write_text(f.dir / "d" / "dlllama.toml", k_direct_recipe);
+  f.registry = std::make_unique<recipe::Registry>(recipe::RegistryOptions{{f.dir}, false});
+  f.resolver.add("dlllama", "b6500", "b6500");
+  const std::string cuda_url = "https://dl.example.org/b6500/dlllama-cuda-x64.tar.gz";
+  const std::string vulkan_url = "https://dl.example.org/b6500/dlllama-vulkan-x64.tar.gz";
+  f.downloader.add(vulkan_url, std::string(64, 'a'), 10);
+  f.downloader.add_probe(vulkan_url, true);
+  auto eval = [&](const std::string& backend) {
+    plan::PlanServices services{f.registry.get(), &f.downloader, &f.resolver};
+    plan::PlanRequest request;
+    request.tool = "dlllama";
+    request.target = {"linux", "amd64", "debian", "glibc", "nvidia", "580.65.06", ""};
+    request.backend = backend;
+    return plan::generate_plan(request, services);
+  };
+  SUBCASE("auto: the CUDA URL answers 404, so cuda is rejected with the reason and vulkan planned") {
+    f.downloader.add_probe(cuda_url, false);
+    auto outcome = eval("");
+    REQUIRE_MESSAGE(outcome.has_value(), outcome.error().message);
+    CHECK(outcome->backend == "vulkan");
+    CHECK(outcome->ladder[0].reason == "version b6500 has no CUDA build for linux/amd64: " + cuda_url + " answers 404");
+    CHECK(f.downloader.requests == std::vector<std::string>{vulkan_url});  // the CUDA build never downloaded
+  }
+  SUBCASE("explicit cuda: exit 6 with the reason, nothing downloaded") {
+    f.downloader.add_probe(cuda_url, false);
+    auto outcome = eval("cuda");
+    REQUIRE_FALSE(outcome.has_value());
+    CHECK(outcome.error().kind == ErrorKind::install);
+    CHECK(outcome.error().message.find(cuda_url + " answers 404") != std::string::npos);
+    CHECK(f.downloader.requests.empty());
+  }
+  SUBCASE("a probe that cannot tell (network) rejects nothing") {
+    f.downloader.add(cuda_url, std::string(64, 'c'), 10);
+    auto outcome = eval("");
+    REQUIRE_MESSAGE(outcome.has_value(), outcome.error().message);
+    CHECK(outcome->backend == "cuda");
+  }
+}

@@ -43,3 +43,51 @@ TEST_CASE("load_release_listings") {
     CHECK(version::load_release_listings(dir / "text.json").error().kind == ErrorKind::invalid_input);
   }
 }
+
+TEST_CASE("release_asset_from_json") {
+  const std::string hex(64, 'a');
+  SUBCASE("a sha256 digest and a size are kept, lower-cased") {
+    auto asset = version::release_asset_from_json(
+        nlohmann::json{{"name", "t.tar.gz"}, {"digest", "sha256:" + std::string(64, 'A')}, {"size", 42}});
+    REQUIRE(asset.has_value());
+    CHECK(asset->name == "t.tar.gz");
+    CHECK(asset->sha256 == hex);
+    CHECK(asset->size == 42);
+  }
+  SUBCASE("no digest, another algorithm, or a malformed one: no checksum") {
+    for (const nlohmann::json& digest :
+         {nlohmann::json(), nlohmann::json("sha512:" + hex), nlohmann::json("sha256:" + hex.substr(1)),
+          nlohmann::json("sha256:" + std::string(63, 'a') + "g"), nlohmann::json(hex), nlohmann::json(7)}) {
+      CAPTURE(digest.dump());
+      nlohmann::json entry{{"name", "t.tar.gz"}};
+      if (!digest.is_null()) entry["digest"] = digest;
+      auto asset = version::release_asset_from_json(entry);
+      REQUIRE(asset.has_value());
+      CHECK(asset->sha256.empty());
+      CHECK(asset->size == 0);
+    }
+  }
+  SUBCASE("an entry without a name is no asset") {
+    CHECK_FALSE(version::release_asset_from_json(nlohmann::json{{"digest", "sha256:" + hex}}).has_value());
+  }
+}
+
+TEST_CASE("make_listing_resolver release_asset_details") {
+  auto dir = test::fresh_dir("listing-digests");
+  const std::string hex(64, 'c');
+  test::write_text(dir / "r.json", R"({"url": "https://api.github.com/repos/o/r/releases/1", "tag_name": "v1",
+    "assets": [{"name": "with.tar.gz", "digest": "sha256:)" +
+                                       hex + R"(", "size": 9}, {"name": "without.zip"}]})");
+  auto listings = version::load_release_listings(dir / "r.json");
+  REQUIRE(listings.has_value());
+  auto resolver = version::make_listing_resolver(*listings);
+  auto details = resolver->release_asset_details("o/r", "v1");
+  REQUIRE(details.has_value());
+  REQUIRE(details->size() == 2);
+  CHECK((*details)[0].sha256 == hex);
+  CHECK((*details)[0].size == 9);
+  CHECK((*details)[1].name == "without.zip");
+  CHECK((*details)[1].sha256.empty());
+  CHECK(resolver->release_assets("o/r", "v1").value() == std::vector<std::string>{"with.tar.gz", "without.zip"});
+  CHECK_FALSE(resolver->release_asset_details("o/r", "v2").has_value());
+}
