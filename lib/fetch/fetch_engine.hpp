@@ -34,6 +34,9 @@ struct EngineJob {
 struct EngineResult {
   FetchedFile file;  // cache entry (file jobs)
   std::string text;  // body (text jobs)
+  // The validators of the response, when the job's own URL (not a mirror or fallback) served it.
+  std::string etag;
+  std::string last_modified;
 };
 
 // Runs every job to completion, `config.parallel` at a time; results in job order.

@@ -2,6 +2,7 @@
 // Doubles for pure planning tests: a downloader that serves preset hashes, a resolver with
 // preset versions. Real downloads are tested against real HTTPS servers elsewhere.
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,9 @@ class FakeDownloader : public fetch::Downloader {
  public:
   void add(const std::string& url, const std::string& sha256, uint64_t size) { m_files[url] = {sha256, size}; }
   void add_text(const std::string& url, const std::string& text) { m_texts[url] = text; }
+  // What known_digest answers for `url`, as if an earlier run had hashed it (checksum cache).
+  void add_cached(const std::string& url, const std::string& sha256, uint64_t size) { m_cached[url] = {sha256, size}; }
+  std::optional<fetch::KnownDigest> known_digest(const fetch::FetchRequest& request) override;
   Result<fetch::FetchedFile> fetch(const fetch::FetchRequest& request) override;
   Result<std::string> fetch_text(const std::string& url, uint64_t max_bytes) override;
   std::vector<std::string> requests;  // every URL asked for, in order
@@ -21,6 +25,7 @@ class FakeDownloader : public fetch::Downloader {
  private:
   std::map<std::string, std::pair<std::string, uint64_t>> m_files;
   std::map<std::string, std::string> m_texts;
+  std::map<std::string, std::pair<std::string, uint64_t>> m_cached;
 };
 
 class FakeResolver : public version::Resolver {
