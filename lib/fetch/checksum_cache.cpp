@@ -8,7 +8,6 @@
 #include <nlohmann/json.hpp>
 
 #include "util/fs.hpp"
-#include "util/sha256.hpp"
 
 namespace tailor::fetch {
 namespace fs = std::filesystem;
@@ -36,7 +35,20 @@ bool trusted_without_request(const ChecksumEntry& entry, int64_t now_unix) {
   return entry.checked_at <= now_unix && now_unix - entry.checked_at < trust;
 }
 
-fs::path ChecksumCache::path_for(const std::string& url) const { return m_dir / (util::sha256_hex(url) + ".json"); }
+// Two 64-bit FNV-1a hashes of the URL (other offsets): a file name, not a security boundary
+// (an entry names its URL, and lookup checks it). Computed in-process, because hashing with
+// SHA-256 would load libcrypto, which a plan served from caches otherwise never needs.
+std::string url_key(const std::string& url) {
+  uint64_t first = 0xcbf29ce484222325ULL;
+  uint64_t second = 0x84222325cbf29ce4ULL;
+  for (unsigned char c : url) {
+    first = (first ^ c) * 0x100000001b3ULL;
+    second = (second ^ c) * 0x100000001b3ULL;
+  }
+  return fmt::format("{:016x}{:016x}", first, second);
+}
+
+fs::path ChecksumCache::path_for(const std::string& url) const { return m_dir / (url_key(url) + ".json"); }
 
 std::optional<ChecksumEntry> ChecksumCache::lookup(const std::string& url) const {
   fs::path file = path_for(url);

@@ -1,7 +1,7 @@
 #pragma once
 // $TAILOR_HOME/cache/downloads/checksums/: what planning learnt about an artifact URL without
 // keeping its bytes in mind — SHA-256, size and the server's validators (ETag, Last-Modified)
-// — one small JSON file per URL, named by the SHA-256 of the URL (docs/downloads.md,
+// — one small JSON file per URL, named by url_key(URL) (docs/downloads.md,
 // "The checksum cache"). Every write is temp file + rename, so concurrent tailor processes
 // only ever see whole entries; the last writer wins, and every writer wrote the truth.
 #include <chrono>
@@ -32,6 +32,9 @@ bool trusted_without_request(const ChecksumEntry& entry, int64_t now_unix);
 
 // Seconds since the epoch, now.
 int64_t unix_now();
+
+// The file name stem of a URL's entry: 32 hex digits (two 64-bit FNV-1a hashes).
+std::string url_key(const std::string& url);
 
 class ChecksumCache {
  public:

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "backend_env.hpp"
+#include "fetch/checksum_cache.hpp"
 #include "util/sha256.hpp"
 
 namespace fs = std::filesystem;
@@ -44,7 +45,7 @@ struct CudaStack : BackendEnv {
     return count;
   }
   fs::path checksum_file(const std::string& path) const {
-    return home / "cache" / "downloads" / "checksums" / (tailor::util::sha256_hex(server.url(path)) + ".json");
+    return tailor::fetch::ChecksumCache(home / "cache" / "downloads" / "checksums").path_for(server.url(path));
   }
   // Makes the checksum cache entry of `path` look `hours` old.
   void age(const std::string& path, int hours) const {

@@ -44,7 +44,9 @@ TEST_CASE("ChecksumCache") {
     CHECK(found->size == 5);
     CHECK(found->etag == "\"abc\"");
     CHECK(found->checked_at == 1000);
-    CHECK(cache.path_for(url).filename() == util::sha256_hex(url) + ".json");
+    CHECK(cache.path_for(url).filename() == url_key(url) + ".json");
+    CHECK(url_key(url).size() == 32);
+    CHECK(url_key(url) != url_key(url + "x"));
     CHECK_FALSE(cache.lookup(url + "?other"));
   }
   SUBCASE("a damaged entry, or one naming another URL, is a miss and goes away") {
