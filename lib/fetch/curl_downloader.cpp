@@ -134,7 +134,10 @@ Result<std::vector<FetchedFile>> CurlDownloader::fetch_all(const std::vector<Fet
   for (std::size_t i = 0; i < requests.size(); ++i) {
     if (from_job[i]) results[i] = (*fetched)[*from_job[i]].file;
   }
-  for (const EngineResult& done : *fetched) remember_verified(done.file);
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    remember_verified((*fetched)[j].file);
+    remember_checksum(jobs[j].request, (*fetched)[j]);
+  }
   return results;
 }
 

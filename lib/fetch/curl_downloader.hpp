@@ -12,6 +12,7 @@
 #include "fetch/download_cache.hpp"
 #include "fetch/downloader.hpp"
 #include "fetch/fetch_config.hpp"
+#include "fetch/fetch_engine.hpp"
 #include "fetch/host_pool.hpp"
 #include "fetch/status_file.hpp"
 #include "util/output.hpp"
@@ -42,6 +43,8 @@ class CurlDownloader final : public Downloader {
                                                                   std::string command = "fetch");
 
   Result<FetchedFile> fetch(const FetchRequest& request) override;
+  // The checksum cache, then the download cache (curl_downloader_digest.cpp).
+  std::optional<KnownDigest> known_digest(const FetchRequest& request) override;
   Result<std::string> fetch_text(const std::string& url, uint64_t max_bytes = 1 << 20) override;
   void discard(const FetchedFile& file) override;
   std::optional<bool> exists(const std::string& url) override;
@@ -66,6 +69,8 @@ class CurlDownloader final : public Downloader {
   std::optional<FetchedFile> verified_before(const std::string& sha256, uint64_t expected_size) const;
   void remember_verified(const FetchedFile& file);
   void remove_leftovers(const DownloadCache& cache);
+  // Records what a download taught about its URL in the checksum cache.
+  void remember_checksum(const FetchRequest& request, const EngineResult& done) const;
 
   DownloaderOptions m_options;
   HostPool m_pool;

@@ -111,6 +111,38 @@ std::optional<FetchedFile> DownloadCache::lookup_unverified(const std::string& s
   return FetchedFile{data, sha256, size, url, true, {}};
 }
 
+namespace {
+
+// "2026-01-05T10:00:00Z" as written by now_rfc3339(); 0 when unreadable.
+int64_t parse_rfc3339(const std::string& text) {
+  std::tm tm{};
+  const char* end = ::strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (end == nullptr || *end != '\0') return 0;
+  return static_cast<int64_t>(::timegm(&tm));
+}
+
+}  // namespace
+
+std::optional<std::pair<FetchedFile, int64_t>> DownloadCache::newest_from_url(const std::string& url) const {
+  std::optional<std::pair<FetchedFile, int64_t>> best;
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(m_dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const fs::path& meta_path = it->path();
+    if (meta_path.extension() != ".meta") continue;
+    auto meta = util::read_file(meta_path, 1 << 16);
+    if (!meta) continue;
+    auto parsed = nlohmann::json::parse(*meta, nullptr, false);
+    if (!parsed.is_object() || !parsed.contains("url") || parsed["url"] != url) continue;
+    std::string sha256 = meta_path.stem().string();
+    auto entry = lookup_unverified(sha256, 0);
+    if (!entry) continue;
+    int64_t cached_at =
+        parsed.contains("cached_at") && parsed["cached_at"].is_string() ? parse_rfc3339(parsed["cached_at"]) : 0;
+    if (!best || cached_at > best->second) best = std::make_pair(std::move(*entry), cached_at);
+  }
+  return best;
+}
+
 Status DownloadCache::verify_entry(const std::string& sha256) const {
   fs::path data = m_dir / (sha256 + ".data");
   auto actual = util::file_digest(data, "sha256");

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "config/partial_downloads.hpp"
 #include "fetch/downloader.hpp"
@@ -56,6 +57,9 @@ class DownloadCache {
   // The entry for `sha256` when its size matches, without hashing it yet: `verify_entry`
   // must confirm it before the bytes are trusted (install overlaps that with extraction).
   std::optional<FetchedFile> lookup_unverified(const std::string& sha256, uint64_t expected_size) const;
+  // The newest entry downloaded from `url` (by its .meta), unverified, with the Unix time it
+  // was cached at; nullopt when none. Reads every .meta: for planning's rare cache misses.
+  std::optional<std::pair<FetchedFile, int64_t>> newest_from_url(const std::string& url) const;
   // Re-hashes the entry; a mismatch removes it and is ErrorKind::checksum.
   Status verify_entry(const std::string& sha256) const;
   // A partial download, locked by this process until it is committed or discarded

@@ -33,9 +33,23 @@ struct FetchedFile {
   std::shared_future<Status> verification;
 };
 
+// A checksum the downloader knows without downloading (docs/downloads.md, "The checksum cache").
+struct KnownDigest {
+  std::string sha256;  // lowercase hex
+  uint64_t size = 0;
+  std::string source;  // "checksum cache" or "download cache"
+};
+
 class Downloader {
  public:
   virtual ~Downloader() = default;
+  // The checksum and size of `request.url` from what earlier runs learnt (the checksum cache,
+  // the download cache), revalidated with the server when old; nullopt when nothing is known,
+  // and the artifact must be downloaded to be hashed. This default knows nothing.
+  virtual std::optional<KnownDigest> known_digest(const FetchRequest& request) {
+    (void)request;
+    return std::nullopt;
+  }
   // Downloads (or finds in the cache) the artifact, hashing it while streaming.
   virtual Result<FetchedFile> fetch(const FetchRequest& request) = 0;
   // Downloads a small text document (checksum files); refuses bodies over max_bytes.

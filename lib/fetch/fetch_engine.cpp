@@ -130,7 +130,7 @@ class Scheduler {
   Status start(Job& job, std::size_t candidate) {
     const Candidate& target = job.candidates[candidate];
     const HostState& host = m_ctx.pool.host(target.host);
-    TransferSpec spec{target.url, "", job.spec->limit, job.spec->limit_is_plan_size, job.spec->head};
+    TransferSpec spec{target.url, "", job.spec->limit, job.spec->limit_is_plan_size, job.spec->head, {}};
     if (!host.token_env.empty()) {
       if (const char* token = std::getenv(host.token_env.c_str())) spec.bearer_token = token;
     }
@@ -247,6 +247,10 @@ class Scheduler {
       if (!path) return fail(path.error());
       job.result.file = FetchedFile{*path, outcome.sha256, outcome.bytes, target.url, false, {}};
     }
+    if (target.url == job.spec->request.url) {
+      job.result.etag = job.transfer->etag();
+      job.result.last_modified = job.transfer->last_modified();
+    }
     job.transfer.reset();
     job.state = JobState::done;
     job.progress.state = "done";
@@ -295,10 +299,13 @@ class Scheduler {
       total += job.progress.total;
       done += job.state == JobState::done ? 1 : 0;
     }
-    if (m_ctx.progress != nullptr) m_ctx.progress->update(done, m_jobs.size(), bytes, total, current);
-    if (m_ctx.status == nullptr) return;
     std::vector<ArtifactProgress> artifacts;
     for (const Job& job : m_jobs) artifacts.push_back(job.progress);
+    if (m_ctx.progress != nullptr) {
+      m_ctx.progress->update(done, m_jobs.size(), bytes, total, current);
+      m_ctx.progress->artifacts(artifacts);
+    }
+    if (m_ctx.status == nullptr) return;
     std::vector<HostCooldown> cooldowns;
     auto steady_now = SteadyClock::now();
     auto system_now = std::chrono::system_clock::now();

@@ -36,6 +36,9 @@ struct EngineResult {
   FetchedFile file;      // cache entry (file jobs)
   std::string text;      // body (text jobs)
   bool missing = false;  // head jobs: every host answered 404 or 410
+  // The validators of the response, when the job's own URL (not a mirror or fallback) served it.
+  std::string etag;
+  std::string last_modified;
 };
 
 // Runs every job to completion, `config.parallel` at a time; results in job order.

@@ -61,6 +61,7 @@ Result<std::unique_ptr<Transfer>> Transfer::create(const TransferSpec& spec, con
   if (!config.ca_bundle.empty()) curl_api().easy_setopt(h, CURLOPT_CAINFO, config.ca_bundle.c_str());
   // A transparently decoded body would not match its checksum, so ask for the bytes as stored.
   t->m_headers = curl_api().slist_append(t->m_headers, "Accept-Encoding: identity");
+  for (const std::string& header : spec.headers) t->m_headers = curl_api().slist_append(t->m_headers, header.c_str());
   if (!spec.bearer_token.empty()) {
     std::string auth = "Authorization: Bearer " + spec.bearer_token;
     t->m_headers = curl_api().slist_append(t->m_headers, auth.c_str());
@@ -101,6 +102,12 @@ size_t Transfer::on_header(char* data, size_t size, size_t count, void* self) {
     t->m_content_encoding.clear();
     t->m_rate_limit_exhausted = false;
     t->m_location.clear();
+    t->m_etag.clear();
+    t->m_last_modified.clear();
+  } else if (header_is(line, "ETag")) {
+    t->m_etag = header_value(line, "ETag");
+  } else if (header_is(line, "Last-Modified")) {
+    t->m_last_modified = header_value(line, "Last-Modified");
   } else if (header_is(line, "Location")) {
     t->m_location = header_value(line, "Location");
   } else if (header_is(line, "Retry-After")) {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "fetch/curl_api.hpp"
 
@@ -18,10 +19,11 @@ namespace tailor::fetch {
 
 struct TransferSpec {
   std::string url;
-  std::string bearer_token;         // sent as Authorization: Bearer when non-empty
-  uint64_t limit = 0;               // refuse bodies larger than this
-  bool limit_is_plan_size = false;  // the limit is the plan's size, not max_bytes
-  bool head = false;                // HEAD: only whether the URL answers, no body
+  std::string bearer_token;          // sent as Authorization: Bearer when non-empty
+  uint64_t limit = 0;                // refuse bodies larger than this
+  bool limit_is_plan_size = false;   // the limit is the plan's size, not max_bytes
+  bool head = false;                 // HEAD instead of GET: does the URL answer, or revalidation
+  std::vector<std::string> headers;  // extra request headers, "Name: value"
 };
 
 struct AttemptReport {
@@ -51,6 +53,9 @@ class Transfer {
   // Interprets how curl finished; call once.
   AttemptReport finish(CURLcode code);
   TempFile& file() { return *m_file; }
+  // The validators of the last response ("" when it sent none).
+  const std::string& etag() const { return m_etag; }
+  const std::string& last_modified() const { return m_last_modified; }
   std::string& text() { return m_text; }
 
  private:
@@ -71,6 +76,8 @@ class Transfer {
   std::string m_retry_after;
   std::string m_content_encoding;
   std::string m_location;  // the last response's Location header
+  std::string m_etag;
+  std::string m_last_modified;
   bool m_rate_limit_exhausted = false;
   bool m_too_large = false;
   bool m_write_failed = false;

@@ -1,5 +1,6 @@
 #include "plan/artifacts.hpp"
 
+#include "util/sha256.hpp"
 #include "util/strings.hpp"
 
 namespace tailor::plan {
@@ -35,8 +36,8 @@ Result<std::string> checksum_from_file(const std::string& text, const std::strin
 
 Result<std::optional<ArtifactInfo>> ArtifactResolver::resolve(const std::string& url,
                                                               const std::vector<std::string>& fallbacks,
-                                                              const std::string& checksum_url,
-                                                              const std::string& dest) {
+                                                              const std::string& checksum_url, const std::string& dest,
+                                                              const std::string& known_checksum) {
   if (m_lock != nullptr) {
     auto it = m_lock->artifacts.find(url);
     if (it != m_lock->artifacts.end()) {
@@ -48,18 +49,36 @@ Result<std::optional<ArtifactInfo>> ArtifactResolver::resolve(const std::string&
     return fail(ErrorKind::network, "offline: artifact {} is not in the lock (run without --offline to download it)",
                 url);
   }
-  if (m_downloader == nullptr) return std::optional<ArtifactInfo>();
-  auto fetched = m_downloader->fetch(fetch::FetchRequest{url, fallbacks, "", 0});
-  if (!fetched) return fail(fetched.error());
-  if (!checksum_url.empty()) {
+  // The checksum someone publishes for the artifact: known already, else its checksum file.
+  std::string expected = util::normalize_checksum(known_checksum);
+  std::string expected_from = "the release digest";
+  if (m_downloader == nullptr) {
+    if (expected.empty()) return std::optional<ArtifactInfo>();
+    return std::optional<ArtifactInfo>(ArtifactInfo{expected, 0});
+  }
+  if (expected.empty() && !checksum_url.empty()) {
     auto text = m_downloader->fetch_text(checksum_url);
     if (!text) return fail(text.error());
-    auto expected = checksum_from_file(*text, dest);
-    if (!expected) return fail(expected.error());
-    if (*expected != fetched->sha256) {
-      return fail(ErrorKind::checksum, "checksum mismatch for {}: {} lists {}, the download hashes to {}", url,
-                  checksum_url, *expected, fetched->sha256);
-    }
+    auto listed = checksum_from_file(*text, dest);
+    if (!listed) return fail(listed.error());
+    expected = *listed;
+    expected_from = checksum_url;
+  }
+  fetch::FetchRequest request{url, fallbacks, "", 0};
+  std::optional<fetch::KnownDigest> cached = m_downloader->known_digest(request);
+  if (!expected.empty()) {
+    if (!cached) return std::optional<ArtifactInfo>(ArtifactInfo{expected, 0});
+    if (cached->sha256 == expected) return std::optional<ArtifactInfo>(ArtifactInfo{expected, cached->size});
+    // What was cached from this URL is not what is published now: only fresh bytes can tell
+    // whether the publisher or the cache is out of date.
+  } else if (cached) {
+    return std::optional<ArtifactInfo>(ArtifactInfo{cached->sha256, cached->size});
+  }
+  auto fetched = m_downloader->fetch(request);
+  if (!fetched) return fail(fetched.error());
+  if (!expected.empty() && expected != fetched->sha256) {
+    return fail(ErrorKind::checksum, "checksum mismatch for {}: {} lists {}, the download hashes to {}", url,
+                expected_from, expected, fetched->sha256);
   }
   return std::optional<ArtifactInfo>(ArtifactInfo{fetched->sha256, fetched->size});
 }

@@ -1,6 +1,9 @@
 #pragma once
-// Where a plan's checksums and sizes come from: the lock first, then the downloader
-// (streamed SHA-256), else nothing (no downloader) or an error (offline).
+// Where a plan's checksums and sizes come from, in this order, downloading only when nothing
+// else knows (docs/planning.md, "Where checksums come from"): the lock, a checksum already
+// known to the caller (a release digest), the `checksum_url` file, the downloader's checksum
+// and download caches, and only then a download (streamed SHA-256, kept in the download cache).
+// Without a downloader nothing can be hashed; offline, only the lock answers.
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,10 +24,13 @@ class ArtifactResolver {
   ArtifactResolver(const Lock* lock, fetch::Downloader* downloader, bool offline)
       : m_lock(lock), m_downloader(downloader), m_offline(offline) {}
 
-  // Checksum and size of `url` (then `fallbacks`); `checksum_url`, when set and the artifact
-  // is downloaded, must agree. nullopt when nothing can hash it.
+  // Checksum and size of `url` (then `fallbacks`). `known_checksum` (a release digest) or the
+  // hash `checksum_url` lists is taken without downloading; a cached hash of the URL that
+  // disagrees with it is settled by a download that must match it. The size is 0 when only
+  // the checksum is known. nullopt when nothing can hash it.
   Result<std::optional<ArtifactInfo>> resolve(const std::string& url, const std::vector<std::string>& fallbacks,
-                                              const std::string& checksum_url, const std::string& dest);
+                                              const std::string& checksum_url, const std::string& dest,
+                                              const std::string& known_checksum = {});
   // Checksum and size of `url` as a release listing states them (its `digest`), with nothing
   // downloaded; a lock entry still wins. `checksum_url`, when set, must agree with the digest.
   Result<std::optional<ArtifactInfo>> from_digest(const std::string& url, const std::string& sha256, uint64_t size,

@@ -15,8 +15,10 @@ std::string step_line(const PlanStep& step) {
   std::string detail;
   if (recipe::is_action(step.action, recipe::ActionKind::download_file)) {
     detail = step.url.empty() ? param("url") : step.url;
-    if (!step.checksum.empty())
+    if (!step.checksum.empty() && step.size != 0)
       detail += fmt::format(" (sha256 {}…, {} bytes)", step.checksum.substr(0, 12), step.size);
+    else if (!step.checksum.empty())
+      detail += fmt::format(" (sha256 {}…, size not yet known)", step.checksum.substr(0, 12));
     else
       detail += " (checksum not yet known)";
   } else if (recipe::is_action(step.action, recipe::ActionKind::extract)) {

@@ -118,6 +118,7 @@ namespace {
 struct Resource {
   std::shared_ptr<const std::string> bytes;
   std::string content_type;
+  std::string etag;  // sent with the bytes; If-None-Match with it gets 304
 };
 
 int port_of(const sockaddr_storage& addr) {
@@ -224,6 +225,13 @@ struct HttpsServer::Impl {
       res.set_content("not found\n", "text/plain");
       return;
     }
+    if (!resource.etag.empty()) {
+      res.set_header("ETag", resource.etag);
+      if (reply.kind == Reply::Kind::serve && req.get_header_value("If-None-Match") == resource.etag) {
+        res.status = 304;
+        return;
+      }
+    }
     std::shared_ptr<const std::string> bytes = resource.bytes;
     if (reply.kind == Reply::Kind::corrupt) {
       auto changed_bytes = std::make_shared<std::string>(*bytes);
@@ -300,6 +308,12 @@ const fs::path& HttpsServer::ca_file() const { return m_impl->certs.ca_file; }
 void HttpsServer::add(const std::string& path, std::string bytes, std::string content_type) {
   std::lock_guard lock(m_impl->mutex);
   m_impl->resources[path] = Resource{std::make_shared<const std::string>(std::move(bytes)), std::move(content_type)};
+}
+
+void HttpsServer::add_with_etag(const std::string& path, std::string bytes, std::string etag) {
+  std::lock_guard lock(m_impl->mutex);
+  m_impl->resources[path] =
+      Resource{std::make_shared<const std::string>(std::move(bytes)), "application/octet-stream", std::move(etag)};
 }
 
 void HttpsServer::add_json(const std::string& path, std::string json_text) {

@@ -92,6 +92,9 @@ class HttpsServer {
 
   // Registers what GET (or POST) `path` serves.
   void add(const std::string& path, std::string bytes, std::string content_type = "application/octet-stream");
+  // Like add, and the bytes carry `ETag: etag` (quoted, as servers send it); a GET or HEAD
+  // with `If-None-Match: etag` is answered 304 without a body.
+  void add_with_etag(const std::string& path, std::string bytes, std::string etag);
   void add_json(const std::string& path, std::string json_text);
   void add_file(const std::string& path, const std::filesystem::path& file);
 

@@ -9,6 +9,12 @@ Result<fetch::FetchedFile> FakeDownloader::fetch(const fetch::FetchRequest& requ
   return fetch::FetchedFile{{}, it->second.first, it->second.second, request.url, false, {}};
 }
 
+std::optional<fetch::KnownDigest> FakeDownloader::known_digest(const fetch::FetchRequest& request) {
+  auto it = m_cached.find(request.url);
+  if (it == m_cached.end()) return std::nullopt;
+  return fetch::KnownDigest{it->second.first, it->second.second, "checksum cache"};
+}
+
 Result<std::string> FakeDownloader::fetch_text(const std::string& url, uint64_t) {
   requests.push_back(url);
   auto it = m_texts.find(url);

@@ -23,6 +23,9 @@ class FakeDownloader : public fetch::Downloader {
     probes.push_back(url);
     return it->second;
   }
+  // What known_digest answers for `url`, as if an earlier run had hashed it (checksum cache).
+  void add_cached(const std::string& url, const std::string& sha256, uint64_t size) { m_cached[url] = {sha256, size}; }
+  std::optional<fetch::KnownDigest> known_digest(const fetch::FetchRequest& request) override;
   Result<fetch::FetchedFile> fetch(const fetch::FetchRequest& request) override;
   Result<std::string> fetch_text(const std::string& url, uint64_t max_bytes) override;
   std::vector<std::string> requests;  // every URL asked for, in order
@@ -32,6 +35,7 @@ class FakeDownloader : public fetch::Downloader {
   std::map<std::string, std::pair<std::string, uint64_t>> m_files;
   std::map<std::string, std::string> m_texts;
   std::map<std::string, bool> m_probes;
+  std::map<std::string, std::pair<std::string, uint64_t>> m_cached;
 };
 
 class FakeResolver : public version::Resolver {

@@ -1,6 +1,7 @@
 // The worked examples of docs/plan-format.md, "Worked examples", byte for byte.
 #include <doctest/doctest.h>
 
+#include "plan/artifacts.hpp"
 #include "plan/planner.hpp"
 #include "support/plan_doubles.hpp"
 #include "support/scratch.hpp"
@@ -36,19 +37,37 @@ plan::Target linux_target(const std::string& family, const std::string& arch = "
 TEST_CASE("generate_plan") {
   Fixture f;
   SUBCASE("example A: download_archive verified against checksum_url") {
+    // The listed hash agrees with what an earlier run hashed: checksum and size, no download.
     f.resolver.add("hello", "2.1.0", "v2.1.0");
     const std::string url = "https://dl.example.org/hello/2.1.0/hello-2.1.0-linux-x86_64.tar.gz";
-    f.downloader.add(url, "29a99ddf5c1dac4520ac9384c3201cd7aa663e72f7fee16770cfe7095800ed7b", 1843201);
+    f.downloader.add_cached(url, "29a99ddf5c1dac4520ac9384c3201cd7aa663e72f7fee16770cfe7095800ed7b", 1843201);
     f.downloader.add_text(
         "https://dl.example.org/hello/2.1.0/SHA256SUMS",
         "29a99ddf5c1dac4520ac9384c3201cd7aa663e72f7fee16770cfe7095800ed7b  hello-2.1.0-linux-x86_64.tar.gz\n"
         "1111111111111111111111111111111111111111111111111111111111111111  hello-2.1.0-macos-x86_64.tar.gz\n");
     CHECK(f.eval("hello", linux_target("debian")) ==
           test::read_text(test::testdata("plan/expected/example-a-hello-linux-amd64.json")));
+    CHECK(f.downloader.requests == std::vector<std::string>{"https://dl.example.org/hello/2.1.0/SHA256SUMS"});
   }
-  SUBCASE("example A: a checksum file that disagrees fails the plan") {
+  SUBCASE("example A: the checksum file's hash is taken without downloading the artifact") {
     f.resolver.add("hello", "2.1.0", "v2.1.0");
-    f.downloader.add("https://dl.example.org/hello/2.1.0/hello-2.1.0-linux-x86_64.tar.gz", std::string(64, 'a'), 10);
+    f.downloader.add_text("https://dl.example.org/hello/2.1.0/SHA256SUMS",
+                          std::string(64, 'c') + "  hello-2.1.0-linux-x86_64.tar.gz\n");
+    plan::PlanRequest request;
+    request.tool = "hello";
+    request.target = linux_target("debian");
+    auto outcome = plan::generate_plan(request, f.services);
+    REQUIRE_MESSAGE(outcome.has_value(), (outcome ? "" : outcome.error().message));
+    const std::string text = util::canonical_json(outcome->plan);
+    CHECK(text.find(std::string(64, 'c')) != std::string::npos);
+    CHECK(text.find("\"size\"") == std::string::npos);
+    CHECK(f.downloader.requests == std::vector<std::string>{"https://dl.example.org/hello/2.1.0/SHA256SUMS"});
+  }
+  SUBCASE("example A: a checksum file that disagrees with the cache and a fresh download fails the plan") {
+    f.resolver.add("hello", "2.1.0", "v2.1.0");
+    const std::string url = "https://dl.example.org/hello/2.1.0/hello-2.1.0-linux-x86_64.tar.gz";
+    f.downloader.add_cached(url, std::string(64, 'a'), 10);
+    f.downloader.add(url, std::string(64, 'a'), 10);
     f.downloader.add_text("https://dl.example.org/hello/2.1.0/SHA256SUMS",
                           std::string(64, 'c') + "  hello-2.1.0-linux-x86_64.tar.gz\n");
     plan::PlanRequest request;
@@ -58,6 +77,28 @@ TEST_CASE("generate_plan") {
     REQUIRE_FALSE(outcome.has_value());
     CHECK(outcome.error().kind == ErrorKind::checksum);
     CHECK(outcome.error().message.find("SHA256SUMS") != std::string::npos);
+    // The cached hash disagreed, so the artifact was downloaded once to settle it.
+    CHECK(f.downloader.requests == std::vector<std::string>{"https://dl.example.org/hello/2.1.0/SHA256SUMS", url});
+  }
+  SUBCASE("a cached checksum is used instead of a download") {
+    f.resolver.add("hello", "2.1.0", "v2.1.0");
+    const std::string url = "https://dl.example.org/hello/2.1.0/hello-2.1.0-linux-x86_64.tar.gz";
+    f.downloader.add_cached(url, std::string(64, 'd'), 77);
+    // A known checksum (a release digest) wins over the checksum file: nothing is fetched.
+    plan::ArtifactResolver artifacts(nullptr, &f.downloader, false);
+    auto info = artifacts.resolve(url, {}, "https://dl.example.org/hello/2.1.0/SHA256SUMS",
+                                  "hello-2.1.0-linux-x86_64.tar.gz", "sha256:" + std::string(64, 'D'));
+    REQUIRE(info.has_value());
+    REQUIRE(info->has_value());
+    CHECK((*info)->checksum == std::string(64, 'd'));
+    CHECK((*info)->size == 77);
+    CHECK(f.downloader.requests.empty());
+    // Without a published checksum, the cache answers: still nothing is fetched.
+    auto cached = artifacts.resolve(url, {}, "", "hello-2.1.0-linux-x86_64.tar.gz");
+    REQUIRE(cached.has_value());
+    REQUIRE(cached->has_value());
+    CHECK((*cached)->checksum == std::string(64, 'd'));
+    CHECK(f.downloader.requests.empty());
   }
   SUBCASE("example B: nested dependencies appear once, depth first") {
     f.resolver.add("gizmo", "3.4.0", "v3.4.0");
