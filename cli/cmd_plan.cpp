@@ -11,6 +11,7 @@ struct PlanOptions {
   PlanFlags plan;
   std::string tool;
   bool json = false;
+  bool strict_gpu = false;
 };
 
 const bool registered =
@@ -20,8 +21,13 @@ const bool registered =
                         app.add_option("tool", opts->tool, "TOOL[@VERSION] or OWNER/REPO[:RECIPE][@VERSION]");
                         add_plan_flags(app, opts->plan);
                         app.add_flag("--json", opts->json, "Print the plan JSON (same as `tailor eval`)");
+                        app.add_flag("--strict-gpu", opts->strict_gpu,
+                                     "Refuse a GPU plan when the GPU is present but not visible here (a container "
+                                     "without its device nodes)");
                         return [opts, &ctx]() -> Result<int> {
-                          auto planned = app::plan_tool(session_options(opts->plan, opts->tool), ctx.output);
+                          app::PlanSessionOptions options = session_options(opts->plan, opts->tool);
+                          options.strict_gpu = opts->strict_gpu;
+                          auto planned = app::plan_tool(options, ctx.output);
                           if (!planned) return fail(planned.error());
                           if (opts->json) {
                             ctx.output.write(util::canonical_json(planned->outcome.plan));

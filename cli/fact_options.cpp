@@ -26,6 +26,10 @@ void add_fact_flags(CLI::App& app, FactFlags& flags) {
   app.add_option("--gpu-compute", flags.gpu_compute,
                  "CUDA compute capability of the GPU, e.g. 8.9 (TAILOR_GPU_COMPUTE)")
       ->group(group);
+  app.add_option("--gfx", flags.gfx,
+                 "AMD gfx target(s) of the GPU, e.g. gfx1030 or gfx1100,gfx1030 (TAILOR_GFX); "
+                 "HSA_OVERRIDE_GFX_VERSION still applies")
+      ->group(group);
   app.add_option("--gpu-device", flags.gpu_device, "Use the GPU at this PCI address (TAILOR_GPU_DEVICE)")->group(group);
   app.add_option("--vulkan", flags.vulkan, "usable, loader-only, absent (TAILOR_VULKAN)")->group(group);
 }
@@ -42,8 +46,8 @@ platform::DetectRequest to_detect_request(const FactFlags& flags, const config::
   }
   request.pci_ids = flags.pci_ids;
   request.cache_dir = (config::tailor_home() / "cache" / "detect").string();
-  request.flags = {flags.os,         flags.arch,   flags.linux_family, flags.libc,       flags.gpu,
-                   flags.gpu_driver, flags.vulkan, flags.gpu_device,   flags.gpu_compute};
+  request.flags = {flags.os,         flags.arch,   flags.linux_family, flags.libc,        flags.gpu,
+                   flags.gpu_driver, flags.vulkan, flags.gpu_device,   flags.gpu_compute, flags.gfx};
   return request;
 }
 

@@ -16,10 +16,10 @@ struct FactFlags {
   std::string facts;
   std::string probe;
   std::string pci_ids;
-  std::optional<std::string> os, arch, linux_family, libc, gpu, gpu_driver, vulkan, gpu_device, gpu_compute;
+  std::optional<std::string> os, arch, linux_family, libc, gpu, gpu_driver, vulkan, gpu_device, gpu_compute, gfx;
 };
 
-// Adds --sysroot --facts --gpu --gpu-driver --gpu-compute --gpu-device --vulkan --os --arch --linux-family
+// Adds --sysroot --facts --gpu --gpu-driver --gpu-compute --gfx --gpu-device --vulkan --os --arch --linux-family
 // --libc --probe --pci-ids to `app`, bound to `flags`.
 void add_fact_flags(CLI::App& app, FactFlags& flags);
 

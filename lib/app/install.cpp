@@ -72,6 +72,8 @@ Result<Plans> make_plans(const InstallRequest& request, std::optional<nlohmann::
     auto outcome = plan::generate_plan((*session)->request, (*session)->services);
     if (!outcome) return fail(outcome.error());
     for (const auto& warning : outcome->warnings) output.warn("{}", warning);
+    if (auto visible = check_gpu_visible(**session, *outcome, request.strict_gpu, output); !visible)
+      return fail(visible.error());
     // The choice of a backend is never silent: install always explains it.
     if (request.explain || !output.quiet) print_ladder(*outcome, output);
     collect_provenance(outcome->plan, *(*session)->registry, (*session)->request.recipe != nullptr, made.provenance);

@@ -1,5 +1,7 @@
 #include "app/plan_session.hpp"
 
+#include <algorithm>
+
 #include "config/home.hpp"
 #include "fetch/curl_downloader.hpp"
 #include "plan/backend.hpp"
@@ -179,7 +181,39 @@ Result<PlannedTool> plan_tool(const PlanSessionOptions& options, const util::Out
   auto outcome = plan::generate_plan((*session)->request, (*session)->services);
   if (!outcome) return fail(outcome.error());
   for (const auto& warning : outcome->warnings) output.warn("{}", warning);
+  if (auto visible = check_gpu_visible(**session, *outcome, options.strict_gpu, output); !visible)
+    return fail(visible.error());
   return PlannedTool{std::move(*session), std::move(*outcome)};
+}
+
+Status check_gpu_visible(const PlanSession& session, const plan::PlanOutcome& outcome, bool strict,
+                         const util::Output& output) {
+  const platform::Facts& facts = session.facts;
+  if (session.foreign || facts.gpu_visible) return {};
+  if (facts.gpu != "nvidia" && facts.gpu != "amd" && facts.gpu != "intel") return {};
+  const auto primary = std::find_if(facts.gpu_devices.begin(), facts.gpu_devices.end(),
+                                    [&](const auto& device) { return device.primary && device.vendor == facts.gpu; });
+  if (primary == facts.gpu_devices.end()) return {};  // a GPU only named by --gpu: nothing to see
+  const std::string& gpu = outcome.value.platform.gpu;
+  const bool uses_gpu =
+      outcome.backend.empty() ? !gpu.empty() && gpu != "none" && outcome.notes.empty() : outcome.backend != "cpu";
+  if (!uses_gpu) return {};
+  std::string fix;
+  if (facts.gpu == "nvidia")
+    fix =
+        "no usable /dev/nvidia* device nodes; in a container, start it with `--gpus all` (NVIDIA Container "
+        "Toolkit) or pass /dev/nvidiactl, /dev/nvidia-uvm and /dev/nvidia0";
+  else if (facts.gpu == "amd")
+    fix = "no usable /dev/kfd and /dev/dri render node; in a container, pass `--device /dev/kfd --device /dev/dri`";
+  else
+    fix = "no usable /dev/dri render node; in a container, pass `--device /dev/dri`";
+  const std::string message = fmt::format(
+      "the {} GPU at {} is present but not visible to this process ({}); the {} build will find no GPU "
+      "when it runs",
+      facts.gpu, primary->bdf, fix, outcome.backend.empty() ? facts.gpu : outcome.backend);
+  if (strict) return fail(ErrorKind::install, "{} (--strict-gpu); nothing was downloaded", message);
+  output.warn("{} (--strict-gpu refuses such a plan)", message);
+  return {};
 }
 
 void print_ladder(const plan::PlanOutcome& outcome, const util::Output& output) {

@@ -38,6 +38,7 @@ struct PlanSessionOptions {
   bool offline = false;
   bool strict = false;
   bool refresh = false;
+  bool strict_gpu = false;  // --strict-gpu: a GPU plan for a GPU this process cannot see is refused
   // The fact request (flags over the configuration's detect.* and gpu.device); its flags.os
   // and flags.arch make the target foreign when they differ from this machine.
   std::function<platform::DetectRequest(const config::Config&)> detect_request;
@@ -88,6 +89,13 @@ struct PlannedTool {
 };
 Result<PlannedTool> plan_tool(const PlanSessionOptions& options, const util::Output& output,
                               const SessionSeams& seams = default_seams());
+
+// A plan that uses the GPU (a GPU backend, or builds chosen by GPU vendor) on a machine whose GPU
+// is present but not visible to this process (gpu_visible false: a container started without
+// the device nodes) gets a warning naming the likely fix; with options.strict_gpu it is refused
+// (ErrorKind::install). Foreign targets and GPUs only named by --gpu are not checked.
+Status check_gpu_visible(const PlanSession& session, const plan::PlanOutcome& outcome, bool strict,
+                         const util::Output& output);
 
 // Prints the backend ladder with each reason (to stderr).
 void print_ladder(const plan::PlanOutcome& outcome, const util::Output& output);

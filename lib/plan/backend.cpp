@@ -17,7 +17,7 @@ bool is_backend_recipe(const recipe::Recipe& recipe) {
 bool has_gpu_conditions(const recipe::Recipe& recipe) {
   return std::any_of(recipe.steps.begin(), recipe.steps.end(), [](const auto& step) {
     return step.when && (!step.when->gpu.empty() || !step.when->backend.empty() || !step.when->gpu_driver.empty() ||
-                         !step.when->gpu_compute.empty());
+                         !step.when->gpu_compute.empty() || !step.when->gfx.empty());
   });
 }
 
@@ -61,40 +61,117 @@ bool pulls_vulkan_loader(const recipe::Recipe& recipe, const recipe::MatchTarget
   });
 }
 
-// Why no step serves `backend` on this target.
-std::string rejection_reason(const recipe::Recipe& recipe, const recipe::MatchTarget& target) {
+// The lowest lower bound (">=570", ">570") of a gpu_driver or gpu_compute range, "" when none.
+std::string lowest_bound_of(const std::string& range) {
+  std::string bound;
+  for (const auto& token : util::split_whitespace(range)) {
+    if (!token.starts_with(">")) continue;
+    std::string value = token.substr(token.starts_with(">=") ? 2 : 1);
+    if (bound.empty() || recipe::driver_in_range("<" + bound, value)) bound = value;
+  }
+  return bound;
+}
+
+// The step with its driver, compute and gfx conditions dropped.
+recipe::Step relaxed_step(const recipe::Step& step) {
+  recipe::Step copy = step;
+  copy.when->gpu_driver.clear();
+  copy.when->gpu_compute.clear();
+  copy.when->gfx.clear();
+  return copy;
+}
+
+// The one fact that keeps every step of `candidates` out, named for people, or "" when no
+// single fact explains it: a driver older than every build needs, no known driver, a gfx target
+// no build lists, a compute capability below every build's.
+std::string blocking_fact(const std::vector<const recipe::Step*>& candidates, const recipe::MatchTarget& target) {
+  const std::string display = backend_display_name(target.backend);
+  auto all = [&](auto predicate) { return std::all_of(candidates.begin(), candidates.end(), predicate); };
+  if (all([](const recipe::Step* step) { return !step->when->gpu_driver.empty(); })) {
+    std::string lowest;
+    for (const auto* step : candidates) {
+      std::string bound = lowest_bound_of(step->when->gpu_driver);
+      if (bound.empty()) {
+        lowest.clear();
+        break;
+      }
+      if (lowest.empty() || recipe::driver_in_range("<" + lowest, bound)) lowest = bound;
+    }
+    if (!lowest.empty() && target.gpu_driver.empty()) {
+      return fmt::format("no {} driver version known (no kernel driver bound?); the {} builds need driver {} or newer",
+                         target.gpu.empty() ? "GPU" : target.gpu, display, lowest);
+    }
+    if (!lowest.empty() && !recipe::driver_in_range(">=" + lowest, target.gpu_driver))
+      return fmt::format("driver {} is older than {}", target.gpu_driver, lowest);
+  }
+  if (!target.gfx.empty() && all([&](const recipe::Step* step) {
+        return !step->when->gfx.empty() && !recipe::gfx_in_list(step->when->gfx, target.gfx);
+      })) {
+    std::set<std::string> listed;
+    for (const auto* step : candidates) listed.insert(step->when->gfx.begin(), step->when->gfx.end());
+    return fmt::format("{} {} not among the {} build's targets ({})", util::join(target.gfx, ", "),
+                       target.gfx.size() == 1 ? "is" : "are", display,
+                       util::join(std::vector<std::string>(listed.begin(), listed.end()), ", "));
+  }
+  if (!target.gpu_compute.empty() && all([&](const recipe::Step* step) {
+        return !step->when->gpu_compute.empty() &&
+               !recipe::compute_in_range(step->when->gpu_compute, target.gpu_compute);
+      })) {
+    std::set<std::string> ranges;
+    for (const auto* step : candidates) ranges.insert(step->when->gpu_compute);
+    return fmt::format("compute capability {} is outside what the {} builds for {}/{} support (gpu_compute {})",
+                       target.gpu_compute, display, target.os, target.arch,
+                       util::join(std::vector<std::string>(ranges.begin(), ranges.end()), " or "));
+  }
+  return "";
+}
+
+// Why no step serves `backend` on this target. `by_fact` (optional) is set when the recipe has
+// builds for this platform that a fact of the machine (driver, compute capability, gfx) keeps out.
+std::string rejection_reason(const recipe::Recipe& recipe, const recipe::MatchTarget& target, bool* by_fact = nullptr) {
   const std::string backend = target.backend;
-  std::vector<const recipe::Step*> candidates;
+  std::vector<const recipe::Step*> listed;
   for (const auto& step : recipe.steps) {
     if (step.when &&
         std::find(step.when->backend.begin(), step.when->backend.end(), backend) != step.when->backend.end()) {
-      candidates.push_back(&step);
+      listed.push_back(&step);
     }
   }
-  if (candidates.empty()) return fmt::format("the recipe has no {} build", backend);
-  // What each step that fits but for its driver and compute ranges would need.
-  // Without compute ranges the driver ranges are listed bare, as before they existed.
-  std::set<std::string> ranges;
+  if (listed.empty()) return fmt::format("the recipe has no {} build", backend);
+  // The steps that fit but for their driver, compute and gfx conditions.
+  std::vector<const recipe::Step*> candidates;
+  for (const auto* step : listed) {
+    if (recipe::step_applies(relaxed_step(*step), target)) candidates.push_back(step);
+  }
+  const std::string where = target.os + "/" + target.arch;
+  if (candidates.empty())
+    return fmt::format("no {} build for {} (gpu {})", backend_display_name(backend), where,
+                       target.gpu.empty() ? "unknown" : target.gpu);
+  if (by_fact != nullptr) *by_fact = true;
+  if (std::string fact = blocking_fact(candidates, target); !fact.empty()) return fact;
+  // What each step needs; without compute ranges the driver ranges are listed bare.
+  std::set<std::string> needs_list;
   const bool compute_matters = std::any_of(candidates.begin(), candidates.end(),
                                            [](const recipe::Step* step) { return !step->when->gpu_compute.empty(); });
   for (const auto* step : candidates) {
-    recipe::WhenClause relaxed = *step->when;
     std::vector<std::string> needs;
-    if (!relaxed.gpu_driver.empty()) needs.push_back((compute_matters ? "driver " : "") + relaxed.gpu_driver);
-    if (!relaxed.gpu_compute.empty()) needs.push_back("compute capability " + relaxed.gpu_compute);
-    relaxed.gpu_driver.clear();
-    relaxed.gpu_compute.clear();
-    recipe::Step copy = *step;
-    copy.when = relaxed;
-    if (recipe::step_applies(copy, target) && !needs.empty()) ranges.insert(util::join(needs, ", "));
+    if (!step->when->gpu_driver.empty()) needs.push_back((compute_matters ? "driver " : "") + step->when->gpu_driver);
+    if (!step->when->gpu_compute.empty()) needs.push_back("compute capability " + step->when->gpu_compute);
+    if (!step->when->gfx.empty()) needs.push_back("gfx " + util::join(step->when->gfx, "/"));
+    if (!needs.empty()) needs_list.insert(util::join(needs, ", "));
   }
-  const std::string where = target.os + "/" + target.arch;
-  if (ranges.empty()) return fmt::format("no step for {} (gpu {})", where, target.gpu.empty() ? "unknown" : target.gpu);
-  std::vector<std::string> list(ranges.begin(), ranges.end());
   std::string have = "driver " + (target.gpu_driver.empty() ? std::string("none") : target.gpu_driver);
   if (compute_matters)
     have += " and compute capability " + (target.gpu_compute.empty() ? "unknown" : target.gpu_compute);
-  return fmt::format("no step for {} with {} (needs {})", where, have, util::join(list, " or "));
+  return fmt::format("no step for {} with {} (needs {})", where, have,
+                     util::join(std::vector<std::string>(needs_list.begin(), needs_list.end()), " or "));
+}
+
+// Whether the matching steps of target.backend have a gfx condition (so the targets mattered).
+bool gfx_matters(const recipe::Recipe& recipe, const recipe::MatchTarget& target) {
+  return std::any_of(recipe.steps.begin(), recipe.steps.end(), [&](const auto& step) {
+    return step.when && !step.when->backend.empty() && !step.when->gfx.empty() && recipe::step_applies(step, target);
+  });
 }
 
 // The gpu_compute ranges of the matching steps of target.backend when the capability is
@@ -128,15 +205,6 @@ std::string ruled_out_by_compute(const recipe::Recipe& recipe, const recipe::Mat
                      target.backend, util::join(std::vector<std::string>(ranges.begin(), ranges.end()), " and "));
 }
 
-bool gpu_can_run(const std::string& backend, const std::string& gpu) {
-  if (backend == "cuda") return gpu == "nvidia";
-  if (backend == "rocm") return gpu == "amd";
-  if (backend == "sycl") return gpu == "intel";
-  if (backend == "metal") return gpu == "apple";
-  if (backend == "vulkan") return !gpu.empty() && gpu != "none";
-  return true;
-}
-
 const char* k_needs[][2] = {{"cuda", "an NVIDIA GPU"},
                             {"rocm", "an AMD GPU"},
                             {"sycl", "an Intel GPU"},
@@ -154,11 +222,11 @@ std::string backend_display_name(const std::string& backend) {
 
 Result<BackendChoice> choose_backend(const recipe::Recipe& recipe, recipe::MatchTarget target,
                                      const std::string& vulkan_fact, const std::string& requested, bool force,
-                                     const RungRelease& release) {
+                                     const RungRelease& release, const std::string& gfx_note) {
   if (auto ok = check_backend_name(requested); !ok) return fail(ok.error());
   BackendChoice choice;
   const bool explicit_backend = !requested.empty() && requested != "auto";
-  if (explicit_backend && !force && !gpu_can_run(requested, target.gpu)) {
+  if (explicit_backend && !force && !recipe::backend_runs_on(requested, target.gpu)) {
     std::string needs = "a GPU";
     for (const auto& entry : k_needs) {
       if (requested == entry[0]) needs = entry[1];
@@ -204,16 +272,33 @@ Result<BackendChoice> choose_backend(const recipe::Recipe& recipe, recipe::Match
       }
       if (std::string ruled_out = ruled_out_by_compute(recipe, target); !ruled_out.empty())
         reason += " (" + ruled_out + ")";
+      if (gfx_matters(recipe, target)) {
+        if (target.gfx.empty())
+          reason += fmt::format(" (gfx target unknown: taken as one of the {} build's targets; --gfx says)",
+                                backend_display_name(rung));
+        else
+          reason += fmt::format(" ({} among the {} build's targets)",
+                                gfx_note.empty() ? util::join(target.gfx, ", ") : gfx_note, backend_display_name(rung));
+      }
       choice.ladder.push_back({rung, true, true, std::move(reason)});
       continue;
     }
-    choice.ladder.push_back({rung, false, true, rejection_reason(recipe, target)});
+    bool by_fact = false;
+    std::string reason = rejection_reason(recipe, target, &by_fact);
+    if (explicit_backend && by_fact) {
+      // A fact of this machine blocks the build the recipe has: name it (docs/planning.md).
+      return fail(ErrorKind::install, "{} backend '{}' cannot be used on this machine: {}; nothing was downloaded",
+                  recipe.metadata.name, rung, reason);
+    }
+    choice.ladder.push_back({rung, false, true, std::move(reason)});
   }
   if (choice.backend.empty()) {
+    // Only the backends this machine's GPU can run count as offered here (docs/planning.md).
     std::vector<std::string> offered;
     for (const char* backend : k_backends) {
       target.backend = backend;
-      if (backend_steps_match(recipe, target)) offered.emplace_back(backend);
+      if (recipe::backend_runs_on(backend, target.gpu) && backend_steps_match(recipe, target))
+        offered.emplace_back(backend);
     }
     return fail(ErrorKind::failure, "{} has no {} build for {}/{}{}; it offers here: {}", recipe.metadata.name,
                 explicit_backend ? requested : "usable", target.os, target.arch,

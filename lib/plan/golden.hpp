@@ -15,7 +15,8 @@ namespace tailor::plan {
 struct GoldenTarget {
   std::string os, arch, family, gpu, driver;
   std::string compute{};  // CUDA compute capability case, "" = unknown (docs/planning.md)
-  // "<os>[-<family>]-<arch>[-gpu-<vendor>[-drv<driver>][-cc<compute>]]"
+  std::string gfx{};      // AMD gfx target case, "" = unknown (docs/planning.md)
+  // "<os>[-<family>]-<arch>[-gpu-<vendor>[-drv<driver>][-cc<compute>][-<gfx>]]"
   std::string platform_name() const;
   bool operator==(const GoldenTarget&) const = default;
 };

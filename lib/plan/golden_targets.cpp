@@ -7,6 +7,7 @@
 #include "plan/recipe_plan.hpp"
 #include "platform/nvidia_compute.hpp"
 #include "recipe/when.hpp"
+#include "util/gfx_target.hpp"
 #include "util/strings.hpp"
 
 namespace tailor::plan {
@@ -102,6 +103,26 @@ std::vector<std::pair<std::string, std::string>> compute_cases(const std::vector
   return out;
 }
 
+// Representative AMD gfx targets for the `gfx` lists in play: the first one listed, and the
+// first target of util::known_gfx_targets() that no list names (a GPU the builds leave out).
+std::vector<std::string> gfx_cases(const std::vector<const recipe::Recipe*>& recipes) {
+  std::vector<std::string> listed;
+  for (const auto* recipe : recipes) {
+    for (const auto& step : recipe->steps) {
+      if (step.when) listed.insert(listed.end(), step.when->gfx.begin(), step.when->gfx.end());
+    }
+  }
+  if (listed.empty()) return {};
+  std::vector<std::string> cases{listed.front()};
+  for (const auto& known : util::known_gfx_targets()) {
+    if (std::find(listed.begin(), listed.end(), known) == listed.end()) {
+      cases.emplace_back(known);
+      break;
+    }
+  }
+  return cases;
+}
+
 }  // namespace
 
 std::string GoldenTarget::platform_name() const {
@@ -111,6 +132,7 @@ std::string GoldenTarget::platform_name() const {
   if (!gpu.empty()) name += "-gpu-" + gpu;
   if (!driver.empty()) name += "-drv" + driver;
   if (!compute.empty()) name += "-cc" + compute;
+  if (!gfx.empty()) name += "-" + gfx;
   return name;
 }
 
@@ -122,6 +144,10 @@ std::optional<ParsedGoldenName> parse_golden_name(const std::string& file_name) 
   if (!file_name.ends_with(".json") || !file_name.starts_with('v')) return std::nullopt;
   auto parts = util::split(file_name.substr(0, file_name.size() - 5), '-');
   ParsedGoldenName parsed;
+  if (parts.size() >= 2 && parts.back().starts_with("gfx")) {
+    parsed.target.gfx = parts.back();
+    parts.pop_back();
+  }
   if (parts.size() >= 2 && parts.back().starts_with("cc")) {
     parsed.target.compute = parts.back().substr(2);
     parts.pop_back();
@@ -159,6 +185,7 @@ Target plan_target(const GoldenTarget& target) {
   }
   out.gpu_driver = target.driver;
   out.gpu_compute = target.compute;
+  if (!target.gfx.empty()) out.gfx = {target.gfx};
   return out;
 }
 
@@ -215,6 +242,7 @@ Result<std::vector<GoldenTarget>> golden_targets(const recipe::Recipe& recipe, c
   if (!gpu_dimension) return base;
   auto drivers = driver_cases(tree);
   auto computes = compute_cases(tree, drivers);
+  auto gfxs = gfx_cases(tree);
   std::vector<GoldenTarget> out;
   for (const auto& target : base) {
     std::vector<std::string> vendors = target.os == "darwin"
@@ -230,6 +258,13 @@ Result<std::vector<GoldenTarget>> golden_targets(const recipe::Recipe& recipe, c
         }
       } else {
         out.push_back(t);
+      }
+      if (vendor == "amd") {
+        for (const auto& gfx : gfxs) {
+          GoldenTarget g = t;
+          g.gfx = gfx;
+          out.push_back(g);
+        }
       }
       if (vendor == "nvidia") {
         for (const auto& [driver, compute] : computes) {

@@ -75,12 +75,15 @@ std::string describe_plan(const PlanOutcome& outcome, bool explain) {
       if (rung.chosen) chosen = &rung;
     }
     out += fmt::format("backend: {}{}\n", outcome.backend, chosen ? " — " + chosen->reason : "");
-    if (explain) {
-      for (const auto& rung : outcome.ladder) {
+    for (const auto& rung : outcome.ladder) {
+      // Without --explain, each better rung passed over still says why, in one line.
+      if (explain)
         out += fmt::format("  {}: {} ({})\n", rung.backend, rung.status(), rung.reason);
-      }
+      else if (!rung.chosen && rung.tried)
+        out += fmt::format("  {}: {}\n", rung.backend, rung.reason);
     }
   }
+  for (const auto& note : outcome.notes) out += note + "\n";
   if (!plan.dependencies.empty()) {
     out += "dependencies (installed first):\n";
     describe_dependencies(out, plan.dependencies, "  ");

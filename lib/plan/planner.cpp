@@ -26,6 +26,16 @@ std::string now_rfc3339() {
   return text + "Z";
 }
 
+constexpr const char* k_no_nvidia_icd =
+    "NVIDIA's Vulkan driver is not installed: no nvidia_icd.json among the Vulkan ICD manifests "
+    "(/usr/share/vulkan/icd.d, /etc/vulkan/icd.d); it comes with the NVIDIA driver's user-space libraries "
+    "(Ubuntu: libnvidia-gl-<branch>, Debian: nvidia-vulkan-icd, Fedora: xorg-x11-drv-nvidia, Arch: nvidia-utils)";
+
+// A vendor's own backend, the one a vendor-selected bundle carries for its GPU.
+bool is_vendor_backend(const std::string& backend) {
+  return backend == "cuda" || backend == "rocm" || backend == "metal";
+}
+
 bool has_family_system_action(const recipe::Recipe& recipe) {
   for (const auto& step : recipe.steps) {
     auto constraint = recipe::implicit_constraint(step.action);
@@ -95,7 +105,7 @@ Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices
               target.libc_version};
 
   recipe::MatchTarget match{target.os,         target.arch, target.linux_family, target.libc, target.gpu,
-                            target.gpu_driver, "",          target.gpu_compute};
+                            target.gpu_driver, "",          target.gpu_compute,  target.gfx};
   // Backend choice (docs/planning.md, "The backend ladder") and the effective GPU of vendor-selecting recipes.
   // The version is resolved once, when first needed: a rung whose steps match asks whether the
   // release publishes its build; earlier errors (a GPU that cannot run the backend) need no network.
@@ -115,21 +125,37 @@ Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices
       // A rung whose build needs a newer glibc (its steps' min_glibc) is rejected before any lookup.
       if (std::string shortfall = glibc_shortfall_of(recipe, rung, target.libc_version); !shortfall.empty())
         return std::optional<std::string>(shortfall);
+      // Vulkan on NVIDIA runs on NVIDIA's own ICD, which comes with its driver, not with Mesa.
+      if (rung.backend == "vulkan" && rung.gpu == "nvidia" && target.nvidia_vulkan_icd == false)
+        return std::optional<std::string>(k_no_nvidia_icd);
       auto version = version_once();
       if (!version) return fail(version.error());
       return rung_missing_from_release(recipe, rung, *version, env);
     };
-    auto choice = choose_backend(recipe, match, target.vulkan, request.backend, request.force, release);
+    auto choice =
+        choose_backend(recipe, match, target.vulkan, request.backend, request.force, release, target.gfx_note);
     if (!choice) return fail(choice.error());
     match.backend = choice->backend;
     outcome.backend = choice->backend;
     outcome.ladder = std::move(choice->ladder);
   } else if (has_gpu_field(recipe) && !request.backend.empty() && request.backend != "auto") {
-    if (request.backend != "cpu") {
-      return fail(ErrorKind::failure, "{} selects builds by GPU vendor; use --gpu instead of backend '{}'",
-                  recipe.metadata.name, request.backend);
+    // Builds chosen by GPU vendor (ollama): a backend is a preference the bundle honours when it
+    // can (docs/planning.md, "Recipes that choose by GPU vendor"); the plan keeps the real GPU.
+    const std::string& wanted = request.backend;
+    const bool honoured = wanted == "cpu" || (recipe::backend_runs_on(wanted, match.gpu) && is_vendor_backend(wanted));
+    if (wanted == "cpu") {
+      match.gpu = "none";  // the steps of a machine without a GPU: no GPU add-ons
+      outcome.notes.push_back(fmt::format("backend cpu: {} is planned without its GPU add-ons (gpu {} unused)",
+                                          recipe.metadata.name, target.gpu.empty() ? "unknown" : target.gpu));
+    } else if (!honoured) {
+      std::string why = fmt::format("{} selects its builds by GPU vendor and has no {} build for gpu {}",
+                                    recipe.metadata.name, wanted, target.gpu.empty() ? "unknown" : target.gpu);
+      if (request.backend_from_flag) {
+        return fail(ErrorKind::failure, "{}; nothing was downloaded (use --gpu to plan for another machine)", why);
+      }
+      outcome.warnings.push_back(
+          fmt::format("llm.backend {} does not apply: {}; planned for the GPU vendor", wanted, why));
     }
-    match.gpu = "none";
   } else if (request.backend_from_flag && !request.backend.empty() && request.backend != "auto") {
     outcome.warnings.push_back(fmt::format("{} has no builds per backend: --backend {} does not change its plan",
                                            recipe.metadata.name, request.backend));
@@ -146,7 +172,7 @@ Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices
   plan.platform.os = target.os;
   plan.platform.arch = target.arch;
   if (target.os == "linux" && has_family_system_action(recipe)) plan.platform.linux_family = target.linux_family;
-  if (has_gpu_conditions(recipe)) plan.platform.gpu = match.gpu;
+  if (has_gpu_conditions(recipe)) plan.platform.gpu = target.gpu.empty() ? match.gpu : target.gpu;
   plan.platform.backend = outcome.backend;
   if (!request.for_golden) {
     plan.generated_at = now_rfc3339();

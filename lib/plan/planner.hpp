@@ -19,9 +19,14 @@ namespace tailor::plan {
 // The machine a plan is for.
 struct Target {
   std::string os, arch, linux_family, libc, gpu, gpu_driver;
-  std::string vulkan;          // usable, loader-only, absent
-  std::string gpu_compute{};   // CUDA compute capability, "" when unknown
-  std::string libc_version{};  // of this machine's glibc or musl, "" when unknown or foreign
+  std::string vulkan;              // usable, loader-only, absent
+  std::string gpu_compute{};       // CUDA compute capability, "" when unknown
+  std::string libc_version{};      // of this machine's glibc or musl, "" when unknown or foreign
+  std::vector<std::string> gfx{};  // AMD gfx targets ROCm sees (platform::effective_gfx_targets), empty = unknown
+  std::string gfx_note{};          // how HSA_OVERRIDE_GFX_VERSION changed them, "" when it did not
+  // NVIDIA's Vulkan ICD (nvidia_icd.json) among the detected ICD manifests: nullopt when not
+  // known (a foreign target, a facts file without them).
+  std::optional<bool> nvidia_vulkan_icd{};
 };
 
 struct PlanRequest {
@@ -56,6 +61,7 @@ struct PlanOutcome {
   Plan value;
   nlohmann::ordered_json plan;  // plan_to_json(value)
   std::vector<std::string> warnings;
+  std::vector<std::string> notes;   // what the plan shows besides the steps (a backend preference honoured)
   std::vector<BackendRung> ladder;  // empty for non-backend recipes
   std::string backend;              // chosen backend, "" for non-backend recipes
 };

@@ -1,8 +1,11 @@
 #include "plan/target.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "plan/backend.hpp"
+#include "platform/detect.hpp"
+#include "platform/vulkan.hpp"
 #include "recipe/when.hpp"
 
 namespace tailor::plan {
@@ -46,6 +49,16 @@ Result<Target> resolve_target(const recipe::Recipe& recipe, const recipe::Regist
     target.gpu_driver = facts.gpu_driver;
     target.gpu_compute = facts.gpu_compute;
     target.vulkan = facts.vulkan;
+    const platform::GfxTargets gfx = platform::effective_gfx_targets(facts);
+    target.gfx = gfx.targets;
+    target.gfx_note = gfx.note;
+    // NVIDIA's own ICD must be among the manifests found, when an NVIDIA GPU was seen here (not
+    // only named by --gpu); a usable Vulkan (enumerated, or estimated from an ICD whose library
+    // is there) needs no further check.
+    const bool nvidia_seen = std::any_of(facts.gpu_devices.begin(), facts.gpu_devices.end(),
+                                         [](const platform::GpuDevice& d) { return d.vendor == "nvidia"; });
+    if (target.gpu == "nvidia" && nvidia_seen)
+      target.nvidia_vulkan_icd = facts.vulkan == "usable" || platform::has_nvidia_vulkan_icd(facts.vulkan_icds);
     return target;
   }
   // Only what the user said for this plan counts (flags, TAILOR_* variables); a facts file
@@ -61,6 +74,7 @@ Result<Target> resolve_target(const recipe::Recipe& recipe, const recipe::Regist
   target.gpu = given("gpu") ? facts.gpu : target.os == "darwin" ? "apple" : "";
   if (given("gpu_driver")) target.gpu_driver = facts.gpu_driver;
   if (given("gpu_compute")) target.gpu_compute = facts.gpu_compute;
+  if (given("gfx_targets") && target.gpu == "amd") target.gfx = facts.gfx_targets;
   if (given("vulkan")) target.vulkan = facts.vulkan;
   if (target.os == "linux") {
     TreeNeeds needs;

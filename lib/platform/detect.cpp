@@ -18,14 +18,11 @@
 #include "platform/pci_names.hpp"
 #include "platform/tier1_cache.hpp"
 #include "platform/vulkan.hpp"
+#include "util/gfx_target.hpp"
 #include "util/strings.hpp"
 
 namespace tailor::platform {
 namespace {
-
-constexpr std::array<const char*, 6> k_visibility_vars{"CUDA_VISIBLE_DEVICES",    "NVIDIA_VISIBLE_DEVICES",
-                                                       "ROCR_VISIBLE_DEVICES",    "HIP_VISIBLE_DEVICES",
-                                                       "GGML_VK_VISIBLE_DEVICES", "HSA_OVERRIDE_GFX_VERSION"};
 
 std::string_view strip_hex(std::string_view id) { return id.starts_with("0x") ? id.substr(2) : id; }
 
@@ -245,15 +242,44 @@ Facts detect_facts(const HostFs& fs, const DetectOptions& options) {
 
   detect_vulkan(fs, f, options);
   if (options.deep) f.deep = run_deep_probes(f.gpu_devices, f.gpu, options.deep_timeout_ms);
-  for (const char* name : k_visibility_vars) {
-    const char* value = std::getenv(name);
-    f.env[name] = value != nullptr ? std::optional<std::string>(value) : std::nullopt;
+  for (const std::string& name : visibility_variables()) {
+    auto it = options.env.find(name);
+    f.env[name] = it != options.env.end() ? it->second : std::nullopt;
   }
-  if (const char* cuda = std::getenv("CUDA_VISIBLE_DEVICES");
-      cuda != nullptr && (*cuda == '\0' || std::string_view(cuda) == "-1")) {
-    f.warnings.push_back(fmt::format("CUDA_VISIBLE_DEVICES=\"{}\" hides every device from CUDA", cuda));
+  if (const auto& cuda = f.env["CUDA_VISIBLE_DEVICES"]; cuda && (cuda->empty() || *cuda == "-1")) {
+    f.warnings.push_back(fmt::format("CUDA_VISIBLE_DEVICES=\"{}\" hides every device from CUDA", *cuda));
   }
+  if (GfxTargets gfx = effective_gfx_targets(f); !gfx.problem.empty()) f.warnings.push_back(gfx.problem);
   return f;
+}
+
+const std::vector<std::string>& visibility_variables() {
+  static const std::vector<std::string> k_names{"CUDA_VISIBLE_DEVICES",    "NVIDIA_VISIBLE_DEVICES",
+                                                "ROCR_VISIBLE_DEVICES",    "HIP_VISIBLE_DEVICES",
+                                                "GGML_VK_VISIBLE_DEVICES", "HSA_OVERRIDE_GFX_VERSION"};
+  return k_names;
+}
+
+GfxTargets effective_gfx_targets(const Facts& facts) {
+  GfxTargets out;
+  if (facts.gpu != "amd") return out;
+  out.targets = facts.gfx_targets;
+  auto it = facts.env.find("HSA_OVERRIDE_GFX_VERSION");
+  if (it == facts.env.end() || !it->second || it->second->empty()) return out;
+  const std::string& value = *it->second;
+  auto target = util::gfx_target_of_version(value);
+  if (!target) {
+    out.problem = fmt::format(
+        "HSA_OVERRIDE_GFX_VERSION=\"{}\" names no gfx target (expected major.minor.stepping such as 10.3.0); "
+        "it is ignored for planning, and the ROCm runtime may refuse to start",
+        value);
+    return out;
+  }
+  out.override_value = value;
+  out.note = fmt::format("{} from HSA_OVERRIDE_GFX_VERSION={} (detected {})", *target, value,
+                         facts.gfx_targets.empty() ? "none" : util::join(facts.gfx_targets, ", "));
+  out.targets = {*target};
+  return out;
 }
 
 }  // namespace tailor::platform

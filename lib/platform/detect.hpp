@@ -2,10 +2,12 @@
 // Entry points of platform detection: resolve the facts of a machine (detection, then a facts file, environment and
 // flags on top, docs/detection.md, "Overrides and facts files") and convert facts to and from JSON.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -18,6 +20,7 @@ namespace tailor::platform {
 // Values given on the command line; nullopt = flag not given.
 struct FactOverrides {
   std::optional<std::string> os, arch, linux_family, libc, gpu, gpu_driver, vulkan, gpu_device, gpu_compute;
+  std::optional<std::string> gfx;  // --gfx: comma-separated AMD gfx targets, e.g. "gfx1010"
 };
 
 struct DetectRequest {
@@ -57,7 +60,13 @@ struct DetectOptions {
   int deep_timeout_ms = 5000;
   bool names = false;
   std::string pci_ids;
+  // The visibility variables (CUDA_VISIBLE_DEVICES, HSA_OVERRIDE_GFX_VERSION, ...) as this process
+  // sees them; resolve_facts reads them from the environment, detection itself never does.
+  std::map<std::string, std::optional<std::string>> env;
 };
+
+// The variables detection reports in Facts::env.
+const std::vector<std::string>& visibility_variables();
 
 // Pure detection through `fs`, no overrides. Never fails: what cannot be read is reported
 // as unknown with a warning.
@@ -70,6 +79,17 @@ nlohmann::ordered_json facts_to_json(const Facts& facts);
 // `present` (optional) receives the top-level keys found.
 Result<Facts> facts_from_json(const nlohmann::json& doc, std::string_view origin,
                               std::set<std::string>* present = nullptr);
+
+// The gfx targets a ROCm build is matched against (docs/detection.md, "AMD gfx targets"): the
+// detected (or --gfx) targets of an AMD machine, or the one HSA_OVERRIDE_GFX_VERSION names,
+// since the ROCm runtime then reports every device as that target.
+struct GfxTargets {
+  std::vector<std::string> targets;  // empty: unknown (no AMD GPU, or no target detected)
+  std::string override_value;        // HSA_OVERRIDE_GFX_VERSION, "" when unset or not applied
+  std::string note;                  // "gfx1030 from HSA_OVERRIDE_GFX_VERSION=10.3.0 (detected gfx1010)"
+  std::string problem;               // an override that names no target (ignored, with this warning)
+};
+GfxTargets effective_gfx_targets(const Facts& facts);
 
 // Checks a user-supplied value of `fact` ("gpu", "linux_family", ...); `origin` is the flag,
 // variable or file that supplied it.

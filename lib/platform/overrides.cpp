@@ -8,6 +8,7 @@
 #include "platform/gpu_policy.hpp"
 #include "platform/nvidia_compute.hpp"
 #include "util/fs.hpp"
+#include "util/gfx_target.hpp"
 #include "util/strings.hpp"
 #include "util/suggest.hpp"
 
@@ -22,8 +23,8 @@ struct FactSpec {
   std::vector<std::string> allowed;  // empty: free form, checked elsewhere
 };
 
-const std::array<FactSpec, 9>& fact_specs() {
-  static const std::array<FactSpec, 9> k_specs{{
+const std::array<FactSpec, 10>& fact_specs() {
+  static const std::array<FactSpec, 10> k_specs{{
       {"os", "--os", "", "OS", {"linux", "darwin"}},
       {"arch", "--arch", "", "architecture", {"amd64", "arm64"}},
       {"linux_family",
@@ -37,6 +38,7 @@ const std::array<FactSpec, 9>& fact_specs() {
       {"vulkan", "--vulkan", "TAILOR_VULKAN", "Vulkan state", {"usable", "loader-only", "absent"}},
       {"gpu_device", "--gpu-device", "TAILOR_GPU_DEVICE", "GPU device", {}},
       {"gpu_compute", "--gpu-compute", "TAILOR_GPU_COMPUTE", "compute capability", {}},
+      {"gfx_targets", "--gfx", "TAILOR_GFX", "gfx target", {}},
   }};
   return k_specs;
 }
@@ -62,6 +64,17 @@ bool is_compute_capability(std::string_view value) {
   return parts.size() == 2 && std::all_of(parts.begin(), parts.end(), [](const std::string& part) {
            return !part.empty() && part.size() <= 3 && part.find_first_not_of("0123456789") == std::string::npos;
          });
+}
+
+// Comma-separated AMD gfx targets ("gfx1010", "gfx1100,gfx1030"); "" = none known.
+std::vector<std::string> gfx_list(std::string_view value) {
+  std::vector<std::string> out;
+  for (const std::string& part : util::split(value, ',')) {
+    std::string name = util::to_lower(std::string(util::trim(part)));
+    if (!name.empty() && std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 std::string* field_of(Facts& f, std::string_view fact) {
@@ -137,7 +150,9 @@ Result<Facts> overlay_facts_file(Facts live, const nlohmann::json& doc, const st
   facts->deep = std::move(live.deep);
   facts->overrides.clear();
   for (const FactSpec& spec : fact_specs()) {
-    if (present.contains(std::string(spec.fact))) facts->overrides[std::string(spec.fact)] = "facts file " + path;
+    // gfx_targets is a list every facts file carries, not an override (--gfx is one).
+    if (spec.fact != "gfx_targets" && present.contains(std::string(spec.fact)))
+      facts->overrides[std::string(spec.fact)] = "facts file " + path;
   }
   return facts;
 }
@@ -156,6 +171,17 @@ Status validate_fact_value(std::string_view fact, std::string_view value, std::s
       if (is_compute_capability(value)) return {};
       return fail(ErrorKind::usage,
                   "invalid value \"{}\" for {}: must be a CUDA compute capability such as 8.9, or \"\"", value, origin);
+    }
+    if (fact == "gfx_targets") {
+      for (const std::string& name : gfx_list(value)) {
+        if (!util::is_gfx_target(name)) {
+          return fail(ErrorKind::usage,
+                      "invalid value \"{}\" for {}: '{}' is not an AMD gfx target such as gfx1030 or gfx90a "
+                      "(comma-separated for several GPUs)",
+                      value, origin, name);
+        }
+      }
+      return {};
     }
     if (spec.allowed.empty()) return {};
     if (std::find(spec.allowed.begin(), spec.allowed.end(), value) != spec.allowed.end()) return {};
@@ -187,9 +213,9 @@ Result<Facts> resolve_facts(const DetectRequest& request) {
   };
   std::vector<Chosen> chosen;
   const FactOverrides& flags = request.flags;
-  const std::array<const std::optional<std::string>*, 9> flag_values{
-      &flags.os,         &flags.arch,   &flags.linux_family, &flags.libc,       &flags.gpu,
-      &flags.gpu_driver, &flags.vulkan, &flags.gpu_device,   &flags.gpu_compute};
+  const std::array<const std::optional<std::string>*, 10> flag_values{
+      &flags.os,         &flags.arch,   &flags.linux_family, &flags.libc,        &flags.gpu,
+      &flags.gpu_driver, &flags.vulkan, &flags.gpu_device,   &flags.gpu_compute, &flags.gfx};
   for (size_t i = 0; i < fact_specs().size(); ++i) {
     const FactSpec& spec = fact_specs()[i];
     if (*flag_values[i]) {
@@ -237,6 +263,10 @@ Result<Facts> resolve_facts(const DetectRequest& request) {
   options.deep = probe == "deep";
   options.names = request.names;
   options.pci_ids = request.pci_ids.empty() ? env_value("TAILOR_PCI_IDS") : request.pci_ids;
+  for (const std::string& name : visibility_variables()) {
+    const char* value = std::getenv(name.c_str());
+    options.env[name] = value != nullptr ? std::optional<std::string>(value) : std::nullopt;
+  }
   Facts facts = detect_facts(HostFs(sysroot), options);
 
   if (!facts_file.empty()) {
@@ -249,6 +279,7 @@ Result<Facts> resolve_facts(const DetectRequest& request) {
     std::string fact(c.spec->fact);
     facts.overrides[fact] = c.origin;
     if (std::string* field = field_of(facts, fact)) *field = c.value;
+    if (fact == "gfx_targets") facts.gfx_targets = gfx_list(c.value);
     set_evidence(facts, fact, c.value, c.origin);
   }
   if (chosen_for("linux_family") != nullptr && chosen_for("libc") == nullptr) {

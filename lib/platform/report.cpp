@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "platform/detect.hpp"
 #include "platform/gpu_policy.hpp"
 #include "platform/os_release.hpp"
 #include "util/strings.hpp"
@@ -149,7 +150,13 @@ std::string format_facts_summary(const Facts& f) {
   if (f.gpu != "none" && !f.gpu.empty())
     gpu += f.gpu_visible ? ", visible to this process" : ", NOT visible to this process";
   out += fmt::format("GPU:          {}\n", gpu);
-  if (!f.gfx_targets.empty()) out += fmt::format("GFX targets:  {}\n", util::join(f.gfx_targets, ", "));
+  if (const GfxTargets gfx = effective_gfx_targets(f); !gfx.note.empty()) {
+    out += fmt::format("GFX targets:  {} (HSA_OVERRIDE_GFX_VERSION={}: ROCm sees {})\n",
+                       f.gfx_targets.empty() ? "none detected" : util::join(f.gfx_targets, ", "), gfx.override_value,
+                       util::join(gfx.targets, ", "));
+  } else if (!f.gfx_targets.empty()) {
+    out += fmt::format("GFX targets:  {}\n", util::join(f.gfx_targets, ", "));
+  }
   out +=
       fmt::format("GPU devices:  {}\n", f.gpu_devices.empty() ? "none on PCI" : std::to_string(f.gpu_devices.size()));
   for (const GpuDevice& d : f.gpu_devices) out += device_line(d);
@@ -205,6 +212,14 @@ std::string format_facts_explanation(const Facts& f) {
             d->driver.empty() ? "no driver bound" : d->driver);
       }
     }
+  }
+  if (const GfxTargets gfx = effective_gfx_targets(f); !gfx.targets.empty() || !gfx.problem.empty()) {
+    const Evidence* e = evidence_for(f, "gfx_targets");
+    out += fmt::format("gfx_targets = \"{}\"\n  from: {}\n", util::join(gfx.targets, ","),
+                       !gfx.note.empty() ? gfx.note
+                       : e != nullptr    ? e->source
+                                         : "KFD topology (/sys/class/kfd/kfd/topology/nodes/*/properties)");
+    if (!gfx.problem.empty()) out += "  note: " + gfx.problem + "\n";
   }
   out += "overrides:";
   if (f.overrides.empty())

@@ -114,6 +114,13 @@ VulkanFiles find_vulkan_files(const HostFs& fs, const std::string& arch) {
   return files;
 }
 
+bool has_nvidia_vulkan_icd(const std::vector<VulkanIcd>& icds) {
+  return std::any_of(icds.begin(), icds.end(), [](const VulkanIcd& icd) {
+    const std::string name = icd.path.substr(icd.path.rfind('/') + 1);
+    return name.starts_with("nvidia_icd") && name.ends_with(".json");
+  });
+}
+
 VulkanProbe probe_vulkan(const HostFs& fs) {
   if (!fs.rooted()) return probe_vulkan_in_child(3000);
   VulkanProbe probe;

@@ -45,6 +45,11 @@ std::string vulkan_fact_of(const VulkanProbe& probe);
 // loader-only otherwise.
 std::string vulkan_fact_estimate(const VulkanFiles& files, const std::vector<GpuDevice>& devices, bool wsl2);
 
+// Whether NVIDIA's own Vulkan ICD is among `icds`: a manifest named nvidia_icd*.json (the
+// driver's user-space package installs it in /usr/share/vulkan/icd.d or /etc/vulkan/icd.d).
+// Mesa's ICDs do not drive NVIDIA's proprietary kernel module.
+bool has_nvidia_vulkan_icd(const std::vector<VulkanIcd>& icds);
+
 // "1.3.239" from a packed VK_MAKE_API_VERSION value.
 std::string vulkan_version_string(uint32_t packed);
 // The device type name for VkPhysicalDeviceType (0..4).

@@ -41,6 +41,7 @@ tl::expected<WhenClause, DecodeError> decode_when(const toml::table& t) {
   when.backend = string_or_list(t.get("backend"));
   when.gpu_driver = string_only(t.get("gpu_driver"));
   when.gpu_compute = string_only(t.get("gpu_compute"));
+  when.gfx = string_or_list(t.get("gfx"));
   if (!when.platform.empty() && !when.os.empty())
     return Unexpected(DecodeError{"when clause cannot have both 'platform' and 'os' fields", position_of(t)});
   return when;

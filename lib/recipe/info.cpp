@@ -58,7 +58,9 @@ RecipeInfo describe_recipe(const Recipe& recipe, const MatchTarget& target) {
       s.applies = step_applies(step, t);
     } else {
       info.backend_recipe = true;
+      // A backend step applies only where this machine's GPU can run its backend.
       s.applies = std::any_of(s.backends.begin(), s.backends.end(), [&](const std::string& backend) {
+        if (!backend_runs_on(backend, target.gpu)) return false;
         MatchTarget t = target;
         t.backend = backend;
         return step_applies(step, t);
@@ -72,7 +74,21 @@ RecipeInfo describe_recipe(const Recipe& recipe, const MatchTarget& target) {
     bool offered = std::any_of(recipe.steps.begin(), recipe.steps.end(), [&](const Step& step) {
       return step.when && !step.when->backend.empty() && step_applies(step, t);
     });
-    if (offered) info.backends_here.emplace_back(backend);
+    if (offered && backend_runs_on(backend, target.gpu)) {
+      info.backends_here.emplace_back(backend);
+      continue;
+    }
+    // A build for this platform that another GPU, driver or gfx target could run.
+    bool elsewhere = std::any_of(recipe.steps.begin(), recipe.steps.end(), [&](const Step& step) {
+      if (!step.when || step.when->backend.empty()) return false;
+      Step relaxed = step;
+      relaxed.when->gpu.clear();
+      relaxed.when->gpu_driver.clear();
+      relaxed.when->gpu_compute.clear();
+      relaxed.when->gfx.clear();
+      return step_applies(relaxed, t);
+    });
+    if (elsewhere) info.backends_elsewhere.emplace_back(backend);
   }
   return info;
 }
@@ -98,7 +114,10 @@ nlohmann::ordered_json recipe_info_to_json(const RecipeInfo& info) {
   }
   out["steps"] = std::move(steps);
   out["backend_recipe"] = info.backend_recipe;
-  if (info.backend_recipe) out["backends_here"] = info.backends_here;
+  if (info.backend_recipe) {
+    out["backends_here"] = info.backends_here;
+    out["backends_elsewhere"] = info.backends_elsewhere;
+  }
   return out;
 }
 
@@ -113,6 +132,7 @@ std::string format_recipe_info(const RecipeInfo& info, const MatchTarget& target
   if (!target.libc.empty()) machine += " " + target.libc;
   if (!target.gpu.empty()) machine += ", gpu " + target.gpu;
   if (!target.gpu_driver.empty()) machine += " (driver " + target.gpu_driver + ")";
+  if (!target.gfx.empty()) machine += " (" + util::join(target.gfx, ", ") + ")";
   out += fmt::format("  this machine: {}{}\n", machine, info.supported_here ? "" : " - not supported");
   if (!info.supported_here && !info.unsupported_reason.empty())
     out += fmt::format("    reason: {}\n", info.unsupported_reason);
@@ -121,7 +141,12 @@ std::string format_recipe_info(const RecipeInfo& info, const MatchTarget& target
     std::string backends = s.backends.empty() ? "" : fmt::format(" [backend {}]", util::join(s.backends, ", "));
     out += fmt::format("    {}. {}{}: {}\n", s.number, s.action, backends, s.applies ? "applies" : "skipped here");
   }
-  if (info.backend_recipe) out += fmt::format("  backends here: {}\n", joined_or(info.backends_here, "none"));
+  if (info.backend_recipe) {
+    out += fmt::format("  backends here: {}\n", joined_or(info.backends_here, "none"));
+    if (!info.backends_elsewhere.empty())
+      out += fmt::format("  backends elsewhere: {} (not on this machine's GPU)\n",
+                         util::join(info.backends_elsewhere, ", "));
+  }
   return out;
 }
 

@@ -26,7 +26,10 @@ struct RecipeInfo {
   bool supported_here = false;  // supports(os, arch) for the target
   std::vector<StepApplicability> steps;
   bool backend_recipe = false;
-  std::vector<std::string> backends_here;  // backends with a matching step, ladder order cuda..cpu
+  std::vector<std::string> backends_here;  // backends with a matching step this machine's GPU can run, cuda..cpu
+  // Backends with a step for this platform that this machine cannot run (another GPU vendor, or
+  // a driver, compute capability or gfx target its conditions rule out), cuda..cpu.
+  std::vector<std::string> backends_elsewhere;
 };
 
 // Describes `recipe` for `target` (target.backend is ignored: every backend is tried).

@@ -8,7 +8,7 @@ namespace tailor::recipe {
 
 bool WhenClause::empty() const {
   return platform.empty() && os.empty() && arch.empty() && linux_family.empty() && libc.empty() && gpu.empty() &&
-         package_manager.empty() && backend.empty() && gpu_driver.empty() && gpu_compute.empty();
+         package_manager.empty() && backend.empty() && gpu_driver.empty() && gpu_compute.empty() && gfx.empty();
 }
 
 Result<Recipe> parse_recipe(std::string_view text, std::string_view path) {

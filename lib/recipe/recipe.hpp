@@ -19,8 +19,8 @@ struct SourcePos {
   bool operator==(const SourcePos&) const = default;
 };
 
-// A `when` clause (docs/recipe-authoring.md, "Conditions: `when`") plus tailor's `backend`, `gpu_driver` and
-// `gpu_compute` extensions.
+// A `when` clause (docs/recipe-authoring.md, "Conditions: `when`") plus tailor's `backend`, `gpu_driver`,
+// `gpu_compute` and `gfx` extensions.
 struct WhenClause {
   std::vector<std::string> platform;
   std::vector<std::string> os;
@@ -32,6 +32,7 @@ struct WhenClause {
   std::vector<std::string> backend;  // tailor: cuda, rocm, sycl, vulkan, metal, cpu
   std::string gpu_driver;            // tailor: ">=570 <580"
   std::string gpu_compute;           // tailor: CUDA compute capability range, ">=7.5"
+  std::vector<std::string> gfx;      // tailor: AMD gfx targets a build runs on, ["gfx90a", "gfx1100"]
   // True when every list and string is empty (package_manager alone is not empty).
   bool empty() const;
   bool operator==(const WhenClause&) const = default;

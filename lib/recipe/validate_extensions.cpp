@@ -6,6 +6,7 @@
 #include "recipe/validate_internal.hpp"
 #include "recipe/when.hpp"
 #include "util/dotted_version.hpp"
+#include "util/gfx_target.hpp"
 
 namespace tailor::recipe::detail {
 namespace {
@@ -89,6 +90,31 @@ void check_min_glibc(Checker& c, size_t index) {
                      : std::string("min_glibc must be a string such as \"2.39\""));
 }
 
+// docs/recipe-authoring.md, "gfx": a non-empty list of device targets such as "gfx90a".
+void check_gfx(Checker& c, size_t index, const std::string& prefix) {
+  const std::string field = prefix + ".gfx";
+  const toml::node* node = c.root().at_path(fmt::format("steps[{}].when.gfx", index)).node();
+  if (node == nullptr) return;
+  const auto* list = node->as_array();
+  if (list == nullptr || list->empty()) {
+    c.error(field, "gfx must be a list of AMD gfx targets such as [\"gfx90a\", \"gfx1100\"]");
+    return;
+  }
+  for (size_t k = 0; k < list->size(); ++k) {
+    const auto* name = (*list)[k].as_string();
+    const std::string at = fmt::format("{}[{}]", field, k);
+    if (name == nullptr) {
+      c.error(field, "gfx targets are strings such as \"gfx90a\"", at);
+    } else if (!util::is_gfx_target(name->get())) {
+      c.error(field,
+              fmt::format("unknown gfx target '{}': a target is gfx<major><minor><stepping> such as gfx90a or "
+                          "gfx1100 (no generic targets or :feature suffixes)",
+                          name->get()),
+              at);
+    }
+  }
+}
+
 }  // namespace
 
 void check_unknown_keys(Checker& c) {
@@ -139,6 +165,7 @@ void check_extensions(Checker& c) {
       if (auto ok = check_compute_range(step.when->gpu_compute); !ok)
         c.error(prefix + ".gpu_compute", ok.error().message);
     }
+    check_gfx(c, i, prefix);
   }
   if (!r.verify.backend) return;
   const BackendCheck& check = *r.verify.backend;

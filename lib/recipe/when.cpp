@@ -115,6 +115,7 @@ bool when_matches(const WhenClause& when, const MatchTarget& target) {
   if (!when.backend.empty() && (target.backend.empty() || !contains(when.backend, target.backend))) return false;
   if (!when.gpu_driver.empty() && !driver_in_range(when.gpu_driver, target.gpu_driver)) return false;
   if (!when.gpu_compute.empty() && !compute_in_range(when.gpu_compute, target.gpu_compute)) return false;
+  if (!when.gfx.empty() && !gfx_in_list(when.gfx, target.gfx)) return false;
   if (!when.platform.empty()) return contains(when.platform, target.os + "/" + target.arch);
   if (!when.os.empty() && !contains(when.os, target.os)) return false;
   if (!when.arch.empty() && when.arch != target.arch) return false;
@@ -235,6 +236,20 @@ Status check_compute_range(std::string_view range) {
     }
   }
   return {};
+}
+
+bool gfx_in_list(const std::vector<std::string>& list, const std::vector<std::string>& targets) {
+  if (targets.empty()) return true;
+  return std::any_of(targets.begin(), targets.end(), [&](const std::string& target) { return contains(list, target); });
+}
+
+bool backend_runs_on(std::string_view backend, std::string_view gpu) {
+  if (backend == "cuda") return gpu == "nvidia";
+  if (backend == "rocm") return gpu == "amd";
+  if (backend == "sycl") return gpu == "intel";
+  if (backend == "metal") return gpu == "apple";
+  if (backend == "vulkan") return !gpu.empty() && gpu != "none";
+  return true;
 }
 
 }  // namespace tailor::recipe

@@ -2,6 +2,7 @@
 // Matching `when` clauses and the implicit constraints of system actions (docs/conditions.md).
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "recipe/recipe.hpp"
 
@@ -14,11 +15,13 @@ struct MatchTarget {
   std::string gpu_driver;
   std::string backend;
   std::string gpu_compute{};  // CUDA compute capability, "" when unknown
+  // AMD gfx targets of the GPUs (HSA_OVERRIDE_GFX_VERSION applied), empty when unknown.
+  std::vector<std::string> gfx{};
 };
 
 // docs/recipe-authoring.md, "Conditions: `when`", plus tailor's extensions: `backend` (target
 // backend in the list), `gpu_driver` (range over the target's driver; an empty driver matches no
-// range) and `gpu_compute` (compute_in_range).
+// range), `gpu_compute` (compute_in_range) and `gfx` (gfx_in_list).
 bool when_matches(const WhenClause& when, const MatchTarget& target);
 
 // A system action's implicit os and family (docs/conditions.md, "Implicit constraints of system actions").
@@ -50,5 +53,13 @@ Status check_driver_range(std::string_view range);
 bool compute_in_range(std::string_view range, std::string_view compute);
 // Whether a gpu_compute range such as ">=7.5" parses: comparators over major.minor numbers.
 Status check_compute_range(std::string_view range);
+// Whether a `gfx` list holds: any of the target's gfx targets is listed. Unknown targets
+// (none detected or given) are taken as listed, like an unknown compute capability: the plan
+// says so (docs/recipe-authoring.md, "gfx").
+bool gfx_in_list(const std::vector<std::string>& list, const std::vector<std::string>& targets);
+
+// Whether GPU vendor `gpu` (nvidia, amd, intel, apple, none, "") can run builds of `backend`:
+// cuda on NVIDIA, rocm on AMD, sycl on Intel, metal on Apple, vulkan on any GPU, cpu anywhere.
+bool backend_runs_on(std::string_view backend, std::string_view gpu);
 
 }  // namespace tailor::recipe

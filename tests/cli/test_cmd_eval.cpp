@@ -60,7 +60,7 @@ TEST_CASE("tailor eval") {
         test::run_tailor({"plan", "llamalike", "--registry", k_registry, "--facts", facts("nvidia-drv535"), "--explain",
                           "--offline", "--pin-from", lock("vb5000-linux-amd64-gpu-nvidia-drv569.json")});
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-    CHECK(r.out.find("cuda: rejected (no step for linux/amd64 with driver 535.183.01") != std::string::npos);
+    CHECK(r.out.find("cuda: rejected (driver 535.183.01 is older than 570)") != std::string::npos);
     CHECK(r.out.find("vulkan: chosen") != std::string::npos);
     CHECK(r.out.find("cpu: not tried") != std::string::npos);
   }

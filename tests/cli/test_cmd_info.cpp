@@ -34,7 +34,8 @@ TEST_CASE("tailor info") {
     CHECK(doc["backend_recipe"] == true);
     CHECK(doc["steps"][0]["applies"] == true);   // cuda, driver >=570
     CHECK(doc["steps"][3]["applies"] == false);  // metal on linux
-    CHECK(doc["backends_here"] == nlohmann::json::array({"cuda", "rocm", "vulkan", "cpu"}));
+    CHECK(doc["backends_here"] == nlohmann::json::array({"cuda", "vulkan", "cpu"}));
+    CHECK(doc["backends_elsewhere"] == nlohmann::json::array({"rocm"}));  // an NVIDIA GPU cannot run it
     CHECK(doc["source"] == (test::testdata("recipes/valid") / "gpu-infer.toml").string());
     CHECK_FALSE(doc.contains("installed"));
   }
@@ -43,7 +44,8 @@ TEST_CASE("tailor info") {
     REQUIRE(r.exit_code == 0);
     auto doc = nlohmann::json::parse(r.out);
     CHECK(doc["steps"][0]["applies"] == false);
-    CHECK(doc["backends_here"] == nlohmann::json::array({"rocm", "vulkan", "cpu"}));
+    CHECK(doc["backends_here"] == nlohmann::json::array({"vulkan", "cpu"}));
+    CHECK(doc["backends_elsewhere"] == nlohmann::json::array({"cuda", "rocm"}));
   }
   SUBCASE("text output for people") {
     auto r = test::run_tailor(info_args(root, {"sysdep", "--linux-family", "alpine", "--libc", "musl"}));

@@ -96,10 +96,33 @@ TEST_CASE("generate_plan backend ladder") {
     REQUIRE_FALSE(outcome.has_value());
     CHECK(outcome.error().message.find("offers here: metal") != std::string::npos);
   }
-  SUBCASE("explicit cuda with an old driver fails instead of using vulkan") {
+  SUBCASE("explicit cuda with an old driver fails with the fact that blocks it, not a list of other backends") {
     auto outcome = f.eval("nvidia", "535.183.01", "cuda");
     REQUIRE_FALSE(outcome.has_value());
-    CHECK(outcome.error().message.find("never fall back") != std::string::npos);
+    CHECK(outcome.error().kind == ErrorKind::install);
+    CHECK(outcome.error().message ==
+          "llamalike backend 'cuda' cannot be used on this machine: driver 535.183.01 is older than 570; nothing "
+          "was downloaded");
+  }
+  SUBCASE("explicit cuda without a driver says no driver version is known") {
+    auto outcome = f.eval("nvidia", "", "cuda");
+    REQUIRE_FALSE(outcome.has_value());
+    CHECK(outcome.error().message.find("no nvidia driver version known") != std::string::npos);
+  }
+  SUBCASE("the backends offered here are those this machine's GPU can run") {
+    auto outcome = f.eval("nvidia", "580.65.06", "metal");
+    REQUIRE_FALSE(outcome.has_value());
+    CHECK(outcome.error().message.find("needs an Apple GPU") != std::string::npos);
+    auto forced = [&] {
+      plan::PlanRequest request;
+      request.tool = "llamalike";
+      request.target = {"linux", "amd64", "debian", "glibc", "nvidia", "580.65.06", "", ""};
+      request.backend = "metal";
+      request.force = true;
+      return plan::generate_plan(request, f.services);
+    }();
+    REQUIRE_FALSE(forced.has_value());
+    CHECK(forced.error().message.find("it offers here: cuda, vulkan, cpu") != std::string::npos);
   }
   SUBCASE("unknown backend names get a suggestion") {
     auto outcome = f.eval("nvidia", "580", "cudaa");
@@ -141,9 +164,126 @@ TEST_CASE("generate_plan gpu_compute ranges") {
     auto outcome = f.eval("nvidia", "560.35.03", "", "linux", "amd64", "6.1");
     REQUIRE(outcome.has_value());
     CHECK(outcome->backend == "vulkan");
+    CHECK(outcome->ladder[0].reason == "driver 560.35.03 is older than 570");
+  }
+}
+
+namespace {
+
+// A ROCm build for two gfx targets beside Vulkan and CPU builds.
+const char* k_rocm_recipe = R"([metadata]
+name = "rocmlike"
+
+[version]
+source = "github_releases"
+github_repo = "example-org/rocmlike"
+
+[[steps]]
+action = "download_file"
+url = "https://dl.example.org/x-rocm"
+dest = "x"
+checksum = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+when = { backend = ["rocm"], gfx = ["gfx1030", "gfx1100"] }
+
+[[steps]]
+action = "download_file"
+url = "https://dl.example.org/x-vulkan"
+dest = "x"
+checksum = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+when = { backend = ["vulkan"] }
+
+[[steps]]
+action = "download_file"
+url = "https://dl.example.org/x-cpu"
+dest = "x"
+checksum = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+when = { backend = ["cpu"] }
+
+[verify]
+command = "x --version"
+)";
+
+}  // namespace
+
+TEST_CASE("generate_plan gfx lists") {
+  test::FakeResolver resolver;
+  resolver.add("rocmlike", "1.0", "v1.0");
+  recipe::Registry registry{recipe::RegistryOptions{{test::testdata("plan/recipes")}, false}};
+  plan::PlanServices services{&registry, nullptr, &resolver};
+  auto parsed = recipe::parse_recipe(k_rocm_recipe, "rocmlike.toml");
+  REQUIRE(parsed);
+  auto eval = [&](std::vector<std::string> gfx, const std::string& note = "", const std::string& backend = "") {
+    plan::PlanRequest request;
+    request.recipe = &*parsed;
+    request.target = {"linux", "amd64", "debian", "glibc", "amd", "", "usable", ""};
+    request.target.gfx = std::move(gfx);
+    request.target.gfx_note = note;
+    request.backend = backend;
+    return plan::generate_plan(request, services);
+  };
+  SUBCASE("a listed target gets the ROCm build and says so") {
+    auto outcome = eval({"gfx1100"});
+    REQUIRE(outcome);
+    CHECK(outcome->backend == "rocm");
     CHECK(outcome->ladder[0].reason ==
-          "no step for linux/amd64 with driver 560.35.03 and compute capability 6.1 (needs driver >=570 <580 or "
-          "driver >=580, compute capability <7.5 or driver >=580, compute capability >=7.5)");
+          "best rung with a build for this machine (gfx1100 among the ROCm build's targets)");
+  }
+  SUBCASE("an RX 5700 (gfx1010) falls to Vulkan with the reason") {
+    auto outcome = eval({"gfx1010"});
+    REQUIRE(outcome);
+    CHECK(outcome->backend == "vulkan");
+    CHECK(outcome->ladder[0].reason == "gfx1010 is not among the ROCm build's targets (gfx1030, gfx1100)");
+  }
+  SUBCASE("any listed GPU of several is enough") {
+    auto outcome = eval({"gfx1010", "gfx1030"});
+    REQUIRE(outcome);
+    CHECK(outcome->backend == "rocm");
+  }
+  SUBCASE("an unknown target is taken as listed, and the plan says so") {
+    auto outcome = eval({});
+    REQUIRE(outcome);
+    CHECK(outcome->backend == "rocm");
+    CHECK(outcome->ladder[0].reason.find("gfx target unknown: taken as one of the ROCm build's targets; --gfx says") !=
+          std::string::npos);
+  }
+  SUBCASE("an override names where the target came from") {
+    auto outcome = eval({"gfx1030"}, "gfx1030 from HSA_OVERRIDE_GFX_VERSION=10.3.0 (detected gfx1010)");
+    REQUIRE(outcome);
+    CHECK(outcome->backend == "rocm");
+    CHECK(outcome->ladder[0].reason.find("(gfx1030 from HSA_OVERRIDE_GFX_VERSION=10.3.0 (detected gfx1010) among the "
+                                         "ROCm build's targets)") != std::string::npos);
+  }
+  SUBCASE("an explicit rocm on an unlisted GPU fails with the reason, exit 6") {
+    auto outcome = eval({"gfx1010"}, "", "rocm");
+    REQUIRE_FALSE(outcome);
+    CHECK(outcome.error().kind == ErrorKind::install);
+    CHECK(outcome.error().message.find("gfx1010 is not among the ROCm build's targets") != std::string::npos);
+  }
+}
+
+TEST_CASE("generate_plan Vulkan on NVIDIA") {
+  Fixture f;
+  auto eval = [&](std::optional<bool> icd, const std::string& backend = "") {
+    plan::PlanRequest request;
+    request.tool = "llamalike";
+    request.target = {"linux", "amd64", "debian", "glibc", "nvidia", "535.183.01", "loader-only", ""};
+    request.target.nvidia_vulkan_icd = icd;
+    request.backend = backend;
+    return plan::generate_plan(request, f.services);
+  };
+  SUBCASE("without NVIDIA's ICD the vulkan rung is rejected with the package that brings it") {
+    auto outcome = eval(false);
+    REQUIRE(outcome);
+    CHECK(outcome->backend == "cpu");
+    CHECK(outcome->ladder[1].reason.find("NVIDIA's Vulkan driver is not installed: no nvidia_icd.json") !=
+          std::string::npos);
+    auto explicit_vulkan = eval(false, "vulkan");
+    REQUIRE_FALSE(explicit_vulkan);
+    CHECK(explicit_vulkan.error().kind == ErrorKind::install);
+  }
+  SUBCASE("with it, or when it cannot be told, vulkan is chosen") {
+    CHECK(eval(true)->backend == "vulkan");
+    CHECK(eval(std::nullopt)->backend == "vulkan");
   }
 }
 

@@ -197,3 +197,46 @@ TEST_CASE("facts_from_json") {
     CHECK(facts.gpu_devices == detected.gpu_devices);
   }
 }
+
+TEST_CASE("gfx targets: --gfx and HSA_OVERRIDE_GFX_VERSION") {
+  SUBCASE("--gfx replaces the detected targets, checked and sorted") {
+    DetectRequest request = on("amd-dgpu-manjaro");
+    request.flags.gfx = "gfx1100, gfx1010";
+    auto facts = platform::resolve_facts(request);
+    REQUIRE(facts);
+    CHECK(facts->gfx_targets == std::vector<std::string>{"gfx1010", "gfx1100"});
+    CHECK(facts->overrides.at("gfx_targets") == "--gfx");
+    request.flags.gfx = "gfx11-generic";
+    CHECK(error_of(request) ==
+          "invalid value \"gfx11-generic\" for --gfx: 'gfx11-generic' is not an AMD gfx target such as gfx1030 or "
+          "gfx90a (comma-separated for several GPUs)");
+  }
+  SUBCASE("the override of the facts' env is what ROCm sees, and it says so") {
+    Facts facts;
+    facts.gpu = "amd";
+    facts.gfx_targets = {"gfx1010"};
+    CHECK(platform::effective_gfx_targets(facts).targets == std::vector<std::string>{"gfx1010"});
+    CHECK(platform::effective_gfx_targets(facts).note.empty());
+    facts.env["HSA_OVERRIDE_GFX_VERSION"] = "10.3.0";
+    auto gfx = platform::effective_gfx_targets(facts);
+    CHECK(gfx.targets == std::vector<std::string>{"gfx1030"});
+    CHECK(gfx.note == "gfx1030 from HSA_OVERRIDE_GFX_VERSION=10.3.0 (detected gfx1010)");
+    facts.env["HSA_OVERRIDE_GFX_VERSION"] = "ten";
+    gfx = platform::effective_gfx_targets(facts);
+    CHECK(gfx.targets == std::vector<std::string>{"gfx1010"});
+    CHECK(gfx.problem.find("HSA_OVERRIDE_GFX_VERSION=\"ten\" names no gfx target") == 0);
+    facts.gpu = "nvidia";  // only an AMD machine has gfx targets to match
+    CHECK(platform::effective_gfx_targets(facts).targets.empty());
+  }
+  SUBCASE("detection takes the variables from its options, never from the environment") {
+    ScopedEnv real("HSA_OVERRIDE_GFX_VERSION", "9.0.10");
+    auto root = test::make_sysroot("amd-dgpu-manjaro");
+    platform::DetectOptions options;
+    Facts plain = platform::detect_facts(platform::HostFs(root.string()), options);
+    CHECK_FALSE(plain.env.at("HSA_OVERRIDE_GFX_VERSION").has_value());
+    options.env["HSA_OVERRIDE_GFX_VERSION"] = "10.3.0";
+    Facts overridden = platform::detect_facts(platform::HostFs(root.string()), options);
+    CHECK(overridden.env.at("HSA_OVERRIDE_GFX_VERSION") == "10.3.0");
+    CHECK(platform::effective_gfx_targets(overridden).targets == std::vector<std::string>{"gfx1030"});
+  }
+}

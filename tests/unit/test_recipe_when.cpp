@@ -343,3 +343,36 @@ TEST_CASE("analyze_step") {
     CHECK_FALSE(analyze_step(plain)->family_varying);
   }
 }
+
+TEST_CASE("gfx lists") {
+  SUBCASE("any of the GPUs' targets listed is enough; an unknown target counts as listed") {
+    const std::vector<std::string> list{"gfx1030", "gfx1100"};
+    CHECK(gfx_in_list(list, {"gfx1100"}));
+    CHECK(gfx_in_list(list, {"gfx1010", "gfx1030"}));
+    CHECK_FALSE(gfx_in_list(list, {"gfx1010"}));
+    CHECK(gfx_in_list(list, {}));
+  }
+  SUBCASE("when_matches checks the gfx key beside the others") {
+    WhenClause w;
+    w.backend = {"rocm"};
+    w.gfx = {"gfx90a", "gfx942"};
+    MatchTarget t{"linux", "amd64", "debian", "glibc", "amd", "", "rocm", ""};
+    t.gfx = {"gfx942"};
+    CHECK(when_matches(w, t));
+    t.gfx = {"gfx906"};
+    CHECK_FALSE(when_matches(w, t));
+    t.backend = "vulkan";
+    w.backend = {"vulkan"};
+    w.gfx.clear();
+    CHECK(when_matches(w, t));
+  }
+}
+
+TEST_CASE("backend_runs_on") {
+  CHECK(backend_runs_on("cuda", "nvidia"));
+  CHECK_FALSE(backend_runs_on("rocm", "nvidia"));
+  CHECK_FALSE(backend_runs_on("sycl", "none"));
+  CHECK_FALSE(backend_runs_on("vulkan", "none"));
+  CHECK(backend_runs_on("vulkan", "amd"));
+  CHECK(backend_runs_on("cpu", ""));
+}
