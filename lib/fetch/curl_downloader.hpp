@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,9 @@ class CurlDownloader final : public Downloader {
   HostPool m_pool;
   std::map<std::string, Verified> m_verified;  // by sha256
   bool m_swept = false;                        // leftovers of dead runs removed
+  // URLs whose checksum cache entry this run found outdated: the server now serves other
+  // bytes, so an older download of theirs is no answer either, whoever asks next.
+  mutable std::set<std::string> m_changed_urls;
 };
 
 }  // namespace tailor::fetch

@@ -31,10 +31,12 @@ std::optional<KnownDigest> CurlDownloader::known_digest(const FetchRequest& requ
   ChecksumCache checksums(downloads / "checksums");
   const util::Output* output = m_options.output;
   int64_t now = unix_now();
+  if (m_changed_urls.contains(request.url)) return std::nullopt;
   if (auto entry = checksums.lookup(request.url)) {
     if (!still_valid(*entry, m_options.config, now, output)) {
       // The URL serves other bytes now (or cannot say): what was cached from it is no answer either.
       checksums.forget(request.url);
+      m_changed_urls.insert(request.url);
       return std::nullopt;
     }
     if (entry->checked_at == now) (void)checksums.store(*entry);
@@ -62,6 +64,7 @@ void CurlDownloader::remember_checksum(const FetchRequest& request, const Engine
   ChecksumEntry entry{request.url,        done.file.sha256, done.file.size, done.etag,
                       done.last_modified, unix_now(),       "download"};
   ChecksumCache checksums(m_options.home / "cache" / "downloads" / "checksums");
+  m_changed_urls.erase(request.url);  // what it serves now is known again
   if (auto stored = checksums.store(entry); !stored && m_options.output != nullptr) {
     m_options.output->debug("{}", stored.error().message);
   }

@@ -46,6 +46,11 @@ std::optional<std::string> direct_url_missing(const recipe::Step& step, const re
   if (url.empty() || (env.lock != nullptr && env.lock->artifacts.contains(url))) return std::nullopt;
   fetch::Downloader* downloader = env.services->downloader;
   if (downloader == nullptr || env.artifacts->offline()) return std::nullopt;
+  // A URL an earlier run hashed (checksum or download cache, revalidated when old) served its
+  // bytes: no request is needed to know it exists (docs/downloads.md, "The checksum cache").
+  fetch::FetchRequest known;
+  known.url = url;
+  if (downloader->known_digest(known)) return std::nullopt;
   auto exists = downloader->exists(url);
   if (!exists || *exists) return std::nullopt;
   return fmt::format("version {} has no {} build for {}/{}: {} answers 404", version.version,
