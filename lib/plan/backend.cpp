@@ -300,9 +300,15 @@ Result<BackendChoice> choose_backend(const recipe::Recipe& recipe, recipe::Match
       if (recipe::backend_runs_on(backend, target.gpu) && backend_steps_match(recipe, target))
         offered.emplace_back(backend);
     }
-    return fail(ErrorKind::failure, "{} has no {} build for {}/{}{}; it offers here: {}", recipe.metadata.name,
+    // Each rung tried says why it was passed over, so the message names the real cause.
+    std::vector<std::string> reasons;
+    for (const auto& rung : choice.ladder) {
+      if (!rung.reason.empty()) reasons.push_back(rung.backend + ": " + rung.reason);
+    }
+    return fail(ErrorKind::failure, "{} has no {} build for {}/{}{}{}; it offers here: {}", recipe.metadata.name,
                 explicit_backend ? requested : "usable", target.os, target.arch,
                 explicit_backend ? " (explicit backends never fall back)" : "",
+                reasons.empty() ? "" : " (" + util::join(reasons, "; ") + ")",
                 offered.empty() ? "nothing" : util::join(offered, ", "));
   }
   return choice;

@@ -1,5 +1,6 @@
 #include "plan/planner.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include <fmt/chrono.h>
@@ -67,6 +68,17 @@ Result<const recipe::Recipe*> find_recipe(const PlanRequest& request, const Plan
     return fail(ErrorKind::recipe_not_found, "{}", services.registry->not_found_message(request.tool));
   }
   return *found;
+}
+
+// A dependency that cannot be planned after the ladder chose a rung (a CUDA runtime whose version
+// needs NVIDIA's manifest, offline) says which choice needed it, so the decision is not lost.
+Error with_backend_context(Error error, const std::string& tool, const PlanOutcome& outcome) {
+  if (outcome.backend.empty()) return error;
+  auto chosen = std::ranges::find_if(outcome.ladder, [](const BackendRung& rung) { return rung.chosen; });
+  std::string why = chosen != outcome.ladder.end() && !chosen->reason.empty() ? " (" + chosen->reason + ")" : "";
+  error.message = fmt::format("{} chose backend {}{}, but its dependencies cannot be planned: {}", tool,
+                              outcome.backend, why, error.message);
+  return error;
 }
 
 }  // namespace
@@ -182,7 +194,7 @@ Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices
   std::set<std::string> processed{recipe.metadata.name};
   std::vector<std::string> chain;
   auto deps = build_dependencies(recipe, match, processed, chain, env);
-  if (!deps) return fail(deps.error());
+  if (!deps) return fail(with_backend_context(deps.error(), recipe.metadata.name, outcome));
   plan.dependencies = std::move(*deps);
   auto steps = build_steps(recipe, match, version, env);
   if (!steps) return fail(steps.error());
