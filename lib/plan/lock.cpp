@@ -57,6 +57,26 @@ void walk_dependencies(Lock& lock, const nlohmann::json& deps) {
 
 }  // namespace
 
+std::optional<std::string> locked_release_tag(const Lock& lock, const std::string& tool, const std::string& version) {
+  auto steps = lock.steps.find(tool);
+  auto locked = lock.versions.find(tool);
+  const bool same_version =
+      tool == lock.tool ? lock.version == version : locked != lock.versions.end() && locked->second == version;
+  if (steps == lock.steps.end() || version.empty() || !same_version) return std::nullopt;
+  static constexpr std::string_view k_marker = "/releases/download/";
+  for (const auto& step : steps->second) {
+    std::string url = step.url.empty() ? string_at(step.params, "url") : step.url;
+    auto at = url.find(k_marker);
+    if (at == std::string::npos) continue;
+    auto start = at + k_marker.size();
+    auto end = url.find('/', start);
+    if (end == std::string::npos) continue;
+    std::string tag = url.substr(start, end - start);
+    if (tag.size() >= version.size() && tag.ends_with(version)) return tag;
+  }
+  return std::nullopt;
+}
+
 Lock lock_from_plan(const nlohmann::json& plan) {
   Lock lock;
   if (!plan.is_object()) return lock;

@@ -35,6 +35,10 @@ struct Lock {
   std::map<std::string, nlohmann::json> ecosystem;       // first captured lock params per action
 };
 
+// The release tag a locked tool's GitHub download URLs carry for `version` (`v0.14.0` for
+// 0.14.0, `jq-1.7.1` for 1.7.1), so a lock reproduces upstream's tag offline; nullopt when none does.
+std::optional<std::string> locked_release_tag(const Lock& lock, const std::string& tool, const std::string& version);
+
 // Reads the lock data out of a plan document; tolerant of missing keys.
 Lock lock_from_plan(const nlohmann::json& plan);
 

@@ -95,11 +95,15 @@ static Result<VersionPair> resolve_version_unchecked(const recipe::Recipe& recip
   // plan, whether a provider can be asked or not (docs/user-guide.md, "Tool names and versions").
   if (!pinned.empty()) {
     if (auto checked = recipe::check_plan_version(pinned); !checked) return fail(checked.error());
-    // A pinned version's tag is known only from a release listing (golden snapshots); without
-    // one the version is its own tag.
+    // A pinned version's tag comes from a release listing (golden snapshots) or the lock's own
+    // URLs; without either the version is its own tag.
     version::Resolver* resolver = env.services->resolver;
     if (resolver != nullptr) {
       if (auto tag = resolver->pinned_tag(recipe, pinned)) return VersionPair{pinned, *tag, {}};
+    }
+    // The lock's own download URLs carry the tag it was made with.
+    if (env.lock != nullptr) {
+      if (auto tag = locked_release_tag(*env.lock, recipe.metadata.name, pinned)) return VersionPair{pinned, *tag, {}};
     }
     return VersionPair{pinned, pinned, {}};
   }
