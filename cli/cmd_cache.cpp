@@ -48,7 +48,7 @@ Result<int> run_info(const Options& opts, const Context& ctx) {
   auto usages = config::cache_usage(home);
   // Counted within the downloads cache's size too; listed apart because nothing can use them.
   config::PartialDownloads partial = config::count_partial_downloads(home / "cache" / "downloads");
-  if (opts.json || ctx.output.json) {
+  if (opts.json) {
     nlohmann::ordered_json doc{{"caches", nlohmann::ordered_json::array()}};
     for (const auto& usage : usages) {
       nlohmann::ordered_json paths = nlohmann::ordered_json::array();

@@ -51,7 +51,7 @@ const bool registered = register_command(
          auto facts = platform::resolve_facts(request);
          if (!facts) return tl::unexpected(facts.error());
          for (const std::string& warning : facts->warnings) ctx.output.warn("{}", warning);
-         if (opts->json || ctx.output.json) {
+         if (opts->json) {
            ctx.output.write(util::canonical_json(platform::facts_to_json(*facts)));
            if (opts->explain) *ctx.output.err << platform::format_facts_explanation(*facts);
            return 0;

@@ -84,10 +84,8 @@ Result<int> run_golden(const GoldenCliOptions& opts, bool check, const Context& 
   options.seed_lock = opts.seed_lock;
   auto report = check ? plan::golden_check(options, services, ctx.output)
                       : plan::golden_regenerate(options, services, ctx.output);
-  if (!report) {
-    *ctx.output.err << "error: " << report.error().message << '\n';
-    return 2;  // setup problem, as opposed to a mismatch
-  }
+  // A setup problem is a usage error (exit 2), as opposed to a mismatch (exit 1); main prints it.
+  if (!report) return fail(ErrorKind::usage, "{}", report.error().message);
   if (check) {
     ctx.output.print("golden check: {} files checked, {} problems\n", report->checked, report->failures);
   } else {

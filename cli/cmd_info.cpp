@@ -66,7 +66,7 @@ const bool registered = register_command(
          auto provenance = registry.provenance(opts->tool);
          if (!provenance) provenance = registry.provenance(name);
          auto installed_from = install::installed_recipe_provenance(install::home_layout(), name);
-         if (opts->json || ctx.output.json) {
+         if (opts->json) {
            auto doc = recipe::recipe_info_to_json(info);
            doc["source"] = registry.source_of(name);
            if (provenance) doc["recipe"] = provenance_json(*provenance);

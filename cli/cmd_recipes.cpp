@@ -45,7 +45,7 @@ Result<int> run_recipes(const Options& opts, const Context& ctx) {
       list->push_back({{"name", entry.name}, {"description", entry.description}, {"source", entry.source}});
     }
   }
-  if (opts.json || ctx.output.json) {
+  if (opts.json) {
     ctx.output.write(util::canonical_json(*list));
     return 0;
   }

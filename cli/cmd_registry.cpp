@@ -44,7 +44,7 @@ Result<int> run_list(const Options& opts, const Context& ctx) {
   auto known = registry::load_registered_sources(config::tailor_home());
   if (!known) return fail(known.error());
   for (const std::string& warning : known->warnings) ctx.output.warn("{}", warning);
-  if (opts.json || ctx.output.json) {
+  if (opts.json) {
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const auto& source : known->sources) {
       list.push_back(

@@ -34,7 +34,7 @@ Result<int> run_search(const Options& opts, const Context& ctx) {
   if (catalog->deprecation && !catalog->deprecation->message.empty())
     ctx.output.warn("the registry says: {}", catalog->deprecation->message);
   auto hits = registry::search_recipes(opts.query, catalog->entries, installed_names(), opts.limit);
-  if (opts.json || ctx.output.json) {
+  if (opts.json) {
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const auto& hit : hits) {
       list.push_back({{"name", hit.candidate.name},

@@ -62,7 +62,7 @@ const bool registered = register_command(
          const install::Layout layout = install::home_layout();
          auto result = install::rebuild_state(layout, options, ctx.output);
          if (!result) return fail(result.error());
-         if (opts->json || ctx.output.json) {
+         if (opts->json) {
            ctx.output.write(util::canonical_json(install::rebuild_to_json(layout, *result, opts->dry_run)));
            return 0;
          }

@@ -44,13 +44,13 @@ void print_text(const registry::UpdateReport& report, const Context& ctx) {
 
 Result<int> run_update(const Options& opts, const Context& ctx) {
   registry::CentralRegistry central(config::tailor_home(), false, &ctx.output);
-  const bool show_progress = !ctx.output.quiet && !ctx.output.json && !opts.json && ::isatty(STDERR_FILENO) == 1;
+  const bool show_progress = !ctx.output.quiet && !opts.json && ::isatty(STDERR_FILENO) == 1;
   auto report = registry::update_registry(central, 4, [&](size_t done, size_t total) {
     if (show_progress) *ctx.output.err << fmt::format("\rrefreshing cached recipes: {}/{}", done, total) << std::flush;
   });
   if (show_progress) *ctx.output.err << "\r\x1b[K" << std::flush;
   if (!report) return fail(report.error());
-  if (opts.json || ctx.output.json) {
+  if (opts.json) {
     nlohmann::ordered_json doc{{"manifest", nullptr},
                                {"updated", names_with(*report, registry::RefreshKind::updated)},
                                {"unchanged", names_with(*report, registry::RefreshKind::unchanged)},

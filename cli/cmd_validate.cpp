@@ -40,7 +40,7 @@ const bool registered = register_command(
          auto results = recipe::validate_paths(paths, options);
          if (!results) return tl::unexpected(results.error());
          bool all_valid = std::all_of(results->begin(), results->end(), [](const auto& r) { return r.valid; });
-         if (opts->json || ctx.output.json) {
+         if (opts->json) {
            std::error_code ec;
            const bool single_file = paths.size() == 1 && !std::filesystem::is_directory(paths.front(), ec);
            nlohmann::ordered_json doc = nlohmann::ordered_json::array();

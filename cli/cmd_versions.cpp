@@ -62,7 +62,7 @@ const bool registered = register_command(
          if (*found == nullptr) return fail(ErrorKind::recipe_not_found, "{}", registry.not_found_message(opts->tool));
          auto listing = version::list_versions(version::default_resolver_options(opts->refresh), **found, opts->all);
          if (!listing) return tl::unexpected(listing.error());
-         if (opts->json || ctx.output.json)
+         if (opts->json)
            ctx.output.write(util::canonical_json(listing_json(opts->tool, *listing)));
          else
            ctx.output.write(listing_text(opts->tool, *listing));
