@@ -1,6 +1,9 @@
 // `tailor install` without tool names (docs/projects.md, "Installing a project").
+#include <algorithm>
 #include <map>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "app/project.hpp"
 #include "config/home.hpp"
@@ -72,6 +75,47 @@ Result<std::unique_ptr<fetch::Downloader>> locked_downloader(const InstallReques
   return std::unique_ptr<fetch::Downloader>(std::move(*curl));
 }
 
+// One downloader shared by the tools a project installs at once: calls take turns (the
+// artifacts are already in the download cache by then, so each is a cache hit).
+class SerializedDownloader final : public fetch::Downloader {
+ public:
+  explicit SerializedDownloader(fetch::Downloader& inner) : m_inner(inner) {}
+  std::optional<fetch::KnownDigest> known_digest(const fetch::FetchRequest& request) override {
+    std::lock_guard guard(m_mutex);
+    return m_inner.known_digest(request);
+  }
+  Result<fetch::FetchedFile> fetch(const fetch::FetchRequest& request) override {
+    std::lock_guard guard(m_mutex);
+    return m_inner.fetch(request);
+  }
+  Result<std::string> fetch_text(const std::string& url, uint64_t max_bytes) override {
+    std::lock_guard guard(m_mutex);
+    return m_inner.fetch_text(url, max_bytes);
+  }
+  std::optional<bool> exists(const std::string& url) override {
+    std::lock_guard guard(m_mutex);
+    return m_inner.exists(url);
+  }
+  void discard(const fetch::FetchedFile& file) override {
+    std::lock_guard guard(m_mutex);
+    m_inner.discard(file);
+  }
+  Result<std::vector<fetch::FetchedFile>> fetch_all(const std::vector<fetch::FetchRequest>& requests) override {
+    std::lock_guard guard(m_mutex);
+    return m_inner.fetch_all(requests);
+  }
+
+ private:
+  fetch::Downloader& m_inner;
+  std::mutex m_mutex;
+};
+
+// How many tools of a project install at once.
+size_t install_jobs() {
+  const unsigned cores = std::thread::hardware_concurrency();
+  return std::clamp<size_t>(cores, 2, 8);
+}
+
 // Every artifact of `plans`, fetched together (in parallel over the host pool) and checked
 // against the lock's checksums before anything is installed.
 Status prefetch(const std::vector<nlohmann::ordered_json>& plans, fetch::Downloader& downloader) {
@@ -96,7 +140,7 @@ Status prefetch(const std::vector<nlohmann::ordered_json>& plans, fetch::Downloa
 }
 
 // Exactly the lock's plans for this machine: checked against it, downloaded together, then
-// installed one after the other under one install lock.
+// installed at once under one install lock (each tool's commit one at a time).
 Result<InstallReport> install_locked(const ProjectInstallRequest& request, const project::ProjectFile& project,
                                      const util::Output& output, const SessionSeams& seams) {
   const InstallRequest& install = request.install;
@@ -135,12 +179,13 @@ Result<InstallReport> install_locked(const ProjectInstallRequest& request, const
   install::InstallOptions options;
   options.force = install.plan.force || install.reinstall;
   options.keep_failed = install.keep_failed;
-  options.downloader = downloader->get();
+  SerializedDownloader serialized(**downloader);
+  options.downloader = &serialized;
   options.source = project.lock_path().string();
   options.run_host = install::run_host_of(*facts);
   options.run_host->only_warn = install.plan.force;
   options.limits = *limits;
-  auto outcome = install::install_plans(install::home_layout(), locked->plans, options, lock, output);
+  auto outcome = install::install_plans(install::home_layout(), locked->plans, options, lock, output, install_jobs());
   if (!outcome) return fail(outcome.error());
   report.outcome = std::move(*outcome);
   report.plans = std::move(locked->plans);
