@@ -82,14 +82,17 @@ std::vector<std::string> lock_problems(const project::ProjectFile& project, cons
       problems.push_back(fmt::format("target {} is not in the lock", target));
   }
   for (const auto& tool : project.tools) {
+    std::string locked_as;  // one line per tool, not per target
     for (const auto& target : lock.targets) {
       const auto* entry = project::find_lock_entry(lock, tool.name, target);
       if (entry == nullptr)
         problems.push_back(fmt::format("no entry for {} on {}", tool.name, target));
-      else if (entry->request != tool.request())
-        problems.push_back(
-            fmt::format("{} is locked as {}, tailor.toml asks for {}", tool.name, entry->request, tool.request()));
+      else if (entry->request != tool.request() && locked_as.empty())
+        locked_as = entry->request;
     }
+    if (!locked_as.empty())
+      problems.push_back(
+          fmt::format("{} is locked as {}, tailor.toml asks for {}", tool.name, locked_as, tool.request()));
   }
   return problems;
 }
