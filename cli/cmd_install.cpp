@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "app/install.hpp"
+#include "app/project.hpp"
 #include "command.hpp"
 #include "plan_support.hpp"
 #include "util/canonical_json.hpp"
@@ -25,6 +26,7 @@ struct InstallFlags {
   bool strict_gpu = false;
   bool yes = false;
   bool json = false;
+  bool locked = false;
 };
 
 void print_dry_run(const nlohmann::ordered_json& plan, const util::Output& output) {
@@ -89,7 +91,13 @@ Result<int> run_install(const InstallFlags& flags, const Context& ctx) {
   request.strict_gpu = flags.strict_gpu;
   request.explain = flags.plan.explain;
   request.consent = {flags.yes, registry::terminal_question()};
-  auto report = app::install_tools(request, ctx.output);
+  if (flags.locked && !flags.tools.empty())
+    return fail(ErrorKind::usage, "--locked installs the project's tools from tailor.lock; name no tools with it");
+  // No tool and no plan: the project's tools (docs/projects.md).
+  const bool project = flags.tools.empty() && flags.plan_file.empty();
+  if (flags.locked && !project) return fail(ErrorKind::usage, "--locked and --plan FILE cannot be combined");
+  auto report = project ? app::install_project({request, ".", flags.locked}, ctx.output)
+                        : app::install_tools(request, ctx.output);
   if (!report) {
     // --json: a failure before any tool was tried is a document too, naming its kind.
     if (flags.json) ctx.output.write(util::canonical_json(error_json(report.error())));
@@ -152,7 +160,11 @@ const bool registered = register_command(
        app.add_flag("-y,--yes", flags->yes,
                     "Assume yes: install from an owner/repo source that is not registered, and register it");
        app.add_flag("--json", flags->json, "Print the result as JSON");
+       app.add_flag("--locked", flags->locked,
+                    "Install exactly tailor.lock's plans for this machine (no tool names; see `tailor resolve`)");
        app.footer(
+           "Without tool names, installs the tools of the project (tailor.toml or .tsuku.toml here or above).\n"
+
            "--force reinstalls an installed version (like --reinstall) and accepts a plan made for another machine.\n"
            "Missing system packages stop the install before anything changes (exit 8).");
        return [flags, &ctx]() -> Result<int> { return run_install(*flags, ctx); };

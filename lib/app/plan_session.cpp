@@ -160,6 +160,7 @@ Result<std::unique_ptr<PlanSession>> open_plan_session(const PlanSessionOptions&
   platform::DetectRequest detect = options.detect_request ? options.detect_request(*config) : platform::DetectRequest{};
   if (auto resolved = resolve_target_facts(*session, **recipe, std::move(detect), seams); !resolved)
     return fail(resolved.error());
+  if (options.target_only) session->foreign = true;
   auto target = plan::resolve_target(**recipe, *session->registry, session->facts, session->foreign);
   if (!target) return fail(target.error());
   request.target = *target;

@@ -39,6 +39,9 @@ struct PlanSessionOptions {
   bool strict = false;
   bool refresh = false;
   bool strict_gpu = false;  // --strict-gpu: a GPU plan for a GPU this process cannot see is refused
+  // A lock target (docs/projects.md): planned from the overridden facts alone, as for another
+  // machine, even when its os and arch are this machine's.
+  bool target_only = false;
   // The fact request (flags over the configuration's detect.* and gpu.device); its flags.os
   // and flags.arch make the target foreign when they differ from this machine.
   std::function<platform::DetectRequest(const config::Config&)> detect_request;

@@ -55,34 +55,45 @@ std::vector<BundleArtifact> plan_artifacts(const ordered_json& plan) {
 
 Result<size_t> fetch_bundle(const ordered_json& plan, const fs::path& dir, fetch::Downloader& downloader,
                             const util::Output& output) {
+  auto count = fetch_bundle_plans({plan}, dir, downloader, output);
+  if (!count) return fail(count.error());
+  if (auto st = util::write_file_atomic(dir / "plan.json", util::canonical_json(plan)); !st) return fail(st.error());
+  return count;
+}
+
+Result<size_t> fetch_bundle_plans(const std::vector<ordered_json>& plans, const fs::path& dir,
+                                  fetch::Downloader& downloader, const util::Output& output) {
   std::error_code ec;
   fs::create_directories(dir / "artifacts", ec);
   if (ec) return fail(ErrorKind::failure, "cannot create {}: {}", (dir / "artifacts").string(), ec.message());
   nlohmann::json manifest = {{"bundle_version", 1}, {"artifacts", nlohmann::json::array()}};
-  for (const auto& a : plan_artifacts(plan)) {
-    if (a.checksum.empty())
-      return fail(ErrorKind::checksum, "download_file {} has no checksum; a bundle needs one for every artifact",
-                  a.url);
-    auto fetched =
-        downloader.fetch(fetch::FetchRequest{a.url, a.fallback_urls, a.algo == "sha256" ? a.checksum : "", a.size});
-    if (!fetched) return fail(fetched.error());
-    auto digest = util::file_digest(fetched->path, a.algo);
-    if (!digest) return fail(digest.error());
-    if (*digest != a.checksum)
-      return fail(ErrorKind::checksum, "checksum mismatch for {}: expected {} {}, got {}", a.url, a.algo, a.checksum,
-                  *digest);
-    fs::path target = dir / "artifacts" / a.checksum;
-    fs::copy_file(fetched->path, target, fs::copy_options::overwrite_existing, ec);
-    if (ec) return fail(ErrorKind::failure, "cannot write {}: {}", target.string(), ec.message());
-    manifest["artifacts"].push_back({{"url", a.url},
-                                     {"fallback_urls", a.fallback_urls},
-                                     {"checksum", a.checksum},
-                                     {"checksum_algo", a.algo},
-                                     {"size", fetched->size},
-                                     {"file", "artifacts/" + a.checksum}});
-    output.info("fetched {}", a.url);
+  std::set<std::string> seen;
+  for (const auto& plan : plans) {
+    for (const auto& a : plan_artifacts(plan)) {
+      if (!seen.insert(a.url).second) continue;
+      if (a.checksum.empty())
+        return fail(ErrorKind::checksum, "download_file {} has no checksum; a bundle needs one for every artifact",
+                    a.url);
+      auto fetched =
+          downloader.fetch(fetch::FetchRequest{a.url, a.fallback_urls, a.algo == "sha256" ? a.checksum : "", a.size});
+      if (!fetched) return fail(fetched.error());
+      auto digest = util::file_digest(fetched->path, a.algo);
+      if (!digest) return fail(digest.error());
+      if (*digest != a.checksum)
+        return fail(ErrorKind::checksum, "checksum mismatch for {}: expected {} {}, got {}", a.url, a.algo, a.checksum,
+                    *digest);
+      fs::path target = dir / "artifacts" / a.checksum;
+      fs::copy_file(fetched->path, target, fs::copy_options::overwrite_existing, ec);
+      if (ec) return fail(ErrorKind::failure, "cannot write {}: {}", target.string(), ec.message());
+      manifest["artifacts"].push_back({{"url", a.url},
+                                       {"fallback_urls", a.fallback_urls},
+                                       {"checksum", a.checksum},
+                                       {"checksum_algo", a.algo},
+                                       {"size", fetched->size},
+                                       {"file", "artifacts/" + a.checksum}});
+      output.info("fetched {}", a.url);
+    }
   }
-  if (auto st = util::write_file_atomic(dir / "plan.json", util::canonical_json(plan)); !st) return fail(st.error());
   if (auto st = util::write_file_atomic(dir / "bundle.json", manifest.dump(2) + "\n"); !st) return fail(st.error());
   return manifest["artifacts"].size();
 }

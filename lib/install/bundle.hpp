@@ -30,6 +30,11 @@ std::vector<BundleArtifact> plan_artifacts(const nlohmann::ordered_json& plan);
 Result<size_t> fetch_bundle(const nlohmann::ordered_json& plan, const std::filesystem::path& dir,
                             fetch::Downloader& downloader, const util::Output& output);
 
+// The artifacts of several plans (a project lock's, `tailor fetch --lock`) into `dir`, with
+// bundle.json but no plan.json. Returns the count.
+Result<size_t> fetch_bundle_plans(const std::vector<nlohmann::ordered_json>& plans, const std::filesystem::path& dir,
+                                  fetch::Downloader& downloader, const util::Output& output);
+
 // Serves artifacts from a bundle directory, never the network; every file is hashed again.
 class BundleDownloader final : public fetch::Downloader {
  public:

@@ -417,6 +417,8 @@ class Executor {
 
   // Writes the version into state.json (the commit point), then switches the root's links.
   Status commit(const Node& node, const fs::path& tool_dir, const std::vector<std::string>& binaries) {
+    std::unique_lock<std::mutex> turn;
+    if (m_options.commit_mutex != nullptr) turn = std::unique_lock<std::mutex>(*m_options.commit_mutex);
     const bool root = node.parent.empty();
     std::string label = node.tool + "@" + node.version;
     InstalledVersion record;
@@ -473,6 +475,8 @@ class Executor {
     if (node.parent.empty()) return {};
     auto& required = m_state.installed[node.tool].required_by;
     if (std::find(required.begin(), required.end(), node.parent) != required.end()) return {};
+    std::unique_lock<std::mutex> turn;
+    if (m_options.commit_mutex != nullptr) turn = std::unique_lock<std::mutex>(*m_options.commit_mutex);
     return update_state(m_layout, [&](State& state) -> Status {
       auto& list = state.installed[node.tool].required_by;
       if (std::find(list.begin(), list.end(), node.parent) == list.end()) list.push_back(node.parent);

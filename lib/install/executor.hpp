@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +44,9 @@ struct InstallOptions {
   std::string* cannot_run = nullptr;
   // Where each tool's recipe came from (by tool name), recorded in the state with its version.
   std::map<std::string, recipe::Provenance> provenance;
+  // Set when several plans run at once (install_plans with jobs): held for each commit (the
+  // state.json write and the link switch) so those take turns.
+  std::mutex* commit_mutex = nullptr;
 };
 
 struct InstallOutcome {

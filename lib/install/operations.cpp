@@ -1,6 +1,10 @@
 #include "install/operations.hpp"
 
+#include <atomic>
 #include <chrono>
+#include <mutex>
+#include <set>
+#include <thread>
 
 #include "config/config.hpp"
 #include "install/events.hpp"
@@ -44,27 +48,74 @@ void emit_events(const Layout& layout, const std::vector<Event>& events, const u
   for (const auto& event : events) emit_event(event, *config, output);
 }
 
+// Whether no tool appears in the trees of two plans (they can then be installed at once).
+void tree_tools(const nlohmann::ordered_json& node, std::set<std::string>& out) {
+  out.insert(plan_string(node, "tool"));
+  if (auto deps = node.find("dependencies"); deps != node.end() && deps->is_array()) {
+    for (const auto& dep : *deps) tree_tools(dep, out);
+  }
+}
+
+bool disjoint_trees(const std::vector<nlohmann::ordered_json>& plans) {
+  std::set<std::string> seen;
+  for (const auto& plan : plans) {
+    std::set<std::string> tools;
+    tree_tools(plan, tools);
+    for (const auto& tool : tools) {
+      if (!seen.insert(tool).second) return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 Result<InstallOutcome> install_plans(const Layout& layout, const std::vector<nlohmann::ordered_json>& plans,
-                                     const InstallOptions& options, const LockOptions& lock,
-                                     const util::Output& output) {
+                                     const InstallOptions& options, const LockOptions& lock, const util::Output& output,
+                                     size_t jobs) {
   auto held = lock_home(layout, lock, output);
   if (!held) return fail(held.error());
+  struct Run {
+    Result<InstallOutcome> outcome = InstallOutcome{};
+    int64_t duration_ms = 0;
+  };
+  std::vector<Run> runs(plans.size());
+  std::mutex commit_mutex;
+  InstallOptions shared = options;
+  auto execute = [&](size_t i) {
+    const auto started = std::chrono::steady_clock::now();
+    runs[i].outcome = execute_plan(layout, plans[i], shared, output);
+    runs[i].duration_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  };
+  if (jobs > 1 && plans.size() > 1 && disjoint_trees(plans)) {
+    // Each tool builds, extracts and verifies in its own directories; only the commits (the
+    // state.json write and the link switch) take turns.
+    shared.commit_mutex = &commit_mutex;
+    std::atomic<size_t> next{0};
+    std::vector<std::jthread> workers;
+    for (size_t w = 0; w < std::min(jobs, plans.size()); ++w) {
+      workers.emplace_back([&] {
+        for (size_t i = next++; i < plans.size(); i = next++) execute(i);
+      });
+    }
+    workers.clear();  // joins
+  } else {
+    for (size_t i = 0; i < plans.size(); ++i) execute(i);
+  }
   InstallOutcome total;
   std::vector<Error> errors;
   std::vector<Event> events;
-  for (const auto& plan : plans) {
-    const auto started = std::chrono::steady_clock::now();
-    auto outcome = execute_plan(layout, plan, options, output);
+  for (size_t i = 0; i < plans.size(); ++i) {
+    const auto& plan = plans[i];
+    const auto& outcome = runs[i].outcome;
     Event event =
         make_event(outcome ? event_type::k_install_completed : event_type::k_install_failed, plan_string(plan, "tool"));
     event.version = plan_string(plan, "version");
     if (auto platform = plan.find("platform"); platform != plan.end() && platform->is_object()) {
       event.backend = plan_string(*platform, "backend");
     }
-    event.duration_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+    event.duration_ms = runs[i].duration_ms;
     if (!outcome) event.error = outcome.error().message;
     if (outcome && outcome->installed.empty()) {
       // Already installed at that version: nothing happened, nothing to announce.

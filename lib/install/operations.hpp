@@ -20,11 +20,12 @@ struct LockOptions {
   std::string token;                                 // reservation token; empty: $TAILOR_LOCK_TOKEN
 };
 
-// Executes each plan in order under one lock. With several plans a failure of one does not
-// stop the others; the result is then ErrorKind::partial.
+// Executes each plan under one lock, in order, or with `jobs` > 1 and no tool shared by two
+// plans' trees up to `jobs` at once (each tool's commit still one at a time). With several
+// plans a failure of one does not stop the others; the result is then ErrorKind::partial.
 Result<InstallOutcome> install_plans(const Layout& layout, const std::vector<nlohmann::ordered_json>& plans,
-                                     const InstallOptions& options, const LockOptions& lock,
-                                     const util::Output& output);
+                                     const InstallOptions& options, const LockOptions& lock, const util::Output& output,
+                                     size_t jobs = 1);
 
 Result<std::vector<std::string>> remove_tools(const Layout& layout, const std::string& tool,
                                               const std::optional<std::string>& version, bool force,

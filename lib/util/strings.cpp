@@ -84,12 +84,33 @@ size_t levenshtein(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+namespace {
+
+// Levenshtein distance where swapping two neighbouring characters is one edit (optimal string
+// alignment), the commonest typo: "lsit" is one edit from "list", two from "init".
+size_t typo_distance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+}  // namespace
+
 std::optional<std::string> closest_match(std::string_view input, std::span<const std::string> candidates,
                                          size_t max_distance) {
   std::optional<std::string> best;
   size_t best_distance = max_distance + 1;
   for (const auto& candidate : candidates) {
-    size_t d = levenshtein(input, candidate);
+    size_t d = typo_distance(input, candidate);
     if (d < best_distance || (d == best_distance && best && candidate < *best)) {
       best_distance = d;
       best = candidate;

@@ -10,6 +10,10 @@ TEST_CASE("did_you_mean") {
   SUBCASE("a near miss is named") { CHECK(util::did_you_mean("instal", names) == " (did you mean 'install'?)"); }
   SUBCASE("nothing close: nothing said") { CHECK(util::did_you_mean("zzzzzzzz", names).empty()); }
   SUBCASE("the distance is the caller's") { CHECK(util::did_you_mean("lst", names, 0).empty()); }
+  SUBCASE("two swapped neighbours are one typo") {
+    const std::vector<std::string> commands{"init", "list"};
+    CHECK(util::did_you_mean("lsit", commands) == " (did you mean 'list'?)");
+  }
 }
 
 TEST_CASE("kind_name") {

@@ -1,0 +1,216 @@
+// `tailor install` without tool names (docs/projects.md, "Installing a project").
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "app/project.hpp"
+#include "config/home.hpp"
+#include "fetch/curl_downloader.hpp"
+#include "install/bundle.hpp"
+#include "install/extract.hpp"
+#include "install/lock.hpp"
+#include "install/plan_check.hpp"
+#include "install/runnable.hpp"
+
+namespace tailor::app {
+namespace {
+
+// The project's tools planned here, as `tailor install a b c` does: tools that share a
+// backend are installed together, each group's failures reported per tool.
+Result<InstallReport> install_unlocked(const ProjectInstallRequest& request, const project::ProjectFile& project,
+                                       const util::Output& output, const SessionSeams& seams) {
+  std::vector<std::string> backends;
+  std::map<std::string, std::vector<std::string>> groups;
+  for (const auto& tool : project.tools) {
+    if (!groups.contains(tool.backend)) backends.push_back(tool.backend);
+    groups[tool.backend].push_back(tool.install_name());
+  }
+  if (backends.size() == 1) {
+    InstallRequest one = request.install;
+    one.tools = groups[backends.front()];
+    one.plan.backend = backends.front();
+    return install_tools(one, output, seams);
+  }
+  InstallReport total;
+  for (const auto& backend : backends) {
+    InstallRequest group = request.install;
+    group.tools = groups[backend];
+    group.plan.backend = backend;
+    auto report = install_tools(group, output, seams);
+    if (!report) {
+      for (const auto& tool : group.tools) total.tools.push_back({tool, tool, report.error(), false});
+      continue;
+    }
+    total.bin = report->bin;
+    if (report->tools.empty()) {
+      const std::string label = report->plans.empty() ? group.tools.front()
+                                                      : report->plans.front().value("tool", std::string()) + "@" +
+                                                            report->plans.front().value("version", std::string());
+      total.tools.push_back({group.tools.front(), label, std::nullopt, report->outcome.installed.empty()});
+    }
+    for (auto& tool : report->tools) total.tools.push_back(std::move(tool));
+    for (auto& plan : report->plans) total.plans.push_back(std::move(plan));
+    auto& outcome = total.outcome;
+    outcome.installed.insert(outcome.installed.end(), report->outcome.installed.begin(),
+                             report->outcome.installed.end());
+    outcome.skipped.insert(outcome.skipped.end(), report->outcome.skipped.begin(), report->outcome.skipped.end());
+  }
+  if (total.bin.empty()) total.bin = install::home_layout().bin();
+  return total;
+}
+
+Result<std::unique_ptr<fetch::Downloader>> locked_downloader(const InstallRequest& request,
+                                                             const util::Output& output) {
+  if (!request.from_dir.empty()) {
+    auto bundle = install::BundleDownloader::open(request.from_dir);
+    if (!bundle) return fail(bundle.error());
+    return std::unique_ptr<fetch::Downloader>(std::make_unique<install::BundleDownloader>(std::move(*bundle)));
+  }
+  if (request.plan.offline)
+    return fail(ErrorKind::usage, "--locked --offline needs --from DIR (a bundle made by `tailor fetch --lock`)");
+  auto curl = fetch::CurlDownloader::from_environment(&output, "install");
+  if (!curl) return fail(curl.error());
+  return std::unique_ptr<fetch::Downloader>(std::move(*curl));
+}
+
+// One downloader shared by the tools a project installs at once: calls take turns (the
+// artifacts are already in the download cache by then, so each is a cache hit).
+class SerializedDownloader final : public fetch::Downloader {
+ public:
+  explicit SerializedDownloader(fetch::Downloader& inner) : m_inner(inner) {}
+  std::optional<fetch::KnownDigest> known_digest(const fetch::FetchRequest& request) override {
+    std::lock_guard guard(m_mutex);
+    return m_inner.known_digest(request);
+  }
+  Result<fetch::FetchedFile> fetch(const fetch::FetchRequest& request) override {
+    std::lock_guard guard(m_mutex);
+    return m_inner.fetch(request);
+  }
+  Result<std::string> fetch_text(const std::string& url, uint64_t max_bytes) override {
+    std::lock_guard guard(m_mutex);
+    return m_inner.fetch_text(url, max_bytes);
+  }
+  std::optional<bool> exists(const std::string& url) override {
+    std::lock_guard guard(m_mutex);
+    return m_inner.exists(url);
+  }
+  void discard(const fetch::FetchedFile& file) override {
+    std::lock_guard guard(m_mutex);
+    m_inner.discard(file);
+  }
+  Result<std::vector<fetch::FetchedFile>> fetch_all(const std::vector<fetch::FetchRequest>& requests) override {
+    std::lock_guard guard(m_mutex);
+    return m_inner.fetch_all(requests);
+  }
+
+ private:
+  fetch::Downloader& m_inner;
+  std::mutex m_mutex;
+};
+
+// How many tools of a project install at once.
+size_t install_jobs() {
+  const unsigned cores = std::thread::hardware_concurrency();
+  return std::clamp<size_t>(cores, 2, 8);
+}
+
+// Every artifact of `plans`, fetched together (in parallel over the host pool) and checked
+// against the lock's checksums before anything is installed.
+Status prefetch(const std::vector<nlohmann::ordered_json>& plans, fetch::Downloader& downloader) {
+  std::vector<fetch::FetchRequest> requests;
+  std::set<std::string> seen;
+  for (const auto& plan : plans) {
+    for (const auto& artifact : install::plan_artifacts(plan)) {
+      if (artifact.checksum.empty()) {
+        return fail(ErrorKind::checksum,
+                    "the lock has no checksum for {}; tailor installs only downloads it can check: run `tailor "
+                    "resolve` with network access",
+                    artifact.url);
+      }
+      if (!seen.insert(artifact.url).second) continue;
+      requests.push_back(fetch::FetchRequest{artifact.url, artifact.fallback_urls,
+                                             artifact.algo == "sha256" ? artifact.checksum : "", artifact.size});
+    }
+  }
+  auto fetched = downloader.fetch_all(requests);
+  if (!fetched) return fail(fetched.error());
+  return {};
+}
+
+// Exactly the lock's plans for this machine: checked against it, downloaded together, then
+// installed at once under one install lock (each tool's commit one at a time).
+Result<InstallReport> install_locked(const ProjectInstallRequest& request, const project::ProjectFile& project,
+                                     const util::Output& output, const SessionSeams& seams) {
+  const InstallRequest& install = request.install;
+  auto config = config::load_config(config::tailor_home(), &output, config::uses::all);
+  if (!config) return fail(config.error());
+  auto detect = install.plan.detect_request ? install.plan.detect_request(*config) : platform::DetectRequest{};
+  detect.probe = "none";
+  auto facts = seams.resolve_facts(detect);
+  if (!facts) return fail(facts.error());
+  auto locked = locked_plans(project, *facts);
+  if (!locked) return fail(locked.error());
+  for (const auto& plan : locked->plans) {
+    auto mismatches = install::check_plan_platform(plan, *facts, install.plan.force);
+    if (!mismatches) return fail(mismatches.error());
+    for (const auto& m : *mismatches) output.warn("--force: installing a plan made for {}", m);
+  }
+  output.info("installing {} tools from {} for {}", locked->plans.size(), project.lock_path().string(), locked->target);
+  InstallReport report;
+  report.bin = install::home_layout().bin();
+  if (install.dry_run) {
+    report.plans = std::move(locked->plans);
+    return report;
+  }
+  auto downloader = locked_downloader(install, output);
+  if (!downloader) return fail(downloader.error());
+  if (auto fetched = prefetch(locked->plans, **downloader); !fetched) return fail(fetched.error());
+  auto limits = install::extract_limits(*config);
+  if (!limits) return fail(limits.error());
+  install::LockOptions lock;
+  lock.token = install.lock_token;
+  if (!install.lock_timeout.empty()) {
+    auto timeout = install::parse_lock_timeout(install.lock_timeout);
+    if (!timeout) return fail(timeout.error());
+    lock.timeout = *timeout;
+  }
+  install::InstallOptions options;
+  options.force = install.plan.force || install.reinstall;
+  options.keep_failed = install.keep_failed;
+  SerializedDownloader serialized(**downloader);
+  options.downloader = &serialized;
+  options.source = project.lock_path().string();
+  options.run_host = install::run_host_of(*facts);
+  options.run_host->only_warn = install.plan.force;
+  options.limits = *limits;
+  auto outcome = install::install_plans(install::home_layout(), locked->plans, options, lock, output, install_jobs());
+  if (!outcome) return fail(outcome.error());
+  report.outcome = std::move(*outcome);
+  report.plans = std::move(locked->plans);
+  return report;
+}
+
+}  // namespace
+
+Result<InstallReport> install_project(const ProjectInstallRequest& request, const util::Output& output,
+                                      const SessionSeams& seams) {
+  if (!request.install.plan_file.empty())
+    return fail(ErrorKind::usage, "--plan FILE installs one plan; leave it out to install the project's tools");
+  auto project = project::load_project(request.start);
+  if (!project) {
+    if (project.error().kind == ErrorKind::usage) {
+      return fail(ErrorKind::usage, "name at least one tool, or pass --plan FILE, or run in a project ({})",
+                  project.error().message);
+    }
+    return fail(project.error());
+  }
+  if (project->tools.empty())
+    return fail(ErrorKind::failure, "{} lists no tools under [tools]", project->path.string());
+  output.info("project {}", project->path.string());
+  if (request.locked) return install_locked(request, *project, output, seams);
+  return install_unlocked(request, *project, output, seams);
+}
+
+}  // namespace tailor::app
