@@ -160,6 +160,24 @@ TEST_CASE("doctor") {
     CHECK_FALSE(fs::exists(env.home / ".lock.holder"));
   }
 
+  SUBCASE("--fix repairs nothing while another tailor holds the install lock, and says why") {
+    fs::path link = env.home / "bin" / "hello";
+    fs::remove(link);
+    fs::create_symlink(env.home / "tools" / "hello-0.9.0" / "bin" / "hello", link);
+    Child holder = spawn_tailor({"lock", "hold", "--seconds", "30", "--lock-timeout", "0"}, env.options);
+    for (int i = 0; i < 600 && !fs::exists(env.home / ".lock.holder"); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto r = env.tailor({"doctor", "--fix"});
+    ::kill(holder.pid, SIGKILL);
+    holder.wait();
+    INFO(r.out, r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(line_of(r.out, "links").find("; fix: not repaired: the install lock") != std::string::npos);
+    CHECK(line_of(r.out, "lock")
+              .starts_with("ok    lock: the install lock is held by pid " + std::to_string(holder.pid)));
+    CHECK(fs::read_symlink(link) == env.home / "tools" / "hello-0.9.0" / "bin" / "hello");
+  }
+
   SUBCASE("config warnings and an invalid config") {
     write_text(env.home / "config.toml", "[fetch]\nparallel = \"many\"\nunknown_key = 1\n");
     auto r = env.tailor({"doctor"});
