@@ -27,9 +27,9 @@ const bool registered =
                             const char* variable = std::getenv("SHELL");
                             shell = app::shell_from_env(variable != nullptr ? variable : "");
                           }
-                          auto script = app::shellenv(install::home_layout(), shell);
-                          if (!script) return fail(script.error());
-                          ctx.output.write(*script);
+                          app::ShellEnv env = app::shellenv(install::home_layout(), shell);
+                          if (!env.warning.empty()) ctx.output.warn("{}", env.warning);
+                          ctx.output.write(env.script);
                           return 0;
                         };
                       }});

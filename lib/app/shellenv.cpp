@@ -120,10 +120,13 @@ std::string shellenv_script(Shell shell, const std::filesystem::path& bin, const
   return out;
 }
 
-Result<std::string> shellenv(const install::Layout& layout, Shell shell) {
+ShellEnv shellenv(const install::Layout& layout, Shell shell) {
   auto state = install::read_state(layout);
-  if (!state) return fail(state.error());
-  return shellenv_script(shell, layout.bin(), installed_variables(layout, *state));
+  if (!state) {
+    return {shellenv_script(shell, layout.bin(), {}),
+            fmt::format("the set_env values of installed tools are left out: {}", state.error().message)};
+  }
+  return {shellenv_script(shell, layout.bin(), installed_variables(layout, *state)), ""};
 }
 
 }  // namespace tailor::app

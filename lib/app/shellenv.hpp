@@ -38,7 +38,14 @@ std::vector<ToolVariable> installed_variables(const install::Layout& layout, con
 // Values are quoted so the shell takes them literally.
 std::string shellenv_script(Shell shell, const std::filesystem::path& bin, const std::vector<ToolVariable>& variables);
 
-// Reads state.json (a missing file is an empty state) and builds the script.
-Result<std::string> shellenv(const install::Layout& layout, Shell shell);
+struct ShellEnv {
+  std::string script;
+  std::string warning;  // why the tools' variables are missing; "" when none are
+};
+
+// Reads state.json (a missing file is an empty state) and builds the script. A state.json that
+// cannot be read still gives the PATH lines, with the reason as a warning: a shell start-up
+// file should not lose PATH over it.
+ShellEnv shellenv(const install::Layout& layout, Shell shell);
 
 }  // namespace tailor::app

@@ -75,6 +75,14 @@ TEST_CASE("shellenv puts an installed tool on PATH, idempotently") {
     CHECK(r.out.find("set -gx HELLO_HOME '" + (home / "tools" / "hello-1.0.0").string() + "'\n") != std::string::npos);
   }
 
+  SUBCASE("a damaged state.json still gives PATH, with a warning") {
+    write_text(home / "state.json", "{not json");
+    auto r = run({"/bin/bash", "-c", "eval \"$(\"$TAILOR\" shellenv --shell bash)\" && hello --version"}, options);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "hello 1.0.0\n");
+    CHECK(r.err.starts_with("warning: the set_env values of installed tools are left out: "));
+  }
+
   SUBCASE("an unknown shell is a usage error") {
     auto r = run_tailor({"shellenv", "--shell", "zhs"}, options);
     CHECK(r.exit_code == 2);
