@@ -179,7 +179,7 @@ DoctorCheck check_links(const DoctorRequest& request, const FixState& fix) {
       if (repaired)
         check.fixed.push_back(fmt::format("relinked {} -> {} (it pointed to the missing {})", link.string(),
                                           it->second.string(), target.string()));
-    } else if (fix.locked) {
+    } else if (fix.locked && it == wanted.end()) {
       repaired = fs::remove(link, ec);
       if (repaired)
         check.fixed.push_back(fmt::format("removed {} (it pointed to the missing {}; no installed tool provides {})",
@@ -187,6 +187,14 @@ DoctorCheck check_links(const DoctorRequest& request, const FixState& fix) {
     }
     if (repaired) continue;
     raise(check, CheckStatus::fail);
+    if (it != wanted.end() && !fs::exists(it->second, ec)) {
+      // The installed binary itself is gone: a link cannot mend that, a reinstall can.
+      check.details.push_back(
+          fmt::format("{} is broken: it points to {}, and the active {} is missing too "
+                      "(`tailor verify` names the reinstall that restores it)",
+                      link.string(), target.string(), it->second.string()));
+      continue;
+    }
     check.details.push_back(
         fmt::format("{} is broken: it points to {}, which does not exist", link.string(), target.string()));
   }

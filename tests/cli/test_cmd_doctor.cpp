@@ -115,6 +115,16 @@ TEST_CASE("doctor") {
     CHECK_FALSE(fs::exists(fs::symlink_status(env.home / "bin" / "gone")));
   }
 
+  SUBCASE("a link whose installed binary is gone is left for a reinstall") {
+    fs::remove(env.home / "tools" / "hello-1.0.0" / "bin" / "hello");
+    auto r = env.tailor({"doctor", "--fix"});
+    CHECK(r.exit_code == 1);
+    CHECK(line_of(r.out, "links")
+              .find("the active " + (env.home / "tools" / "hello-1.0.0" / "bin" / "hello").string() +
+                    " is missing too (`tailor verify` names the reinstall that restores it)") != std::string::npos);
+    CHECK(fs::is_symlink(env.home / "bin" / "hello"));
+  }
+
   SUBCASE("a killed install's leftover is reported; --fix deletes it and says so") {
     RunOptions paused = env.options;
     fs::path marker = env.dir / "paused";
