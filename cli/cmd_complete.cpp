@@ -3,6 +3,7 @@
 // network, no detection, and an unreadable home just completes nothing.
 #include <array>
 
+#include "app/shellenv.hpp"
 #include "command.hpp"
 #include "completion_kinds.hpp"
 #include "config/keys.hpp"
@@ -30,6 +31,8 @@ std::vector<std::string> words_of(std::string_view kind) {
     for (auto name : config::backend_names()) words.emplace_back(name);
   } else if (kind == k_complete_gpu_vendors) {
     for (auto name : k_gpu_vendors) words.emplace_back(name);
+  } else if (kind == k_complete_shells) {
+    for (auto name : app::shell_names()) words.emplace_back(name);
   } else if (kind == k_complete_config_keys) {
     for (const auto& def : config::key_definitions())
       if (def.name.find('*') == std::string_view::npos) words.emplace_back(def.name);
@@ -47,7 +50,8 @@ const bool registered = register_command(
      [](CLI::App& app, Context& ctx) -> RunFn {
        app.group("");  // hidden: not in --help, not completed itself
        auto opts = std::make_shared<Options>();
-       app.add_option("kind", opts->kind, "recipes, installed, backends, gpu-vendors or config-keys")->required();
+       app.add_option("kind", opts->kind, "recipes, installed, backends, gpu-vendors, config-keys or shells")
+           ->required();
        app.add_option("prefix", opts->prefix, "Only words starting with this");
        return [opts, &ctx]() -> Result<int> {
          if (!is_completion_kind(opts->kind)) {

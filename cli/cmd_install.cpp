@@ -126,7 +126,7 @@ Result<int> run_install(const InstallFlags& flags, const Context& ctx) {
   const char* path = std::getenv("PATH");
   std::string padded = ":" + std::string(path != nullptr ? path : "") + ":";
   if (!outcome.installed.empty() && padded.find(":" + report->bin.string() + ":") == std::string::npos) {
-    ctx.output.info("add {} to your PATH: export PATH=\"{}:$PATH\"", report->bin.string(), report->bin.string());
+    ctx.output.info("add {} to your PATH: eval \"$(tailor shellenv)\"", report->bin.string());
   }
   if (failed) {
     print_summary(*report, ctx.output);

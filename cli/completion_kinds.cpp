@@ -6,8 +6,9 @@
 namespace tailor::cli {
 namespace {
 
-constexpr std::array<std::string_view, 5> k_kinds = {k_complete_recipes, k_complete_installed, k_complete_backends,
-                                                     k_complete_gpu_vendors, k_complete_config_keys};
+constexpr std::array<std::string_view, 6> k_kinds = {k_complete_recipes,     k_complete_installed,
+                                                     k_complete_backends,    k_complete_gpu_vendors,
+                                                     k_complete_config_keys, k_complete_shells};
 
 constexpr std::array<std::pair<std::string_view, PositionalKind>, 12> k_positionals = {{
     {"tailor install", {k_complete_recipes, 0}},
@@ -47,6 +48,7 @@ PositionalKind positional_kind(std::string_view command_path) {
 std::string_view option_value_kind(std::string_view option) {
   if (option == "--backend") return k_complete_backends;
   if (option == "--gpu") return k_complete_gpu_vendors;
+  if (option == "--shell") return k_complete_shells;
   return {};
 }
 

@@ -11,6 +11,7 @@ inline constexpr std::string_view k_complete_installed = "installed";
 inline constexpr std::string_view k_complete_backends = "backends";
 inline constexpr std::string_view k_complete_gpu_vendors = "gpu-vendors";
 inline constexpr std::string_view k_complete_config_keys = "config-keys";
+inline constexpr std::string_view k_complete_shells = "shells";
 
 bool is_completion_kind(std::string_view kind);
 std::string completion_kind_list();  // "recipes, installed, ..."

@@ -23,3 +23,5 @@ elif [ -n "$lock" ]; then
 fi
 echo
 echo "tailor is built at $(pwd)/build/tailor"
+echo "To run the tools it installs by name, add this line to ~/.bashrc or ~/.zshrc (fish: \`tailor shellenv --shell fish | source\`):"
+echo "  eval \"\$($(pwd)/build/tailor shellenv)\""

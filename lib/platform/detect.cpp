@@ -235,6 +235,8 @@ Facts detect_facts(const HostFs& fs, const DetectOptions& options) {
     nvidia = read_nvidia_driver(fs);
     f.nvidia_kernel_flavor = nvidia.flavor;
     if (!nvidia.warning.empty()) f.warnings.push_back(nvidia.warning);
+    if (std::string mismatch = nvidia_mismatch_warning(nvidia, read_nvidia_user_space(fs)); !mismatch.empty())
+      f.warnings.push_back(std::move(mismatch));
   }
   annotate_devices(fs, f, nvidia);
   choose_gpu(fs, f, markers);

@@ -62,6 +62,30 @@ NvidiaDriver read_nvidia_driver(const HostFs& fs) {
   return driver;
 }
 
+NvidiaUserSpace read_nvidia_user_space(const HostFs& fs) {
+  // Where distributions and NVIDIA's .run installer put the libraries.
+  for (std::string_view dir : {"/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib"}) {
+    for (const std::string& name : fs.list_dir(dir)) {
+      for (std::string_view prefix : {"libcuda.so.", "libnvidia-ml.so."}) {
+        if (!name.starts_with(prefix)) continue;
+        std::string_view version = std::string_view(name).substr(prefix.size());
+        // libcuda.so.1 is the soname link; the file carries the full driver version.
+        if (is_version_token(version)) return {std::string(version), fmt::format("{}/{}", dir, name)};
+      }
+    }
+  }
+  return {};
+}
+
+std::string nvidia_mismatch_warning(const NvidiaDriver& kernel, const NvidiaUserSpace& user_space) {
+  if (kernel.version.empty() || user_space.version.empty() || kernel.version == user_space.version) return "";
+  return fmt::format(
+      "the NVIDIA kernel module is {} ({}) but the user-space driver is {} ({}); CUDA fails with \"driver/library "
+      "version mismatch\" until they match: reboot after a driver upgrade, or install the user-space package of the "
+      "loaded module",
+      kernel.version, kernel.source, user_space.version, user_space.file);
+}
+
 std::string read_amdgpu_version(const HostFs& fs) {
   auto text = fs.read_small("/sys/module/amdgpu/version");
   return text ? std::string(util::trim(*text)) : "";

@@ -29,6 +29,19 @@ struct NvidiaDriver {
 
 NvidiaDriver read_nvidia_driver(const HostFs& fs);
 
+// NVIDIA's user-space driver as its libraries name it: libcuda.so.<version> or
+// libnvidia-ml.so.<version> in the library directories (docs/detection.md, "What is read, and from where").
+struct NvidiaUserSpace {
+  std::string version;  // "570.133.07"; "" when no versioned library is found
+  std::string file;     // the library that says so
+};
+NvidiaUserSpace read_nvidia_user_space(const HostFs& fs);
+
+// The warning when the loaded kernel module and the user-space driver differ (after a driver
+// upgrade without a reboot CUDA fails with "driver/library version mismatch"); "" when they agree
+// or either is unknown.
+std::string nvidia_mismatch_warning(const NvidiaDriver& kernel, const NvidiaUserSpace& user_space);
+
 // /sys/module/amdgpu/version (DKMS driver only), "" otherwise.
 std::string read_amdgpu_version(const HostFs& fs);
 

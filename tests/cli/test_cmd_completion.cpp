@@ -153,6 +153,7 @@ TEST_CASE("completion of recipes, installed tools, backends, GPU vendors and con
     CHECK(run_tailor({"__complete", "installed"}, options).out == "hello\n");
     CHECK(run_tailor({"__complete", "gpu-vendors", "n"}, options).out == "nvidia\nnone\n");
     CHECK(run_tailor({"__complete", "backends", "cu"}, options).out == "cuda\n");
+    CHECK(run_tailor({"__complete", "shells"}, options).out == "bash\nzsh\nfish\nposix\n");
     CHECK(run_tailor({"__complete", "config-keys", "llm."}, options).out.find("llm.backend\n") != std::string::npos);
     auto bad = run_tailor({"__complete", "colours"}, options);
     CHECK(bad.exit_code == 2);
@@ -178,6 +179,7 @@ TEST_CASE("completion of recipes, installed tools, backends, GPU vendors and con
     CHECK(bash_complete(script.string(), bin + " verify ''", 2, options).find("hello\n") != std::string::npos);
     CHECK(bash_complete(script.string(), bin + " plan ripgrep --backend cu", 4, options) == "cuda\n");
     CHECK(bash_complete(script.string(), bin + " eval --gpu nv", 3, options) == "nvidia\n");
+    CHECK(bash_complete(script.string(), bin + " shellenv --shell f", 3, options) == "fish\n");
     CHECK(bash_complete(script.string(), bin + " config get llm.back", 3, options) == "llm.backend\n");
     // Options are still completed where arguments are, and values of other options are files.
     CHECK(bash_complete(script.string(), bin + " install --dry", 2, options) == "--dry-run\n");
@@ -194,5 +196,6 @@ TEST_CASE("completion of recipes, installed tools, backends, GPU vendors and con
                         "'(__tailor_complete recipes)'") != std::string::npos);
     CHECK(fish.out.find("-l 'backend' -x -a '(__tailor_complete backends)'") != std::string::npos);
     CHECK(fish.out.find("-l 'gpu' -x -a '(__tailor_complete gpu-vendors)'") != std::string::npos);
+    CHECK(fish.out.find("-l 'shell' -x -a '(__tailor_complete shells)'") != std::string::npos);
   }
 }

@@ -74,3 +74,27 @@ TEST_CASE("jetson_of_tegra_release") {
   CHECK(platform::jetson_of_tegra_release("# R32 (release), REVISION: 7.1") == "l4t-32.7.1");
   CHECK(platform::jetson_of_tegra_release("garbage").empty());
 }
+
+TEST_CASE("read_nvidia_user_space") {
+  auto root = test::fresh_dir("nvidia-user-space");
+  platform::HostFs fs(root.string());
+  SUBCASE("no library") { CHECK(platform::read_nvidia_user_space(fs).version.empty()); }
+  SUBCASE("the soname link alone says nothing; the versioned file does") {
+    test::write_text(root / "usr/lib/x86_64-linux-gnu/libcuda.so.1", "");
+    CHECK(platform::read_nvidia_user_space(fs).version.empty());
+    test::write_text(root / "usr/lib64/libnvidia-ml.so.575.51.02", "");
+    auto found = platform::read_nvidia_user_space(fs);
+    CHECK(found.version == "575.51.02");
+    CHECK(found.file == "/usr/lib64/libnvidia-ml.so.575.51.02");
+  }
+}
+
+TEST_CASE("nvidia_mismatch_warning") {
+  platform::NvidiaDriver kernel{"570.133.07", "proprietary", "/sys/module/nvidia/version", ""};
+  CHECK(platform::nvidia_mismatch_warning(kernel, {"570.133.07", "/usr/lib64/libcuda.so.570.133.07"}).empty());
+  CHECK(platform::nvidia_mismatch_warning(kernel, {}).empty());
+  CHECK(platform::nvidia_mismatch_warning({}, {"575.51.02", "/usr/lib64/libcuda.so.575.51.02"}).empty());
+  std::string warning = platform::nvidia_mismatch_warning(kernel, {"575.51.02", "/usr/lib64/libcuda.so.575.51.02"});
+  CHECK(warning.find("kernel module is 570.133.07 (/sys/module/nvidia/version)") != std::string::npos);
+  CHECK(warning.find("user-space driver is 575.51.02 (/usr/lib64/libcuda.so.575.51.02)") != std::string::npos);
+}
