@@ -120,7 +120,8 @@ const bool registered = register_command(
        CLI::App* push = app.add_subcommand("push", "Push every artifact and a tagged manifest to oci://HOST/NAMESPACE");
        push->add_option("--plan", flags->plan, "Plan file (JSON, format 5)");
        push->add_option("--lock", flags->lock, "Project lock file (tailor.lock)");
-       push->add_option("--target", flags->targets, "Only this target of the lock (repeatable)");
+       push->add_option("--target", flags->targets, "Only this target of the lock (repeatable)")
+           ->allow_extra_args(false);
        push->add_flag("--all-targets", flags->all_targets, "Every target of the lock (./tailor.lock without --lock)");
        push->add_option("destination", flags->destination, "oci://HOST[:PORT]/NAMESPACE[:TAG]")->required();
        push->add_option("--tag", flags->tag, "Tag of the manifest (default: the plan's or lock's SHA-256)");

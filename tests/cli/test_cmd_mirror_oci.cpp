@@ -110,6 +110,21 @@ TEST_CASE("mirror push, then a mirror-only install with the origin stopped") {
   CHECK(std::count(manifest_lines.begin(), manifest_lines.end(),
                    "PUT /v2/fleet/tools/manifests/" + report["tag"].get<std::string>()) == 1);
 
+  // What any OCI client sees: an artifact manifest with the plan as config and named layers.
+  auto fetched = run({"/usr/bin/curl", "-sf", "--cacert", registry.ca_file().string(), "-H",
+                      "Accept: application/vnd.oci.image.manifest.v1+json",
+                      "https://" + registry.host() + "/v2/fleet/tools/manifests/" + report["tag"].get<std::string>()});
+  REQUIRE(fetched.exit_code == 0);
+  ordered_json manifest = ordered_json::parse(fetched.out);
+  CHECK(manifest["artifactType"] == "application/vnd.tailor.lock.v1+json");
+  CHECK(manifest["config"]["mediaType"] == "application/vnd.tailor.lock.v1+json");
+  CHECK(manifest["config"]["digest"] == "sha256:" + report["tag"].get<std::string>());
+  REQUIRE(manifest["layers"].size() == 2);
+  // Dependencies first, in the order install fetches them.
+  CHECK(manifest["layers"][0]["digest"] == "sha256:" + tools.dep.sha256);
+  CHECK(manifest["layers"][0]["annotations"]["org.opencontainers.image.title"] == tools.dep.file_name());
+  CHECK(manifest["layers"][1]["annotations"]["org.opencontainers.image.title"] == tools.hello.file_name());
+
   SUBCASE("pushing again uploads nothing and downloads nothing") {
     std::size_t before = registry.requests().size();
     auto again = pusher.tailor({"mirror", "push", "--plan", plan.string(), registry.oci_url(k_repo), "--tag", "v1"});
@@ -150,6 +165,42 @@ TEST_CASE("mirror push, then a mirror-only install with the origin stopped") {
     CHECK(fleet.nothing_installed());
     CHECK_FALSE(fs::exists(fleet.home / "cache" / "downloads" / (tools.hello.sha256 + ".data")));
   }
+}
+
+TEST_CASE("mirror push --lock pushes the plans of the chosen targets") {
+  OciRegistry registry;
+  REQUIRE_REGISTRY(registry);
+  HttpsServer origin;
+  TwoTools tools(origin);
+  Machine pusher(registry.ca_file());
+  ordered_json dep_plan = tools.plan["dependencies"][0];
+  ordered_json hello_plan = tools.plan;
+  hello_plan.erase("dependencies");
+  ordered_json lock = {{"lock_version", 1},
+                       {"tools_hash", "abc"},
+                       {"targets", {"linux-amd64", "linux-arm64"}},
+                       {"entries",
+                        {{{"tool", "hello"}, {"request", "hello"}, {"target", "linux-amd64"}, {"plan", hello_plan}},
+                         {{"tool", "depcmd"}, {"request", "depcmd"}, {"target", "linux-arm64"}, {"plan", dep_plan}}}}};
+  write_text(pusher.dir / "tailor.lock", lock.dump(2));
+  auto one = pusher.tailor({"mirror", "push", "--lock", (pusher.dir / "tailor.lock").string(), "--target",
+                            "linux-amd64", registry.oci_url(k_repo), "--json"});
+  INFO(one.out << one.err);
+  REQUIRE(one.exit_code == 0);
+  ordered_json report = ordered_json::parse(one.out);
+  REQUIRE(report["artifacts"].size() == 1);
+  CHECK(report["artifacts"][0]["sha256"] == tools.hello.sha256);
+  CHECK_FALSE(fs::exists(registry.blob_data(tools.dep.sha256)));
+
+  RunOptions in_project = pusher.options;
+  in_project.cwd = pusher.dir.string();
+  auto all = run_tailor({"mirror", "push", "--all-targets", registry.oci_url(k_repo), "--json"}, in_project);
+  INFO(all.out << all.err);
+  REQUIRE(all.exit_code == 0);
+  report = ordered_json::parse(all.out);
+  CHECK(report["uploaded"] == 1);  // depcmd; hello was there
+  CHECK(report["skipped"] == 1);
+  CHECK(fs::exists(registry.blob_data(tools.dep.sha256)));
 }
 
 TEST_CASE("mirror push uploads large blobs in chunks") {
