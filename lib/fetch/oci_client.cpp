@@ -69,7 +69,7 @@ size_t on_reply_header(char* data, size_t size, size_t count, void* self) {
 std::string url_escape(std::string_view text) {
   std::string out;
   for (unsigned char c : text) {
-    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
+    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~' || c == ':' || c == '/') {
       out += static_cast<char>(c);
     } else {
       out += fmt::format("%{:02X}", c);
@@ -129,7 +129,34 @@ Result<OciLocation> parse_oci_url(std::string_view url) {
 }
 
 std::string oci_blob_url(const OciLocation& where, std::string_view sha256) {
-  return fmt::format("{}/v2/{}/blobs/sha256:{}", where.base_url(), where.repository, sha256);
+  return oci_blob_url_at(where.base_url(), where.repository, sha256);
+}
+
+std::string oci_blob_url_at(std::string_view base_url, std::string_view repository, std::string_view sha256) {
+  return fmt::format("{}/v2/{}/blobs/sha256:{}", base_url, repository, sha256);
+}
+
+std::string oci_manifest_url_at(std::string_view base_url, std::string_view repository, std::string_view reference) {
+  return fmt::format("{}/v2/{}/manifests/{}", base_url, repository, reference);
+}
+
+std::string oci_scope(std::string_view repository, std::string_view actions) {
+  return fmt::format("repository:{}:{}", repository, actions);
+}
+
+std::string oci_token_url(std::string_view realm, std::string_view service, std::string_view scope) {
+  std::string url(realm);
+  url += realm.find('?') == std::string_view::npos ? '?' : '&';
+  if (!service.empty()) url += "service=" + url_escape(service) + "&";
+  return url + "scope=" + url_escape(scope);
+}
+
+std::string oci_token_of(const nlohmann::json& reply) {
+  if (!reply.is_object()) return "";
+  for (const char* key : {"token", "access_token"}) {
+    if (auto found = reply.find(key); found != reply.end() && found->is_string() && !found->empty()) return *found;
+  }
+  return "";
 }
 
 std::optional<AuthChallenge> parse_www_authenticate(std::string_view value) {
@@ -280,15 +307,12 @@ Error OciClient::auth_failure(long status, std::string_view what) const {
 }
 
 Result<std::string> OciClient::fetch_token(const AuthChallenge& challenge, const std::string& actions) {
-  std::string scope = fmt::format("repository:{}:{}", m_where.repository, actions);
+  std::string scope = oci_scope(m_where.repository, actions);
   if (m_credentials.username.empty() && !m_credentials.password.empty()) {
     return "Authorization: Bearer " + m_credentials.password;  // a ready token
   }
   HttpCall call;
-  call.url = challenge.realm;
-  call.url += challenge.realm.find('?') == std::string::npos ? '?' : '&';
-  if (!challenge.service.empty()) call.url += "service=" + url_escape(challenge.service) + "&";
-  call.url += "scope=" + url_escape(scope);
+  call.url = oci_token_url(challenge.realm, challenge.service, scope);
   if (!m_credentials.username.empty()) {
     call.headers.push_back("Authorization: Basic " +
                            base64_encode(m_credentials.username + ":" + m_credentials.password));
@@ -301,14 +325,10 @@ Result<std::string> OciClient::fetch_token(const AuthChallenge& challenge, const
                 m_where.reference(false), reply->status);
   }
   auto doc = nlohmann::json::parse(reply->body, nullptr, false);
-  std::string token;
+  std::string token = oci_token_of(doc);
   int64_t lifetime = 60;  // the distribution spec's default
-  if (doc.is_object()) {
-    if (doc.contains("token") && doc["token"].is_string()) token = doc["token"].get<std::string>();
-    if (token.empty() && doc.contains("access_token") && doc["access_token"].is_string())
-      token = doc["access_token"].get<std::string>();
-    if (doc.contains("expires_in") && doc["expires_in"].is_number_integer())
-      lifetime = std::max<int64_t>(doc["expires_in"].get<int64_t>(), 1);
+  if (doc.is_object() && doc.contains("expires_in") && doc["expires_in"].is_number_integer()) {
+    lifetime = std::max<int64_t>(doc["expires_in"].get<int64_t>(), 1);
   }
   if (token.empty()) return fail(ErrorKind::network, "token request {}: no token in the reply", call.url);
   // A little early, so a token is not sent in the second it expires.
@@ -342,7 +362,7 @@ Result<std::string> OciClient::authorization(const std::string& actions) {
       return tl::unexpected(auth_failure(401, m_where.base_url() + "/v2/"));
     return "Authorization: Basic " + base64_encode(m_credentials.username + ":" + m_credentials.password);
   }
-  std::string scope = fmt::format("repository:{}:{}", m_where.repository, actions);
+  std::string scope = oci_scope(m_where.repository, actions);
   if (auto found = m_tokens.find(scope);
       found != m_tokens.end() && found->second.expires > std::chrono::steady_clock::now()) {
     return found->second.header;
@@ -350,9 +370,7 @@ Result<std::string> OciClient::authorization(const std::string& actions) {
   return fetch_token(*m_challenge, actions);
 }
 
-void OciClient::forget(const std::string& actions) {
-  m_tokens.erase(fmt::format("repository:{}:{}", m_where.repository, actions));
-}
+void OciClient::forget(const std::string& actions) { m_tokens.erase(oci_scope(m_where.repository, actions)); }
 
 Result<HttpReply> OciClient::send(HttpCall call, const std::string& actions) {
   const std::size_t plain = call.headers.size();

@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "fetch/fetch_config.hpp"
 #include "util/result.hpp"
 
@@ -34,6 +36,14 @@ bool is_oci_url(std::string_view url);
 Result<OciLocation> parse_oci_url(std::string_view url);
 // https://HOST/v2/NAMESPACE/blobs/sha256:HEX
 std::string oci_blob_url(const OciLocation& where, std::string_view sha256);
+// The same for a registry given by its base URL ("https://ghcr.io"), as the Homebrew bottle
+// lookup (lib/version/provider_homebrew.cpp) addresses GHCR.
+std::string oci_blob_url_at(std::string_view base_url, std::string_view repository, std::string_view sha256);
+std::string oci_manifest_url_at(std::string_view base_url, std::string_view repository, std::string_view reference);
+// "repository:<repository>:<actions>", the scope of a bearer token.
+std::string oci_scope(std::string_view repository, std::string_view actions);
+// The token request of the bearer flow: `realm?service=…&scope=…`.
+std::string oci_token_url(std::string_view realm, std::string_view service, std::string_view scope);
 // Whether `tag` is a valid OCI tag: [A-Za-z0-9_][A-Za-z0-9._-]{0,127}.
 bool valid_oci_tag(std::string_view tag);
 
@@ -51,6 +61,9 @@ struct AuthChallenge {
 std::optional<AuthChallenge> parse_www_authenticate(std::string_view value);
 
 std::string base64_encode(std::string_view bytes);
+
+// The token of a token service's reply (`token`, else `access_token`); "" when none.
+std::string oci_token_of(const nlohmann::json& reply);
 
 struct HttpReply {
   long status = 0;
