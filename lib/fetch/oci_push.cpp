@@ -127,6 +127,20 @@ Result<std::string> oci_put_manifest(OciClient& client, const std::string& tag, 
   return "sha256:" + util::sha256_hex(manifest);
 }
 
+Result<std::string> oci_get_small_blob(OciClient& client, const std::string& sha256, uint64_t max_bytes) {
+  HttpCall get;
+  get.url = oci_blob_url(client.where(), sha256);
+  get.max_reply = max_bytes;
+  auto reply = client.send(get, "pull");
+  if (!reply) return fail(reply.error());
+  if (reply->status != 200) return tl::unexpected(refused(client, get, *reply));
+  if (std::string got = util::sha256_hex(reply->body); got != sha256) {
+    return fail(ErrorKind::checksum, "blob {} of registry {} hashes to sha256:{}", get.url,
+                client.where().reference(false), got);
+  }
+  return std::move(reply->body);
+}
+
 Result<std::string> oci_get_manifest(OciClient& client, const std::string& reference) {
   HttpCall get;
   get.url = client.where().base_url() + "/v2/" + client.where().repository + "/manifests/" + reference;

@@ -28,6 +28,9 @@ Result<int> oci_upload_bytes(OciClient& client, const std::string& bytes);
 // PUTs an image manifest under `tag`; returns its digest ("sha256:…").
 Result<std::string> oci_put_manifest(OciClient& client, const std::string& tag, const std::string& manifest);
 
+// GETs a small blob (a config) and checks that it hashes to its digest (else ErrorKind::checksum).
+Result<std::string> oci_get_small_blob(OciClient& client, const std::string& sha256, uint64_t max_bytes = 16 << 20);
+
 // GETs the manifest of `tag` (or a digest).
 Result<std::string> oci_get_manifest(OciClient& client, const std::string& reference);
 
