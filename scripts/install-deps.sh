@@ -14,6 +14,7 @@ PACKAGES=(
   clang clang-format clang-tidy python3-yaml jq
   python3 curl tar gzip xz-utils bzip2 zstd lzip zip unzip
   hyperfine help2man dpkg-dev file ccache
+  docker-registry libcrypt-dev
 )
 # Optional: libFuzzer/sanitizer runtime for clang (named per clang version; absent on some releases).
 OPTIONAL=(libclang-rt-14-dev)

@@ -33,7 +33,15 @@ Status check_disk_space(const fs::path& dir, uint64_t bytes) {
 }  // namespace
 
 CurlDownloader::CurlDownloader(DownloaderOptions options)
-    : m_options(std::move(options)), m_pool(m_options.config.mirrors, m_options.config.strategy) {}
+    : m_options(std::move(options)), m_pool(m_options.config.mirrors, m_options.config.strategy) {
+  for (const Mirror& mirror : m_options.config.mirrors) {
+    auto where = parse_oci_url(mirror.url);
+    if (!mirror.oci || !where || m_oci.contains(mirror.name)) continue;
+    m_oci.emplace(mirror.name,
+                  std::make_unique<OciClient>(*where, OciCredentials{mirror.username, mirror.password, mirror.secret},
+                                              m_options.config));
+  }
+}
 
 CurlDownloader::~CurlDownloader() = default;
 
@@ -127,7 +135,7 @@ Result<std::vector<FetchedFile>> CurlDownloader::fetch_all(const std::vector<Fet
   if (auto space = check_disk_space(cache.dir(), bytes_needed); !space) return fail(space.error());
 
   ProgressLine progress(m_options.progress);
-  EngineContext context{config, m_pool, cache, status(), &progress, m_options.output};
+  EngineContext context{config, m_pool, cache, status(), &progress, m_options.output, &m_oci};
   auto fetched = run_fetch_jobs(context, jobs);
   progress.clear();
   if (!fetched) return fail(fetched.error());
@@ -192,7 +200,7 @@ std::optional<bool> CurlDownloader::exists(const std::string& url) {
   if (!check_url_allowed(url, config.allow_insecure_loopback)) return std::nullopt;
   DownloadCache cache(m_options.home / "cache" / "downloads");
   std::vector<EngineJob> jobs{EngineJob{FetchRequest{url, {}, "", 0}, "", true, config.max_bytes, false, true}};
-  EngineContext context{config, m_pool, cache, nullptr, nullptr, m_options.output};
+  EngineContext context{config, m_pool, cache, nullptr, nullptr, m_options.output, &m_oci};
   auto probed = run_fetch_jobs(context, jobs);
   if (!probed) return std::nullopt;
   return !probed->front().missing;
@@ -210,7 +218,7 @@ Result<std::string> CurlDownloader::fetch_text(const std::string& url, uint64_t 
   DownloadCache cache(m_options.home / "cache" / "downloads");
   std::vector<EngineJob> jobs{
       EngineJob{FetchRequest{url, {}, "", 0}, "", true, std::min(max_bytes, config.max_bytes), false}};
-  EngineContext context{config, m_pool, cache, nullptr, nullptr, m_options.output};
+  EngineContext context{config, m_pool, cache, nullptr, nullptr, m_options.output, &m_oci};
   auto fetched = run_fetch_jobs(context, jobs);
   if (!fetched) return fail(fetched.error());
   return std::move(fetched->front().text);

@@ -75,8 +75,9 @@ class CurlDownloader final : public Downloader {
 
   DownloaderOptions m_options;
   HostPool m_pool;
-  std::map<std::string, Verified> m_verified;  // by sha256
-  bool m_swept = false;                        // leftovers of dead runs removed
+  std::map<std::string, std::unique_ptr<OciClient>> m_oci;  // the OCI mirrors' clients, by name
+  std::map<std::string, Verified> m_verified;               // by sha256
+  bool m_swept = false;                                     // leftovers of dead runs removed
   // URLs whose checksum cache entry this run found outdated: the server now serves other
   // bytes, so an older download of theirs is no answer either, whoever asks next.
   mutable std::set<std::string> m_changed_urls;

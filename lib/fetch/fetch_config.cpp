@@ -5,7 +5,9 @@
 #include <toml++/toml.h>
 
 #include "config/config.hpp"
+#include "fetch/oci_client.hpp"
 #include "fetch/url.hpp"
+#include "util/strings.hpp"
 #include "util/toml_limits.hpp"
 
 namespace tailor::fetch {
@@ -34,23 +36,45 @@ Result<std::string> string_field(const toml::table& table, std::string_view key,
   return *value;
 }
 
-Status parse_mirrors(const toml::node& node, std::string_view source, bool allow_insecure, FetchConfig& config) {
+// An `oci://` mirror: any prefix (none = every URL), credentials from secrets.<secret>.
+Status parse_oci_mirror(const toml::table& table, std::string_view source, const config::Config& settings,
+                        Mirror& mirror) {
+  auto where = parse_oci_url(mirror.url);
+  if (!where) return invalid(source, *table.get("url"), "mirror {}: {}", mirror.name, where.error().message);
+  if (!where->tag.empty()) {
+    return invalid(source, *table.get("url"), "mirror {}: an oci:// mirror names a repository, not a tag", mirror.name);
+  }
+  auto username = string_field(table, "username", source, false);
+  if (!username) return fail(username.error());
+  auto secret = string_field(table, "secret", source, false);
+  if (!secret) return fail(secret.error());
+  mirror.oci = true;
+  mirror.username = *username;
+  mirror.secret = util::to_lower(*secret);
+  if (!mirror.secret.empty()) mirror.password = settings.secret(mirror.secret).value_or("");
+  return {};
+}
+
+Status parse_mirrors(const toml::node& node, std::string_view source, const config::Config& settings,
+                     bool allow_insecure, FetchConfig& config) {
   const toml::array* entries = node.as_array();
   if (entries == nullptr) return invalid(source, node, "`mirrors` must be an array of tables ([[mirrors]])");
   for (const toml::node& entry : *entries) {
     const toml::table* table = entry.as_table();
     if (table == nullptr) return invalid(source, entry, "each [[mirrors]] entry must be a table");
     for (const auto& [key, value] : *table) {
-      if (key != "prefix" && key != "url" && key != "name" && key != "token_env") {
-        return invalid(source, value, "unknown key `{}` in [[mirrors]] (expected prefix, url, name, token_env)",
+      if (key != "prefix" && key != "url" && key != "name" && key != "token_env" && key != "username" &&
+          key != "secret") {
+        return invalid(source, value,
+                       "unknown key `{}` in [[mirrors]] (expected prefix, url, name, token_env, username, secret)",
                        key.str());
       }
     }
     Mirror mirror;
-    auto prefix = string_field(*table, "prefix", source, true);
-    if (!prefix) return fail(prefix.error());
     auto url = string_field(*table, "url", source, true);
     if (!url) return fail(url.error());
+    auto prefix = string_field(*table, "prefix", source, !is_oci_url(*url));
+    if (!prefix) return fail(prefix.error());
     auto name = string_field(*table, "name", source, false);
     if (!name) return fail(name.error());
     auto token_env = string_field(*table, "token_env", source, false);
@@ -59,6 +83,14 @@ Status parse_mirrors(const toml::node& node, std::string_view source, bool allow
     mirror.url = *url;
     mirror.name = name->empty() ? *url : *name;
     mirror.token_env = *token_env;
+    if (is_oci_url(mirror.url)) {
+      if (auto oci = parse_oci_mirror(*table, source, settings, mirror); !oci) return oci;
+      config.mirrors.push_back(std::move(mirror));
+      continue;
+    }
+    if (table->contains("username") || table->contains("secret")) {
+      return invalid(source, *table, "mirror {}: `username` and `secret` are for oci:// mirrors", mirror.name);
+    }
     if (mirror.prefix.empty()) return invalid(source, *table, "[[mirrors]] `prefix` must not be empty");
     if (auto allowed = check_url_allowed(mirror.url, allow_insecure); !allowed) {
       return invalid(source, *table->get("url"), "mirror {}: {}", mirror.name, allowed.error().message);
@@ -132,7 +164,7 @@ Result<FetchConfig> fetch_config_from(const config::Config& settings) {
   }
   const std::string source = settings.path().string();
   if (const toml::node* mirrors = settings.document().get("mirrors")) {
-    if (auto parsed = parse_mirrors(*mirrors, source, config.allow_insecure_loopback, config); !parsed) {
+    if (auto parsed = parse_mirrors(*mirrors, source, settings, config.allow_insecure_loopback, config); !parsed) {
       return fail(parsed.error());
     }
   }

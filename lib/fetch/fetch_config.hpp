@@ -22,6 +22,12 @@ struct Mirror {
   std::string url;        // ... are also served from here (prefix replaced by url)
   std::string name;       // shown in messages and status; defaults to url
   std::string token_env;  // optional: bearer token read from this environment variable
+  // An OCI registry mirror (`url = "oci://HOST[:PORT]/NAMESPACE"`, docs/fleets.md): serves
+  // artifacts with a known SHA-256 as blobs; `prefix` may be empty (every URL).
+  bool oci = false;
+  std::string username{};  // registry user name ("" = anonymous, or `secret` is a bearer token)
+  std::string secret{};    // name of the secrets.<name> holding the password or token
+  std::string password{};  // that secret's value ("" when unset)
 };
 
 struct FetchConfig {

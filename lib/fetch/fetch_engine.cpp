@@ -27,7 +27,8 @@ struct Job {
   SteadyClock::time_point ready_at{};
   std::vector<std::string> failures;  // "url: what happened", one per failed attempt
   bool saw_corrupt = false;
-  bool only_missing = true;  // every failed attempt so far was a 404 or 410
+  bool only_missing = true;       // every failed attempt so far was a 404 or 410
+  bool oci_reauthorized = false;  // a 401 from an OCI mirror made its client drop the token once
   std::unique_ptr<Transfer> transfer;
   std::size_t candidate = 0;
   ArtifactProgress progress;
@@ -134,6 +135,19 @@ class Scheduler {
     if (!host.token_env.empty()) {
       if (const char* token = std::getenv(host.token_env.c_str())) spec.bearer_token = token;
     }
+    if (OciClient* client = oci_client(host); client != nullptr) {
+      // The registry's authorization (a cached bearer token, or basic credentials).
+      auto header = client->authorization("pull");
+      if (!header && client->refused()) return fail(header.error());
+      if (!header) {
+        // The registry cannot be reached: like a connection failure of the blob itself.
+        job.failures.push_back(fmt::format("{}: {}", target.url, header.error().message));
+        job.attempts.excluded[candidate] = true;
+        m_ctx.pool.record_down(target.host);
+        return {};
+      }
+      if (!header->empty()) spec.headers.push_back(*header);
+    }
     std::optional<TempFile> file;
     if (!job.spec->text) {
       auto temp = m_ctx.cache.create_temp();
@@ -209,7 +223,18 @@ class Scheduler {
       attempts.excluded[job.candidate] = true;
       job.saw_corrupt = true;
       break;
-    case OutcomeKind::auth: return auth_error(host, target.url, outcome.status);
+    case OutcomeKind::auth:
+      if (OciClient* client = oci_client(m_ctx.pool.host(host)); client != nullptr) {
+        if (outcome.status == 401 && !job.oci_reauthorized) {
+          // The token may have expired since it was cached: fetch a new one, once.
+          client->forget("pull");
+          job.oci_reauthorized = true;
+          --attempts.attempts[job.candidate];
+          break;
+        }
+        return tl::unexpected(client->auth_failure(outcome.status, target.url));
+      }
+      return auth_error(host, target.url, outcome.status);
     case OutcomeKind::too_large:
       return fail(ErrorKind::invalid_input, "refusing {} from {}: {}", url_file_name(target.url), target.url,
                   outcome.detail);
@@ -258,6 +283,12 @@ class Scheduler {
     job.progress.total = outcome.bytes;
     report(true);
     return {};
+  }
+
+  OciClient* oci_client(const HostState& host) const {
+    if (!host.oci || m_ctx.oci == nullptr) return nullptr;
+    auto found = m_ctx.oci->find(host.name);
+    return found == m_ctx.oci->end() ? nullptr : found->second.get();
   }
 
   Status auth_error(std::size_t host, const std::string& url, long status) {

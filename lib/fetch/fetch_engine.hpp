@@ -1,6 +1,8 @@
 #pragma once
 // The scheduling loop behind CurlDownloader: runs download jobs over libcurl's multi
 // interface, choosing hosts from the pool and reacting to each outcome (docs/mirrors.md, "When a host misbehaves").
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -8,6 +10,7 @@
 #include "fetch/downloader.hpp"
 #include "fetch/fetch_config.hpp"
 #include "fetch/host_pool.hpp"
+#include "fetch/oci_client.hpp"
 #include "fetch/progress.hpp"
 #include "fetch/status_file.hpp"
 #include "util/output.hpp"
@@ -21,6 +24,8 @@ struct EngineContext {
   StatusWriter* status = nullptr;        // may be null
   ProgressLine* progress = nullptr;      // may be null
   const util::Output* output = nullptr;  // may be null
+  // The clients of the OCI mirrors, by host name (HostState::name); may be null without any.
+  std::map<std::string, std::unique_ptr<OciClient>>* oci = nullptr;
 };
 
 struct EngineJob {

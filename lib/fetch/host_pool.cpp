@@ -2,15 +2,17 @@
 
 #include <algorithm>
 
+#include "fetch/oci_client.hpp"
 #include "fetch/outcome.hpp"
 #include "fetch/url.hpp"
+#include "util/sha256.hpp"
 
 namespace tailor::fetch {
 
 HostPool::HostPool(std::vector<Mirror> mirrors, Strategy strategy)
     : m_mirrors(std::move(mirrors)), m_strategy(strategy) {
   // Hosts exist in configured order from the start, so ties in least-busy follow it.
-  for (const Mirror& mirror : m_mirrors) host_for(mirror.name, mirror.token_env);
+  for (const Mirror& mirror : m_mirrors) m_hosts[host_for(mirror.name, mirror.token_env)].oci = mirror.oci;
 }
 
 std::size_t HostPool::host_for(const std::string& name, const std::string& token_env) {
@@ -21,13 +23,18 @@ std::size_t HostPool::host_for(const std::string& name, const std::string& token
   return m_hosts.size() - 1;
 }
 
-void HostPool::add_candidates(const std::string& url, std::vector<Candidate>& out) {
+void HostPool::add_candidates(const std::string& url, const std::string& sha256, std::vector<Candidate>& out) {
   auto add = [&out](std::size_t host, std::string candidate_url) {
     bool seen = std::any_of(out.begin(), out.end(), [&](const Candidate& c) { return c.url == candidate_url; });
     if (!seen) out.push_back(Candidate{host, std::move(candidate_url)});
   };
   for (const Mirror& mirror : m_mirrors) {
-    if (url.size() >= mirror.prefix.size() && url.compare(0, mirror.prefix.size(), mirror.prefix) == 0) {
+    if (url.size() < mirror.prefix.size() || url.compare(0, mirror.prefix.size(), mirror.prefix) != 0) continue;
+    if (mirror.oci) {
+      // Content-addressed: only an artifact whose checksum is known can be asked for.
+      auto where = parse_oci_url(mirror.url);
+      if (!sha256.empty() && where) add(host_for(mirror.name, mirror.token_env), oci_blob_url(*where, sha256));
+    } else {
       add(host_for(mirror.name, mirror.token_env), mirror.url + url.substr(mirror.prefix.size()));
     }
   }
@@ -36,8 +43,10 @@ void HostPool::add_candidates(const std::string& url, std::vector<Candidate>& ou
 
 std::vector<Candidate> HostPool::candidates(const FetchRequest& request) {
   std::vector<Candidate> out;
-  add_candidates(request.url, out);
-  for (const std::string& fallback : request.fallback_urls) add_candidates(fallback, out);
+  std::string sha256 = util::normalize_checksum(request.expected_sha256);
+  if (sha256.size() != 64) sha256.clear();
+  add_candidates(request.url, sha256, out);
+  for (const std::string& fallback : request.fallback_urls) add_candidates(fallback, sha256, out);
   return out;
 }
 

@@ -18,6 +18,7 @@ using SteadyClock = std::chrono::steady_clock;
 struct HostState {
   std::string name;       // mirror name, or the origin (scheme://host:port) of an original URL
   std::string token_env;  // bearer token variable of a mirror; "" for original URLs
+  bool oci = false;       // an OCI registry mirror: authorization from its OciClient
   int consecutive_failures = 0;
   bool ejected = false;                      // down for the rest of the run
   bool flagged = false;                      // served bytes that failed verification
@@ -52,6 +53,7 @@ class HostPool {
 
   // The URLs that can serve `request`, in configured order: each mirror whose prefix
   // matches the URL, then the URL itself, then its fallbacks (each with matching mirrors).
+  // An OCI mirror serves the blob of the request's SHA-256, and nothing without one.
   std::vector<Candidate> candidates(const FetchRequest& request);
 
   // Picks the candidate to try next for one artifact.
@@ -70,7 +72,7 @@ class HostPool {
 
  private:
   std::size_t host_for(const std::string& name, const std::string& token_env);
-  void add_candidates(const std::string& url, std::vector<Candidate>& out);
+  void add_candidates(const std::string& url, const std::string& sha256, std::vector<Candidate>& out);
 
   std::vector<Mirror> m_mirrors;
   Strategy m_strategy;

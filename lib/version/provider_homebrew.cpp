@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "fetch/oci_client.hpp"
 #include "util/strings.hpp"
 #include "version/providers.hpp"
 #include "version/version_compare.hpp"
@@ -117,16 +118,18 @@ Result<HomebrewBottle> find_homebrew_bottle(ProviderContext& context, const std:
   }
   const std::string path = util::replace_all(formula, "@", "/");
   const std::string& ghcr = context.endpoints.ghcr;
-  std::string token_url = ghcr + "/token?service=ghcr.io&scope=repository:homebrew/core/" + path + ":pull";
+  // GHCR's bearer flow, spelled by the one OCI client (docs/fleets.md, "Authentication").
+  const std::string repository = "homebrew/core/" + path;
+  std::string token_url = fetch::oci_token_url(ghcr + "/token", "ghcr.io", fetch::oci_scope(repository, "pull"));
   ApiRequest token_request{token_url};
   token_request.cacheable = false;
   auto token_doc = context.client->get_json(token_request, "GHCR token for " + formula);
   if (!token_doc) return fail(token_doc.error());
-  std::string token = token_doc->is_object() ? token_doc->value("token", "") : "";
+  std::string token = fetch::oci_token_of(*token_doc);
   if (token.empty())
     return fail(ErrorKind::network, "GHCR token for {}: no token in the reply of {}", formula, token_url);
 
-  std::string manifest_url = ghcr + "/v2/homebrew/core/" + path + "/manifests/" + bottle;
+  std::string manifest_url = fetch::oci_manifest_url_at(ghcr, repository, bottle);
   ApiRequest manifest{manifest_url, "application/vnd.oci.image.index.v1+json", token, k_mib};
   auto index = context.client->get_json(manifest, fmt::format("bottle manifest of {} {}", formula, bottle));
   if (!index) return fail(index.error());
@@ -139,7 +142,7 @@ Result<HomebrewBottle> find_homebrew_bottle(ProviderContext& context, const std:
   }
   HomebrewBottle out;
   out.digest = util::to_lower(*digest);
-  out.url = ghcr + "/v2/homebrew/core/" + path + "/blobs/sha256:" + out.digest;
+  out.url = fetch::oci_blob_url_at(ghcr, repository, out.digest);
   ApiRequest blob{out.url, "*/*", token, uint64_t{4} << 30};
   blob.cacheable = false;
   auto got = context.client->digest(blob);
