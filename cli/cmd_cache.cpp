@@ -18,18 +18,6 @@ struct Options {
   bool registry = false;
 };
 
-std::string human_size(uint64_t bytes) {
-  if (bytes < 1024) return fmt::format("{} B", bytes);
-  double value = static_cast<double>(bytes);
-  const char* unit = "B";
-  for (const char* next : {"KiB", "MiB", "GiB", "TiB"}) {
-    if (value < 1024) break;
-    value /= 1024;
-    unit = next;
-  }
-  return fmt::format("{:.1f} {}", value, unit);
-}
-
 std::string paths_of(const config::CacheUsage& usage) {
   std::vector<std::string> paths;
   for (const auto& dir : usage.dirs) paths.push_back(dir.string());
@@ -38,7 +26,7 @@ std::string paths_of(const config::CacheUsage& usage) {
 
 std::string partial_line(const config::PartialDownloads& partial) {
   std::string line = fmt::format("partial downloads: {} {}, {}", partial.files, partial.files == 1 ? "file" : "files",
-                                 human_size(partial.bytes));
+                                 util::human_size(partial.bytes));
   if (partial.in_progress > 0) line += fmt::format(" ({} in progress)", partial.in_progress);
   return line + "\n";
 }
@@ -62,7 +50,7 @@ Result<int> run_info(const Options& opts, const Context& ctx) {
     return 0;
   }
   for (const auto& usage : usages) {
-    ctx.output.print("{:<10} {:>10}  {:>6} {:<7}  {}\n", usage.name, human_size(usage.bytes), usage.entries,
+    ctx.output.print("{:<10} {:>10}  {:>6} {:<7}  {}\n", usage.name, util::human_size(usage.bytes), usage.entries,
                      usage.entries == 1 ? "entry" : "entries", paths_of(usage));
   }
   ctx.output.print("{}", partial_line(partial));
@@ -80,7 +68,7 @@ Result<int> run_clear(const Options& opts, const Context& ctx) {
     auto cleared = config::clear_cache(config::tailor_home(), name);
     if (!cleared) return tl::unexpected(cleared.error());
     ctx.output.info("cleared {} cache: {} {}, {}{}", name, cleared->entries,
-                    cleared->entries == 1 ? "entry" : "entries", human_size(cleared->bytes),
+                    cleared->entries == 1 ? "entry" : "entries", util::human_size(cleared->bytes),
                     cleared->kept_in_progress > 0
                         ? fmt::format(" (kept {} partial download(s) still being written)", cleared->kept_in_progress)
                         : "");

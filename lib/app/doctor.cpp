@@ -71,18 +71,6 @@ CheckStatus DoctorReport::overall() const {
   return worst;
 }
 
-std::string human_size(uint64_t bytes) {
-  if (bytes < 1024) return fmt::format("{} B", bytes);
-  double value = static_cast<double>(bytes);
-  const char* unit = "B";
-  for (const char* next : {"KiB", "MiB", "GiB", "TiB"}) {
-    if (value < 1024) break;
-    value /= 1024;
-    unit = next;
-  }
-  return fmt::format("{:.1f} {}", value, unit);
-}
-
 DoctorReport run_doctor(const DoctorRequest& request) {
   const install::Layout& layout = request.layout;
   std::error_code ec;

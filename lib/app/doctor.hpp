@@ -55,7 +55,4 @@ nlohmann::ordered_json doctor_to_json(const DoctorReport& report);
 // One line per check: `ok    path: ...` / `warn  ...; fix: ...`, then `  fixed: ...` lines.
 std::string format_doctor(const DoctorReport& report);
 
-// "1.5 MiB"
-std::string human_size(uint64_t bytes);
-
 }  // namespace tailor::app

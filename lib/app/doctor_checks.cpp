@@ -303,15 +303,16 @@ DoctorCheck check_caches(const DoctorRequest& request) {
   std::vector<std::string> parts;
   for (const auto& usage : config::cache_usage(request.layout.root)) {
     total += usage.bytes;
-    parts.push_back(fmt::format("{} {}", usage.name, human_size(usage.bytes)));
-    check.details.push_back(fmt::format("{}: {} in {} entries", usage.name, human_size(usage.bytes), usage.entries));
+    parts.push_back(fmt::format("{} {}", usage.name, util::human_size(usage.bytes)));
+    check.details.push_back(
+        fmt::format("{}: {} in {} entries", usage.name, util::human_size(usage.bytes), usage.entries));
     if (usage.name == "downloads" && usage.bytes > request.downloads_warn_bytes) {
       raise(check, CheckStatus::warn);
       check.fix = fmt::format("`tailor cache clear downloads` frees {} (downloads are fetched again when needed)",
-                              human_size(usage.bytes));
+                              util::human_size(usage.bytes));
     }
   }
-  check.message = fmt::format("{} in all ({})", human_size(total), util::join(parts, ", "));
+  check.message = fmt::format("{} in all ({})", util::human_size(total), util::join(parts, ", "));
   return check;
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include <fmt/format.h>
+
 namespace tailor::util {
 
 std::string_view trim(std::string_view text) {
@@ -118,6 +120,18 @@ std::optional<std::string> closest_match(std::string_view input, std::span<const
   }
   if (best_distance > max_distance) return std::nullopt;
   return best;
+}
+
+std::string human_size(uint64_t bytes) {
+  if (bytes < 1024) return fmt::format("{} B", bytes);
+  double value = static_cast<double>(bytes);
+  const char* unit = "B";
+  for (const char* next : {"KiB", "MiB", "GiB", "TiB"}) {
+    if (value < 1024) break;
+    value /= 1024;
+    unit = next;
+  }
+  return fmt::format("{:.1f} {}", value, unit);
 }
 
 }  // namespace tailor::util

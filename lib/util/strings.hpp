@@ -1,5 +1,6 @@
 #pragma once
 // String helpers that know nothing about tailor.
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -15,6 +16,8 @@ std::string to_lower(std::string_view text);
 std::string join(std::span<const std::string> parts, std::string_view separator);
 // Replaces every occurrence of `from` in `text` by `to`, without rescanning the inserted text.
 std::string replace_all(std::string_view text, std::string_view from, std::string_view to);
+// A byte count for people: "512 B", "1.5 MiB".
+std::string human_size(uint64_t bytes);
 size_t levenshtein(std::string_view a, std::string_view b);
 // The candidate closest to `input` by edit distance when that distance is <= max_distance
 // (ties: alphabetically first), for "did you mean" hints.

@@ -19,21 +19,7 @@ using nlohmann::ordered_json;
 
 namespace {
 
-struct DoctorHome {
-  HttpsServer& server;
-  fs::path home = fresh_dir("doctor-home");
-  fs::path dir = fresh_dir("doctor-work");
-  RunOptions options = local_install_env(server, home);
-
-  fs::path plan(const std::string& tool, const std::string& version) const {
-    ToolRelease release = make_tool_release(tool, version);
-    server.add("/" + release.file_name(), release.bytes);
-    fs::path file = dir / (tool + "-" + version + ".json");
-    write_text(file, make_tool_plan(release, server.url("/" + release.file_name())).dump(2));
-    return file;
-  }
-  RunResult tailor(const std::vector<std::string>& args) const { return run_tailor(args, options); }
-};
+using DoctorHome = ServedHome;
 
 // The line of check `name` in doctor's text output.
 std::string line_of(const std::string& out, const std::string& name) {

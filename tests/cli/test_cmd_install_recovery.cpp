@@ -21,23 +21,7 @@ using nlohmann::ordered_json;
 
 namespace {
 
-struct RecoveryHome {
-  HttpsServer& server;
-  fs::path home = fresh_dir("recovery-home");
-  fs::path dir = fresh_dir("recovery-work");
-  RunOptions options = local_install_env(server, home);
-
-  // Serves <tool>-<version> and writes its plan; returns the plan file.
-  fs::path plan(const std::string& tool, const std::string& version) const {
-    ToolRelease release = make_tool_release(tool, version);
-    server.add("/" + release.file_name(), release.bytes);
-    fs::path file = dir / (tool + "-" + version + ".json");
-    write_text(file, make_tool_plan(release, server.url("/" + release.file_name())).dump(2));
-    return file;
-  }
-  RunResult install(const fs::path& plan) const { return run_tailor({"install", "--plan", plan.string()}, options); }
-  RunResult tailor(const std::vector<std::string>& args) const { return run_tailor(args, options); }
-};
+using RecoveryHome = ServedHome;
 
 std::string combined(const RunResult& r) { return r.out + r.err; }
 

@@ -1,5 +1,6 @@
 #include "support/install_env.hpp"
 
+#include "support/archive_builder.hpp"
 #include "support/scratch.hpp"
 
 namespace tailor::test {
@@ -16,5 +17,19 @@ RunOptions local_install_env(const HttpsServer& server, const std::filesystem::p
                  {"CI", "1"}};
   return options;
 }
+
+std::filesystem::path ServedHome::plan(const std::string& tool, const std::string& version) const {
+  ToolRelease release = make_tool_release(tool, version);
+  server.add("/" + release.file_name(), release.bytes);
+  std::filesystem::path file = dir / (tool + "-" + version + ".json");
+  write_text(file, make_tool_plan(release, server.url("/" + release.file_name())).dump(2));
+  return file;
+}
+
+RunResult ServedHome::install(const std::filesystem::path& plan) const {
+  return run_tailor({"install", "--plan", plan.string()}, options);
+}
+
+RunResult ServedHome::tailor(const std::vector<std::string>& args) const { return run_tailor(args, options); }
 
 }  // namespace tailor::test
