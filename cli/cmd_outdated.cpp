@@ -85,7 +85,7 @@ const bool registered = register_command(
          auto report = app::find_outdated(request, ctx.output);
          if (!report) return fail(report.error());
          if (report->offline) {
-           ctx.output.warn("answered offline from the version cache (answers fetched since {}): {}",
+           ctx.output.warn("answered offline from the version cache (oldest answer fetched {}): {}",
                            utc_time(report->cache_fetched_at), report->offline_reason);
          }
          if (flags->json)
