@@ -1,5 +1,7 @@
-// `tailor list`: installed versions, the active one marked; `--problems`: what in the home
-// tailor leaves alone but someone should look at.
+// `tailor list`: installed tools at their active versions (`--all-versions`: every version);
+// `--problems`: what in the home tailor leaves alone but someone should look at.
+#include <algorithm>
+
 #include "command.hpp"
 #include "install/home_problems.hpp"
 #include "install/lifecycle.hpp"
@@ -11,6 +13,7 @@ namespace {
 struct ListFlags {
   bool json = false;
   bool all = false;
+  bool all_versions = false;
   bool problems = false;
 };
 
@@ -25,11 +28,30 @@ Result<int> list_problems(const ListFlags& flags, Context& ctx) {
   return 0;
 }
 
+// One line per tool, its active version; with `all_versions` one per installed version, the
+// active one and the one `tailor rollback` returns to marked.
+void print_listing(const std::vector<install::ListedVersion>& listing, bool all_versions, const util::Output& output) {
+  for (const auto& item : listing) {
+    if (!all_versions && !item.active) continue;
+    std::string others;
+    if (!all_versions) {
+      const auto count = std::count_if(listing.begin(), listing.end(),
+                                       [&](const install::ListedVersion& v) { return v.tool == item.tool; }) -
+                         1;
+      if (count > 0) others = fmt::format(" (+{} other version{})", count, count == 1 ? "" : "s");
+    }
+    output.print("{} {}{}{}{}{}\n", item.tool, item.version, item.active ? " (active)" : "",
+                 item.previous ? " (previous)" : "", item.hidden ? " (dependency)" : "", others);
+  }
+}
+
 const bool registered =
     register_command({"list", "List installed tools", [](CLI::App& app, Context& ctx) -> RunFn {
                         auto flags = std::make_shared<ListFlags>();
                         app.add_flag("--json", flags->json, "Print JSON: {tools[], libraries[]}");
                         app.add_flag("--all", flags->all, "Include hidden dependencies");
+                        app.add_flag("--all-versions", flags->all_versions,
+                                     "Every installed version, not just the active one (JSON always has them all)");
                         app.add_flag("--problems", flags->problems,
                                      "List what under TAILOR_HOME tailor leaves alone: directories it did not make, "
                                      "leftovers it cannot clean up, symlinks (JSON: {problems[]})");
@@ -42,10 +64,7 @@ const bool registered =
                             return 0;
                           }
                           if (listing->empty()) ctx.output.info("no tools installed");
-                          for (const auto& item : *listing) {
-                            ctx.output.print("{} {}{}{}\n", item.tool, item.version, item.active ? " (active)" : "",
-                                             item.hidden ? " (dependency)" : "");
-                          }
+                          print_listing(*listing, flags->all_versions, ctx.output);
                           return 0;
                         };
                       }});

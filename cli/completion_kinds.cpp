@@ -10,7 +10,7 @@ constexpr std::array<std::string_view, 6> k_kinds = {k_complete_recipes,     k_c
                                                      k_complete_backends,    k_complete_gpu_vendors,
                                                      k_complete_config_keys, k_complete_shells};
 
-constexpr std::array<std::pair<std::string_view, PositionalKind>, 12> k_positionals = {{
+constexpr std::array<std::pair<std::string_view, PositionalKind>, 16> k_positionals = {{
     {"tailor install", {k_complete_recipes, 0}},
     {"tailor plan", {k_complete_recipes, 1}},
     {"tailor eval", {k_complete_recipes, 1}},
@@ -20,6 +20,10 @@ constexpr std::array<std::pair<std::string_view, PositionalKind>, 12> k_position
     {"tailor golden regenerate", {k_complete_recipes, 0}},
     {"tailor remove", {k_complete_installed, 1}},
     {"tailor verify", {k_complete_installed, 1}},
+    {"tailor outdated", {k_complete_installed, 0}},
+    {"tailor update", {k_complete_installed, 0}},
+    {"tailor rollback", {k_complete_installed, 1}},
+    {"tailor activate", {k_complete_installed, 1}},
     {"tailor config get", {k_complete_config_keys, 1}},
     {"tailor config set", {k_complete_config_keys, 1}},
     {"tailor config unset", {k_complete_config_keys, 1}},

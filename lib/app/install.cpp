@@ -126,6 +126,8 @@ std::optional<std::string> unhashed_message(const InstallRequest& request,
   return message;
 }
 
+}  // namespace
+
 Result<install::LockOptions> lock_options(const InstallRequest& request) {
   install::LockOptions lock;
   lock.token = request.lock_token;
@@ -136,8 +138,6 @@ Result<install::LockOptions> lock_options(const InstallRequest& request) {
   }
   return lock;
 }
-
-}  // namespace
 
 Installer real_installer(const install::Layout& layout, const install::LockOptions& lock, const util::Output& output) {
   Installer installer;

@@ -63,6 +63,9 @@ Result<InstallReport> install_tools(const InstallRequest& request, const util::O
 // `partial` (exit 15). The message names the tools that failed.
 std::optional<Error> tools_failure(const InstallReport& report);
 
+// --lock-timeout and --lock-token of `request` (a bad timeout is ErrorKind::usage).
+Result<install::LockOptions> lock_options(const InstallRequest& request);
+
 // How plans are installed and removed; the defaults (real_installer) take the install lock.
 struct Installer {
   std::function<Result<install::InstallOutcome>(const std::vector<nlohmann::ordered_json>& plans,

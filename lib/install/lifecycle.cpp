@@ -137,8 +137,9 @@ Result<std::vector<ListedVersion>> list_tools(const Layout& layout, bool all, co
                     layout.tool_dir(name, version).string());
         continue;
       }
-      out.push_back(
-          ListedVersion{name, version, version == tool.active_version, tool.is_hidden, v.installed_at, v.binaries});
+      const bool previous = version == tool.previous_version && version != tool.active_version;
+      out.push_back(ListedVersion{name, version, version == tool.active_version, tool.is_hidden, previous,
+                                  v.installed_at, v.binaries});
     }
   }
   return out;
@@ -151,6 +152,7 @@ nlohmann::ordered_json listing_to_json(const std::vector<ListedVersion>& listing
                      {"version", item.version},
                      {"active", item.active},
                      {"hidden", item.hidden},
+                     {"previous", item.previous},
                      {"installed_at", item.installed_at},
                      {"binaries", item.binaries}});
   }

@@ -24,6 +24,7 @@ struct ListedVersion {
   std::string tool, version;
   bool active = false;
   bool hidden = false;
+  bool previous = false;  // the version `tailor rollback` returns to
   std::string installed_at;
   std::vector<std::string> binaries;
 };

@@ -14,7 +14,6 @@
 #include "install/state.hpp"
 
 namespace tailor::install {
-namespace {
 
 Result<InstallLock> lock_home(const Layout& layout, const LockOptions& lock, const util::Output& output) {
   if (auto st = ensure_layout(layout); !st) return fail(st.error());
@@ -32,12 +31,15 @@ Result<InstallLock> lock_home(const Layout& layout, const LockOptions& lock, con
   return held;
 }
 
+namespace {
+
 std::string plan_string(const nlohmann::ordered_json& plan, const char* key) {
   auto it = plan.find(key);
   return it != plan.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-// Lifecycle events go out after the lock is released, so a hook may run tailor itself.
+}  // namespace
+
 void emit_events(const Layout& layout, const std::vector<Event>& events, const util::Output& output) {
   if (events.empty()) return;
   auto config = config::load_config(layout.root, &output, config::uses::events);
@@ -47,6 +49,8 @@ void emit_events(const Layout& layout, const std::vector<Event>& events, const u
   }
   for (const auto& event : events) emit_event(event, *config, output);
 }
+
+namespace {
 
 // Whether no tool appears in the trees of two plans (they can then be installed at once).
 void tree_tools(const nlohmann::ordered_json& node, std::set<std::string>& out) {

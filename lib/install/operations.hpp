@@ -8,8 +8,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "install/events.hpp"
 #include "install/executor.hpp"
 #include "install/layout.hpp"
+#include "install/lock.hpp"
 #include "util/output.hpp"
 #include "util/result.hpp"
 
@@ -19,6 +21,13 @@ struct LockOptions {
   std::optional<std::chrono::milliseconds> timeout;  // empty: the lock module's default
   std::string token;                                 // reservation token; empty: $TAILOR_LOCK_TOKEN
 };
+
+// Takes the install lock (ensuring the layout first), refuses a state.json that cannot be read,
+// then recovers from an earlier crash. Every mutating operation starts here.
+Result<InstallLock> lock_home(const Layout& layout, const LockOptions& lock, const util::Output& output);
+
+// Sends lifecycle events; after the lock is released, so a hook may run tailor itself.
+void emit_events(const Layout& layout, const std::vector<Event>& events, const util::Output& output);
 
 // Executes each plan under one lock, in order, or with `jobs` > 1 and no tool shared by two
 // plans' trees up to `jobs` at once (each tool's commit still one at a time). With several

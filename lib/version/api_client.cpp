@@ -204,6 +204,16 @@ Result<ApiResponse> ApiClient::perform(const ApiRequest& request,
 
 Result<ApiResponse> ApiClient::get(const ApiRequest& request) {
   const bool use_cache = request.cacheable && !m_options.cache_dir.empty();
+  if (m_options.offline) {
+    auto entry = use_cache ? load_cached_response(m_options.cache_dir, request.url) : std::nullopt;
+    if (!entry) return fail(ErrorKind::network, "offline, and no cached answer for {}", request.url);
+    if (auto& answers = m_options.offline_answers) {
+      ++answers->count;
+      if (answers->oldest_fetched_at == 0 || entry->fetched_at < answers->oldest_fetched_at)
+        answers->oldest_fetched_at = entry->fetched_at;
+    }
+    return ApiResponse{200, entry->body, entry->headers, true};
+  }
   std::optional<CachedResponse> cached;
   if (use_cache && !m_options.refresh) cached = load_cached_response(m_options.cache_dir, request.url);
   const int64_t now = now_seconds();

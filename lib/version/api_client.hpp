@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -17,6 +18,13 @@ namespace tailor::version {
 
 inline constexpr uint64_t k_mib = uint64_t{1} << 20;
 
+// What a client answered from its cache while offline, for commands that say so
+// (`tailor outdated`, docs/user-guide.md, "Keeping tools current").
+struct OfflineAnswers {
+  int count = 0;
+  int64_t oldest_fetched_at = 0;  // Unix seconds of the oldest cached answer used; 0 = none
+};
+
 struct ApiClientOptions {
   std::filesystem::path cache_dir;            // "" = no cache
   std::chrono::seconds cache_ttl{3600};       // fresh entries are used without asking the server
@@ -26,6 +34,10 @@ struct ApiClientOptions {
   std::string ca_bundle;                 // PEM file of trusted CAs ("" = system)
   bool allow_insecure_loopback = false;  // plain http to 127.0.0.1 (tests)
   bool refresh = false;                  // ignore cached entries (still store new ones)
+  // Answer from the cache only, whatever the age of an entry; a URL without one is
+  // ErrorKind::network. Each answer is counted in `offline_answers` when set.
+  bool offline = false;
+  std::shared_ptr<OfflineAnswers> offline_answers;
 };
 
 struct ApiRequest {

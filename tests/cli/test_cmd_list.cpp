@@ -30,7 +30,8 @@ TEST_CASE("list") {
       write_text(dir / "plan.json", make_tool_plan(release, server.url("/" + release.file_name())).dump());
       REQUIRE(run_tailor({"install", "--plan", (dir / "plan.json").string()}, options).exit_code == 0);
     }
-    CHECK(run_tailor({"list"}, options).out == "hello 1.0.0\nhello 1.1.0 (active)\n");
+    CHECK(run_tailor({"list"}, options).out == "hello 1.1.0 (active) (+1 other version)\n");
+    CHECK(run_tailor({"list", "--all-versions"}, options).out == "hello 1.0.0 (previous)\nhello 1.1.0 (active)\n");
     ordered_json json = ordered_json::parse(run_tailor({"list", "--json"}, options).out);
     REQUIRE(json["tools"].size() == 2);
     CHECK(json["tools"][1]["active"] == true);

@@ -72,7 +72,7 @@ TEST_CASE("verify: one verdict per version, NAME@VERSION, --all and the fix") {
     write_text(plan_of[version], make_tool_plan(hello, server.url("/" + hello.file_name())).dump(2));
     REQUIRE(run_tailor({"install", "--plan", plan_of[version].string()}, options).exit_code == 0);
   }
-  REQUIRE(run_tailor({"list"}, options).out == "hello 1.0.0\nhello 1.1.0 (active)\n");
+  REQUIRE(run_tailor({"list", "--all-versions"}, options).out == "hello 1.0.0 (previous)\nhello 1.1.0 (active)\n");
 
   SUBCASE("each version checked gets exactly one line") {
     auto r = run_tailor({"verify"}, options);
