@@ -20,6 +20,7 @@ struct InstallFlags {
   std::string from_dir;
   std::string lock_timeout;
   std::string lock_token;
+  std::string mirror;
   bool dry_run = false;
   bool reinstall = false;
   bool keep_failed = false;
@@ -91,12 +92,14 @@ Result<int> run_install(const InstallFlags& flags, const Context& ctx) {
   request.strict_gpu = flags.strict_gpu;
   request.explain = flags.plan.explain;
   request.consent = {flags.yes, registry::terminal_question()};
+  if (!flags.mirror.empty() && !flags.locked)
+    return fail(ErrorKind::usage, "--mirror installs a pushed project lock: use it with --locked");
   if (flags.locked && !flags.tools.empty())
     return fail(ErrorKind::usage, "--locked installs the project's tools from tailor.lock; name no tools with it");
   // No tool and no plan: the project's tools (docs/projects.md).
   const bool project = flags.tools.empty() && flags.plan_file.empty();
   if (flags.locked && !project) return fail(ErrorKind::usage, "--locked and --plan FILE cannot be combined");
-  auto report = project ? app::install_project({request, ".", flags.locked}, ctx.output)
+  auto report = project ? app::install_project({request, ".", flags.locked, flags.mirror}, ctx.output)
                         : app::install_tools(request, ctx.output);
   if (!report) {
     // --json: a failure before any tool was tried is a document too, naming its kind.
@@ -162,6 +165,9 @@ const bool registered = register_command(
        app.add_flag("--json", flags->json, "Print the result as JSON");
        app.add_flag("--locked", flags->locked,
                     "Install exactly tailor.lock's plans for this machine (no tool names; see `tailor resolve`)");
+       app.add_option("--mirror", flags->mirror,
+                      "With --locked: install the lock pushed to oci://HOST[:PORT]/NAMESPACE:TAG, its artifacts "
+                      "from that registry (no tailor.toml needed)");
        app.footer(
            "Without tool names, installs the tools of the project (tailor.toml or .tsuku.toml here or above).\n"
 

@@ -1,13 +1,16 @@
 // `tailor mirror push`: a plan's or lock's artifacts into an OCI registry (docs/fleets.md).
 #include <algorithm>
 
+#include "app/mirror_pull.hpp"
 #include "app/mirror_push.hpp"
-#include "app/project_lock_reader.hpp"
 #include "command.hpp"
 #include "fetch/curl_downloader.hpp"
 #include "fetch/oci_client.hpp"
 #include "install/plan_check.hpp"
+#include "project/project_file.hpp"
+#include "project/project_lock.hpp"
 #include "util/canonical_json.hpp"
+#include "util/fs.hpp"
 
 namespace tailor::cli {
 namespace {
@@ -22,17 +25,6 @@ struct PushFlags {
   bool json = false;
 };
 
-// The credentials of the [[mirrors]] entry for the same registry repository, if any.
-fetch::OciCredentials credentials_for(const fetch::FetchConfig& config, const fetch::OciLocation& where) {
-  for (const fetch::Mirror& mirror : config.mirrors) {
-    auto location = fetch::parse_oci_url(mirror.url);
-    if (mirror.oci && location && location->host == where.host && location->repository == where.repository) {
-      return fetch::OciCredentials{mirror.username, mirror.password, mirror.secret};
-    }
-  }
-  return {};
-}
-
 Result<app::PushSource> read_source(const PushFlags& flags) {
   app::PushSource source;
   if (!flags.plan.empty()) {
@@ -43,16 +35,24 @@ Result<app::PushSource> read_source(const PushFlags& flags) {
     source.plans.push_back(std::move(*plan));
     return source;
   }
-  std::string path = flags.lock.empty() ? std::string(app::k_project_lock_file) : flags.lock;
-  auto lock = app::read_project_lock(path);
+  std::string path = flags.lock.empty() ? std::string(project::k_lock_file) : flags.lock;
+  // The file's own bytes are the config blob: what `install --locked --mirror` reads back.
+  auto bytes = util::read_file(path, 64u << 20);
+  if (!bytes) return fail(ErrorKind::usage, "cannot read lock file {}: {}", path, bytes.error().message);
+  auto lock = project::parse_project_lock(*bytes, path);
   if (!lock) return fail(lock.error());
   source.kind = "lock";
-  source.bytes = lock->bytes;
-  for (const app::ProjectLockEntry& entry : lock->entries) {
-    if (!flags.all_targets && !flags.targets.empty() &&
-        std::find(flags.targets.begin(), flags.targets.end(), entry.target) == flags.targets.end()) {
+  source.bytes = std::move(*bytes);
+  // --target is compared in its canonical form ("linux/amd64" names the same as "linux/amd64/").
+  std::vector<std::string> wanted;
+  for (const std::string& text : flags.targets) {
+    auto target = project::parse_lock_target(text);
+    if (!target) return fail(target.error());
+    wanted.push_back(project::format_lock_target(*target));
+  }
+  for (const project::ProjectLockEntry& entry : lock->entries) {
+    if (!flags.all_targets && !wanted.empty() && std::find(wanted.begin(), wanted.end(), entry.target) == wanted.end())
       continue;
-    }
     source.plans.push_back(entry.plan);
   }
   if (source.plans.empty()) return fail(ErrorKind::usage, "{} has no entry for the targets given", path);
@@ -76,7 +76,7 @@ Result<int> run_push(const PushFlags& flags, const Context& ctx) {
   if (tag.empty()) tag = app::default_push_tag(*source);
   auto downloader = fetch::CurlDownloader::from_environment(&ctx.output, "mirror push");
   if (!downloader) return fail(downloader.error());
-  fetch::OciClient client(*where, credentials_for((*downloader)->config(), *where), (*downloader)->config());
+  fetch::OciClient client(*where, app::mirror_credentials((*downloader)->config(), *where), (*downloader)->config());
   const bool json = flags.json || ctx.output.json;
   auto progress = [&](const app::PushedArtifact& a) {
     if (json) return;

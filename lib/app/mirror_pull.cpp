@@ -58,4 +58,53 @@ std::vector<fetch::FetchRequest> fetch_requests(const PulledManifest& manifest) 
   return out;
 }
 
+fetch::OciCredentials mirror_credentials(const fetch::FetchConfig& config, const fetch::OciLocation& where) {
+  for (const fetch::Mirror& mirror : config.mirrors) {
+    auto location = fetch::parse_oci_url(mirror.url);
+    if (mirror.oci && location && location->host == where.host && location->repository == where.repository) {
+      return fetch::OciCredentials{mirror.username, mirror.password, mirror.secret};
+    }
+  }
+  return {};
+}
+
+fetch::FetchConfig with_registry_mirror(fetch::FetchConfig config, const fetch::OciLocation& where) {
+  for (const fetch::Mirror& mirror : config.mirrors) {
+    auto location = fetch::parse_oci_url(mirror.url);
+    if (mirror.oci && mirror.prefix.empty() && location && location->host == where.host &&
+        location->repository == where.repository) {
+      return config;
+    }
+  }
+  fetch::Mirror registry;
+  registry.url = where.reference(false);
+  registry.name = registry.url;
+  registry.oci = true;
+  fetch::OciCredentials credentials = mirror_credentials(config, where);
+  registry.username = credentials.username;
+  registry.password = credentials.password;
+  registry.secret = credentials.secret;
+  config.mirrors.insert(config.mirrors.begin(), std::move(registry));
+  return config;
+}
+
+Result<MirrorLock> pull_project_lock(const std::string& reference, const fetch::FetchConfig& config) {
+  auto where = fetch::parse_oci_url(reference);
+  if (!where) return fail(where.error());
+  if (where->tag.empty()) {
+    return fail(ErrorKind::usage, "{} names no tag: give the lock's tag, oci://HOST[:PORT]/NAMESPACE:TAG", reference);
+  }
+  fetch::OciClient client(*where, mirror_credentials(config, *where), config);
+  auto manifest = pull_manifest(client, where->tag);
+  if (!manifest) return fail(manifest.error());
+  if (manifest->kind != "lock") {
+    return fail(ErrorKind::invalid_input,
+                "{} holds a {}, not a project lock; install a pushed plan with `tailor install --plan FILE`", reference,
+                manifest->kind.empty() ? "manifest of unknown kind" : manifest->kind);
+  }
+  auto lock = project::parse_project_lock(manifest->config, reference);
+  if (!lock) return fail(lock.error());
+  return MirrorLock{std::move(*where), std::move(*lock)};
+}
+
 }  // namespace tailor::app

@@ -150,6 +150,32 @@ Result<ResolveReport> resolve_project(const ResolveRequest& request, const util:
   return report;
 }
 
+namespace {
+
+// The lock target to install: `target` in canonical form, else the one that covers `machine`;
+// one the lock does not hold is ErrorKind::failure with `remedy` (a format naming the target).
+Result<std::string> chosen_target(const project::ProjectLock& lock, const platform::Facts& machine,
+                                  const std::optional<std::string>& target, const std::string& origin,
+                                  std::string_view remedy) {
+  std::string chosen;
+  if (target) {
+    auto parsed = project::parse_lock_target(*target);
+    if (!parsed) return fail(parsed.error());
+    chosen = project::format_lock_target(*parsed);
+  } else if (auto picked = project::pick_lock_target(lock, machine)) {
+    chosen = *picked;
+  }
+  if (chosen.empty() || std::find(lock.targets.begin(), lock.targets.end(), chosen) == lock.targets.end()) {
+    const std::string wanted = chosen.empty() ? project::machine_lock_target(machine) : chosen;
+    return fail(ErrorKind::failure, "{} has no entry for {} (its targets: {}); {}", origin,
+                chosen.empty() ? "this machine, " + wanted : wanted, util::join(lock.targets, ", "),
+                fmt::format(fmt::runtime(remedy), wanted));
+  }
+  return chosen;
+}
+
+}  // namespace
+
 Result<LockedPlans> locked_plans(const project::ProjectFile& project, const platform::Facts& machine,
                                  const std::optional<std::string>& target) {
   const fs::path path = project.lock_path();
@@ -165,21 +191,10 @@ Result<LockedPlans> locked_plans(const project::ProjectFile& project, const plat
                 project.path.string(), what_to_run(project));
   }
   LockedPlans out;
-  if (target) {
-    auto parsed = project::parse_lock_target(*target);
-    if (!parsed) return fail(parsed.error());
-    out.target = project::format_lock_target(*parsed);
-  } else if (auto picked = project::pick_lock_target(*lock, machine)) {
-    out.target = *picked;
-  }
-  if (out.target.empty() || std::find(lock->targets.begin(), lock->targets.end(), out.target) == lock->targets.end()) {
-    const std::string wanted = out.target.empty() ? project::machine_lock_target(machine) : out.target;
-    return fail(ErrorKind::failure,
-                "{} has no entry for {} (its targets: {}); add it with `tailor resolve --target {}` or to [lock] "
-                "targets",
-                path.string(), out.target.empty() ? "this machine, " + wanted : wanted, util::join(lock->targets, ", "),
-                wanted);
-  }
+  auto chosen = chosen_target(*lock, machine, target, path.string(),
+                              "add it with `tailor resolve --target {}` or to [lock] targets");
+  if (!chosen) return fail(chosen.error());
+  out.target = std::move(*chosen);
   for (const auto& tool : project.tools) {
     const auto* entry = project::find_lock_entry(*lock, tool.name, out.target);
     if (entry == nullptr || entry->request != tool.request()) {
@@ -191,6 +206,29 @@ Result<LockedPlans> locked_plans(const project::ProjectFile& project, const plat
                   checked.error().message);
     out.plans.push_back(entry->plan);
   }
+  return out;
+}
+
+Result<LockedPlans> lock_plans(const project::ProjectLock& lock, const platform::Facts& machine,
+                               const std::optional<std::string>& target, const std::string& origin) {
+  LockedPlans out;
+  auto chosen = chosen_target(lock, machine, target, origin, "resolve the lock with `--target {}` and push it again");
+  if (!chosen) return fail(chosen.error());
+  out.target = std::move(*chosen);
+  std::vector<std::string> tools;
+  for (const auto& entry : lock.entries) {
+    if (std::find(tools.begin(), tools.end(), entry.tool) == tools.end()) tools.push_back(entry.tool);
+  }
+  std::sort(tools.begin(), tools.end());
+  for (const auto& tool : tools) {
+    const auto* entry = project::find_lock_entry(lock, tool, out.target);
+    if (entry == nullptr) return fail(ErrorKind::failure, "{} has no entry for {} on {}", origin, tool, out.target);
+    if (auto checked = install::check_plan_fields(entry->plan); !checked)
+      return fail(checked.error().kind, "{}: the plan of {} for {}: {}", origin, tool, out.target,
+                  checked.error().message);
+    out.plans.push_back(entry->plan);
+  }
+  if (out.plans.empty()) return fail(ErrorKind::failure, "{} locks no tools", origin);
   return out;
 }
 

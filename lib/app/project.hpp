@@ -61,12 +61,22 @@ struct LockedPlans {
 Result<LockedPlans> locked_plans(const project::ProjectFile& project, const platform::Facts& machine,
                                  const std::optional<std::string>& target = std::nullopt);
 
+// The same for a lock without its tailor.toml (one pulled from a registry, docs/fleets.md):
+// every tool the lock holds, in tool order, for `target` (nullopt: the one that covers this
+// machine). A lock without that target, or a tool without an entry for it, is
+// ErrorKind::failure; `origin` names the lock in messages.
+Result<LockedPlans> lock_plans(const project::ProjectLock& lock, const platform::Facts& machine,
+                               const std::optional<std::string>& target, const std::string& origin);
+
 // `tailor install` without tool names: the project's tools, or with `locked` exactly the
 // lock's plans for this machine (downloaded together, then installed under one lock).
 struct ProjectInstallRequest {
   InstallRequest install;  // shared flags; `tools` is filled from the project
   std::filesystem::path start = ".";
   bool locked = false;
+  // With `locked`: oci://HOST[:PORT]/NAMESPACE:TAG, the lock pushed there by `tailor mirror
+  // push --lock` (no project file needed), its artifacts fetched from that repository.
+  std::string mirror;
 };
 Result<InstallReport> install_project(const ProjectInstallRequest& request, const util::Output& output,
                                       const SessionSeams& seams = default_seams());

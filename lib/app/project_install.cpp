@@ -5,6 +5,7 @@
 #include <set>
 #include <thread>
 
+#include "app/mirror_pull.hpp"
 #include "app/project.hpp"
 #include "config/home.hpp"
 #include "fetch/curl_downloader.hpp"
@@ -61,8 +62,17 @@ Result<InstallReport> install_unlocked(const ProjectInstallRequest& request, con
   return total;
 }
 
+// The downloader of a locked install: the bundle of --from, else the host pool (with the
+// registry of --mirror as its first host when given).
 Result<std::unique_ptr<fetch::Downloader>> locked_downloader(const InstallRequest& request,
+                                                             const std::optional<fetch::OciLocation>& registry,
                                                              const util::Output& output) {
+  if (registry) {
+    auto options = fetch::options_from_environment(&output, "install");
+    if (!options) return fail(options.error());
+    options->config = with_registry_mirror(std::move(options->config), *registry);
+    return std::unique_ptr<fetch::Downloader>(std::make_unique<fetch::CurlDownloader>(std::move(*options)));
+  }
   if (!request.from_dir.empty()) {
     auto bundle = install::BundleDownloader::open(request.from_dir);
     if (!bundle) return fail(bundle.error());
@@ -140,8 +150,9 @@ Status prefetch(const std::vector<nlohmann::ordered_json>& plans, fetch::Downloa
 }
 
 // Exactly the lock's plans for this machine: checked against it, downloaded together, then
-// installed at once under one install lock (each tool's commit one at a time).
-Result<InstallReport> install_locked(const ProjectInstallRequest& request, const project::ProjectFile& project,
+// installed at once under one install lock (each tool's commit one at a time). The lock is
+// the project's tailor.lock, or with --mirror the one pushed to that registry tag.
+Result<InstallReport> install_locked(const ProjectInstallRequest& request, const project::ProjectFile* project,
                                      const util::Output& output, const SessionSeams& seams) {
   const InstallRequest& install = request.install;
   auto config = config::load_config(config::tailor_home(), &output, config::uses::all);
@@ -150,21 +161,35 @@ Result<InstallReport> install_locked(const ProjectInstallRequest& request, const
   detect.probe = "none";
   auto facts = seams.resolve_facts(detect);
   if (!facts) return fail(facts.error());
-  auto locked = locked_plans(project, *facts);
+  std::optional<fetch::OciLocation> registry;
+  std::string source;
+  Result<LockedPlans> locked = fail(ErrorKind::failure, "no lock");
+  if (project != nullptr) {
+    source = project->lock_path().string();
+    locked = locked_plans(*project, *facts);
+  } else {
+    auto options = fetch::options_from_environment(&output, "install");
+    if (!options) return fail(options.error());
+    auto pulled = pull_project_lock(request.mirror, options->config);
+    if (!pulled) return fail(pulled.error());
+    source = request.mirror;
+    registry = pulled->where;
+    locked = lock_plans(pulled->lock, *facts, std::nullopt, source);
+  }
   if (!locked) return fail(locked.error());
   for (const auto& plan : locked->plans) {
     auto mismatches = install::check_plan_platform(plan, *facts, install.plan.force);
     if (!mismatches) return fail(mismatches.error());
     for (const auto& m : *mismatches) output.warn("--force: installing a plan made for {}", m);
   }
-  output.info("installing {} tools from {} for {}", locked->plans.size(), project.lock_path().string(), locked->target);
+  output.info("installing {} tools from {} for {}", locked->plans.size(), source, locked->target);
   InstallReport report;
   report.bin = install::home_layout().bin();
   if (install.dry_run) {
     report.plans = std::move(locked->plans);
     return report;
   }
-  auto downloader = locked_downloader(install, output);
+  auto downloader = locked_downloader(install, registry, output);
   if (!downloader) return fail(downloader.error());
   if (auto fetched = prefetch(locked->plans, **downloader); !fetched) return fail(fetched.error());
   auto limits = install::extract_limits(*config);
@@ -181,7 +206,7 @@ Result<InstallReport> install_locked(const ProjectInstallRequest& request, const
   options.keep_failed = install.keep_failed;
   SerializedDownloader serialized(**downloader);
   options.downloader = &serialized;
-  options.source = project.lock_path().string();
+  options.source = source;
   options.run_host = install::run_host_of(*facts);
   options.run_host->only_warn = install.plan.force;
   options.limits = *limits;
@@ -198,6 +223,15 @@ Result<InstallReport> install_project(const ProjectInstallRequest& request, cons
                                       const SessionSeams& seams) {
   if (!request.install.plan_file.empty())
     return fail(ErrorKind::usage, "--plan FILE installs one plan; leave it out to install the project's tools");
+  if (!request.mirror.empty()) {
+    // The pulled lock is the whole answer: no tailor.toml needed, and a local one is not read.
+    if (!request.locked) return fail(ErrorKind::usage, "--mirror goes with --locked");
+    if (!request.install.from_dir.empty())
+      return fail(ErrorKind::usage, "--mirror and --from DIR cannot be combined: the artifacts come from one of them");
+    if (request.install.plan.offline)
+      return fail(ErrorKind::usage, "--mirror needs the network to reach the registry; drop --offline");
+    return install_locked(request, nullptr, output, seams);
+  }
   auto project = project::load_project(request.start);
   if (!project) {
     if (project.error().kind == ErrorKind::usage) {
@@ -209,7 +243,7 @@ Result<InstallReport> install_project(const ProjectInstallRequest& request, cons
   if (project->tools.empty())
     return fail(ErrorKind::failure, "{} lists no tools under [tools]", project->path.string());
   output.info("project {}", project->path.string());
-  if (request.locked) return install_locked(request, *project, output, seams);
+  if (request.locked) return install_locked(request, &*project, output, seams);
   return install_unlocked(request, *project, output, seams);
 }
 

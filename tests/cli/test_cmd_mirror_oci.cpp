@@ -178,13 +178,13 @@ TEST_CASE("mirror push --lock pushes the plans of the chosen targets") {
   hello_plan.erase("dependencies");
   ordered_json lock = {{"lock_version", 1},
                        {"tools_hash", "abc"},
-                       {"targets", {"linux-amd64", "linux-arm64"}},
+                       {"targets", {"linux/amd64", "linux/arm64"}},
                        {"entries",
-                        {{{"tool", "hello"}, {"request", "hello"}, {"target", "linux-amd64"}, {"plan", hello_plan}},
-                         {{"tool", "depcmd"}, {"request", "depcmd"}, {"target", "linux-arm64"}, {"plan", dep_plan}}}}};
+                        {{{"tool", "hello"}, {"request", "hello"}, {"target", "linux/amd64"}, {"plan", hello_plan}},
+                         {{"tool", "depcmd"}, {"request", "depcmd"}, {"target", "linux/arm64"}, {"plan", dep_plan}}}}};
   write_text(pusher.dir / "tailor.lock", lock.dump(2));
   auto one = pusher.tailor({"mirror", "push", "--lock", (pusher.dir / "tailor.lock").string(), "--target",
-                            "linux-amd64", registry.oci_url(k_repo), "--json"});
+                            "linux/amd64", registry.oci_url(k_repo), "--json"});
   INFO(one.out << one.err);
   REQUIRE(one.exit_code == 0);
   ordered_json report = ordered_json::parse(one.out);
