@@ -20,7 +20,7 @@ constexpr int64_t k_second = 1000;
 constexpr int64_t k_minute = 60 * k_second;
 
 // Every key can be set in config.toml and overridden by its environment variable.
-const std::array<KeyDef, 24> k_keys{{
+const std::array<KeyDef, 26> k_keys{{
     {"llm.backend", ValueType::choice, "auto", "TAILOR_BACKEND", "Inference backend to install (--backend wins)",
      k_backends, 0, 0, uses::plan},
     {"gpu.device",
@@ -207,6 +207,24 @@ const std::array<KeyDef, 24> k_keys{{
      0,
      0,
      uses::plan},
+    {"ecosystem.npm",
+     ValueType::url,
+     "https://registry.npmjs.org/",
+     "TAILOR_NPM_REGISTRY",
+     "npm registry (or mirror) of npm_exec steps",
+     {},
+     0,
+     0,
+     uses::download},
+    {"ecosystem.pypi",
+     ValueType::url,
+     "https://pypi.org/simple/",
+     "TAILOR_PYPI_INDEX",
+     "PEP 503 package index (or mirror) of pip_exec steps",
+     {},
+     0,
+     0,
+     uses::download},
     {"secrets.*",
      ValueType::secret,
      "",

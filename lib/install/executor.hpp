@@ -43,6 +43,9 @@ struct InstallOptions {
   std::string* cannot_run = nullptr;
   // Where each tool's recipe came from (by tool name), recorded in the state with its version.
   std::map<std::string, recipe::Provenance> provenance;
+  // Package registries of ecosystem steps by ecosystem ("npm", "pypi"): config.toml's
+  // `ecosystem.*` keys (ecosystem_registries()); an absent one is the public default.
+  std::map<std::string, std::string> ecosystem_registries;
 };
 
 struct InstallOutcome {

@@ -7,6 +7,7 @@
 
 #include <fstream>
 
+#include "install/ecosystem.hpp"
 #include "install/pause.hpp"
 #include "install/safe_path.hpp"
 #include "install/signature.hpp"
@@ -369,6 +370,8 @@ constexpr std::pair<ActionKind, Executor> k_executor_rows[] = {
     {ActionKind::install_binaries, params_only<install_binaries>},
     {ActionKind::install_libraries, params_only<install_libraries>},
     {ActionKind::link_dependencies, params_only<link_dependencies>},
+    {ActionKind::npm_exec, params_only<npm_exec>},
+    {ActionKind::pip_exec, params_only<pip_exec>},
     {ActionKind::set_env, params_only<set_env>},
     {ActionKind::set_rpath, params_only<set_rpath>},
 };

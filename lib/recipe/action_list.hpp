@@ -55,10 +55,10 @@
   X(meson_build, ecosystem_primitive, false, false, install, none, ("meson", "ninja", "zig"), (), ("patchelf"), ()) \
   X(nix_install, composite, false, false, install, none, ("nix-portable"), (), (), ()) \
   X(nix_realize, ecosystem_primitive, false, false, install, none, ("nix-portable"), (), (), ()) \
-  X(npm_exec, ecosystem_primitive, false, true, install, none, ("nodejs"), ("nodejs"), (), ()) \
+  X(npm_exec, ecosystem_primitive, false, true, install, runs, ("nodejs"), ("nodejs"), (), ()) \
   X(npm_install, composite, false, false, install, none, ("nodejs"), ("nodejs"), (), ()) \
   X(pacman_install, system, false, false, install, checked, (), (), (), ()) \
-  X(pip_exec, ecosystem_primitive, false, false, install, none, ("python-standalone"), ("python-standalone"), (), ()) \
+  X(pip_exec, ecosystem_primitive, false, false, install, runs, ("python-standalone"), ("python-standalone"), (), ()) \
   X(pip_install, ecosystem_primitive, false, false, install, none, ("python"), ("python"), (), ()) \
   X(pipx_install, composite, false, false, install, none, ("python-standalone"), ("python-standalone"), (), ()) \
   X(require_command, pass_through, true, false, install, checked, (), (), (), ()) \

@@ -1,0 +1,234 @@
+// Ecosystem installs (issue 18): npm_exec and pip_exec run the distribution's toolchain
+// (toolchain = "system") against loopback registries serving tiny packages packed at test time
+// from testdata/ecosystem: the tool installs isolated in its own directory, its wrapper runs,
+// `remove` leaves nothing, the user's HOME and PATH are never used, and a package whose bytes do
+// not match the lock data is refused with its log kept. Skipped (visibly) without the toolchain.
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "support/archive_builder.hpp"
+#include "support/ecosystem_packages.hpp"
+#include "support/https_server.hpp"
+#include "support/install_env.hpp"
+#include "support/process.hpp"
+#include "support/scratch.hpp"
+
+namespace fs = std::filesystem;
+using namespace tailor::test;
+using nlohmann::ordered_json;
+
+namespace {
+
+// doctest skips quietly: say why on stderr too (the ctest entries skip with exit 77 first).
+bool missing(const char* what, std::initializer_list<const char*> programs) {
+  if (system_toolchain_has(programs)) return false;
+  std::fprintf(stderr, "skipped: the %s tests need %s in /usr/bin (scripts/install-deps.sh installs it)\n", what,
+               *programs.begin());
+  return true;
+}
+
+const bool k_no_npm = missing("npm_exec", {"node", "npm"});
+const bool k_no_python = missing("pip_exec", {"python3"});
+
+// A home whose installs come from `server`, with a HOME of its own that must stay empty and a
+// PATH whose first directory has a node, npm and python3 that fail: the toolchain is never
+// found through PATH.
+struct Env {
+  HttpsServer server;
+  fs::path home = fresh_dir("eco-home");
+  fs::path user_home = fresh_dir("eco-user-home");
+  fs::path registry = fresh_dir("eco-recipes");
+  RunOptions options = local_install_env(server, home);
+
+  explicit Env(const std::string& tool) {
+    fs::path decoys = fresh_dir("eco-decoys");
+    for (const char* program : {"node", "npm", "python3"}) {
+      write_text(decoys / program, "#!/bin/sh\necho \"decoy $0 was run\" >&2\nexit 99\n");
+      fs::permissions(decoys / program, fs::perms::owner_all);
+    }
+    options.env["HOME"] = user_home.string();
+    options.env["PATH"] = decoys.string() + ":/usr/bin:/bin";
+    options.env["TAILOR_GITHUB_API"] = server.base_url();
+    options.unset_env = {"GITHUB_TOKEN",        "GH_TOKEN",     "TAILOR_OFFLINE", "TAILOR_RECIPES",
+                         "npm_config_registry", "PIP_INDEX_URL"};
+    options.timeout_seconds = 240;
+    serve_tool_tags(server, tool);
+  }
+
+  RunResult tailor(std::vector<std::string> args) {
+    args.push_back("--registry");
+    args.push_back(registry.string());
+    return run_tailor(args, options);
+  }
+
+  // Nothing of the tool is left in the home, and nothing was written to HOME.
+  void check_nothing_left(const std::string& tool) const {
+    for (const char* dir : {"tools", "bin", "tmp"}) {
+      if (!fs::exists(home / dir)) continue;
+      for (const auto& entry : fs::directory_iterator(home / dir)) {
+        INFO(entry.path().string());
+        CHECK(entry.path().filename().string().find(tool) == std::string::npos);
+        CHECK(std::string(dir) != "tmp");
+      }
+    }
+    CHECK(fs::is_empty(user_home));
+  }
+};
+
+bool fetched(const HttpsServer& server, const std::string& path) {
+  for (const auto& line : server.request_lines())
+    if (line == "GET " + path) return true;
+  return false;
+}
+
+// The log file an error names ("...; the log is PATH").
+std::string log_named_in(const std::string& err) {
+  auto at = err.find("the log is ");
+  if (at == std::string::npos) return {};
+  at += 11;
+  return err.substr(at, err.find('\n', at) - at);
+}
+
+}  // namespace
+
+TEST_CASE("npm_exec installs an npm package with the system Node.js, isolated, and remove leaves nothing" *
+          doctest::skip(k_no_npm)) {
+  Env env("tiny-hello");
+  const std::string tarball = tiny_hello_tarball();
+  serve_npm_registry(env.server, tarball);
+  env.options.env["TAILOR_NPM_REGISTRY"] = env.server.url("/");
+  write_text(env.registry / "tiny-hello.toml", tiny_hello_recipe(npm_integrity(tarball)));
+
+  auto plan = env.tailor({"plan", "tiny-hello"});
+  INFO(plan.err);
+  REQUIRE(plan.exit_code == 0);
+  CHECK(plan.out.find("npm_exec: npm package tiny-hello@1.0.0, toolchain system (/usr/bin)") != std::string::npos);
+
+  auto install = env.tailor({"install", "tiny-hello"});
+  INFO(install.out);
+  INFO(install.err);
+  REQUIRE(install.exit_code == 0);
+  CHECK(fetched(env.server, "/tiny-hello/-/tiny-hello-1.0.0.tgz"));
+  fs::path dir = env.home / "tools" / "tiny-hello-1.0.0";
+  CHECK(fs::exists(dir / "lib" / "node_modules" / "tiny-hello" / "cli.js"));
+  CHECK(read_text(dir / "lib" / "package-lock.json").find(npm_integrity(tarball)) != std::string::npos);
+  CHECK_FALSE(fs::exists(dir / ".ecosystem"));
+
+  // The link in bin/ runs the wrapper, which runs the package with /usr/bin/node, not the decoy.
+  RunOptions plain;
+  plain.env["PATH"] = env.options.env["PATH"];
+  auto ran = run({(env.home / "bin" / "tiny-hello").string()}, plain);
+  INFO(ran.err);
+  CHECK(ran.exit_code == 0);
+  CHECK(ran.out == "tiny-hello 1.0.0 from npm, node /usr/bin/node\n");
+  CHECK(fs::is_empty(env.user_home));
+
+  auto removed = run_tailor({"remove", "tiny-hello"}, env.options);
+  INFO(removed.err);
+  CHECK(removed.exit_code == 0);
+  env.check_nothing_left("tiny-hello");
+}
+
+TEST_CASE("npm_exec refuses a package whose tarball does not match the lock's integrity" * doctest::skip(k_no_npm)) {
+  Env env("tiny-hello");
+  serve_npm_registry(env.server, tiny_hello_tarball());
+  env.options.env["TAILOR_NPM_REGISTRY"] = env.server.url("/");
+  // The lock pins the hash of other bytes: what the registry serves is not what was locked.
+  write_text(env.registry / "tiny-hello.toml", tiny_hello_recipe(npm_integrity("other bytes")));
+
+  auto install = env.tailor({"install", "tiny-hello"});
+  INFO(install.err);
+  CHECK(install.exit_code == 9);
+  CHECK(install.err.find("does not match the hash the lock data pins") != std::string::npos);
+  std::string log = log_named_in(install.err);
+  REQUIRE_FALSE(log.empty());
+  CHECK(fs::path(log).parent_path() == env.home / "logs");
+  CHECK(read_text(log).find("EINTEGRITY") != std::string::npos);
+  env.check_nothing_left("tiny-hello");
+}
+
+TEST_CASE("npm_exec refuses a lock without an integrity hash before running npm" * doctest::skip(k_no_npm)) {
+  Env env("tiny-hello");
+  serve_npm_registry(env.server, tiny_hello_tarball());
+  env.options.env["TAILOR_NPM_REGISTRY"] = env.server.url("/");
+  write_text(env.registry / "tiny-hello.toml", tiny_hello_recipe(""));
+  auto install = env.tailor({"install", "tiny-hello"});
+  INFO(install.err);
+  CHECK(install.exit_code == 9);
+  CHECK(install.err.find("has no integrity hash for node_modules/tiny-hello") != std::string::npos);
+  CHECK_FALSE(fetched(env.server, "/tiny-hello/-/tiny-hello-1.0.0.tgz"));
+  env.check_nothing_left("tiny-hello");
+}
+
+// ---- pip ----
+
+TEST_CASE("pip_exec installs a wheel into its own venv with the system Python, and remove leaves nothing" *
+          doctest::skip(k_no_python)) {
+  Env env("tiny-snake");
+  Wheel wheel = tiny_snake_wheel();
+  serve_pypi_index(env.server, wheel);
+  env.options.env["TAILOR_PYPI_INDEX"] = env.server.url("/simple/");
+  write_text(env.registry / "tiny-snake.toml", tiny_snake_recipe(wheel.sha256));
+
+  auto plan = env.tailor({"plan", "tiny-snake"});
+  INFO(plan.err);
+  REQUIRE(plan.exit_code == 0);
+  CHECK(plan.out.find("pip_exec: Python package tiny-snake@1.0.0, toolchain system (/usr/bin)") != std::string::npos);
+
+  auto install = env.tailor({"install", "tiny-snake"});
+  INFO(install.out);
+  INFO(install.err);
+  REQUIRE(install.exit_code == 0);
+  CHECK(fetched(env.server, "/files/" + wheel.name));
+  fs::path venv = env.home / "tools" / "tiny-snake-1.0.0" / "venvs" / "tiny-snake";
+  CHECK(fs::exists(venv / "pyvenv.cfg"));
+
+  RunOptions plain;
+  plain.env["PATH"] = env.options.env["PATH"];
+  auto ran = run({(env.home / "bin" / "tiny-snake").string()}, plain);
+  INFO(ran.err);
+  CHECK(ran.exit_code == 0);
+  CHECK(ran.out == "tiny-snake 1.0.0 from pypi, python " + venv.string() + "\n");
+  CHECK(fs::is_empty(env.user_home));
+
+  auto removed = run_tailor({"remove", "tiny-snake"}, env.options);
+  INFO(removed.err);
+  CHECK(removed.exit_code == 0);
+  env.check_nothing_left("tiny-snake");
+}
+
+TEST_CASE("pip_exec refuses a wheel whose hash is not the locked one" * doctest::skip(k_no_python)) {
+  Env env("tiny-snake");
+  serve_pypi_index(env.server, tiny_snake_wheel());
+  env.options.env["TAILOR_PYPI_INDEX"] = env.server.url("/simple/");
+  write_text(env.registry / "tiny-snake.toml", tiny_snake_recipe(sha256_hex("other bytes")));
+  auto install = env.tailor({"install", "tiny-snake"});
+  INFO(install.err);
+  CHECK(install.exit_code == 9);
+  CHECK(install.err.find("does not match the hash the lock data pins") != std::string::npos);
+  std::string log = log_named_in(install.err);
+  CHECK(fs::path(log).parent_path() == env.home / "logs");
+  CHECK(read_text(log).find("DO NOT MATCH THE HASHES") != std::string::npos);
+  env.check_nothing_left("tiny-snake");
+}
+
+TEST_CASE("pip_exec refuses requirements without a pinned hash" * doctest::skip(k_no_python)) {
+  Env env("tiny-snake");
+  serve_pypi_index(env.server, tiny_snake_wheel());
+  env.options.env["TAILOR_PYPI_INDEX"] = env.server.url("/simple/");
+  write_text(env.registry / "tiny-snake.toml",
+             system_toolchain_recipe("tiny-snake",
+                                     "action = \"pip_exec\"\npackage = \"tiny-snake\"\nversion = \"{version}\"\n"
+                                     "executables = [\"tiny-snake\"]\nlocked_requirements = \"tiny-snake==1.0.0\\n\"\n",
+                                     "tiny-snake {version} from pypi"));
+  auto install = env.tailor({"install", "tiny-snake"});
+  INFO(install.err);
+  CHECK(install.exit_code == 9);
+  CHECK(install.err.find("does not pin a version (==) and its --hash") != std::string::npos);
+  for (const auto& line : env.server.request_lines()) CHECK(line.find("/simple/") == std::string::npos);
+  env.check_nothing_left("tiny-snake");
+}

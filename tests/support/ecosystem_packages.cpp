@@ -1,0 +1,144 @@
+#include "support/ecosystem_packages.hpp"
+
+#include <openssl/evp.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "support/archive_builder.hpp"
+#include "support/scratch.hpp"
+
+namespace tailor::test {
+namespace fs = std::filesystem;
+using nlohmann::ordered_json;
+namespace {
+
+std::string digest_base64(const std::string& bytes, const EVP_MD* md, bool url_safe) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &length, md, nullptr);
+  std::string out(4 * ((length + 2) / 3) + 1, '\0');
+  int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), digest, static_cast<int>(length));
+  out.resize(static_cast<size_t>(written));
+  if (url_safe) {
+    for (char& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
+    while (!out.empty() && out.back() == '=') out.pop_back();
+  }
+  return out;
+}
+
+std::string source(const std::string& path) { return read_text(fs::path(TAILOR_TESTDATA) / "ecosystem" / path); }
+
+}  // namespace
+
+bool system_toolchain_has(std::initializer_list<const char*> programs) {
+  for (const char* program : programs) {
+    if (::access((std::string("/usr/bin/") + program).c_str(), X_OK) != 0 &&
+        ::access((std::string("/bin/") + program).c_str(), X_OK) != 0)
+      return false;
+  }
+  return true;
+}
+
+std::string npm_integrity(const std::string& bytes) { return "sha512-" + digest_base64(bytes, EVP_sha512(), false); }
+
+std::string tiny_hello_tarball() {
+  return build_archive_bytes("tar.gz", {file_entry("package/package.json", source("npm/tiny-hello/package.json")),
+                                        file_entry("package/cli.js", source("npm/tiny-hello/cli.js"), 0755)});
+}
+
+std::string tiny_hello_lock(const std::string& integrity) {
+  ordered_json entry = {{"version", "1.0.0"},
+                        {"resolved", "https://registry.npmjs.org/tiny-hello/-/tiny-hello-1.0.0.tgz"},
+                        {"license", "MIT"},
+                        {"bin", {{"tiny-hello", "cli.js"}}}};
+  if (!integrity.empty()) entry["integrity"] = integrity;
+  ordered_json lock = {
+      {"name", "tailor-npm-install"},
+      {"version", "0.0.0"},
+      {"lockfileVersion", 3},
+      {"requires", true},
+      {"packages",
+       {{"", {{"name", "tailor-npm-install"}, {"version", "0.0.0"}, {"dependencies", {{"tiny-hello", "1.0.0"}}}}},
+        {"node_modules/tiny-hello", entry}}}};
+  return lock.dump(2);
+}
+
+void serve_npm_registry(HttpsServer& server, const std::string& tarball) {
+  server.add("/tiny-hello/-/tiny-hello-1.0.0.tgz", tarball);
+  ordered_json document = {
+      {"name", "tiny-hello"},
+      {"dist-tags", {{"latest", "1.0.0"}}},
+      {"versions",
+       {{"1.0.0",
+         {{"name", "tiny-hello"},
+          {"version", "1.0.0"},
+          {"bin", {{"tiny-hello", "cli.js"}}},
+          {"dist",
+           {{"tarball", server.url("/tiny-hello/-/tiny-hello-1.0.0.tgz")}, {"integrity", npm_integrity(tarball)}}}}}}}};
+  server.add_json("/tiny-hello", document.dump());
+}
+
+Wheel tiny_snake_wheel() {
+  const std::string info = "tiny_snake-1.0.0.dist-info/";
+  std::vector<std::pair<std::string, std::string>> files = {
+      {"tiny_snake/__init__.py", source("pypi/tiny_snake/__init__.py")},
+      {info + "METADATA", "Metadata-Version: 2.1\nName: tiny-snake\nVersion: 1.0.0\nSummary: A tiny test package\n"},
+      {info + "WHEEL", "Wheel-Version: 1.0\nGenerator: tailor-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"},
+      {info + "entry_points.txt", "[console_scripts]\ntiny-snake = tiny_snake:main\n"}};
+  std::string record;
+  std::vector<ArchiveEntry> entries;
+  for (const auto& [path, content] : files) {
+    record +=
+        path + ",sha256=" + digest_base64(content, EVP_sha256(), true) + "," + std::to_string(content.size()) + "\n";
+    entries.push_back(file_entry(path, content));
+  }
+  entries.push_back(file_entry(info + "RECORD", record + info + "RECORD,,\n"));
+  Wheel wheel;
+  wheel.name = "tiny_snake-1.0.0-py3-none-any.whl";
+  wheel.bytes = build_archive_bytes("zip", entries);
+  wheel.sha256 = sha256_hex(wheel.bytes);
+  return wheel;
+}
+
+void serve_pypi_index(HttpsServer& server, const Wheel& wheel) {
+  server.add("/files/" + wheel.name, wheel.bytes);
+  server.add("/simple/tiny-snake/",
+             "<!DOCTYPE html><html><body><a href=\"/files/" + wheel.name + "#sha256=" + wheel.sha256 + "\">" +
+                 wheel.name + "</a></body></html>\n",
+             "text/html");
+}
+
+std::string system_toolchain_recipe(const std::string& tool, const std::string& step,
+                                    const std::string& verify_pattern) {
+  return "[metadata]\nname = \"" + tool + "\"\ndescription = \"A tiny ecosystem package\"\n\n[version]\n" +
+         "github_repo = \"test/" + tool + "\"\n\n[[steps]]\n" + step + "toolchain = \"system\"\ndependencies = []\n\n" +
+         "[verify]\ncommand = \"" + tool + "\"\npattern = \"" + verify_pattern + "\"\n";
+}
+
+void serve_tool_tags(HttpsServer& server, const std::string& tool) {
+  server.add_json("/repos/test/" + tool + "/tags", R"([{"name": "v1.0.0"}])");
+}
+
+std::string tiny_hello_recipe(const std::string& integrity) {
+  return system_toolchain_recipe("tiny-hello",
+                                 "action = \"npm_exec\"\npackage = \"tiny-hello\"\nversion = \"{version}\"\n"
+                                 "executables = [\"tiny-hello\"]\npackage_lock = '''\n" +
+                                     tiny_hello_lock(integrity) + "\n'''\n",
+                                 "tiny-hello {version} from npm");
+}
+
+std::string tiny_snake_recipe(const std::string& sha256) {
+  return system_toolchain_recipe("tiny-snake",
+                                 "action = \"pip_exec\"\npackage = \"tiny-snake\"\nversion = \"{version}\"\n"
+                                 "executables = [\"tiny-snake\"]\nlocked_requirements = '''\ntiny-snake==1.0.0 \\\n"
+                                 "    --hash=sha256:" +
+                                     sha256 + "\n'''\n",
+                                 "tiny-snake {version} from pypi");
+}
+
+}  // namespace tailor::test
