@@ -13,16 +13,18 @@ std::string ecosystem_line(const PlanStep& step) {
     const char* ecosystem;
     const char* dependency;
   };
-  static constexpr Row k_rows[] = {{recipe::ActionKind::npm_exec, "npm", "nodejs"},
-                                   {recipe::ActionKind::pip_exec, "Python", "python-standalone"}};
+  static constexpr Row k_rows[] = {{recipe::ActionKind::go_build, "Go module", "go"},
+                                   {recipe::ActionKind::npm_exec, "npm package", "nodejs"},
+                                   {recipe::ActionKind::pip_exec, "Python package", "python-standalone"}};
   for (const auto& row : k_rows) {
     if (!recipe::is_action(step.action, row.kind)) continue;
     std::string toolchain = step.params.value("toolchain", std::string()) == "system"
                                 ? "system (/usr/bin)"
                                 : std::string(row.dependency) + " (dependency)";
     std::string version = step.params.value("version", std::string());
-    return fmt::format("{} package {}{}, toolchain {}", row.ecosystem, step.params.value("package", std::string("?")),
-                       version.empty() ? "" : "@" + version, toolchain);
+    std::string name = step.params.value(
+        "package", step.params.value("install_module", step.params.value("module", std::string("?"))));
+    return fmt::format("{} {}{}, toolchain {}", row.ecosystem, name, version.empty() ? "" : "@" + version, toolchain);
   }
   return {};
 }

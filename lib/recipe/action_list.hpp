@@ -39,7 +39,7 @@
   X(gem_install, composite, false, false, install, none, ("ruby"), ("ruby"), (), ()) \
   X(github_archive, composite, true, false, install, none, (), (), (), ()) \
   X(github_file, composite, true, false, install, none, (), (), (), ()) \
-  X(go_build, ecosystem_primitive, false, false, install, none, ("go"), (), (), ()) \
+  X(go_build, ecosystem_primitive, false, false, install, runs, ("go"), (), (), ()) \
   X(go_install, composite, false, false, install, none, ("go"), (), (), ()) \
   X(group_add, pass_through, true, false, install, checked, (), (), (), ()) \
   X(homebrew, composite, true, false, install, none, (), (), ("patchelf"), ()) \

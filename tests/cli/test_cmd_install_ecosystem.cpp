@@ -1,4 +1,4 @@
-// Ecosystem installs (issue 18): npm_exec and pip_exec run the distribution's toolchain
+// Ecosystem installs (issue 18): npm_exec, pip_exec and go_build run the distribution's toolchain
 // (toolchain = "system") against loopback registries serving tiny packages packed at test time
 // from testdata/ecosystem: the tool installs isolated in its own directory, its wrapper runs,
 // `remove` leaves nothing, the user's HOME and PATH are never used, and a package whose bytes do
@@ -33,6 +33,7 @@ bool missing(const char* what, std::initializer_list<const char*> programs) {
 
 const bool k_no_npm = missing("npm_exec", {"node", "npm"});
 const bool k_no_python = missing("pip_exec", {"python3"});
+const bool k_no_go = missing("go_build", {"go"});
 
 // A home whose installs come from `server`, with a HOME of its own that must stay empty and a
 // PATH whose first directory has a node, npm and python3 that fail: the toolchain is never
@@ -46,15 +47,15 @@ struct Env {
 
   explicit Env(const std::string& tool) {
     fs::path decoys = fresh_dir("eco-decoys");
-    for (const char* program : {"node", "npm", "python3"}) {
+    for (const char* program : {"node", "npm", "python3", "go"}) {
       write_text(decoys / program, "#!/bin/sh\necho \"decoy $0 was run\" >&2\nexit 99\n");
       fs::permissions(decoys / program, fs::perms::owner_all);
     }
     options.env["HOME"] = user_home.string();
     options.env["PATH"] = decoys.string() + ":/usr/bin:/bin";
     options.env["TAILOR_GITHUB_API"] = server.base_url();
-    options.unset_env = {"GITHUB_TOKEN",        "GH_TOKEN",     "TAILOR_OFFLINE", "TAILOR_RECIPES",
-                         "npm_config_registry", "PIP_INDEX_URL"};
+    options.unset_env = {"GITHUB_TOKEN",        "GH_TOKEN",      "TAILOR_OFFLINE", "TAILOR_RECIPES",
+                         "npm_config_registry", "PIP_INDEX_URL", "GOPROXY",        "GOFLAGS"};
     options.timeout_seconds = 240;
     serve_tool_tags(server, tool);
   }
@@ -131,6 +132,49 @@ TEST_CASE("npm_exec installs an npm package with the system Node.js, isolated, a
   INFO(removed.err);
   CHECK(removed.exit_code == 0);
   env.check_nothing_left("tiny-hello");
+}
+
+TEST_CASE("npm_exec runs the npm and node of its installed nodejs dependency" * doctest::skip(k_no_npm)) {
+  Env env("tiny-hello");
+  const std::string tarball = tiny_hello_tarball();
+  serve_npm_registry(env.server, tarball);
+  env.options.env["TAILOR_NPM_REGISTRY"] = env.server.url("/");
+  // A stand-in nodejs recipe: its node and npm run the system ones, and its node says so.
+  ToolRelease nodejs =
+      make_tool_release("nodejs", "20.0.0", "tar.gz",
+                        {file_entry("nodejs-20.0.0/bin/node",
+                                    "#!/bin/sh\nTAILOR_TEST_NODE=nodejs-20.0.0 exec /usr/bin/node \"$@\"\n", 0755),
+                         file_entry("nodejs-20.0.0/bin/npm", "#!/bin/sh\nexec /usr/bin/npm \"$@\"\n", 0755)});
+  env.server.add("/dl/" + nodejs.file_name(), nodejs.bytes);
+  env.server.add_json("/repos/test/nodejs/tags", R"([{"name": "v20.0.0"}])");
+  write_text(
+      env.registry / "nodejs.toml",
+      "[metadata]\nname = \"nodejs\"\ndescription = \"Node.js stand-in\"\n\n[version]\n"
+      "github_repo = \"test/nodejs\"\n\n[[steps]]\naction = \"download_archive\"\nurl = \"" +
+          env.server.url("/dl/nodejs-{version}.tar.gz") +
+          "\"\nstrip_dirs = 1\nbinaries = [\"bin/node\", \"bin/npm\"]\n\n[verify]\ncommand = \"node --version\"\n");
+  std::string recipe = tiny_hello_recipe(npm_integrity(tarball));
+  const std::string system_lines = "toolchain = \"system\"\ndependencies = []\n";
+  recipe.erase(recipe.find(system_lines), system_lines.size());
+  write_text(env.registry / "tiny-hello.toml", recipe);
+
+  auto plan = env.tailor({"plan", "tiny-hello"});
+  INFO(plan.err);
+  REQUIRE(plan.exit_code == 0);
+  CHECK(plan.out.find("npm_exec: npm package tiny-hello@1.0.0, toolchain nodejs (dependency)") != std::string::npos);
+  auto install = env.tailor({"install", "tiny-hello"});
+  INFO(install.out);
+  INFO(install.err);
+  REQUIRE(install.exit_code == 0);
+  CHECK(install.err.find("with nodejs-20.0.0 (dependency)") != std::string::npos);
+  CHECK(read_text(env.home / "tools" / "tiny-hello-1.0.0" / "bin" / "tiny-hello")
+            .find("\"$here/../../nodejs-20.0.0/bin/node\"") != std::string::npos);
+  RunOptions plain;
+  plain.env["PATH"] = env.options.env["PATH"];
+  auto ran = run({(env.home / "bin" / "tiny-hello").string()}, plain);
+  INFO(ran.err);
+  CHECK(ran.out == "tiny-hello 1.0.0 from npm, node nodejs-20.0.0\n");
+  CHECK(fs::is_empty(env.user_home));
 }
 
 TEST_CASE("npm_exec refuses a package whose tarball does not match the lock's integrity" * doctest::skip(k_no_npm)) {
@@ -231,4 +275,55 @@ TEST_CASE("pip_exec refuses requirements without a pinned hash" * doctest::skip(
   CHECK(install.err.find("does not pin a version (==) and its --hash") != std::string::npos);
   for (const auto& line : env.server.request_lines()) CHECK(line.find("/simple/") == std::string::npos);
   env.check_nothing_left("tiny-snake");
+}
+
+// ---- go ----
+
+TEST_CASE("go_build builds a Go module from a GOPROXY with the system Go, and remove leaves nothing" *
+          doctest::skip(k_no_go)) {
+  Env env("tiny-go");
+  GoModule module = tiny_go_module();
+  serve_goproxy(env.server, module);
+  env.options.env["TAILOR_GOPROXY"] = env.server.base_url();
+  write_text(env.registry / "tiny-go.toml", tiny_go_recipe(module.go_sum));
+
+  auto plan = env.tailor({"plan", "tiny-go"});
+  INFO(plan.err);
+  REQUIRE(plan.exit_code == 0);
+  CHECK(plan.out.find("go_build: Go module example.com/tiny-go@v1.0.0, toolchain system (/usr/bin)") !=
+        std::string::npos);
+
+  auto install = env.tailor({"install", "tiny-go"});
+  INFO(install.out);
+  INFO(install.err);
+  REQUIRE(install.exit_code == 0);
+  CHECK(fetched(env.server, "/example.com/tiny-go/@v/v1.0.0.zip"));
+  RunOptions plain;
+  plain.env["PATH"] = env.options.env["PATH"];
+  auto ran = run({(env.home / "bin" / "tiny-go").string()}, plain);
+  CHECK(ran.exit_code == 0);
+  CHECK(ran.out == "tiny-go 1.0.0 from goproxy\n");
+
+  auto removed = run_tailor({"remove", "tiny-go"}, env.options);
+  INFO(removed.err);
+  CHECK(removed.exit_code == 0);
+  env.check_nothing_left("tiny-go");
+}
+
+TEST_CASE("go_build refuses a module whose zip does not match go.sum" * doctest::skip(k_no_go)) {
+  Env env("tiny-go");
+  GoModule module = tiny_go_module();
+  serve_goproxy(env.server, module);
+  env.options.env["TAILOR_GOPROXY"] = env.server.base_url();
+  // The zip's h1: of other sources; the go.mod line stays right.
+  std::string go_sum = module.go_sum;
+  go_sum.replace(go_sum.find("h1:") + 3, 4, go_sum.substr(go_sum.find("h1:") + 3, 4) == "AAAA" ? "BBBB" : "AAAA");
+  write_text(env.registry / "tiny-go.toml", tiny_go_recipe(go_sum));
+  auto install = env.tailor({"install", "tiny-go"});
+  INFO(install.err);
+  CHECK(install.exit_code == 9);
+  CHECK(install.err.find("does not match the hash the lock data pins") != std::string::npos);
+  std::string log = log_named_in(install.err);
+  CHECK(fs::path(log).parent_path() == env.home / "logs");
+  env.check_nothing_left("tiny-go");
 }

@@ -17,7 +17,7 @@ void prepare(Fixture& f, const std::string& tool, const std::string& recipe) {
   serve_tool_tags(f.server, tool);
   f.options.env["TAILOR_GITHUB_API"] = f.server.base_url();
   f.options.unset_env.insert(f.options.unset_env.end(), {"GITHUB_TOKEN", "GH_TOKEN", "TAILOR_OFFLINE",
-                                                         "TAILOR_NPM_REGISTRY", "TAILOR_PYPI_INDEX"});
+                                                         "TAILOR_NPM_REGISTRY", "TAILOR_PYPI_INDEX", "TAILOR_GOPROXY"});
   f.options.timeout_seconds = 240;
 }
 
@@ -66,6 +66,20 @@ void add_ecosystem_rows(std::map<std::string, Row>& table) {
                                expect_installed_from(f, r, "/files/tiny_snake-1.0.0-py3-none-any.whl",
                                                      system_toolchain_has({"python3"}));
                              }};
+  table["ecosystem.goproxy"] = {"\"{server}\"",
+                                "{server}",
+                                "\"http://proxy.example.org\"",
+                                "file:///srv/goproxy",
+                                [](Fixture& f) {
+                                  GoModule module = tiny_go_module();
+                                  serve_goproxy(f.server, module);
+                                  prepare(f, "tiny-go", tiny_go_recipe(module.go_sum));
+                                },
+                                [](Fixture& f) { return install(f, "tiny-go"); },
+                                [](Fixture& f, const RunResult& r, const std::string&) {
+                                  expect_installed_from(f, r, "/example.com/tiny-go/@v/v1.0.0.zip",
+                                                        system_toolchain_has({"go"}));
+                                }};
 }
 
 }  // namespace tailor::test::keys

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <utility>
 #include <vector>
@@ -29,6 +30,16 @@ std::string digest_base64(const std::string& bytes, const EVP_MD* md, bool url_s
     while (!out.empty() && out.back() == '=') out.pop_back();
   }
   return out;
+}
+
+std::string sha256_raw_base64(const std::string& bytes) { return digest_base64(bytes, EVP_sha256(), false); }
+
+// Go's dirhash "h1:": SHA-256 over the sorted lines "<sha256 hex>  <name>\n".
+std::string go_h1(std::vector<std::pair<std::string, std::string>> files) {
+  std::sort(files.begin(), files.end());
+  std::string summary;
+  for (const auto& [name, content] : files) summary += sha256_hex(content) + "  " + name + "\n";
+  return "h1:" + sha256_raw_base64(summary);
 }
 
 std::string source(const std::string& path) { return read_text(fs::path(TAILOR_TESTDATA) / "ecosystem" / path); }
@@ -113,6 +124,28 @@ void serve_pypi_index(HttpsServer& server, const Wheel& wheel) {
              "text/html");
 }
 
+GoModule tiny_go_module() {
+  const std::string prefix = "example.com/tiny-go@v1.0.0/";
+  GoModule module;
+  module.mod = source("go/tiny-go/go.mod");
+  std::vector<std::pair<std::string, std::string>> files = {{prefix + "go.mod", module.mod},
+                                                            {prefix + "main.go", source("go/tiny-go/main.go")}};
+  std::vector<ArchiveEntry> entries;
+  for (const auto& [name, content] : files) entries.push_back(file_entry(name, content));
+  module.zip = build_archive_bytes("zip", entries);
+  module.go_sum = "example.com/tiny-go v1.0.0 " + go_h1(files) + "\nexample.com/tiny-go v1.0.0/go.mod " +
+                  go_h1({{"go.mod", module.mod}}) + "\n";
+  return module;
+}
+
+void serve_goproxy(HttpsServer& server, const GoModule& module) {
+  const std::string base = "/example.com/tiny-go/@v/";
+  server.add(base + "list", "v1.0.0\n", "text/plain");
+  server.add_json(base + "v1.0.0.info", R"({"Version": "v1.0.0", "Time": "2024-01-01T00:00:00Z"})");
+  server.add(base + "v1.0.0.mod", module.mod, "text/plain");
+  server.add(base + "v1.0.0.zip", module.zip, "application/zip");
+}
+
 std::string system_toolchain_recipe(const std::string& tool, const std::string& step,
                                     const std::string& verify_pattern) {
   return "[metadata]\nname = \"" + tool + "\"\ndescription = \"A tiny ecosystem package\"\n\n[version]\n" +
@@ -139,6 +172,14 @@ std::string tiny_snake_recipe(const std::string& sha256) {
                                  "    --hash=sha256:" +
                                      sha256 + "\n'''\n",
                                  "tiny-snake {version} from pypi");
+}
+
+std::string tiny_go_recipe(const std::string& go_sum) {
+  return system_toolchain_recipe("tiny-go",
+                                 "action = \"go_build\"\nmodule = \"example.com/tiny-go\"\nversion = \"v{version}\"\n"
+                                 "executables = [\"tiny-go\"]\ngo_sum = '''\n" +
+                                     go_sum + "'''\n",
+                                 "tiny-go {version} from goproxy");
 }
 
 }  // namespace tailor::test

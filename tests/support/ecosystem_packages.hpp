@@ -31,6 +31,15 @@ Wheel tiny_snake_wheel();
 // Serves /simple/tiny-snake/ (PEP 503) and /files/<wheel>.
 void serve_pypi_index(HttpsServer& server, const Wheel& wheel);
 
+struct GoModule {
+  std::string mod;     // example.com/tiny-go@v1.0.0's go.mod
+  std::string zip;     // the module zip (example.com/tiny-go@v1.0.0/...)
+  std::string go_sum;  // its two go.sum lines (h1: of the zip and of the go.mod)
+};
+GoModule tiny_go_module();
+// Serves the module as a GOPROXY at the server's root.
+void serve_goproxy(HttpsServer& server, const GoModule& module);
+
 // A recipe for `tool` (version from GitHub tags of test/<tool>: serve_tool_tags) whose one step
 // is `step` (TOML lines) with toolchain = "system" and dependencies = [].
 std::string system_toolchain_recipe(const std::string& tool, const std::string& step,
@@ -39,5 +48,6 @@ void serve_tool_tags(HttpsServer& server, const std::string& tool);
 // The recipes of tiny-hello (npm_exec) and tiny-snake (pip_exec), pinning the given hashes.
 std::string tiny_hello_recipe(const std::string& integrity);
 std::string tiny_snake_recipe(const std::string& sha256);
+std::string tiny_go_recipe(const std::string& go_sum);
 
 }  // namespace tailor::test
