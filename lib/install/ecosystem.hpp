@@ -79,8 +79,9 @@ Status write_wrapper(const std::filesystem::path& file, const std::string& comme
 // Single-quotes `text` for /bin/sh.
 std::string shell_quote(std::string_view text);
 
-// The executors (ecosystem_npm.cpp, ecosystem_pip.cpp, ecosystem_go.cpp; parameters in
+// The executors (ecosystem_npm.cpp, ecosystem_pip.cpp, ecosystem_go.cpp, ecosystem_cargo.cpp; parameters in
 // docs/recipe-authoring.md, "Ecosystem steps").
+Status cargo_build(const nlohmann::ordered_json& params, StepContext& ctx);
 Status go_build(const nlohmann::ordered_json& params, StepContext& ctx);
 Status npm_exec(const nlohmann::ordered_json& params, StepContext& ctx);
 Status pip_exec(const nlohmann::ordered_json& params, StepContext& ctx);

@@ -364,6 +364,7 @@ Status params_only(const ordered_json&, const ordered_json& params, StepContext&
 // `runs` (recipe/action_list.hpp), and none for any other.
 constexpr std::pair<ActionKind, Executor> k_executor_rows[] = {
     {ActionKind::apply_patch_file, params_only<apply_patch_file>},
+    {ActionKind::cargo_build, params_only<cargo_build>},
     {ActionKind::chmod, params_only<chmod_files>},
     {ActionKind::download_file, download_file},
     {ActionKind::extract, params_only<extract>},

@@ -13,7 +13,8 @@ std::string ecosystem_line(const PlanStep& step) {
     const char* ecosystem;
     const char* dependency;
   };
-  static constexpr Row k_rows[] = {{recipe::ActionKind::go_build, "Go module", "go"},
+  static constexpr Row k_rows[] = {{recipe::ActionKind::cargo_build, "crate", "rust"},
+                                   {recipe::ActionKind::go_build, "Go module", "go"},
                                    {recipe::ActionKind::npm_exec, "npm package", "nodejs"},
                                    {recipe::ActionKind::pip_exec, "Python package", "python-standalone"}};
   for (const auto& row : k_rows) {
@@ -22,8 +23,13 @@ std::string ecosystem_line(const PlanStep& step) {
                                 ? "system (/usr/bin)"
                                 : std::string(row.dependency) + " (dependency)";
     std::string version = step.params.value("version", std::string());
-    std::string name = step.params.value(
-        "package", step.params.value("install_module", step.params.value("module", std::string("?"))));
+    std::string name = "?";
+    for (const char* key : {"package", "crate", "install_module", "module"}) {
+      if (auto it = step.params.find(key); it != step.params.end() && it->is_string()) {
+        name = it->get<std::string>();
+        break;
+      }
+    }
     return fmt::format("{} {}{}, toolchain {}", row.ecosystem, name, version.empty() ? "" : "@" + version, toolchain);
   }
   return {};

@@ -22,7 +22,7 @@
   X(apt_repo, system, false, false, install, checked, (), (), (), ()) \
   X(brew_cask, system, false, false, install, checked, (), (), (), ()) \
   X(brew_install, system, false, false, install, checked, (), (), (), ()) \
-  X(cargo_build, ecosystem_primitive, false, false, install, none, ("rust"), (), (), ()) \
+  X(cargo_build, ecosystem_primitive, false, false, install, runs, ("rust"), (), (), ()) \
   X(cargo_install, composite, false, false, install, none, ("rust"), (), (), ()) \
   X(chmod, primitive, true, true, install, runs, (), (), (), ()) \
   X(cmake_build, ecosystem_primitive, false, false, install, none, ("cmake", "make", "zig", "pkg-config"), (), (), ()) \

@@ -1,4 +1,4 @@
-// Ecosystem installs (issue 18): npm_exec, pip_exec and go_build run the distribution's toolchain
+// Ecosystem installs (issue 18): npm_exec, pip_exec, go_build and cargo_build run the distribution's toolchain
 // (toolchain = "system") against loopback registries serving tiny packages packed at test time
 // from testdata/ecosystem: the tool installs isolated in its own directory, its wrapper runs,
 // `remove` leaves nothing, the user's HOME and PATH are never used, and a package whose bytes do
@@ -34,6 +34,7 @@ bool missing(const char* what, std::initializer_list<const char*> programs) {
 const bool k_no_npm = missing("npm_exec", {"node", "npm"});
 const bool k_no_python = missing("pip_exec", {"python3"});
 const bool k_no_go = missing("go_build", {"go"});
+const bool k_no_cargo = missing("cargo_build", {"cargo", "rustc"});
 
 // A home whose installs come from `server`, with a HOME of its own that must stay empty and a
 // PATH whose first directory has a node, npm and python3 that fail: the toolchain is never
@@ -47,7 +48,7 @@ struct Env {
 
   explicit Env(const std::string& tool) {
     fs::path decoys = fresh_dir("eco-decoys");
-    for (const char* program : {"node", "npm", "python3", "go"}) {
+    for (const char* program : {"node", "npm", "python3", "go", "cargo", "rustc"}) {
       write_text(decoys / program, "#!/bin/sh\necho \"decoy $0 was run\" >&2\nexit 99\n");
       fs::permissions(decoys / program, fs::perms::owner_all);
     }
@@ -326,4 +327,48 @@ TEST_CASE("go_build refuses a module whose zip does not match go.sum" * doctest:
   std::string log = log_named_in(install.err);
   CHECK(fs::path(log).parent_path() == env.home / "logs");
   env.check_nothing_left("tiny-go");
+}
+
+// ---- cargo ----
+
+TEST_CASE("cargo_build builds a crate from its locked .crate with the system cargo, and remove leaves nothing" *
+          doctest::skip(k_no_cargo)) {
+  Env env("tiny-rs");
+  const std::string crate = tiny_rs_crate();
+  serve_crates(env.server, crate);
+  env.options.env["TAILOR_CRATES_REGISTRY"] = env.server.base_url();
+  write_text(env.registry / "tiny-rs.toml", tiny_rs_recipe(sha256_hex(crate)));
+
+  auto plan = env.tailor({"plan", "tiny-rs"});
+  INFO(plan.err);
+  REQUIRE(plan.exit_code == 0);
+  CHECK(plan.out.find("cargo_build: crate tiny-rs@1.0.0, toolchain system (/usr/bin)") != std::string::npos);
+
+  auto install = env.tailor({"install", "tiny-rs"});
+  INFO(install.out);
+  INFO(install.err);
+  REQUIRE(install.exit_code == 0);
+  CHECK(fetched(env.server, "/api/v1/crates/tiny-rs/1.0.0/download"));
+  RunOptions plain;
+  plain.env["PATH"] = env.options.env["PATH"];
+  auto ran = run({(env.home / "bin" / "tiny-rs").string()}, plain);
+  CHECK(ran.exit_code == 0);
+  CHECK(ran.out == "tiny-rs 1.0.0 from crates\n");
+
+  auto removed = run_tailor({"remove", "tiny-rs"}, env.options);
+  INFO(removed.err);
+  CHECK(removed.exit_code == 0);
+  env.check_nothing_left("tiny-rs");
+}
+
+TEST_CASE("cargo_build refuses a .crate whose SHA-256 is not the locked one" * doctest::skip(k_no_cargo)) {
+  Env env("tiny-rs");
+  serve_crates(env.server, tiny_rs_crate());
+  env.options.env["TAILOR_CRATES_REGISTRY"] = env.server.base_url();
+  write_text(env.registry / "tiny-rs.toml", tiny_rs_recipe(sha256_hex("other bytes")));
+  auto install = env.tailor({"install", "tiny-rs"});
+  INFO(install.err);
+  CHECK(install.exit_code == 9);
+  CHECK(install.err.find("checksum mismatch") != std::string::npos);
+  env.check_nothing_left("tiny-rs");
 }

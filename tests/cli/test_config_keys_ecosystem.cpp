@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "config_keys_fixture.hpp"
+#include "support/archive_builder.hpp"
 #include "support/ecosystem_packages.hpp"
 
 namespace tailor::test::keys {
@@ -16,8 +17,9 @@ void prepare(Fixture& f, const std::string& tool, const std::string& recipe) {
   write_text(f.dir / "registry" / (tool + ".toml"), recipe);
   serve_tool_tags(f.server, tool);
   f.options.env["TAILOR_GITHUB_API"] = f.server.base_url();
-  f.options.unset_env.insert(f.options.unset_env.end(), {"GITHUB_TOKEN", "GH_TOKEN", "TAILOR_OFFLINE",
-                                                         "TAILOR_NPM_REGISTRY", "TAILOR_PYPI_INDEX", "TAILOR_GOPROXY"});
+  f.options.unset_env.insert(f.options.unset_env.end(),
+                             {"GITHUB_TOKEN", "GH_TOKEN", "TAILOR_OFFLINE", "TAILOR_NPM_REGISTRY", "TAILOR_PYPI_INDEX",
+                              "TAILOR_GOPROXY", "TAILOR_CRATES_REGISTRY"});
   f.options.timeout_seconds = 240;
 }
 
@@ -80,6 +82,20 @@ void add_ecosystem_rows(std::map<std::string, Row>& table) {
                                   expect_installed_from(f, r, "/example.com/tiny-go/@v/v1.0.0.zip",
                                                         system_toolchain_has({"go"}));
                                 }};
+  table["ecosystem.crates"] = {
+      "\"{server}\"",
+      "{server}",
+      "\"http://crates.example.org\"",
+      "crates.example.org",
+      [](Fixture& f) {
+        std::string crate = tiny_rs_crate();
+        serve_crates(f.server, crate);
+        prepare(f, "tiny-rs", tiny_rs_recipe(sha256_hex(crate)));
+      },
+      [](Fixture& f) { return install(f, "tiny-rs"); },
+      [](Fixture& f, const RunResult& r, const std::string&) {
+        expect_installed_from(f, r, "/api/v1/crates/tiny-rs/1.0.0/download", system_toolchain_has({"cargo", "rustc"}));
+      }};
 }
 
 }  // namespace tailor::test::keys

@@ -40,6 +40,12 @@ GoModule tiny_go_module();
 // Serves the module as a GOPROXY at the server's root.
 void serve_goproxy(HttpsServer& server, const GoModule& module);
 
+// tiny-rs 1.0.0 as a .crate (tiny-rs-1.0.0/...), and the Cargo.lock of the crate.
+std::string tiny_rs_crate();
+std::string tiny_rs_lock();
+// Serves the crate at crates.io's download path (<server>/api/v1/crates/tiny-rs/1.0.0/download).
+void serve_crates(HttpsServer& server, const std::string& crate);
+
 // A recipe for `tool` (version from GitHub tags of test/<tool>: serve_tool_tags) whose one step
 // is `step` (TOML lines) with toolchain = "system" and dependencies = [].
 std::string system_toolchain_recipe(const std::string& tool, const std::string& step,
@@ -49,5 +55,6 @@ void serve_tool_tags(HttpsServer& server, const std::string& tool);
 std::string tiny_hello_recipe(const std::string& integrity);
 std::string tiny_snake_recipe(const std::string& sha256);
 std::string tiny_go_recipe(const std::string& go_sum);
+std::string tiny_rs_recipe(const std::string& crate_sha256);
 
 }  // namespace tailor::test
