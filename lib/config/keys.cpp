@@ -20,7 +20,7 @@ constexpr int64_t k_second = 1000;
 constexpr int64_t k_minute = 60 * k_second;
 
 // Every key can be set in config.toml and overridden by its environment variable.
-const std::array<KeyDef, 28> k_keys{{
+const std::array<KeyDef, 29> k_keys{{
     {"llm.backend", ValueType::choice, "auto", "TAILOR_BACKEND", "Inference backend to install (--backend wins)",
      k_backends, 0, 0, uses::plan},
     {"gpu.device",
@@ -239,6 +239,15 @@ const std::array<KeyDef, 28> k_keys{{
      "https://crates.io",
      "TAILOR_CRATES_REGISTRY",
      "crates.io (or mirror) that cargo_build steps download crates from",
+     {},
+     0,
+     0,
+     uses::download},
+    {"ecosystem.rubygems",
+     ValueType::url,
+     "https://rubygems.org",
+     "TAILOR_RUBYGEMS",
+     "rubygems.org (or mirror) that gem_exec steps download gems from",
      {},
      0,
      0,

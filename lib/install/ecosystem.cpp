@@ -55,7 +55,7 @@ std::string utc_stamp() {
 
 std::map<std::string, std::string> ecosystem_registries(const config::Config& config) {
   std::map<std::string, std::string> out;
-  for (const char* name : {"npm", "pypi", "goproxy", "crates"}) {
+  for (const char* name : {"npm", "pypi", "goproxy", "crates", "rubygems"}) {
     std::string value = config.get(std::string("ecosystem.") + name);
     if (!value.empty()) out[name] = value;
   }
@@ -175,14 +175,15 @@ Status EcosystemRun::run(const std::vector<std::string>& argv, const std::string
   return fail(std::move(error));
 }
 
-Status write_wrapper(const fs::path& file, const std::string& comment, const std::string& command) {
+Status write_wrapper(const fs::path& file, const std::string& comment, const std::string& command,
+                     const std::string& prelude) {
   std::error_code ec;
   fs::create_directories(file.parent_path(), ec);
   fs::remove(file, ec);
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   out << "#!/bin/sh\n# " << comment << " (written by tailor)\n"
       << "here=$(dirname \"$(readlink -f \"$0\")\")\n"
-      << "exec " << command << " \"$@\"\n";
+      << prelude << "exec " << command << " \"$@\"\n";
   out.close();
   if (!out) return fail(ErrorKind::install, "cannot write {}", file.string());
   ::chmod(file.c_str(), 0755);

@@ -74,14 +74,18 @@ class EcosystemRun {
 
 // Writes a /bin/sh wrapper `file` (mode 0755) that resolves its own location through the
 // $TAILOR_HOME/bin link and runs `command` there: `$here` is the wrapper's directory.
-Status write_wrapper(const std::filesystem::path& file, const std::string& comment, const std::string& command);
+// `prelude`: shell lines run first (exports).
+Status write_wrapper(const std::filesystem::path& file, const std::string& comment, const std::string& command,
+                     const std::string& prelude = "");
 
 // Single-quotes `text` for /bin/sh.
 std::string shell_quote(std::string_view text);
 
-// The executors (ecosystem_npm.cpp, ecosystem_pip.cpp, ecosystem_go.cpp, ecosystem_cargo.cpp; parameters in
+// The executors (ecosystem_npm.cpp, ecosystem_pip.cpp, ecosystem_go.cpp, ecosystem_cargo.cpp,
+// ecosystem_gem.cpp; parameters in
 // docs/recipe-authoring.md, "Ecosystem steps").
 Status cargo_build(const nlohmann::ordered_json& params, StepContext& ctx);
+Status gem_exec(const nlohmann::ordered_json& params, StepContext& ctx);
 Status go_build(const nlohmann::ordered_json& params, StepContext& ctx);
 Status npm_exec(const nlohmann::ordered_json& params, StepContext& ctx);
 Status pip_exec(const nlohmann::ordered_json& params, StepContext& ctx);

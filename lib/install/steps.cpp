@@ -368,6 +368,7 @@ constexpr std::pair<ActionKind, Executor> k_executor_rows[] = {
     {ActionKind::chmod, params_only<chmod_files>},
     {ActionKind::download_file, download_file},
     {ActionKind::extract, params_only<extract>},
+    {ActionKind::gem_exec, params_only<gem_exec>},
     {ActionKind::go_build, params_only<go_build>},
     {ActionKind::install_binaries, params_only<install_binaries>},
     {ActionKind::install_libraries, params_only<install_libraries>},

@@ -14,6 +14,7 @@ std::string ecosystem_line(const PlanStep& step) {
     const char* dependency;
   };
   static constexpr Row k_rows[] = {{recipe::ActionKind::cargo_build, "crate", "rust"},
+                                   {recipe::ActionKind::gem_exec, "gem", "ruby"},
                                    {recipe::ActionKind::go_build, "Go module", "go"},
                                    {recipe::ActionKind::npm_exec, "npm package", "nodejs"},
                                    {recipe::ActionKind::pip_exec, "Python package", "python-standalone"}};
@@ -24,7 +25,7 @@ std::string ecosystem_line(const PlanStep& step) {
                                 : std::string(row.dependency) + " (dependency)";
     std::string version = step.params.value("version", std::string());
     std::string name = "?";
-    for (const char* key : {"package", "crate", "install_module", "module"}) {
+    for (const char* key : {"package", "crate", "gem", "install_module", "module"}) {
       if (auto it = step.params.find(key); it != step.params.end() && it->is_string()) {
         name = it->get<std::string>();
         break;

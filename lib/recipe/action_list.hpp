@@ -35,7 +35,7 @@
   X(download_file, primitive, true, true, install, runs, (), (), (), ()) \
   X(extract, primitive, true, true, install, runs, (), (), (), ()) \
   X(fossil_archive, composite, true, false, install, none, (), (), (), ()) \
-  X(gem_exec, ecosystem_primitive, false, false, install, none, ("ruby"), ("ruby"), (), ()) \
+  X(gem_exec, ecosystem_primitive, false, false, install, runs, ("ruby"), ("ruby"), (), ()) \
   X(gem_install, composite, false, false, install, none, ("ruby"), ("ruby"), (), ()) \
   X(github_archive, composite, true, false, install, none, (), (), (), ()) \
   X(github_file, composite, true, false, install, none, (), (), (), ()) \

@@ -1,8 +1,8 @@
-// Ecosystem installs (issue 18): npm_exec, pip_exec, go_build and cargo_build run the distribution's toolchain
-// (toolchain = "system") against loopback registries serving tiny packages packed at test time
-// from testdata/ecosystem: the tool installs isolated in its own directory, its wrapper runs,
-// `remove` leaves nothing, the user's HOME and PATH are never used, and a package whose bytes do
-// not match the lock data is refused with its log kept. Skipped (visibly) without the toolchain.
+// Ecosystem installs (issue 18): npm_exec, pip_exec, go_build, cargo_build and gem_exec run the distribution's
+// toolchain (toolchain = "system") against loopback registries serving tiny packages packed at test time from
+// testdata/ecosystem: the tool installs isolated in its own directory, its wrapper runs, `remove` leaves nothing, the
+// user's HOME and PATH are never used, and a package whose bytes do not match the lock data is refused with its log
+// kept. Skipped (visibly) without the toolchain.
 #include <doctest/doctest.h>
 
 #include <cstdio>
@@ -35,6 +35,7 @@ const bool k_no_npm = missing("npm_exec", {"node", "npm"});
 const bool k_no_python = missing("pip_exec", {"python3"});
 const bool k_no_go = missing("go_build", {"go"});
 const bool k_no_cargo = missing("cargo_build", {"cargo", "rustc"});
+const bool k_no_ruby = missing("gem_exec", {"ruby", "gem"});
 
 // A home whose installs come from `server`, with a HOME of its own that must stay empty and a
 // PATH whose first directory has a node, npm and python3 that fail: the toolchain is never
@@ -48,7 +49,7 @@ struct Env {
 
   explicit Env(const std::string& tool) {
     fs::path decoys = fresh_dir("eco-decoys");
-    for (const char* program : {"node", "npm", "python3", "go", "cargo", "rustc"}) {
+    for (const char* program : {"node", "npm", "python3", "go", "cargo", "rustc", "ruby", "gem"}) {
       write_text(decoys / program, "#!/bin/sh\necho \"decoy $0 was run\" >&2\nexit 99\n");
       fs::permissions(decoys / program, fs::perms::owner_all);
     }
@@ -371,4 +372,51 @@ TEST_CASE("cargo_build refuses a .crate whose SHA-256 is not the locked one" * d
   CHECK(install.exit_code == 9);
   CHECK(install.err.find("checksum mismatch") != std::string::npos);
   env.check_nothing_left("tiny-rs");
+}
+
+// ---- gem ----
+
+TEST_CASE("gem_exec installs a locked gem with the system Ruby, and remove leaves nothing" * doctest::skip(k_no_ruby)) {
+  Env env("tiny-rb");
+  const std::string gem = tiny_rb_gem();
+  serve_rubygems(env.server, gem);
+  env.options.env["TAILOR_RUBYGEMS"] = env.server.base_url();
+  write_text(env.registry / "tiny-rb.toml", tiny_rb_recipe(sha256_hex(gem)));
+
+  auto plan = env.tailor({"plan", "tiny-rb"});
+  INFO(plan.err);
+  REQUIRE(plan.exit_code == 0);
+  CHECK(plan.out.find("gem_exec: gem tiny-rb@1.0.0, toolchain system (/usr/bin)") != std::string::npos);
+
+  auto install = env.tailor({"install", "tiny-rb"});
+  INFO(install.out);
+  INFO(install.err);
+  REQUIRE(install.exit_code == 0);
+  CHECK(fetched(env.server, "/gems/tiny-rb-1.0.0.gem"));
+  RunOptions plain;
+  plain.env["PATH"] = env.options.env["PATH"];
+  plain.unset_env = {"GEM_HOME", "GEM_PATH"};
+  auto ran = run({(env.home / "bin" / "tiny-rb").string()}, plain);
+  INFO(ran.err);
+  CHECK(ran.exit_code == 0);
+  CHECK(ran.out.starts_with("tiny-rb 1.0.0 from rubygems, GEM_HOME "));
+  CHECK(ran.out.find("tools/tiny-rb-1.0.0/bin/../gems") != std::string::npos);
+  CHECK(fs::is_empty(env.user_home));
+
+  auto removed = run_tailor({"remove", "tiny-rb"}, env.options);
+  INFO(removed.err);
+  CHECK(removed.exit_code == 0);
+  env.check_nothing_left("tiny-rb");
+}
+
+TEST_CASE("gem_exec refuses a gem whose SHA-256 is not the locked one" * doctest::skip(k_no_ruby)) {
+  Env env("tiny-rb");
+  serve_rubygems(env.server, tiny_rb_gem());
+  env.options.env["TAILOR_RUBYGEMS"] = env.server.base_url();
+  write_text(env.registry / "tiny-rb.toml", tiny_rb_recipe(sha256_hex("other bytes")));
+  auto install = env.tailor({"install", "tiny-rb"});
+  INFO(install.err);
+  CHECK(install.exit_code == 9);
+  CHECK(install.err.find("checksum mismatch") != std::string::npos);
+  env.check_nothing_left("tiny-rb");
 }

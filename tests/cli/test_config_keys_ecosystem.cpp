@@ -19,7 +19,7 @@ void prepare(Fixture& f, const std::string& tool, const std::string& recipe) {
   f.options.env["TAILOR_GITHUB_API"] = f.server.base_url();
   f.options.unset_env.insert(f.options.unset_env.end(),
                              {"GITHUB_TOKEN", "GH_TOKEN", "TAILOR_OFFLINE", "TAILOR_NPM_REGISTRY", "TAILOR_PYPI_INDEX",
-                              "TAILOR_GOPROXY", "TAILOR_CRATES_REGISTRY"});
+                              "TAILOR_GOPROXY", "TAILOR_CRATES_REGISTRY", "TAILOR_RUBYGEMS"});
   f.options.timeout_seconds = 240;
 }
 
@@ -95,6 +95,20 @@ void add_ecosystem_rows(std::map<std::string, Row>& table) {
       [](Fixture& f) { return install(f, "tiny-rs"); },
       [](Fixture& f, const RunResult& r, const std::string&) {
         expect_installed_from(f, r, "/api/v1/crates/tiny-rs/1.0.0/download", system_toolchain_has({"cargo", "rustc"}));
+      }};
+  table["ecosystem.rubygems"] = {
+      "\"{server}\"",
+      "{server}",
+      "\"http://gems.example.org\"",
+      "gems.example.org",
+      [](Fixture& f) {
+        std::string gem = system_toolchain_has({"ruby", "gem"}) ? tiny_rb_gem() : "";
+        serve_rubygems(f.server, gem);
+        prepare(f, "tiny-rb", tiny_rb_recipe(sha256_hex(gem)));
+      },
+      [](Fixture& f) { return install(f, "tiny-rb"); },
+      [](Fixture& f, const RunResult& r, const std::string&) {
+        expect_installed_from(f, r, "/gems/tiny-rb-1.0.0.gem", system_toolchain_has({"ruby", "gem"}));
       }};
 }
 

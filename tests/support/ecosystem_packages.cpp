@@ -5,12 +5,14 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "support/archive_builder.hpp"
+#include "support/process.hpp"
 #include "support/scratch.hpp"
 
 namespace tailor::test {
@@ -162,6 +164,28 @@ void serve_crates(HttpsServer& server, const std::string& crate) {
   server.add("/api/v1/crates/tiny-rs/1.0.0/download", crate);
 }
 
+std::string tiny_rb_gem() {
+  static const std::string gem = [] {
+    fs::path dir = fresh_dir("tiny-rb-gem");
+    fs::copy(fs::path(TAILOR_TESTDATA) / "ecosystem" / "gems" / "tiny-rb", dir, fs::copy_options::recursive);
+    RunOptions options;
+    options.cwd = dir.string();
+    options.env = {{"HOME", dir.string()}, {"SOURCE_DATE_EPOCH", "315532800"}};
+    RunResult built = run({"/usr/bin/gem", "build", "tiny-rb.gemspec"}, options);
+    if (built.exit_code != 0) throw std::runtime_error("gem build failed: " + built.out + built.err);
+    return read_text(dir / "tiny-rb-1.0.0.gem");
+  }();
+  return gem;
+}
+
+std::string tiny_rb_lock(const std::string& sha256) {
+  return "GEM\n  remote: https://rubygems.org/\n  specs:\n    tiny-rb (1.0.0)\n\nPLATFORMS\n  ruby\n\n"
+         "DEPENDENCIES\n  tiny-rb (= 1.0.0)\n\nCHECKSUMS\n  tiny-rb (1.0.0) sha256=" +
+         sha256 + "\n\nBUNDLED WITH\n   2.5.3\n";
+}
+
+void serve_rubygems(HttpsServer& server, const std::string& gem) { server.add("/gems/tiny-rb-1.0.0.gem", gem); }
+
 std::string system_toolchain_recipe(const std::string& tool, const std::string& step,
                                     const std::string& verify_pattern) {
   return "[metadata]\nname = \"" + tool + "\"\ndescription = \"A tiny ecosystem package\"\n\n[version]\n" +
@@ -205,6 +229,14 @@ std::string tiny_rs_recipe(const std::string& crate_sha256) {
                                      crate_sha256 + "\"\nexecutables = [\"tiny-rs\"]\ncargo_lock = '''\n" +
                                      tiny_rs_lock() + "'''\n",
                                  "tiny-rs {version} from crates");
+}
+
+std::string tiny_rb_recipe(const std::string& sha256) {
+  return system_toolchain_recipe("tiny-rb",
+                                 "action = \"gem_exec\"\ngem = \"tiny-rb\"\nversion = \"{version}\"\n"
+                                 "executables = [\"tiny-rb\"]\ngemfile_lock = '''\n" +
+                                     tiny_rb_lock(sha256) + "'''\n",
+                                 "tiny-rb {version} from rubygems");
 }
 
 }  // namespace tailor::test

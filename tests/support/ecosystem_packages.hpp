@@ -46,6 +46,13 @@ std::string tiny_rs_lock();
 // Serves the crate at crates.io's download path (<server>/api/v1/crates/tiny-rs/1.0.0/download).
 void serve_crates(HttpsServer& server, const std::string& crate);
 
+// tiny-rb 1.0.0 built by the system `gem build` from testdata/ecosystem/gems (once per process).
+std::string tiny_rb_gem();
+// A Gemfile.lock (Bundler 2.5, with CHECKSUMS) pinning tiny-rb 1.0.0 to `sha256`.
+std::string tiny_rb_lock(const std::string& sha256);
+// Serves the gem at rubygems.org's path (<server>/gems/tiny-rb-1.0.0.gem).
+void serve_rubygems(HttpsServer& server, const std::string& gem);
+
 // A recipe for `tool` (version from GitHub tags of test/<tool>: serve_tool_tags) whose one step
 // is `step` (TOML lines) with toolchain = "system" and dependencies = [].
 std::string system_toolchain_recipe(const std::string& tool, const std::string& step,
@@ -56,5 +63,6 @@ std::string tiny_hello_recipe(const std::string& integrity);
 std::string tiny_snake_recipe(const std::string& sha256);
 std::string tiny_go_recipe(const std::string& go_sum);
 std::string tiny_rs_recipe(const std::string& crate_sha256);
+std::string tiny_rb_recipe(const std::string& sha256);
 
 }  // namespace tailor::test
