@@ -99,6 +99,9 @@ Status npm_exec(const ordered_json& params, StepContext& ctx) {
   env["npm_config_update_notifier"] = "false";
   env["npm_config_fund"] = "false";
   env["npm_config_audit"] = "false";
+  // npm's own debug log would name a file in the work directory, which is deleted: its output
+  // is in tailor's log already.
+  env["npm_config_logs_max"] = "0";
   env["npm_config_ignore_scripts"] = params.value("ignore_scripts", true) ? "true" : "false";
   if (!run.extra_ca().empty()) {
     env["npm_config_cafile"] = run.extra_ca();
