@@ -12,6 +12,7 @@
 #include "fetch/download_cache.hpp"
 #include "install/archive_api.hpp"
 #include "install/bundle.hpp"
+#include "install/ecosystem.hpp"
 #include "install/extract.hpp"
 #include "install/lock.hpp"
 #include "install/plan_check.hpp"
@@ -229,6 +230,7 @@ Result<InstallReport> install_one(const InstallRequest& request, std::optional<n
   if (request.tools.size() == 1 && request.tools[0].find('@') != std::string::npos)
     options.requested = request.tools[0].substr(request.tools[0].find('@') + 1);
   options.limits = prepared.limits;
+  options.ecosystem_registries = install::ecosystem_registries(prepared.config);
   Installer installer = real_installer(layout, prepared.lock, output);
   if (made->single && !made->single->outcome.backend.empty()) {
     auto result = install_backend(*made->single->session, std::move(made->single->outcome), request.strict_gpu, layout,

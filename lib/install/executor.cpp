@@ -159,6 +159,9 @@ class Executor {
     ctx = StepContext{work,       node.tool, node.version, m_options.downloader, m_options.limits, &m_output, {},
                       m_dep_bins, {}};
     ctx.keyring = m_layout.keyring();
+    ctx.dependency_dirs = m_dep_dirs;
+    ctx.logs_dir = m_layout.root / "logs";
+    ctx.ecosystem_registries = m_options.ecosystem_registries;
     Status result;
     if (auto steps = node.json->find("steps"); steps != node.json->end() && steps->is_array()) {
       for (const auto& step : *steps) {
@@ -191,6 +194,7 @@ class Executor {
     fs::path tool_dir = m_layout.tool_dir(node.tool, node.version);
     if (!will_install(node)) {
       m_dep_bins.push_back((tool_dir / "bin").string());
+      m_dep_dirs[node.tool] = tool_dir;
       m_outcome.skipped.push_back(label);
       m_output.info("{} is already installed", label);
       return record_existing(node);
@@ -466,6 +470,7 @@ class Executor {
       }
     }
     m_dep_bins.push_back((tool_dir / "bin").string());
+    m_dep_dirs[node.tool] = tool_dir;
     m_outcome.installed.push_back(label);
     return {};
   }
@@ -511,6 +516,7 @@ class Executor {
   State m_state;
   InstallOutcome m_outcome;
   std::vector<std::string> m_dep_bins;
+  std::map<std::string, fs::path> m_dep_dirs;  // installed (or present) tools by name, for ecosystem toolchains
 };
 
 }  // namespace

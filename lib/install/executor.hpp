@@ -47,6 +47,9 @@ struct InstallOptions {
   // Set when several plans run at once (install_plans with jobs): held for each commit (the
   // state.json write and the link switch) so those take turns.
   std::mutex* commit_mutex = nullptr;
+  // Package registries of ecosystem steps by ecosystem ("npm", "pypi"): config.toml's
+  // `ecosystem.*` keys (ecosystem_registries()); an absent one is the public default.
+  std::map<std::string, std::string> ecosystem_registries;
 };
 
 struct InstallOutcome {

@@ -7,6 +7,7 @@
 
 #include <fstream>
 
+#include "install/ecosystem.hpp"
 #include "install/pause.hpp"
 #include "install/safe_path.hpp"
 #include "install/signature.hpp"
@@ -363,12 +364,17 @@ Status params_only(const ordered_json&, const ordered_json& params, StepContext&
 // `runs` (recipe/action_list.hpp), and none for any other.
 constexpr std::pair<ActionKind, Executor> k_executor_rows[] = {
     {ActionKind::apply_patch_file, params_only<apply_patch_file>},
+    {ActionKind::cargo_build, params_only<cargo_build>},
     {ActionKind::chmod, params_only<chmod_files>},
     {ActionKind::download_file, download_file},
     {ActionKind::extract, params_only<extract>},
+    {ActionKind::gem_exec, params_only<gem_exec>},
+    {ActionKind::go_build, params_only<go_build>},
     {ActionKind::install_binaries, params_only<install_binaries>},
     {ActionKind::install_libraries, params_only<install_libraries>},
     {ActionKind::link_dependencies, params_only<link_dependencies>},
+    {ActionKind::npm_exec, params_only<npm_exec>},
+    {ActionKind::pip_exec, params_only<pip_exec>},
     {ActionKind::set_env, params_only<set_env>},
     {ActionKind::set_rpath, params_only<set_rpath>},
 };

@@ -3,6 +3,7 @@
 // directory; what the tool installs goes to <work>/.install.
 #include <filesystem>
 #include <future>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -30,6 +31,12 @@ struct StepContext {
   // waits for all of them before the build leaves its work directory.
   std::vector<std::pair<std::string, std::shared_future<Status>>> pending_verifications;
   std::filesystem::path keyring{};  // Layout::keyring(), for steps that name a signature
+  // Ecosystem steps (docs/install.md, "Ecosystem installs"): the installed dependencies by tool
+  // name (tools/<name>-<version>), where a failed build's log goes ($TAILOR_HOME/logs), and
+  // the package registries of config.toml's `ecosystem.*` keys ("npm" -> URL; absent: default).
+  std::map<std::string, std::filesystem::path> dependency_dirs{};
+  std::filesystem::path logs_dir{};
+  std::map<std::string, std::string> ecosystem_registries{};
 };
 
 // The download a `download_file` step asks for (nullopt for other actions); the executor

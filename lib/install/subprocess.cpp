@@ -33,7 +33,8 @@ class ExecImage {
                     : find_on_path(argv[0], path != options.env.end() ? path->second : "");
     std::map<std::string, std::string> env = options.env;
     env["LC_ALL"] = "C";
-    for (char** entry = environ; *entry != nullptr; ++entry) {
+    for (char** entry = options.inherit_environment ? environ : nullptr; entry != nullptr && *entry != nullptr;
+         ++entry) {
       std::string_view text(*entry);
       auto eq = text.find('=');
       if (eq != std::string_view::npos) env.emplace(std::string(text.substr(0, eq)), std::string(text.substr(eq + 1)));

@@ -22,6 +22,8 @@ struct ProcessOptions {
   std::string cwd;
   std::string stdin_text;
   size_t max_output = 1 << 20;  // output beyond this is dropped
+  // false: the child sees only `env` (and LC_ALL=C), none of tailor's own environment.
+  bool inherit_environment = true;
 };
 
 // Runs argv[0] searched on PATH. Failing to start is an error; a non-zero exit is not.

@@ -6,6 +6,36 @@
 namespace tailor::plan {
 namespace {
 
+// An ecosystem step: its package, version and toolchain (docs/install.md, "Ecosystem installs").
+std::string ecosystem_line(const PlanStep& step) {
+  struct Row {
+    recipe::ActionKind kind;
+    const char* ecosystem;
+    const char* dependency;
+  };
+  static constexpr Row k_rows[] = {{recipe::ActionKind::cargo_build, "crate", "rust"},
+                                   {recipe::ActionKind::gem_exec, "gem", "ruby"},
+                                   {recipe::ActionKind::go_build, "Go module", "go"},
+                                   {recipe::ActionKind::npm_exec, "npm package", "nodejs"},
+                                   {recipe::ActionKind::pip_exec, "Python package", "python-standalone"}};
+  for (const auto& row : k_rows) {
+    if (!recipe::is_action(step.action, row.kind)) continue;
+    std::string toolchain = step.params.value("toolchain", std::string()) == "system"
+                                ? "system (/usr/bin)"
+                                : std::string(row.dependency) + " (dependency)";
+    std::string version = step.params.value("version", std::string());
+    std::string name = "?";
+    for (const char* key : {"package", "crate", "gem", "install_module", "module"}) {
+      if (auto it = step.params.find(key); it != step.params.end() && it->is_string()) {
+        name = it->get<std::string>();
+        break;
+      }
+    }
+    return fmt::format("{} {}{}, toolchain {}", row.ecosystem, name, version.empty() ? "" : "@" + version, toolchain);
+  }
+  return {};
+}
+
 std::string step_line(const PlanStep& step) {
   auto param = [&](const char* key) -> std::string {
     auto it = step.params.find(key);
@@ -25,6 +55,8 @@ std::string step_line(const PlanStep& step) {
     detail = fmt::format("{} ({}, strip {})", param("archive"), param("format"), param("strip_dirs"));
   } else if (recipe::is_action(step.action, recipe::ActionKind::install_binaries)) {
     detail = param("binaries") + (param("install_mode").empty() ? "" : " mode " + param("install_mode"));
+  } else if (auto ecosystem = ecosystem_line(step); !ecosystem.empty()) {
+    detail = ecosystem;
   } else if (step.action.ends_with("_install") || recipe::is_action(step.action, recipe::ActionKind::brew_cask)) {
     detail = param("packages");
   } else {

@@ -22,7 +22,7 @@
   X(apt_repo, system, false, false, install, checked, (), (), (), ()) \
   X(brew_cask, system, false, false, install, checked, (), (), (), ()) \
   X(brew_install, system, false, false, install, checked, (), (), (), ()) \
-  X(cargo_build, ecosystem_primitive, false, false, install, none, ("rust"), (), (), ()) \
+  X(cargo_build, ecosystem_primitive, false, false, install, runs, ("rust"), (), (), ()) \
   X(cargo_install, composite, false, false, install, none, ("rust"), (), (), ()) \
   X(chmod, primitive, true, true, install, runs, (), (), (), ()) \
   X(cmake_build, ecosystem_primitive, false, false, install, none, ("cmake", "make", "zig", "pkg-config"), (), (), ()) \
@@ -35,11 +35,11 @@
   X(download_file, primitive, true, true, install, runs, (), (), (), ()) \
   X(extract, primitive, true, true, install, runs, (), (), (), ()) \
   X(fossil_archive, composite, true, false, install, none, (), (), (), ()) \
-  X(gem_exec, ecosystem_primitive, false, false, install, none, ("ruby"), ("ruby"), (), ()) \
+  X(gem_exec, ecosystem_primitive, false, false, install, runs, ("ruby"), ("ruby"), (), ()) \
   X(gem_install, composite, false, false, install, none, ("ruby"), ("ruby"), (), ()) \
   X(github_archive, composite, true, false, install, none, (), (), (), ()) \
   X(github_file, composite, true, false, install, none, (), (), (), ()) \
-  X(go_build, ecosystem_primitive, false, false, install, none, ("go"), (), (), ()) \
+  X(go_build, ecosystem_primitive, false, false, install, runs, ("go"), (), (), ()) \
   X(go_install, composite, false, false, install, none, ("go"), (), (), ()) \
   X(group_add, pass_through, true, false, install, checked, (), (), (), ()) \
   X(homebrew, composite, true, false, install, none, (), (), ("patchelf"), ()) \
@@ -55,10 +55,10 @@
   X(meson_build, ecosystem_primitive, false, false, install, none, ("meson", "ninja", "zig"), (), ("patchelf"), ()) \
   X(nix_install, composite, false, false, install, none, ("nix-portable"), (), (), ()) \
   X(nix_realize, ecosystem_primitive, false, false, install, none, ("nix-portable"), (), (), ()) \
-  X(npm_exec, ecosystem_primitive, false, true, install, none, ("nodejs"), ("nodejs"), (), ()) \
+  X(npm_exec, ecosystem_primitive, false, true, install, runs, ("nodejs"), ("nodejs"), (), ()) \
   X(npm_install, composite, false, false, install, none, ("nodejs"), ("nodejs"), (), ()) \
   X(pacman_install, system, false, false, install, checked, (), (), (), ()) \
-  X(pip_exec, ecosystem_primitive, false, false, install, none, ("python-standalone"), ("python-standalone"), (), ()) \
+  X(pip_exec, ecosystem_primitive, false, false, install, runs, ("python-standalone"), ("python-standalone"), (), ()) \
   X(pip_install, ecosystem_primitive, false, false, install, none, ("python"), ("python"), (), ()) \
   X(pipx_install, composite, false, false, install, none, ("python-standalone"), ("python-standalone"), (), ()) \
   X(require_command, pass_through, true, false, install, checked, (), (), (), ()) \

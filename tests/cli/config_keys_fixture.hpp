@@ -90,5 +90,7 @@ inline std::string unquoted(std::string value) {
 void add_registry_rows(std::map<std::string, Row>& table);
 // Adds the rows of the security.* keys (test_config_keys_security.cpp).
 void add_security_rows(std::map<std::string, Row>& table);
+// Adds the rows of the ecosystem.* keys (test_config_keys_ecosystem.cpp).
+void add_ecosystem_rows(std::map<std::string, Row>& table);
 
 }  // namespace tailor::test::keys

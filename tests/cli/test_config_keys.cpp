@@ -355,6 +355,7 @@ std::map<std::string, Row> rows() {
                         }};
   add_registry_rows(table);
   add_security_rows(table);
+  add_ecosystem_rows(table);
   return table;
 }
 

@@ -1,0 +1,93 @@
+#pragma once
+// Ecosystem steps (npm_exec, pip_exec): the toolchain a step runs, the isolated environment it
+// runs in, its log, and the wrappers that start its executables (docs/install.md, "Ecosystem
+// installs").
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "config/config.hpp"
+#include "install/steps.hpp"
+#include "util/result.hpp"
+
+namespace tailor::install {
+
+// The package registries config.toml names (`ecosystem.npm`, `ecosystem.pypi`), by ecosystem.
+std::map<std::string, std::string> ecosystem_registries(const config::Config& config);
+
+// The directories a step of a recipe that says `toolchain = "system"` looks in: the
+// distribution's own toolchain, never the user's PATH.
+inline constexpr std::string_view k_system_toolchain_dirs[] = {"/usr/bin", "/bin"};
+
+struct Toolchain {
+  std::filesystem::path bin_dir;  // holds every program the step asked for
+  std::string label;              // "nodejs 20.11.0 (dependency)" or "system (/usr/bin)"
+  // How a wrapper in tools/<name>-<version>/bin reaches bin_dir: relative to the wrapper's own
+  // directory for a dependency (tools/ may move with $TAILOR_HOME), absolute for the system one.
+  std::string wrapper_bin_dir;
+};
+
+// The toolchain of a step: with `toolchain = "system"` the distribution's (above), otherwise the
+// installed dependency `dependency` (the action's implicit dependency). Each of `programs` must
+// be in its bin/ directory.
+Result<Toolchain> find_toolchain(const nlohmann::ordered_json& params, const StepContext& ctx, std::string_view action,
+                                 std::string_view dependency, const std::vector<std::string>& programs);
+
+// One ecosystem step's runs: every command and its output go to one log, which a failure keeps
+// under $TAILOR_HOME/logs and names in its error.
+class EcosystemRun {
+ public:
+  EcosystemRun(StepContext& ctx, std::string action, const Toolchain& toolchain);
+
+  // The scratch directory of the step (HOME, caches, config files): inside the work directory,
+  // outside .install, so it is deleted with it.
+  const std::filesystem::path& scratch() const { return m_scratch; }
+  // The environment every command gets, and nothing of tailor's own: PATH is the toolchain's
+  // bin/ then /usr/bin:/bin; HOME, TMPDIR and the XDG directories are in scratch().
+  std::map<std::string, std::string>& env() { return m_env; }
+  // The PEM file that the toolchain must trust beside the system store (TAILOR_CA_BUNDLE, set by
+  // tests), "" in production.
+  const std::string& extra_ca() const { return m_extra_ca; }
+
+  // Runs argv; a failure to start or a non-zero exit keeps the log and fails. An exit whose
+  // output contains one of `checksum_markers` fails with ErrorKind::checksum.
+  Status run(const std::vector<std::string>& argv, const std::string& cwd,
+             const std::vector<std::string>& checksum_markers = {});
+  // Fails with `message`, keeping the log.
+  Error failure(ErrorKind kind, const std::string& message);
+  void note(const std::string& line) { m_log += line + "\n"; }
+
+ private:
+  std::string keep_log();
+
+  StepContext& m_ctx;
+  std::string m_action;
+  std::filesystem::path m_scratch;
+  std::map<std::string, std::string> m_env;
+  std::string m_extra_ca;
+  std::string m_log;
+};
+
+// Writes a /bin/sh wrapper `file` (mode 0755) that resolves its own location through the
+// $TAILOR_HOME/bin link and runs `command` there: `$here` is the wrapper's directory.
+// `prelude`: shell lines run first (exports).
+Status write_wrapper(const std::filesystem::path& file, const std::string& comment, const std::string& command,
+                     const std::string& prelude = "");
+
+// Single-quotes `text` for /bin/sh.
+std::string shell_quote(std::string_view text);
+
+// The executors (ecosystem_npm.cpp, ecosystem_pip.cpp, ecosystem_go.cpp, ecosystem_cargo.cpp,
+// ecosystem_gem.cpp; parameters in
+// docs/recipe-authoring.md, "Ecosystem steps").
+Status cargo_build(const nlohmann::ordered_json& params, StepContext& ctx);
+Status gem_exec(const nlohmann::ordered_json& params, StepContext& ctx);
+Status go_build(const nlohmann::ordered_json& params, StepContext& ctx);
+Status npm_exec(const nlohmann::ordered_json& params, StepContext& ctx);
+Status pip_exec(const nlohmann::ordered_json& params, StepContext& ctx);
+
+}  // namespace tailor::install

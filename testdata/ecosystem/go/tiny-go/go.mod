@@ -1,0 +1,3 @@
+module example.com/tiny-go
+
+go 1.19
