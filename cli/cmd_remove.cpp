@@ -20,14 +20,7 @@ struct RemoveFlags {
 };
 
 Result<install::LockOptions> lock_options(const RemoveFlags& flags) {
-  install::LockOptions lock;
-  lock.token = flags.lock_token;
-  if (!flags.lock_timeout.empty()) {
-    auto timeout = install::parse_lock_timeout(flags.lock_timeout);
-    if (!timeout) return fail(timeout.error());
-    lock.timeout = *timeout;
-  }
-  return lock;
+  return install::lock_options(flags.lock_token, flags.lock_timeout);
 }
 
 // --keep-latest N: old versions of one tool (or of every tool) go, the newest N and the

@@ -1,7 +1,7 @@
 // `tailor rollback TOOL`: back to the version that was active before (and what activate shares).
 #include "activate_flags.hpp"
 #include "install/activate.hpp"
-#include "install/lock.hpp"
+#include "install/operations.hpp"
 #include "recipe/request.hpp"
 #include "util/canonical_json.hpp"
 
@@ -14,14 +14,9 @@ Result<int> run_activate(const ActivateFlags& flags, bool rollback, const Contex
     if (auto checked = recipe::check_plan_version(flags.version); !checked) return fail(checked.error());
     version = flags.version;
   }
-  install::LockOptions lock;
-  lock.token = flags.lock_token;
-  if (!flags.lock_timeout.empty()) {
-    auto timeout = install::parse_lock_timeout(flags.lock_timeout);
-    if (!timeout) return fail(timeout.error());
-    lock.timeout = *timeout;
-  }
-  auto done = install::activate_version(install::home_layout(), flags.tool, version, lock, ctx.output);
+  auto lock = install::lock_options(flags.lock_token, flags.lock_timeout);
+  if (!lock) return fail(lock.error());
+  auto done = install::activate_version(install::home_layout(), flags.tool, version, *lock, ctx.output);
   if (!done) return fail(done.error());
   if (flags.json) {
     ctx.output.write(util::canonical_json(nlohmann::ordered_json{

@@ -1,6 +1,6 @@
 // `tailor state rebuild`: writes state.json again from the install receipts under tools/.
 #include "command.hpp"
-#include "install/lock.hpp"
+#include "install/operations.hpp"
 #include "install/state_rebuild.hpp"
 #include "util/canonical_json.hpp"
 
@@ -53,12 +53,9 @@ const bool registered = register_command(
          install::RebuildOptions options;
          options.dry_run = opts->dry_run;
          options.force = opts->force;
-         options.lock.token = opts->lock_token;
-         if (!opts->lock_timeout.empty()) {
-           auto timeout = install::parse_lock_timeout(opts->lock_timeout);
-           if (!timeout) return fail(timeout.error());
-           options.lock.timeout = *timeout;
-         }
+         auto lock = install::lock_options(opts->lock_token, opts->lock_timeout);
+         if (!lock) return fail(lock.error());
+         options.lock = *lock;
          const install::Layout layout = install::home_layout();
          auto result = install::rebuild_state(layout, options, ctx.output);
          if (!result) return fail(result.error());

@@ -15,6 +15,7 @@
 #include "install/ecosystem.hpp"
 #include "install/extract.hpp"
 #include "install/lock.hpp"
+#include "install/operations.hpp"
 #include "install/plan_check.hpp"
 #include "install/runnable.hpp"
 #include "registry/source_ref.hpp"
@@ -130,14 +131,7 @@ std::optional<std::string> unhashed_message(const InstallRequest& request,
 }  // namespace
 
 Result<install::LockOptions> lock_options(const InstallRequest& request) {
-  install::LockOptions lock;
-  lock.token = request.lock_token;
-  if (!request.lock_timeout.empty()) {
-    auto timeout = install::parse_lock_timeout(request.lock_timeout);
-    if (!timeout) return fail(timeout.error());
-    lock.timeout = *timeout;
-  }
-  return lock;
+  return install::lock_options(request.lock_token, request.lock_timeout);
 }
 
 Installer real_installer(const install::Layout& layout, const install::LockOptions& lock, const util::Output& output) {

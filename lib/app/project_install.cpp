@@ -12,6 +12,7 @@
 #include "install/bundle.hpp"
 #include "install/extract.hpp"
 #include "install/lock.hpp"
+#include "install/operations.hpp"
 #include "install/plan_check.hpp"
 #include "install/runnable.hpp"
 
@@ -194,13 +195,8 @@ Result<InstallReport> install_locked(const ProjectInstallRequest& request, const
   if (auto fetched = prefetch(locked->plans, **downloader); !fetched) return fail(fetched.error());
   auto limits = install::extract_limits(*config);
   if (!limits) return fail(limits.error());
-  install::LockOptions lock;
-  lock.token = install.lock_token;
-  if (!install.lock_timeout.empty()) {
-    auto timeout = install::parse_lock_timeout(install.lock_timeout);
-    if (!timeout) return fail(timeout.error());
-    lock.timeout = *timeout;
-  }
+  auto lock = install::lock_options(install.lock_token, install.lock_timeout);
+  if (!lock) return fail(lock.error());
   install::InstallOptions options;
   options.force = install.plan.force || install.reinstall;
   options.keep_failed = install.keep_failed;
@@ -210,7 +206,7 @@ Result<InstallReport> install_locked(const ProjectInstallRequest& request, const
   options.run_host = install::run_host_of(*facts);
   options.run_host->only_warn = install.plan.force;
   options.limits = *limits;
-  auto outcome = install::install_plans(install::home_layout(), locked->plans, options, lock, output, install_jobs());
+  auto outcome = install::install_plans(install::home_layout(), locked->plans, options, *lock, output, install_jobs());
   if (!outcome) return fail(outcome.error());
   report.outcome = std::move(*outcome);
   report.plans = std::move(locked->plans);

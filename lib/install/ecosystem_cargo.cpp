@@ -11,6 +11,7 @@
 #include "install/ecosystem.hpp"
 #include "install/extract.hpp"
 #include "install/layout.hpp"
+#include "install/step_params.hpp"
 #include "util/toml_limits.hpp"
 
 namespace tailor::install {
@@ -101,12 +102,7 @@ Status cargo_build(const ordered_json& params, StepContext& ctx) {
   Crate root{params.value("crate", std::string()), params.value("version", std::string()),
              params.value("crate_checksum", std::string())};
   const std::string cargo_lock = params.value("cargo_lock", std::string());
-  std::vector<std::string> executables;
-  if (auto it = params.find("executables"); it != params.end() && it->is_array()) {
-    for (const auto& v : *it) {
-      if (v.is_string()) executables.push_back(v.get<std::string>());
-    }
-  }
+  const std::vector<std::string> executables = string_list(params, "executables");
   if (root.name.empty() || root.version.empty() || executables.empty() || cargo_lock.empty()) {
     return fail(ErrorKind::invalid_input,
                 "{}@{}: cargo_build needs crate, version, crate_checksum, executables and cargo_lock", ctx.tool,

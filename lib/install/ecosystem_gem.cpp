@@ -10,6 +10,7 @@
 
 #include "install/ecosystem.hpp"
 #include "install/layout.hpp"
+#include "install/step_params.hpp"
 
 namespace tailor::install {
 namespace fs = std::filesystem;
@@ -59,12 +60,7 @@ Status gem_exec(const ordered_json& params, StepContext& ctx) {
   const std::string gem = params.value("gem", std::string());
   const std::string version = params.value("version", std::string());
   const std::string lock = params.value("gemfile_lock", std::string());
-  std::vector<std::string> executables;
-  if (auto it = params.find("executables"); it != params.end() && it->is_array()) {
-    for (const auto& v : *it) {
-      if (v.is_string()) executables.push_back(v.get<std::string>());
-    }
-  }
+  const std::vector<std::string> executables = string_list(params, "executables");
   if (gem.empty() || version.empty() || executables.empty() || lock.empty()) {
     return fail(ErrorKind::invalid_input, "{}@{}: gem_exec needs gem, version, executables and gemfile_lock", ctx.tool,
                 ctx.version);

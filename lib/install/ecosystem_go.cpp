@@ -8,6 +8,7 @@
 
 #include "install/ecosystem.hpp"
 #include "install/layout.hpp"
+#include "install/step_params.hpp"
 
 namespace tailor::install {
 namespace fs = std::filesystem;
@@ -44,12 +45,7 @@ Status go_build(const ordered_json& params, StepContext& ctx) {
   const std::string version = params.value("version", std::string());
   const std::string go_sum = params.value("go_sum", std::string());
   const std::string target = params.value("install_module", module);
-  std::vector<std::string> executables;
-  if (auto it = params.find("executables"); it != params.end() && it->is_array()) {
-    for (const auto& v : *it) {
-      if (v.is_string()) executables.push_back(v.get<std::string>());
-    }
-  }
+  const std::vector<std::string> executables = string_list(params, "executables");
   if (module.empty() || version.empty() || executables.empty() || go_sum.empty()) {
     return fail(ErrorKind::invalid_input, "{}@{}: go_build needs module, version, executables and go_sum", ctx.tool,
                 ctx.version);

@@ -6,6 +6,7 @@
 
 #include "install/ecosystem.hpp"
 #include "install/layout.hpp"
+#include "install/step_params.hpp"
 
 namespace tailor::install {
 namespace fs = std::filesystem;
@@ -13,16 +14,6 @@ using nlohmann::ordered_json;
 namespace {
 
 constexpr std::string_view k_default_npm_registry = "https://registry.npmjs.org/";
-
-std::vector<std::string> string_list(const ordered_json& params, const char* key) {
-  std::vector<std::string> out;
-  if (auto it = params.find(key); it != params.end() && it->is_array()) {
-    for (const auto& v : *it) {
-      if (v.is_string()) out.push_back(v.get<std::string>());
-    }
-  }
-  return out;
-}
 
 // The lock as JSON (a plan carries it as text, as tsuku writes it; an object is accepted too),
 // checked to pin `package`@`version` and a hash for every package it downloads.

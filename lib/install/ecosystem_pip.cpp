@@ -7,6 +7,7 @@
 
 #include "install/ecosystem.hpp"
 #include "install/layout.hpp"
+#include "install/step_params.hpp"
 #include "util/strings.hpp"
 
 namespace tailor::install {
@@ -54,12 +55,7 @@ Status pip_exec(const ordered_json& params, StepContext& ctx) {
   const std::string package = params.value("package", std::string());
   const std::string version = params.value("version", std::string());
   const std::string requirements = params.value("locked_requirements", std::string());
-  std::vector<std::string> executables;
-  if (auto it = params.find("executables"); it != params.end() && it->is_array()) {
-    for (const auto& v : *it) {
-      if (v.is_string()) executables.push_back(v.get<std::string>());
-    }
-  }
+  const std::vector<std::string> executables = string_list(params, "executables");
   if (package.empty() || executables.empty() || requirements.empty()) {
     return fail(ErrorKind::invalid_input, "{}@{}: pip_exec needs package, executables and locked_requirements",
                 ctx.tool, ctx.version);

@@ -15,6 +15,17 @@
 
 namespace tailor::install {
 
+Result<LockOptions> lock_options(std::string token, std::string_view timeout_text) {
+  LockOptions lock;
+  lock.token = std::move(token);
+  if (!timeout_text.empty()) {
+    auto timeout = parse_lock_timeout(timeout_text);
+    if (!timeout) return fail(timeout.error());
+    lock.timeout = *timeout;
+  }
+  return lock;
+}
+
 Result<InstallLock> lock_home(const Layout& layout, const LockOptions& lock, const util::Output& output) {
   if (auto st = ensure_layout(layout); !st) return fail(st.error());
   LockRequest request;

@@ -22,6 +22,9 @@ struct LockOptions {
   std::string token;                                 // reservation token; empty: $TAILOR_LOCK_TOKEN
 };
 
+// The lock options of --lock-token and --lock-timeout (empty: the default wait).
+Result<LockOptions> lock_options(std::string token, std::string_view timeout_text);
+
 // Takes the install lock (ensuring the layout first), refuses a state.json that cannot be read,
 // then recovers from an earlier crash. Every mutating operation starts here.
 Result<InstallLock> lock_home(const Layout& layout, const LockOptions& lock, const util::Output& output);

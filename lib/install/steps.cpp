@@ -11,6 +11,7 @@
 #include "install/pause.hpp"
 #include "install/safe_path.hpp"
 #include "install/signature.hpp"
+#include "install/step_params.hpp"
 #include "install/subprocess.hpp"
 #include "install/system_deps.hpp"
 #include "recipe/action_table.hpp"
@@ -25,16 +26,6 @@ namespace {
 std::string str(const ordered_json& params, const char* key, std::string_view fallback = "") {
   auto it = params.find(key);
   return it != params.end() && it->is_string() ? it->get<std::string>() : std::string(fallback);
-}
-
-std::vector<std::string> strs(const ordered_json& params, const char* key) {
-  std::vector<std::string> out;
-  auto it = params.find(key);
-  if (it == params.end() || !it->is_array()) return out;
-  for (const auto& v : *it) {
-    if (v.is_string()) out.push_back(v.get<std::string>());
-  }
-  return out;
 }
 
 // A detached signature or an armoured public key; real ones are a few kilobytes.
@@ -157,7 +148,7 @@ Status extract(const ordered_json& params, StepContext& ctx) {
   ExtractOptions options;
   options.format = str(params, "format");
   options.strip_dirs = params.value("strip_dirs", 0);
-  options.files = strs(params, "files");
+  options.files = string_list(params, "files");
   options.limits = ctx.limits;
   options.on_entry = [paused = false](uint64_t) mutable {
     if (!paused) pause_point("during_extract");
@@ -180,7 +171,7 @@ Status chmod_files(const ordered_json& params, StepContext& ctx) {
   }
   auto root = open_root(ctx.work.string());
   if (!root) return fail(root.error());
-  for (const auto& file : strs(params, "files")) {
+  for (const auto& file : string_list(params, "files")) {
     auto parts = clean_relative(file, "chmod file");
     if (!parts) return fail(parts.error());
     auto fd = open_file_beneath(*root, *parts);
@@ -212,7 +203,7 @@ Status install_binaries(const ordered_json& params, StepContext& ctx) {
       params.contains("outputs") ? params["outputs"] : params.value("binaries", ordered_json::array());
   if (outputs.is_null()) outputs = ordered_json::array();
   std::string mode = str(params, "install_mode", "binaries");
-  std::vector<std::string> executables = strs(params, "executables");
+  std::vector<std::string> executables = string_list(params, "executables");
   if (mode == "directory") {
     if (auto st = copy_tree_into_install(ctx); !st) return st;
     for (const auto& o : outputs)
@@ -256,7 +247,7 @@ Status set_env(const ordered_json& params, StepContext& ctx) {
 
 Status install_libraries(const ordered_json& params, StepContext& ctx) {
   std::error_code ec;
-  auto patterns = strs(params, "patterns");
+  auto patterns = string_list(params, "patterns");
   int copied = 0;
   for (auto it = fs::recursive_directory_iterator(ctx.work, ec); it != fs::recursive_directory_iterator();
        it.increment(ec)) {
@@ -287,7 +278,7 @@ Status install_libraries(const ordered_json& params, StepContext& ctx) {
 Status set_rpath(const ordered_json& params, StepContext& ctx) {
   std::string rpath = str(params, "rpath", "$ORIGIN/../lib");
   std::string patchelf = find_on_path("patchelf");
-  for (const auto& binary : strs(params, "binaries")) {
+  for (const auto& binary : string_list(params, "binaries")) {
     fs::path file = ctx.work / ".install" / binary;
     if (!fs::exists(file)) file = ctx.work / binary;
     std::ifstream in(file, std::ios::binary);
@@ -339,7 +330,7 @@ std::optional<fetch::FetchRequest> download_request(const ordered_json& step) {
   const ordered_json params = step.value("params", ordered_json::object());
   std::string checksum = util::normalize_checksum(str(params, "checksum", str(step, "checksum")));
   std::string algo = str(params, "checksum_algo", "sha256");
-  return fetch::FetchRequest{str(params, "url", str(step, "url")), strs(params, "fallback_urls"),
+  return fetch::FetchRequest{str(params, "url", str(step, "url")), string_list(params, "fallback_urls"),
                              algo == "sha256" ? checksum : "", step.value("size", uint64_t{0})};
 }
 

@@ -9,6 +9,7 @@
 #include <regex>
 #include <set>
 
+#include "install/step_params.hpp"
 #include "install/subprocess.hpp"
 #include "util/strings.hpp"
 
@@ -59,16 +60,6 @@ Presence query(const std::string& action, const std::string& package) {
                : Presence::missing;
   }
   return result->exit_code == 0 ? Presence::present : Presence::missing;
-}
-
-std::vector<std::string> strings_of(const ordered_json& params, const char* key) {
-  std::vector<std::string> out;
-  auto it = params.find(key);
-  if (it == params.end() || !it->is_array()) return out;
-  for (const auto& v : *it) {
-    if (v.is_string()) out.push_back(v.get<std::string>());
-  }
-  return out;
 }
 
 std::string string_of(const ordered_json& params, const char* key) {
@@ -131,7 +122,7 @@ void walk(const ordered_json& node, Findings& found, const std::string& prefix) 
     std::string action = step.value("action", std::string());
     const ordered_json params = step.value("params", ordered_json::object());
     if (const Manager* m = manager_for(action)) {
-      for (const auto& package : strings_of(params, "packages")) {
+      for (const auto& package : string_list(params, "packages")) {
         Presence p = query(action, package);
         if (p == Presence::missing) found.missing[action].push_back(package);
         if (p == Presence::cannot_check)

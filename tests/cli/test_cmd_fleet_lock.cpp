@@ -68,17 +68,13 @@ bool nothing_installed(const fs::path& home) {
   return empty(home / "tools") && empty(home / "bin");
 }
 
-#define REQUIRE_REGISTRY(registry)                                               \
-  if (!(registry).running()) {                                                   \
-    MESSAGE("SKIPPED: no OCI registry to test against: " << (registry).error()); \
-    return;                                                                      \
-  }
-
 }  // namespace
 
 TEST_CASE("a project lock pushed to a registry installs and bundles with the origin stopped") {
   OciRegistry registry;
-  REQUIRE_REGISTRY(registry);
+  REQUIRE_MESSAGE(
+      registry.running(),
+      "no OCI registry to test against (docker-registry is in scripts/install-deps.sh): " << registry.error());
   auto origin = std::make_unique<HttpsServer>();
   fs::path recipes = fresh_dir("fleet-recipes");
   publish(*origin, recipes, "hello");

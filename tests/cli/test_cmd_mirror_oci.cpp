@@ -77,17 +77,13 @@ std::size_t count_uploads(const std::vector<std::string>& lines, std::size_t fro
                     [](const std::string& line) { return line.find("/blobs/uploads/") != std::string::npos; }));
 }
 
-#define REQUIRE_REGISTRY(registry)                                               \
-  if (!(registry).running()) {                                                   \
-    MESSAGE("SKIPPED: no OCI registry to test against: " << (registry).error()); \
-    return;                                                                      \
-  }
-
 }  // namespace
 
 TEST_CASE("mirror push, then a mirror-only install with the origin stopped") {
   OciRegistry registry;
-  REQUIRE_REGISTRY(registry);
+  REQUIRE_MESSAGE(
+      registry.running(),
+      "no OCI registry to test against (docker-registry is in scripts/install-deps.sh): " << registry.error());
   auto origin = std::make_unique<HttpsServer>();
   TwoTools tools(*origin);
   Machine pusher(registry.ca_file());
@@ -169,7 +165,9 @@ TEST_CASE("mirror push, then a mirror-only install with the origin stopped") {
 
 TEST_CASE("mirror push --lock pushes the plans of the chosen targets") {
   OciRegistry registry;
-  REQUIRE_REGISTRY(registry);
+  REQUIRE_MESSAGE(
+      registry.running(),
+      "no OCI registry to test against (docker-registry is in scripts/install-deps.sh): " << registry.error());
   HttpsServer origin;
   TwoTools tools(origin);
   Machine pusher(registry.ca_file());
@@ -205,7 +203,9 @@ TEST_CASE("mirror push --lock pushes the plans of the chosen targets") {
 
 TEST_CASE("mirror push uploads large blobs in chunks") {
   OciRegistry registry;
-  REQUIRE_REGISTRY(registry);
+  REQUIRE_MESSAGE(
+      registry.running(),
+      "no OCI registry to test against (docker-registry is in scripts/install-deps.sh): " << registry.error());
   HttpsServer origin;
   TwoTools tools(origin);
   Machine pusher(registry.ca_file());
@@ -223,7 +223,9 @@ TEST_CASE("mirror push uploads large blobs in chunks") {
 
 TEST_CASE("an htpasswd registry: 401 without credentials, basic auth from secrets") {
   OciRegistry registry(OciRegistry::Options{"fleet", "s3cret-pw"});
-  REQUIRE_REGISTRY(registry);
+  REQUIRE_MESSAGE(
+      registry.running(),
+      "no OCI registry to test against (docker-registry is in scripts/install-deps.sh): " << registry.error());
   auto origin = std::make_unique<HttpsServer>();
   TwoTools tools(*origin);
   std::string with_secret = mirror_config(registry, "username = \"fleet\"\nsecret = \"fleet_registry\"\n");

@@ -16,10 +16,9 @@ namespace tailor::app {
 
 TEST_CASE("a pushed plan reads back from the registry and installs from it alone") {
   test::OciRegistry registry;
-  if (!registry.running()) {
-    MESSAGE("SKIPPED: no OCI registry to test against: " << registry.error());
-    return;
-  }
+  REQUIRE_MESSAGE(
+      registry.running(),
+      "no OCI registry to test against (docker-registry is in scripts/install-deps.sh): " << registry.error());
   auto origin = std::make_unique<test::HttpsServer>();
   test::ToolRelease tool = test::make_tool_release("hello", "1.0.0");
   origin->add("/" + tool.file_name(), tool.bytes);
