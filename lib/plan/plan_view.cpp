@@ -54,7 +54,10 @@ std::string step_line(const PlanStep& step) {
   } else if (recipe::is_action(step.action, recipe::ActionKind::extract)) {
     detail = fmt::format("{} ({}, strip {})", param("archive"), param("format"), param("strip_dirs"));
   } else if (recipe::is_action(step.action, recipe::ActionKind::install_binaries)) {
-    detail = param("binaries") + (param("install_mode").empty() ? "" : " mode " + param("install_mode"));
+    // A library installed as a directory names no binaries (null in the plan).
+    std::string binaries = param("binaries");
+    if (binaries.empty() || binaries == "null" || binaries == "[]") binaries = "(no binaries)";
+    detail = binaries + (param("install_mode").empty() ? "" : " mode " + param("install_mode"));
   } else if (auto ecosystem = ecosystem_line(step); !ecosystem.empty()) {
     detail = ecosystem;
   } else if (step.action.ends_with("_install") || recipe::is_action(step.action, recipe::ActionKind::brew_cask)) {

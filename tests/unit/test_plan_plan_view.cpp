@@ -40,6 +40,15 @@ TEST_CASE("describe_plan") {
     outcome.value.steps->push_back(download("https://h/b.tar.gz", ""));
     CHECK(says(plan::describe_plan(outcome, false), "deterministic: no (2 downloads without a checksum yet;"));
   }
+  SUBCASE("a library installed as a directory shows that it has no binaries, not null") {
+    plan::PlanStep install;
+    install.action = "install_binaries";
+    install.params = {{"binaries", nullptr}, {"install_mode", "directory"}};
+    outcome.value.steps->push_back(install);
+    const std::string text = plan::describe_plan(outcome, false);
+    CHECK(says(text, "2. install_binaries: (no binaries) mode directory\n"));
+    CHECK_FALSE(says(text, "null"));
+  }
   SUBCASE("a plan tsuku calls non-deterministic stays so") {
     outcome.value.deterministic = false;
     CHECK(says(plan::describe_plan(outcome, false), "deterministic: no\n"));
