@@ -72,7 +72,10 @@ Result<Setting> set_config_value(const fs::path& home, std::string_view key, std
   std::string section = lower.substr(0, dot);
   std::string name = lower.substr(dot + 1);
   toml::table* table = section_of(*document, section);
-  if (table == nullptr) {
+  if (stored_as_quoted_key(lower)) {
+    table = &*document;  // `"mirrors.only" = true` beside the [[mirrors]] array
+    name = lower;
+  } else if (table == nullptr) {
     if (document->contains(section)) {
       return fail(ErrorKind::failure, "{}: '{}' is not a table; fix the file before setting {}", path.string(), section,
                   lower);
@@ -99,6 +102,11 @@ Result<bool> unset_config_value(const fs::path& home, std::string_view key) {
   auto document = load_document(path);
   if (!document) return fail(document.error());
   auto dot = lower.find('.');
+  if (stored_as_quoted_key(lower)) {
+    if (!erase_key(*document, lower)) return false;
+    if (auto written = write_document(path, *document); !written) return fail(written.error());
+    return true;
+  }
   toml::table* table = section_of(*document, lower.substr(0, dot));
   if (table == nullptr || !erase_key(*table, lower.substr(dot + 1))) return false;
   if (table->empty()) erase_key(*document, lower.substr(0, dot));

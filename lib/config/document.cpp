@@ -32,7 +32,14 @@ const toml::table* find_table(const toml::table& document, std::string_view name
   return nullptr;
 }
 
+bool stored_as_quoted_key(std::string_view dotted_key) { return dotted_key.starts_with("mirrors."); }
+
 const toml::node* find_value(const toml::table& document, std::string_view dotted_key) {
+  if (stored_as_quoted_key(dotted_key)) {
+    for (const auto& [name, node] : document) {
+      if (util::to_lower(name.str()) == dotted_key) return &node;
+    }
+  }
   auto dot = dotted_key.find('.');
   const toml::table* table = find_table(document, dotted_key.substr(0, dot));
   if (table == nullptr) return nullptr;

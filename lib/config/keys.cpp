@@ -20,7 +20,7 @@ constexpr int64_t k_second = 1000;
 constexpr int64_t k_minute = 60 * k_second;
 
 // Every key can be set in config.toml and overridden by its environment variable.
-const std::array<KeyDef, 29> k_keys{{
+const auto k_keys = std::to_array<KeyDef>({
     {"llm.backend", ValueType::choice, "auto", "TAILOR_BACKEND", "Inference backend to install (--backend wins)",
      k_backends, 0, 0, uses::plan},
     {"gpu.device",
@@ -89,6 +89,15 @@ const std::array<KeyDef, 29> k_keys{{
      {},
      1,
      64,
+     uses::download},
+    {"mirrors.only",
+     ValueType::boolean,
+     "false",
+     "TAILOR_MIRRORS_ONLY",
+     "Download artifacts only from [[mirrors]], never from their original URLs",
+     {},
+     0,
+     0,
      uses::download},
     {"fetch.max_bytes",
      ValueType::size,
@@ -261,7 +270,7 @@ const std::array<KeyDef, 29> k_keys{{
      0,
      0,
      uses::api},
-}};
+});
 
 std::vector<std::string> key_names() {
   std::vector<std::string> names;

@@ -33,7 +33,8 @@ Status check_disk_space(const fs::path& dir, uint64_t bytes) {
 }  // namespace
 
 CurlDownloader::CurlDownloader(DownloaderOptions options)
-    : m_options(std::move(options)), m_pool(m_options.config.mirrors, m_options.config.strategy) {
+    : m_options(std::move(options)),
+      m_pool(m_options.config.mirrors, m_options.config.strategy, m_options.config.mirrors_only) {
   for (const Mirror& mirror : m_options.config.mirrors) {
     auto where = parse_oci_url(mirror.url);
     if (!mirror.oci || !where || m_oci.contains(mirror.name)) continue;

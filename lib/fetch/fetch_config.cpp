@@ -152,6 +152,7 @@ Result<FetchConfig> fetch_config_from(const config::Config& settings) {
   FetchConfig config;
   config.allow_insecure_loopback = insecure_loopback_allowed();
   config.strategy = strategy_named(settings.get("fetch.strategy"));
+  config.mirrors_only = settings.boolean("mirrors.only");
   config.parallel = static_cast<int>(settings.integer("fetch.parallel"));
   config.retries = static_cast<int>(settings.integer("network.retries"));
   config.stall_timeout = settings.duration("network.stall_timeout");

@@ -40,6 +40,7 @@ struct FetchConfig {
   std::chrono::milliseconds connect_timeout{30'000};
   std::chrono::milliseconds stall_timeout{60'000};      // abort when under 1 byte/s this long
   std::chrono::milliseconds total_budget{30 * 60'000};  // wall time per artifact, retries included
+  bool mirrors_only = false;                            // mirrors.only: never the original URLs
   bool allow_insecure_loopback = false;                 // TAILOR_ALLOW_INSECURE_LOOPBACK=1 (tests only)
   std::string ca_bundle;                                // TAILOR_CA_BUNDLE: PEM file of trusted CAs
 };

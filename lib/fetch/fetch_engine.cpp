@@ -116,6 +116,12 @@ class Scheduler {
   }
 
   Status no_host_left(Job& job) {
+    if (job.candidates.empty()) {
+      return fail(ErrorKind::network,
+                  "could not download {}: mirrors.only is set and no mirror serves it (a [[mirrors]] prefix must "
+                  "match the URL; an OCI mirror serves only artifacts whose SHA-256 the plan knows)",
+                  job.spec->request.url);
+    }
     if (job.spec->head && job.only_missing && !job.failures.empty()) {
       // A probe answered: the URL is on no host.
       job.result.missing = true;

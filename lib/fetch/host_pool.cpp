@@ -9,8 +9,8 @@
 
 namespace tailor::fetch {
 
-HostPool::HostPool(std::vector<Mirror> mirrors, Strategy strategy)
-    : m_mirrors(std::move(mirrors)), m_strategy(strategy) {
+HostPool::HostPool(std::vector<Mirror> mirrors, Strategy strategy, bool mirrors_only)
+    : m_mirrors(std::move(mirrors)), m_strategy(strategy), m_mirrors_only(mirrors_only) {
   // Hosts exist in configured order from the start, so ties in least-busy follow it.
   for (const Mirror& mirror : m_mirrors) m_hosts[host_for(mirror.name, mirror.token_env)].oci = mirror.oci;
 }
@@ -38,7 +38,7 @@ void HostPool::add_candidates(const std::string& url, const std::string& sha256,
       add(host_for(mirror.name, mirror.token_env), mirror.url + url.substr(mirror.prefix.size()));
     }
   }
-  add(host_for(url_origin(url), ""), url);
+  if (!m_mirrors_only) add(host_for(url_origin(url), ""), url);
 }
 
 std::vector<Candidate> HostPool::candidates(const FetchRequest& request) {

@@ -49,11 +49,13 @@ struct Choice {
 
 class HostPool {
  public:
-  HostPool(std::vector<Mirror> mirrors, Strategy strategy);
+  // With `mirrors_only` (config mirrors.only) the original URLs are never candidates.
+  HostPool(std::vector<Mirror> mirrors, Strategy strategy, bool mirrors_only = false);
 
   // The URLs that can serve `request`, in configured order: each mirror whose prefix
   // matches the URL, then the URL itself, then its fallbacks (each with matching mirrors).
   // An OCI mirror serves the blob of the request's SHA-256, and nothing without one.
+  // Empty when only mirrors may serve and none matches.
   std::vector<Candidate> candidates(const FetchRequest& request);
 
   // Picks the candidate to try next for one artifact.
@@ -76,6 +78,7 @@ class HostPool {
 
   std::vector<Mirror> m_mirrors;
   Strategy m_strategy;
+  bool m_mirrors_only = false;
   std::vector<HostState> m_hosts;
   std::size_t m_next_start = 0;  // round-robin position
 };

@@ -148,6 +148,39 @@ TEST_CASE("mirror push, then a mirror-only install with the origin stopped") {
     CHECK(std::count(lines.begin(), lines.end(), "GET /v2/fleet/tools/blobs/sha256:" + tools.dep.sha256) == 1);
   }
 
+  SUBCASE("the registry down: the origin serves, unless mirrors.only") {
+    registry.stop();
+    const std::size_t origin_before = origin->requests().size();
+    Machine strict(registry.ca_file(), mirror_config(registry));
+    auto set = strict.tailor({"config", "set", "mirrors.only", "true"});
+    REQUIRE_MESSAGE(set.exit_code == 0, set.err);
+    // Beside [[mirrors]], TOML has room for the key only as a quoted top-level one.
+    CHECK(read_text(strict.home / "config.toml").find("'mirrors.only' = true") != std::string::npos);
+    CHECK(strict.tailor({"config", "get", "mirrors.only"}).out == "true\n");
+    auto refused = strict.tailor({"install", "--plan", plan.string()});
+    INFO(refused.out << refused.err);
+    CHECK(refused.exit_code == 5);
+    CHECK(strict.nothing_installed());
+    CHECK(origin->requests().size() == origin_before);
+
+    Machine relaxed(registry.ca_file(), mirror_config(registry));
+    auto installed = relaxed.tailor({"install", "--plan", plan.string()});
+    INFO(installed.out << installed.err);
+    CHECK(installed.exit_code == 0);
+    CHECK(origin->requests().size() == origin_before + 2);
+  }
+
+  SUBCASE("mirrors.only: an artifact no mirror can serve names the setting") {
+    Machine strict(registry.ca_file(),
+                   "\"mirrors.only\" = true\n[[mirrors]]\nprefix = \"https://elsewhere.example/\"\nurl = "
+                   "\"https://mirror.example/\"\n");
+    auto refused = strict.tailor({"install", "--plan", plan.string()});
+    INFO(refused.out << refused.err);
+    CHECK(refused.exit_code == 5);
+    CHECK(refused.err.find("mirrors.only is set and no mirror serves it") != std::string::npos);
+    CHECK(origin->requests().size() == 2);
+  }
+
   SUBCASE("a blob corrupted on the registry's disk is refused and not kept") {
     origin.reset();
     std::string bytes = read_text(registry.blob_data(tools.hello.sha256));

@@ -37,6 +37,19 @@ TEST_CASE("HostPool::candidates") {
   }
 }
 
+TEST_CASE("HostPool::candidates with mirrors.only") {
+  HostPool pool(two_mirrors(), Strategy::failover, true);
+  SUBCASE("the mirrors serve, the original URL and the fallbacks never") {
+    auto candidates = pool.candidates(FetchRequest{k_url, {"https://other.example/t.tar.gz"}, "", 0});
+    REQUIRE(candidates.size() == 2);
+    CHECK(pool.host(candidates[0].host).name == "mirror-a");
+    CHECK(pool.host(candidates[1].host).name == "mirror-b");
+  }
+  SUBCASE("a URL no mirror serves has no candidate at all") {
+    CHECK(pool.candidates(FetchRequest{"https://example.org/x", {}, "", 0}).empty());
+  }
+}
+
 TEST_CASE("HostPool::choose") {
   auto now = SteadyClock::now();
   FetchRequest request{k_url, {}, "", 0};
