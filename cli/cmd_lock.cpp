@@ -4,7 +4,7 @@
 
 #include "command.hpp"
 #include "config/home.hpp"
-#include "install/reservation.hpp"
+#include "coord/reservation.hpp"
 #include "util/canonical_json.hpp"
 
 namespace tailor::cli {
@@ -22,20 +22,20 @@ struct Options {
   std::vector<std::string> command;
 };
 
-nlohmann::ordered_json reservation_json(const install::Reservation& r) {
+nlohmann::ordered_json reservation_json(const coord::Reservation& r) {
   return {{"holder", r.holder},
           {"reason", r.reason},
-          {"expires", install::format_rfc3339(r.expires_ms)},
-          {"renewed", install::format_rfc3339(r.renewed_ms)},
+          {"expires", coord::format_rfc3339(r.expires_ms)},
+          {"renewed", coord::format_rfc3339(r.renewed_ms)},
           {"ttl_seconds", r.ttl_seconds}};
 }
 
-Result<install::LockCommand> lock_command(const Options& opts, const Context& ctx) {
-  install::LockCommand command;
+Result<coord::LockCommand> lock_command(const Options& opts, const Context& ctx) {
+  coord::LockCommand command;
   command.lock.home = config::tailor_home();
   command.lock.output = &ctx.output;
   if (!opts.lock_timeout.empty()) {
-    auto timeout = install::parse_lock_timeout(opts.lock_timeout);
+    auto timeout = coord::parse_lock_timeout(opts.lock_timeout);
     if (!timeout) return fail(timeout.error());
     command.lock.timeout = *timeout;
   }
@@ -49,7 +49,7 @@ Result<install::LockCommand> lock_command(const Options& opts, const Context& ct
 Result<int> run_acquire(const Options& opts, const Context& ctx) {
   auto command = lock_command(opts, ctx);
   if (!command) return fail(command.error());
-  auto acquired = install::reserve_install_root(*command);
+  auto acquired = coord::reserve_install_root(*command);
   if (!acquired) return fail(acquired.error());
   if (ctx.output.json) {
     nlohmann::ordered_json json{{"token", acquired->token}, {"generation", acquired->generation}};
@@ -59,12 +59,12 @@ Result<int> run_acquire(const Options& opts, const Context& ctx) {
     ctx.output.print("{}\n", acquired->token);
   }
   ctx.output.info("{} (generation {}); the token above is shown only once",
-                  install::describe_reservation(acquired->reservation), acquired->generation);
+                  coord::describe_reservation(acquired->reservation), acquired->generation);
   return 0;
 }
 
 Result<int> run_status(const Context& ctx) {
-  auto status = install::read_lock_status(config::tailor_home());
+  auto status = coord::read_lock_status(config::tailor_home());
   if (!status) return fail(status.error());
   if (ctx.output.json) {
     nlohmann::ordered_json holder = nullptr;
@@ -81,12 +81,12 @@ Result<int> run_status(const Context& ctx) {
     ctx.output.write(util::canonical_json(json));
     return 0;
   }
-  ctx.output.print("reservation: {}\n", status->live ? install::describe_reservation(*status->live) : "none");
+  ctx.output.print("reservation: {}\n", status->live ? coord::describe_reservation(*status->live) : "none");
   ctx.output.print("generation: {}\n", status->state.generation);
   if (status->install_lock_held) {
-    ctx.output.print("install lock: held by {}\n", install::describe_holder(status->holder));
+    ctx.output.print("install lock: held by {}\n", coord::describe_holder(status->holder));
   } else if (status->holder_stale) {
-    ctx.output.print("install lock: free (stale holder file of {})\n", install::describe_holder(status->holder));
+    ctx.output.print("install lock: free (stale holder file of {})\n", coord::describe_holder(status->holder));
   } else {
     ctx.output.print("install lock: free\n");
   }
@@ -96,9 +96,9 @@ Result<int> run_status(const Context& ctx) {
 Result<int> run_renew(const Options& opts, const Context& ctx) {
   auto command = lock_command(opts, ctx);
   if (!command) return fail(command.error());
-  auto renewed = install::renew_reservation(*command);
+  auto renewed = coord::renew_reservation(*command);
   if (!renewed) return fail(renewed.error());
-  ctx.output.print("{}\n", install::describe_reservation(*renewed));
+  ctx.output.print("{}\n", coord::describe_reservation(*renewed));
   return 0;
 }
 
@@ -107,13 +107,13 @@ Result<int> run_release(const Options& opts, const Context& ctx) {
   if (!command) return fail(command.error());
   if (opts.force) {
     if (!opts.token.empty()) return fail(ErrorKind::usage, "--force and --token exclude each other");
-    auto generation = install::force_release_reservation(*command);
+    auto generation = coord::force_release_reservation(*command);
     if (!generation) return fail(generation.error());
     ctx.output.print("force-released; generation is now {} (recorded in the audit log)\n", *generation);
     return 0;
   }
   if (opts.token.empty()) return fail(ErrorKind::usage, "release needs --token T, or --force --reason R");
-  auto released = install::release_reservation(*command);
+  auto released = coord::release_reservation(*command);
   if (!released) return fail(released.error());
   ctx.output.print("{}\n", *released ? "released" : "released (it had already expired)");
   return 0;
@@ -124,7 +124,7 @@ Result<int> run_hold(const Options& opts, const Context& ctx) {
   if (!command) return fail(command.error());
   command->lock.token = opts.token;
   auto hold = std::chrono::milliseconds(static_cast<int64_t>(opts.seconds * 1000));
-  return install::hold_install_lock(command->lock, hold, opts.command);
+  return coord::hold_install_lock(command->lock, hold, opts.command);
 }
 
 const bool registered = register_command(

@@ -3,8 +3,8 @@
 #include "command.hpp"
 #include "config/config.hpp"
 #include "config/home.hpp"
+#include "coord/lock.hpp"
 #include "install/activate.hpp"
-#include "install/lock.hpp"
 #include "install/operations.hpp"
 #include "recipe/request.hpp"
 

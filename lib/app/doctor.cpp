@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "app/doctor_checks.hpp"
-#include "install/lock.hpp"
+#include "coord/lock.hpp"
 #include "install/recovery.hpp"
 #include "util/strings.hpp"
 
@@ -78,13 +78,13 @@ DoctorReport run_doctor(const DoctorRequest& request) {
   DoctorCheck lock_check = doctor::check_lock(request, "");
   doctor::FixState fix;
   fix.enabled = request.fix;
-  std::optional<install::InstallLock> lock;
+  std::optional<coord::InstallLock> lock;
   std::vector<std::string> recovered;
   std::vector<std::string> links_fixed;
   if (request.fix && fs::exists(layout.root, ec)) {
     std::ostringstream said;
     util::Output capture{&said, &said};
-    auto taken = install::acquire_install_lock(
+    auto taken = coord::acquire_install_lock(
         {layout.root, "tailor doctor --fix", std::chrono::milliseconds(0), "", &capture, true});
     if (taken) {
       lock.emplace(std::move(*taken));

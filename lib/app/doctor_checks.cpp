@@ -11,10 +11,10 @@
 
 #include "config/caches.hpp"
 #include "config/config.hpp"
+#include "coord/reservation.hpp"
 #include "install/home_problems.hpp"
 #include "install/link_owners.hpp"
 #include "install/links.hpp"
-#include "install/reservation.hpp"
 #include "install/state.hpp"
 #include "util/strings.hpp"
 
@@ -261,7 +261,7 @@ DoctorCheck check_leftovers(const DoctorRequest& request, const FixState& fix) {
 
 DoctorCheck check_lock(const DoctorRequest& request, const std::string& holder_replaced) {
   if (!home_exists(request)) return make("lock", CheckStatus::ok, "no install lock or reservation");
-  auto status = install::read_lock_status(request.layout.root);
+  auto status = coord::read_lock_status(request.layout.root);
   if (!status) {
     return make("lock", CheckStatus::warn,
                 fmt::format("the reservation file cannot be read: {}", status.error().message),
@@ -272,22 +272,21 @@ DoctorCheck check_lock(const DoctorRequest& request, const std::string& holder_r
   std::vector<std::string> fixes;
   if (status->install_lock_held) {
     parts.push_back(fmt::format("the install lock is held by {} (an operation is running)",
-                                install::describe_holder(status->holder)));
+                                coord::describe_holder(status->holder)));
   } else if (status->holder_stale && holder_replaced.empty()) {
     raise(check, CheckStatus::warn);
     parts.push_back(fmt::format("a stale lock holder file: {} died holding the install lock",
-                                install::describe_holder(status->holder)));
+                                coord::describe_holder(status->holder)));
     fixes.push_back("`tailor doctor --fix` removes it (the next install replaces it anyway)");
   } else {
     parts.push_back("the install lock is free");
   }
   if (!holder_replaced.empty()) check.fixed.push_back(holder_replaced);
   if (status->live) {
-    parts.push_back(install::describe_reservation(*status->live));
+    parts.push_back(coord::describe_reservation(*status->live));
   } else if (status->state.reservation) {
     raise(check, CheckStatus::warn);
-    parts.push_back(
-        fmt::format("an expired reservation: {}", install::describe_reservation(*status->state.reservation)));
+    parts.push_back(fmt::format("an expired reservation: {}", coord::describe_reservation(*status->state.reservation)));
     fixes.push_back("`tailor lock release --force --reason ...` clears it (installs already ignore it)");
   } else {
     parts.push_back("no reservation");

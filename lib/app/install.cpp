@@ -8,13 +8,13 @@
 #include <fmt/format.h>
 
 #include "config/home.hpp"
+#include "coord/lock.hpp"
 #include "fetch/curl_downloader.hpp"
 #include "fetch/download_cache.hpp"
 #include "install/archive_api.hpp"
 #include "install/bundle.hpp"
 #include "install/ecosystem.hpp"
 #include "install/extract.hpp"
-#include "install/lock.hpp"
 #include "install/operations.hpp"
 #include "install/plan_check.hpp"
 #include "install/runnable.hpp"

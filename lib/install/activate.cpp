@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "install/events.hpp"
+#include "coord/events.hpp"
 #include "install/lifecycle.hpp"
 #include "install/link_owners.hpp"
 #include "install/links.hpp"
@@ -149,12 +149,12 @@ Result<std::vector<std::string>> prune_versions(const Layout& layout, const std:
     }
   }
   std::vector<std::string> removed;
-  std::vector<Event> events;
+  std::vector<coord::Event> events;
   for (const auto& [name, version] : doomed) {
     auto gone = remove_tool(layout, name, version, false, output);
     if (!gone) return fail(gone.error());
     removed.insert(removed.end(), gone->begin(), gone->end());
-    Event event = make_event(event_type::k_remove_completed, name);
+    coord::Event event = coord::make_event(coord::event_type::k_remove_completed, name);
     event.version = version;
     events.push_back(std::move(event));
   }

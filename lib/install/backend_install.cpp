@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-#include "install/events.hpp"
+#include "coord/events.hpp"
 #include "install/receipt.hpp"
 #include "install/state.hpp"
 #include "install/subprocess.hpp"
@@ -41,7 +41,7 @@ std::optional<plan::PlanOutcome> plan_next(std::vector<std::string>& pending, co
 // The backend.fallback lifecycle event (sent with no lock held: the fallback runs between installs).
 void emit_fallback(const Layout& layout, const std::string& tool, const std::string& version, const std::string& from,
                    const std::string& to, const std::string& why, const util::Output& output) {
-  Event event = make_event(event_type::k_backend_fallback, tool);
+  coord::Event event = coord::make_event(coord::event_type::k_backend_fallback, tool);
   event.version = version;
   event.backend = to;
   event.from_backend = from;
@@ -51,7 +51,7 @@ void emit_fallback(const Layout& layout, const std::string& tool, const std::str
     output.warn("backend.fallback event not sent: {}", config.error().message);
     return;
   }
-  emit_event(event, *config, output);
+  coord::emit_event(event, *config, output);
 }
 
 std::string rejected_names(const std::vector<plan::BackendRung>& rejected) {

@@ -7,9 +7,9 @@
 #include <thread>
 
 #include "config/config.hpp"
-#include "install/events.hpp"
+#include "coord/events.hpp"
+#include "coord/lock.hpp"
 #include "install/lifecycle.hpp"
-#include "install/lock.hpp"
 #include "install/recovery.hpp"
 #include "install/state.hpp"
 
@@ -19,21 +19,21 @@ Result<LockOptions> lock_options(std::string token, std::string_view timeout_tex
   LockOptions lock;
   lock.token = std::move(token);
   if (!timeout_text.empty()) {
-    auto timeout = parse_lock_timeout(timeout_text);
+    auto timeout = coord::parse_lock_timeout(timeout_text);
     if (!timeout) return fail(timeout.error());
     lock.timeout = *timeout;
   }
   return lock;
 }
 
-Result<InstallLock> lock_home(const Layout& layout, const LockOptions& lock, const util::Output& output) {
+Result<coord::InstallLock> lock_home(const Layout& layout, const LockOptions& lock, const util::Output& output) {
   if (auto st = ensure_layout(layout); !st) return fail(st.error());
-  LockRequest request;
+  coord::LockRequest request;
   request.home = layout.root;
   request.timeout = lock.timeout;
   request.token = lock.token;
   request.output = &output;
-  auto held = acquire_install_lock(request);
+  auto held = coord::acquire_install_lock(request);
   if (!held) return fail(held.error());
   // Recovery and every change decide from state.json: one that cannot be read stops the
   // command before anything under $TAILOR_HOME is touched (docs/home-layout.md, "state.json").
@@ -51,14 +51,14 @@ std::string plan_string(const nlohmann::ordered_json& plan, const char* key) {
 
 }  // namespace
 
-void emit_events(const Layout& layout, const std::vector<Event>& events, const util::Output& output) {
+void emit_events(const Layout& layout, const std::vector<coord::Event>& events, const util::Output& output) {
   if (events.empty()) return;
   auto config = config::load_config(layout.root, &output, config::uses::events);
   if (!config) {
     output.warn("events not sent: {}", config.error().message);
     return;
   }
-  for (const auto& event : events) emit_event(event, *config, output);
+  for (const auto& event : events) coord::emit_event(event, *config, output);
 }
 
 namespace {
@@ -120,12 +120,13 @@ Result<InstallOutcome> install_plans(const Layout& layout, const std::vector<nlo
   }
   InstallOutcome total;
   std::vector<Error> errors;
-  std::vector<Event> events;
+  std::vector<coord::Event> events;
   for (size_t i = 0; i < plans.size(); ++i) {
     const auto& plan = plans[i];
     const auto& outcome = runs[i].outcome;
-    Event event =
-        make_event(outcome ? event_type::k_install_completed : event_type::k_install_failed, plan_string(plan, "tool"));
+    coord::Event event =
+        coord::make_event(outcome ? coord::event_type::k_install_completed : coord::event_type::k_install_failed,
+                          plan_string(plan, "tool"));
     event.version = plan_string(plan, "version");
     if (auto platform = plan.find("platform"); platform != plan.end() && platform->is_object()) {
       event.backend = plan_string(*platform, "backend");
@@ -163,7 +164,7 @@ Result<std::vector<std::string>> remove_tools(const Layout& layout, const std::s
   auto removed = remove_tool(layout, tool, version, force, output);
   held->release();
   if (removed) {
-    Event event = make_event(event_type::k_remove_completed, tool);
+    coord::Event event = coord::make_event(coord::event_type::k_remove_completed, tool);
     event.version = version.value_or("");
     emit_events(layout, {event}, output);
   }

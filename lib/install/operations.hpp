@@ -8,10 +8,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "install/events.hpp"
+#include "coord/events.hpp"
+#include "coord/lock.hpp"
 #include "install/executor.hpp"
 #include "install/layout.hpp"
-#include "install/lock.hpp"
 #include "util/output.hpp"
 #include "util/result.hpp"
 
@@ -27,10 +27,10 @@ Result<LockOptions> lock_options(std::string token, std::string_view timeout_tex
 
 // Takes the install lock (ensuring the layout first), refuses a state.json that cannot be read,
 // then recovers from an earlier crash. Every mutating operation starts here.
-Result<InstallLock> lock_home(const Layout& layout, const LockOptions& lock, const util::Output& output);
+Result<coord::InstallLock> lock_home(const Layout& layout, const LockOptions& lock, const util::Output& output);
 
 // Sends lifecycle events; after the lock is released, so a hook may run tailor itself.
-void emit_events(const Layout& layout, const std::vector<Event>& events, const util::Output& output);
+void emit_events(const Layout& layout, const std::vector<coord::Event>& events, const util::Output& output);
 
 // Executes each plan under one lock, in order, or with `jobs` > 1 and no tool shared by two
 // plans' trees up to `jobs` at once (each tool's commit still one at a time). With several

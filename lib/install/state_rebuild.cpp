@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "install/lock.hpp"
+#include "coord/lock.hpp"
 #include "install/operation_marker.hpp"
 #include "install/receipt.hpp"
 #include "install/state_json.hpp"
@@ -156,12 +156,12 @@ StateRebuild state_from_receipts(const Layout& layout) {
 Result<StateRebuild> rebuild_state(const Layout& layout, const RebuildOptions& options, const util::Output& output) {
   if (options.dry_run) return state_from_receipts(layout);
   if (auto st = ensure_layout(layout); !st) return fail(st.error());
-  LockRequest request;
+  coord::LockRequest request;
   request.home = layout.root;
   request.timeout = options.lock.timeout;
   request.token = options.lock.token;
   request.output = &output;
-  auto held = acquire_install_lock(request);
+  auto held = coord::acquire_install_lock(request);
   if (!held) return fail(held.error());
   std::error_code ec;
   if (!options.force && fs::exists(layout.state_file(), ec)) {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "fetch/downloader.hpp"
-#include "plan/lock.hpp"
+#include "plan/pins.hpp"
 #include "util/result.hpp"
 
 namespace tailor::plan {
@@ -21,7 +21,7 @@ struct ArtifactInfo {
 
 class ArtifactResolver {
  public:
-  ArtifactResolver(const Lock* lock, fetch::Downloader* downloader, bool offline)
+  ArtifactResolver(const Pins* lock, fetch::Downloader* downloader, bool offline)
       : m_lock(lock), m_downloader(downloader), m_offline(offline) {}
 
   // Checksum and size of `url` (then `fallbacks`). `known_checksum` (a release digest) or the
@@ -44,7 +44,7 @@ class ArtifactResolver {
   bool can_download() const { return m_downloader != nullptr && !m_offline; }
 
  private:
-  const Lock* m_lock;
+  const Pins* m_lock;
   fetch::Downloader* m_downloader;
   bool m_offline;
   bool m_require_known = false;

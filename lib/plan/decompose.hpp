@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "plan/artifacts.hpp"
-#include "plan/lock.hpp"
+#include "plan/pins.hpp"
 #include "plan/plan_model.hpp"
 #include "recipe/recipe.hpp"
 #include "version/resolver.hpp"
@@ -16,7 +16,7 @@ struct DecomposeContext {
   std::string version, version_tag, os, arch;
   ArtifactResolver* artifacts = nullptr;
   version::Resolver* resolver = nullptr;
-  const Lock* lock = nullptr;   // for wildcard/homebrew reuse and ecosystem locks
+  const Pins* lock = nullptr;   // for wildcard/homebrew reuse and ecosystem locks
   size_t first_step_index = 0;  // position of the first produced step in this tool's plan
   std::vector<std::string>* warnings = nullptr;
 };

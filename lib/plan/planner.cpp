@@ -103,8 +103,8 @@ Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices
   }
 
   PlanOutcome outcome;
-  std::optional<Lock> lock;
-  if (request.pin_from) lock = lock_from_plan(nlohmann::json::parse(request.pin_from->dump()));
+  std::optional<Pins> lock;
+  if (request.pin_from) lock = pins_from_plan(nlohmann::json::parse(request.pin_from->dump()));
   ArtifactResolver artifacts(lock ? &*lock : nullptr, services.downloader, request.offline);
   artifacts.require_known_checksums(request.require_checksum);
   PlanEnv env{&services,

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "plan/artifacts.hpp"
-#include "plan/lock.hpp"
+#include "plan/pins.hpp"
 #include "plan/plan_model.hpp"
 #include "plan/planner.hpp"
 #include "recipe/recipe.hpp"
@@ -17,7 +17,7 @@ namespace tailor::plan {
 struct PlanEnv {
   const PlanServices* services = nullptr;
   ArtifactResolver* artifacts = nullptr;
-  const Lock* lock = nullptr;
+  const Pins* lock = nullptr;
   bool strict = false;
   bool require_version = false;     // PlanRequest::require_version
   bool lock_decides_rungs = false;  // PlanRequest::lock_decides_rungs

@@ -10,7 +10,7 @@ namespace tailor::plan {
 namespace {
 
 // Whether the lock lists an artifact of `prefix` whose name matches `pattern`.
-bool locked(const Lock* lock, const std::string& prefix, const std::string& pattern) {
+bool locked(const Pins* lock, const std::string& prefix, const std::string& pattern) {
   if (lock == nullptr) return false;
   return std::any_of(lock->artifacts.begin(), lock->artifacts.end(), [&](const auto& entry) {
     return entry.first.starts_with(prefix) && glob_match(pattern, entry.first.substr(prefix.size()));
@@ -21,7 +21,7 @@ bool locked(const Lock* lock, const std::string& prefix, const std::string& patt
 // stands, and a better rung whose build it lacks is rejected, as when it was planned.
 std::optional<std::string> rejected_by_lock(const recipe::Recipe& recipe, const recipe::MatchTarget& target,
                                             const VersionPair& version, const PlanEnv& env) {
-  const Lock* lock = env.lock;
+  const Pins* lock = env.lock;
   if (env.lock_decides_rungs && lock != nullptr && lock->tool == recipe.metadata.name &&
       lock->version == version.version && lock->os == target.os && lock->arch == target.arch &&
       lock->gpu == target.gpu && !lock->backend.empty() && lock->backend != target.backend) {

@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "install/lock.hpp"
+#include "coord/lock.hpp"
 #include "support/archive_builder.hpp"
 #include "support/https_server.hpp"
 #include "support/process.hpp"
@@ -102,7 +102,7 @@ struct SharedHome {
 
   ordered_json state() const { return ordered_json::parse(read_text(home / "state.json")); }
   bool holder_is(pid_t pid) const {
-    auto holder = tailor::install::read_lock_holder(home);
+    auto holder = tailor::coord::read_lock_holder(home);
     return holder && holder->pid == pid;
   }
   // The linked command runs and prints "<tool> <version>".

@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "install/lock.hpp"
+#include "coord/lock.hpp"
 #include "support/process.hpp"
 #include "support/scratch.hpp"
 
@@ -37,7 +37,7 @@ bool eventually(Pred done, std::chrono::milliseconds limit = 10s) {
 }
 
 bool holder_is(const fs::path& home, pid_t pid) {
-  auto holder = install::read_lock_holder(home);
+  auto holder = coord::read_lock_holder(home);
   return holder && holder->pid == pid;
 }
 

@@ -12,7 +12,7 @@
 
 #include "install/bundle.hpp"
 #include "install/plan_check.hpp"
-#include "plan/lock.hpp"
+#include "plan/pins.hpp"
 #include "util/canonical_json.hpp"
 
 namespace tailor::fuzz {
@@ -37,7 +37,7 @@ inline std::string check_plan_json_input(std::string_view text, const std::files
   auto strict = install::check_plan_platform(*plan, facts, false);
   if (!strict && strict.error().message.empty()) return "a platform mismatch has no message";
   if (!install::check_plan_platform(*plan, facts, true)) return "check_plan_platform failed despite force";
-  (void)plan::lock_from_plan(nlohmann::json::parse(plan->dump()));
+  (void)plan::pins_from_plan(nlohmann::json::parse(plan->dump()));
   (void)install::plan_artifacts(*plan);
   const std::string canonical = util::canonical_json(*plan);
   auto reparsed = nlohmann::ordered_json::parse(canonical, nullptr, false);

@@ -1,7 +1,7 @@
 // A lock reproduces upstream's release tag offline from its own URLs (docs/planning.md, "Locks: `--pin-from PLAN`").
 #include <doctest/doctest.h>
 
-#include "plan/lock.hpp"
+#include "plan/pins.hpp"
 
 namespace tailor::plan {
 namespace {
@@ -21,18 +21,18 @@ nlohmann::json plan_with(const std::string& version, const std::string& url) {
 }
 
 TEST_CASE("a lock's GitHub URLs give the release tag of the locked version") {
-  Lock lock = lock_from_plan(plan_with("0.14.0", "https://github.com/o/tool/releases/download/v0.14.0/t.tar.zst"));
+  Pins lock = pins_from_plan(plan_with("0.14.0", "https://github.com/o/tool/releases/download/v0.14.0/t.tar.zst"));
   CHECK(locked_release_tag(lock, "tool", "0.14.0") == "v0.14.0");
   CHECK(locked_release_tag(lock, "dep", "2.0") == "dep-2.0");
 }
 
 TEST_CASE("no tag for another version, a tool the lock lacks, or a URL that is not a release download") {
-  Lock lock = lock_from_plan(plan_with("0.14.0", "https://github.com/o/tool/releases/download/v0.14.0/t.tar.zst"));
+  Pins lock = pins_from_plan(plan_with("0.14.0", "https://github.com/o/tool/releases/download/v0.14.0/t.tar.zst"));
   CHECK_FALSE(locked_release_tag(lock, "tool", "0.13.0").has_value());
   CHECK_FALSE(locked_release_tag(lock, "other", "0.14.0").has_value());
-  Lock plain = lock_from_plan(plan_with("1.0", "https://example.org/files/1.0/t.tgz"));
+  Pins plain = pins_from_plan(plan_with("1.0", "https://example.org/files/1.0/t.tgz"));
   CHECK_FALSE(locked_release_tag(plain, "tool", "1.0").has_value());
-  Lock mismatch = lock_from_plan(plan_with("1.0", "https://github.com/o/tool/releases/download/nightly/t.tgz"));
+  Pins mismatch = pins_from_plan(plan_with("1.0", "https://github.com/o/tool/releases/download/nightly/t.tgz"));
   CHECK_FALSE(locked_release_tag(mismatch, "tool", "1.0").has_value());
 }
 

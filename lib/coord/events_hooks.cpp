@@ -11,11 +11,11 @@
 
 #include <fmt/format.h>
 
-#include "install/events.hpp"
+#include "coord/events.hpp"
 
 extern char** environ;
 
-namespace tailor::install {
+namespace tailor::coord {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 namespace {
@@ -116,4 +116,4 @@ void run_hooks(const std::string& body, const fs::path& hooks_dir, std::chrono::
   }
 }
 
-}  // namespace tailor::install
+}  // namespace tailor::coord

@@ -9,10 +9,10 @@
 #include <string>
 #include <string_view>
 
-#include "install/lock.hpp"
+#include "coord/lock.hpp"
 #include "util/result.hpp"
 
-namespace tailor::install {
+namespace tailor::coord {
 
 struct Reservation {
   std::string holder;
@@ -68,9 +68,9 @@ std::string describe_reservation(const Reservation& reservation);
 // Longest TTL accepted: 24 h.
 constexpr int64_t k_max_reservation_ttl = int64_t{24} * 3600;
 
-}  // namespace tailor::install
+}  // namespace tailor::coord
 
-namespace tailor::install {
+namespace tailor::coord {
 
 // What `tailor lock status` shows: the reservation (never its token) and the install lock.
 struct LockStatus {
@@ -82,4 +82,4 @@ struct LockStatus {
 };
 Result<LockStatus> read_lock_status(const std::filesystem::path& home);
 
-}  // namespace tailor::install
+}  // namespace tailor::coord

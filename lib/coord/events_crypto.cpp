@@ -1,4 +1,4 @@
-#include "install/events_crypto.hpp"
+#include "coord/events_crypto.hpp"
 
 #include <unistd.h>
 
@@ -11,7 +11,7 @@
 #include "util/crypto_api.hpp"
 #include "util/sha256.hpp"
 
-namespace tailor::install {
+namespace tailor::coord {
 namespace {
 const unsigned char* bytes_of(std::string_view text) { return reinterpret_cast<const unsigned char*>(text.data()); }
 }  // namespace
@@ -73,4 +73,4 @@ Result<std::string> random_uuid() {
                      hex.substr(20));
 }
 
-}  // namespace tailor::install
+}  // namespace tailor::coord

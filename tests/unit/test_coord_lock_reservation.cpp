@@ -4,11 +4,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "install/reservation.hpp"
+#include "coord/reservation.hpp"
 #include "support/scratch.hpp"
 
 using namespace tailor;
-using namespace tailor::install;
+using namespace tailor::coord;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 

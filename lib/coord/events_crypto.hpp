@@ -8,7 +8,7 @@
 
 #include "util/result.hpp"
 
-namespace tailor::install {
+namespace tailor::coord {
 
 // `count` bytes from the kernel's CSPRNG (getentropy, which every event id needs: it does not
 // wait for libcrypto to load and seed its own); fails only if the generator is unusable.
@@ -23,4 +23,4 @@ std::optional<std::string> base64_decode(std::string_view text);
 // A random (version 4) UUID in its 8-4-4-4-12 form.
 Result<std::string> random_uuid();
 
-}  // namespace tailor::install
+}  // namespace tailor::coord

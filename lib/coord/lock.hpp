@@ -13,7 +13,7 @@
 #include "util/output.hpp"
 #include "util/result.hpp"
 
-namespace tailor::install {
+namespace tailor::coord {
 
 // Who holds the lock: written to $TAILOR_HOME/.lock.holder as JSON after the flock is taken.
 struct LockHolder {
@@ -77,4 +77,4 @@ int64_t now_unix_ms();
 std::string format_rfc3339(int64_t unix_ms);
 std::string current_user();
 
-}  // namespace tailor::install
+}  // namespace tailor::coord

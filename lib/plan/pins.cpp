@@ -1,4 +1,4 @@
-#include "plan/lock.hpp"
+#include "plan/pins.hpp"
 #include "recipe/actions.hpp"
 
 namespace tailor::plan {
@@ -16,7 +16,7 @@ uint64_t size_at(const nlohmann::json& object, const char* key) {
                                                          : 0;
 }
 
-void collect_steps(Lock& lock, const std::string& tool, const nlohmann::json& steps) {
+void collect_steps(Pins& lock, const std::string& tool, const nlohmann::json& steps) {
   if (!steps.is_array()) return;
   auto& list = lock.steps[tool];
   if (!list.empty()) return;  // first occurrence wins
@@ -42,7 +42,7 @@ void collect_steps(Lock& lock, const std::string& tool, const nlohmann::json& st
   }
 }
 
-void walk_dependencies(Lock& lock, const nlohmann::json& deps) {
+void walk_dependencies(Pins& lock, const nlohmann::json& deps) {
   if (!deps.is_array()) return;
   for (const auto& dep : deps) {
     if (!dep.is_object()) continue;
@@ -57,7 +57,7 @@ void walk_dependencies(Lock& lock, const nlohmann::json& deps) {
 
 }  // namespace
 
-std::optional<std::string> locked_release_tag(const Lock& lock, const std::string& tool, const std::string& version) {
+std::optional<std::string> locked_release_tag(const Pins& lock, const std::string& tool, const std::string& version) {
   auto steps = lock.steps.find(tool);
   auto locked = lock.versions.find(tool);
   const bool same_version =
@@ -77,8 +77,8 @@ std::optional<std::string> locked_release_tag(const Lock& lock, const std::strin
   return std::nullopt;
 }
 
-Lock lock_from_plan(const nlohmann::json& plan) {
-  Lock lock;
+Pins pins_from_plan(const nlohmann::json& plan) {
+  Pins lock;
   if (!plan.is_object()) return lock;
   lock.tool = string_at(plan, "tool");
   lock.version = string_at(plan, "version");

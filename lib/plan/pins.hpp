@@ -24,7 +24,7 @@ struct LockedStep {
   nlohmann::json params;
 };
 
-struct Lock {
+struct Pins {
   std::string tool;
   std::string version;
   std::string os, arch;
@@ -37,9 +37,9 @@ struct Lock {
 
 // The release tag a locked tool's GitHub download URLs carry for `version` (`v0.14.0` for
 // 0.14.0, `jq-1.7.1` for 1.7.1), so a lock reproduces upstream's tag offline; nullopt when none does.
-std::optional<std::string> locked_release_tag(const Lock& lock, const std::string& tool, const std::string& version);
+std::optional<std::string> locked_release_tag(const Pins& lock, const std::string& tool, const std::string& version);
 
 // Reads the lock data out of a plan document; tolerant of missing keys.
-Lock lock_from_plan(const nlohmann::json& plan);
+Pins pins_from_plan(const nlohmann::json& plan);
 
 }  // namespace tailor::plan

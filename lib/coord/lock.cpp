@@ -1,4 +1,4 @@
-#include "install/lock.hpp"
+#include "coord/lock.hpp"
 
 #include <fcntl.h>
 #include <pwd.h>
@@ -15,10 +15,10 @@
 #include <nlohmann/json.hpp>
 
 #include "config/values.hpp"
-#include "install/reservation.hpp"
+#include "coord/reservation.hpp"
 #include "util/fs.hpp"
 
-namespace tailor::install {
+namespace tailor::coord {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 namespace {
@@ -211,4 +211,4 @@ std::string current_user() {
   return user != nullptr ? user : std::to_string(::geteuid());
 }
 
-}  // namespace tailor::install
+}  // namespace tailor::coord

@@ -1,4 +1,4 @@
-#include "install/reservation.hpp"
+#include "coord/reservation.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -8,11 +8,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "install/events_crypto.hpp"
+#include "coord/events_crypto.hpp"
 #include "util/fs.hpp"
 #include "util/sha256.hpp"
 
-namespace tailor::install {
+namespace tailor::coord {
 namespace fs = std::filesystem;
 namespace {
 
@@ -243,9 +243,9 @@ std::string describe_reservation(const Reservation& reservation) {
   return text;
 }
 
-}  // namespace tailor::install
+}  // namespace tailor::coord
 
-namespace tailor::install {
+namespace tailor::coord {
 
 Result<LockStatus> read_lock_status(const fs::path& home) {
   auto state = read_reservation(home);
@@ -259,4 +259,4 @@ Result<LockStatus> read_lock_status(const fs::path& home) {
   return status;
 }
 
-}  // namespace tailor::install
+}  // namespace tailor::coord

@@ -6,10 +6,10 @@
 #include "fetch/curl_api.hpp"
 
 #include "config/keys.hpp"
-#include "install/events.hpp"
-#include "install/lock.hpp"
+#include "coord/events.hpp"
+#include "coord/lock.hpp"
 
-namespace tailor::install {
+namespace tailor::coord {
 namespace {
 
 size_t discard_body(char*, size_t size, size_t count, void*) { return size * count; }
@@ -118,4 +118,4 @@ void post_webhook(const Event& event, const std::string& body, const config::Con
   }
 }
 
-}  // namespace tailor::install
+}  // namespace tailor::coord

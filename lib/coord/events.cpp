@@ -1,12 +1,12 @@
-#include "install/events.hpp"
+#include "coord/events.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include "config/home.hpp"
-#include "install/events_crypto.hpp"
-#include "install/lock.hpp"
+#include "coord/events_crypto.hpp"
+#include "coord/lock.hpp"
 
-namespace tailor::install {
+namespace tailor::coord {
 namespace {
 
 nlohmann::ordered_json text_or_null(const std::string& text) {
@@ -67,4 +67,4 @@ std::string webhook_signature(std::string_view key, std::string_view id, std::st
   return "v1," + base64_encode(hmac_sha256(key, signed_content));
 }
 
-}  // namespace tailor::install
+}  // namespace tailor::coord

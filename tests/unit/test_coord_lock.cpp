@@ -8,11 +8,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "install/lock.hpp"
+#include "coord/lock.hpp"
 #include "support/scratch.hpp"
 
 using namespace tailor;
-using namespace tailor::install;
+using namespace tailor::coord;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 

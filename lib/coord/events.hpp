@@ -14,7 +14,7 @@
 #include "util/output.hpp"
 #include "util/result.hpp"
 
-namespace tailor::install {
+namespace tailor::coord {
 
 namespace event_type {
 inline constexpr std::string_view k_install_completed = "install.completed";
@@ -76,4 +76,4 @@ std::optional<std::string> webhook_key(std::string_view secret);
 std::string webhook_signature(std::string_view key, std::string_view id, std::string_view timestamp,
                               std::string_view body);
 
-}  // namespace tailor::install
+}  // namespace tailor::coord

@@ -11,12 +11,12 @@
 #include <nlohmann/json.hpp>
 
 #include "config/config.hpp"
-#include "install/events.hpp"
+#include "coord/events.hpp"
 #include "support/scratch.hpp"
 #include "support/test_ca.hpp"
 
 using namespace tailor;
-using namespace tailor::install;
+using namespace tailor::coord;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
