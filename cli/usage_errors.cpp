@@ -1,5 +1,8 @@
 #include "usage_errors.hpp"
 
+#include <algorithm>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "command.hpp"
@@ -22,12 +25,26 @@ std::vector<std::string> flag_names(const CLI::App& app, const CLI::App* command
   return names;
 }
 
+// Verbs of other package managers (brew, apt, npm, pip) and tailor's command for each: what a
+// user coming from them types, often far from (or misleadingly close to) tailor's word.
+constexpr std::pair<std::string_view, std::string_view> k_other_tools_verbs[] = {
+    {"upgrade", "update"}, {"uninstall", "remove"}, {"rm", "remove"},
+    {"ls", "list"},        {"show", "info"},        {"find", "search"},
+};
+
 }  // namespace
 
 std::string unknown_command_message(const std::string& word) {
   std::vector<std::string> names;
   for (const auto& def : registered_commands()) names.emplace_back(def.name);
-  return "unknown command '" + word + "'" + util::did_you_mean(word, names, 2) + "; `tailor --help` lists the commands";
+  // The other tools' verb first: 'uninstall' is one edit from 'install', the opposite command.
+  std::string suggestion;
+  for (const auto& [verb, command] : k_other_tools_verbs) {
+    if (word == verb && std::find(names.begin(), names.end(), command) != names.end())
+      suggestion = " (did you mean '" + std::string(command) + "'?)";
+  }
+  if (suggestion.empty()) suggestion = util::did_you_mean(word, names, 2);
+  return "unknown command '" + word + "'" + suggestion + "; `tailor --help` lists the commands";
 }
 
 std::string parse_error_message(CLI::App& app, const CLI::ParseError& error, const std::string& invoked) {

@@ -13,9 +13,15 @@ TEST_CASE("an unknown command") {
     CHECK(r.out.empty());
   }
   SUBCASE("far from every command: no guess") {
+    RunResult r = run_tailor({"frobnicate"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == "error: unknown command 'frobnicate'; `tailor --help` lists the commands\n");
+  }
+  SUBCASE("another package manager's verb: tailor's command for it") {
     RunResult r = run_tailor({"upgrade"});
     CHECK(r.exit_code == 2);
-    CHECK(r.err == "error: unknown command 'upgrade'; `tailor --help` lists the commands\n");
+    CHECK(r.err == "error: unknown command 'upgrade' (did you mean 'update'?); `tailor --help` lists the commands\n");
+    CHECK(run_tailor({"uninstall", "jq"}).err.find("(did you mean 'remove'?)") != std::string::npos);
   }
   SUBCASE("after global flags, too") {
     RunResult r = run_tailor({"-q", "lsit"});
