@@ -4,6 +4,8 @@
 
 #include "config/home.hpp"
 #include "fetch/curl_downloader.hpp"
+#include "install/ecosystem.hpp"
+#include "install/ecosystem_locker.hpp"
 #include "plan/backend.hpp"
 #include "plan/target.hpp"
 #include "recipe/vulkan_dependency.hpp"
@@ -146,6 +148,11 @@ Result<std::unique_ptr<PlanSession>> open_plan_session(const PlanSessionOptions&
   if (!config) return fail(config.error());
   auto session = std::make_unique<PlanSession>();
   if (auto opened = open_services(*session, options, output, seams); !opened) return fail(opened.error());
+  if (!options.offline) {
+    session->locker = std::make_unique<install::ToolchainLocker>(install::home_layout(),
+                                                                 install::ecosystem_registries(*config), output);
+    session->services.ecosystem_locker = session->locker.get();
+  }
 
   auto requested = requested_tool(options);
   if (!requested) return fail(requested.error());

@@ -60,6 +60,7 @@ struct PlanSession {
   std::unique_ptr<recipe::Registry> registry;
   std::unique_ptr<fetch::Downloader> downloader;
   std::unique_ptr<version::Resolver> resolver;
+  std::unique_ptr<plan::EcosystemLocker> locker;  // online only: npm_install's lock at plan time
   platform::Facts facts;
   plan::PlanServices services;
   plan::PlanRequest request;

@@ -88,6 +88,11 @@ Status cargo_build(const nlohmann::ordered_json& params, StepContext& ctx);
 Status gem_exec(const nlohmann::ordered_json& params, StepContext& ctx);
 Status go_build(const nlohmann::ordered_json& params, StepContext& ctx);
 Status npm_exec(const nlohmann::ordered_json& params, StepContext& ctx);
+
+// npm_install at plan time: resolves `package`@ctx.version with the step's toolchain
+// (`npm install --package-lock-only`) in ctx.work and returns the parameters of its npm_exec
+// step, the package-lock included (docs/install.md, "Lock data captured at plan time").
+Result<nlohmann::json> capture_npm_lock(const nlohmann::json& step_params, StepContext& ctx);
 Status pip_exec(const nlohmann::ordered_json& params, StepContext& ctx);
 
 }  // namespace tailor::install

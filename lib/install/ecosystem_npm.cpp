@@ -7,6 +7,7 @@
 #include "install/ecosystem.hpp"
 #include "install/layout.hpp"
 #include "install/step_params.hpp"
+#include "util/fs.hpp"
 
 namespace tailor::install {
 namespace fs = std::filesystem;
@@ -14,6 +15,7 @@ using nlohmann::ordered_json;
 namespace {
 
 constexpr std::string_view k_default_npm_registry = "https://registry.npmjs.org/";
+constexpr const char* k_root_name = "tailor-npm-install";
 
 // The lock as JSON (a plan carries it as text, as tsuku writes it; an object is accepted too),
 // checked to pin `package`@`version` and a hash for every package it downloads.
@@ -50,31 +52,9 @@ Result<ordered_json> checked_lock(const ordered_json& params, const StepContext&
   return lock;
 }
 
-}  // namespace
-
-Status npm_exec(const ordered_json& params, StepContext& ctx) {
-  const std::string package = params.value("package", std::string());
-  const std::string version = params.value("version", std::string());
-  const std::vector<std::string> executables = string_list(params, "executables");
-  if (package.empty() || version.empty() || executables.empty()) {
-    return fail(ErrorKind::invalid_input, "{}@{}: npm_exec needs package, version and executables", ctx.tool,
-                ctx.version);
-  }
-  auto lock = checked_lock(params, ctx, package, version);
-  if (!lock) return fail(lock.error());
-  auto toolchain = find_toolchain(params, ctx, "npm_exec", "nodejs", {"node", "npm"});
-  if (!toolchain) return fail(toolchain.error());
-
-  EcosystemRun run(ctx, "npm_exec", *toolchain);
-  const fs::path project = ctx.work / ".install" / "lib";
-  std::error_code ec;
-  fs::create_directories(project, ec);
-  std::string root_name = lock->value("name", std::string("tailor-npm-install"));
-  ordered_json manifest = {
-      {"name", root_name}, {"version", "0.0.0"}, {"private", true}, {"dependencies", {{package, version}}}};
-  std::ofstream(project / "package.json") << manifest.dump(2) << "\n";
-  std::ofstream(project / "package-lock.json") << lock->dump(2) << "\n";
-
+// The environment of every npm command: its cache and config files in the step's scratch
+// directory, the configured registry (a company mirror) for every download.
+void set_npm_environment(EcosystemRun& run, const StepContext& ctx, bool ignore_scripts) {
   auto registry = ctx.ecosystem_registries.find("npm");
   auto& env = run.env();
   const fs::path scratch = run.scratch();
@@ -93,11 +73,83 @@ Status npm_exec(const ordered_json& params, StepContext& ctx) {
   // npm's own debug log would name a file in the work directory, which is deleted: its output
   // is in tailor's log already.
   env["npm_config_logs_max"] = "0";
-  env["npm_config_ignore_scripts"] = params.value("ignore_scripts", true) ? "true" : "false";
+  env["npm_config_ignore_scripts"] = ignore_scripts ? "true" : "false";
   if (!run.extra_ca().empty()) {
     env["npm_config_cafile"] = run.extra_ca();
     env["NODE_EXTRA_CA_CERTS"] = run.extra_ca();
   }
+}
+
+}  // namespace
+
+Result<nlohmann::json> capture_npm_lock(const nlohmann::json& step_params, StepContext& ctx) {
+  const ordered_json params = ordered_json::parse(step_params.dump());
+  const std::string package = params.value("package", ctx.tool);
+  const std::vector<std::string> executables = string_list(params, "executables");
+  if (executables.empty()) {
+    return fail(ErrorKind::invalid_input, "{}@{}: npm_install needs executables", ctx.tool, ctx.version);
+  }
+  auto toolchain = find_toolchain(params, ctx, "npm_install", "nodejs", {"node", "npm"});
+  if (!toolchain) {
+    if (params.value("toolchain", std::string()) == "system") return fail(toolchain.error());
+    return fail(ErrorKind::install,
+                "{}@{}: npm_install resolves its package-lock with npm when it is planned, and no nodejs is "
+                "installed: run `tailor install nodejs` first, or plan with --pin-from a plan that has the "
+                "npm_exec step",
+                ctx.tool, ctx.version);
+  }
+  EcosystemRun run(ctx, "npm_install", *toolchain);
+  const fs::path project = ctx.work / "lock";
+  std::error_code ec;
+  fs::create_directories(project, ec);
+  ordered_json manifest = {{"name", k_root_name}, {"version", "0.0.0"}, {"private", true}};
+  std::ofstream(project / "package.json") << manifest.dump(2) << "\n";
+  set_npm_environment(run, ctx, true);
+  ctx.output->info("{}@{}: resolving the package-lock of npm package {}@{} with {}", ctx.tool, ctx.version, package,
+                   ctx.version, toolchain->label);
+  const std::string npm = (toolchain->bin_dir / "npm").string();
+  const std::string spec = package + "@" + ctx.version;
+  if (auto st = run.run({npm, "install", "--package-lock-only", "--save-exact", "--prefix", project.string(), spec},
+                        project.string());
+      !st)
+    return fail(st.error());
+  auto text = util::read_file(project / "package-lock.json", 64 << 20);
+  if (!text) return fail(run.failure(ErrorKind::install, "npm wrote no package-lock.json"));
+
+  nlohmann::json out = {{"package", package}, {"version", ctx.version}, {"executables", executables}};
+  out["package_lock"] = *text;
+  for (const char* key : {"toolchain", "ignore_scripts"}) {
+    if (params.contains(key)) out[key] = params[key];
+  }
+  // The same checks as at install: the lock pins the package and hashes every download.
+  if (auto checked = checked_lock(ordered_json::parse(out.dump()), ctx, package, ctx.version); !checked)
+    return fail(checked.error());
+  return out;
+}
+
+Status npm_exec(const ordered_json& params, StepContext& ctx) {
+  const std::string package = params.value("package", std::string());
+  const std::string version = params.value("version", std::string());
+  const std::vector<std::string> executables = string_list(params, "executables");
+  if (package.empty() || version.empty() || executables.empty()) {
+    return fail(ErrorKind::invalid_input, "{}@{}: npm_exec needs package, version and executables", ctx.tool,
+                ctx.version);
+  }
+  auto lock = checked_lock(params, ctx, package, version);
+  if (!lock) return fail(lock.error());
+  auto toolchain = find_toolchain(params, ctx, "npm_exec", "nodejs", {"node", "npm"});
+  if (!toolchain) return fail(toolchain.error());
+
+  EcosystemRun run(ctx, "npm_exec", *toolchain);
+  const fs::path project = ctx.work / ".install" / "lib";
+  std::error_code ec;
+  fs::create_directories(project, ec);
+  std::string root_name = lock->value("name", std::string(k_root_name));
+  ordered_json manifest = {
+      {"name", root_name}, {"version", "0.0.0"}, {"private", true}, {"dependencies", {{package, version}}}};
+  std::ofstream(project / "package.json") << manifest.dump(2) << "\n";
+  std::ofstream(project / "package-lock.json") << lock->dump(2) << "\n";
+  set_npm_environment(run, ctx, params.value("ignore_scripts", true));
   ctx.output->info("{}@{}: npm ci {}@{} with {}", ctx.tool, ctx.version, package, version, toolchain->label);
   const std::string npm = (toolchain->bin_dir / "npm").string();
   if (auto st = run.run({npm, "ci", "--prefix", project.string()}, project.string(), {"EINTEGRITY"}); !st) return st;

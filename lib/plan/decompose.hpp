@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "plan/artifacts.hpp"
+#include "plan/ecosystem_locker.hpp"
 #include "plan/pins.hpp"
 #include "plan/plan_model.hpp"
 #include "recipe/recipe.hpp"
@@ -19,6 +20,7 @@ struct DecomposeContext {
   const Pins* lock = nullptr;   // for wildcard/homebrew reuse and ecosystem locks
   size_t first_step_index = 0;  // position of the first produced step in this tool's plan
   std::vector<std::string>* warnings = nullptr;
+  const EcosystemLocker* locker = nullptr;  // PlanServices::ecosystem_locker
 };
 
 // Decomposes one composite step (raw params) into plan steps; `phase` is applied by the caller.

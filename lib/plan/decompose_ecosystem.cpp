@@ -1,5 +1,6 @@
 // Decomposition of the ecosystem composites. They need their toolchain at plan time to capture
-// a lock, which tailor does not run; tailor reuses the step of a captured lock (--pin-from).
+// a lock: tailor reuses the step of a captured lock (--pin-from), and for npm_install asks the
+// EcosystemLocker of the plan services to capture one (docs/install.md).
 #include "plan/decompose_support.hpp"
 
 namespace tailor::plan::detail {
@@ -38,7 +39,11 @@ Decomposition decompose_nix_install(const recipe::Step& step, const DecomposeCon
 }
 
 Decomposition decompose_npm_install(const recipe::Step& step, const DecomposeContext& context) {
-  return from_lock(step, context, K::npm_exec);
+  auto locked = from_lock(step, context, K::npm_exec);
+  if (locked || context.locker == nullptr) return locked;
+  auto params = context.locker->capture({step.action, context.tool, context.version, step.params});
+  if (!params) return fail(params.error());
+  return std::vector<PlanStep>{primitive(K::npm_exec, std::move(*params))};
 }
 
 Decomposition decompose_pipx_install(const recipe::Step& step, const DecomposeContext& context) {

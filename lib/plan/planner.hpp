@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fetch/downloader.hpp"
+#include "plan/ecosystem_locker.hpp"
 #include "plan/plan_model.hpp"
 #include "recipe/registry.hpp"
 #include "util/result.hpp"
@@ -70,6 +71,8 @@ struct PlanServices {
   const recipe::Registry* registry = nullptr;
   fetch::Downloader* downloader = nullptr;  // nullptr: no checksums (unit tests)
   version::Resolver* resolver = nullptr;    // nullptr: versions resolve to "dev" unless pinned
+  // Captures ecosystem lock data (npm_install); nullptr: such composites need --pin-from.
+  const EcosystemLocker* ecosystem_locker = nullptr;
 };
 
 Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices& services);

@@ -205,9 +205,9 @@ Result<std::optional<std::vector<PlanStep>>> build_steps(const recipe::Recipe& r
     if (!recipe::step_applies(step, target)) continue;
     std::vector<PlanStep> produced;
     if (recipe::is_composite(step.action)) {
-      DecomposeContext context{recipe.metadata.name, version.version, version.version_tag,    target.os,
-                               target.arch,          env.artifacts,   env.services->resolver, env.lock,
-                               steps.size(),         env.warnings};
+      DecomposeContext context{recipe.metadata.name, version.version, version.version_tag,           target.os,
+                               target.arch,          env.artifacts,   env.services->resolver,        env.lock,
+                               steps.size(),         env.warnings,    env.services->ecosystem_locker};
       auto children = decompose(step, context);
       if (!children) {
         return fail(children.error().kind, "{} step {}: {}", recipe.metadata.name, &step - recipe.steps.data() + 1,

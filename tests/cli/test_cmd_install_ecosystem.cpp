@@ -179,6 +179,65 @@ TEST_CASE("npm_exec runs the npm and node of its installed nodejs dependency" * 
   CHECK(fs::is_empty(env.user_home));
 }
 
+TEST_CASE("npm_install: npm resolves the package-lock when the tool is planned, then npm_exec installs it" *
+          doctest::skip(k_no_npm)) {
+  Env env("tiny-hello");
+  const std::string tarball = tiny_hello_tarball();
+  serve_npm_registry(env.server, tarball);
+  env.options.env["TAILOR_NPM_REGISTRY"] = env.server.url("/");
+  const std::string step = "action = \"npm_install\"\npackage = \"tiny-hello\"\nexecutables = [\"tiny-hello\"]\n";
+  write_text(env.registry / "tiny-hello.toml",
+             system_toolchain_recipe("tiny-hello", step, "tiny-hello {version} from npm"));
+
+  auto eval = env.tailor({"eval", "tiny-hello"});
+  INFO(eval.err);
+  REQUIRE(eval.exit_code == 0);
+  ordered_json plan = ordered_json::parse(eval.out);
+  REQUIRE(plan["steps"].size() == 1);
+  CHECK(plan["steps"][0]["action"] == "npm_exec");
+  CHECK(plan["steps"][0]["params"]["version"] == "1.0.0");
+  // The lock npm wrote: the package from the configured registry, with its integrity hash.
+  const std::string lock = plan["steps"][0]["params"]["package_lock"].get<std::string>();
+  CHECK(lock.find(npm_integrity(tarball)) != std::string::npos);
+  CHECK(lock.find(env.server.url("/tiny-hello/-/tiny-hello-1.0.0.tgz")) != std::string::npos);
+  CHECK(fs::is_empty(env.user_home));
+
+  auto install = env.tailor({"install", "tiny-hello"});
+  INFO(install.out);
+  INFO(install.err);
+  REQUIRE(install.exit_code == 0);
+  RunOptions plain;
+  plain.env["PATH"] = env.options.env["PATH"];
+  auto ran = run({(env.home / "bin" / "tiny-hello").string()}, plain);
+  CHECK(ran.out == "tiny-hello 1.0.0 from npm, node /usr/bin/node\n");
+  CHECK(fs::is_empty(env.user_home));
+
+  // The plan is a lock: it installs again from it without npm resolving anything.
+  const fs::path plan_file = fresh_dir("eco-plan") / "plan.json";
+  write_text(plan_file, eval.out);
+  auto removed = run_tailor({"remove", "tiny-hello"}, env.options);
+  REQUIRE(removed.exit_code == 0);
+  auto again = env.tailor({"install", "--plan", plan_file.string()});
+  INFO(again.err);
+  CHECK(again.exit_code == 0);
+  CHECK(again.err.find("resolving the package-lock") == std::string::npos);
+}
+
+TEST_CASE("npm_install without a toolchain to resolve its lock says what to do" * doctest::skip(k_no_npm)) {
+  Env env("tiny-hello");
+  serve_npm_registry(env.server, tiny_hello_tarball());
+  env.options.env["TAILOR_NPM_REGISTRY"] = env.server.url("/");
+  // No toolchain = "system", and no nodejs installed: npm is not taken from PATH by accident.
+  write_text(env.registry / "tiny-hello.toml",
+             "[metadata]\nname = \"tiny-hello\"\ndescription = \"d\"\n\n[version]\ngithub_repo = "
+             "\"test/tiny-hello\"\n\n[[steps]]\naction = \"npm_install\"\npackage = \"tiny-hello\"\n"
+             "executables = [\"tiny-hello\"]\ndependencies = []\n\n[verify]\ncommand = \"tiny-hello\"\n");
+  auto plan = env.tailor({"plan", "tiny-hello"});
+  CHECK(plan.exit_code != 0);
+  CHECK(plan.err.find("run `tailor install nodejs` first") != std::string::npos);
+  CHECK_FALSE(fetched(env.server, "/tiny-hello"));  // npm never asked the registry
+}
+
 TEST_CASE("npm_exec refuses a package whose tarball does not match the lock's integrity" * doctest::skip(k_no_npm)) {
   Env env("tiny-hello");
   serve_npm_registry(env.server, tiny_hello_tarball());

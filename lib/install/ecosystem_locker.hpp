@@ -1,0 +1,27 @@
+#pragma once
+// plan::EcosystemLocker with the ecosystem toolchains (docs/install.md, "Lock data captured at
+// plan time"): npm_install's package-lock, resolved by npm in a scratch directory.
+#include <map>
+#include <string>
+
+#include "install/layout.hpp"
+#include "plan/ecosystem_locker.hpp"
+#include "util/output.hpp"
+
+namespace tailor::install {
+
+class ToolchainLocker : public plan::EcosystemLocker {
+ public:
+  // `registries`: config.toml's ecosystem.* keys (ecosystem_registries()).
+  ToolchainLocker(Layout layout, std::map<std::string, std::string> registries, const util::Output& output)
+      : m_layout(std::move(layout)), m_registries(std::move(registries)), m_output(&output) {}
+
+  Result<nlohmann::json> capture(const plan::EcosystemLockRequest& request) const override;
+
+ private:
+  Layout m_layout;
+  std::map<std::string, std::string> m_registries;
+  const util::Output* m_output;
+};
+
+}  // namespace tailor::install
