@@ -93,6 +93,9 @@ Status npm_exec(const nlohmann::ordered_json& params, StepContext& ctx);
 // (`npm install --package-lock-only`) in ctx.work and returns the parameters of its npm_exec
 // step, the package-lock included (docs/install.md, "Lock data captured at plan time").
 Result<nlohmann::json> capture_npm_lock(const nlohmann::json& step_params, StepContext& ctx);
+// pipx_install at plan time: downloads the wheels of `package`==ctx.version and its
+// dependencies with pip in ctx.work and returns pip_exec's parameters with their hashes.
+Result<nlohmann::json> capture_pip_requirements(const nlohmann::json& step_params, StepContext& ctx);
 Status pip_exec(const nlohmann::ordered_json& params, StepContext& ctx);
 
 }  // namespace tailor::install

@@ -43,10 +43,11 @@ std::map<std::string, fs::path> installed_toolchain(const Layout& layout, const 
 }  // namespace
 
 Result<nlohmann::json> ToolchainLocker::capture(const plan::EcosystemLockRequest& request) const {
-  if (request.action != "npm_install") {
+  const bool npm = request.action == "npm_install";
+  if (!npm && request.action != "pipx_install") {
     return fail(ErrorKind::install,
                 "{} needs its ecosystem toolchain at plan time to capture a lock, which this tailor does only for "
-                "npm_install; pass --pin-from a plan that has the locked step",
+                "npm_install and pipx_install; pass --pin-from a plan that has the locked step",
                 request.action);
   }
   ScratchDir scratch;
@@ -58,8 +59,12 @@ Result<nlohmann::json> ToolchainLocker::capture(const plan::EcosystemLockRequest
   ctx.output = m_output;
   ctx.logs_dir = m_layout.root / "logs";
   ctx.ecosystem_registries = m_registries;
-  ctx.dependency_dirs = installed_toolchain(m_layout, "nodejs", "npm");
-  return capture_npm_lock(request.params, ctx);
+  if (npm) {
+    ctx.dependency_dirs = installed_toolchain(m_layout, "nodejs", "npm");
+    return capture_npm_lock(request.params, ctx);
+  }
+  ctx.dependency_dirs = installed_toolchain(m_layout, "python-standalone", "python3");
+  return capture_pip_requirements(request.params, ctx);
 }
 
 }  // namespace tailor::install

@@ -1,6 +1,7 @@
 #pragma once
 // plan::EcosystemLocker with the ecosystem toolchains (docs/install.md, "Lock data captured at
-// plan time"): npm_install's package-lock, resolved by npm in a scratch directory.
+// plan time"): npm_install's package-lock and pipx_install's hash-pinned requirements,
+// resolved by npm and pip in a scratch directory.
 #include <map>
 #include <string>
 

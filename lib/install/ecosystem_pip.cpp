@@ -1,6 +1,8 @@
 // pip_exec: a Python package installed from hash-pinned requirements into its own virtual
 // environment (docs/recipe-authoring.md, "Ecosystem steps").
 #include <fstream>
+#include <map>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -8,6 +10,7 @@
 #include "install/ecosystem.hpp"
 #include "install/layout.hpp"
 #include "install/step_params.hpp"
+#include "util/sha256.hpp"
 #include "util/strings.hpp"
 
 namespace tailor::install {
@@ -49,7 +52,104 @@ Status check_requirements(const std::string& text, const StepContext& ctx) {
   return check(logical);
 }
 
+// pip's command line for the index: isolated, binaries only, no cache, the configured index
+// (and the extra CA of tests).
+std::vector<std::string> pip_command(const fs::path& python, const std::string& verb, const StepContext& ctx,
+                                     const EcosystemRun& run) {
+  auto registry = ctx.ecosystem_registries.find("pypi");
+  std::vector<std::string> argv = {
+      python.string(),
+      "-m",
+      "pip",
+      verb,
+      "--isolated",
+      "--only-binary",
+      ":all:",
+      "--no-cache-dir",
+      "--disable-pip-version-check",
+      "--no-input",
+      "--index-url",
+      registry != ctx.ecosystem_registries.end() ? registry->second : std::string(k_default_pypi_index)};
+  if (!run.extra_ca().empty()) {
+    argv.push_back("--cert");
+    argv.push_back(run.extra_ca());
+  }
+  return argv;
+}
+
+void set_python_environment(EcosystemRun& run) {
+  auto& env = run.env();
+  env["PYTHONHASHSEED"] = "0";
+  env["PYTHONNOUSERSITE"] = "1";
+  env["PIP_CONFIG_FILE"] = "/dev/null";
+}
+
+// A wheel's project name and version from its file name (name-version[-build]-py-abi-platform.whl).
+std::optional<std::pair<std::string, std::string>> wheel_name_version(const std::string& file) {
+  if (!file.ends_with(".whl")) return std::nullopt;
+  std::vector<std::string> parts = util::split(file.substr(0, file.size() - 4), '-');
+  if (parts.size() < 5) return std::nullopt;
+  std::string name = util::replace_all(parts[0], "_", "-");
+  return std::make_pair(name, parts[1]);
+}
+
 }  // namespace
+
+Result<nlohmann::json> capture_pip_requirements(const nlohmann::json& step_params, StepContext& ctx) {
+  const ordered_json params = ordered_json::parse(step_params.dump());
+  const std::string package = params.value("package", ctx.tool);
+  const std::vector<std::string> executables = string_list(params, "executables");
+  if (executables.empty()) {
+    return fail(ErrorKind::invalid_input, "{}@{}: pipx_install needs executables", ctx.tool, ctx.version);
+  }
+  if (auto st = check_path_name(package, "pipx_install package"); !st) return fail(st.error());
+  auto toolchain = find_toolchain(params, ctx, "pipx_install", "python-standalone", {"python3"});
+  if (!toolchain) {
+    if (params.value("toolchain", std::string()) == "system") return fail(toolchain.error());
+    return fail(ErrorKind::install,
+                "{}@{}: pipx_install resolves its hash-pinned requirements with pip when it is planned, and no "
+                "python-standalone is installed: run `tailor install python-standalone` first, or plan with "
+                "--pin-from a plan that has the pip_exec step",
+                ctx.tool, ctx.version);
+  }
+  EcosystemRun run(ctx, "pipx_install", *toolchain);
+  set_python_environment(run);
+  const fs::path venv = ctx.work / "venv";
+  const fs::path wheels = ctx.work / "wheels";
+  std::error_code ec;
+  fs::create_directories(wheels, ec);
+  ctx.output->info("{}@{}: resolving the requirements of Python package {}=={} with {}", ctx.tool, ctx.version, package,
+                   ctx.version, toolchain->label);
+  if (auto st = run.run({(toolchain->bin_dir / "python3").string(), "-m", "venv", venv.string()}, ctx.work.string());
+      !st)
+    return fail(st.error());
+  std::vector<std::string> argv = pip_command(venv / "bin" / "python3", "download", ctx, run);
+  for (const std::string& arg : {std::string("--dest"), wheels.string(), package + "==" + ctx.version})
+    argv.push_back(arg);
+  if (auto st = run.run(argv, ctx.work.string()); !st) return fail(st.error());
+
+  // One line per downloaded wheel, by name: the whole tree pip resolved, each with its hash.
+  std::map<std::string, std::string> lines;
+  for (const auto& entry : fs::directory_iterator(wheels, ec)) {
+    auto named = wheel_name_version(entry.path().filename().string());
+    if (!named) {
+      return fail(run.failure(ErrorKind::install, fmt::format("pip downloaded {}, which is not a wheel",
+                                                              entry.path().filename().string())));
+    }
+    auto digest = util::file_digest(entry.path());
+    if (!digest) return fail(digest.error());
+    lines[named->first] = fmt::format("{}=={} \\\n    --hash=sha256:{}\n", named->first, named->second, *digest);
+  }
+  if (lines.empty()) return fail(run.failure(ErrorKind::install, "pip downloaded no wheel"));
+  std::string requirements;
+  for (const auto& [name, line] : lines) requirements += line;
+
+  nlohmann::json out = {{"package", package}, {"version", ctx.version}, {"executables", executables}};
+  out["locked_requirements"] = requirements;
+  if (params.contains("toolchain")) out["toolchain"] = params["toolchain"];
+  if (auto st = check_requirements(requirements, ctx); !st) return fail(st.error());
+  return out;
+}
 
 Status pip_exec(const ordered_json& params, StepContext& ctx) {
   const std::string package = params.value("package", std::string());
@@ -66,10 +166,7 @@ Status pip_exec(const ordered_json& params, StepContext& ctx) {
   if (!toolchain) return fail(toolchain.error());
 
   EcosystemRun run(ctx, "pip_exec", *toolchain);
-  auto& env = run.env();
-  env["PYTHONHASHSEED"] = "0";
-  env["PYTHONNOUSERSITE"] = "1";
-  env["PIP_CONFIG_FILE"] = "/dev/null";
+  set_python_environment(run);
   const fs::path venv = ctx.work / ".install" / "venvs" / package;
   std::error_code ec;
   fs::create_directories(venv.parent_path(), ec);
@@ -80,26 +177,9 @@ Status pip_exec(const ordered_json& params, StepContext& ctx) {
     return st;
   const fs::path locked = venv / "requirements.txt";
   std::ofstream(locked) << requirements << (requirements.ends_with("\n") ? "" : "\n");
-  auto registry = ctx.ecosystem_registries.find("pypi");
-  std::vector<std::string> argv = {
-      (venv / "bin" / "python3").string(),
-      "-m",
-      "pip",
-      "install",
-      "--isolated",
-      "--require-hashes",
-      "--no-deps",
-      "--only-binary",
-      ":all:",
-      "--no-cache-dir",
-      "--disable-pip-version-check",
-      "--no-input",
-      "--index-url",
-      registry != ctx.ecosystem_registries.end() ? registry->second : std::string(k_default_pypi_index)};
-  if (!run.extra_ca().empty()) {
-    argv.push_back("--cert");
-    argv.push_back(run.extra_ca());
-  }
+  std::vector<std::string> argv = pip_command(venv / "bin" / "python3", "install", ctx, run);
+  argv.push_back("--require-hashes");
+  argv.push_back("--no-deps");
   argv.push_back("-r");
   argv.push_back(locked.string());
   if (auto st = run.run(argv, ctx.work.string(), {"DO NOT MATCH THE HASHES"}); !st) return st;

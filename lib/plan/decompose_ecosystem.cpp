@@ -1,6 +1,6 @@
 // Decomposition of the ecosystem composites. They need their toolchain at plan time to capture
-// a lock: tailor reuses the step of a captured lock (--pin-from), and for npm_install asks the
-// EcosystemLocker of the plan services to capture one (docs/install.md).
+// a lock: tailor reuses the step of a captured lock (--pin-from), and for npm_install and
+// pipx_install asks the EcosystemLocker of the plan services to capture one (docs/install.md).
 #include "plan/decompose_support.hpp"
 
 namespace tailor::plan::detail {
@@ -18,6 +18,15 @@ Decomposition from_lock(const recipe::Step& recipe_step, const DecomposeContext&
               "{} needs its ecosystem toolchain at plan time to capture a lock, which tailor does not run; "
               "pass --pin-from a plan that has the {} step",
               recipe_step.action, recipe::action_name(primitive_kind));
+}
+
+// The step of a lock, else one the locker captures (npm_install and pipx_install online).
+Decomposition from_lock_or_capture(const recipe::Step& step, const DecomposeContext& context, K primitive_kind) {
+  auto locked = from_lock(step, context, primitive_kind);
+  if (locked || context.locker == nullptr) return locked;
+  auto params = context.locker->capture({step.action, context.tool, context.version, step.params});
+  if (!params) return fail(params.error());
+  return std::vector<PlanStep>{primitive(primitive_kind, std::move(*params))};
 }
 
 }  // namespace
@@ -39,15 +48,11 @@ Decomposition decompose_nix_install(const recipe::Step& step, const DecomposeCon
 }
 
 Decomposition decompose_npm_install(const recipe::Step& step, const DecomposeContext& context) {
-  auto locked = from_lock(step, context, K::npm_exec);
-  if (locked || context.locker == nullptr) return locked;
-  auto params = context.locker->capture({step.action, context.tool, context.version, step.params});
-  if (!params) return fail(params.error());
-  return std::vector<PlanStep>{primitive(K::npm_exec, std::move(*params))};
+  return from_lock_or_capture(step, context, K::npm_exec);
 }
 
 Decomposition decompose_pipx_install(const recipe::Step& step, const DecomposeContext& context) {
-  return from_lock(step, context, K::pip_exec);
+  return from_lock_or_capture(step, context, K::pip_exec);
 }
 
 }  // namespace tailor::plan::detail

@@ -306,6 +306,38 @@ TEST_CASE("pip_exec installs a wheel into its own venv with the system Python, a
   env.check_nothing_left("tiny-snake");
 }
 
+TEST_CASE("pipx_install: pip resolves the hash-pinned requirements when the tool is planned" *
+          doctest::skip(k_no_python)) {
+  Env env("tiny-snake");
+  Wheel wheel = tiny_snake_wheel();
+  serve_pypi_index(env.server, wheel);
+  env.options.env["TAILOR_PYPI_INDEX"] = env.server.url("/simple/");
+  const std::string step = "action = \"pipx_install\"\npackage = \"tiny-snake\"\nexecutables = [\"tiny-snake\"]\n";
+  write_text(env.registry / "tiny-snake.toml",
+             system_toolchain_recipe("tiny-snake", step, "tiny-snake {version} from pypi"));
+
+  auto eval = env.tailor({"eval", "tiny-snake"});
+  INFO(eval.err);
+  REQUIRE(eval.exit_code == 0);
+  ordered_json plan = ordered_json::parse(eval.out);
+  REQUIRE(plan["steps"].size() == 1);
+  CHECK(plan["steps"][0]["action"] == "pip_exec");
+  CHECK(plan["steps"][0]["params"]["locked_requirements"] ==
+        "tiny-snake==1.0.0 \\\n    --hash=sha256:" + wheel.sha256 + "\n");
+  CHECK(fs::is_empty(env.user_home));
+
+  auto install = env.tailor({"install", "tiny-snake"});
+  INFO(install.out);
+  INFO(install.err);
+  REQUIRE(install.exit_code == 0);
+  RunOptions plain;
+  plain.env["PATH"] = env.options.env["PATH"];
+  auto ran = run({(env.home / "bin" / "tiny-snake").string()}, plain);
+  CHECK(ran.exit_code == 0);
+  CHECK(ran.out.starts_with("tiny-snake 1.0.0 from pypi"));
+  CHECK(fs::is_empty(env.user_home));
+}
+
 TEST_CASE("pip_exec refuses a wheel whose hash is not the locked one" * doctest::skip(k_no_python)) {
   Env env("tiny-snake");
   serve_pypi_index(env.server, tiny_snake_wheel());
