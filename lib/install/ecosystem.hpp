@@ -96,6 +96,9 @@ Result<nlohmann::json> capture_npm_lock(const nlohmann::json& step_params, StepC
 // pipx_install at plan time: downloads the wheels of `package`==ctx.version and its
 // dependencies with pip in ctx.work and returns pip_exec's parameters with their hashes.
 Result<nlohmann::json> capture_pip_requirements(const nlohmann::json& step_params, StepContext& ctx);
+// go_install at plan time: `go get <module>@v<version>` in a scratch module, and go_build's
+// parameters with the go.sum it wrote.
+Result<nlohmann::json> capture_go_sum(const nlohmann::json& step_params, StepContext& ctx);
 Status pip_exec(const nlohmann::ordered_json& params, StepContext& ctx);
 
 }  // namespace tailor::install

@@ -9,6 +9,7 @@
 #include "install/ecosystem.hpp"
 #include "install/layout.hpp"
 #include "install/step_params.hpp"
+#include "util/fs.hpp"
 
 namespace tailor::install {
 namespace fs = std::filesystem;
@@ -38,7 +39,68 @@ Status check_go_sum(const std::string& go_sum, const std::string& module, const 
               ctx.version, module, version, zip ? "/go.mod" : "");
 }
 
+// Go's environment in the step's scratch directory: its own module cache and build cache, the
+// configured proxy, no checksum database (the go.sum is), no toolchain switch.
+void set_go_environment(EcosystemRun& run, const StepContext& ctx, const std::string& mod_flag, bool cgo) {
+  const fs::path scratch = run.scratch();
+  auto registry = ctx.ecosystem_registries.find("goproxy");
+  auto& env = run.env();
+  env["GOPATH"] = (scratch / "gopath").string();
+  env["GOMODCACHE"] = (scratch / "gomodcache").string();
+  env["GOCACHE"] = (scratch / "gocache").string();
+  env["GOPROXY"] = registry != ctx.ecosystem_registries.end() ? registry->second : std::string(k_default_goproxy);
+  env["GOSUMDB"] = "off";  // the plan's go.sum is the checksum database
+  env["GOENV"] = "off";
+  env["GOWORK"] = "off";
+  env["GOTOOLCHAIN"] = "local";
+  env["GOTELEMETRY"] = "off";
+  // Module cache files are read-only by default: the work directory could not be deleted.
+  env["GOFLAGS"] = "-modcacherw " + mod_flag;
+  env["CGO_ENABLED"] = cgo ? "1" : "0";
+}
+
 }  // namespace
+
+Result<nlohmann::json> capture_go_sum(const nlohmann::json& step_params, StepContext& ctx) {
+  const ordered_json params = ordered_json::parse(step_params.dump());
+  const std::string module = params.value("module", std::string());
+  const std::string target = params.value("install_module", module);
+  const std::string version = ctx.version.starts_with("v") ? ctx.version : "v" + ctx.version;
+  const std::vector<std::string> executables = string_list(params, "executables");
+  static const std::regex k_module(R"(^[A-Za-z0-9][A-Za-z0-9._~/-]*$)");
+  if (module.empty() || executables.empty() || !std::regex_match(target, k_module) ||
+      target.find("..") != std::string::npos) {
+    return fail(ErrorKind::invalid_input, "{}@{}: go_install needs a Go module path and executables", ctx.tool,
+                ctx.version);
+  }
+  auto toolchain = find_toolchain(params, ctx, "go_install", "go", {"go"});
+  if (!toolchain) {
+    if (params.value("toolchain", std::string()) == "system") return fail(toolchain.error());
+    return fail(ErrorKind::install,
+                "{}@{}: go_install resolves its go.sum with go when it is planned, and no go is installed: run "
+                "`tailor install go` first, or plan with --pin-from a plan that has the go_build step",
+                ctx.tool, ctx.version);
+  }
+  EcosystemRun run(ctx, "go_install", *toolchain);
+  const fs::path project = ctx.work / "go-lock";
+  std::error_code ec;
+  fs::create_directories(project, ec);
+  std::ofstream(project / "go.mod") << "module tailor-go-build\n\ngo 1.19\n";
+  set_go_environment(run, ctx, "-mod=mod", params.value("cgo_enabled", false));
+  ctx.output->info("{}@{}: resolving the go.sum of {}@{} with {}", ctx.tool, ctx.version, target, version,
+                   toolchain->label);
+  const std::string go = (toolchain->bin_dir / "go").string();
+  if (auto st = run.run({go, "get", target + "@" + version}, project.string()); !st) return fail(st.error());
+  auto go_sum = util::read_file(project / "go.sum", 16 << 20);
+  if (!go_sum) return fail(run.failure(ErrorKind::install, "go wrote no go.sum"));
+  if (auto st = check_go_sum(*go_sum, module, version, ctx); !st) return fail(st.error());
+
+  nlohmann::json out = {{"module", module}, {"version", version}, {"executables", executables}, {"go_sum", *go_sum}};
+  for (const char* key : {"install_module", "cgo_enabled", "toolchain"}) {
+    if (params.contains(key)) out[key] = params[key];
+  }
+  return out;
+}
 
 Status go_build(const ordered_json& params, StepContext& ctx) {
   const std::string module = params.value("module", std::string());
@@ -75,21 +137,8 @@ Status go_build(const ordered_json& params, StepContext& ctx) {
   std::ofstream(project / "go.mod") << fmt::format("module tailor-go-build\n\ngo 1.19\n\nrequire {} {}\n", module,
                                                    version);
   std::ofstream(project / "go.sum") << go_sum << (go_sum.ends_with("\n") ? "" : "\n");
-  auto registry = ctx.ecosystem_registries.find("goproxy");
-  auto& env = run.env();
-  env["GOPATH"] = (scratch / "gopath").string();
-  env["GOMODCACHE"] = (scratch / "gomodcache").string();
-  env["GOCACHE"] = (scratch / "gocache").string();
-  env["GOBIN"] = bin.string();
-  env["GOPROXY"] = registry != ctx.ecosystem_registries.end() ? registry->second : std::string(k_default_goproxy);
-  env["GOSUMDB"] = "off";  // the plan's go.sum is the checksum database
-  env["GOENV"] = "off";
-  env["GOWORK"] = "off";
-  env["GOTOOLCHAIN"] = "local";
-  env["GOTELEMETRY"] = "off";
-  // Module cache files are read-only by default: the work directory could not be deleted.
-  env["GOFLAGS"] = "-modcacherw -mod=readonly";
-  env["CGO_ENABLED"] = params.value("cgo_enabled", false) ? "1" : "0";
+  set_go_environment(run, ctx, "-mod=readonly", params.value("cgo_enabled", false));
+  run.env()["GOBIN"] = bin.string();
   ctx.output->info("{}@{}: go install {}@{} with {}", ctx.tool, ctx.version, target, version, toolchain->label);
   const std::string go = (toolchain->bin_dir / "go").string();
   if (auto st = run.run({go, "install", "-trimpath", "-buildvcs=false", target}, project.string(),

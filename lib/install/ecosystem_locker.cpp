@@ -44,10 +44,11 @@ std::map<std::string, fs::path> installed_toolchain(const Layout& layout, const 
 
 Result<nlohmann::json> ToolchainLocker::capture(const plan::EcosystemLockRequest& request) const {
   const bool npm = request.action == "npm_install";
-  if (!npm && request.action != "pipx_install") {
+  const bool go = request.action == "go_install";
+  if (!npm && !go && request.action != "pipx_install") {
     return fail(ErrorKind::install,
                 "{} needs its ecosystem toolchain at plan time to capture a lock, which this tailor does only for "
-                "npm_install and pipx_install; pass --pin-from a plan that has the locked step",
+                "npm_install, pipx_install and go_install; pass --pin-from a plan that has the locked step",
                 request.action);
   }
   ScratchDir scratch;
@@ -62,6 +63,10 @@ Result<nlohmann::json> ToolchainLocker::capture(const plan::EcosystemLockRequest
   if (npm) {
     ctx.dependency_dirs = installed_toolchain(m_layout, "nodejs", "npm");
     return capture_npm_lock(request.params, ctx);
+  }
+  if (go) {
+    ctx.dependency_dirs = installed_toolchain(m_layout, "go", "go");
+    return capture_go_sum(request.params, ctx);
   }
   ctx.dependency_dirs = installed_toolchain(m_layout, "python-standalone", "python3");
   return capture_pip_requirements(request.params, ctx);

@@ -40,7 +40,7 @@ Decomposition decompose_gem_install(const recipe::Step& step, const DecomposeCon
 }
 
 Decomposition decompose_go_install(const recipe::Step& step, const DecomposeContext& context) {
-  return from_lock(step, context, K::go_build);
+  return from_lock_or_capture(step, context, K::go_build);
 }
 
 Decomposition decompose_nix_install(const recipe::Step& step, const DecomposeContext& context) {

@@ -403,6 +403,35 @@ TEST_CASE("go_build builds a Go module from a GOPROXY with the system Go, and re
   env.check_nothing_left("tiny-go");
 }
 
+TEST_CASE("go_install: go resolves the go.sum when the tool is planned" * doctest::skip(k_no_go)) {
+  Env env("tiny-go");
+  GoModule module = tiny_go_module();
+  serve_goproxy(env.server, module);
+  env.options.env["TAILOR_GOPROXY"] = env.server.base_url();
+  const std::string step = "action = \"go_install\"\nmodule = \"example.com/tiny-go\"\nexecutables = [\"tiny-go\"]\n";
+  write_text(env.registry / "tiny-go.toml", system_toolchain_recipe("tiny-go", step, "tiny-go {version} from goproxy"));
+
+  auto eval = env.tailor({"eval", "tiny-go"});
+  INFO(eval.err);
+  REQUIRE(eval.exit_code == 0);
+  ordered_json plan = ordered_json::parse(eval.out);
+  REQUIRE(plan["steps"].size() == 1);
+  CHECK(plan["steps"][0]["action"] == "go_build");
+  CHECK(plan["steps"][0]["params"]["version"] == "v1.0.0");
+  // The go.sum go wrote: the same two h1: lines the module's own files hash to.
+  CHECK(plan["steps"][0]["params"]["go_sum"] == module.go_sum);
+  CHECK(fs::is_empty(env.user_home));
+
+  auto install = env.tailor({"install", "tiny-go"});
+  INFO(install.out);
+  INFO(install.err);
+  REQUIRE(install.exit_code == 0);
+  RunOptions plain;
+  plain.env["PATH"] = env.options.env["PATH"];
+  CHECK(run({(env.home / "bin" / "tiny-go").string()}, plain).out == "tiny-go 1.0.0 from goproxy\n");
+  CHECK(fs::is_empty(env.user_home));
+}
+
 TEST_CASE("go_build refuses a module whose zip does not match go.sum" * doctest::skip(k_no_go)) {
   Env env("tiny-go");
   GoModule module = tiny_go_module();
