@@ -108,6 +108,17 @@ Result<Toolchain> find_toolchain(const ordered_json& params, const StepContext& 
   return Toolchain{bin, fmt::format("{} (dependency)", name), "$here/../../" + name + "/bin"};
 }
 
+Result<Toolchain> find_plan_toolchain(const ordered_json& params, const StepContext& ctx, std::string_view action,
+                                      std::string_view dependency, const std::vector<std::string>& programs,
+                                      std::string_view resolves, std::string_view primitive) {
+  auto toolchain = find_toolchain(params, ctx, action, dependency, programs);
+  if (toolchain || params.value("toolchain", std::string()) == "system") return toolchain;
+  return fail(ErrorKind::install,
+              "{}@{}: {} resolves {} when it is planned, and no {} is installed: run `tailor install {}` first, or "
+              "plan with --pin-from a plan that has the {} step",
+              ctx.tool, ctx.version, action, resolves, dependency, dependency, primitive);
+}
+
 EcosystemRun::EcosystemRun(StepContext& ctx, std::string action, const Toolchain& toolchain)
     : m_ctx(ctx), m_action(std::move(action)), m_scratch(ctx.work / ".ecosystem") {
   std::error_code ec;

@@ -37,6 +37,15 @@ struct Toolchain {
 Result<Toolchain> find_toolchain(const nlohmann::ordered_json& params, const StepContext& ctx, std::string_view action,
                                  std::string_view dependency, const std::vector<std::string>& programs);
 
+// find_toolchain for a composite that resolves its lock when it is planned (docs/install.md,
+// "Lock data captured at plan time"): without the dependency's toolchain installed, the error
+// says how to get it. `resolves` names the lock and the program ("its go.sum with go");
+// `primitive` the step a pinned plan would carry instead.
+Result<Toolchain> find_plan_toolchain(const nlohmann::ordered_json& params, const StepContext& ctx,
+                                      std::string_view action, std::string_view dependency,
+                                      const std::vector<std::string>& programs, std::string_view resolves,
+                                      std::string_view primitive);
+
 // One ecosystem step's runs: every command and its output go to one log, which a failure keeps
 // under $TAILOR_HOME/logs and names in its error.
 class EcosystemRun {

@@ -73,14 +73,8 @@ Result<nlohmann::json> capture_go_sum(const nlohmann::json& step_params, StepCon
     return fail(ErrorKind::invalid_input, "{}@{}: go_install needs a Go module path and executables", ctx.tool,
                 ctx.version);
   }
-  auto toolchain = find_toolchain(params, ctx, "go_install", "go", {"go"});
-  if (!toolchain) {
-    if (params.value("toolchain", std::string()) == "system") return fail(toolchain.error());
-    return fail(ErrorKind::install,
-                "{}@{}: go_install resolves its go.sum with go when it is planned, and no go is installed: run "
-                "`tailor install go` first, or plan with --pin-from a plan that has the go_build step",
-                ctx.tool, ctx.version);
-  }
+  auto toolchain = find_plan_toolchain(params, ctx, "go_install", "go", {"go"}, "its go.sum with go", "go_build");
+  if (!toolchain) return fail(toolchain.error());
   EcosystemRun run(ctx, "go_install", *toolchain);
   const fs::path project = ctx.work / "go-lock";
   std::error_code ec;

@@ -89,15 +89,9 @@ Result<nlohmann::json> capture_npm_lock(const nlohmann::json& step_params, StepC
   if (executables.empty()) {
     return fail(ErrorKind::invalid_input, "{}@{}: npm_install needs executables", ctx.tool, ctx.version);
   }
-  auto toolchain = find_toolchain(params, ctx, "npm_install", "nodejs", {"node", "npm"});
-  if (!toolchain) {
-    if (params.value("toolchain", std::string()) == "system") return fail(toolchain.error());
-    return fail(ErrorKind::install,
-                "{}@{}: npm_install resolves its package-lock with npm when it is planned, and no nodejs is "
-                "installed: run `tailor install nodejs` first, or plan with --pin-from a plan that has the "
-                "npm_exec step",
-                ctx.tool, ctx.version);
-  }
+  auto toolchain = find_plan_toolchain(params, ctx, "npm_install", "nodejs", {"node", "npm"},
+                                       "its package-lock with npm", "npm_exec");
+  if (!toolchain) return fail(toolchain.error());
   EcosystemRun run(ctx, "npm_install", *toolchain);
   const fs::path project = ctx.work / "lock";
   std::error_code ec;

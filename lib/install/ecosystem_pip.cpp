@@ -103,15 +103,9 @@ Result<nlohmann::json> capture_pip_requirements(const nlohmann::json& step_param
     return fail(ErrorKind::invalid_input, "{}@{}: pipx_install needs executables", ctx.tool, ctx.version);
   }
   if (auto st = check_path_name(package, "pipx_install package"); !st) return fail(st.error());
-  auto toolchain = find_toolchain(params, ctx, "pipx_install", "python-standalone", {"python3"});
-  if (!toolchain) {
-    if (params.value("toolchain", std::string()) == "system") return fail(toolchain.error());
-    return fail(ErrorKind::install,
-                "{}@{}: pipx_install resolves its hash-pinned requirements with pip when it is planned, and no "
-                "python-standalone is installed: run `tailor install python-standalone` first, or plan with "
-                "--pin-from a plan that has the pip_exec step",
-                ctx.tool, ctx.version);
-  }
+  auto toolchain = find_plan_toolchain(params, ctx, "pipx_install", "python-standalone", {"python3"},
+                                       "its hash-pinned requirements with pip", "pip_exec");
+  if (!toolchain) return fail(toolchain.error());
   EcosystemRun run(ctx, "pipx_install", *toolchain);
   set_python_environment(run);
   const fs::path venv = ctx.work / "venv";
