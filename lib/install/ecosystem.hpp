@@ -101,13 +101,13 @@ Status npm_exec(const nlohmann::ordered_json& params, StepContext& ctx);
 // npm_install at plan time: resolves `package`@ctx.version with the step's toolchain
 // (`npm install --package-lock-only`) in ctx.work and returns the parameters of its npm_exec
 // step, the package-lock included (docs/install.md, "Lock data captured at plan time").
-Result<nlohmann::json> capture_npm_lock(const nlohmann::json& step_params, StepContext& ctx);
+Result<nlohmann::json> capture_npm_lock(const nlohmann::ordered_json& params, StepContext& ctx);
 // pipx_install at plan time: downloads the wheels of `package`==ctx.version and its
 // dependencies with pip in ctx.work and returns pip_exec's parameters with their hashes.
-Result<nlohmann::json> capture_pip_requirements(const nlohmann::json& step_params, StepContext& ctx);
+Result<nlohmann::json> capture_pip_requirements(const nlohmann::ordered_json& params, StepContext& ctx);
 // go_install at plan time: `go get <module>@v<version>` in a scratch module, and go_build's
 // parameters with the go.sum it wrote.
-Result<nlohmann::json> capture_go_sum(const nlohmann::json& step_params, StepContext& ctx);
+Result<nlohmann::json> capture_go_sum(const nlohmann::ordered_json& params, StepContext& ctx);
 Status pip_exec(const nlohmann::ordered_json& params, StepContext& ctx);
 
 }  // namespace tailor::install

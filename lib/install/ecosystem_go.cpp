@@ -61,8 +61,7 @@ void set_go_environment(EcosystemRun& run, const StepContext& ctx, const std::st
 
 }  // namespace
 
-Result<nlohmann::json> capture_go_sum(const nlohmann::json& step_params, StepContext& ctx) {
-  const ordered_json params = ordered_json::parse(step_params.dump());
+Result<nlohmann::json> capture_go_sum(const ordered_json& params, StepContext& ctx) {
   const std::string module = params.value("module", std::string());
   const std::string target = params.value("install_module", module);
   const std::string version = ctx.version.starts_with("v") ? ctx.version : "v" + ctx.version;

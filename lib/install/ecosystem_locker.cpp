@@ -43,9 +43,22 @@ std::map<std::string, fs::path> installed_toolchain(const Layout& layout, const 
 }  // namespace
 
 Result<nlohmann::json> ToolchainLocker::capture(const plan::EcosystemLockRequest& request) const {
-  const bool npm = request.action == "npm_install";
-  const bool go = request.action == "go_install";
-  if (!npm && !go && request.action != "pipx_install") {
+  // Each composite tailor captures: its toolchain dependency, a program of it linked in bin/,
+  // and the capture (ecosystem_npm.cpp, ecosystem_pip.cpp, ecosystem_go.cpp).
+  struct Capture {
+    std::string_view action, dependency, program;
+    Result<nlohmann::json> (*run)(const nlohmann::ordered_json&, StepContext&);
+  };
+  static constexpr Capture k_captures[] = {
+      {"npm_install", "nodejs", "npm", capture_npm_lock},
+      {"pipx_install", "python-standalone", "python3", capture_pip_requirements},
+      {"go_install", "go", "go", capture_go_sum},
+  };
+  const Capture* capture = nullptr;
+  for (const Capture& row : k_captures) {
+    if (row.action == request.action) capture = &row;
+  }
+  if (capture == nullptr) {
     return fail(ErrorKind::install,
                 "{} needs its ecosystem toolchain at plan time to capture a lock, which this tailor does only for "
                 "npm_install, pipx_install and go_install; pass --pin-from a plan that has the locked step",
@@ -60,16 +73,9 @@ Result<nlohmann::json> ToolchainLocker::capture(const plan::EcosystemLockRequest
   ctx.output = m_output;
   ctx.logs_dir = m_layout.root / "logs";
   ctx.ecosystem_registries = m_registries;
-  if (npm) {
-    ctx.dependency_dirs = installed_toolchain(m_layout, "nodejs", "npm");
-    return capture_npm_lock(request.params, ctx);
-  }
-  if (go) {
-    ctx.dependency_dirs = installed_toolchain(m_layout, "go", "go");
-    return capture_go_sum(request.params, ctx);
-  }
-  ctx.dependency_dirs = installed_toolchain(m_layout, "python-standalone", "python3");
-  return capture_pip_requirements(request.params, ctx);
+  ctx.dependency_dirs = installed_toolchain(m_layout, std::string(capture->dependency), std::string(capture->program));
+  // Recipe parameters are plain JSON; the executors, and so the captures, read ordered JSON.
+  return capture->run(nlohmann::ordered_json::parse(request.params.dump()), ctx);
 }
 
 }  // namespace tailor::install

@@ -82,8 +82,7 @@ void set_npm_environment(EcosystemRun& run, const StepContext& ctx, bool ignore_
 
 }  // namespace
 
-Result<nlohmann::json> capture_npm_lock(const nlohmann::json& step_params, StepContext& ctx) {
-  const ordered_json params = ordered_json::parse(step_params.dump());
+Result<nlohmann::json> capture_npm_lock(const ordered_json& params, StepContext& ctx) {
   const std::string package = params.value("package", ctx.tool);
   const std::vector<std::string> executables = string_list(params, "executables");
   if (executables.empty()) {
@@ -116,7 +115,7 @@ Result<nlohmann::json> capture_npm_lock(const nlohmann::json& step_params, StepC
     if (params.contains(key)) out[key] = params[key];
   }
   // The same checks as at install: the lock pins the package and hashes every download.
-  if (auto checked = checked_lock(ordered_json::parse(out.dump()), ctx, package, ctx.version); !checked)
+  if (auto checked = checked_lock({{"package_lock", *text}}, ctx, package, ctx.version); !checked)
     return fail(checked.error());
   return out;
 }

@@ -95,8 +95,7 @@ std::optional<std::pair<std::string, std::string>> wheel_name_version(const std:
 
 }  // namespace
 
-Result<nlohmann::json> capture_pip_requirements(const nlohmann::json& step_params, StepContext& ctx) {
-  const ordered_json params = ordered_json::parse(step_params.dump());
+Result<nlohmann::json> capture_pip_requirements(const ordered_json& params, StepContext& ctx) {
   const std::string package = params.value("package", ctx.tool);
   const std::vector<std::string> executables = string_list(params, "executables");
   if (executables.empty()) {

@@ -96,6 +96,15 @@ std::string log_named_in(const std::string& err) {
   return err.substr(at, err.find('\n', at) - at);
 }
 
+// The one step of the plan `tailor eval` printed: an ecosystem primitive with its captured lock.
+ordered_json only_step(const RunResult& eval) {
+  INFO(eval.err);
+  REQUIRE(eval.exit_code == 0);
+  ordered_json plan = ordered_json::parse(eval.out);
+  REQUIRE(plan["steps"].size() == 1);
+  return plan["steps"][0];
+}
+
 }  // namespace
 
 TEST_CASE("npm_exec installs an npm package with the system Node.js, isolated, and remove leaves nothing" *
@@ -185,19 +194,17 @@ TEST_CASE("npm_install: npm resolves the package-lock when the tool is planned, 
   const std::string tarball = tiny_hello_tarball();
   serve_npm_registry(env.server, tarball);
   env.options.env["TAILOR_NPM_REGISTRY"] = env.server.url("/");
-  const std::string step = "action = \"npm_install\"\npackage = \"tiny-hello\"\nexecutables = [\"tiny-hello\"]\n";
+  const std::string recipe_step =
+      "action = \"npm_install\"\npackage = \"tiny-hello\"\nexecutables = [\"tiny-hello\"]\n";
   write_text(env.registry / "tiny-hello.toml",
-             system_toolchain_recipe("tiny-hello", step, "tiny-hello {version} from npm"));
+             system_toolchain_recipe("tiny-hello", recipe_step, "tiny-hello {version} from npm"));
 
   auto eval = env.tailor({"eval", "tiny-hello"});
-  INFO(eval.err);
-  REQUIRE(eval.exit_code == 0);
-  ordered_json plan = ordered_json::parse(eval.out);
-  REQUIRE(plan["steps"].size() == 1);
-  CHECK(plan["steps"][0]["action"] == "npm_exec");
-  CHECK(plan["steps"][0]["params"]["version"] == "1.0.0");
+  const ordered_json step = only_step(eval);
+  CHECK(step["action"] == "npm_exec");
+  CHECK(step["params"]["version"] == "1.0.0");
   // The lock npm wrote: the package from the configured registry, with its integrity hash.
-  const std::string lock = plan["steps"][0]["params"]["package_lock"].get<std::string>();
+  const std::string lock = step["params"]["package_lock"].get<std::string>();
   CHECK(lock.find(npm_integrity(tarball)) != std::string::npos);
   CHECK(lock.find(env.server.url("/tiny-hello/-/tiny-hello-1.0.0.tgz")) != std::string::npos);
   CHECK(fs::is_empty(env.user_home));
@@ -312,18 +319,15 @@ TEST_CASE("pipx_install: pip resolves the hash-pinned requirements when the tool
   Wheel wheel = tiny_snake_wheel();
   serve_pypi_index(env.server, wheel);
   env.options.env["TAILOR_PYPI_INDEX"] = env.server.url("/simple/");
-  const std::string step = "action = \"pipx_install\"\npackage = \"tiny-snake\"\nexecutables = [\"tiny-snake\"]\n";
+  const std::string recipe_step =
+      "action = \"pipx_install\"\npackage = \"tiny-snake\"\nexecutables = [\"tiny-snake\"]\n";
   write_text(env.registry / "tiny-snake.toml",
-             system_toolchain_recipe("tiny-snake", step, "tiny-snake {version} from pypi"));
+             system_toolchain_recipe("tiny-snake", recipe_step, "tiny-snake {version} from pypi"));
 
   auto eval = env.tailor({"eval", "tiny-snake"});
-  INFO(eval.err);
-  REQUIRE(eval.exit_code == 0);
-  ordered_json plan = ordered_json::parse(eval.out);
-  REQUIRE(plan["steps"].size() == 1);
-  CHECK(plan["steps"][0]["action"] == "pip_exec");
-  CHECK(plan["steps"][0]["params"]["locked_requirements"] ==
-        "tiny-snake==1.0.0 \\\n    --hash=sha256:" + wheel.sha256 + "\n");
+  const ordered_json step = only_step(eval);
+  CHECK(step["action"] == "pip_exec");
+  CHECK(step["params"]["locked_requirements"] == "tiny-snake==1.0.0 \\\n    --hash=sha256:" + wheel.sha256 + "\n");
   CHECK(fs::is_empty(env.user_home));
 
   auto install = env.tailor({"install", "tiny-snake"});
@@ -408,18 +412,17 @@ TEST_CASE("go_install: go resolves the go.sum when the tool is planned" * doctes
   GoModule module = tiny_go_module();
   serve_goproxy(env.server, module);
   env.options.env["TAILOR_GOPROXY"] = env.server.base_url();
-  const std::string step = "action = \"go_install\"\nmodule = \"example.com/tiny-go\"\nexecutables = [\"tiny-go\"]\n";
-  write_text(env.registry / "tiny-go.toml", system_toolchain_recipe("tiny-go", step, "tiny-go {version} from goproxy"));
+  const std::string recipe_step =
+      "action = \"go_install\"\nmodule = \"example.com/tiny-go\"\nexecutables = [\"tiny-go\"]\n";
+  write_text(env.registry / "tiny-go.toml",
+             system_toolchain_recipe("tiny-go", recipe_step, "tiny-go {version} from goproxy"));
 
   auto eval = env.tailor({"eval", "tiny-go"});
-  INFO(eval.err);
-  REQUIRE(eval.exit_code == 0);
-  ordered_json plan = ordered_json::parse(eval.out);
-  REQUIRE(plan["steps"].size() == 1);
-  CHECK(plan["steps"][0]["action"] == "go_build");
-  CHECK(plan["steps"][0]["params"]["version"] == "v1.0.0");
+  const ordered_json step = only_step(eval);
+  CHECK(step["action"] == "go_build");
+  CHECK(step["params"]["version"] == "v1.0.0");
   // The go.sum go wrote: the same two h1: lines the module's own files hash to.
-  CHECK(plan["steps"][0]["params"]["go_sum"] == module.go_sum);
+  CHECK(step["params"]["go_sum"] == module.go_sum);
   CHECK(fs::is_empty(env.user_home));
 
   auto install = env.tailor({"install", "tiny-go"});
