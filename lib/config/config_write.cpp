@@ -101,15 +101,11 @@ Result<bool> unset_config_value(const fs::path& home, std::string_view key) {
   fs::path path = home / "config.toml";
   auto document = load_document(path);
   if (!document) return fail(document.error());
-  auto dot = lower.find('.');
-  if (stored_as_quoted_key(lower)) {
-    if (!erase_key(*document, lower)) return false;
-    if (auto written = write_document(path, *document); !written) return fail(written.error());
-    return true;
-  }
-  toml::table* table = section_of(*document, lower.substr(0, dot));
-  if (table == nullptr || !erase_key(*table, lower.substr(dot + 1))) return false;
-  if (table->empty()) erase_key(*document, lower.substr(0, dot));
+  const std::string section = lower.substr(0, lower.find('.'));
+  const bool quoted = stored_as_quoted_key(lower);  // `"mirrors.only"` at the top level
+  toml::table* table = quoted ? &*document : section_of(*document, section);
+  if (table == nullptr || !erase_key(*table, quoted ? lower : lower.substr(section.size() + 1))) return false;
+  if (!quoted && table->empty()) erase_key(*document, section);
   if (auto written = write_document(path, *document); !written) return fail(written.error());
   return true;
 }
