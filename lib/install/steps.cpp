@@ -157,6 +157,7 @@ Status extract(const ordered_json& params, StepContext& ctx) {
   pause_point("before_extract");
   auto report = extract_archive(ctx.work / join_path(*archive), ctx.work / join_path(*dest), options);
   if (!report) return fail(report.error());
+  ctx.unpacked_archives.insert(join_path(*archive));
   for (const auto& note : report->notes) ctx.output->warn("{}", note);
   return {};
 }
@@ -182,16 +183,47 @@ Status chmod_files(const ordered_json& params, StepContext& ctx) {
   return {};
 }
 
+// One file of the work directory into .install: a hard link when the work directory holds the
+// only name of it (nothing is copied, however large), a copy when the download cache shares
+// its inode, so the installed file and the cache entry can never change each other.
+Status place_file(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  if (fs::exists(to, ec) && fs::equivalent(from, to, ec)) return {};  // placed by an earlier install step
+  fs::remove(to, ec);
+  struct stat st {};
+  if (::lstat(from.c_str(), &st) == 0 && st.st_nlink == 1 && ::link(from.c_str(), to.c_str()) == 0) return {};
+  fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
+  if (ec) return fail(ErrorKind::install, "cannot copy {} into the install directory: {}", from.string(), ec.message());
+  return {};
+}
+
+// install_mode "directory" (docs/install.md, "Directory installs"): the work directory's tree
+// becomes the install directory, without the archives extract steps unpacked. A recipe with
+// several directory steps (a build and its runtime companion) runs this once per step; what an
+// earlier step placed stays and is not placed again.
 Status copy_tree_into_install(StepContext& ctx) {
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(ctx.work, ec)) {
-    if (entry.path().filename() == ".install") continue;
-    fs::copy(entry.path(), ctx.work / ".install" / entry.path().filename(),
-             fs::copy_options::recursive | fs::copy_options::copy_symlinks | fs::copy_options::overwrite_existing, ec);
-    if (ec)
-      return fail(ErrorKind::install, "cannot copy {} into the install directory: {}", entry.path().filename().string(),
-                  ec.message());
+  const fs::path install = ctx.work / ".install";
+  for (auto it = fs::recursive_directory_iterator(ctx.work, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    const fs::path rel = it->path().lexically_relative(ctx.work);
+    if (rel == ".install" || ctx.unpacked_archives.contains(rel.generic_string())) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    const fs::path to = install / rel;
+    std::error_code e;
+    if (it->is_symlink(e)) {
+      fs::remove(to, e);
+      fs::copy_symlink(it->path(), to, e);
+    } else if (it->is_directory(e)) {
+      fs::create_directory(to, e);
+    } else if (auto st = place_file(it->path(), to); !st) {
+      return st;
+    }
+    if (e) return fail(ErrorKind::install, "cannot place {} into the install directory: {}", rel.string(), e.message());
   }
+  if (ec) return fail(ErrorKind::install, "cannot read the work directory {}: {}", ctx.work.string(), ec.message());
   return {};
 }
 

@@ -5,6 +5,7 @@
 #include <future>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,6 +38,8 @@ struct StepContext {
   std::map<std::string, std::filesystem::path> dependency_dirs{};
   std::filesystem::path logs_dir{};
   std::map<std::string, std::string> ecosystem_registries{};
+  // Archives an extract step unpacked, relative to `work`: a directory install leaves them out.
+  std::set<std::string> unpacked_archives{};
 };
 
 // The download a `download_file` step asks for (nullopt for other actions); the executor
