@@ -187,22 +187,32 @@ std::string assumed_compute(const recipe::Recipe& recipe, const recipe::MatchTar
   return util::join(std::vector<std::string>(ranges.begin(), ranges.end()), " and ");
 }
 
-// The gpu_compute ranges that alone keep other steps of target.backend out, so that the chosen
-// rung says why a known capability got this build (a Pascal card: CUDA 12.8, not 13).
+// Which gpu_compute range a known capability took and which ranges alone kept other steps of
+// target.backend out, so that the chosen rung says why this build (a Pascal card: CUDA 12.8,
+// not 13; an H100: CUDA 13, not 12.8).
 std::string ruled_out_by_compute(const recipe::Recipe& recipe, const recipe::MatchTarget& target) {
   if (target.gpu_compute.empty()) return "";
-  std::set<std::string> ranges;
+  std::set<std::string> taken, ruled_out;
   for (const auto& step : recipe.steps) {
-    if (!step.when || step.when->backend.empty() || step.when->gpu_compute.empty() ||
-        recipe::step_applies(step, target))
+    if (!step.when || step.when->backend.empty() || step.when->gpu_compute.empty()) continue;
+    if (recipe::step_applies(step, target)) {
+      taken.insert(step.when->gpu_compute);
       continue;
+    }
     recipe::Step relaxed = step;
     relaxed.when->gpu_compute.clear();
-    if (recipe::step_applies(relaxed, target)) ranges.insert(step.when->gpu_compute);
+    if (recipe::step_applies(relaxed, target)) ruled_out.insert(step.when->gpu_compute);
   }
-  if (ranges.empty()) return "";
-  return fmt::format("compute capability {} rules out the {} build for gpu_compute {}", target.gpu_compute,
-                     target.backend, util::join(std::vector<std::string>(ranges.begin(), ranges.end()), " and "));
+  if (ruled_out.empty()) return "";
+  auto joined = [](const std::set<std::string>& ranges) {
+    return util::join(std::vector<std::string>(ranges.begin(), ranges.end()), " and ");
+  };
+  if (taken.empty()) {
+    return fmt::format("compute capability {} rules out the {} build for gpu_compute {}", target.gpu_compute,
+                       target.backend, joined(ruled_out));
+  }
+  return fmt::format("compute capability {} takes the {} build for gpu_compute {}, not the one for {}",
+                     target.gpu_compute, target.backend, joined(taken), joined(ruled_out));
 }
 
 const char* k_needs[][2] = {{"cuda", "an NVIDIA GPU"},

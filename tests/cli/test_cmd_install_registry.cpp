@@ -4,8 +4,10 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -29,6 +31,27 @@ std::string llama_release(const std::string& tag, const std::string& devices) {
     entries.push_back(file_entry("llama-" + tag + "/" + tool, std::string("#!/bin/sh\necho ") + tool + "\n", 0755));
   }
   return build_archive_bytes("tar.gz", entries);
+}
+
+// A llama.cpp CUDA 13 release: the build, whose fake llama-cli lists a CUDA device only when the
+// runtime libraries sit beside it (where the real executables' $ORIGIN run path finds them),
+// and its runtime companion, which unpacks to a top folder of its own name.
+std::pair<std::string, std::string> llama_cuda_release(const std::string& tag, const std::string& companion_dir) {
+  std::string cli =
+      "#!/bin/sh\nhere=$(dirname \"$(readlink -f \"$0\")\")\ncase \"$1\" in\n  --version) echo \"version: " +
+      tag.substr(1) +
+      " (0000000)\";;\n  --list-devices) echo 'Available devices:'; [ -f \"$here/libcudart.so.13\" ] && "
+      "echo '  CUDA0: NVIDIA H100 80GB HBM3';;\nesac\nexit 0\n";
+  std::vector<ArchiveEntry> build{file_entry("llama-" + tag + "/llama-cli", cli, 0755),
+                                  file_entry("llama-" + tag + "/libggml-cuda.so", "not really ELF\n", 0644)};
+  for (const char* tool : {"llama-server", "llama-bench", "llama-quantize"}) {
+    build.push_back(file_entry("llama-" + tag + "/" + tool, std::string("#!/bin/sh\necho ") + tool + "\n", 0755));
+  }
+  std::vector<ArchiveEntry> runtime;
+  for (const char* lib : {"libcudart.so.13", "libcublas.so.13", "libcublasLt.so.13"}) {
+    runtime.push_back(file_entry(companion_dir + "/" + lib, std::string("runtime library ") + lib + "\n", 0644));
+  }
+  return {build_archive_bytes("tar.gz", build), build_archive_bytes("tar.gz", runtime)};
 }
 
 struct MirrorEnv {
@@ -90,6 +113,47 @@ TEST_CASE("install a registry recipe by name from a local mirror") {
     CHECK(receipt["requested_backend"] == "auto");
     auto state = nlohmann::json::parse(read_text(env.home / "state.json"));
     CHECK(state["installed"].contains("llama.cpp"));
+  }
+
+  SUBCASE("an H100 with driver 590: the CUDA 13 build and its runtime companion unpack into one directory") {
+    const std::string build_name = "llama-b11193-bin-ubuntu-cuda-13.4-x64.tar.gz";
+    const std::string runtime_name = "cudart-llama-b11193-bin-ubuntu-cuda-13.4-x64.tar.gz";
+    auto [build, runtime] = llama_cuda_release("b11193", "cudart-llama-b11193-bin-ubuntu-cuda-13.4-x64");
+    server.add("/llama/b11193/" + build_name, build);
+    server.add("/llama/b11193/" + runtime_name, runtime);
+    server.add_json("/repos/ggml-org/llama.cpp/releases/tags/b11193",
+                    R"({"tag_name": "b11193", "assets": [{"name": ")" + runtime_name + R"("}, {"name": ")" +
+                        build_name + R"("}, {"name": "llama-b11193-bin-ubuntu-x64.tar.gz"}]})");
+    MirrorEnv env(server, "nvidia");
+    write_text(env.dir / "facts.json", R"({"facts_version": 1, "os": "linux", "arch": "amd64",
+ "linux_family": "debian", "libc": "glibc", "gpu": "nvidia", "gpu_driver": "590.48.01", "gpu_compute": "9.0",
+ "vulkan": "loader-only"})");
+    // The NVIDIA driver is a system package tailor checks, never installs: the package query
+    // and nvidia-smi of a machine that has it.
+    const fs::path tools = env.dir / "system";
+    write_text(tools / "dpkg-query", "#!/bin/sh\nprintf 'install ok installed'\n");
+    write_text(tools / "nvidia-smi", "#!/bin/sh\necho 590.48.01\n");
+    fs::permissions(tools / "dpkg-query", fs::perms::owner_all);
+    fs::permissions(tools / "nvidia-smi", fs::perms::owner_all);
+    env.options.env["PATH"] = tools.string() + ":" + std::getenv("PATH");
+
+    auto r = run_tailor({"install", "llama.cpp@b11193"}, env.options);
+    INFO(r.out, r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.find("cuda: chosen") != std::string::npos);
+    auto fetched = downloads(server);
+    CHECK(std::find(fetched.begin(), fetched.end(), "GET /llama/b11193/" + build_name) != fetched.end());
+    CHECK(std::find(fetched.begin(), fetched.end(), "GET /llama/b11193/" + runtime_name) != fetched.end());
+    const fs::path dir = env.home / "tools" / "llama.cpp-b11193";
+    for (const char* file : {"llama-cli", "libggml-cuda.so", "libcudart.so.13", "libcublas.so.13", "libcublasLt.so.13"})
+      CHECK_MESSAGE(fs::is_regular_file(dir / file), file);
+    // The archives themselves are not installed, only what they hold.
+    CHECK_FALSE(fs::exists(dir / build_name));
+    CHECK_FALSE(fs::exists(dir / runtime_name));
+    CHECK(run({(env.home / "bin" / "llama-cli").string(), "--list-devices"}).out.find("CUDA0: NVIDIA H100") !=
+          std::string::npos);
+    auto receipt = nlohmann::json::parse(read_text(dir / ".tailor" / "receipt.json"));
+    CHECK(receipt["backend"] == "cuda");
   }
 
   SUBCASE("a release that publishes no SYCL or Vulkan build: auto installs the CPU build, explicit sycl is exit 6") {

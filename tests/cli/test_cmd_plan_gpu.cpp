@@ -104,6 +104,36 @@ TEST_CASE("plan: AMD gfx targets") {
   }
 }
 
+TEST_CASE("plan: the CUDA build an NVIDIA GPU can run, with its runtime companion") {
+  auto root = test::make_sysroot("nvidia-consumer-intel-igpu").string();
+  auto plan = [&](const std::string& driver, const std::string& compute, const std::string& lock) {
+    return test::run_tailor({"plan", "llama.cpp", "--sysroot", root, "--gpu-driver", driver, "--gpu-compute", compute,
+                             "--explain", "--offline", "--pin-from", golden("llama.cpp", lock)},
+                            clean());
+  };
+  const std::string release = "https://github.com/ggml-org/llama.cpp/releases/download/b11193/";
+  SUBCASE("an H100 (compute 9.0) with driver 590 gets the CUDA 13 build and the CUDA 13 runtime beside it") {
+    auto r = plan("590.48.01", "9.0", "vb11193-linux-amd64-gpu-nvidia-drv580-cc7.5.json");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(has(r.out,
+              "backend: cuda — best rung with a build for this machine (compute capability 9.0 takes the cuda "
+              "build for gpu_compute >=7.5, not the one for <7.5)\n"));
+    CHECK(has(r.out, release + "llama-b11193-bin-ubuntu-cuda-13.4-x64.tar.gz"));
+    CHECK(has(r.out, release + "cudart-llama-b11193-bin-ubuntu-cuda-13.4-x64.tar.gz"));
+    CHECK(has(r.out, "  - nvidia-driver@"));
+    CHECK_FALSE(has(r.out, "cuda-12.8"));
+    CHECK_FALSE(has(r.out, "cuda-runtime"));  // the companion brings the runtime; nothing else to resolve
+  }
+  SUBCASE("a GTX 1080 (compute 6.1) with driver 580 keeps the CUDA 12.8 pair, which still supports it") {
+    auto r = plan("580.65.06", "6.1", "vb11193-linux-amd64-gpu-nvidia-drv580-cc7.0.json");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(has(r.out, "(compute capability 6.1 takes the cuda build for gpu_compute <7.5, not the one for >=7.5)"));
+    CHECK(has(r.out, release + "llama-b11193-bin-ubuntu-cuda-12.8-x64.tar.gz"));
+    CHECK(has(r.out, release + "cudart-llama-b11193-bin-ubuntu-cuda-12.8-x64.tar.gz"));
+    CHECK_FALSE(has(r.out, "cuda-13"));
+  }
+}
+
 TEST_CASE("plan: Vulkan on NVIDIA") {
   auto root = test::make_sysroot("nvidia-consumer-intel-igpu");
   SUBCASE("without NVIDIA's ICD the vulkan rung is rejected with the package that brings it") {

@@ -140,16 +140,16 @@ TEST_CASE("generate_plan gpu_compute ranges") {
     CHECK(outcome->backend == "cuda");
     CHECK(url_of(*outcome).find("cuda-12.8") != std::string::npos);
     CHECK(outcome->ladder[0].reason ==
-          "best rung with a build for this machine (compute capability 6.1 rules out the cuda build for gpu_compute "
-          ">=7.5)");
+          "best rung with a build for this machine (compute capability 6.1 takes the cuda build for gpu_compute "
+          "<7.5, not the one for >=7.5)");
   }
   SUBCASE("compute 7.5, the lower bound of the CUDA 13 step, gets CUDA 13") {
     auto outcome = f.eval("nvidia", "580.65.06", "", "linux", "amd64", "7.5");
     REQUIRE(outcome.has_value());
     CHECK(url_of(*outcome).find("cuda-13.0") != std::string::npos);
     CHECK(outcome->ladder[0].reason ==
-          "best rung with a build for this machine (compute capability 7.5 rules out the cuda build for gpu_compute "
-          "<7.5)");
+          "best rung with a build for this machine (compute capability 7.5 takes the cuda build for gpu_compute "
+          ">=7.5, not the one for <7.5)");
   }
   SUBCASE("an unknown capability satisfies the range, and the ladder says it was assumed") {
     auto outcome = f.eval("nvidia", "580.65.06");
