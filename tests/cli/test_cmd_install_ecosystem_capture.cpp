@@ -1,0 +1,130 @@
+// Ecosystem composites whose lock the toolchain captures when the tool is planned (docs/install.md, "Lock data
+// captured at plan time"): npm_install, pipx_install and go_install become their primitive with the lock the
+// distribution's toolchain resolved against loopback registries, and the plan installs again without the toolchain
+// resolving anything.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "ecosystem_env.hpp"
+#include "support/archive_builder.hpp"
+
+namespace fs = std::filesystem;
+using namespace tailor::test;
+using nlohmann::ordered_json;
+
+TEST_CASE("npm_install: npm resolves the package-lock when the tool is planned, then npm_exec installs it" *
+          doctest::skip(k_no_npm)) {
+  Env env("tiny-hello");
+  const std::string tarball = tiny_hello_tarball();
+  serve_npm_registry(env.server, tarball);
+  env.options.env["TAILOR_NPM_REGISTRY"] = env.server.url("/");
+  const std::string recipe_step =
+      "action = \"npm_install\"\npackage = \"tiny-hello\"\nexecutables = [\"tiny-hello\"]\n";
+  write_text(env.registry / "tiny-hello.toml",
+             system_toolchain_recipe("tiny-hello", recipe_step, "tiny-hello {version} from npm"));
+
+  auto eval = env.tailor({"eval", "tiny-hello"});
+  const ordered_json step = only_step(eval);
+  CHECK(step["action"] == "npm_exec");
+  CHECK(step["params"]["version"] == "1.0.0");
+  // The lock npm wrote: the package from the configured registry, with its integrity hash.
+  const std::string lock = step["params"]["package_lock"].get<std::string>();
+  CHECK(lock.find(npm_integrity(tarball)) != std::string::npos);
+  CHECK(lock.find(env.server.url("/tiny-hello/-/tiny-hello-1.0.0.tgz")) != std::string::npos);
+  CHECK(fs::is_empty(env.user_home));
+
+  auto install = env.tailor({"install", "tiny-hello"});
+  INFO(install.out);
+  INFO(install.err);
+  REQUIRE(install.exit_code == 0);
+  RunOptions plain;
+  plain.env["PATH"] = env.options.env["PATH"];
+  auto ran = run({(env.home / "bin" / "tiny-hello").string()}, plain);
+  CHECK(ran.out == "tiny-hello 1.0.0 from npm, node /usr/bin/node\n");
+  CHECK(fs::is_empty(env.user_home));
+
+  // The plan is a lock: it installs again from it without npm resolving anything.
+  const fs::path plan_file = fresh_dir("eco-plan") / "plan.json";
+  write_text(plan_file, eval.out);
+  auto removed = run_tailor({"remove", "tiny-hello"}, env.options);
+  REQUIRE(removed.exit_code == 0);
+  auto again = env.tailor({"install", "--plan", plan_file.string()});
+  INFO(again.err);
+  CHECK(again.exit_code == 0);
+  CHECK(again.err.find("resolving the package-lock") == std::string::npos);
+}
+
+TEST_CASE("npm_install without a toolchain to resolve its lock says what to do" * doctest::skip(k_no_npm)) {
+  Env env("tiny-hello");
+  serve_npm_registry(env.server, tiny_hello_tarball());
+  env.options.env["TAILOR_NPM_REGISTRY"] = env.server.url("/");
+  // No toolchain = "system", and no nodejs installed: npm is not taken from PATH by accident.
+  write_text(env.registry / "tiny-hello.toml",
+             "[metadata]\nname = \"tiny-hello\"\ndescription = \"d\"\n\n[version]\ngithub_repo = "
+             "\"test/tiny-hello\"\n\n[[steps]]\naction = \"npm_install\"\npackage = \"tiny-hello\"\n"
+             "executables = [\"tiny-hello\"]\ndependencies = []\n\n[verify]\ncommand = \"tiny-hello\"\n");
+  auto plan = env.tailor({"plan", "tiny-hello"});
+  CHECK(plan.exit_code != 0);
+  CHECK(plan.err.find("run `tailor install nodejs` first") != std::string::npos);
+  CHECK_FALSE(fetched(env.server, "/tiny-hello"));  // npm never asked the registry
+}
+
+TEST_CASE("pipx_install: pip resolves the hash-pinned requirements when the tool is planned" *
+          doctest::skip(k_no_python)) {
+  Env env("tiny-snake");
+  Wheel wheel = tiny_snake_wheel();
+  serve_pypi_index(env.server, wheel);
+  env.options.env["TAILOR_PYPI_INDEX"] = env.server.url("/simple/");
+  const std::string recipe_step =
+      "action = \"pipx_install\"\npackage = \"tiny-snake\"\nexecutables = [\"tiny-snake\"]\n";
+  write_text(env.registry / "tiny-snake.toml",
+             system_toolchain_recipe("tiny-snake", recipe_step, "tiny-snake {version} from pypi"));
+
+  auto eval = env.tailor({"eval", "tiny-snake"});
+  const ordered_json step = only_step(eval);
+  CHECK(step["action"] == "pip_exec");
+  CHECK(step["params"]["locked_requirements"] == "tiny-snake==1.0.0 \\\n    --hash=sha256:" + wheel.sha256 + "\n");
+  CHECK(fs::is_empty(env.user_home));
+
+  auto install = env.tailor({"install", "tiny-snake"});
+  INFO(install.out);
+  INFO(install.err);
+  REQUIRE(install.exit_code == 0);
+  RunOptions plain;
+  plain.env["PATH"] = env.options.env["PATH"];
+  auto ran = run({(env.home / "bin" / "tiny-snake").string()}, plain);
+  CHECK(ran.exit_code == 0);
+  CHECK(ran.out.starts_with("tiny-snake 1.0.0 from pypi"));
+  CHECK(fs::is_empty(env.user_home));
+}
+
+TEST_CASE("go_install: go resolves the go.sum when the tool is planned" * doctest::skip(k_no_go)) {
+  Env env("tiny-go");
+  GoModule module = tiny_go_module();
+  serve_goproxy(env.server, module);
+  env.options.env["TAILOR_GOPROXY"] = env.server.base_url();
+  const std::string recipe_step =
+      "action = \"go_install\"\nmodule = \"example.com/tiny-go\"\nexecutables = [\"tiny-go\"]\n";
+  write_text(env.registry / "tiny-go.toml",
+             system_toolchain_recipe("tiny-go", recipe_step, "tiny-go {version} from goproxy"));
+
+  auto eval = env.tailor({"eval", "tiny-go"});
+  const ordered_json step = only_step(eval);
+  CHECK(step["action"] == "go_build");
+  CHECK(step["params"]["version"] == "v1.0.0");
+  // The go.sum go wrote: the same two h1: lines the module's own files hash to.
+  CHECK(step["params"]["go_sum"] == module.go_sum);
+  CHECK(fs::is_empty(env.user_home));
+
+  auto install = env.tailor({"install", "tiny-go"});
+  INFO(install.out);
+  INFO(install.err);
+  REQUIRE(install.exit_code == 0);
+  RunOptions plain;
+  plain.env["PATH"] = env.options.env["PATH"];
+  CHECK(run({(env.home / "bin" / "tiny-go").string()}, plain).out == "tiny-go 1.0.0 from goproxy\n");
+  CHECK(fs::is_empty(env.user_home));
+}
