@@ -149,8 +149,8 @@ Result<std::unique_ptr<PlanSession>> open_plan_session(const PlanSessionOptions&
   auto session = std::make_unique<PlanSession>();
   if (auto opened = open_services(*session, options, output, seams); !opened) return fail(opened.error());
   if (!options.offline) {
-    session->locker = std::make_unique<install::ToolchainLocker>(install::home_layout(),
-                                                                 install::ecosystem_registries(*config), output);
+    session->locker = std::make_unique<install::ToolchainLocker>(
+        install::home_layout(), install::ecosystem_registries(*config), output, session->downloader.get());
     session->services.ecosystem_locker = session->locker.get();
   }
 

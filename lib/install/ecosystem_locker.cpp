@@ -71,6 +71,7 @@ Result<nlohmann::json> ToolchainLocker::capture(const plan::EcosystemLockRequest
   ctx.tool = request.tool;
   ctx.version = request.version;
   ctx.output = m_output;
+  ctx.downloader = m_downloader;
   ctx.logs_dir = m_layout.root / "logs";
   ctx.ecosystem_registries = m_registries;
   ctx.dependency_dirs = installed_toolchain(m_layout, std::string(capture->dependency), std::string(capture->program));

@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 
+#include "fetch/downloader.hpp"
 #include "install/layout.hpp"
 #include "plan/ecosystem_locker.hpp"
 #include "util/output.hpp"
@@ -13,9 +14,11 @@ namespace tailor::install {
 
 class ToolchainLocker : public plan::EcosystemLocker {
  public:
-  // `registries`: config.toml's ecosystem.* keys (ecosystem_registries()).
-  ToolchainLocker(Layout layout, std::map<std::string, std::string> registries, const util::Output& output)
-      : m_layout(std::move(layout)), m_registries(std::move(registries)), m_output(&output) {}
+  // `registries`: config.toml's ecosystem.* keys (ecosystem_registries()); `downloader`: the
+  // plan's, for the crates and gems tailor downloads itself (nullptr: those captures fail).
+  ToolchainLocker(Layout layout, std::map<std::string, std::string> registries, const util::Output& output,
+                  fetch::Downloader* downloader)
+      : m_layout(std::move(layout)), m_registries(std::move(registries)), m_output(&output), m_downloader(downloader) {}
 
   Result<nlohmann::json> capture(const plan::EcosystemLockRequest& request) const override;
 
@@ -23,6 +26,7 @@ class ToolchainLocker : public plan::EcosystemLocker {
   Layout m_layout;
   std::map<std::string, std::string> m_registries;
   const util::Output* m_output;
+  fetch::Downloader* m_downloader;
 };
 
 }  // namespace tailor::install
