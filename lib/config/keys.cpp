@@ -252,6 +252,15 @@ const auto k_keys = std::to_array<KeyDef>({
      0,
      0,
      uses::download},
+    {"ecosystem.crates_index",
+     ValueType::cargo_index,
+     "",
+     "TAILOR_CRATES_INDEX",
+     "crates index (git, or sparse+) that cargo resolves cargo_install steps against when planning",
+     {},
+     0,
+     0,
+     uses::plan},
     {"ecosystem.rubygems",
      ValueType::url,
      "https://rubygems.org",
@@ -379,6 +388,16 @@ Result<NormalizedValue> normalize_value(const KeyDef& def, std::string_view key,
     }
     return usage_error("invalid URL '" + value + "' for " + std::string(key) +
                        ": expected an https:// URL (plain http:// only to a loopback address)");
+  }
+  case ValueType::cargo_index: {
+    std::string_view url = raw;
+    if (url.starts_with("sparse+")) url.remove_prefix(7);
+    if (raw.empty() || url.starts_with("https://") || (url.starts_with("http://") && is_loopback_url(url))) {
+      return NormalizedValue{value, value};
+    }
+    return usage_error(
+        "invalid index URL '" + value + "' for " + std::string(key) +
+        ": expected https:// (a git index) or sparse+https:// (plain http:// only to a loopback address)");
   }
   case ValueType::env_name: {
     static const std::regex k_env_name(R"(^[A-Za-z_][A-Za-z0-9_]*$)");

@@ -11,7 +11,8 @@
 
 namespace tailor::config {
 
-enum class ValueType { choice, text, device, duration, integer, size, boolean, url, env_name, secret };
+// cargo_index: a URL as cargo's `registry` source takes it, https:// (a git index) or sparse+https://.
+enum class ValueType { choice, text, device, duration, integer, size, boolean, url, cargo_index, env_name, secret };
 
 // Where a key takes effect (docs/config.md, "Keys"). A command loads the
 // configuration for the uses it has: an invalid value of a key it uses fails it before any

@@ -55,7 +55,7 @@ std::string utc_stamp() {
 
 std::map<std::string, std::string> ecosystem_registries(const config::Config& config) {
   std::map<std::string, std::string> out;
-  for (const char* name : {"npm", "pypi", "goproxy", "crates", "rubygems"}) {
+  for (const char* name : {"npm", "pypi", "goproxy", "crates", "crates_index", "rubygems"}) {
     std::string value = config.get(std::string("ecosystem.") + name);
     if (!value.empty()) out[name] = value;
   }

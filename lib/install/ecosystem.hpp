@@ -108,6 +108,10 @@ Result<nlohmann::json> capture_pip_requirements(const nlohmann::ordered_json& pa
 // go_install at plan time: `go get <module>@v<version>` in a scratch module, and go_build's
 // parameters with the go.sum it wrote.
 Result<nlohmann::json> capture_go_sum(const nlohmann::ordered_json& params, StepContext& ctx);
+// cargo_install at plan time: the crate's checksum from the index, the crate downloaded with
+// ctx.downloader, and cargo_build's parameters with the crate's Cargo.lock (its packaged one,
+// checked by cargo, else one cargo resolves).
+Result<nlohmann::json> capture_cargo_lock(const nlohmann::ordered_json& params, StepContext& ctx);
 Status pip_exec(const nlohmann::ordered_json& params, StepContext& ctx);
 
 }  // namespace tailor::install

@@ -44,7 +44,7 @@ std::map<std::string, fs::path> installed_toolchain(const Layout& layout, const 
 
 Result<nlohmann::json> ToolchainLocker::capture(const plan::EcosystemLockRequest& request) const {
   // Each composite tailor captures: its toolchain dependency, a program of it linked in bin/,
-  // and the capture (ecosystem_npm.cpp, ecosystem_pip.cpp, ecosystem_go.cpp).
+  // and the capture (ecosystem_npm.cpp, ecosystem_pip.cpp, ecosystem_go.cpp, ecosystem_cargo.cpp).
   struct Capture {
     std::string_view action, dependency, program;
     Result<nlohmann::json> (*run)(const nlohmann::ordered_json&, StepContext&);
@@ -53,6 +53,7 @@ Result<nlohmann::json> ToolchainLocker::capture(const plan::EcosystemLockRequest
       {"npm_install", "nodejs", "npm", capture_npm_lock},
       {"pipx_install", "python-standalone", "python3", capture_pip_requirements},
       {"go_install", "go", "go", capture_go_sum},
+      {"cargo_install", "rust", "cargo", capture_cargo_lock},
   };
   const Capture* capture = nullptr;
   for (const Capture& row : k_captures) {
@@ -61,7 +62,8 @@ Result<nlohmann::json> ToolchainLocker::capture(const plan::EcosystemLockRequest
   if (capture == nullptr) {
     return fail(ErrorKind::install,
                 "{} needs its ecosystem toolchain at plan time to capture a lock, which this tailor does only for "
-                "npm_install, pipx_install and go_install; pass --pin-from a plan that has the locked step",
+                "npm_install, pipx_install, go_install and cargo_install; pass --pin-from a plan that "
+                "has the locked step",
                 request.action);
   }
   ScratchDir scratch;

@@ -1,6 +1,7 @@
 // Decomposition of the ecosystem composites. They need their toolchain at plan time to capture
-// a lock: tailor reuses the step of a captured lock (--pin-from), and for npm_install and
-// pipx_install asks the EcosystemLocker of the plan services to capture one (docs/install.md).
+// a lock: tailor reuses the step of a captured lock (--pin-from), and for npm_install,
+// pipx_install, go_install and cargo_install asks the EcosystemLocker of the plan services to
+// capture one (docs/install.md).
 #include "plan/decompose_support.hpp"
 
 namespace tailor::plan::detail {
@@ -20,7 +21,7 @@ Decomposition from_lock(const recipe::Step& recipe_step, const DecomposeContext&
               recipe_step.action, recipe::action_name(primitive_kind));
 }
 
-// The step of a lock, else one the locker captures (npm_install and pipx_install online).
+// The step of a lock, else one the locker captures (when planning online).
 Decomposition from_lock_or_capture(const recipe::Step& step, const DecomposeContext& context, K primitive_kind) {
   auto locked = from_lock(step, context, primitive_kind);
   if (locked || context.locker == nullptr) return locked;
@@ -32,7 +33,7 @@ Decomposition from_lock_or_capture(const recipe::Step& step, const DecomposeCont
 }  // namespace
 
 Decomposition decompose_cargo_install(const recipe::Step& step, const DecomposeContext& context) {
-  return from_lock(step, context, K::cargo_build);
+  return from_lock_or_capture(step, context, K::cargo_build);
 }
 
 Decomposition decompose_gem_install(const recipe::Step& step, const DecomposeContext& context) {

@@ -34,6 +34,8 @@ inline const bool k_no_python = missing("pip_exec", {"python3"});
 inline const bool k_no_go = missing("go_build", {"go"});
 inline const bool k_no_cargo = missing("cargo_build", {"cargo", "rustc"});
 inline const bool k_no_ruby = missing("gem_exec", {"ruby", "gem"});
+// cargo reads a crates index served over plain HTTPS with the git command.
+inline const bool k_no_git = missing("cargo_install", {"git"});
 
 // A home whose installs come from `server`, with a HOME of its own that must stay empty and a
 // PATH whose first directory has a node, npm and python3 that fail: the toolchain is never
@@ -54,8 +56,8 @@ struct Env {
     options.env["HOME"] = user_home.string();
     options.env["PATH"] = decoys.string() + ":/usr/bin:/bin";
     options.env["TAILOR_GITHUB_API"] = server.base_url();
-    options.unset_env = {"GITHUB_TOKEN",        "GH_TOKEN",      "TAILOR_OFFLINE", "TAILOR_RECIPES",
-                         "npm_config_registry", "PIP_INDEX_URL", "GOPROXY",        "GOFLAGS"};
+    options.unset_env = {"GITHUB_TOKEN",  "GH_TOKEN", "TAILOR_OFFLINE", "TAILOR_RECIPES",     "npm_config_registry",
+                         "PIP_INDEX_URL", "GOPROXY",  "GOFLAGS",        "TAILOR_CRATES_INDEX"};
     options.timeout_seconds = 240;
     serve_tool_tags(server, tool);
   }

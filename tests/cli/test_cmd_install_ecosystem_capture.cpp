@@ -1,7 +1,7 @@
 // Ecosystem composites whose lock the toolchain captures when the tool is planned (docs/install.md, "Lock data
-// captured at plan time"): npm_install, pipx_install and go_install become their primitive with the lock the
-// distribution's toolchain resolved against loopback registries, and the plan installs again without the toolchain
-// resolving anything.
+// captured at plan time"): npm_install, pipx_install, go_install and cargo_install become their primitive with the
+// lock the distribution's toolchain resolved against loopback registries; the plan installs, again without the
+// toolchain resolving anything, and a plan whose lock does not match the bytes is refused.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -127,4 +127,131 @@ TEST_CASE("go_install: go resolves the go.sum when the tool is planned" * doctes
   plain.env["PATH"] = env.options.env["PATH"];
   CHECK(run({(env.home / "bin" / "tiny-go").string()}, plain).out == "tiny-go 1.0.0 from goproxy\n");
   CHECK(fs::is_empty(env.user_home));
+}
+
+// ---- cargo ----
+
+namespace {
+
+// A recipe of system_toolchain_recipe without its toolchain = "system": the step runs the
+// toolchain of its implicit dependency, which is not installed (dependencies = []).
+std::string without_system_toolchain(std::string recipe) {
+  const std::string line = "toolchain = \"system\"\n";
+  recipe.erase(recipe.find(line), line.size());
+  return recipe;
+}
+
+// A home planning `tool` from a cargo_install step, its crates served with the crates index
+// (a git repository) that cargo resolves against.
+struct CargoEnv : Env {
+  CargoEnv(const std::string& tool, const std::vector<IndexedCrate>& crates, bool system_toolchain = true) : Env(tool) {
+    options.env["TAILOR_CRATES_REGISTRY"] = server.base_url();
+    options.env["TAILOR_CRATES_INDEX"] = serve_crates_index(server, crates);
+    const std::string step = "action = \"cargo_install\"\ncrate = \"" + tool + "\"\nexecutables = [\"" + tool + "\"]\n";
+    std::string recipe = system_toolchain_recipe(tool, step, tool + " {version} from crates");
+    write_text(registry / (tool + ".toml"), system_toolchain ? recipe : without_system_toolchain(recipe));
+  }
+};
+
+IndexedCrate tiny_rs() { return {"tiny-rs", tiny_rs_crate(), {}}; }
+
+}  // namespace
+
+TEST_CASE("cargo_install: cargo checks the crate's own Cargo.lock against the crates index when the tool is planned" *
+          doctest::skip(k_no_cargo || k_no_git)) {
+  const IndexedCrate crate = tiny_rs();
+  CargoEnv env("tiny-rs", {crate});
+
+  auto eval = env.tailor({"eval", "tiny-rs"});
+  const ordered_json step = only_step(eval);
+  CHECK(step["action"] == "cargo_build");
+  CHECK(step["params"]["crate"] == "tiny-rs");
+  CHECK(step["params"]["version"] == "1.0.0");
+  // The crate's checksum as the index publishes it, and the Cargo.lock it packs, as cargo checked it.
+  CHECK(step["params"]["crate_checksum"] == sha256_hex(crate.bytes));
+  CHECK(step["params"]["cargo_lock"] == tiny_rs_lock());
+  CHECK(fetched(env.server, "/index/info/refs"));
+  CHECK(fetched(env.server, "/api/v1/crates/tiny-rs/1.0.0/download"));
+  CHECK(eval.err.find("resolving the Cargo.lock of crate tiny-rs 1.0.0 with system (/usr/bin)") != std::string::npos);
+  CHECK(fs::is_empty(env.user_home));
+
+  auto install = env.tailor({"install", "tiny-rs"});
+  INFO(install.out);
+  INFO(install.err);
+  REQUIRE(install.exit_code == 0);
+  RunOptions plain;
+  plain.env["PATH"] = env.options.env["PATH"];
+  auto ran = run({(env.home / "bin" / "tiny-rs").string()}, plain);
+  CHECK(ran.exit_code == 0);
+  CHECK(ran.out == "tiny-rs 1.0.0 from crates\n");
+  CHECK(fs::is_empty(env.user_home));
+
+  // The plan is a lock: it installs again from it without cargo resolving anything.
+  const fs::path plan_file = fresh_dir("eco-plan") / "plan.json";
+  write_text(plan_file, eval.out);
+  REQUIRE(run_tailor({"remove", "tiny-rs"}, env.options).exit_code == 0);
+  env.server.clear_requests();
+  auto again = env.tailor({"install", "--plan", plan_file.string()});
+  INFO(again.err);
+  CHECK(again.exit_code == 0);
+  CHECK(again.err.find("resolving the Cargo.lock") == std::string::npos);
+  CHECK_FALSE(fetched(env.server, "/index/info/refs"));
+  CHECK(fs::is_empty(env.user_home));
+}
+
+TEST_CASE("cargo_install: cargo resolves a Cargo.lock for a crate that packs none, its dependency pinned too" *
+          doctest::skip(k_no_cargo || k_no_git)) {
+  const IndexedCrate greeting = tiny_rs_greeting_crate();
+  const IndexedCrate hello = tiny_rs_hello_crate();
+  CargoEnv env("tiny-rs-hello", {greeting, hello});
+
+  auto eval = env.tailor({"eval", "tiny-rs-hello"});
+  const ordered_json step = only_step(eval);
+  CHECK(step["params"]["crate_checksum"] == sha256_hex(hello.bytes));
+  const std::string lock = step["params"]["cargo_lock"];
+  CHECK(lock.find("[[package]]\nname = \"tiny-rs-greeting\"\nversion = \"1.0.0\"\nsource = "
+                  "\"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"" +
+                  sha256_hex(greeting.bytes) + "\"\n") != std::string::npos);
+  CHECK(lock.find("[[package]]\nname = \"tiny-rs-hello\"\nversion = \"1.0.0\"\ndependencies = [\n "
+                  "\"tiny-rs-greeting\",\n]\n") != std::string::npos);
+  // cargo read the dependency's index entry; tailor downloads the .crate files only when installing.
+  CHECK_FALSE(fetched(env.server, "/api/v1/crates/tiny-rs-greeting/1.0.0/download"));
+
+  auto install = env.tailor({"install", "tiny-rs-hello"});
+  INFO(install.out);
+  INFO(install.err);
+  REQUIRE(install.exit_code == 0);
+  CHECK(fetched(env.server, "/api/v1/crates/tiny-rs-greeting/1.0.0/download"));
+  RunOptions plain;
+  plain.env["PATH"] = env.options.env["PATH"];
+  auto ran = run({(env.home / "bin" / "tiny-rs-hello").string()}, plain);
+  CHECK(ran.exit_code == 0);
+  CHECK(ran.out == "tiny-rs-hello 1.0.0 from crates, greeting 1.0.0\n");
+  CHECK(fs::is_empty(env.user_home));
+}
+
+TEST_CASE("cargo_install without a toolchain to resolve its lock says what to do" *
+          doctest::skip(k_no_cargo || k_no_git)) {
+  CargoEnv env("tiny-rs", {tiny_rs()}, false);  // no rust installed, and cargo is not taken from PATH by accident
+  auto plan = env.tailor({"plan", "tiny-rs"});
+  CHECK(plan.exit_code != 0);
+  CHECK(plan.err.find("run `tailor install rust` first, or plan with --pin-from a plan that has the cargo_build "
+                      "step") != std::string::npos);
+  CHECK_FALSE(fetched(env.server, "/index/info/refs"));  // cargo never asked the index
+  CHECK_FALSE(fetched(env.server, "/api/v1/crates/tiny-rs/1.0.0/download"));
+}
+
+TEST_CASE("cargo_install: a plan whose crate checksum is not the crate's is refused" *
+          doctest::skip(k_no_cargo || k_no_git)) {
+  CargoEnv env("tiny-rs", {tiny_rs()});
+  auto eval = env.tailor({"eval", "tiny-rs"});
+  ordered_json plan = ordered_json::parse(eval.out);
+  plan["steps"][0]["params"]["crate_checksum"] = sha256_hex("other bytes");
+  const fs::path plan_file = fresh_dir("eco-plan") / "plan.json";
+  write_text(plan_file, plan.dump(2));
+  auto install = env.tailor({"install", "--plan", plan_file.string()});
+  INFO(install.err);
+  CHECK(install.exit_code == 9);
+  CHECK(install.err.find("checksum mismatch") != std::string::npos);
+  env.check_nothing_left("tiny-rs");
 }

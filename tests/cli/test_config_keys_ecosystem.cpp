@@ -1,5 +1,6 @@
 // Rows of the config key table (test_config_keys.cpp) for the ecosystem.* keys (docs/install.md,
-// "Ecosystem installs"): the registry an npm_exec or pip_exec step installs from.
+// "Ecosystem installs"): the registry an ecosystem step installs from, and the crates index a
+// cargo_install is resolved against when it is planned.
 #include <doctest/doctest.h>
 
 #include "config_keys_fixture.hpp"
@@ -19,7 +20,7 @@ void prepare(Fixture& f, const std::string& tool, const std::string& recipe) {
   f.options.env["TAILOR_GITHUB_API"] = f.server.base_url();
   f.options.unset_env.insert(f.options.unset_env.end(),
                              {"GITHUB_TOKEN", "GH_TOKEN", "TAILOR_OFFLINE", "TAILOR_NPM_REGISTRY", "TAILOR_PYPI_INDEX",
-                              "TAILOR_GOPROXY", "TAILOR_CRATES_REGISTRY", "TAILOR_RUBYGEMS"});
+                              "TAILOR_GOPROXY", "TAILOR_CRATES_REGISTRY", "TAILOR_CRATES_INDEX", "TAILOR_RUBYGEMS"});
   f.options.timeout_seconds = 240;
 }
 
@@ -95,6 +96,28 @@ void add_ecosystem_rows(std::map<std::string, Row>& table) {
       [](Fixture& f) { return install(f, "tiny-rs"); },
       [](Fixture& f, const RunResult& r, const std::string&) {
         expect_installed_from(f, r, "/api/v1/crates/tiny-rs/1.0.0/download", system_toolchain_has({"cargo", "rustc"}));
+      }};
+  // Planning a cargo_install: cargo resolves its Cargo.lock against the configured git index.
+  table["ecosystem.crates_index"] = {
+      "\"{server}/index\"",
+      "{server}/index",
+      "\"http://index.example.org\"",
+      "git://index.example.org",
+      [](Fixture& f) {
+        std::string crate = tiny_rs_crate();
+        serve_crates(f.server, crate);
+        if (system_toolchain_has({"git"})) serve_crates_index(f.server, {{"tiny-rs", crate, {}}});
+        prepare(f, "tiny-rs",
+                system_toolchain_recipe(
+                    "tiny-rs", "action = \"cargo_install\"\ncrate = \"tiny-rs\"\nexecutables = [\"tiny-rs\"]\n",
+                    "tiny-rs {version} from crates"));
+        f.base_toml = "ecosystem.crates = \"" + f.server.base_url() + "\"\n";
+      },
+      [](Fixture& f) {
+        return f.tailor({"eval", "tiny-rs", "--registry", (f.dir / "registry").string()});
+      },
+      [](Fixture& f, const RunResult& r, const std::string&) {
+        expect_installed_from(f, r, "/index/info/refs", system_toolchain_has({"cargo", "rustc", "git"}));
       }};
   table["ecosystem.rubygems"] = {
       "\"{server}\"",

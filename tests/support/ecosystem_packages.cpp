@@ -164,6 +164,71 @@ void serve_crates(HttpsServer& server, const std::string& crate) {
   server.add("/api/v1/crates/tiny-rs/1.0.0/download", crate);
 }
 
+namespace {
+
+IndexedCrate pack_crate(const std::string& name, std::vector<std::string> dependencies,
+                        const std::vector<std::string>& files) {
+  std::vector<ArchiveEntry> entries;
+  for (const auto& file : files) {
+    entries.push_back(file_entry(name + "-1.0.0/" + file, source("crates/" + name + "/" + file)));
+  }
+  return {name, build_archive_bytes("tar.gz", entries), std::move(dependencies)};
+}
+
+}  // namespace
+
+IndexedCrate tiny_rs_greeting_crate() { return pack_crate("tiny-rs-greeting", {}, {"Cargo.toml", "src/lib.rs"}); }
+
+IndexedCrate tiny_rs_hello_crate() {
+  return pack_crate("tiny-rs-hello", {"tiny-rs-greeting"}, {"Cargo.toml", "src/main.rs"});
+}
+
+std::string serve_crates_index(HttpsServer& server, const std::vector<IndexedCrate>& crates) {
+  fs::path repo = fresh_dir("crates-index");
+  write_text(repo / "config.json", ordered_json{{"dl", server.url("/api/v1/crates")}}.dump() + "\n");
+  for (const auto& crate : crates) {
+    server.add("/api/v1/crates/" + crate.name + "/1.0.0/download", crate.bytes);
+    ordered_json deps = ordered_json::array();
+    for (const auto& dependency : crate.dependencies) {
+      deps.push_back({{"name", dependency},
+                      {"req", "^1"},
+                      {"features", ordered_json::array()},
+                      {"optional", false},
+                      {"default_features", true},
+                      {"target", nullptr},
+                      {"kind", "normal"}});
+    }
+    ordered_json line = {{"name", crate.name},
+                         {"vers", "1.0.0"},
+                         {"deps", deps},
+                         {"cksum", sha256_hex(crate.bytes)},
+                         {"features", ordered_json::object()},
+                         {"yanked", false}};
+    // The index path of a name of four or more characters: its first two, its next two.
+    fs::path file = repo / crate.name.substr(0, 2) / crate.name.substr(2, 2) / crate.name;
+    fs::create_directories(file.parent_path());
+    write_text(file, line.dump() + "\n");
+  }
+  RunOptions options;
+  options.cwd = repo.string();
+  options.env = {{"HOME", repo.string()}, {"GIT_CONFIG_NOSYSTEM", "1"}};
+  for (std::vector<std::string> argv :
+       {std::vector<std::string>{"init", "-q"},
+        {"add", "-A"},
+        {"-c", "user.name=tailor tests", "-c", "user.email=tests@example.invalid", "commit", "-q", "-m", "crates"},
+        {"update-server-info"}}) {
+    argv.insert(argv.begin(), "/usr/bin/git");
+    RunResult ran = run(argv, options);
+    if (ran.exit_code != 0) throw std::runtime_error("git " + argv[1] + " failed: " + ran.out + ran.err);
+  }
+  // The dumb protocol reads info/refs, HEAD and the objects as plain files.
+  for (const auto& entry : fs::recursive_directory_iterator(repo / ".git")) {
+    if (!entry.is_regular_file()) continue;
+    server.add_file("/index/" + fs::relative(entry.path(), repo / ".git").string(), entry.path());
+  }
+  return server.url("/index");
+}
+
 std::string tiny_rb_gem() {
   static const std::string gem = [] {
     fs::path dir = fresh_dir("tiny-rb-gem");

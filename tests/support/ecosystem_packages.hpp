@@ -4,6 +4,7 @@
 // (docs/install.md, "Ecosystem installs").
 #include <initializer_list>
 #include <string>
+#include <vector>
 
 #include "support/https_server.hpp"
 
@@ -45,6 +46,22 @@ std::string tiny_rs_crate();
 std::string tiny_rs_lock();
 // Serves the crate at crates.io's download path (<server>/api/v1/crates/tiny-rs/1.0.0/download).
 void serve_crates(HttpsServer& server, const std::string& crate);
+
+// A crate as the crates index knows it: its name, its .crate (version 1.0.0) and the names of
+// the crates it depends on (each "^1").
+struct IndexedCrate {
+  std::string name, bytes;
+  std::vector<std::string> dependencies;
+};
+// tiny-rs-greeting 1.0.0, a library, and tiny-rs-hello 1.0.0, a binary that depends on it,
+// packed without a Cargo.lock.
+IndexedCrate tiny_rs_greeting_crate();
+IndexedCrate tiny_rs_hello_crate();
+// Serves each crate at its download path and a crates index of them as a git repository
+// (`config.json`, whose `dl` is the server's /api/v1/crates, and one index line per crate with
+// its cksum and dependencies), committed with the system git and served for git's dumb HTTP
+// protocol at <server>/index, the URL it returns.
+std::string serve_crates_index(HttpsServer& server, const std::vector<IndexedCrate>& crates);
 
 // tiny-rb 1.0.0 built by the system `gem build` from testdata/ecosystem/gems (once per process).
 std::string tiny_rb_gem();
