@@ -112,6 +112,9 @@ Result<nlohmann::json> capture_go_sum(const nlohmann::ordered_json& params, Step
 // ctx.downloader, and cargo_build's parameters with the crate's Cargo.lock (its packaged one,
 // checked by cargo, else one cargo resolves).
 Result<nlohmann::json> capture_cargo_lock(const nlohmann::ordered_json& params, StepContext& ctx);
+// gem_install at plan time: RubyGems resolves the gem and its dependencies, ctx.downloader
+// fetches each .gem, and gem_exec's parameters carry a Gemfile.lock with their SHA-256.
+Result<nlohmann::json> capture_gem_lock(const nlohmann::ordered_json& params, StepContext& ctx);
 Status pip_exec(const nlohmann::ordered_json& params, StepContext& ctx);
 
 }  // namespace tailor::install

@@ -1,16 +1,19 @@
 // gem_exec: a Ruby gem and the gems its Gemfile.lock pins, each .gem downloaded by tailor and
 // checked against the lock's CHECKSUMS, installed with `gem install --local` into the tool's
-// own GEM_HOME (docs/recipe-authoring.md, "Ecosystem steps").
+// own GEM_HOME (docs/recipe-authoring.md, "Ecosystem steps"); and gem_install's capture of that
+// Gemfile.lock at plan time (docs/install.md, "Lock data captured at plan time").
 #include <algorithm>
 #include <regex>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include <fmt/format.h>
 
 #include "install/ecosystem.hpp"
 #include "install/layout.hpp"
 #include "install/step_params.hpp"
+#include "util/fs.hpp"
 
 namespace tailor::install {
 namespace fs = std::filesystem;
@@ -54,7 +57,140 @@ Result<std::vector<Gem>> locked_gems(const std::string& text, const StepContext&
   return gems;
 }
 
+// Resolves ARGV[0] = ARGV[1] and its runtime dependencies against the one source ARGV[2] with
+// RubyGems' own resolver, and writes one line per gem to ARGV[3]: `gem NAME VERSION PLATFORM`,
+// then `dep NAME REQUIREMENT` for each of its runtime dependencies. The configuration (a gemrc
+// may name sources) is read before the source is set, so that it cannot replace it.
+constexpr const char* k_resolve_script = R"(require "rubygems/remote_fetcher"
+require "rubygems/request_set"
+name, version, source, out = ARGV
+Gem.configuration
+Gem.sources = Gem::SourceList.from([source])
+requests = Gem::RequestSet.new
+requests.gem(name, "= #{version}")
+requests.resolve(Gem::Resolver::BestSet.new)
+File.open(out, "w") do |file|
+  requests.sorted_requests.each do |request|
+    spec = request.spec
+    file.puts ["gem", spec.name, spec.version, spec.platform].join(" ")
+    spec.dependencies.each { |dep| file.puts ["dep", dep.name, dep.requirement].join(" ") if dep.runtime? }
+  end
+end
+)";
+
+struct ResolvedGem {
+  std::string name, version;  // version with its platform suffix, as in the file name
+  std::string platform;
+  std::vector<std::string> dependencies;  // "name" or "name (requirement)", as Gemfile.lock writes them
+  std::string sha256;
+};
+
+Result<std::vector<ResolvedGem>> parse_resolution(const std::string& text, const StepContext& ctx) {
+  static const std::regex k_gem(R"(^gem ([A-Za-z0-9_.-]+) ([0-9A-Za-z.]+) ([A-Za-z0-9_.-]+)$)");
+  static const std::regex k_dep(R"(^dep ([A-Za-z0-9_.-]+) ([<>=~!0-9A-Za-z., ]+)$)");
+  std::vector<ResolvedGem> gems;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::smatch m;
+    if (std::regex_match(line, m, k_gem)) {
+      ResolvedGem resolved;
+      resolved.name = m[1].str();
+      resolved.platform = m[3].str();
+      resolved.version = resolved.platform == "ruby" ? m[2].str() : m[2].str() + "-" + resolved.platform;
+      gems.push_back(std::move(resolved));
+    } else if (std::regex_match(line, m, k_dep) && !gems.empty()) {
+      const std::string requirement = m[2].str();
+      gems.back().dependencies.push_back(requirement == ">= 0" ? m[1].str()
+                                                               : fmt::format("{} ({})", m[1].str(), requirement));
+    } else {
+      return fail(ErrorKind::install, "{}@{}: gem_install: RubyGems resolved '{}', which is not a gem", ctx.tool,
+                  ctx.version, line);
+    }
+  }
+  std::sort(gems.begin(), gems.end(), [](const ResolvedGem& a, const ResolvedGem& b) {
+    return std::tie(a.name, a.version) < std::tie(b.name, b.version);
+  });
+  return gems;
+}
+
+// A Gemfile.lock as Bundler 2.5 writes it for `gem` `version` alone: the resolved gems, each
+// with its dependencies, and their CHECKSUMS.
+std::string gemfile_lock(const std::vector<ResolvedGem>& gems, const std::string& base, const std::string& gem,
+                         const std::string& version) {
+  std::set<std::string> platforms;
+  std::string specs, checksums;
+  for (const auto& g : gems) {
+    platforms.insert(g.platform);
+    specs += fmt::format("    {} ({})\n", g.name, g.version);
+    for (const auto& dep : g.dependencies) specs += "      " + dep + "\n";
+    checksums += fmt::format("  {} ({}) sha256={}\n", g.name, g.version, g.sha256);
+  }
+  std::string platform_lines;
+  for (const auto& platform : platforms) platform_lines += "  " + platform + "\n";
+  return fmt::format("GEM\n  remote: {}/\n  specs:\n{}\nPLATFORMS\n{}\nDEPENDENCIES\n  {} (= {})\n\nCHECKSUMS\n{}",
+                     base, specs, platform_lines, gem, version, checksums);
+}
+
+std::string rubygems_base(const StepContext& ctx) {
+  auto registry = ctx.ecosystem_registries.find("rubygems");
+  std::string base = registry != ctx.ecosystem_registries.end() ? registry->second : std::string(k_default_rubygems);
+  while (base.ends_with("/")) base.pop_back();
+  return base;
+}
+
 }  // namespace
+
+Result<nlohmann::json> capture_gem_lock(const ordered_json& params, StepContext& ctx) {
+  const std::string gem = params.value("gem", std::string());
+  const std::vector<std::string> executables = string_list(params, "executables");
+  static const std::regex k_name(R"(^[A-Za-z0-9_.-]+$)");
+  static const std::regex k_version(R"(^[0-9A-Za-z.]+$)");
+  if (!std::regex_match(gem, k_name) || !std::regex_match(ctx.version, k_version) || executables.empty()) {
+    return fail(ErrorKind::invalid_input, "{}@{}: gem_install needs a gem name and executables", ctx.tool, ctx.version);
+  }
+  auto toolchain = find_plan_toolchain(params, ctx, "gem_install", "ruby", {"ruby", "gem"},
+                                       "its gem versions with RubyGems", "gem_exec");
+  if (!toolchain) return fail(toolchain.error());
+  if (ctx.downloader == nullptr) return fail(ErrorKind::internal, "no downloader configured");
+  EcosystemRun run(ctx, "gem_install", *toolchain);
+  const std::string base = rubygems_base(ctx);
+  auto& env = run.env();
+  env["GEM_HOME"] = (run.scratch() / "gems").string();
+  env["GEM_PATH"] = env["GEM_HOME"];
+  env["GEM_SPEC_CACHE"] = (run.scratch() / "specs").string();
+  ctx.output->info("{}@{}: resolving the gem versions of {} {} with {}", ctx.tool, ctx.version, gem, ctx.version,
+                   toolchain->label);
+  const fs::path resolved = run.scratch() / "resolved.txt";
+  if (auto st = run.run({(toolchain->bin_dir / "ruby").string(), "-e", k_resolve_script, gem, ctx.version, base + "/",
+                         resolved.string()},
+                        run.scratch().string());
+      !st)
+    return fail(st.error());
+  auto text = util::read_file(resolved, 1 << 20);
+  if (!text) return fail(run.failure(ErrorKind::install, "RubyGems wrote no resolution"));
+  auto gems = parse_resolution(*text, ctx);
+  if (!gems) return fail(gems.error());
+  // Each .gem as gem_exec will download it: the lock pins the bytes the registry serves now.
+  for (auto& g : *gems) {
+    std::string url = fmt::format("{}/gems/{}-{}.gem", base, g.name, g.version);
+    run.note("downloading " + url);
+    auto fetched = ctx.downloader->fetch(fetch::FetchRequest{url, {}, "", 0});
+    if (!fetched) return fail(fetched.error());
+    g.sha256 = fetched->sha256;
+  }
+  const std::string lock = gemfile_lock(*gems, base, gem, ctx.version);
+  // The same checks as at install: every gem with its sha256, the gem itself among them.
+  auto locked = locked_gems(lock, ctx);
+  if (!locked) return fail(locked.error());
+  if (std::none_of(locked->begin(), locked->end(), [&](const Gem& g) { return g.name == gem; })) {
+    return fail(run.failure(ErrorKind::install, fmt::format("RubyGems did not resolve {} {}", gem, ctx.version)));
+  }
+
+  nlohmann::json out = {{"gem", gem}, {"version", ctx.version}, {"executables", executables}, {"gemfile_lock", lock}};
+  if (params.contains("toolchain")) out["toolchain"] = params["toolchain"];
+  return out;
+}
 
 Status gem_exec(const ordered_json& params, StepContext& ctx) {
   const std::string gem = params.value("gem", std::string());
@@ -76,9 +212,7 @@ Status gem_exec(const ordered_json& params, StepContext& ctx) {
   if (ctx.downloader == nullptr) return fail(ErrorKind::internal, "no downloader configured");
 
   EcosystemRun run(ctx, "gem_exec", *toolchain);
-  auto registry = ctx.ecosystem_registries.find("rubygems");
-  std::string base = registry != ctx.ecosystem_registries.end() ? registry->second : std::string(k_default_rubygems);
-  while (base.ends_with("/")) base.pop_back();
+  const std::string base = rubygems_base(ctx);
   const fs::path downloads = run.scratch() / "gems";
   std::error_code ec;
   fs::create_directories(downloads, ec);

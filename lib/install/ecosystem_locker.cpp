@@ -44,7 +44,8 @@ std::map<std::string, fs::path> installed_toolchain(const Layout& layout, const 
 
 Result<nlohmann::json> ToolchainLocker::capture(const plan::EcosystemLockRequest& request) const {
   // Each composite tailor captures: its toolchain dependency, a program of it linked in bin/,
-  // and the capture (ecosystem_npm.cpp, ecosystem_pip.cpp, ecosystem_go.cpp, ecosystem_cargo.cpp).
+  // and the capture (ecosystem_npm.cpp, ecosystem_pip.cpp, ecosystem_go.cpp, ecosystem_cargo.cpp,
+  // ecosystem_gem.cpp).
   struct Capture {
     std::string_view action, dependency, program;
     Result<nlohmann::json> (*run)(const nlohmann::ordered_json&, StepContext&);
@@ -54,6 +55,7 @@ Result<nlohmann::json> ToolchainLocker::capture(const plan::EcosystemLockRequest
       {"pipx_install", "python-standalone", "python3", capture_pip_requirements},
       {"go_install", "go", "go", capture_go_sum},
       {"cargo_install", "rust", "cargo", capture_cargo_lock},
+      {"gem_install", "ruby", "gem", capture_gem_lock},
   };
   const Capture* capture = nullptr;
   for (const Capture& row : k_captures) {
@@ -62,7 +64,7 @@ Result<nlohmann::json> ToolchainLocker::capture(const plan::EcosystemLockRequest
   if (capture == nullptr) {
     return fail(ErrorKind::install,
                 "{} needs its ecosystem toolchain at plan time to capture a lock, which this tailor does only for "
-                "npm_install, pipx_install, go_install and cargo_install; pass --pin-from a plan that "
+                "npm_install, pipx_install, go_install, cargo_install and gem_install; pass --pin-from a plan that "
                 "has the locked step",
                 request.action);
   }

@@ -1,8 +1,8 @@
 #pragma once
 // plan::EcosystemLocker with the ecosystem toolchains (docs/install.md, "Lock data captured at
 // plan time"): the package-lock of npm_install, the hash-pinned requirements of pipx_install,
-// the go.sum of go_install and the Cargo.lock of cargo_install, resolved by their toolchains
-// in a scratch directory.
+// the go.sum of go_install, the Cargo.lock of cargo_install and the Gemfile.lock of
+// gem_install, resolved by their toolchains in a scratch directory.
 #include <map>
 #include <string>
 

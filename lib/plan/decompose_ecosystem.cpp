@@ -1,7 +1,6 @@
 // Decomposition of the ecosystem composites. They need their toolchain at plan time to capture
-// a lock: tailor reuses the step of a captured lock (--pin-from), and for npm_install,
-// pipx_install, go_install and cargo_install asks the EcosystemLocker of the plan services to
-// capture one (docs/install.md).
+// a lock: tailor reuses the step of a captured lock (--pin-from), and for every composite but
+// nix_install asks the EcosystemLocker of the plan services to capture one (docs/install.md).
 #include "plan/decompose_support.hpp"
 
 namespace tailor::plan::detail {
@@ -37,7 +36,7 @@ Decomposition decompose_cargo_install(const recipe::Step& step, const DecomposeC
 }
 
 Decomposition decompose_gem_install(const recipe::Step& step, const DecomposeContext& context) {
-  return from_lock(step, context, K::gem_exec);
+  return from_lock_or_capture(step, context, K::gem_exec);
 }
 
 Decomposition decompose_go_install(const recipe::Step& step, const DecomposeContext& context) {

@@ -1,7 +1,7 @@
 // Ecosystem composites whose lock the toolchain captures when the tool is planned (docs/install.md, "Lock data
-// captured at plan time"): npm_install, pipx_install, go_install and cargo_install become their primitive with the
-// lock the distribution's toolchain resolved against loopback registries; the plan installs, again without the
-// toolchain resolving anything, and a plan whose lock does not match the bytes is refused.
+// captured at plan time"): npm_install, pipx_install, go_install, cargo_install and gem_install become their
+// primitive with the lock the distribution's toolchain resolved against loopback registries; the plan installs,
+// again without the toolchain resolving anything, and a plan whose lock does not match the bytes is refused.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -254,4 +254,100 @@ TEST_CASE("cargo_install: a plan whose crate checksum is not the crate's is refu
   CHECK(install.exit_code == 9);
   CHECK(install.err.find("checksum mismatch") != std::string::npos);
   env.check_nothing_left("tiny-rs");
+}
+
+// ---- gem ----
+
+namespace {
+
+// A home planning tiny-rb-hello from a gem_install step: it and tiny-rb, which it depends on,
+// served with the compact index RubyGems resolves against.
+struct GemEnv : Env {
+  std::string hello = tiny_rb_hello_gem();
+  std::string tiny = tiny_rb_gem();
+  explicit GemEnv(bool system_toolchain = true) : Env("tiny-rb-hello") {
+    serve_gem_index(server, {{"tiny-rb", tiny, ""}, {"tiny-rb-hello", hello, "tiny-rb:~> 1.0"}});
+    options.env["TAILOR_RUBYGEMS"] = server.base_url();
+    const std::string step = "action = \"gem_install\"\ngem = \"tiny-rb-hello\"\nexecutables = [\"tiny-rb-hello\"]\n";
+    std::string recipe = system_toolchain_recipe("tiny-rb-hello", step, "tiny-rb-hello {version} from rubygems");
+    write_text(registry / "tiny-rb-hello.toml", system_toolchain ? recipe : without_system_toolchain(recipe));
+  }
+};
+
+}  // namespace
+
+TEST_CASE(
+    "gem_install: RubyGems resolves the gem and its dependency when the tool is planned, each pinned by its "
+    "SHA-256" *
+    doctest::skip(k_no_ruby)) {
+  GemEnv env;
+
+  auto eval = env.tailor({"eval", "tiny-rb-hello"});
+  const ordered_json step = only_step(eval);
+  CHECK(step["action"] == "gem_exec");
+  CHECK(step["params"]["gem"] == "tiny-rb-hello");
+  CHECK(step["params"]["version"] == "1.0.0");
+  // The lock names the configured registry and pins what RubyGems resolved by the SHA-256 of the files.
+  CHECK(step["params"]["gemfile_lock"] ==
+        "GEM\n  remote: " + env.server.base_url() +
+            "/\n  specs:\n    tiny-rb (1.0.0)\n    tiny-rb-hello (1.0.0)\n      tiny-rb (~> 1.0)\n\n"
+            "PLATFORMS\n  ruby\n\nDEPENDENCIES\n  tiny-rb-hello (= 1.0.0)\n\nCHECKSUMS\n  tiny-rb (1.0.0) sha256=" +
+            sha256_hex(env.tiny) + "\n  tiny-rb-hello (1.0.0) sha256=" + sha256_hex(env.hello) + "\n");
+  CHECK(fetched(env.server, "/info/tiny-rb-hello"));
+  CHECK(fetched(env.server, "/info/tiny-rb"));
+  CHECK(eval.err.find("resolving the gem versions of tiny-rb-hello 1.0.0 with system (/usr/bin)") != std::string::npos);
+  CHECK(fs::is_empty(env.user_home));
+
+  auto install = env.tailor({"install", "tiny-rb-hello"});
+  INFO(install.out);
+  INFO(install.err);
+  REQUIRE(install.exit_code == 0);
+  RunOptions plain;
+  plain.env["PATH"] = env.options.env["PATH"];
+  plain.unset_env = {"GEM_HOME", "GEM_PATH"};
+  auto ran = run({(env.home / "bin" / "tiny-rb-hello").string()}, plain);
+  INFO(ran.err);
+  CHECK(ran.exit_code == 0);
+  CHECK(ran.out == "tiny-rb-hello 1.0.0 from rubygems, with tiny-rb 1.0.0\n");
+  CHECK(fs::is_empty(env.user_home));
+
+  // The plan is a lock: it installs again from it without RubyGems resolving anything.
+  const fs::path plan_file = fresh_dir("eco-plan") / "plan.json";
+  write_text(plan_file, eval.out);
+  REQUIRE(run_tailor({"remove", "tiny-rb-hello"}, env.options).exit_code == 0);
+  env.server.clear_requests();
+  auto again = env.tailor({"install", "--plan", plan_file.string()});
+  INFO(again.err);
+  CHECK(again.exit_code == 0);
+  CHECK(again.err.find("resolving the gem versions") == std::string::npos);
+  CHECK_FALSE(fetched(env.server, "/info/tiny-rb-hello"));
+  CHECK(fs::is_empty(env.user_home));
+}
+
+TEST_CASE("gem_install without a toolchain to resolve its lock says what to do" * doctest::skip(k_no_ruby)) {
+  GemEnv env(false);  // no ruby installed, and gem is not taken from PATH by accident
+  auto plan = env.tailor({"plan", "tiny-rb-hello"});
+  CHECK(plan.exit_code != 0);
+  CHECK(plan.err.find("run `tailor install ruby` first, or plan with --pin-from a plan that has the gem_exec step") !=
+        std::string::npos);
+  CHECK_FALSE(fetched(env.server, "/info/tiny-rb-hello"));  // RubyGems never asked the index
+  CHECK_FALSE(fetched(env.server, "/gems/tiny-rb-hello-1.0.0.gem"));
+}
+
+TEST_CASE("gem_install: a plan whose SHA-256 of a dependency is not the gem's is refused" * doctest::skip(k_no_ruby)) {
+  GemEnv env;
+  auto eval = env.tailor({"eval", "tiny-rb-hello"});
+  ordered_json plan = ordered_json::parse(eval.out);
+  std::string lock = plan["steps"][0]["params"]["gemfile_lock"];
+  const std::string pinned = sha256_hex(env.tiny);
+  REQUIRE(lock.find(pinned) != std::string::npos);
+  lock.replace(lock.find(pinned), pinned.size(), sha256_hex("other bytes"));
+  plan["steps"][0]["params"]["gemfile_lock"] = lock;
+  const fs::path plan_file = fresh_dir("eco-plan") / "plan.json";
+  write_text(plan_file, plan.dump(2));
+  auto install = env.tailor({"install", "--plan", plan_file.string()});
+  INFO(install.err);
+  CHECK(install.exit_code == 9);
+  CHECK(install.err.find("checksum mismatch for " + env.server.url("/gems/tiny-rb-1.0.0.gem")) != std::string::npos);
+  env.check_nothing_left("tiny-rb");
 }

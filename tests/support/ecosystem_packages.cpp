@@ -44,6 +44,11 @@ std::string go_h1(std::vector<std::pair<std::string, std::string>> files) {
   return "h1:" + sha256_raw_base64(summary);
 }
 
+std::string fmt_hex(unsigned char byte) {
+  const char* digits = "0123456789abcdef";
+  return {digits[byte >> 4], digits[byte & 15]};
+}
+
 std::string source(const std::string& path) { return read_text(fs::path(TAILOR_TESTDATA) / "ecosystem" / path); }
 
 }  // namespace
@@ -229,17 +234,29 @@ std::string serve_crates_index(HttpsServer& server, const std::vector<IndexedCra
   return server.url("/index");
 }
 
+namespace {
+
+// `name`-1.0.0.gem built by the system `gem build` from testdata/ecosystem/gems/<name>.
+std::string build_gem(const std::string& name) {
+  fs::path dir = fresh_dir(name + "-gem");
+  fs::copy(fs::path(TAILOR_TESTDATA) / "ecosystem" / "gems" / name, dir, fs::copy_options::recursive);
+  RunOptions options;
+  options.cwd = dir.string();
+  options.env = {{"HOME", dir.string()}, {"SOURCE_DATE_EPOCH", "315532800"}};
+  RunResult built = run({"/usr/bin/gem", "build", name + ".gemspec"}, options);
+  if (built.exit_code != 0) throw std::runtime_error("gem build failed: " + built.out + built.err);
+  return read_text(dir / (name + "-1.0.0.gem"));
+}
+
+}  // namespace
+
 std::string tiny_rb_gem() {
-  static const std::string gem = [] {
-    fs::path dir = fresh_dir("tiny-rb-gem");
-    fs::copy(fs::path(TAILOR_TESTDATA) / "ecosystem" / "gems" / "tiny-rb", dir, fs::copy_options::recursive);
-    RunOptions options;
-    options.cwd = dir.string();
-    options.env = {{"HOME", dir.string()}, {"SOURCE_DATE_EPOCH", "315532800"}};
-    RunResult built = run({"/usr/bin/gem", "build", "tiny-rb.gemspec"}, options);
-    if (built.exit_code != 0) throw std::runtime_error("gem build failed: " + built.out + built.err);
-    return read_text(dir / "tiny-rb-1.0.0.gem");
-  }();
+  static const std::string gem = build_gem("tiny-rb");
+  return gem;
+}
+
+std::string tiny_rb_hello_gem() {
+  static const std::string gem = build_gem("tiny-rb-hello");
   return gem;
 }
 
@@ -250,6 +267,23 @@ std::string tiny_rb_lock(const std::string& sha256) {
 }
 
 void serve_rubygems(HttpsServer& server, const std::string& gem) { server.add("/gems/tiny-rb-1.0.0.gem", gem); }
+
+void serve_gem_index(HttpsServer& server, const std::vector<IndexedGem>& gems) {
+  std::string versions = "created_at: 2024-01-01T00:00:00Z\n---\n";
+  for (const auto& gem : gems) {
+    server.add("/gems/" + gem.name + "-1.0.0.gem", gem.bytes);
+    const std::string info = "---\n1.0.0 " + gem.dependencies + "|checksum:" + sha256_hex(gem.bytes) + "\n";
+    server.add("/info/" + gem.name, info, "text/plain");
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_Digest(info.data(), info.size(), digest, &length, EVP_md5(), nullptr);
+    std::string md5;
+    for (unsigned int i = 0; i < length; ++i) md5 += fmt_hex(digest[i]);
+    versions += gem.name + " 1.0.0 " + md5 + "\n";
+  }
+  server.add("/", "", "text/plain");
+  server.add("/versions", versions, "text/plain");
+}
 
 std::string system_toolchain_recipe(const std::string& tool, const std::string& step,
                                     const std::string& verify_pattern) {

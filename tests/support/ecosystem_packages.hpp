@@ -65,10 +65,20 @@ std::string serve_crates_index(HttpsServer& server, const std::vector<IndexedCra
 
 // tiny-rb 1.0.0 built by the system `gem build` from testdata/ecosystem/gems (once per process).
 std::string tiny_rb_gem();
+// tiny-rb-hello 1.0.0, which depends on tiny-rb (~> 1.0), built the same way.
+std::string tiny_rb_hello_gem();
 // A Gemfile.lock (Bundler 2.5, with CHECKSUMS) pinning tiny-rb 1.0.0 to `sha256`.
 std::string tiny_rb_lock(const std::string& sha256);
 // Serves the gem at rubygems.org's path (<server>/gems/tiny-rb-1.0.0.gem).
 void serve_rubygems(HttpsServer& server, const std::string& gem);
+// A gem as the compact index knows it: its name, its .gem (version 1.0.0) and its runtime
+// dependencies as the index writes them ("tiny-rb:~> 1.0", "" for none).
+struct IndexedGem {
+  std::string name, bytes, dependencies;
+};
+// Serves each gem at rubygems.org's path and rubygems.org's compact index of them: `/` (which
+// tells RubyGems that the index is there), `/versions` and `/info/<name>` with its checksum.
+void serve_gem_index(HttpsServer& server, const std::vector<IndexedGem>& gems);
 
 // A recipe for `tool` (version from GitHub tags of test/<tool>: serve_tool_tags) whose one step
 // is `step` (TOML lines) with toolchain = "system" and dependencies = [].
