@@ -73,7 +73,10 @@ class Scheduler {
       if (std::all_of(m_jobs.begin(), m_jobs.end(), [](const Job& j) { return j.state == JobState::done; })) break;
       int running = 0;
       curl_api().multi_perform(m_multi, &running);
-      curl_api().multi_poll(m_multi, nullptr, 0, static_cast<int>(poll_timeout(now).count()), nullptr);
+      // A transfer that call finished waits in the message queue, and its socket is gone: waiting
+      // in poll now would sleep the whole timeout with nothing left to wake it.
+      if (running == m_active)
+        curl_api().multi_poll(m_multi, nullptr, 0, static_cast<int>(poll_timeout(now).count()), nullptr);
       curl_api().multi_perform(m_multi, &running);
       int left = 0;
       while (CURLMsg* message = curl_api().multi_info_read(m_multi, &left)) {
