@@ -15,6 +15,7 @@
 #include "install/subprocess.hpp"
 #include "install/system_deps.hpp"
 #include "recipe/action_table.hpp"
+#include "util/fs.hpp"
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
 
@@ -309,7 +310,7 @@ Status install_libraries(const ordered_json& params, StepContext& ctx) {
 
 Status set_rpath(const ordered_json& params, StepContext& ctx) {
   std::string rpath = str(params, "rpath", "$ORIGIN/../lib");
-  std::string patchelf = find_on_path("patchelf");
+  std::string patchelf = util::find_on_path("patchelf", search_path());
   for (const auto& binary : string_list(params, "binaries")) {
     fs::path file = ctx.work / ".install" / binary;
     if (!fs::exists(file)) file = ctx.work / binary;

@@ -1,6 +1,7 @@
 #pragma once
 // Runs a helper command (package queries, version probes, verify commands) with a hard
-// timeout that kills its whole process group, LC_ALL=C, and combined stdout+stderr.
+// timeout that kills its whole process group, LC_ALL=C, and combined stdout+stderr; a thin
+// layer over util/process.hpp with the defaults install wants.
 #include <chrono>
 #include <map>
 #include <string>
@@ -26,10 +27,11 @@ struct ProcessOptions {
   bool inherit_environment = true;
 };
 
-// Runs argv[0] searched on PATH. Failing to start is an error; a non-zero exit is not.
+// Runs argv[0] searched on the PATH of `env` (else ours). Failing to start is an error; a
+// non-zero exit is not.
 Result<ProcessResult> run_process(const std::vector<std::string>& argv, const ProcessOptions& options = {});
 
-// The full path of `command` on PATH (or `path_value` when given), "" when absent.
-std::string find_on_path(const std::string& command, const std::string& path_value = "");
+// tailor's own PATH (/usr/bin:/bin without one), where helper commands are looked for.
+std::string search_path();
 
 }  // namespace tailor::install

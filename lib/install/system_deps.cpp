@@ -11,6 +11,7 @@
 
 #include "install/step_params.hpp"
 #include "install/subprocess.hpp"
+#include "util/fs.hpp"
 #include "util/strings.hpp"
 
 namespace tailor::install {
@@ -51,7 +52,7 @@ Presence query(const std::string& action, const std::string& package) {
     argv = {"brew", "list", "--formula", package};
   else
     argv = {"brew", "list", "--cask", package};
-  if (find_on_path(argv[0]).empty()) return Presence::cannot_check;
+  if (util::find_on_path(argv[0], search_path()).empty()) return Presence::cannot_check;
   auto result = run_process(argv, ProcessOptions{});
   if (!result || result->timed_out) return Presence::cannot_check;
   if (recipe::is_action(action, recipe::ActionKind::apt_install)) {
@@ -75,7 +76,7 @@ std::string check_command(const ordered_json& params, const std::string& tool) {
                return static_cast<unsigned char>(c) <= ' ' || c == 0x7f || k_forbidden.find(c) != std::string::npos;
              });
   if (bad) return fmt::format("invalid command name '{}' in require_command (required by {})", command, tool);
-  if (find_on_path(command).empty())
+  if (util::find_on_path(command, search_path()).empty())
     return fmt::format("command '{}' not found in PATH (required by {})", command, tool);
   std::string minimum = string_of(params, "min_version");
   if (minimum.empty()) return "";
@@ -171,8 +172,8 @@ bool is_system_action(const std::string& action) {
 
 std::string root_prefix() {
   if (::geteuid() == 0) return "";
-  if (!find_on_path("sudo").empty()) return "sudo ";
-  if (!find_on_path("doas").empty()) return "doas ";
+  if (!util::find_on_path("sudo", search_path()).empty()) return "sudo ";
+  if (!util::find_on_path("doas", search_path()).empty()) return "doas ";
   return "";
 }
 
