@@ -12,6 +12,7 @@
 
 #include "install/archive_api.hpp"
 #include "install/safe_path.hpp"
+#include "util/process.hpp"
 #include "util/strings.hpp"
 
 namespace tailor::install {
@@ -192,6 +193,7 @@ class Extractor {
         m_report.bytes + static_cast<uint64_t>(archive_api().entry_size(entry)) > m_options.limits.max_total_bytes) {
       return charge(static_cast<uint64_t>(archive_api().entry_size(entry)));
     }
+    const util::ExecutableWrite writing;  // no child starts while the file is open (util/process.hpp)
     auto fd = create_file_beneath(m_root, path);
     if (!fd) return fail(fd.error());
     FdCloser closer{*fd};
@@ -264,6 +266,7 @@ class Extractor {
     if (!S_ISREG(st.st_mode))
       return fail(ErrorKind::invalid_input, "archive {}: hard link {} does not point to a regular file", m_name, raw);
     if (auto c = charge(static_cast<uint64_t>(st.st_size)); !c) return c;
+    const util::ExecutableWrite writing;
     auto out = create_file_beneath(m_root, path);
     if (!out) return fail(out.error());
     FdCloser out_closer{*out};

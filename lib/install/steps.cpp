@@ -16,6 +16,7 @@
 #include "install/system_deps.hpp"
 #include "recipe/action_table.hpp"
 #include "util/fs.hpp"
+#include "util/process.hpp"
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
 
@@ -55,6 +56,7 @@ Status copy_into_install(const StepContext& ctx, const std::string& src, const s
   ::fstat(in_fd.fd, &st);
   std::vector<std::string> target = *dest_parts;
   target.insert(target.begin(), ".install");
+  const util::ExecutableWrite writing;  // no child starts while the file is open (util/process.hpp)
   auto out = create_file_beneath(*root, target);
   if (!out) return fail(out.error());
   Fd out_fd{*out};
@@ -193,6 +195,7 @@ Status place_file(const fs::path& from, const fs::path& to) {
   fs::remove(to, ec);
   struct stat st {};
   if (::lstat(from.c_str(), &st) == 0 && st.st_nlink == 1 && ::link(from.c_str(), to.c_str()) == 0) return {};
+  const util::ExecutableWrite writing;  // a copy may be executed later (util/process.hpp)
   fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
   if (ec) return fail(ErrorKind::install, "cannot copy {} into the install directory: {}", from.string(), ec.message());
   return {};
@@ -296,6 +299,7 @@ Status install_libraries(const ordered_json& params, StepContext& ctx) {
         continue;
       fs::path target = ctx.work / ".install" / rel;
       fs::create_directories(target.parent_path(), ec);
+      const util::ExecutableWrite writing;
       fs::copy(it->path(), target, fs::copy_options::copy_symlinks | fs::copy_options::overwrite_existing, ec);
       if (ec) return fail(ErrorKind::install, "cannot install library {}: {}", rel, ec.message());
       ++copied;

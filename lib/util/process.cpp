@@ -10,6 +10,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <utility>
 
 #include "util/fs.hpp"
@@ -21,6 +22,12 @@ namespace tailor::util {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Shared by writers of files that may be executed, exclusive while a child is started.
+std::shared_mutex& start_mutex() {
+  static std::shared_mutex mutex;
+  return mutex;
+}
 
 // A descriptor closed when dropped.
 class Descriptor {
@@ -209,10 +216,13 @@ int spawn(pid_t& pid, const std::string& program, std::vector<std::string> argv,
     envp = pointers(env_text);
     env = envp.data();
   }
+  std::unique_lock<std::shared_mutex> starting(start_mutex());
   return ::posix_spawn(&pid, program.c_str(), &setup.actions, &setup.attributes, args.data(), env);
 }
 
 }  // namespace
+
+ExecutableWrite::ExecutableWrite() : m_lock(start_mutex()) {}
 
 Result<ProcessResult> run_process(const std::vector<std::string>& argv, const ProcessOptions& options) {
   if (argv.empty()) return fail(ErrorKind::internal, "run_process: empty command");
@@ -256,6 +266,7 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv, const Pr
 Result<ProcessResult> run_in_child(const std::function<void(int answer_fd)>& body, const ProcessOptions& options) {
   auto answer = make_pipe();
   if (!answer) return fail(answer.error());
+  std::unique_lock<std::shared_mutex> starting(start_mutex());
   pid_t pid = ::fork();
   if (pid < 0) return fail(ErrorKind::failure, "cannot fork: {}", std::strerror(errno));
   if (pid == 0) {
@@ -264,6 +275,7 @@ Result<ProcessResult> run_in_child(const std::function<void(int answer_fd)>& bod
     body(answer->write.get());
     ::_exit(0);
   }
+  starting.unlock();
   if (options.own_process_group) ::setpgid(pid, pid);  // also here: the group exists before a kill
   answer->write.reset();
   return supervise(pid, Descriptor(), std::move(answer->read), options);

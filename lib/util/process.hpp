@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,19 @@ struct ProcessOptions {
   bool own_process_group = true;  // so that the timeout also kills what the child started
   // As execvp does: a file the kernel refuses to execute (no #! line) is run by /bin/sh.
   bool shell_fallback = false;
+};
+
+// Held while this process has a file open for writing that may be executed later (a file
+// extracted or copied into a build). Starting a child waits until none is: a child holds a copy
+// of every descriptor until it execs, and the kernel refuses to execute a file that some
+// process holds open for writing ("Text file busy"), which a verify command running in another
+// thread would otherwise meet now and then.
+class ExecutableWrite {
+ public:
+  ExecutableWrite();
+
+ private:
+  std::shared_lock<std::shared_mutex> m_lock;
 };
 
 struct ProcessResult {

@@ -5,8 +5,11 @@
 #include <unistd.h>
 #include <csignal>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <future>
+#include <thread>
 
 #include "support/scratch.hpp"
 #include "util/process.hpp"
@@ -129,6 +132,23 @@ TEST_CASE("run_process") {
     CHECK(r->signal == SIGTERM);
     CHECK_FALSE(r->timed_out);
   }
+}
+
+TEST_CASE("ExecutableWrite") {
+  // A child is started only once no file that may be executed is open for writing.
+  std::atomic<bool> released{false};
+  std::promise<void> holding;
+  std::thread writer([&] {
+    util::ExecutableWrite writing;
+    holding.set_value();
+    std::this_thread::sleep_for(100ms);
+    released = true;
+  });
+  holding.get_future().wait();
+  auto r = util::run_process({"/bin/true"}, with_path());
+  writer.join();
+  REQUIRE(r.has_value());
+  CHECK(released);
 }
 
 TEST_CASE("run_in_child") {
