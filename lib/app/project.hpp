@@ -69,7 +69,8 @@ Result<LockedPlans> lock_plans(const project::ProjectLock& lock, const platform:
                                const std::optional<std::string>& target, const std::string& origin);
 
 // `tailor install` without tool names: the project's tools, or with `locked` exactly the
-// lock's plans for this machine (downloaded together, then installed under one lock).
+// lock's plans for this machine (downloaded together, then installed at once, each tool's
+// commit under the install lock).
 struct ProjectInstallRequest {
   InstallRequest install;  // shared flags; `tools` is filled from the project
   std::filesystem::path start = ".";

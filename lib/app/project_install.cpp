@@ -151,7 +151,7 @@ Status prefetch(const std::vector<nlohmann::ordered_json>& plans, fetch::Downloa
 }
 
 // Exactly the lock's plans for this machine: checked against it, downloaded together, then
-// installed at once under one install lock (each tool's commit one at a time). The lock is
+// installed at once, the install lock taken for each tool's commit only. The lock is
 // the project's tailor.lock, or with --mirror the one pushed to that registry tag.
 Result<InstallReport> install_locked(const ProjectInstallRequest& request, const project::ProjectFile* project,
                                      const util::Output& output, const SessionSeams& seams) {
@@ -206,7 +206,8 @@ Result<InstallReport> install_locked(const ProjectInstallRequest& request, const
   options.run_host = install::run_host_of(*facts);
   options.run_host->only_warn = install.plan.force;
   options.limits = *limits;
-  auto outcome = install::install_plans(install::home_layout(), locked->plans, options, *lock, output, install_jobs());
+  auto outcome =
+      install::install_plans_at_once(install::home_layout(), locked->plans, options, *lock, output, install_jobs());
   if (!outcome) return fail(outcome.error());
   report.outcome = std::move(*outcome);
   report.plans = std::move(locked->plans);

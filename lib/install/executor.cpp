@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <thread>
 #include <utility>
 
@@ -192,15 +193,9 @@ class Executor {
     const bool root = node.parent.empty();
     std::string label = node.tool + "@" + node.version;
     fs::path tool_dir = m_layout.tool_dir(node.tool, node.version);
-    if (!will_install(node)) {
-      m_dep_bins.push_back((tool_dir / "bin").string());
-      m_dep_dirs[node.tool] = tool_dir;
-      m_outcome.skipped.push_back(label);
-      m_output.info("{} is already installed", label);
-      return record_existing(node);
-    }
+    if (!will_install(node)) return keep_installed(node);
     m_output.info("installing {}", label);
-    auto work = util::make_temp_dir(m_layout.tmp(), node.tool + "-" + node.version + "-");
+    auto work = util::make_temp_dir(work_root(), node.tool + "-" + node.version + "-");
     if (!work) return fail(work.error());
     RemoveOnExit cleanup(*work);
     StepContext ctx;
@@ -218,6 +213,26 @@ class Executor {
     if (!built) return built;
     std::vector<std::string> binaries = binaries_of(*node.json, ctx.binaries);
     if (auto st = check_runs_here(node, *work / ".install", binaries); !st) return st;
+    // Without the install lock between turns, the build is verified where it was made, while
+    // other tools build; its turn only places and records it (docs/install.md, "Several tools
+    // at once").
+    const bool verify_first = m_options.commit_gate != nullptr && m_options.commit_gate->locks_each_turn();
+    const Status verified = verify_first ? run_verify(verify_input(node, *work / ".install", binaries)) : Status{};
+    // A failed build takes a turn only to be kept beside the live versions.
+    if (!verified && !m_options.keep_failed) return refuse_unverified(node, *work / ".install", verified);
+    auto turn = take_turn();
+    if (!turn) return fail(turn.error());
+    if (verify_first) {
+      if (!verified) return refuse_unverified(node, *work / ".install", verified);
+      // Another tailor may have installed it since this one looked.
+      auto state = read_state(m_layout);
+      if (!state) return fail(state.error());
+      m_state = std::move(*state);
+      if (!will_install(node)) {
+        turn->reset();
+        return keep_installed(node);
+      }
+    }
     if (root && m_options.switch_check) return switch_build(node, *work, tool_dir, binaries, cleanup);
 
     pause_point("before_rename");
@@ -264,20 +279,11 @@ class Executor {
       }
     }
     // Verify before anything points at the new version: PATH puts its own bin/ first.
-    if (auto st = run_verify(verify_input(node, tool_dir, binaries)); !st) {
-      if (m_options.keep_failed) {
-        // Kept for inspection beside the live versions, never linked or recorded.
-        // Unmarked first: recovery never deletes a kept build, even after a crash right here.
-        fs::path kept = m_layout.tools() / (node.tool + "-" + node.version + ".failed");
-        std::error_code e;
-        fs::remove_all(kept, e);
-        remove_marker(tool_dir);
-        fs::rename(tool_dir, kept, e);
-        if (!e) {
-          if (had_previous) put_back_previous();
-          return fail(ErrorKind::install, "{}; the install was rolled back and the failed build kept in {}",
-                      st.error().message, kept.string());
-        }
+    if (auto st = verify_first ? Status{} : run_verify(verify_input(node, tool_dir, binaries)); !st) {
+      if (auto kept = keep_failed_build(node, tool_dir)) {
+        if (had_previous) put_back_previous();
+        return fail(ErrorKind::install, "{}; the install was rolled back and the failed build kept in {}",
+                    st.error().message, kept->string());
       }
       undo_dir();
       return fail(ErrorKind::install, "{}; the install was rolled back", st.error().message);
@@ -290,6 +296,49 @@ class Executor {
     }
     fs::remove_all(previous, ec);
     return {};
+  }
+
+  // With --keep-failed, moves a build that failed verify to tools/<name>-<version>.failed, beside
+  // the live versions, never linked or recorded. Unmarked first: recovery never deletes a kept
+  // build, even after a crash right here.
+  std::optional<fs::path> keep_failed_build(const Node& node, const fs::path& build) const {
+    if (!m_options.keep_failed) return std::nullopt;
+    fs::path kept = m_layout.tools() / (node.tool + "-" + node.version + ".failed");
+    std::error_code ec;
+    fs::remove_all(kept, ec);
+    remove_marker(build);
+    fs::rename(build, kept, ec);
+    if (ec) return std::nullopt;
+    return kept;
+  }
+
+  // A build verified in its work directory that failed: nothing of it was placed.
+  Status refuse_unverified(const Node& node, const fs::path& build, const Status& verified) const {
+    if (auto kept = keep_failed_build(node, build)) {
+      return fail(ErrorKind::install, "{}; the install was rolled back and the failed build kept in {}",
+                  verified.error().message, kept->string());
+    }
+    return fail(ErrorKind::install, "{}; the install was rolled back", verified.error().message);
+  }
+
+  // A turn of the commit gate; none without a gate (the caller then holds the install lock).
+  Result<std::optional<CommitGate::Turn>> take_turn() const {
+    if (m_options.commit_gate == nullptr) return std::optional<CommitGate::Turn>();
+    auto turn = m_options.commit_gate->enter();
+    if (!turn) return fail(turn.error());
+    return std::optional<CommitGate::Turn>(std::move(*turn));
+  }
+
+  fs::path work_root() const { return m_options.work_root.empty() ? m_layout.tmp() : m_options.work_root; }
+
+  // A version that stays as it is: skipped, and as a dependency on PATH for its dependents.
+  Status keep_installed(const Node& node) {
+    fs::path tool_dir = m_layout.tool_dir(node.tool, node.version);
+    m_dep_bins.push_back((tool_dir / "bin").string());
+    m_dep_dirs[node.tool] = tool_dir;
+    m_outcome.skipped.push_back(node.tool + "@" + node.version);
+    m_output.info("{}@{} is already installed", node.tool, node.version);
+    return record_existing(node);
   }
 
   // A backend switch of the root: the new build is verified and checked in its staging
@@ -421,8 +470,6 @@ class Executor {
 
   // Writes the version into state.json (the commit point), then switches the root's links.
   Status commit(const Node& node, const fs::path& tool_dir, const std::vector<std::string>& binaries) {
-    std::unique_lock<std::mutex> turn;
-    if (m_options.commit_mutex != nullptr) turn = std::unique_lock<std::mutex>(*m_options.commit_mutex);
     const bool root = node.parent.empty();
     std::string label = node.tool + "@" + node.version;
     InstalledVersion record;
@@ -480,8 +527,8 @@ class Executor {
     if (node.parent.empty()) return {};
     auto& required = m_state.installed[node.tool].required_by;
     if (std::find(required.begin(), required.end(), node.parent) != required.end()) return {};
-    std::unique_lock<std::mutex> turn;
-    if (m_options.commit_mutex != nullptr) turn = std::unique_lock<std::mutex>(*m_options.commit_mutex);
+    auto turn = take_turn();
+    if (!turn) return fail(turn.error());
     return update_state(m_layout, [&](State& state) -> Status {
       auto& list = state.installed[node.tool].required_by;
       if (std::find(list.begin(), list.end(), node.parent) == list.end()) list.push_back(node.parent);

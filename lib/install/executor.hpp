@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fetch/downloader.hpp"
+#include "install/commit_gate.hpp"
 #include "install/extract.hpp"
 #include "install/layout.hpp"
 #include "install/runnable.hpp"
@@ -44,9 +44,13 @@ struct InstallOptions {
   std::string* cannot_run = nullptr;
   // Where each tool's recipe came from (by tool name), recorded in the state with its version.
   std::map<std::string, recipe::Provenance> provenance;
-  // Set when several plans run at once (install_plans with jobs): held for each commit (the
-  // state.json write and the link switch) so those take turns.
-  std::mutex* commit_mutex = nullptr;
+  // Set when several plans install at once (install_plans_at_once): each tool places and
+  // records its build in one turn of the gate. When the gate takes the install lock per turn,
+  // that turn is all this install holds it for, and the build is verified in its work
+  // directory before it (docs/install.md, "Several tools at once").
+  CommitGate* commit_gate = nullptr;
+  // Where work directories are made; empty: tmp/.
+  std::filesystem::path work_root;
   // Package registries of ecosystem steps by ecosystem ("npm", "pypi"): config.toml's
   // `ecosystem.*` keys (ecosystem_registries()); an absent one is the public default.
   std::map<std::string, std::string> ecosystem_registries;
@@ -57,7 +61,8 @@ struct InstallOutcome {
   std::vector<std::string> skipped;    // already installed
 };
 
-// Runs the whole plan. The caller holds the install lock and has run recover_home.
+// Runs the whole plan. The caller holds the install lock and has run recover_home, or gives a
+// commit gate that takes the lock for each commit (and ran recover_home under it first).
 Result<InstallOutcome> execute_plan(const Layout& layout, const nlohmann::ordered_json& plan,
                                     const InstallOptions& options, const util::Output& output);
 

@@ -17,10 +17,11 @@ namespace tailor::install {
 inline constexpr std::string_view k_marker_staging = "staging";    // a new build on its way into place
 inline constexpr std::string_view k_marker_previous = "previous";  // an installed build moved aside
 inline constexpr std::string_view k_marker_removing = "removing";  // an installed build `remove` is deleting
+inline constexpr std::string_view k_marker_work = "work";          // tmp/ work of an install between its lock turns
 
 struct OperationMarker {
   std::string operation;  // one id per tailor process
-  std::string kind;       // k_marker_staging or k_marker_previous
+  std::string kind;       // one of the k_marker_* above
   std::string tool, version;
   util::ProcessIdentity process;
   std::string created_at;  // RFC 3339, UTC

@@ -2,16 +2,18 @@
 
 #include <atomic>
 #include <chrono>
-#include <mutex>
 #include <set>
 #include <thread>
 
 #include "config/config.hpp"
 #include "coord/events.hpp"
 #include "coord/lock.hpp"
+#include "install/commit_gate.hpp"
 #include "install/lifecycle.hpp"
+#include "install/operation_marker.hpp"
 #include "install/recovery.hpp"
 #include "install/state.hpp"
+#include "util/fs.hpp"
 
 namespace tailor::install {
 
@@ -26,14 +28,22 @@ Result<LockOptions> lock_options(std::string token, std::string_view timeout_tex
   return lock;
 }
 
-Result<coord::InstallLock> lock_home(const Layout& layout, const LockOptions& lock, const util::Output& output) {
-  if (auto st = ensure_layout(layout); !st) return fail(st.error());
+namespace {
+
+coord::LockRequest lock_request(const Layout& layout, const LockOptions& lock, const util::Output& output) {
   coord::LockRequest request;
   request.home = layout.root;
   request.timeout = lock.timeout;
   request.token = lock.token;
   request.output = &output;
-  auto held = coord::acquire_install_lock(request);
+  return request;
+}
+
+}  // namespace
+
+Result<coord::InstallLock> lock_home(const Layout& layout, const LockOptions& lock, const util::Output& output) {
+  if (auto st = ensure_layout(layout); !st) return fail(st.error());
+  auto held = coord::acquire_install_lock(lock_request(layout, lock, output));
   if (!held) return fail(held.error());
   // Recovery and every change decide from state.json: one that cannot be read stops the
   // command before anything under $TAILOR_HOME is touched (docs/home-layout.md, "state.json").
@@ -85,42 +95,34 @@ bool disjoint_trees(const std::vector<nlohmann::ordered_json>& plans) {
 
 }  // namespace
 
-Result<InstallOutcome> install_plans(const Layout& layout, const std::vector<nlohmann::ordered_json>& plans,
-                                     const InstallOptions& options, const LockOptions& lock, const util::Output& output,
-                                     size_t jobs) {
-  auto held = lock_home(layout, lock, output);
-  if (!held) return fail(held.error());
-  struct Run {
-    Result<InstallOutcome> outcome = InstallOutcome{};
-    int64_t duration_ms = 0;
-  };
-  std::vector<Run> runs(plans.size());
-  std::mutex commit_mutex;
-  InstallOptions shared = options;
-  auto execute = [&](size_t i) {
-    const auto started = std::chrono::steady_clock::now();
-    runs[i].outcome = execute_plan(layout, plans[i], shared, output);
-    runs[i].duration_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
-  };
-  if (jobs > 1 && plans.size() > 1 && disjoint_trees(plans)) {
-    // Each tool builds, extracts and verifies in its own directories; only the commits (the
-    // state.json write and the link switch) take turns.
-    shared.commit_mutex = &commit_mutex;
-    std::atomic<size_t> next{0};
-    std::vector<std::jthread> workers;
-    for (size_t w = 0; w < std::min(jobs, plans.size()); ++w) {
-      workers.emplace_back([&] {
-        for (size_t i = next++; i < plans.size(); i = next++) execute(i);
-      });
-    }
-    workers.clear();  // joins
-  } else {
-    for (size_t i = 0; i < plans.size(); ++i) execute(i);
-  }
+namespace {
+
+struct Run {
+  Result<InstallOutcome> outcome = InstallOutcome{};
+  int64_t duration_ms = 0;
+};
+
+Run run_plan(const Layout& layout, const nlohmann::ordered_json& plan, const InstallOptions& options,
+             const util::Output& output) {
+  const auto started = std::chrono::steady_clock::now();
+  Run run;
+  run.outcome = execute_plan(layout, plan, options, output);
+  run.duration_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  return run;
+}
+
+// What the runs of `plans` add up to, and the events they announce (sent once the lock is free).
+struct Summary {
+  Result<InstallOutcome> outcome = InstallOutcome{};
+  std::vector<coord::Event> events;
+};
+
+Summary summarize(const std::vector<nlohmann::ordered_json>& plans, const std::vector<Run>& runs,
+                  const util::Output& output) {
+  Summary summary;
   InstallOutcome total;
   std::vector<Error> errors;
-  std::vector<coord::Event> events;
   for (size_t i = 0; i < plans.size(); ++i) {
     const auto& plan = plans[i];
     const auto& outcome = runs[i].outcome;
@@ -136,7 +138,7 @@ Result<InstallOutcome> install_plans(const Layout& layout, const std::vector<nlo
     if (outcome && outcome->installed.empty()) {
       // Already installed at that version: nothing happened, nothing to announce.
     } else {
-      events.push_back(std::move(event));
+      summary.events.push_back(std::move(event));
     }
     if (!outcome) {
       errors.push_back(outcome.error());
@@ -146,14 +148,76 @@ Result<InstallOutcome> install_plans(const Layout& layout, const std::vector<nlo
     total.installed.insert(total.installed.end(), outcome->installed.begin(), outcome->installed.end());
     total.skipped.insert(total.skipped.end(), outcome->skipped.begin(), outcome->skipped.end());
   }
-  held->release();
-  emit_events(layout, events, output);
-  if (errors.size() == 1 && plans.size() == 1) return fail(errors.front());
-  if (!errors.empty()) {
-    return fail(ErrorKind::partial, "{} of {} tools failed to install (first: {})", errors.size(), plans.size(),
-                errors.front().message);
+  if (errors.size() == 1 && plans.size() == 1) {
+    summary.outcome = fail(errors.front());
+  } else if (!errors.empty()) {
+    summary.outcome = fail(ErrorKind::partial, "{} of {} tools failed to install (first: {})", errors.size(),
+                           plans.size(), errors.front().message);
+  } else {
+    summary.outcome = std::move(total);
   }
-  return total;
+  return summary;
+}
+
+// tmp/project-XXXXXX, marked as this process's: made while the lock is held, it holds the work
+// directories of an install that then runs without the lock, and recovery in another tailor
+// leaves a marked directory alone while its process runs (install/recovery.cpp).
+Result<std::filesystem::path> make_work_root(const Layout& layout) {
+  auto made = util::make_temp_dir(layout.tmp(), "project-");
+  if (!made) return fail(made.error());
+  if (auto marked = write_marker(*made, make_marker(k_marker_work, "", "")); !marked) {
+    (void)remove_in_home(layout, *made);
+    return fail(marked.error());
+  }
+  return *made;
+}
+
+}  // namespace
+
+Result<InstallOutcome> install_plans(const Layout& layout, const std::vector<nlohmann::ordered_json>& plans,
+                                     const InstallOptions& options, const LockOptions& lock,
+                                     const util::Output& output) {
+  auto held = lock_home(layout, lock, output);
+  if (!held) return fail(held.error());
+  std::vector<Run> runs;
+  for (const auto& plan : plans) runs.push_back(run_plan(layout, plan, options, output));
+  Summary summary = summarize(plans, runs, output);
+  held->release();
+  emit_events(layout, summary.events, output);
+  return std::move(summary.outcome);
+}
+
+Result<InstallOutcome> install_plans_at_once(const Layout& layout, const std::vector<nlohmann::ordered_json>& plans,
+                                             const InstallOptions& options, const LockOptions& lock,
+                                             const util::Output& output, size_t jobs) {
+  InstallOptions shared = options;
+  {
+    auto held = lock_home(layout, lock, output);
+    if (!held) return fail(held.error());
+    auto work_root = make_work_root(layout);
+    if (!work_root) return fail(work_root.error());
+    shared.work_root = std::move(*work_root);
+  }
+  // From here on the lock is taken for each tool's commit only.
+  CommitGate gate(lock_request(layout, lock, output));
+  shared.commit_gate = &gate;
+  std::vector<Run> runs(plans.size());
+  if (jobs > 1 && plans.size() > 1 && disjoint_trees(plans)) {
+    std::atomic<size_t> next{0};
+    std::vector<std::jthread> workers;
+    for (size_t w = 0; w < std::min(jobs, plans.size()); ++w) {
+      workers.emplace_back([&] {
+        for (size_t i = next++; i < plans.size(); i = next++) runs[i] = run_plan(layout, plans[i], shared, output);
+      });
+    }
+    workers.clear();  // joins
+  } else {
+    for (size_t i = 0; i < plans.size(); ++i) runs[i] = run_plan(layout, plans[i], shared, output);
+  }
+  (void)remove_in_home(layout, shared.work_root);
+  Summary summary = summarize(plans, runs, output);
+  emit_events(layout, summary.events, output);
+  return std::move(summary.outcome);
 }
 
 Result<std::vector<std::string>> remove_tools(const Layout& layout, const std::string& tool,

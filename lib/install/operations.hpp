@@ -32,12 +32,20 @@ Result<coord::InstallLock> lock_home(const Layout& layout, const LockOptions& lo
 // Sends lifecycle events; after the lock is released, so a hook may run tailor itself.
 void emit_events(const Layout& layout, const std::vector<coord::Event>& events, const util::Output& output);
 
-// Executes each plan under one lock, in order, or with `jobs` > 1 and no tool shared by two
-// plans' trees up to `jobs` at once (each tool's commit still one at a time). With several
-// plans a failure of one does not stop the others; the result is then ErrorKind::partial.
+// Executes each plan, in order, under one install lock held throughout. With several plans a
+// failure of one does not stop the others; the result is then ErrorKind::partial.
 Result<InstallOutcome> install_plans(const Layout& layout, const std::vector<nlohmann::ordered_json>& plans,
-                                     const InstallOptions& options, const LockOptions& lock, const util::Output& output,
-                                     size_t jobs = 1);
+                                     const InstallOptions& options, const LockOptions& lock,
+                                     const util::Output& output);
+
+// A project's plans at once (docs/install.md, "Several tools at once"): the install lock is
+// taken to recover the home, then only for each tool's commit (placing its verified build,
+// state.json, links); downloads, extraction and verification run without it, up to `jobs`
+// plans at a time when no tool is shared by two plans' trees, else in order. Failures are
+// reported as by install_plans.
+Result<InstallOutcome> install_plans_at_once(const Layout& layout, const std::vector<nlohmann::ordered_json>& plans,
+                                             const InstallOptions& options, const LockOptions& lock,
+                                             const util::Output& output, size_t jobs);
 
 Result<std::vector<std::string>> remove_tools(const Layout& layout, const std::string& tool,
                                               const std::optional<std::string>& version, bool force,

@@ -197,9 +197,16 @@ void recover_home(const Layout& layout, const util::Output& output) {
     output.warn("{}; nothing was cleaned up", dirs.error().message);
     return;
   }
-  // tmp/ holds only work directories of installs that held the install lock, which this process
-  // holds now: whatever is there was left by one that died.
+  // tmp/ holds work directories of installs that held the install lock, which this process
+  // holds now, and those of installs that take it for each commit only (docs/install.md,
+  // "Several tools at once"), marked: one whose process still runs is in use and stays; whatever
+  // else is there was left by one that died.
   for (const auto& path : entries_of(layout.tmp())) {
+    const MarkerStatus status = check_marker(path).status;
+    if (status == MarkerStatus::running || status == MarkerStatus::unknown) {
+      output.debug("left {} alone ({})", path.string(), marker_status_name(status));
+      continue;
+    }
     if (remove_entry(layout, path, output)) output.debug("removed leftover {}", path.string());
   }
   auto state = recorded_state(layout);
