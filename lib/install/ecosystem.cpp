@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "install/subprocess.hpp"
+#include "util/process.hpp"
 #include "util/strings.hpp"
 
 namespace tailor::install {
@@ -191,6 +192,7 @@ Status write_wrapper(const fs::path& file, const std::string& comment, const std
   std::error_code ec;
   fs::create_directories(file.parent_path(), ec);
   fs::remove(file, ec);
+  const util::ExecutableWrite writing;  // the wrapper is executed later (util/process.hpp)
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   out << "#!/bin/sh\n# " << comment << " (written by tailor)\n"
       << "here=$(dirname \"$(readlink -f \"$0\")\")\n"
