@@ -68,6 +68,29 @@ struct Env {
     return run_tailor(args, options);
   }
 
+  // The installed tool run from bin/ with the test's PATH and nothing else of its environment.
+  RunResult run_installed(const std::string& tool, std::vector<std::string> unset = {}) {
+    RunOptions plain;
+    plain.env["PATH"] = options.env["PATH"];
+    plain.unset_env = std::move(unset);
+    return run({(home / "bin" / tool).string()}, plain);
+  }
+
+  // The plan `tailor eval` printed is a lock: after `remove`, `install --plan` installs the tool
+  // again from it without the capture (whose progress line names `capture`) running.
+  RunResult reinstall_from_plan(const std::string& plan_json, const std::string& tool, const std::string& capture) {
+    const std::filesystem::path plan_file = fresh_dir("eco-plan") / "plan.json";
+    write_text(plan_file, plan_json);
+    REQUIRE(run_tailor({"remove", tool}, options).exit_code == 0);
+    server.clear_requests();
+    auto again = this->tailor({"install", "--plan", plan_file.string()});
+    INFO(again.err);
+    CHECK(again.exit_code == 0);
+    CHECK(again.err.find(capture) == std::string::npos);
+    CHECK(std::filesystem::is_empty(user_home));
+    return again;
+  }
+
   // Nothing of the tool is left in the home, and nothing was written to HOME.
   void check_nothing_left(const std::string& tool) const {
     for (const char* dir : {"tools", "bin", "tmp"}) {

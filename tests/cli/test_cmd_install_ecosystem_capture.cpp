@@ -40,21 +40,10 @@ TEST_CASE("npm_install: npm resolves the package-lock when the tool is planned, 
   INFO(install.out);
   INFO(install.err);
   REQUIRE(install.exit_code == 0);
-  RunOptions plain;
-  plain.env["PATH"] = env.options.env["PATH"];
-  auto ran = run({(env.home / "bin" / "tiny-hello").string()}, plain);
-  CHECK(ran.out == "tiny-hello 1.0.0 from npm, node /usr/bin/node\n");
+  CHECK(env.run_installed("tiny-hello").out == "tiny-hello 1.0.0 from npm, node /usr/bin/node\n");
   CHECK(fs::is_empty(env.user_home));
 
-  // The plan is a lock: it installs again from it without npm resolving anything.
-  const fs::path plan_file = fresh_dir("eco-plan") / "plan.json";
-  write_text(plan_file, eval.out);
-  auto removed = run_tailor({"remove", "tiny-hello"}, env.options);
-  REQUIRE(removed.exit_code == 0);
-  auto again = env.tailor({"install", "--plan", plan_file.string()});
-  INFO(again.err);
-  CHECK(again.exit_code == 0);
-  CHECK(again.err.find("resolving the package-lock") == std::string::npos);
+  env.reinstall_from_plan(eval.out, "tiny-hello", "resolving the package-lock");
 }
 
 TEST_CASE("npm_install without a toolchain to resolve its lock says what to do" * doctest::skip(k_no_npm)) {
@@ -179,24 +168,13 @@ TEST_CASE("cargo_install: cargo checks the crate's own Cargo.lock against the cr
   INFO(install.out);
   INFO(install.err);
   REQUIRE(install.exit_code == 0);
-  RunOptions plain;
-  plain.env["PATH"] = env.options.env["PATH"];
-  auto ran = run({(env.home / "bin" / "tiny-rs").string()}, plain);
+  auto ran = env.run_installed("tiny-rs");
   CHECK(ran.exit_code == 0);
   CHECK(ran.out == "tiny-rs 1.0.0 from crates\n");
   CHECK(fs::is_empty(env.user_home));
 
-  // The plan is a lock: it installs again from it without cargo resolving anything.
-  const fs::path plan_file = fresh_dir("eco-plan") / "plan.json";
-  write_text(plan_file, eval.out);
-  REQUIRE(run_tailor({"remove", "tiny-rs"}, env.options).exit_code == 0);
-  env.server.clear_requests();
-  auto again = env.tailor({"install", "--plan", plan_file.string()});
-  INFO(again.err);
-  CHECK(again.exit_code == 0);
-  CHECK(again.err.find("resolving the Cargo.lock") == std::string::npos);
+  env.reinstall_from_plan(eval.out, "tiny-rs", "resolving the Cargo.lock");
   CHECK_FALSE(fetched(env.server, "/index/info/refs"));
-  CHECK(fs::is_empty(env.user_home));
 }
 
 TEST_CASE("cargo_install: cargo resolves a Cargo.lock for a crate that packs none, its dependency pinned too" *
@@ -302,26 +280,14 @@ TEST_CASE(
   INFO(install.out);
   INFO(install.err);
   REQUIRE(install.exit_code == 0);
-  RunOptions plain;
-  plain.env["PATH"] = env.options.env["PATH"];
-  plain.unset_env = {"GEM_HOME", "GEM_PATH"};
-  auto ran = run({(env.home / "bin" / "tiny-rb-hello").string()}, plain);
+  auto ran = env.run_installed("tiny-rb-hello", {"GEM_HOME", "GEM_PATH"});
   INFO(ran.err);
   CHECK(ran.exit_code == 0);
   CHECK(ran.out == "tiny-rb-hello 1.0.0 from rubygems, with tiny-rb 1.0.0\n");
   CHECK(fs::is_empty(env.user_home));
 
-  // The plan is a lock: it installs again from it without RubyGems resolving anything.
-  const fs::path plan_file = fresh_dir("eco-plan") / "plan.json";
-  write_text(plan_file, eval.out);
-  REQUIRE(run_tailor({"remove", "tiny-rb-hello"}, env.options).exit_code == 0);
-  env.server.clear_requests();
-  auto again = env.tailor({"install", "--plan", plan_file.string()});
-  INFO(again.err);
-  CHECK(again.exit_code == 0);
-  CHECK(again.err.find("resolving the gem versions") == std::string::npos);
+  env.reinstall_from_plan(eval.out, "tiny-rb-hello", "resolving the gem versions");
   CHECK_FALSE(fetched(env.server, "/info/tiny-rb-hello"));
-  CHECK(fs::is_empty(env.user_home));
 }
 
 TEST_CASE("gem_install without a toolchain to resolve its lock says what to do" * doctest::skip(k_no_ruby)) {
