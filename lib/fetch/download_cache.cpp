@@ -168,23 +168,31 @@ config::PartialDownloads DownloadCache::remove_dead_partials() const {
   return config::remove_dead_partial_downloads(m_dir);
 }
 
-Result<fs::path> DownloadCache::commit(TempFile& file, const std::string& sha256, uint64_t size,
-                                       const std::string& url) const {
-  if (::fsync(file.fd()) != 0) {
-    return fail(ErrorKind::failure, "cannot write {}: {}", file.path().string(), std::strerror(errno));
+Result<std::vector<fs::path>> DownloadCache::commit_all(std::vector<PendingEntry>& entries) const {
+  std::vector<fs::path> paths;
+  if (entries.empty()) return paths;
+  for (auto& entry : entries) ::fchmod(entry.file.fd(), 0644);
+  // One flush puts every file of the batch on disk before a rename publishes it: an entry's
+  // name promises its bytes (docs/downloads.md, "The download cache").
+  if (auto synced = util::sync_file_system(m_dir); !synced) return fail(synced.error());
+  for (auto& entry : entries) {
+    fs::path target = m_dir / (entry.sha256 + ".data");
+    if (::rename(entry.file.path().c_str(), target.c_str()) != 0) {
+      return fail(ErrorKind::failure, "cannot move download into {}: {}", target.string(), std::strerror(errno));
+    }
+    entry.file.release();
+    // Where it came from is advice for planning and `tailor cache`, not a promise: not flushed.
+    nlohmann::json meta = {{"url", entry.url},
+                           {"checksum", entry.sha256},
+                           {"actual_hash", entry.sha256},
+                           {"size", entry.size},
+                           {"cached_at", now_rfc3339()}};
+    (void)util::write_file_atomic(m_dir / (entry.sha256 + ".meta"), meta.dump(2) + "\n", 0644,
+                                  util::Durability::best_effort);
+    paths.push_back(std::move(target));
   }
-  ::fchmod(file.fd(), 0644);
-  fs::path target = m_dir / (sha256 + ".data");
-  if (::rename(file.path().c_str(), target.c_str()) != 0) {
-    return fail(ErrorKind::failure, "cannot move download into {}: {}", target.string(), std::strerror(errno));
-  }
-  file.release();
-  nlohmann::json meta = {
-      {"url", url}, {"checksum", sha256}, {"actual_hash", sha256}, {"size", size}, {"cached_at", now_rfc3339()}};
-  if (auto written = util::write_file_atomic(m_dir / (sha256 + ".meta"), meta.dump(2) + "\n", 0644); !written) {
-    return fail(written.error());
-  }
-  return target;
+  if (auto synced = util::sync_directory(m_dir); !synced) return fail(synced.error());
+  return paths;
 }
 
 }  // namespace tailor::fetch

@@ -1,13 +1,14 @@
 #pragma once
 // $TAILOR_HOME/cache/downloads: artifacts stored by their SHA-256 (docs/downloads.md,
 // "The download cache"). Entries are `<sha256>.data` plus `<sha256>.meta` (JSON: url, checksum, actual_hash,
-// size, cached_at); the directory is 0700; every write is temp file, fsync, rename.
+// size, cached_at); the directory is 0700; every write is temp file, flush, rename.
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "config/partial_downloads.hpp"
 #include "fetch/downloader.hpp"
@@ -43,6 +44,14 @@ class TempFile {
   std::filesystem::path m_path;
 };
 
+// A download written in full and checked, on its way into the cache.
+struct PendingEntry {
+  TempFile file;
+  std::string sha256;
+  uint64_t size = 0;
+  std::string url;
+};
+
 class DownloadCache {
  public:
   explicit DownloadCache(std::filesystem::path dir) : m_dir(std::move(dir)) {}
@@ -67,9 +76,10 @@ class DownloadCache {
   Result<TempFile> create_temp() const;
   // Removes the partial downloads of processes that are gone; returns what was removed.
   config::PartialDownloads remove_dead_partials() const;
-  // Moves a fully written temp file into the cache as `sha256` and records where it came from.
-  Result<std::filesystem::path> commit(TempFile& file, const std::string& sha256, uint64_t size,
-                                       const std::string& url) const;
+  // Moves fully written temp files into the cache, each as its `sha256`, and records where
+  // they came from: one flush of the file system for all of them, then the renames. Returns
+  // the entries' paths in order.
+  Result<std::vector<std::filesystem::path>> commit_all(std::vector<PendingEntry>& entries) const;
   // Deletes the entry of `sha256` (data and meta); a missing one is no error.
   void remove_entry(const std::string& sha256) const;
 

@@ -67,6 +67,18 @@ class Scheduler {
   }
 
   Result<std::vector<EngineResult>> run() {
+    Status transferred = transfer_all();
+    // Downloads that finished go into the cache even when another one failed: a retry finds them.
+    auto committed = commit_finished();
+    if (!transferred) return fail(transferred.error());
+    if (!committed) return fail(committed.error());
+    std::vector<EngineResult> results;
+    for (Job& job : m_jobs) results.push_back(std::move(job.result));
+    return results;
+  }
+
+ private:
+  Status transfer_all() {
     for (;;) {
       auto now = SteadyClock::now();
       if (auto started = start_ready_jobs(now); !started) return fail(started.error());
@@ -88,12 +100,18 @@ class Scheduler {
       report(false);
     }
     report(true);
-    std::vector<EngineResult> results;
-    for (Job& job : m_jobs) results.push_back(std::move(job.result));
-    return results;
+    return {};
   }
 
- private:
+  // The finished downloads into the cache, with one flush for all (DownloadCache::commit_all).
+  Status commit_finished() {
+    auto paths = m_ctx.cache.commit_all(m_finished);
+    m_finished.clear();
+    if (!paths) return fail(paths.error());
+    for (size_t i = 0; i < paths->size(); ++i) m_finished_jobs[i]->result.file.path = (*paths)[i];
+    return {};
+  }
+
   Status start_ready_jobs(SteadyClock::time_point now) {
     for (Job& job : m_jobs) {
       if (m_active >= m_ctx.config.parallel) break;
@@ -277,9 +295,10 @@ class Scheduler {
     if (job.spec->text) {
       job.result.text = std::move(job.transfer->text());
     } else {
-      auto path = m_ctx.cache.commit(job.transfer->file(), outcome.sha256, outcome.bytes, target.url);
-      if (!path) return fail(path.error());
-      job.result.file = FetchedFile{*path, outcome.sha256, outcome.bytes, target.url, false, {}};
+      // Committed with the others once every transfer ended (commit_finished).
+      m_finished.push_back(PendingEntry{std::move(job.transfer->file()), outcome.sha256, outcome.bytes, target.url});
+      m_finished_jobs.push_back(&job);
+      job.result.file = FetchedFile{{}, outcome.sha256, outcome.bytes, target.url, false, {}};
     }
     if (target.url == job.spec->request.url) {
       job.result.etag = job.transfer->etag();
@@ -364,6 +383,8 @@ class Scheduler {
   std::vector<Job> m_jobs;
   std::map<CURL*, Job*> m_handles;
   int m_active = 0;
+  std::vector<PendingEntry> m_finished;  // downloads done, not yet in the cache
+  std::vector<Job*> m_finished_jobs;     // their jobs, in the same order
 };
 
 }  // namespace

@@ -503,8 +503,11 @@ class Executor {
       }
       tool.versions[node.version] = record;
       // Before the state write: every version state.json records carries its install record,
-      // from which `tailor state rebuild` can write state.json again.
-      if (auto st = merge_receipt(tool_dir, install_record(node.tool, node.version, record, tool)); !st) return st;
+      // from which `tailor state rebuild` can write state.json again. That write flushes it.
+      if (auto st = merge_receipt(tool_dir, install_record(node.tool, node.version, record, tool),
+                                  util::Durability::best_effort);
+          !st)
+        return st;
       m_state = state;
       return {};
     });

@@ -12,7 +12,8 @@ std::filesystem::path receipt_path(const std::filesystem::path& version_dir) {
   return version_dir / ".tailor" / "receipt.json";
 }
 
-Status merge_receipt(const std::filesystem::path& version_dir, const nlohmann::ordered_json& fields) {
+Status merge_receipt(const std::filesystem::path& version_dir, const nlohmann::ordered_json& fields,
+                     util::Durability durability) {
   const auto file = receipt_path(version_dir);
   std::error_code ec;
   std::filesystem::create_directories(file.parent_path(), ec);
@@ -25,7 +26,7 @@ Status merge_receipt(const std::filesystem::path& version_dir, const nlohmann::o
     if (existing.is_object()) receipt = std::move(existing);
   }
   for (const auto& [key, value] : fields.items()) receipt[key] = value;
-  return util::write_file_atomic(file, util::canonical_json(receipt));
+  return util::write_file_atomic(file, util::canonical_json(receipt), 0644, durability);
 }
 
 nlohmann::ordered_json install_record(const std::string& tool, const std::string& version,

@@ -10,6 +10,7 @@
 
 #include "install/layout.hpp"
 #include "install/state.hpp"
+#include "util/fs.hpp"
 #include "util/result.hpp"
 
 namespace tailor::install {
@@ -24,8 +25,10 @@ struct InstalledReceipt {
 std::filesystem::path receipt_path(const std::filesystem::path& version_dir);
 
 // Sets `fields` in the receipt of `version_dir`, keeping every other key already there (the
-// install record and the backend choice are written at different moments). Atomic.
-Status merge_receipt(const std::filesystem::path& version_dir, const nlohmann::ordered_json& fields);
+// install record and the backend choice are written at different moments). Atomic; durable
+// unless the caller flushes it itself (a state.json write that follows flushes it).
+Status merge_receipt(const std::filesystem::path& version_dir, const nlohmann::ordered_json& fields,
+                     util::Durability durability = util::Durability::durable);
 
 // The install record of one version: "tool", "version", the keys of versions.<version> in
 // state.json and the tool's "is_explicit", "install_dependencies", "runtime_dependencies" and

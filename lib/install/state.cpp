@@ -77,8 +77,8 @@ Result<Loaded> load(const Layout& layout) {
   return Loaded{std::move(*state), std::move(*text)};
 }
 
-// Writes `text` to `tmp` and fsyncs it.
-Status write_synced(const fs::path& tmp, const std::string& text) {
+// Writes `text` to `tmp`; store() flushes it.
+Status write_whole(const fs::path& tmp, const std::string& text) {
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return fail(ErrorKind::failure, "cannot write {}: {}", tmp.string(), std::strerror(errno));
   const char* p = text.data();
@@ -94,40 +94,43 @@ Status write_synced(const fs::path& tmp, const std::string& text) {
     p += n;
     left -= static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    return fail(ErrorKind::failure, "cannot write {}: {}", tmp.string(), std::strerror(errno));
+  if (::close(fd) != 0) return fail(ErrorKind::failure, "cannot write {}: {}", tmp.string(), std::strerror(errno));
+  return {};
+}
+
+// Puts the file at state.json, whose bytes are `kept`, in place as `kept_as` too: a second
+// name for the same file where the file system has hard links, else a copy.
+Status keep_current(const Layout& layout, const std::string& kept, const fs::path& kept_as) {
+  fs::path kept_tmp = kept_as;
+  kept_tmp += ".tmp";
+  ::unlink(kept_tmp.c_str());
+  if (::link(layout.state_file().c_str(), kept_tmp.c_str()) != 0) {
+    if (auto st = write_whole(kept_tmp, kept); !st) return st;
+  }
+  if (::rename(kept_tmp.c_str(), kept_as.c_str()) != 0) {
+    return fail(ErrorKind::failure, "cannot replace {}: {}", kept_as.string(), std::strerror(errno));
   }
   return {};
 }
 
-void sync_directory(const fs::path& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
-}
-
-// Writes `state`. The bytes of the file it replaces (`kept`) are first put in place as
-// `kept_as` (through `kept_as`.tmp), so a good copy of the state exists at every moment.
+// Writes `state`. The file it replaces (whose bytes are `kept`) is first kept as `kept_as`,
+// so a good copy of the state exists at every moment. One flush of the file system before
+// the last rename puts the new state and the kept one on disk, and with them every change the
+// new state records (a build moved into tools/, its receipt): the commit never names what a
+// power loss could take back (docs/install.md, "On disk before the commit").
 Status store(const Layout& layout, const State& state, const std::optional<std::string>& kept,
              const fs::path& kept_as) {
   std::string text = state_to_json(state).dump(2) + "\n";
   fs::path tmp = layout.root / "state.json.tmp";
-  if (auto st = write_synced(tmp, text); !st) return st;
+  if (auto st = write_whole(tmp, text); !st) return st;
   if (kept) {
-    fs::path kept_tmp = kept_as;
-    kept_tmp += ".tmp";
-    if (auto st = write_synced(kept_tmp, *kept); !st) return st;
-    if (::rename(kept_tmp.c_str(), kept_as.c_str()) != 0) {
-      return fail(ErrorKind::failure, "cannot replace {}: {}", kept_as.string(), std::strerror(errno));
-    }
+    if (auto st = keep_current(layout, *kept, kept_as); !st) return st;
   }
+  if (auto st = util::sync_file_system(layout.root); !st) return st;
   if (::rename(tmp.c_str(), layout.state_file().c_str()) != 0) {
     return fail(ErrorKind::failure, "cannot replace {}: {}", layout.state_file().string(), std::strerror(errno));
   }
-  sync_directory(layout.root);
-  return {};
+  return util::sync_directory(layout.root);
 }
 
 }  // namespace

@@ -2,7 +2,8 @@
 // state.json (docs/home-layout.md, "state.json"): what is installed. Two-space JSON with sorted
 // keys, checked against its schema on every read; reads under a shared flock on
 // state.json.lock, read-modify-write cycles under an exclusive one, writes through
-// state.json.tmp + fsync + rename, each keeping the file it replaces as state.json.prev.
+// state.json.tmp + a flush of the file system + rename, each keeping the file it replaces as
+// state.json.prev.
 #include <functional>
 #include <map>
 #include <string>

@@ -39,17 +39,13 @@ Result<std::string> read_file(const fs::path& path, uint64_t max_bytes) {
   return content;
 }
 
-namespace {
-
-Status fsync_directory(const fs::path& dir) {
+Status sync_directory(const fs::path& dir) {
   int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return fail(ErrorKind::failure, "cannot open directory {}: {}", dir.string(), std::strerror(errno));
   ::fsync(fd);
   ::close(fd);
   return {};
 }
-
-}  // namespace
 
 Status write_file_atomic(const fs::path& path, std::string_view content, unsigned mode, Durability durability) {
   const fs::path dir = path.parent_path();
@@ -85,7 +81,7 @@ Status write_file_atomic(const fs::path& path, std::string_view content, unsigne
     ::unlink(name.data());
     return fail(ErrorKind::failure, "cannot replace {}: {}", path.string(), std::strerror(saved));
   }
-  return durable ? fsync_directory(dir) : Status{};
+  return durable ? sync_directory(dir) : Status{};
 }
 
 Result<fs::path> make_temp_dir(const fs::path& parent, const std::string& prefix) {

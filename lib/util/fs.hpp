@@ -24,6 +24,14 @@ enum class Durability {
 Status write_file_atomic(const std::filesystem::path& path, std::string_view content, unsigned mode = 0644,
                          Durability durability = Durability::durable);
 
+// Flushes every file and directory change of the file system that holds `path` to the disk
+// (Linux: syncfs; elsewhere: sync). One call stands in for an fsync of each file written
+// before it, and also waits for whatever else is being written on that file system.
+Status sync_file_system(const std::filesystem::path& path);
+
+// fsync of directory `dir`: the renames and creations in it are on disk.
+Status sync_directory(const std::filesystem::path& dir);
+
 // Creates a fresh directory `<parent>/<prefix>XXXXXX` and returns its path.
 Result<std::filesystem::path> make_temp_dir(const std::filesystem::path& parent, const std::string& prefix);
 
