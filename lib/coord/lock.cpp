@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <pwd.h>
 #include <sys/file.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <cerrno>
 #include <cstdlib>
@@ -17,6 +16,7 @@
 #include "config/values.hpp"
 #include "coord/reservation.hpp"
 #include "util/fs.hpp"
+#include "util/process.hpp"
 
 namespace tailor::coord {
 namespace fs = std::filesystem;
@@ -137,20 +137,19 @@ Result<int> hold_install_lock(const LockRequest& request, std::chrono::milliseco
     std::this_thread::sleep_for(hold);
     return 0;
   }
-  std::vector<char*> args;
-  args.reserve(argv.size() + 1);
-  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = ::fork();
-  if (pid < 0) return fail(ErrorKind::failure, "cannot start {}: {}", argv[0], std::strerror(errno));
-  if (pid == 0) {
-    ::execvp(args[0], args.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  // As execvp would: on PATH (its default without one), our stdin and outputs, a file without
+  // #! run by /bin/sh, 127 when it cannot be run.
+  util::ProcessOptions options;
+  const char* path = std::getenv("PATH");
+  options.search_path = path != nullptr ? path : "/bin:/usr/bin";
+  options.input = util::ChildInput::inherit;
+  options.output = util::ChildOutput::inherit;
+  options.own_process_group = false;
+  options.shell_fallback = true;
+  auto run = util::run_process(argv, options);
+  if (!run) return 127;
+  if (run->signal != 0) return 128 + run->signal;
+  return run->exit_code;
 }
 
 std::chrono::milliseconds default_lock_timeout() {

@@ -3,19 +3,14 @@
 // killed as a whole at the timeout.
 #include "platform/deep_probe.hpp"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <csignal>
 #include <cstdlib>
 
 #include <fmt/format.h>
 
 #include "util/fs.hpp"
+#include "util/process.hpp"
 #include "util/strings.hpp"
 
 namespace tailor::platform {
@@ -63,68 +58,23 @@ DeepProbe describe(const std::string& tool, const std::vector<std::string>& args
 ToolRun run_tool(const std::string& program, const std::vector<std::string>& args, int timeout_ms) {
   ToolRun run;
   const char* path_list = std::getenv("PATH");
-  std::string path = util::find_on_path(program, path_list != nullptr ? path_list : "");
-  if (path.empty()) return run;
+  util::ProcessOptions options;
+  options.search_path = path_list != nullptr ? path_list : "";
+  if (util::find_on_path(program, options.search_path).empty()) return run;
   run.found = true;
-  // Everything the child needs is built before fork: only async-signal-safe calls after it.
-  std::vector<std::string> words{program};
-  words.insert(words.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  argv.reserve(words.size() + 1);
-  for (std::string& word : words) argv.push_back(word.data());
-  argv.push_back(nullptr);
-  int fds[2];
-  if (::pipe(fds) != 0) {
-    run.output = "cannot create a pipe";
+  options.max_output = k_deep_output_limit;
+  options.timeout = std::chrono::milliseconds(timeout_ms);
+  std::vector<std::string> argv{program};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto result = util::run_process(argv, options);
+  if (!result) {
+    run.output = result.error().message;
     return run;
   }
-  ::fcntl(fds[0], F_SETFD, FD_CLOEXEC);
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    ::close(fds[0]);
-    ::close(fds[1]);
-    run.output = "cannot fork";
-    return run;
-  }
-  if (pid == 0) {
-    ::setpgid(0, 0);
-    int null_fd = ::open("/dev/null", O_RDONLY);
-    if (null_fd >= 0) ::dup2(null_fd, STDIN_FILENO);
-    ::dup2(fds[1], STDOUT_FILENO);
-    ::dup2(fds[1], STDERR_FILENO);
-    ::execv(path.c_str(), argv.data());
-    ::_exit(127);
-  }
-  ::setpgid(pid, pid);  // also here, so the group exists before we might kill it
-  ::close(fds[1]);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      run.timed_out = true;
-      break;
-    }
-    pollfd item{fds[0], POLLIN, 0};
-    int ready = ::poll(&item, 1, static_cast<int>(left.count()));
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready == 0) {
-      run.timed_out = true;
-      break;
-    }
-    if (ready < 0) break;
-    char buffer[4096];
-    ssize_t got = ::read(fds[0], buffer, sizeof buffer);
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) break;  // EOF: every writer (the tool and whatever it forked) is gone
-    size_t room = k_deep_output_limit - std::min(run.output.size(), k_deep_output_limit);
-    run.output.append(buffer, std::min(room, static_cast<size_t>(got)));  // keep draining past the limit
-  }
-  ::close(fds[0]);
-  if (run.timed_out) ::kill(-pid, SIGKILL);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-  if (WIFEXITED(status)) run.exit_code = WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) run.signal = WTERMSIG(status);
+  run.timed_out = result->timed_out;
+  run.exit_code = result->exit_code;
+  run.signal = result->signal;
+  run.output = std::move(result->output);
   return run;
 }
 

@@ -4,16 +4,15 @@
 
 #include <dlfcn.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <cerrno>
 #include <chrono>
-#include <csignal>
 #include <cstdlib>
 
 #define VK_NO_PROTOTYPES
 #include <vulkan/vulkan.h>
+
+#include "util/process.hpp"
 
 namespace tailor::platform {
 namespace {
@@ -81,7 +80,8 @@ nlohmann::json enumerate() {
   return out;
 }
 
-[[noreturn]] void child_main(int write_fd) {
+// The child's work: its own output goes nowhere, its answer into `answer_fd`.
+void child_main(int answer_fd) {
   int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
   if (null_fd >= 0) {
     ::dup2(null_fd, STDOUT_FILENO);  // ICDs print banners (lavapipe warns on stderr)
@@ -91,69 +91,34 @@ nlohmann::json enumerate() {
   std::string text = enumerate().dump();
   size_t done = 0;
   while (done < text.size()) {
-    ssize_t wrote = ::write(write_fd, text.data() + done, text.size() - done);
+    ssize_t wrote = ::write(answer_fd, text.data() + done, text.size() - done);
     if (wrote < 0 && errno == EINTR) continue;
     if (wrote <= 0) break;
     done += static_cast<size_t>(wrote);
   }
-  ::_exit(0);
 }
 
 }  // namespace
 
 VulkanProbe probe_vulkan_in_child(int timeout_ms) {
   VulkanProbe probe;
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) {
-    probe.problem = "cannot create a pipe for the Vulkan probe";
+  util::ProcessOptions options;
+  options.timeout = std::chrono::milliseconds(timeout_ms);
+  options.own_process_group = false;  // a copy of this process that runs no programs: the child alone is killed
+  auto run = util::run_in_child(child_main, options);
+  if (!run) {
+    probe.problem = fmt::format("cannot start the Vulkan probe: {}", run.error().message);
     return probe;
   }
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    ::close(fds[0]);
-    ::close(fds[1]);
-    probe.problem = "cannot fork the Vulkan probe";
-    return probe;
-  }
-  if (pid == 0) {
-    ::close(fds[0]);
-    child_main(fds[1]);
-  }
-  ::close(fds[1]);
-  std::string text;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  bool timed_out = false;
-  for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      timed_out = true;
-      break;
-    }
-    pollfd item{fds[0], POLLIN, 0};
-    int ready = ::poll(&item, 1, static_cast<int>(left.count()));
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready <= 0) {
-      timed_out = ready == 0;
-      break;
-    }
-    char buffer[4096];
-    ssize_t got = ::read(fds[0], buffer, sizeof buffer);
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) break;
-    text.append(buffer, static_cast<size_t>(got));
-  }
-  ::close(fds[0]);
-  if (timed_out) ::kill(pid, SIGKILL);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-  if (timed_out) {
+  if (run->timed_out) {
     probe.problem = fmt::format("the Vulkan probe did not finish within {} ms", timeout_ms);
     return probe;
   }
-  if (WIFSIGNALED(status)) {
-    probe.problem = fmt::format("the Vulkan probe crashed (signal {})", WTERMSIG(status));
+  if (run->signal != 0) {
+    probe.problem = fmt::format("the Vulkan probe crashed (signal {})", run->signal);
     return probe;
   }
+  const std::string& text = run->output;
   auto doc = nlohmann::json::parse(text, nullptr, false);
   if (!doc.is_object()) {
     probe.problem = "the Vulkan probe returned no result";

@@ -257,6 +257,7 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv, const Pr
     return fail(ErrorKind::failure, "command '{}' not found in PATH", argv[0]);
   if (error != 0) {
     ProcessResult result;
+    result.started = false;
     result.exit_code = 127;  // found but not startable, as a shell reports it
     return result;
   }

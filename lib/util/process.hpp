@@ -57,8 +57,9 @@ class ExecutableWrite {
 };
 
 struct ProcessResult {
-  int exit_code = -1;  // -1 when it did not exit (a signal ended it)
-  int signal = 0;      // the signal that ended it, 0 when none
+  bool started = true;  // false: found but the system would not start it (exit_code is then 127)
+  int exit_code = -1;   // -1 when it did not exit (a signal ended it)
+  int signal = 0;       // the signal that ended it, 0 when none
   bool timed_out = false;
   std::string output;  // with ChildOutput::capture
 };

@@ -95,10 +95,12 @@ TEST_CASE("run_process") {
     auto options = with_path();
     auto refused = util::run_process({(dir / "bare").string()}, options);
     REQUIRE(refused.has_value());
+    CHECK_FALSE(refused->started);
     CHECK(refused->exit_code == 127);
     options.shell_fallback = true;
     auto fallback = util::run_process({(dir / "bare").string()}, options);
     REQUIRE(fallback.has_value());
+    CHECK(fallback->started);
     CHECK(fallback->exit_code == 0);
     CHECK(fallback->output == "ran by sh\n");
   }
