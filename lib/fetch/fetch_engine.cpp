@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <utility>
 
 #include "fetch/curl_api.hpp"
 
@@ -82,6 +83,7 @@ class Scheduler {
     for (;;) {
       auto now = SteadyClock::now();
       if (auto started = start_ready_jobs(now); !started) return fail(started.error());
+      report(std::exchange(m_changed, false));
       if (std::all_of(m_jobs.begin(), m_jobs.end(), [](const Job& j) { return j.state == JobState::done; })) break;
       int running = 0;
       curl_api().multi_perform(m_multi, &running);
@@ -97,7 +99,7 @@ class Scheduler {
           return fail(completed.error());
         }
       }
-      report(false);
+      report(std::exchange(m_changed, false));
     }
     report(true);
     return {};
@@ -148,7 +150,7 @@ class Scheduler {
       job.result.missing = true;
       job.state = JobState::done;
       job.progress.state = "done";
-      report(true);
+      m_changed = true;
       return {};
     }
     ErrorKind kind = job.saw_corrupt ? ErrorKind::checksum : ErrorKind::network;
@@ -201,7 +203,7 @@ class Scheduler {
     m_handles[job.transfer->handle()] = &job;
     curl_api().multi_add_handle(m_multi, job.transfer->handle());
     ++m_active;
-    report(true);
+    m_changed = true;
     return {};
   }
 
@@ -309,7 +311,7 @@ class Scheduler {
     job.progress.state = "done";
     job.progress.bytes = outcome.bytes;
     job.progress.total = outcome.bytes;
-    report(true);
+    m_changed = true;
     return {};
   }
 
@@ -383,6 +385,9 @@ class Scheduler {
   std::vector<Job> m_jobs;
   std::map<CURL*, Job*> m_handles;
   int m_active = 0;
+  // A job started or ended since the last report: the next one is written at once, not
+  // throttled (one write for every job that changed in that pass of the loop).
+  bool m_changed = false;
   std::vector<PendingEntry> m_finished;  // downloads done, not yet in the cache
   std::vector<Job*> m_finished_jobs;     // their jobs, in the same order
 };
