@@ -180,6 +180,7 @@ Result<InstallOutcome> install_plans(const Layout& layout, const std::vector<nlo
   auto held = lock_home(layout, lock, output);
   if (!held) return fail(held.error());
   std::vector<Run> runs;
+  runs.reserve(plans.size());
   for (const auto& plan : plans) runs.push_back(run_plan(layout, plan, options, output));
   Summary summary = summarize(plans, runs, output);
   held->release();

@@ -86,7 +86,7 @@ std::vector<std::string> child_environment(const ProcessOptions& options) {
   }
   std::vector<std::string> out;
   out.reserve(env.size());
-  for (const auto& [key, value] : env) out.push_back(key + "=" + value);
+  for (const auto& [key, value] : env) out.push_back(std::string(key).append("=").append(value));
   return out;
 }
 
