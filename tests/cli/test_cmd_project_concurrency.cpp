@@ -2,7 +2,7 @@
 // `tailor install --locked` processes held at a pause point by TAILOR_TEST_PAUSE_AT, and real
 // `tailor install --plan` processes beside them on the same TAILOR_HOME. The project install
 // takes the lock for each tool's commit only: another install gets it while the project's
-// tools extract, not while one of them commits; a project install killed at either moment
+// tools download or extract, not while one of them commits; a project install killed at either moment
 // loses nothing and the next run completes it.
 #include <doctest/doctest.h>
 
@@ -58,7 +58,10 @@ struct Project {
     options.env["TAILOR_RECIPES"] = registry.string();
     options.cwd = dir.string();
     write_text(dir / "tailor.toml", "[tools]\nhello = \"1.0.0\"\nworld = \"1.0.0\"\n");
-    auto resolved = run_tailor({"resolve"}, options);
+    // Resolved in a home of its own, so that the installs download every artifact.
+    RunOptions resolving = options;
+    resolving.env["TAILOR_HOME"] = fresh_dir("project-lock-resolve-home").string();
+    auto resolved = run_tailor({"resolve"}, resolving);
     INFO(resolved.err);
     REQUIRE(resolved.exit_code == 0);
   }
@@ -98,6 +101,23 @@ struct Project {
 
 TEST_CASE("a project install takes the install lock for each tool's commit only") {
   Project project;
+
+  SUBCASE("while its downloads run another install takes the lock, and both complete") {
+    // hello's download sends half its bytes, then waits for release_held().
+    project.server.script("/dl/hello-1.0.0.tar.gz", {Reply::hold()});
+    Child child = spawn_tailor({"install", "--locked"}, project.options);
+    REQUIRE(project.server.wait_for_held(1, std::chrono::seconds(30)));
+    auto other = run_tailor({"install", "--plan", project.other_plan.string(), "--lock-timeout", "0"}, project.options);
+    INFO(other.err);
+    CHECK(other.exit_code == 0);
+    project.server.release_held();
+    RunResult done = child.wait();
+    INFO(done.err);
+    CHECK(done.exit_code == 0);
+    CHECK(project.run_bin("hello") == "hello 1.0.0\n");
+    CHECK(project.run_bin("world") == "world 1.0.0\n");
+    CHECK(project.run_bin("other") == "other 1.0.0\n");
+  }
 
   SUBCASE("while its tools extract another install takes the lock; killed there, the next run completes") {
     Child child = project.paused_at("before_extract");
