@@ -3,9 +3,9 @@
 namespace tailor::install {
 
 Result<CommitGate::Turn> CommitGate::enter() {
+  // The process's own turn first: its tools do not wait on each other through the flock.
   std::unique_lock<std::mutex> turn(m_mutex);
-  if (!m_request) return Turn(std::move(turn), std::nullopt);
-  auto lock = coord::acquire_install_lock(*m_request);
+  auto lock = coord::acquire_install_lock(m_request);
   if (!lock) return fail(lock.error());
   return Turn(std::move(turn), std::move(*lock));
 }

@@ -216,7 +216,7 @@ class Executor {
     // Without the install lock between turns, the build is verified where it was made, while
     // other tools build; its turn only places and records it (docs/install.md, "Several tools
     // at once").
-    const bool verify_first = m_options.commit_gate != nullptr && m_options.commit_gate->locks_each_turn();
+    const bool verify_first = m_options.commit_gate != nullptr;
     const Status verified = verify_first ? run_verify(verify_input(node, *work / ".install", binaries)) : Status{};
     // A failed build takes a turn only to be kept beside the live versions.
     if (!verified && !m_options.keep_failed) return refuse_unverified(node, *work / ".install", verified);
@@ -321,7 +321,8 @@ class Executor {
     return fail(ErrorKind::install, "{}; the install was rolled back", verified.error().message);
   }
 
-  // A turn of the commit gate; none without a gate (the caller then holds the install lock).
+  // A turn of the commit gate; none without a gate (the caller then holds the install lock
+  // throughout).
   Result<std::optional<CommitGate::Turn>> take_turn() const {
     if (m_options.commit_gate == nullptr) return std::optional<CommitGate::Turn>();
     auto turn = m_options.commit_gate->enter();

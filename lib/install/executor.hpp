@@ -45,9 +45,9 @@ struct InstallOptions {
   // Where each tool's recipe came from (by tool name), recorded in the state with its version.
   std::map<std::string, recipe::Provenance> provenance;
   // Set when several plans install at once (install_plans_at_once): each tool places and
-  // records its build in one turn of the gate. When the gate takes the install lock per turn,
-  // that turn is all this install holds it for, and the build is verified in its work
-  // directory before it (docs/install.md, "Several tools at once").
+  // records its build in one turn of the gate, the only time this install holds the install
+  // lock, and is verified in its work directory before it (docs/install.md, "Several tools at
+  // once").
   CommitGate* commit_gate = nullptr;
   // Where work directories are made; empty: tmp/.
   std::filesystem::path work_root;
