@@ -24,6 +24,7 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv, const Pr
   spawn.input_text = options.stdin_text;
   spawn.max_output = options.max_output;
   spawn.timeout = options.timeout;
+  spawn.shell_fallback = options.shell_fallback;
   auto run = util::run_process(argv, spawn);
   if (!run) return fail(run.error());
   return ProcessResult{run->signal != 0 ? -run->signal : run->exit_code, run->timed_out, std::move(run->output)};

@@ -25,6 +25,8 @@ struct ProcessOptions {
   size_t max_output = 1 << 20;  // output beyond this is dropped
   // false: the child sees only `env` (and LC_ALL=C), none of tailor's own environment.
   bool inherit_environment = true;
+  // As a shell does: a file the kernel refuses to execute (no #! line) is run by /bin/sh.
+  bool shell_fallback = false;
 };
 
 // Runs argv[0] searched on the PATH of `env` (else ours). Failing to start is an error; a

@@ -1,7 +1,7 @@
 #pragma once
-// Runs a plan's [verify] command (docs/install.md, "The install flow"): `sh -c` with the tool's bin
-// directories first on PATH, LC_ALL=C, a timeout that kills the process group, and pattern
-// checks on the trimmed combined output.
+// Runs a plan's [verify] command (docs/install.md, "The install flow"): as `sh -c` runs it
+// (directly when it needs no shell), with the tool's bin directories first on PATH, LC_ALL=C,
+// a timeout that kills the process group, and pattern checks on the trimmed combined output.
 #include <chrono>
 #include <filesystem>
 #include <string>
