@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <mutex>
 #include <optional>
 
 #include <fmt/format.h>
@@ -63,11 +64,47 @@ struct Loaded {
   std::optional<std::string> text;
 };
 
+// The state this process wrote last. A project install commits its tools one after another;
+// each commit reads state.json under the exclusive lock, and when the file still holds the
+// bytes this process wrote, it is that state: parsing and checking them again would cost a
+// pass over every plan the file records, once per tool (docs/install.md, "Several tools at
+// once").
+class LastWritten {
+ public:
+  std::optional<State> find(const fs::path& file, const std::string& text) const;
+  void remember(const fs::path& file, const State& state, const std::string& text);
+
+ private:
+  mutable std::mutex m_mutex;
+  fs::path m_file;
+  State m_state;
+  std::string m_text;
+};
+
+LastWritten& last_written() {
+  static LastWritten instance;
+  return instance;
+}
+
+std::optional<State> LastWritten::find(const fs::path& file, const std::string& text) const {
+  std::lock_guard guard(m_mutex);
+  if (m_file != file || m_text != text) return std::nullopt;
+  return m_state;
+}
+
+void LastWritten::remember(const fs::path& file, const State& state, const std::string& text) {
+  std::lock_guard guard(m_mutex);
+  m_file = file;
+  m_state = state;
+  m_text = text;
+}
+
 Result<Loaded> load(const Layout& layout) {
   std::error_code ec;
   if (!fs::exists(layout.state_file(), ec)) return Loaded{};
   auto text = util::read_file(layout.state_file(), 256ULL << 20);
   if (!text) return fail(text.error());
+  if (auto known = last_written().find(layout.state_file(), *text)) return Loaded{std::move(*known), std::move(*text)};
   json parsed = json::parse(*text, nullptr, false);
   if (parsed.is_discarded()) {
     return fail(ErrorKind::invalid_input, "{}: not valid JSON{}", layout.state_file().string(), recovery_hint(layout));
@@ -130,6 +167,7 @@ Status store(const Layout& layout, const State& state, const std::optional<std::
   if (::rename(tmp.c_str(), layout.state_file().c_str()) != 0) {
     return fail(ErrorKind::failure, "cannot replace {}: {}", layout.state_file().string(), std::strerror(errno));
   }
+  last_written().remember(layout.state_file(), state, text);
   return util::sync_directory(layout.root);
 }
 
