@@ -1,15 +1,16 @@
 // `tailor install` without tool names (docs/projects.md, "Installing a project").
 #include <algorithm>
 #include <map>
-#include <mutex>
 #include <set>
 #include <thread>
 
 #include "app/mirror_pull.hpp"
+#include "app/prefetch.hpp"
 #include "app/project.hpp"
 #include "config/home.hpp"
 #include "coord/lock.hpp"
 #include "fetch/curl_downloader.hpp"
+#include "fetch/fetch_config.hpp"
 #include "install/bundle.hpp"
 #include "install/extract.hpp"
 #include "install/operations.hpp"
@@ -86,50 +87,15 @@ Result<std::unique_ptr<fetch::Downloader>> locked_downloader(const InstallReques
   return std::unique_ptr<fetch::Downloader>(std::move(*curl));
 }
 
-// One downloader shared by the tools a project installs at once: calls take turns (the
-// artifacts are already in the download cache by then, so each is a cache hit).
-class SerializedDownloader final : public fetch::Downloader {
- public:
-  explicit SerializedDownloader(fetch::Downloader& inner) : m_inner(inner) {}
-  std::optional<fetch::KnownDigest> known_digest(const fetch::FetchRequest& request) override {
-    std::lock_guard guard(m_mutex);
-    return m_inner.known_digest(request);
-  }
-  Result<fetch::FetchedFile> fetch(const fetch::FetchRequest& request) override {
-    std::lock_guard guard(m_mutex);
-    return m_inner.fetch(request);
-  }
-  Result<std::string> fetch_text(const std::string& url, uint64_t max_bytes) override {
-    std::lock_guard guard(m_mutex);
-    return m_inner.fetch_text(url, max_bytes);
-  }
-  std::optional<bool> exists(const std::string& url) override {
-    std::lock_guard guard(m_mutex);
-    return m_inner.exists(url);
-  }
-  void discard(const fetch::FetchedFile& file) override {
-    std::lock_guard guard(m_mutex);
-    m_inner.discard(file);
-  }
-  Result<std::vector<fetch::FetchedFile>> fetch_all(const std::vector<fetch::FetchRequest>& requests) override {
-    std::lock_guard guard(m_mutex);
-    return m_inner.fetch_all(requests);
-  }
-
- private:
-  fetch::Downloader& m_inner;
-  std::mutex m_mutex;
-};
-
 // How many tools of a project install at once.
 size_t install_jobs() {
   const unsigned cores = std::thread::hardware_concurrency();
   return std::clamp<size_t>(cores, 2, 8);
 }
 
-// Every artifact of `plans`, fetched together (in parallel over the host pool) and checked
-// against the lock's checksums before anything is installed.
-Status prefetch(const std::vector<nlohmann::ordered_json>& plans, fetch::Downloader& downloader) {
+// Every artifact of `plans`, once each, to be fetched together (in parallel over the host pool)
+// and checked against the lock's checksums before any tool is committed.
+Result<std::vector<fetch::FetchRequest>> lock_downloads(const std::vector<nlohmann::ordered_json>& plans) {
   std::vector<fetch::FetchRequest> requests;
   std::set<std::string> seen;
   for (const auto& plan : plans) {
@@ -145,9 +111,7 @@ Status prefetch(const std::vector<nlohmann::ordered_json>& plans, fetch::Downloa
                                              artifact.algo == "sha256" ? artifact.checksum : "", artifact.size});
     }
   }
-  auto fetched = downloader.fetch_all(requests);
-  if (!fetched) return fail(fetched.error());
-  return {};
+  return requests;
 }
 
 // Exactly the lock's plans for this machine: checked against it, downloaded together, then
@@ -190,18 +154,24 @@ Result<InstallReport> install_locked(const ProjectInstallRequest& request, const
     report.plans = std::move(locked->plans);
     return report;
   }
+  auto downloads = lock_downloads(locked->plans);
+  if (!downloads) return fail(downloads.error());
   auto downloader = locked_downloader(install, registry, output);
   if (!downloader) return fail(downloader.error());
-  if (auto fetched = prefetch(locked->plans, **downloader); !fetched) return fail(fetched.error());
   auto limits = install::extract_limits(*config);
   if (!limits) return fail(limits.error());
   auto lock = install::lock_options(install.lock_token, install.lock_timeout);
   if (!lock) return fail(lock.error());
+  auto fetch_settings = fetch::fetch_config_from(*config);
+  if (!fetch_settings) return fail(fetch_settings.error());
+  // The downloads run ahead of the tools, which extract and verify as their artifacts come in;
+  // the commits wait for all of them (install::InstallOptions::downloads_checked).
+  Prefetch prefetch(**downloader, std::move(*downloads), static_cast<size_t>(fetch_settings->parallel));
   install::InstallOptions options;
   options.force = install.plan.force || install.reinstall;
   options.keep_failed = install.keep_failed;
-  SerializedDownloader serialized(**downloader);
-  options.downloader = &serialized;
+  options.downloader = &prefetch;
+  options.downloads_checked = prefetch.all_checked();
   options.source = source;
   options.run_host = install::run_host_of(*facts);
   options.run_host->only_warn = install.plan.force;

@@ -2,6 +2,7 @@
 // Turns at the commits of tools installed at once (docs/install.md, "Several tools at once"):
 // one tool at a time takes the install lock, places its build, writes state.json, switches its
 // links and releases the lock, which the rest of the install does not hold.
+#include <future>
 #include <mutex>
 #include <optional>
 
@@ -12,8 +13,10 @@ namespace tailor::install {
 
 class CommitGate {
  public:
-  // Each turn takes the install lock as `request` says (its timeout, token and output).
-  explicit CommitGate(coord::LockRequest request) : m_request(std::move(request)) {}
+  // Each turn takes the install lock as `request` says (its timeout, token and output), once
+  // `opens` (when valid) has succeeded; its failure is every turn's.
+  explicit CommitGate(coord::LockRequest request, std::shared_future<Status> opens = {})
+      : m_request(std::move(request)), m_opens(std::move(opens)) {}
   CommitGate(const CommitGate&) = delete;
   CommitGate& operator=(const CommitGate&) = delete;
 
@@ -35,6 +38,7 @@ class CommitGate {
  private:
   std::mutex m_mutex;
   coord::LockRequest m_request;
+  std::shared_future<Status> m_opens;
 };
 
 }  // namespace tailor::install

@@ -5,6 +5,7 @@
 // rename, verify, then state written last.
 #include <filesystem>
 #include <functional>
+#include <future>
 #include <map>
 #include <optional>
 #include <string>
@@ -49,6 +50,10 @@ struct InstallOptions {
   // lock, and is verified in its work directory before it (docs/install.md, "Several tools at
   // once").
   CommitGate* commit_gate = nullptr;
+  // With install_plans_at_once: the downloads the tools' steps use, still running while the
+  // tools extract and verify. No commit starts before they have all succeeded; when they fail,
+  // that failure is the install's and nothing was committed.
+  std::shared_future<Status> downloads_checked;
   // Where work directories are made; empty: tmp/.
   std::filesystem::path work_root;
   // Package registries of ecosystem steps by ecosystem ("npm", "pypi"): config.toml's

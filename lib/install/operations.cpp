@@ -200,7 +200,7 @@ Result<InstallOutcome> install_plans_at_once(const Layout& layout, const std::ve
     shared.work_root = std::move(*work_root);
   }
   // From here on the lock is taken for each tool's commit only.
-  CommitGate gate(lock_request(layout, lock, output));
+  CommitGate gate(lock_request(layout, lock, output), options.downloads_checked);
   shared.commit_gate = &gate;
   std::vector<Run> runs(plans.size());
   if (jobs > 1 && plans.size() > 1 && disjoint_trees(plans)) {
@@ -216,6 +216,10 @@ Result<InstallOutcome> install_plans_at_once(const Layout& layout, const std::ve
     for (size_t i = 0; i < plans.size(); ++i) runs[i] = run_plan(layout, plans[i], shared, output);
   }
   (void)remove_in_home(layout, shared.work_root);
+  if (options.downloads_checked.valid()) {
+    // The gate never opened: nothing was committed, and the failure is the downloads' alone.
+    if (const Status& downloads = options.downloads_checked.get(); !downloads) return fail(downloads.error());
+  }
   Summary summary = summarize(plans, runs, output);
   emit_events(layout, summary.events, output);
   return std::move(summary.outcome);

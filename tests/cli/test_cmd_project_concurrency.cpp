@@ -119,6 +119,38 @@ TEST_CASE("a project install takes the install lock for each tool's commit only"
     CHECK(project.run_bin("other") == "other 1.0.0\n");
   }
 
+  SUBCASE("a tool whose download is in extracts and verifies; none commits before every download is in") {
+    // One artifact per chunk: hello's comes in, world's sends half its bytes and waits.
+    project.server.script("/dl/world-1.0.0.tar.gz", {Reply::hold()});
+    RunOptions one_at_a_time = project.options;
+    one_at_a_time.env["TAILOR_FETCH_PARALLEL"] = "1";
+    Child child = spawn_tailor({"install", "--locked"}, one_at_a_time);
+    REQUIRE(project.server.wait_for_held(1, std::chrono::seconds(30)));
+    // hello's build appears in the project's work directory while world's download is held.
+    auto hello_built = [&] {
+      std::error_code ec;
+      for (const auto& work : fs::recursive_directory_iterator(project.home / "tmp", ec)) {
+        const std::string path = work.path().string();
+        if (path.find("/hello-1.0.0-") != std::string::npos && path.ends_with("/.install/bin/hello")) return true;
+      }
+      return false;
+    };
+    bool built = false;
+    for (int i = 0; i < 600 && !(built = hello_built()); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    CHECK(built);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    CHECK_FALSE(fs::exists(project.home / "tools" / "hello-1.0.0"));
+    CHECK_FALSE(fs::exists(project.home / "bin" / "hello"));
+    CHECK_FALSE(tailor::coord::install_lock_held(project.home));
+    project.server.release_held();
+    RunResult done = child.wait();
+    INFO(done.err);
+    CHECK(done.exit_code == 0);
+    CHECK(project.run_bin("hello") == "hello 1.0.0\n");
+    CHECK(project.run_bin("world") == "world 1.0.0\n");
+  }
+
   SUBCASE("while its tools extract another install takes the lock; killed there, the next run completes") {
     Child child = project.paused_at("before_extract");
     CHECK_FALSE(tailor::coord::install_lock_held(project.home));
