@@ -18,12 +18,13 @@ Prefetch::~Prefetch() {
 }
 
 void Prefetch::run() {
-  for (std::size_t begin = 0; begin < m_requests.size(); begin += m_chunk) {
+  // Each chunk twice the one before: the first tools start early, and the flushes stay few.
+  for (std::size_t begin = 0, size = m_chunk; begin < m_requests.size(); begin += size, size *= 2) {
     {
       std::lock_guard guard(m_mutex);
       if (m_stop) return finish(fail(ErrorKind::failure, "the install ended before its downloads"));
     }
-    auto end = m_requests.begin() + static_cast<std::ptrdiff_t>(std::min(begin + m_chunk, m_requests.size()));
+    auto end = m_requests.begin() + static_cast<std::ptrdiff_t>(std::min(begin + size, m_requests.size()));
     std::vector<fetch::FetchRequest> chunk(m_requests.begin() + static_cast<std::ptrdiff_t>(begin), end);
     Result<std::vector<fetch::FetchedFile>> files = fail(ErrorKind::internal, "not fetched");
     {

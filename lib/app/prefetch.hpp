@@ -18,9 +18,10 @@ namespace tailor::app {
 
 class Prefetch final : public fetch::Downloader {
  public:
-  // Starts fetching `requests` through `inner`, in their order, `chunk` at a time: one
-  // fetch_all each, so the files of a chunk reach the download cache with one flush and its
-  // downloads run in parallel over the host pool. The first failure stops the rest.
+  // Starts fetching `requests` through `inner`, in their order, in chunks of `chunk`, then
+  // twice, four times as many, and so on: one fetch_all each, so the files of a chunk reach
+  // the download cache with one flush and its downloads run in parallel over the host pool.
+  // The first failure stops the rest.
   Prefetch(fetch::Downloader& inner, std::vector<fetch::FetchRequest> requests, std::size_t chunk);
   // Waits for the chunk under way; none is started after it.
   ~Prefetch() override;
