@@ -9,12 +9,10 @@
 #include "config/keys.hpp"
 #include "install/state.hpp"
 #include "recipe/registry.hpp"
+#include "tuple/fact_table.hpp"
 
 namespace tailor::cli {
 namespace {
-
-// The --gpu values (docs/detection.md, "Overrides and facts files").
-constexpr std::array<std::string_view, 5> k_gpu_vendors = {"nvidia", "amd", "intel", "apple", "none"};
 
 std::vector<std::string> words_of(std::string_view kind) {
   std::vector<std::string> words;
@@ -30,7 +28,7 @@ std::vector<std::string> words_of(std::string_view kind) {
   } else if (kind == k_complete_backends) {
     for (auto name : config::backend_names()) words.emplace_back(name);
   } else if (kind == k_complete_gpu_vendors) {
-    for (auto name : k_gpu_vendors) words.emplace_back(name);
+    for (auto name : tuple::fact_def(tuple::Fact::gpu).allowed) words.emplace_back(name);
   } else if (kind == k_complete_shells) {
     for (auto name : app::shell_names()) words.emplace_back(name);
   } else if (kind == k_complete_config_keys) {

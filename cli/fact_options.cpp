@@ -15,23 +15,13 @@ void add_fact_flags(CLI::App& app, FactFlags& flags) {
                  "vulkaninfo, rocminfo) (TAILOR_PROBE)")
       ->group(group);
   app.add_option("--pci-ids", flags.pci_ids, "Alternative pci.ids for device names (TAILOR_PCI_IDS)")->group(group);
-  app.add_option("--os", flags.os, "Target OS: linux, darwin")->group(group);
-  app.add_option("--arch", flags.arch, "Target architecture: amd64, arm64")->group(group);
-  app.add_option("--linux-family", flags.linux_family, "debian, rhel, arch, alpine, suse (TAILOR_LINUX_FAMILY)")
-      ->group(group);
-  app.add_option("--libc", flags.libc, "glibc, musl (TAILOR_LIBC)")->group(group);
-  app.add_option("--gpu", flags.gpu, "nvidia, amd, intel, apple, none (TAILOR_GPU)")->group(group);
-  app.add_option("--gpu-driver", flags.gpu_driver, "GPU kernel driver version, e.g. 570.133.07 (TAILOR_GPU_DRIVER)")
-      ->group(group);
-  app.add_option("--gpu-compute", flags.gpu_compute,
-                 "CUDA compute capability of the GPU, e.g. 8.9 (TAILOR_GPU_COMPUTE)")
-      ->group(group);
-  app.add_option("--gfx", flags.gfx,
-                 "AMD gfx target(s) of the GPU, e.g. gfx1030 or gfx1100,gfx1030 (TAILOR_GFX); "
-                 "HSA_OVERRIDE_GFX_VERSION still applies")
-      ->group(group);
-  app.add_option("--gpu-device", flags.gpu_device, "Use the GPU at this PCI address (TAILOR_GPU_DEVICE)")->group(group);
-  app.add_option("--vulkan", flags.vulkan, "usable, loader-only, absent (TAILOR_VULKAN)")->group(group);
+  // In the order --help has always listed them.
+  using tuple::Fact;
+  for (Fact fact : {Fact::os, Fact::arch, Fact::linux_family, Fact::libc, Fact::gpu, Fact::gpu_driver,
+                    Fact::gpu_compute, Fact::gfx, Fact::gpu_device, Fact::vulkan}) {
+    const tuple::FactDef& def = tuple::fact_def(fact);
+    app.add_option(std::string(def.flag), flags.values[fact], std::string(def.help))->group(group);
+  }
 }
 
 platform::DetectRequest to_detect_request(const FactFlags& flags, const config::Config& config) {
@@ -46,8 +36,7 @@ platform::DetectRequest to_detect_request(const FactFlags& flags, const config::
   }
   request.pci_ids = flags.pci_ids;
   request.cache_dir = (config::tailor_home() / "cache" / "detect").string();
-  request.flags = {flags.os,         flags.arch,   flags.linux_family, flags.libc,        flags.gpu,
-                   flags.gpu_driver, flags.vulkan, flags.gpu_device,   flags.gpu_compute, flags.gfx};
+  request.flags = flags.values;
   return request;
 }
 

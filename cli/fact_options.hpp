@@ -16,7 +16,7 @@ struct FactFlags {
   std::string facts;
   std::string probe;
   std::string pci_ids;
-  std::optional<std::string> os, arch, linux_family, libc, gpu, gpu_driver, vulkan, gpu_device, gpu_compute, gfx;
+  platform::FactOverrides values;  // --os, --gpu, ...: one per fact of tuple/fact_table.hpp
 };
 
 // Adds --sysroot --facts --gpu --gpu-driver --gpu-compute --gfx --gpu-device --vulkan --os --arch --linux-family

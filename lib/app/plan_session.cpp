@@ -106,7 +106,7 @@ Status resolve_target_facts(PlanSession& session, const recipe::Recipe& recipe, 
                             const SessionSeams& seams) {
   auto facts = seams.resolve_facts(detect);
   if (!facts) return fail(facts.error());
-  bool target_overridden = detect.flags.os.has_value() || detect.flags.arch.has_value();
+  bool target_overridden = detect.flags[tuple::Fact::os].has_value() || detect.flags[tuple::Fact::arch].has_value();
   // A foreign target (--os/--arch) never uses this machine's Vulkan.
   if (needs_vulkan_probe(recipe, *facts, session.request.backend, target_overridden)) {
     detect.need_vulkan = true;
@@ -116,8 +116,8 @@ Status resolve_target_facts(PlanSession& session, const recipe::Recipe& recipe, 
   }
   if (target_overridden) {
     platform::DetectRequest host_request = detect;
-    host_request.flags.os.reset();
-    host_request.flags.arch.reset();
+    host_request.flags[tuple::Fact::os].reset();
+    host_request.flags[tuple::Fact::arch].reset();
     auto host = seams.resolve_facts(host_request);
     if (!host) return fail(host.error());
     session.foreign = host->os != facts->os || host->arch != facts->arch;

@@ -1,19 +1,22 @@
 #include <algorithm>
 #include <array>
 #include <set>
+#include <span>
 
 #include "plan/backend.hpp"
 #include "plan/golden.hpp"
 #include "plan/recipe_plan.hpp"
 #include "platform/nvidia_compute.hpp"
 #include "recipe/when.hpp"
+#include "tuple/fact_table.hpp"
 #include "util/gfx_target.hpp"
 #include "util/strings.hpp"
 
 namespace tailor::plan {
 namespace {
 
-constexpr std::array<std::string_view, 5> k_families{"debian", "rhel", "arch", "alpine", "suse"};
+// The Linux families, in documentation order (docs/detection.md, "Overrides and facts files").
+const std::span<const std::string_view> k_families = tuple::fact_def(tuple::Fact::linux_family).allowed;
 
 bool is_family(const std::string& value) {
   return std::find(k_families.begin(), k_families.end(), value) != k_families.end();

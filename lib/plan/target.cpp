@@ -65,7 +65,7 @@ Result<Target> resolve_target(const recipe::Recipe& recipe, const recipe::Regist
   // describes some machine, not the foreign target.
   auto given = [&](const char* fact) {
     auto it = facts.overrides.find(fact);
-    return it != facts.overrides.end() && (it->second.starts_with("--") || it->second.starts_with("TAILOR_"));
+    return it != facts.overrides.end() && tuple::said_for_this_run(it->second.origin);
   };
   if (given("linux_family")) target.linux_family = facts.linux_family;
   if (target.os == "linux") {

@@ -17,11 +17,8 @@
 
 namespace tailor::platform {
 
-// Values given on the command line; nullopt = flag not given.
-struct FactOverrides {
-  std::optional<std::string> os, arch, linux_family, libc, gpu, gpu_driver, vulkan, gpu_device, gpu_compute;
-  std::optional<std::string> gfx;  // --gfx: comma-separated AMD gfx targets, e.g. "gfx1010"
-};
+// Values given on the command line, by fact (tuple/fact_table.hpp); nullopt = flag not given.
+using FactOverrides = tuple::FactValues;
 
 struct DetectRequest {
   std::string sysroot;     // "" = real machine (TAILOR_SYSROOT when empty)
@@ -90,9 +87,5 @@ struct GfxTargets {
   std::string problem;               // an override that names no target (ignored, with this warning)
 };
 GfxTargets effective_gfx_targets(const Facts& facts);
-
-// Checks a user-supplied value of `fact` ("gpu", "linux_family", ...); `origin` is the flag,
-// variable or file that supplied it.
-Status validate_fact_value(std::string_view fact, std::string_view value, std::string_view origin);
 
 }  // namespace tailor::platform

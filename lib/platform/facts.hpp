@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tuple/fact_table.hpp"
 #include "util/result.hpp"
 
 namespace tailor::platform {
@@ -97,6 +98,14 @@ struct DeepProbe {
   bool operator==(const DeepProbe&) const = default;
 };
 
+// A fact set over detection, and where it came from (`source` is what messages and
+// `detect --json` show: "--gpu", "TAILOR_GPU", "facts file F", "follows --linux-family").
+struct FactOverride {
+  tuple::FactOrigin origin = tuple::FactOrigin::flag;
+  std::string source;
+  bool operator==(const FactOverride&) const = default;
+};
+
 struct Facts {
   std::string os;            // linux, darwin
   std::string arch;          // amd64, arm64
@@ -120,7 +129,7 @@ struct Facts {
   std::vector<Accelerator> accelerators;
   std::vector<VulkanDevice> vulkan_devices;
   std::map<std::string, std::optional<std::string>> env;  // visibility variables
-  std::map<std::string, std::string> overrides;           // fact -> origin ("--gpu", "TAILOR_GPU", ...)
+  std::map<std::string, FactOverride> overrides;          // by fact key (tuple::FactDef::key)
   std::vector<Evidence> evidence;
   std::vector<std::string> warnings;           // not serialized; printed by detect
   std::string vulkan_cached_at;                // not serialized: when the cached Tier 1 result was taken, "" when live

@@ -186,7 +186,7 @@ OrderedJson facts_to_json(const Facts& f) {
   doc["env"] = OrderedJson::object();
   for (const auto& [name, value] : f.env) doc["env"][name] = nullable(value);
   doc["overrides"] = OrderedJson::object();
-  for (const auto& [fact, origin] : f.overrides) doc["overrides"][fact] = origin;
+  for (const auto& [fact, origin] : f.overrides) doc["overrides"][fact] = origin.source;
   doc["evidence"] = OrderedJson::array();
   for (const Evidence& e : f.evidence) {
     doc["evidence"].push_back({{"fact", e.fact}, {"value", e.value}, {"source", e.source}, {"level", e.level}});
@@ -239,7 +239,10 @@ Result<Facts> facts_from_json(const nlohmann::json& doc, std::string_view origin
       f.env[item.key()] = value;
     }
   }
-  TAILOR_READ(r, "overrides", f.overrides);
+  std::map<std::string, std::string> overrides;
+  TAILOR_READ(r, "overrides", overrides);
+  // What another run overrode is, for this one, what the file says.
+  for (auto& [fact, source] : overrides) f.overrides[fact] = {tuple::FactOrigin::facts_file, std::move(source)};
   if (auto it = doc.find("os_release"); it != doc.end()) {
     if (!it->is_object()) return fail(ErrorKind::usage, "{}: \"os_release\" must be an object", origin);
     Reader o(*it, origin + ": os_release");
@@ -302,17 +305,20 @@ Result<Facts> facts_from_json(const nlohmann::json& doc, std::string_view origin
   };
   if (auto s = read_array(doc, "evidence", origin, f.evidence, evidence); !s) return fail(s.error());
 
-  for (const auto& [fact, key] : std::array<std::pair<const char*, std::string*>, 6>{{{"os", &f.os},
-                                                                                      {"arch", &f.arch},
-                                                                                      {"linux_family", &f.linux_family},
-                                                                                      {"libc", &f.libc},
-                                                                                      {"gpu", &f.gpu},
-                                                                                      {"vulkan", &f.vulkan}}}) {
-    if (!doc.contains(fact)) continue;
-    bool may_be_empty =
-        std::string_view(fact) == "linux_family" || std::string_view(fact) == "libc" || std::string_view(fact) == "gpu";
-    if (key->empty() && may_be_empty) continue;
-    if (auto s = validate_fact_value(fact, *key, fmt::format("\"{}\" in {}", fact, origin)); !s) return fail(s.error());
+  using tuple::Fact;
+  for (const auto& [fact, value] :
+       std::array<std::pair<Fact, const std::string*>, 6>{{{Fact::os, &f.os},
+                                                           {Fact::arch, &f.arch},
+                                                           {Fact::linux_family, &f.linux_family},
+                                                           {Fact::libc, &f.libc},
+                                                           {Fact::gpu, &f.gpu},
+                                                           {Fact::vulkan, &f.vulkan}}}) {
+    const std::string key(tuple::fact_def(fact).key);
+    if (!doc.contains(key)) continue;
+    bool may_be_empty = fact == Fact::linux_family || fact == Fact::libc || fact == Fact::gpu;
+    if (value->empty() && may_be_empty) continue;
+    if (auto s = tuple::validate_fact_value(fact, *value, fmt::format("\"{}\" in {}", key, origin)); !s)
+      return fail(s.error());
   }
   if (present != nullptr) {
     for (const auto& item : doc.items()) present->insert(item.key());

@@ -15,33 +15,12 @@
 namespace tailor::platform {
 namespace {
 
-struct FactSpec {
-  std::string_view fact;
-  std::string_view flag;
-  std::string_view env;
-  std::string_view noun;             // what the value names, for "unknown GPU vendor 'nvdia'"
-  std::vector<std::string> allowed;  // empty: free form, checked elsewhere
-};
-
-const std::array<FactSpec, 10>& fact_specs() {
-  static const std::array<FactSpec, 10> k_specs{{
-      {"os", "--os", "", "OS", {"linux", "darwin"}},
-      {"arch", "--arch", "", "architecture", {"amd64", "arm64"}},
-      {"linux_family",
-       "--linux-family",
-       "TAILOR_LINUX_FAMILY",
-       "Linux family",
-       {"debian", "rhel", "arch", "alpine", "suse"}},
-      {"libc", "--libc", "TAILOR_LIBC", "C library", {"glibc", "musl"}},
-      {"gpu", "--gpu", "TAILOR_GPU", "GPU vendor", {"nvidia", "amd", "intel", "apple", "none"}},
-      {"gpu_driver", "--gpu-driver", "TAILOR_GPU_DRIVER", "GPU driver", {}},
-      {"vulkan", "--vulkan", "TAILOR_VULKAN", "Vulkan state", {"usable", "loader-only", "absent"}},
-      {"gpu_device", "--gpu-device", "TAILOR_GPU_DEVICE", "GPU device", {}},
-      {"gpu_compute", "--gpu-compute", "TAILOR_GPU_COMPUTE", "compute capability", {}},
-      {"gfx_targets", "--gfx", "TAILOR_GFX", "gfx target", {}},
-  }};
-  return k_specs;
-}
+using tuple::Fact;
+using tuple::fact_table;
+using tuple::FactDef;
+using tuple::FactOrigin;
+using tuple::gfx_list;
+using tuple::validate_fact_value;
 
 std::string env_value(std::string_view name) {
   if (name.empty()) return "";
@@ -49,43 +28,20 @@ std::string env_value(std::string_view name) {
   return value != nullptr ? value : "";
 }
 
-bool is_driver_version(std::string_view value) {
-  if (value.empty()) return true;
-  for (const std::string& part : util::split(value, '.')) {
-    if (part.empty() || part.find_first_not_of("0123456789") != std::string::npos) return false;
+// The field of a single-valued fact; nullptr for gpu_device and gfx, which are applied apart.
+std::string* field_of(Facts& f, Fact fact) {
+  switch (fact) {
+  case Fact::os: return &f.os;
+  case Fact::arch: return &f.arch;
+  case Fact::linux_family: return &f.linux_family;
+  case Fact::libc: return &f.libc;
+  case Fact::gpu: return &f.gpu;
+  case Fact::gpu_driver: return &f.gpu_driver;
+  case Fact::gpu_compute: return &f.gpu_compute;
+  case Fact::vulkan: return &f.vulkan;
+  case Fact::gpu_device:
+  case Fact::gfx: return nullptr;
   }
-  return true;
-}
-
-// A CUDA compute capability: major.minor, both plain numbers ("" = unknown).
-bool is_compute_capability(std::string_view value) {
-  if (value.empty()) return true;
-  auto parts = util::split(value, '.');
-  return parts.size() == 2 && std::all_of(parts.begin(), parts.end(), [](const std::string& part) {
-           return !part.empty() && part.size() <= 3 && part.find_first_not_of("0123456789") == std::string::npos;
-         });
-}
-
-// Comma-separated AMD gfx targets ("gfx1010", "gfx1100,gfx1030"); "" = none known.
-std::vector<std::string> gfx_list(std::string_view value) {
-  std::vector<std::string> out;
-  for (const std::string& part : util::split(value, ',')) {
-    std::string name = util::to_lower(std::string(util::trim(part)));
-    if (!name.empty() && std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-std::string* field_of(Facts& f, std::string_view fact) {
-  if (fact == "os") return &f.os;
-  if (fact == "arch") return &f.arch;
-  if (fact == "linux_family") return &f.linux_family;
-  if (fact == "libc") return &f.libc;
-  if (fact == "gpu") return &f.gpu;
-  if (fact == "gpu_driver") return &f.gpu_driver;
-  if (fact == "gpu_compute") return &f.gpu_compute;
-  if (fact == "vulkan") return &f.vulkan;
   return nullptr;
 }
 
@@ -149,47 +105,15 @@ Result<Facts> overlay_facts_file(Facts live, const nlohmann::json& doc, const st
   facts->vulkan_cached_at = std::move(live.vulkan_cached_at);
   facts->deep = std::move(live.deep);
   facts->overrides.clear();
-  for (const FactSpec& spec : fact_specs()) {
+  for (const FactDef& def : fact_table()) {
     // gfx_targets is a list every facts file carries, not an override (--gfx is one).
-    if (spec.fact != "gfx_targets" && present.contains(std::string(spec.fact)))
-      facts->overrides[std::string(spec.fact)] = "facts file " + path;
+    if (def.fact != Fact::gfx && present.contains(std::string(def.key)))
+      facts->overrides[std::string(def.key)] = {FactOrigin::facts_file, "facts file " + path};
   }
   return facts;
 }
 
 }  // namespace
-
-Status validate_fact_value(std::string_view fact, std::string_view value, std::string_view origin) {
-  for (const FactSpec& spec : fact_specs()) {
-    if (spec.fact != fact) continue;
-    if (fact == "gpu_driver") {
-      if (is_driver_version(value)) return {};
-      return fail(ErrorKind::usage, "invalid value \"{}\" for {}: must be a driver version such as 570.133.07, or \"\"",
-                  value, origin);
-    }
-    if (fact == "gpu_compute") {
-      if (is_compute_capability(value)) return {};
-      return fail(ErrorKind::usage,
-                  "invalid value \"{}\" for {}: must be a CUDA compute capability such as 8.9, or \"\"", value, origin);
-    }
-    if (fact == "gfx_targets") {
-      for (const std::string& name : gfx_list(value)) {
-        if (!util::is_gfx_target(name)) {
-          return fail(ErrorKind::usage,
-                      "invalid value \"{}\" for {}: '{}' is not an AMD gfx target such as gfx1030 or gfx90a "
-                      "(comma-separated for several GPUs)",
-                      value, origin, name);
-        }
-      }
-      return {};
-    }
-    if (spec.allowed.empty()) return {};
-    if (std::find(spec.allowed.begin(), spec.allowed.end(), value) != spec.allowed.end()) return {};
-    return fail(ErrorKind::usage, "unknown {} '{}'{}; {} takes one of {}", spec.noun, value,
-                util::did_you_mean(util::to_lower(value), spec.allowed), origin, util::join(spec.allowed, ", "));
-  }
-  return fail(ErrorKind::internal, "unknown fact {}", fact);
-}
 
 Result<Facts> resolve_facts(const DetectRequest& request) {
   std::string sysroot = request.sysroot.empty() ? env_value("TAILOR_SYSROOT") : request.sysroot;
@@ -207,33 +131,31 @@ Result<Facts> resolve_facts(const DetectRequest& request) {
 
   // Collect the single-fact overrides first: a bad value fails before any detection.
   struct Chosen {
-    const FactSpec* spec;
+    const FactDef* def;
     std::string value;
-    std::string origin;
+    FactOverride origin;
   };
   std::vector<Chosen> chosen;
-  const FactOverrides& flags = request.flags;
-  const std::array<const std::optional<std::string>*, 10> flag_values{
-      &flags.os,         &flags.arch,   &flags.linux_family, &flags.libc,        &flags.gpu,
-      &flags.gpu_driver, &flags.vulkan, &flags.gpu_device,   &flags.gpu_compute, &flags.gfx};
-  for (size_t i = 0; i < fact_specs().size(); ++i) {
-    const FactSpec& spec = fact_specs()[i];
-    if (*flag_values[i]) {
-      chosen.push_back({&spec, **flag_values[i], std::string(spec.flag)});
-    } else if (spec.fact == "gpu_device" && request.configured_gpu_device) {
-      chosen.push_back({&spec, *request.configured_gpu_device, request.configured_gpu_device_origin});
-    } else if (std::string value = env_value(spec.env); !value.empty()) {
-      chosen.push_back({&spec, value, std::string(spec.env)});
+  for (const FactDef& def : fact_table()) {
+    if (const auto& flag = request.flags[def.fact]) {
+      chosen.push_back({&def, *flag, {FactOrigin::flag, std::string(def.flag)}});
+    } else if (def.fact == Fact::gpu_device && request.configured_gpu_device) {
+      // The configuration names its own origin: TAILOR_GPU_DEVICE, or gpu.device in a file.
+      const FactOrigin origin =
+          request.configured_gpu_device_origin == def.env ? FactOrigin::environment : FactOrigin::configuration;
+      chosen.push_back({&def, *request.configured_gpu_device, {origin, request.configured_gpu_device_origin}});
+    } else if (std::string value = env_value(def.env); !value.empty()) {
+      chosen.push_back({&def, value, {FactOrigin::environment, std::string(def.env)}});
     } else {
       continue;
     }
-    if (auto status = validate_fact_value(spec.fact, chosen.back().value, chosen.back().origin); !status) {
+    if (auto status = validate_fact_value(def.fact, chosen.back().value, chosen.back().origin.source); !status) {
       return fail(status.error());
     }
   }
-  auto chosen_for = [&](std::string_view fact) -> const Chosen* {
+  auto chosen_for = [&](Fact fact) -> const Chosen* {
     for (const Chosen& c : chosen) {
-      if (c.spec->fact == fact) return &c;
+      if (c.def->fact == fact) return &c;
     }
     return nullptr;
   };
@@ -246,7 +168,7 @@ Result<Facts> resolve_facts(const DetectRequest& request) {
   }
 
   DetectOptions options;
-  bool vulkan_flag = chosen_for("vulkan") != nullptr;
+  bool vulkan_flag = chosen_for(Fact::vulkan) != nullptr;
   bool vulkan_in_file = facts_doc.is_object() && facts_doc.contains("vulkan");
   // Tier 1 wakes every ICD: only an explicit --probe or a decision that needs `vulkan` (and
   // gets it from no override) enumerates; otherwise a valid cache entry beats the estimate.
@@ -276,19 +198,19 @@ Result<Facts> resolve_facts(const DetectRequest& request) {
   }
 
   for (const Chosen& c : chosen) {
-    std::string fact(c.spec->fact);
-    facts.overrides[fact] = c.origin;
-    if (std::string* field = field_of(facts, fact)) *field = c.value;
-    if (fact == "gfx_targets") facts.gfx_targets = gfx_list(c.value);
-    set_evidence(facts, fact, c.value, c.origin);
+    std::string key(c.def->key);
+    facts.overrides[key] = c.origin;
+    if (std::string* field = field_of(facts, c.def->fact)) *field = c.value;
+    if (c.def->fact == Fact::gfx) facts.gfx_targets = gfx_list(c.value);
+    set_evidence(facts, key, c.value, c.origin.source);
   }
-  if (chosen_for("linux_family") != nullptr && chosen_for("libc") == nullptr) {
+  if (chosen_for(Fact::linux_family) != nullptr && chosen_for(Fact::libc) == nullptr) {
     facts.libc = facts.linux_family == "alpine" ? "musl" : "glibc";
-    facts.overrides["libc"] = "follows " + chosen_for("linux_family")->origin;
-    set_evidence(facts, "libc", facts.libc, facts.overrides["libc"]);
+    facts.overrides["libc"] = {FactOrigin::derived, "follows " + chosen_for(Fact::linux_family)->origin.source};
+    set_evidence(facts, "libc", facts.libc, facts.overrides["libc"].source);
   }
 
-  if (const Chosen* pin = chosen_for("gpu_device")) {
+  if (const Chosen* pin = chosen_for(Fact::gpu_device)) {
     std::string bdf = normalise_bdf(pin->value);
     auto it = std::find_if(facts.gpu_devices.begin(), facts.gpu_devices.end(),
                            [&](const GpuDevice& d) { return d.bdf == bdf; });
@@ -297,22 +219,23 @@ Result<Facts> resolve_facts(const DetectRequest& request) {
       for (const GpuDevice& d : facts.gpu_devices) {
         if (d.eligible) eligible.push_back(d.bdf);
       }
-      return fail(ErrorKind::usage, "invalid value \"{}\" for {}: {}; eligible GPUs: {}", pin->value, pin->origin,
+      return fail(ErrorKind::usage, "invalid value \"{}\" for {}: {}; eligible GPUs: {}", pin->value,
+                  pin->origin.source,
                   it == facts.gpu_devices.end() ? "no such display device" : "device is not an eligible GPU",
                   eligible.empty() ? "none" : util::join(eligible, ", "));
     }
-    if (const Chosen* gpu = chosen_for("gpu"); gpu != nullptr && gpu->value != it->vendor) {
-      return fail(ErrorKind::usage, "{} {} is an {} device, but {} says {}", pin->origin, bdf, it->vendor, gpu->origin,
-                  gpu->value);
+    if (const Chosen* gpu = chosen_for(Fact::gpu); gpu != nullptr && gpu->value != it->vendor) {
+      return fail(ErrorKind::usage, "{} {} is an {} device, but {} says {}", pin->origin.source, bdf, it->vendor,
+                  gpu->origin.source, gpu->value);
     }
     facts.gpu = it->vendor;
     set_primary(facts, static_cast<size_t>(it - facts.gpu_devices.begin()));
-    set_evidence(facts, "gpu", facts.gpu, pin->origin + " " + bdf);
-  } else if (chosen_for("gpu") != nullptr) {
+    set_evidence(facts, "gpu", facts.gpu, pin->origin.source + " " + bdf);
+  } else if (chosen_for(Fact::gpu) != nullptr) {
     set_primary(facts, choose_primary(facts.gpu_devices, facts.gpu));
   }
-  if (const Chosen* driver = chosen_for("gpu_driver")) facts.gpu_driver = driver->value;
-  if (const Chosen* compute = chosen_for("gpu_compute")) facts.gpu_compute = compute->value;
+  if (const Chosen* driver = chosen_for(Fact::gpu_driver)) facts.gpu_driver = driver->value;
+  if (const Chosen* compute = chosen_for(Fact::gpu_compute)) facts.gpu_compute = compute->value;
 
   if (facts.arch != "amd64" && facts.arch != "arm64") {
     return fail(

@@ -180,7 +180,7 @@ std::string format_facts_summary(const Facts& f) {
   for (const auto& [name, value] : f.env) {
     if (value) out += fmt::format("  {}={}\n", name, *value);
   }
-  for (const auto& [fact, origin] : f.overrides) out += fmt::format("Override:     {} from {}\n", fact, origin);
+  for (const auto& [fact, origin] : f.overrides) out += fmt::format("Override:     {} from {}\n", fact, origin.source);
   if (f.deep) {
     std::vector<std::string> runs;
     for (const DeepProbe& probe : *f.deep) runs.push_back(probe.tool + " " + probe.status);
@@ -226,7 +226,7 @@ std::string format_facts_explanation(const Facts& f) {
     out += " none\n";
   else {
     out += "\n";
-    for (const auto& [fact, origin] : f.overrides) out += fmt::format("  {} from {}\n", fact, origin);
+    for (const auto& [fact, origin] : f.overrides) out += fmt::format("  {} from {}\n", fact, origin.source);
   }
   if (f.deep) out += deep_section(*f.deep);
   std::vector<std::string> differences = tsuku_differences(f);

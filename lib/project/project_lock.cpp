@@ -11,6 +11,7 @@ namespace tailor::project {
 namespace {
 
 using nlohmann::ordered_json;
+using tuple::Fact;
 
 std::string major_of(const std::string& driver) { return driver.substr(0, driver.find('.')); }
 
@@ -29,8 +30,8 @@ std::pair<size_t, size_t> line_column(std::string_view text, size_t offset) {
 }
 
 size_t specificity(const platform::FactOverrides& target) {
-  return static_cast<size_t>(target.linux_family.has_value()) + static_cast<size_t>(target.gpu.has_value()) +
-         static_cast<size_t>(target.gpu_driver.has_value());
+  return static_cast<size_t>(target[Fact::linux_family].has_value()) +
+         static_cast<size_t>(target[Fact::gpu].has_value()) + static_cast<size_t>(target[Fact::gpu_driver].has_value());
 }
 
 }  // namespace
@@ -44,56 +45,56 @@ Result<platform::FactOverrides> parse_lock_target(std::string_view text) {
                 "invalid {}: expected os/arch[/family][:gpu[:driver]] such as linux/amd64/debian:nvidia:580", origin);
   }
   platform::FactOverrides target;
-  auto set = [&](std::optional<std::string>& field, const char* fact, const std::string& value) -> Status {
-    if (value.empty()) return fail(ErrorKind::usage, "invalid {}: empty {} part", origin, fact);
-    if (auto checked = platform::validate_fact_value(fact, value, origin); !checked) return checked;
-    field = value;
+  auto set = [&](Fact fact, const std::string& value) -> Status {
+    if (value.empty()) return fail(ErrorKind::usage, "invalid {}: empty {} part", origin, tuple::fact_def(fact).key);
+    if (auto checked = tuple::validate_fact_value(fact, value, origin); !checked) return checked;
+    target[fact] = value;
     return {};
   };
-  if (auto st = set(target.os, "os", slash_parts[0]); !st) return fail(st.error());
-  if (auto st = set(target.arch, "arch", slash_parts[1]); !st) return fail(st.error());
+  if (auto st = set(Fact::os, slash_parts[0]); !st) return fail(st.error());
+  if (auto st = set(Fact::arch, slash_parts[1]); !st) return fail(st.error());
   if (slash_parts.size() == 3) {
-    if (auto st = set(target.linux_family, "linux_family", slash_parts[2]); !st) return fail(st.error());
+    if (auto st = set(Fact::linux_family, slash_parts[2]); !st) return fail(st.error());
   }
   if (colon_parts.size() >= 2) {
-    if (auto st = set(target.gpu, "gpu", colon_parts[1]); !st) return fail(st.error());
+    if (auto st = set(Fact::gpu, colon_parts[1]); !st) return fail(st.error());
   }
   if (colon_parts.size() == 3) {
-    if (auto st = set(target.gpu_driver, "gpu_driver", colon_parts[2]); !st) return fail(st.error());
+    if (auto st = set(Fact::gpu_driver, colon_parts[2]); !st) return fail(st.error());
   }
-  if (target.linux_family && *target.os != "linux")
+  if (target[Fact::linux_family] && *target[Fact::os] != "linux")
     return fail(ErrorKind::usage, "invalid {}: a Linux family needs os linux", origin);
   return target;
 }
 
 std::string format_lock_target(const platform::FactOverrides& target) {
-  std::string text = target.os.value_or("") + "/" + target.arch.value_or("");
-  if (target.linux_family) text += "/" + *target.linux_family;
-  if (target.gpu) text += ":" + *target.gpu;
-  if (target.gpu && target.gpu_driver) text += ":" + *target.gpu_driver;
+  std::string text = target[Fact::os].value_or("") + "/" + target[Fact::arch].value_or("");
+  if (target[Fact::linux_family]) text += "/" + *target[Fact::linux_family];
+  if (target[Fact::gpu]) text += ":" + *target[Fact::gpu];
+  if (target[Fact::gpu] && target[Fact::gpu_driver]) text += ":" + *target[Fact::gpu_driver];
   return text;
 }
 
 std::string machine_lock_target(const platform::Facts& facts) {
   platform::FactOverrides target;
-  target.os = facts.os;
-  target.arch = facts.arch;
+  target[Fact::os] = facts.os;
+  target[Fact::arch] = facts.arch;
   if (facts.os == "linux") {
-    if (!facts.linux_family.empty()) target.linux_family = facts.linux_family;
-    target.gpu = facts.gpu.empty() ? "none" : facts.gpu;
-    if (facts.gpu == "nvidia" && !facts.gpu_driver.empty()) target.gpu_driver = major_of(facts.gpu_driver);
+    if (!facts.linux_family.empty()) target[Fact::linux_family] = facts.linux_family;
+    target[Fact::gpu] = facts.gpu.empty() ? "none" : facts.gpu;
+    if (facts.gpu == "nvidia" && !facts.gpu_driver.empty()) target[Fact::gpu_driver] = major_of(facts.gpu_driver);
   }
   return format_lock_target(target);
 }
 
 bool target_covers(const platform::FactOverrides& target, const platform::Facts& machine) {
-  if (target.os != machine.os || target.arch != machine.arch) return false;
-  if (target.linux_family && *target.linux_family != machine.linux_family) return false;
+  if (target[Fact::os] != machine.os || target[Fact::arch] != machine.arch) return false;
+  if (target[Fact::linux_family] && *target[Fact::linux_family] != machine.linux_family) return false;
   const std::string gpu = machine.gpu.empty() ? "none" : machine.gpu;
-  if (target.gpu && *target.gpu != gpu) return false;
-  if (target.gpu_driver) {
-    if (!util::is_dotted_version(machine.gpu_driver) || !util::is_dotted_version(*target.gpu_driver)) return false;
-    if (util::compare_dotted_versions(machine.gpu_driver, *target.gpu_driver) < 0) return false;
+  if (target[Fact::gpu] && *target[Fact::gpu] != gpu) return false;
+  if (const auto& driver = target[Fact::gpu_driver]) {
+    if (!util::is_dotted_version(machine.gpu_driver) || !util::is_dotted_version(*driver)) return false;
+    if (util::compare_dotted_versions(machine.gpu_driver, *driver) < 0) return false;
   }
   return true;
 }
@@ -190,8 +191,9 @@ std::optional<std::string> pick_lock_target(const ProjectLock& lock, const platf
     auto target = parse_lock_target(text);
     if (!target || !target_covers(*target, machine)) continue;
     bool better = !best || specificity(*target) > specificity(best_target) ||
-                  (specificity(*target) == specificity(best_target) && target->gpu_driver && best_target.gpu_driver &&
-                   util::compare_dotted_versions(*target->gpu_driver, *best_target.gpu_driver) > 0);
+                  (specificity(*target) == specificity(best_target) && (*target)[Fact::gpu_driver] &&
+                   best_target[Fact::gpu_driver] &&
+                   util::compare_dotted_versions(*(*target)[Fact::gpu_driver], *best_target[Fact::gpu_driver]) > 0);
     if (better) {
       best = text;
       best_target = *target;

@@ -45,7 +45,8 @@ struct SessionDoubles {
       saved.probe = "none";
       auto facts = platform::resolve_facts(saved);
       if (facts)
-        std::erase_if(facts->overrides, [](const auto& entry) { return entry.second.starts_with("facts file"); });
+        std::erase_if(facts->overrides,
+                      [](const auto& entry) { return entry.second.origin == tuple::FactOrigin::facts_file; });
       return facts;
     };
     seams.downloader = [this](const util::Output&) -> Result<std::unique_ptr<fetch::Downloader>> {

@@ -112,7 +112,7 @@ TEST_CASE("needs_vulkan_probe") {
     CHECK_FALSE(app::needs_vulkan_probe(llamalike, facts, "", false));
   }
   SUBCASE("an override gives the fact") {
-    facts.overrides["vulkan"] = "--vulkan";
+    facts.overrides["vulkan"] = {tailor::tuple::FactOrigin::flag, "--vulkan"};
     CHECK_FALSE(app::needs_vulkan_probe(llamalike, facts, "", false));
   }
   SUBCASE("another machine's target") { CHECK_FALSE(app::needs_vulkan_probe(llamalike, facts, "", true)); }
@@ -151,22 +151,22 @@ TEST_CASE("open_plan_session") {
   }
   SUBCASE("--os naming another OS is a foreign target: no Vulkan probe, host facts compared") {
     platform::FactOverrides flags;
-    flags.os = "darwin";
-    flags.arch = "arm64";
+    flags[tailor::tuple::Fact::os] = "darwin";
+    flags[tailor::tuple::Fact::arch] = "arm64";
     auto session = app::open_plan_session(SessionDoubles::options("llamalike", "nvidia-drv580.json", flags),
                                           sinks.output, doubles.seams());
     REQUIRE(session.has_value());
     CHECK((*session)->foreign);
     CHECK_FALSE((*session)->probed_vulkan);
     REQUIRE(doubles.detect_requests.size() == 2);
-    CHECK(doubles.detect_requests[0].flags.os == "darwin");
-    CHECK_FALSE(doubles.detect_requests[1].flags.os.has_value());  // this machine
-    CHECK_FALSE(doubles.detect_requests[1].flags.arch.has_value());
+    CHECK(doubles.detect_requests[0].flags[tailor::tuple::Fact::os] == "darwin");
+    CHECK_FALSE(doubles.detect_requests[1].flags[tailor::tuple::Fact::os].has_value());  // this machine
+    CHECK_FALSE(doubles.detect_requests[1].flags[tailor::tuple::Fact::arch].has_value());
     CHECK((*session)->request.target.os == "darwin");
   }
   SUBCASE("--os naming this machine's OS is not foreign") {
     platform::FactOverrides flags;
-    flags.os = "linux";
+    flags[tailor::tuple::Fact::os] = "linux";
     auto session = app::open_plan_session(SessionDoubles::options("hello", "nvidia-drv580.json", flags), sinks.output,
                                           doubles.seams());
     REQUIRE(session.has_value());

@@ -275,7 +275,7 @@ TEST_CASE("resolve_facts degrades without /bin/sh") {
     platform::DetectRequest request;
     clear_detection_env();
     request.sysroot = test::make_sysroot("distroless-glibc").string();
-    request.flags.arch = "amd64";
+    request.flags[tailor::tuple::Fact::arch] = "amd64";
     auto f = platform::resolve_facts(request);
     REQUIRE(f);
     CHECK(f->arch == "amd64");

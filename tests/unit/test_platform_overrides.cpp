@@ -55,20 +55,20 @@ TEST_CASE("resolve_facts overrides") {
     CHECK(from_file.gpu == "amd");
     CHECK(from_file.linux_family == "arch");
     CHECK(from_file.libc == "glibc");  // detected: the file has no libc key
-    CHECK(from_file.overrides.at("gpu") == "facts file " + file.string());
+    CHECK(from_file.overrides.at("gpu").source == "facts file " + file.string());
 
     ScopedEnv env("TAILOR_GPU", "intel");
     Facts from_env = *platform::resolve_facts(request);
     CHECK(from_env.gpu == "intel");
-    CHECK(from_env.overrides.at("gpu") == "TAILOR_GPU");
+    CHECK(from_env.overrides.at("gpu").source == "TAILOR_GPU");
     // The Intel iGPU becomes primary, so gpu_driver and visibility follow it.
     CHECK(from_env.gpu_driver.empty());
     CHECK(from_env.gpu_devices[0].primary);
 
-    request.flags.gpu = "nvidia";
+    request.flags[tailor::tuple::Fact::gpu] = "nvidia";
     Facts from_flag = *platform::resolve_facts(request);
     CHECK(from_flag.gpu == "nvidia");
-    CHECK(from_flag.overrides.at("gpu") == "--gpu");
+    CHECK(from_flag.overrides.at("gpu").source == "--gpu");
     CHECK(from_flag.gpu_driver == "570.133.07");
   }
   SUBCASE("empty environment variables count as unset") {
@@ -76,27 +76,27 @@ TEST_CASE("resolve_facts overrides") {
     CHECK(platform::resolve_facts(request)->gpu == "nvidia");
   }
   SUBCASE("invalid values are usage errors listing the allowed values") {
-    request.flags.linux_family = "ubuntu";
+    request.flags[tailor::tuple::Fact::linux_family] = "ubuntu";
     CHECK(error_of(request) ==
           "unknown Linux family 'ubuntu'; --linux-family takes one of debian, rhel, arch, alpine, suse");
-    request.flags.linux_family.reset();
+    request.flags[tailor::tuple::Fact::linux_family].reset();
     {
       ScopedEnv env("TAILOR_VULKAN", "yes");
       CHECK(error_of(request) == "unknown Vulkan state 'yes'; TAILOR_VULKAN takes one of usable, loader-only, absent");
     }
-    request.flags.gpu = "nvdia";
+    request.flags[tailor::tuple::Fact::gpu] = "nvdia";
     CHECK(error_of(request) ==
           "unknown GPU vendor 'nvdia' (did you mean 'nvidia'?); --gpu takes one of nvidia, amd, intel, apple, none");
-    request.flags.gpu = "AMD";
+    request.flags[tailor::tuple::Fact::gpu] = "AMD";
     CHECK(error_of(request).starts_with("unknown GPU vendor 'AMD' (did you mean 'amd'?)"));
   }
   SUBCASE("gpu_driver must look like a version") {
-    request.flags.gpu_driver = "latest";
+    request.flags[tailor::tuple::Fact::gpu_driver] = "latest";
     CHECK(error_of(request).starts_with("invalid value \"latest\" for --gpu-driver"));
-    request.flags.gpu_driver = "";
+    request.flags[tailor::tuple::Fact::gpu_driver] = "";
     Facts facts = *platform::resolve_facts(request);
     CHECK(facts.gpu_driver.empty());
-    CHECK(facts.overrides.at("gpu_driver") == "--gpu-driver");
+    CHECK(facts.overrides.at("gpu_driver").source == "--gpu-driver");
   }
   SUBCASE("gpu_compute: detected from the device id, overridden by flag or environment") {
     Facts detected = *platform::resolve_facts(request);
@@ -107,21 +107,21 @@ TEST_CASE("resolve_facts overrides") {
       ScopedEnv env("TAILOR_GPU_COMPUTE", "6.1");
       Facts from_env = *platform::resolve_facts(request);
       CHECK(from_env.gpu_compute == "6.1");
-      CHECK(from_env.overrides.at("gpu_compute") == "TAILOR_GPU_COMPUTE");
+      CHECK(from_env.overrides.at("gpu_compute").source == "TAILOR_GPU_COMPUTE");
     }
-    request.flags.gpu_compute = "12.0";
-    request.flags.gpu = "nvidia";  // re-choosing the primary device keeps the override
+    request.flags[tailor::tuple::Fact::gpu_compute] = "12.0";
+    request.flags[tailor::tuple::Fact::gpu] = "nvidia";  // re-choosing the primary device keeps the override
     Facts from_flag = *platform::resolve_facts(request);
     CHECK(from_flag.gpu_compute == "12.0");
-    CHECK(from_flag.overrides.at("gpu_compute") == "--gpu-compute");
-    request.flags.gpu_compute = "sm_61";
+    CHECK(from_flag.overrides.at("gpu_compute").source == "--gpu-compute");
+    request.flags[tailor::tuple::Fact::gpu_compute] = "sm_61";
     CHECK(error_of(request) ==
           "invalid value \"sm_61\" for --gpu-compute: must be a CUDA compute capability such as 8.9, or \"\"");
-    request.flags.gpu_compute = "8.9.1";
+    request.flags[tailor::tuple::Fact::gpu_compute] = "8.9.1";
     CHECK(error_of(request).starts_with("invalid value \"8.9.1\" for --gpu-compute"));
   }
   SUBCASE("--gpu intel makes the iGPU primary, and its compute capability unknown") {
-    request.flags.gpu = "intel";
+    request.flags[tailor::tuple::Fact::gpu] = "intel";
     CHECK(platform::resolve_facts(request)->gpu_compute.empty());
   }
   SUBCASE("a facts file without gpu_compute gets it from its devices") {
@@ -134,20 +134,20 @@ TEST_CASE("resolve_facts overrides") {
     CHECK(facts.gpu_devices[0].gpu_compute == "6.1");
   }
   SUBCASE("an explicit family without libc makes libc follow it") {
-    request.flags.linux_family = "alpine";
+    request.flags[tailor::tuple::Fact::linux_family] = "alpine";
     Facts facts = *platform::resolve_facts(request);
     CHECK(facts.libc == "musl");
-    CHECK(facts.overrides.at("libc") == "follows --linux-family");
-    request.flags.libc = "glibc";
+    CHECK(facts.overrides.at("libc").source == "follows --linux-family");
+    request.flags[tailor::tuple::Fact::libc] = "glibc";
     CHECK(platform::resolve_facts(request)->libc == "glibc");
   }
   SUBCASE("--gpu-device pins the primary device and the vendor") {
-    request.flags.gpu_device = "00:02.0";
+    request.flags[tailor::tuple::Fact::gpu_device] = "00:02.0";
     Facts facts = *platform::resolve_facts(request);
     CHECK(facts.gpu == "intel");
     CHECK(facts.gpu_devices[0].primary);
     CHECK_FALSE(facts.gpu_devices[1].primary);
-    request.flags.gpu_device = "0000:05:00.0";
+    request.flags[tailor::tuple::Fact::gpu_device] = "0000:05:00.0";
     CHECK(error_of(request) ==
           "invalid value \"0000:05:00.0\" for --gpu-device: no such display device; eligible GPUs: 0000:00:02.0, "
           "0000:01:00.0");
@@ -201,12 +201,12 @@ TEST_CASE("facts_from_json") {
 TEST_CASE("gfx targets: --gfx and HSA_OVERRIDE_GFX_VERSION") {
   SUBCASE("--gfx replaces the detected targets, checked and sorted") {
     DetectRequest request = on("amd-dgpu-manjaro");
-    request.flags.gfx = "gfx1100, gfx1010";
+    request.flags[tailor::tuple::Fact::gfx] = "gfx1100, gfx1010";
     auto facts = platform::resolve_facts(request);
     REQUIRE(facts);
     CHECK(facts->gfx_targets == std::vector<std::string>{"gfx1010", "gfx1100"});
-    CHECK(facts->overrides.at("gfx_targets") == "--gfx");
-    request.flags.gfx = "gfx11-generic";
+    CHECK(facts->overrides.at("gfx_targets").source == "--gfx");
+    request.flags[tailor::tuple::Fact::gfx] = "gfx11-generic";
     CHECK(error_of(request) ==
           "invalid value \"gfx11-generic\" for --gfx: 'gfx11-generic' is not an AMD gfx target such as gfx1030 or "
           "gfx90a (comma-separated for several GPUs)");

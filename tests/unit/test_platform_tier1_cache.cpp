@@ -223,9 +223,9 @@ TEST_CASE("resolve_facts with the Tier 1 cache") {
   }
   SUBCASE("an override supplies the fact: no enumeration, no cache") {
     request.need_vulkan = true;
-    request.flags.vulkan = "absent";
+    request.flags[tailor::tuple::Fact::vulkan] = "absent";
     CHECK(platform::resolve_facts(request)->vulkan == "absent");
-    request.flags.vulkan.reset();
+    request.flags[tailor::tuple::Fact::vulkan].reset();
     fs::path facts_file = test::fresh_dir("facts") / "facts.json";
     test::write_text(facts_file, R"({"facts_version": 1, "vulkan": "loader-only"})");
     request.facts_file = facts_file.string();

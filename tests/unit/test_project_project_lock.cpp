@@ -27,11 +27,11 @@ TEST_CASE("parse_lock_target") {
   SUBCASE("every part, and back to the same text") {
     auto target = parse_lock_target("linux/amd64/debian:nvidia:580");
     REQUIRE(target);
-    CHECK(target->os == "linux");
-    CHECK(target->arch == "amd64");
-    CHECK(target->linux_family == "debian");
-    CHECK(target->gpu == "nvidia");
-    CHECK(target->gpu_driver == "580");
+    CHECK((*target)[tailor::tuple::Fact::os] == "linux");
+    CHECK((*target)[tailor::tuple::Fact::arch] == "amd64");
+    CHECK((*target)[tailor::tuple::Fact::linux_family] == "debian");
+    CHECK((*target)[tailor::tuple::Fact::gpu] == "nvidia");
+    CHECK((*target)[tailor::tuple::Fact::gpu_driver] == "580");
     CHECK(format_lock_target(*target) == "linux/amd64/debian:nvidia:580");
     CHECK(format_lock_target(*parse_lock_target("darwin/arm64")) == "darwin/arm64");
     CHECK(format_lock_target(*parse_lock_target("linux/arm64:none")) == "linux/arm64:none");
