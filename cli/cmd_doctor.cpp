@@ -2,10 +2,9 @@
 // (docs/user-guide.md, "Health check: `tailor doctor`"). Exits 1 when a check fails.
 #include <unistd.h>
 
-#include <cstdlib>
-
 #include "app/doctor.hpp"
 #include "command.hpp"
+#include "config/environment.hpp"
 #include "util/canonical_json.hpp"
 
 namespace tailor::cli {
@@ -28,8 +27,7 @@ const bool registered = register_command(
        return [opts, &ctx]() -> Result<int> {
          app::DoctorRequest request;
          request.layout = install::home_layout();
-         const char* path = std::getenv("PATH");
-         request.path_env = path != nullptr ? path : "";
+         request.path_env = config::env_value(config::EnvVar::path).value_or("");
          request.fix = opts->fix;
          request.uid = static_cast<uint32_t>(::geteuid());
          app::DoctorReport report = app::run_doctor(request);

@@ -1,11 +1,11 @@
 // `tailor install`: plan (or take a stored plan and re-check it), then execute it safely.
-#include <cstdlib>
 #include <functional>
 #include <optional>
 
 #include "app/install.hpp"
 #include "app/project.hpp"
 #include "command.hpp"
+#include "config/environment.hpp"
 #include "plan_support.hpp"
 #include "util/canonical_json.hpp"
 #include "util/error_kinds.hpp"
@@ -126,8 +126,7 @@ Result<int> run_install(const InstallFlags& flags, const Context& ctx) {
     return failed ? fail(*failed) : Result<int>(0);
   }
   for (const auto& label : outcome.installed) ctx.output.print("{}\n", label);
-  const char* path = std::getenv("PATH");
-  std::string padded = ":" + std::string(path != nullptr ? path : "") + ":";
+  std::string padded = ":" + config::env_value(config::EnvVar::path).value_or("") + ":";
   if (!outcome.installed.empty() && padded.find(":" + report->bin.string() + ":") == std::string::npos) {
     ctx.output.info("add {} to your PATH: eval \"$(tailor shellenv)\"", report->bin.string());
   }

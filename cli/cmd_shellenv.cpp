@@ -1,9 +1,9 @@
 // `tailor shellenv [--shell bash|zsh|fish|posix]`: the lines `eval "$(tailor shellenv)"` runs
 // (docs/user-guide.md, "Shell set-up").
-#include <cstdlib>
 
 #include "app/shellenv.hpp"
 #include "command.hpp"
+#include "config/environment.hpp"
 
 namespace tailor::cli {
 namespace {
@@ -24,8 +24,7 @@ const bool registered =
                             if (!parsed) return fail(parsed.error());
                             shell = *parsed;
                           } else {
-                            const char* variable = std::getenv("SHELL");
-                            shell = app::shell_from_env(variable != nullptr ? variable : "");
+                            shell = app::shell_from_env(config::env_value(config::EnvVar::shell).value_or(""));
                           }
                           app::ShellEnv env = app::shellenv(install::home_layout(), shell);
                           if (!env.warning.empty()) ctx.output.warn("{}", env.warning);

@@ -1,10 +1,10 @@
 // tailor's entry point: parse, dispatch, map errors to exit codes.
 #include <unistd.h>
 #include <algorithm>
-#include <cstdlib>
 #include <iostream>
 
 #include "command.hpp"
+#include "config/environment.hpp"
 #include "usage_errors.hpp"
 #include "util/shared_library.hpp"
 #include "util/strings.hpp"
@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
   }
   context.output.quiet = quiet;
   context.output.verbosity = verbose;
-  context.output.color = !no_color && std::getenv("NO_COLOR") == nullptr && ::isatty(STDERR_FILENO) == 1;
+  context.output.color = !no_color && !config::env_value(config::EnvVar::no_color) && ::isatty(STDERR_FILENO) == 1;
 
   try {
     for (auto& [sub, run] : commands) {

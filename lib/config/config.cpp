@@ -1,11 +1,12 @@
 #include "config/config.hpp"
 
 #include <sys/stat.h>
-#include <cstdlib>
+#include <cctype>
 #include <set>
 #include <stdexcept>
 
 #include "config/document.hpp"
+#include "config/environment.hpp"
 #include "config/values.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
@@ -16,10 +17,8 @@ namespace {
 
 constexpr uint64_t k_max_config_bytes = 1 << 20;
 
-std::string env_value(std::string_view name) {
-  const char* value = std::getenv(std::string(name).c_str());
-  return value != nullptr ? value : "";
-}
+// A secret's variable: unset and empty are the same (docs/config.md, "Secrets").
+std::string secret_env_value(std::string_view name) { return registered_env_value(name).value_or(""); }
 
 std::string position(const fs::path& path, const toml::source_region& where) {
   return path.string() + ":" + std::to_string(where.begin.line) + ":" + std::to_string(where.begin.column);
@@ -91,7 +90,7 @@ Result<Setting> Config::lookup(std::string_view key) const {
   std::string name = lower.substr(std::string_view("secrets.").size());
   Setting setting{lower, "(not set)", Origin::default_value, "", *def};
   for (const auto& variable : secret_env_names(name)) {
-    if (!env_value(variable).empty()) return Setting{lower, "(set)", Origin::env, variable, *def};
+    if (!secret_env_value(variable).empty()) return Setting{lower, "(set)", Origin::env, variable, *def};
   }
   if (m_file_secrets.contains(name)) setting = Setting{lower, "(set)", Origin::file, "", *def};
   return setting;
@@ -131,7 +130,7 @@ bool Config::boolean(std::string_view key) const { return get(key) == "true"; }
 std::optional<std::string> Config::secret(std::string_view name) const {
   std::string lower = util::to_lower(name);
   for (const auto& variable : secret_env_names(lower)) {
-    if (auto value = env_value(variable); !value.empty()) return value;
+    if (auto value = secret_env_value(variable); !value.empty()) return value;
   }
   if (auto found = m_file_secrets.find(lower); found != m_file_secrets.end()) return found->second;
   return std::nullopt;
@@ -211,7 +210,7 @@ Result<Config> config_from_document(toml::table document, const fs::path& path, 
   }
   for (auto& [key, setting] : config.m_settings) {
     if (setting.def->env.empty()) continue;
-    std::string value = env_value(setting.def->env);
+    std::string value = env_value(*setting.def).value_or("");
     if (value.empty()) continue;
     auto normalized = normalize_value(*setting.def, key, value);
     if (!normalized) {

@@ -1,14 +1,14 @@
 #include "config/home.hpp"
 
-#include <cstdlib>
+#include "config/environment.hpp"
 
 namespace tailor::config {
 
 std::filesystem::path tailor_home() {
-  const char* home = std::getenv("TAILOR_HOME");
-  if (home != nullptr && *home != '\0') return home;
-  const char* user_home = std::getenv("HOME");
-  return std::filesystem::path(user_home != nullptr ? user_home : ".") / ".tailor";
+  auto home = env_value(EnvVar::tailor_home);
+  if (home && !home->empty()) return *home;
+  auto user_home = env_value(EnvVar::home);
+  return std::filesystem::path(user_home ? *user_home : ".") / ".tailor";
 }
 
 }  // namespace tailor::config

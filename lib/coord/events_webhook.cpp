@@ -1,10 +1,10 @@
 // Webhook delivery, signed the Standard Webhooks way (https://www.standardwebhooks.com/).
-#include <cstdlib>
 #include <thread>
 
 #include <fmt/format.h>
 #include "fetch/curl_api.hpp"
 
+#include "config/environment.hpp"
 #include "config/keys.hpp"
 #include "coord/events.hpp"
 #include "coord/lock.hpp"
@@ -14,16 +14,13 @@ namespace {
 
 size_t discard_body(char*, size_t size, size_t count, void*) { return size * count; }
 
-bool env_flag(const char* name) {
-  const char* value = std::getenv(name);
-  return value != nullptr && std::string_view(value) == "1";
-}
+bool insecure_loopback_allowed() { return config::env_value(config::EnvVar::tailor_allow_insecure_loopback) == "1"; }
 
 // Why `url` may not be used, or "" when it may.
 std::string url_problem(const std::string& url) {
   if (url.starts_with("https://")) return "";
   if (url.starts_with("http://") && config::is_loopback_url(url)) {
-    if (env_flag("TAILOR_ALLOW_INSECURE_LOOPBACK")) return "";
+    if (insecure_loopback_allowed()) return "";
     return "plain http is used only for loopback with TAILOR_ALLOW_INSECURE_LOOPBACK=1";
   }
   return "only https:// URLs are allowed";
@@ -56,8 +53,8 @@ Attempt post_once(const std::string& url, const std::string& body, const std::st
   fetch::curl_api().easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https,http");
   fetch::curl_api().easy_setopt(curl, CURLOPT_TIMEOUT_MS,
                                 static_cast<long>(config.duration("network.api_timeout").count()));
-  if (const char* bundle = std::getenv("TAILOR_CA_BUNDLE"); bundle != nullptr && *bundle != '\0') {
-    fetch::curl_api().easy_setopt(curl, CURLOPT_CAINFO, bundle);
+  if (auto bundle = config::env_value(config::EnvVar::tailor_ca_bundle); bundle && !bundle->empty()) {
+    fetch::curl_api().easy_setopt(curl, CURLOPT_CAINFO, bundle->c_str());
   }
   CURLcode code = fetch::curl_api().easy_perform(curl);
   long status = 0;
@@ -82,9 +79,10 @@ void post_webhook(const Event& event, const std::string& body, const config::Con
   }
   std::optional<std::string> key;
   const std::string secret_env = config.get("events.webhook_secret_env");
-  const char* secret = secret_env.empty() ? nullptr : std::getenv(secret_env.c_str());
-  if (secret != nullptr && *secret != '\0') {
-    key = webhook_key(secret);
+  // The variable's name is the user's choice (events.webhook_secret_env), so no list holds it.
+  auto secret = secret_env.empty() ? std::nullopt : config::configured_env_value(secret_env);
+  if (secret && !secret->empty()) {
+    key = webhook_key(*secret);
     if (!key) {
       report.warnings.push_back(
           fmt::format("webhook not sent: {} starts with whsec_ but the rest is not valid Base64", secret_env));

@@ -5,7 +5,6 @@
 #include <sys/file.h>
 #include <unistd.h>
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <fstream>
@@ -13,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "config/environment.hpp"
 #include "config/values.hpp"
 #include "coord/reservation.hpp"
 #include "util/fs.hpp"
@@ -123,7 +123,7 @@ Result<InstallLock> acquire_install_lock(const LockRequest& request) {
 
   if (request.check_reservation) {
     std::string token = request.token;
-    if (const char* env = std::getenv("TAILOR_LOCK_TOKEN"); token.empty() && env != nullptr) token = env;
+    if (auto env = config::env_value(config::EnvVar::tailor_lock_token); token.empty() && env) token = *env;
     if (auto allowed = check_reservation(request.home, token); !allowed) return fail(allowed.error());
   }
   return lock;
@@ -140,8 +140,7 @@ Result<int> hold_install_lock(const LockRequest& request, std::chrono::milliseco
   // As execvp would: on PATH (its default without one), our stdin and outputs, a file without
   // #! run by /bin/sh, 127 when it cannot be run.
   util::ProcessOptions options;
-  const char* path = std::getenv("PATH");
-  options.search_path = path != nullptr ? path : "/bin:/usr/bin";
+  options.search_path = config::env_value(config::EnvVar::path).value_or("/bin:/usr/bin");
   options.input = util::ChildInput::inherit;
   options.output = util::ChildOutput::inherit;
   options.own_process_group = false;
@@ -153,8 +152,8 @@ Result<int> hold_install_lock(const LockRequest& request, std::chrono::milliseco
 }
 
 std::chrono::milliseconds default_lock_timeout() {
-  const char* ci = std::getenv("CI");
-  return ci != nullptr && *ci != '\0' ? 0ms : std::chrono::milliseconds(60s);
+  auto ci = config::env_value(config::EnvVar::ci);
+  return ci && !ci->empty() ? 0ms : std::chrono::milliseconds(60s);
 }
 
 Result<std::chrono::milliseconds> parse_lock_timeout(std::string_view text) {
@@ -206,8 +205,7 @@ std::string current_user() {
   if (const passwd* entry = ::getpwuid(::geteuid()); entry != nullptr && entry->pw_name != nullptr) {
     return entry->pw_name;
   }
-  const char* user = std::getenv("USER");
-  return user != nullptr ? user : std::to_string(::geteuid());
+  return config::env_value(config::EnvVar::user).value_or(std::to_string(::geteuid()));
 }
 
 }  // namespace tailor::coord

@@ -1,10 +1,9 @@
 #include "fetch/fetch_config.hpp"
 
-#include <cstdlib>
-
 #include <toml++/toml.h>
 
 #include "config/config.hpp"
+#include "config/environment.hpp"
 #include "fetch/oci_client.hpp"
 #include "fetch/url.hpp"
 #include "util/strings.hpp"
@@ -111,10 +110,7 @@ Strategy strategy_named(std::string_view name) {
   return Strategy::failover;
 }
 
-bool insecure_loopback_allowed() {
-  const char* value = std::getenv("TAILOR_ALLOW_INSECURE_LOOPBACK");
-  return value != nullptr && std::string_view(value) == "1";
-}
+bool insecure_loopback_allowed() { return config::env_value(config::EnvVar::tailor_allow_insecure_loopback) == "1"; }
 
 }  // namespace
 
@@ -193,11 +189,11 @@ Result<FetchConfig> load_fetch_config(const std::filesystem::path& home) {
   auto config = fetch_config_from(*settings);
   if (!config) return config;
   std::error_code ec;
-  if (const char* bundle = std::getenv("TAILOR_CA_BUNDLE"); bundle != nullptr && *bundle != '\0') {
-    if (!std::filesystem::is_regular_file(bundle, ec)) {
-      return fail(ErrorKind::usage, "TAILOR_CA_BUNDLE={} is not a readable file", bundle);
+  if (auto bundle = config::env_value(config::EnvVar::tailor_ca_bundle); bundle && !bundle->empty()) {
+    if (!std::filesystem::is_regular_file(*bundle, ec)) {
+      return fail(ErrorKind::usage, "TAILOR_CA_BUNDLE={} is not a readable file", *bundle);
     }
-    config->ca_bundle = bundle;
+    config->ca_bundle = *bundle;
   }
   return config;
 }

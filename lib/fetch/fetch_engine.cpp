@@ -5,6 +5,7 @@
 #include <memory>
 #include <utility>
 
+#include "config/environment.hpp"
 #include "fetch/curl_api.hpp"
 
 #include "fetch/outcome.hpp"
@@ -162,7 +163,7 @@ class Scheduler {
     const HostState& host = m_ctx.pool.host(target.host);
     TransferSpec spec{target.url, "", job.spec->limit, job.spec->limit_is_plan_size, job.spec->head, {}};
     if (!host.token_env.empty()) {
-      if (const char* token = std::getenv(host.token_env.c_str())) spec.bearer_token = token;
+      if (auto token = config::configured_env_value(host.token_env)) spec.bearer_token = *token;
     }
     if (OciClient* client = oci_client(host); client != nullptr) {
       // The registry's authorization (a cached bearer token, or basic credentials).
@@ -326,7 +327,7 @@ class Scheduler {
     std::string hint = state.token_env.empty()
                            ? "no token is configured for this host; add token_env to its [[mirrors]] entry in "
                              "config.toml"
-                           : (std::getenv(state.token_env.c_str()) == nullptr
+                           : (!config::configured_env_value(state.token_env)
                                   ? fmt::format("{} is not set; export it with a valid token", state.token_env)
                                   : fmt::format("check the token in {}", state.token_env));
     return fail(ErrorKind::network, "host {} refused access to {} (HTTP {}): bad or missing credentials; {}",

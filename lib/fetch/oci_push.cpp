@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "config/environment.hpp"
 #include "util/sha256.hpp"
 
 namespace tailor::fetch {
@@ -87,9 +88,9 @@ Result<int> upload(OciClient& client, const std::string& sha256, uint64_t size, 
 }  // namespace
 
 uint64_t oci_chunk_size() {
-  if (const char* value = std::getenv("TAILOR_OCI_CHUNK_SIZE"); value != nullptr && *value != '\0') {
+  if (auto value = config::env_value(config::EnvVar::tailor_oci_chunk_size); value && !value->empty()) {
     char* end = nullptr;
-    unsigned long long parsed = std::strtoull(value, &end, 10);
+    unsigned long long parsed = std::strtoull(value->c_str(), &end, 10);
     if (end != nullptr && *end == '\0' && parsed >= 1) return parsed;
   }
   return uint64_t{16} << 20;

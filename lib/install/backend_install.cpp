@@ -1,7 +1,6 @@
 #include "install/backend_install.hpp"
 
-#include <cstdlib>
-
+#include "config/environment.hpp"
 #include "coord/events.hpp"
 #include "install/receipt.hpp"
 #include "install/state.hpp"
@@ -96,8 +95,7 @@ Status run_backend_check(const SmokeInput& input) {
   };
   std::string command = expand(input.check.command);
   std::string path = util::join(input.path_dirs, ":");
-  const char* current = std::getenv("PATH");
-  path += std::string(path.empty() ? "" : ":") + (current != nullptr ? current : "/usr/bin:/bin");
+  path += std::string(path.empty() ? "" : ":") + config::env_value(config::EnvVar::path).value_or("/usr/bin:/bin");
   ProcessOptions options;
   options.timeout = std::chrono::seconds(input.check.timeout > 0 ? input.check.timeout : 20);
   options.env["PATH"] = path;

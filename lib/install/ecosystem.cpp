@@ -4,12 +4,12 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <ctime>
 #include <fstream>
 
 #include <fmt/format.h>
 
+#include "config/environment.hpp"
 #include "install/subprocess.hpp"
 #include "util/process.hpp"
 #include "util/strings.hpp"
@@ -132,8 +132,8 @@ EcosystemRun::EcosystemRun(StepContext& ctx, std::string action, const Toolchain
            {"XDG_DATA_HOME", (m_scratch / "data").string()},
            {"SOURCE_DATE_EPOCH", "315532800"}};
   // Tests trust their loopback CA this way; production uses the system store.
-  if (const char* bundle = std::getenv("TAILOR_CA_BUNDLE"); bundle != nullptr && *bundle != '\0') {
-    m_extra_ca = bundle;
+  if (auto bundle = config::env_value(config::EnvVar::tailor_ca_bundle); bundle && !bundle->empty()) {
+    m_extra_ca = *bundle;
     m_env["SSL_CERT_FILE"] = m_extra_ca;
   }
   m_log = fmt::format("tailor {} of {}@{} with toolchain {}\n", m_action, ctx.tool, ctx.version, toolchain.label);

@@ -10,6 +10,7 @@
 #include <memory>
 #include <set>
 
+#include "config/environment.hpp"
 #include "install/archive_api.hpp"
 #include "install/safe_path.hpp"
 #include "util/process.hpp"
@@ -288,13 +289,13 @@ class Extractor {
 Result<ExtractLimits> extract_limits(const config::Config& config) {
   ExtractLimits limits;
   limits.max_total_bytes = config.size("network.max_extract_size");
-  if (const char* v = std::getenv("TAILOR_MAX_EXTRACT_ENTRIES"); v != nullptr && *v != '\0') {
-    auto n = parse_size(v, "TAILOR_MAX_EXTRACT_ENTRIES");
+  if (auto v = config::env_value(config::EnvVar::tailor_max_extract_entries); v && !v->empty()) {
+    auto n = parse_size(v->c_str(), "TAILOR_MAX_EXTRACT_ENTRIES");
     if (!n) return fail(n.error());
     limits.max_entries = *n;
   }
-  if (const char* v = std::getenv("TAILOR_MAX_PATH_LENGTH"); v != nullptr && *v != '\0') {
-    auto n = parse_size(v, "TAILOR_MAX_PATH_LENGTH");
+  if (auto v = config::env_value(config::EnvVar::tailor_max_path_length); v && !v->empty()) {
+    auto n = parse_size(v->c_str(), "TAILOR_MAX_PATH_LENGTH");
     if (!n) return fail(n.error());
     limits.max_path_length = static_cast<size_t>(*n);
   }

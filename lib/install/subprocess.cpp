@@ -1,15 +1,11 @@
 #include "install/subprocess.hpp"
 
-#include <cstdlib>
-
+#include "config/environment.hpp"
 #include "util/process.hpp"
 
 namespace tailor::install {
 
-std::string search_path() {
-  const char* env = std::getenv("PATH");
-  return env != nullptr ? env : "/usr/bin:/bin";
-}
+std::string search_path() { return config::env_value(config::EnvVar::path).value_or("/usr/bin:/bin"); }
 
 Result<ProcessResult> run_process(const std::vector<std::string>& argv, const ProcessOptions& options) {
   util::ProcessOptions spawn;

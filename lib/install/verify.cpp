@@ -7,6 +7,7 @@
 #include <optional>
 #include <string_view>
 
+#include "config/environment.hpp"
 #include "install/subprocess.hpp"
 #include "util/strings.hpp"
 
@@ -66,8 +67,7 @@ Result<ProcessResult> run_command(const std::string& command, ProcessOptions opt
 Status run_one(const std::string& command, const std::vector<std::string>& patterns, int expected_exit,
                const VerifyInput& input) {
   std::string path = util::join(input.path_dirs, ":");
-  const char* current = std::getenv("PATH");
-  path += std::string(path.empty() ? "" : ":") + (current != nullptr ? current : "/usr/bin:/bin");
+  path += std::string(path.empty() ? "" : ":") + config::env_value(config::EnvVar::path).value_or("/usr/bin:/bin");
   ProcessOptions options;
   options.timeout = input.timeout;
   options.env["PATH"] = path;
@@ -96,8 +96,8 @@ Status run_one(const std::string& command, const std::vector<std::string>& patte
 }  // namespace
 
 std::chrono::milliseconds verify_timeout() {
-  if (const char* v = std::getenv("TAILOR_VERIFY_TIMEOUT"); v != nullptr && *v != '\0') {
-    return std::chrono::milliseconds(std::atoll(v) * 1000);
+  if (auto v = config::env_value(config::EnvVar::tailor_verify_timeout); v && !v->empty()) {
+    return std::chrono::milliseconds(std::atoll(v->c_str()) * 1000);
   }
   return std::chrono::milliseconds(60'000);
 }

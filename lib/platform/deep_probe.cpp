@@ -5,10 +5,10 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 
 #include <fmt/format.h>
 
+#include "config/environment.hpp"
 #include "util/fs.hpp"
 #include "util/process.hpp"
 #include "util/strings.hpp"
@@ -57,9 +57,8 @@ DeepProbe describe(const std::string& tool, const std::vector<std::string>& args
 
 ToolRun run_tool(const std::string& program, const std::vector<std::string>& args, int timeout_ms) {
   ToolRun run;
-  const char* path_list = std::getenv("PATH");
   util::ProcessOptions options;
-  options.search_path = path_list != nullptr ? path_list : "";
+  options.search_path = config::env_value(config::EnvVar::path).value_or("");
   if (util::find_on_path(program, options.search_path).empty()) return run;
   run.found = true;
   options.max_output = k_deep_output_limit;

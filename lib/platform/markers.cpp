@@ -1,9 +1,9 @@
 #include "platform/markers.hpp"
 
 #include <sys/utsname.h>
-#include <cstdlib>
 #include <regex>
 
+#include "config/environment.hpp"
 #include "util/strings.hpp"
 
 namespace tailor::platform {
@@ -64,9 +64,9 @@ Markers read_markers(const HostFs& fs, const std::string& arch) {
   } else if (fs.exists("/run/.containerenv")) {
     markers.container = "podman";
     markers.container_source = "/run/.containerenv";
-  } else if (const char* env = std::getenv("container"); env != nullptr && *env != '\0') {
+  } else if (auto env = config::env_value(config::EnvVar::container); env && !env->empty()) {
     markers.container = "other";
-    markers.container_source = fmt::format("environment container={}", env);
+    markers.container_source = fmt::format("environment container={}", *env);
   }
 
   if (arch == "arm64") {

@@ -2,8 +2,8 @@
 // (docs/detection.md, "Overrides and facts files").
 #include <algorithm>
 #include <array>
-#include <cstdlib>
 
+#include "config/environment.hpp"
 #include "platform/detect.hpp"
 #include "platform/gpu_policy.hpp"
 #include "platform/nvidia_compute.hpp"
@@ -22,10 +22,12 @@ using tuple::FactOrigin;
 using tuple::gfx_list;
 using tuple::validate_fact_value;
 
-std::string env_value(std::string_view name) {
-  if (name.empty()) return "";
-  const char* value = std::getenv(std::string(name).c_str());
-  return value != nullptr ? value : "";
+// Unset and empty are the same for these variables (docs/detection.md, "Overrides and facts files").
+std::string env_text(config::EnvVar var) { return config::env_value(var).value_or(""); }
+
+// A variable of the fact table or a config key's (TAILOR_PROBE, TAILOR_GPU_DEVICE); "" names none.
+std::string registered_env_text(std::string_view name) {
+  return name.empty() ? "" : config::registered_env_value(name).value_or("");
 }
 
 // The field of a single-valued fact; nullptr for gpu_device and gfx, which are applied apart.
@@ -116,9 +118,9 @@ Result<Facts> overlay_facts_file(Facts live, const nlohmann::json& doc, const st
 }  // namespace
 
 Result<Facts> resolve_facts(const DetectRequest& request) {
-  std::string sysroot = request.sysroot.empty() ? env_value("TAILOR_SYSROOT") : request.sysroot;
-  std::string facts_file = request.facts_file.empty() ? env_value("TAILOR_FACTS") : request.facts_file;
-  std::string probe = request.probe.empty() ? env_value("TAILOR_PROBE") : request.probe;
+  std::string sysroot = request.sysroot.empty() ? env_text(config::EnvVar::tailor_sysroot) : request.sysroot;
+  std::string facts_file = request.facts_file.empty() ? env_text(config::EnvVar::tailor_facts) : request.facts_file;
+  std::string probe = request.probe.empty() ? registered_env_text("TAILOR_PROBE") : request.probe;
   if (probe.empty()) probe = "auto";
   if (probe != "auto" && probe != "none" && probe != "vulkan" && probe != "deep") {
     const std::vector<std::string> modes{"auto", "none", "vulkan", "deep"};
@@ -144,7 +146,7 @@ Result<Facts> resolve_facts(const DetectRequest& request) {
       const FactOrigin origin =
           request.configured_gpu_device_origin == def.env ? FactOrigin::environment : FactOrigin::configuration;
       chosen.push_back({&def, *request.configured_gpu_device, {origin, request.configured_gpu_device_origin}});
-    } else if (std::string value = env_value(def.env); !value.empty()) {
+    } else if (std::string value = registered_env_text(def.env); !value.empty()) {
       chosen.push_back({&def, value, {FactOrigin::environment, std::string(def.env)}});
     } else {
       continue;
@@ -184,10 +186,9 @@ Result<Facts> resolve_facts(const DetectRequest& request) {
   options.cache_dir = request.cache_dir;
   options.deep = probe == "deep";
   options.names = request.names;
-  options.pci_ids = request.pci_ids.empty() ? env_value("TAILOR_PCI_IDS") : request.pci_ids;
+  options.pci_ids = request.pci_ids.empty() ? env_text(config::EnvVar::tailor_pci_ids) : request.pci_ids;
   for (const std::string& name : visibility_variables()) {
-    const char* value = std::getenv(name.c_str());
-    options.env[name] = value != nullptr ? std::optional<std::string>(value) : std::nullopt;
+    options.env[name] = config::registered_env_value(name);
   }
   Facts facts = detect_facts(HostFs(sysroot), options);
 

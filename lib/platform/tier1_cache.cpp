@@ -7,10 +7,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "config/environment.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
-
-extern char** environ;  // NOLINT: POSIX declares it nowhere else
 
 namespace tailor::platform {
 namespace {
@@ -67,10 +66,7 @@ std::string tier1_cache_key(const HostFs& fs, const std::vector<GpuDevice>& devi
   for (const VulkanIcd& icd : files.icds) manifests.push_back(icd.path);
   std::sort(manifests.begin(), manifests.end());
   for (const std::string& path : manifests) material += fmt::format("icd {} {}\n", path, mtime_text(fs, path));
-  std::vector<std::string> variables;
-  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
-    if (std::string_view(*entry).starts_with("VK_")) variables.emplace_back(*entry);
-  }
+  std::vector<std::string> variables = config::env_family_entries(config::EnvVar::vk_variables);
   std::sort(variables.begin(), variables.end());
   for (const std::string& variable : variables) material += "env " + variable + "\n";
   return fmt::format("{:016x}", fnv1a(material));

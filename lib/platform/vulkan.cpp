@@ -1,18 +1,19 @@
 #include "platform/vulkan.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 
 #include <fmt/format.h>
 
+#include "config/environment.hpp"
 #include "util/strings.hpp"
 
 namespace tailor::platform {
 namespace {
 
-std::string env_or(const char* name, const std::string& fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr && *value != '\0' ? value : fallback;
+// The variable's value; unset and empty both give `fallback`, as the Vulkan loader reads them.
+std::string env_or(config::EnvVar var, const std::string& fallback) {
+  auto value = config::env_value(var);
+  return value && !value->empty() ? *value : fallback;
 }
 
 std::vector<std::string> colon_list(const std::string& text) {
@@ -75,7 +76,7 @@ bool icd_library_found(const HostFs& fs, const VulkanIcd& icd, const std::vector
 VulkanFiles find_vulkan_files(const HostFs& fs, const std::string& arch) {
   VulkanFiles files;
   std::vector<std::string> dirs{multiarch_dir(arch), "/usr/lib64", "/usr/lib", "/lib64", "/lib"};
-  for (std::string& dir : colon_list(env_or("LD_LIBRARY_PATH", ""))) dirs.push_back(std::move(dir));
+  for (std::string& dir : colon_list(env_or(config::EnvVar::ld_library_path, ""))) dirs.push_back(std::move(dir));
   for (const std::string& conf : fs.list_dir("/etc/ld.so.conf.d")) {
     if (!conf.ends_with(".conf")) continue;
     auto text = fs.read_text("/etc/ld.so.conf.d/" + conf, std::size_t{16} * 1024);
@@ -92,22 +93,23 @@ VulkanFiles find_vulkan_files(const HostFs& fs, const std::string& arch) {
     }
   }
 
-  std::string driver_files = env_or("VK_DRIVER_FILES", env_or("VK_ICD_FILENAMES", ""));
+  std::string driver_files = env_or(config::EnvVar::vk_driver_files, env_or(config::EnvVar::vk_icd_filenames, ""));
   if (!driver_files.empty()) {
     for (const std::string& entry : colon_list(driver_files)) add_manifest_dir_or_file(fs, entry, files.icds);
   } else {
-    std::string home = env_or("HOME", "");
-    std::vector<std::string> bases{env_or("XDG_CONFIG_HOME", home.empty() ? "" : home + "/.config")};
-    for (std::string& dir : colon_list(env_or("XDG_CONFIG_DIRS", "/etc/xdg"))) bases.push_back(std::move(dir));
+    std::string home = env_or(config::EnvVar::home, "");
+    std::vector<std::string> bases{env_or(config::EnvVar::xdg_config_home, home.empty() ? "" : home + "/.config")};
+    for (std::string& dir : colon_list(env_or(config::EnvVar::xdg_config_dirs, "/etc/xdg")))
+      bases.push_back(std::move(dir));
     bases.emplace_back("/etc");
-    bases.push_back(env_or("XDG_DATA_HOME", home.empty() ? "" : home + "/.local/share"));
-    for (std::string& dir : colon_list(env_or("XDG_DATA_DIRS", "/usr/local/share:/usr/share")))
+    bases.push_back(env_or(config::EnvVar::xdg_data_home, home.empty() ? "" : home + "/.local/share"));
+    for (std::string& dir : colon_list(env_or(config::EnvVar::xdg_data_dirs, "/usr/local/share:/usr/share")))
       bases.push_back(std::move(dir));
     for (const std::string& base : bases) {
       if (!base.empty()) add_manifest_dir_or_file(fs, base + "/vulkan/icd.d", files.icds);
     }
   }
-  for (const std::string& entry : colon_list(env_or("VK_ADD_DRIVER_FILES", ""))) {
+  for (const std::string& entry : colon_list(env_or(config::EnvVar::vk_add_driver_files, ""))) {
     add_manifest_dir_or_file(fs, entry, files.icds);
   }
   for (VulkanIcd& icd : files.icds) icd.library_found = icd_library_found(fs, icd, dirs);

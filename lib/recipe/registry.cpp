@@ -1,10 +1,10 @@
 #include "recipe/registry.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <mutex>
 #include <set>
 
+#include "config/environment.hpp"
 #include "config/home.hpp"
 #include "recipe/decode.hpp"
 #include "recipe/embedded.hpp"
@@ -39,8 +39,8 @@ RegistryOptions default_registry_options(const std::string& registry_flag) {
   RegistryOptions options;
   if (!registry_flag.empty()) {
     options.directories.emplace_back(registry_flag);
-  } else if (const char* env = std::getenv("TAILOR_RECIPES"); env != nullptr && *env != '\0') {
-    options.directories.emplace_back(env);
+  } else if (auto env = config::env_value(config::EnvVar::tailor_recipes); env && !env->empty()) {
+    options.directories.emplace_back(*env);
   }
   options.directories.push_back(config::tailor_home() / "recipes");
   return options;

@@ -3,13 +3,13 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <iostream>
 
 #include <fmt/format.h>
 
 #include "config/config_edit.hpp"
 #include "config/document.hpp"
+#include "config/environment.hpp"
 #include "fetch/fetch_config.hpp"
 #include "util/strings.hpp"
 
@@ -19,10 +19,7 @@ namespace {
 
 constexpr std::string_view k_table = "registries";
 
-bool insecure_loopback_allowed() {
-  const char* value = std::getenv("TAILOR_ALLOW_INSECURE_LOOPBACK");
-  return value != nullptr && std::string_view(value) == "1";
-}
+bool insecure_loopback_allowed() { return config::env_value(config::EnvVar::tailor_allow_insecure_loopback) == "1"; }
 
 toml::table* registries_table(toml::table& document) {
   for (auto& [key, node] : document) {

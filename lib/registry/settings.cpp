@@ -1,8 +1,7 @@
 #include "registry/settings.hpp"
 
-#include <cstdlib>
-
 #include "config/config.hpp"
+#include "config/environment.hpp"
 #include "recipe/request.hpp"
 #include "version/endpoints.hpp"
 
@@ -33,9 +32,9 @@ Result<RegistrySettings> load_registry_settings(const std::filesystem::path& hom
   settings.github_api = version::endpoints_from_environment().github_api;
   settings.github_token = config->secret("github_token").value_or("");
   settings.client.timeout = config->duration("network.api_timeout");
-  if (const char* ca = std::getenv("TAILOR_CA_BUNDLE"); ca != nullptr) settings.client.ca_bundle = ca;
-  if (const char* insecure = std::getenv("TAILOR_ALLOW_INSECURE_LOOPBACK"); insecure != nullptr) {
-    settings.client.allow_insecure_loopback = std::string(insecure) == "1";
+  if (auto ca = config::env_value(config::EnvVar::tailor_ca_bundle)) settings.client.ca_bundle = *ca;
+  if (auto insecure = config::env_value(config::EnvVar::tailor_allow_insecure_loopback)) {
+    settings.client.allow_insecure_loopback = *insecure == "1";
   }
   return settings;
 }

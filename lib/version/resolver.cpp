@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "config/config.hpp"
+#include "config/environment.hpp"
 #include "config/home.hpp"
 #include "recipe/request.hpp"
 #include "util/strings.hpp"
@@ -93,11 +94,11 @@ class ProviderResolver final : public Resolver {
   std::map<std::string, std::vector<ReleaseAsset>> m_releases;  // by "repo@tag"
 };
 
-std::optional<long long> env_integer(const char* name) {
-  const char* value = std::getenv(name);
-  if (value == nullptr || *value == '\0') return std::nullopt;
+std::optional<long long> env_integer(config::EnvVar var) {
+  auto value = config::env_value(var);
+  if (!value || value->empty()) return std::nullopt;
   char* end = nullptr;
-  long long parsed = std::strtoll(value, &end, 10);
+  long long parsed = std::strtoll(value->c_str(), &end, 10);
   if (*end != '\0' || parsed < 0) return std::nullopt;
   return parsed;
 }
@@ -112,7 +113,7 @@ ResolverOptions default_resolver_options(bool refresh) {
   client.cache_dir = home / "cache" / "api";
   client.refresh = refresh;
   client.github_api = options.endpoints.github_api;
-  if (auto ttl = env_integer("TAILOR_API_CACHE_TTL")) client.cache_ttl = std::chrono::seconds(*ttl);
+  if (auto ttl = env_integer(config::EnvVar::tailor_api_cache_ttl)) client.cache_ttl = std::chrono::seconds(*ttl);
   if (auto loaded = config::load_config(home, nullptr, config::uses::api)) {
     client.timeout = loaded->duration("network.api_timeout");
     client.github_token = loaded->secret("github_token").value_or("");
@@ -120,17 +121,17 @@ ResolverOptions default_resolver_options(bool refresh) {
     // Commands that look versions up load the configuration first and stop on an invalid
     // api key (cli/plan_support.cpp, cli/cmd_versions.cpp); a library caller keeps the
     // default timeout and the token variables.
-    for (const char* name : {"GITHUB_TOKEN", "GH_TOKEN"}) {
-      const char* token = std::getenv(name);
-      if (token != nullptr && *token != '\0' && client.github_token.empty()) client.github_token = token;
+    for (config::EnvVar var : {config::EnvVar::github_token, config::EnvVar::gh_token}) {
+      auto token = config::env_value(var);
+      if (token && !token->empty() && client.github_token.empty()) client.github_token = *token;
     }
   }
-  if (const char* ca = std::getenv("TAILOR_CA_BUNDLE"); ca != nullptr) client.ca_bundle = ca;
-  if (const char* insecure = std::getenv("TAILOR_ALLOW_INSECURE_LOOPBACK"); insecure != nullptr) {
-    client.allow_insecure_loopback = std::string(insecure) == "1";
+  if (auto ca = config::env_value(config::EnvVar::tailor_ca_bundle)) client.ca_bundle = *ca;
+  if (auto insecure = config::env_value(config::EnvVar::tailor_allow_insecure_loopback)) {
+    client.allow_insecure_loopback = *insecure == "1";
   }
-  if (const char* python = std::getenv("TAILOR_PYTHON_VERSION"); python != nullptr && *python != '\0') {
-    options.python_version = python;
+  if (auto python = config::env_value(config::EnvVar::tailor_python_version); python && !python->empty()) {
+    options.python_version = *python;
   }
   return options;
 }

@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "config/environment.hpp"
 #include "support/scratch.hpp"
 #include "tuple/fact_table.hpp"
 
@@ -27,6 +28,8 @@ TEST_CASE("the fact table: one row per fact, in Fact order, each documented") {
       CHECK(envs.insert(def.env).second);
       CHECK(def.help.find(def.env) != std::string_view::npos);
       CHECK(detection.find(std::string(def.env)) != std::string::npos);
+      // Read through the list of every variable tailor reads (docs/config.md).
+      CHECK_NOTHROW((void)config::registered_env_value(def.env));
     }
     CHECK((def.rule == tuple::ValueRule::listed) == !def.allowed.empty());
     for (std::string_view value : def.allowed) {
