@@ -79,8 +79,9 @@ Result<nlohmann::json> ToolchainLocker::capture(const plan::EcosystemLockRequest
   ctx.logs_dir = m_layout.root / "logs";
   ctx.ecosystem_registries = m_registries;
   ctx.dependency_dirs = installed_toolchain(m_layout, std::string(capture->dependency), std::string(capture->program));
-  // Recipe parameters are plain JSON; the executors, and so the captures, read ordered JSON.
-  return capture->run(nlohmann::ordered_json::parse(request.params.dump()), ctx);
+  // Recipe parameters are plain JSON (keys sorted); the executors, and so the captures, read
+  // ordered JSON, which the conversion fills in that sorted order.
+  return capture->run(nlohmann::ordered_json(request.params), ctx);
 }
 
 }  // namespace tailor::install

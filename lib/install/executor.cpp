@@ -477,7 +477,7 @@ class Executor {
     record.requested = root ? m_options.requested : node.version;
     record.binaries = binaries;
     record.installed_at = now_rfc3339();
-    record.plan = nlohmann::json::parse(node.json->dump());
+    record.plan = nlohmann::json(*node.json);
     for (const auto& b : binaries) {
       if (auto digest = util::file_digest(tool_dir / b); digest) record.binary_checksums[b] = *digest;
     }

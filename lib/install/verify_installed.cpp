@@ -62,7 +62,7 @@ VerifyVerdict check_version(const Layout& layout, const State& state, const std:
     }
     // The verify command runs with this version's bin/ first on PATH; bin/ of the home comes
     // after it only for the active version (the links there lead to the active one).
-    nlohmann::ordered_json plan = nlohmann::ordered_json::parse(installed.plan.dump());
+    const nlohmann::ordered_json plan(installed.plan);
     std::vector<std::string> path_dirs = {(dir / "bin").string()};
     if (verdict.active) path_dirs.insert(path_dirs.begin(), layout.bin().string());
     VerifyInput input{

@@ -4,26 +4,9 @@ namespace tailor::plan {
 
 using nlohmann::ordered_json;
 
-ordered_json to_ordered(const nlohmann::json& value) {
-  switch (value.type()) {
-  case nlohmann::json::value_t::object: {
-    ordered_json out = ordered_json::object();
-    for (auto it = value.begin(); it != value.end(); ++it) out[it.key()] = to_ordered(it.value());
-    return out;
-  }
-  case nlohmann::json::value_t::array: {
-    ordered_json out = ordered_json::array();
-    for (const auto& element : value) out.push_back(to_ordered(element));
-    return out;
-  }
-  case nlohmann::json::value_t::string: return value.get<std::string>();
-  case nlohmann::json::value_t::boolean: return value.get<bool>();
-  case nlohmann::json::value_t::number_integer: return value.get<int64_t>();
-  case nlohmann::json::value_t::number_unsigned: return value.get<uint64_t>();
-  case nlohmann::json::value_t::number_float: return value.get<double>();
-  default: return nullptr;
-  }
-}
+// nlohmann converts between its JSON types member by member; a sorted object's members arrive,
+// and so stay, in sorted order.
+ordered_json to_ordered(const nlohmann::json& value) { return ordered_json(value); }
 
 ordered_json step_to_json(const PlanStep& step) {
   ordered_json out = ordered_json::object();

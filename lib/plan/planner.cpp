@@ -104,7 +104,7 @@ Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices
 
   PlanOutcome outcome;
   std::optional<Pins> lock;
-  if (request.pin_from) lock = pins_from_plan(nlohmann::json::parse(request.pin_from->dump()));
+  if (request.pin_from) lock = pins_from_plan(nlohmann::json(*request.pin_from));
   ArtifactResolver artifacts(lock ? &*lock : nullptr, services.downloader, request.offline);
   artifacts.require_known_checksums(request.require_checksum);
   PlanEnv env{&services,
