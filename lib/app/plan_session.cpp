@@ -11,6 +11,7 @@
 #include "recipe/vulkan_dependency.hpp"
 #include "registry/source_ref.hpp"
 #include "registry/sources.hpp"
+#include "tuple/gpu_vendor.hpp"
 #include "util/fs.hpp"
 
 namespace tailor::app {
@@ -57,7 +58,7 @@ Result<recipe::ToolRequest> requested_tool(const PlanSessionOptions& options) {
 bool needs_vulkan_probe(const recipe::Recipe& recipe, const platform::Facts& facts, const std::string& backend,
                         bool target_overridden) {
   bool auto_ladder = backend.empty() || backend == "auto";
-  bool vulkan_rung = facts.gpu == "nvidia" || facts.gpu == "amd" || facts.gpu == "intel";
+  bool vulkan_rung = tuple::is_pci_gpu_vendor(facts.gpu);
   return recipe::depends_on_vulkan(recipe) && !facts.overrides.contains("vulkan") && auto_ladder && vulkan_rung &&
          !target_overridden;
 }
@@ -198,7 +199,7 @@ Status check_gpu_visible(const PlanSession& session, const plan::PlanOutcome& ou
                          const util::Output& output) {
   const platform::Facts& facts = session.facts;
   if (session.foreign || facts.gpu_visible) return {};
-  if (facts.gpu != "nvidia" && facts.gpu != "amd" && facts.gpu != "intel") return {};
+  if (!tuple::is_pci_gpu_vendor(facts.gpu)) return {};
   const auto primary = std::find_if(facts.gpu_devices.begin(), facts.gpu_devices.end(),
                                     [&](const auto& device) { return device.primary && device.vendor == facts.gpu; });
   if (primary == facts.gpu_devices.end()) return {};  // a GPU only named by --gpu: nothing to see

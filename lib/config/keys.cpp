@@ -18,6 +18,7 @@ constexpr std::array<std::string_view, 3> k_strategies{"failover", "round-robin"
 
 constexpr int64_t k_second = 1000;
 constexpr int64_t k_minute = 60 * k_second;
+constexpr int64_t k_hour = 60 * k_minute;
 
 // Every key can be set in config.toml and overridden by its environment variable.
 const auto k_keys = std::to_array<KeyDef>({
@@ -169,7 +170,7 @@ const auto k_keys = std::to_array<KeyDef>({
      "Use a cached registry recipe this long before asking again",
      {},
      0,
-     720 * 60 * k_minute,
+     720 * k_hour,
      uses::plan},
     {"registry.stale_limit",
      ValueType::duration,
@@ -178,7 +179,7 @@ const auto k_keys = std::to_array<KeyDef>({
      "Use an older cached recipe this long when the registry cannot be reached",
      {},
      0,
-     8760 * 60 * k_minute,
+     8760 * k_hour,
      uses::plan},
     {"registry.cache_size",
      ValueType::size,

@@ -19,14 +19,17 @@ enum class ValueType { choice, text, device, duration, integer, size, boolean, u
 // work; one it does not use is a warning.
 using Uses = unsigned;
 namespace uses {
-inline constexpr Uses detect = 1U << 0;    // machine facts (detect, info, plan, eval, install, fetch, lock)
-inline constexpr Uses plan = 1U << 1;      // choosing what to install
-inline constexpr Uses api = 1U << 2;       // version lookups over HTTP APIs
-inline constexpr Uses download = 1U << 3;  // artifact downloads
-inline constexpr Uses extract = 1U << 4;   // unpacking archives
-inline constexpr Uses events = 1U << 5;    // lifecycle hooks and the webhook
-inline constexpr Uses none = 0;
-inline constexpr Uses all = detect | plan | api | download | extract | events;
+// Enumerators (not constants) so their names follow the enumerator style; they are Uses values.
+enum : Uses {
+  detect = 1U << 0,    // machine facts (detect, info, plan, eval, install, fetch, lock)
+  plan = 1U << 1,      // choosing what to install
+  api = 1U << 2,       // version lookups over HTTP APIs
+  download = 1U << 3,  // artifact downloads
+  extract = 1U << 4,   // unpacking archives
+  events = 1U << 5,    // lifecycle hooks and the webhook
+  none = 0,
+  all = detect | plan | api | download | extract | events,
+};
 }  // namespace uses
 
 struct KeyDef {

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "tuple/gpu_vendor.hpp"
 #include "util/strings.hpp"
 #include "util/suggest.hpp"
 
@@ -27,11 +28,13 @@ bool has_gpu_field(const recipe::Recipe& recipe) {
 }
 
 std::vector<std::string> vendor_ladder(const std::string& gpu) {
-  if (gpu == "nvidia") return {"cuda", "vulkan", "cpu"};
-  if (gpu == "amd") return {"rocm", "vulkan", "cpu"};
-  if (gpu == "intel") return {"sycl", "vulkan", "cpu"};
-  if (gpu == "apple") return {"metal", "cpu"};
-  return {"cpu"};
+  // The vendor's own stack first; Vulkan for the GPUs a PCI scan finds; the CPU always.
+  const tuple::GpuVendorDef* vendor = tuple::find_gpu_vendor(gpu);
+  std::vector<std::string> ladder;
+  if (vendor != nullptr && !vendor->backend.empty()) ladder.emplace_back(vendor->backend);
+  if (vendor != nullptr && vendor->pci) ladder.emplace_back("vulkan");
+  ladder.emplace_back("cpu");
+  return ladder;
 }
 
 Status check_backend_name(const std::string& backend) {

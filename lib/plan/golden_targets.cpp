@@ -9,6 +9,7 @@
 #include "platform/nvidia_compute.hpp"
 #include "recipe/when.hpp"
 #include "tuple/fact_table.hpp"
+#include "tuple/gpu_vendor.hpp"
 #include "util/gfx_target.hpp"
 #include "util/strings.hpp"
 
@@ -16,10 +17,11 @@ namespace tailor::plan {
 namespace {
 
 // The Linux families, in documentation order (docs/detection.md, "Overrides and facts files").
-const std::span<const std::string_view> k_families = tuple::fact_def(tuple::Fact::linux_family).allowed;
+std::span<const std::string_view> linux_families() { return tuple::fact_def(tuple::Fact::linux_family).allowed; }
 
 bool is_family(const std::string& value) {
-  return std::find(k_families.begin(), k_families.end(), value) != k_families.end();
+  const auto families = linux_families();
+  return std::find(families.begin(), families.end(), value) != families.end();
 }
 
 // "8.9" -> {8, 9}.
@@ -224,9 +226,9 @@ Result<std::vector<GoldenTarget>> golden_targets(const recipe::Recipe& recipe, c
   if (any_linux) {
     std::vector<std::string> families;
     if (varying || (!used.empty() && unconstrained_linux))
-      families.assign(k_families.begin(), k_families.end());
+      families.assign(linux_families().begin(), linux_families().end());
     else if (!used.empty()) {
-      for (std::string_view family : k_families) {
+      for (std::string_view family : linux_families()) {
         if (used.contains(std::string(family))) families.emplace_back(family);
       }
     } else {
@@ -248,9 +250,13 @@ Result<std::vector<GoldenTarget>> golden_targets(const recipe::Recipe& recipe, c
   auto gfxs = gfx_cases(tree);
   std::vector<GoldenTarget> out;
   for (const auto& target : base) {
-    std::vector<std::string> vendors = target.os == "darwin"
-                                           ? std::vector<std::string>{"apple"}
-                                           : std::vector<std::string>{"nvidia", "amd", "intel", "none"};
+    // A Mac has Apple's GPU; Linux any vendor the PCI scan finds, or none.
+    std::vector<std::string> vendors;
+    for (const tuple::GpuVendorDef& def : tuple::k_gpu_vendors) {
+      const bool here = target.os == "darwin" ? def.vendor == tuple::GpuVendor::apple
+                                              : def.pci || def.vendor == tuple::GpuVendor::none;
+      if (here) vendors.emplace_back(def.name);
+    }
     for (const auto& vendor : vendors) {
       GoldenTarget t = target;
       t.gpu = vendor;

@@ -1,12 +1,11 @@
 #include "platform/gpu_policy.hpp"
 
-#include <array>
 #include <tuple>
+
+#include "tuple/gpu_vendor.hpp"
 
 namespace tailor::platform {
 namespace {
-
-constexpr std::array<std::string_view, 3> k_vendor_order{"nvidia", "amd", "intel"};
 
 int class_rank(std::string_view class_code) {
   if (class_code.starts_with("0x0302")) return 0;
@@ -19,7 +18,7 @@ int class_rank(std::string_view class_code) {
 bool is_eligible(const GpuDevice& device) {
   bool display_class = device.class_code.starts_with("0x0300") || device.class_code.starts_with("0x0302") ||
                        device.class_code.starts_with("0x0380");
-  bool gpu_vendor = device.vendor == "nvidia" || device.vendor == "amd" || device.vendor == "intel";
+  bool gpu_vendor = tuple::is_pci_gpu_vendor(device.vendor);
   bool passthrough = device.driver == "vfio-pci" || device.driver == "pci-stub";
   return display_class && gpu_vendor && !passthrough;
 }
@@ -32,9 +31,10 @@ bool has_compute_driver(const GpuDevice& device) {
 }
 
 std::string best_vendor(const std::vector<GpuDevice>& devices) {
-  for (std::string_view vendor : k_vendor_order) {
+  for (const tuple::GpuVendorDef& vendor : tuple::k_gpu_vendors) {
+    if (!vendor.pci) continue;
     for (const GpuDevice& device : devices) {
-      if (device.vendor == vendor && is_eligible(device)) return std::string(vendor);
+      if (device.vendor == vendor.name && is_eligible(device)) return std::string(vendor.name);
     }
   }
   return "";
@@ -62,10 +62,11 @@ std::optional<size_t> choose_primary(const std::vector<GpuDevice>& devices, std:
 }
 
 std::string tsuku_gpu(const std::vector<GpuDevice>& devices) {
-  for (std::string_view vendor : k_vendor_order) {
+  for (const tuple::GpuVendorDef& vendor : tuple::k_gpu_vendors) {
+    if (!vendor.pci) continue;
     for (const GpuDevice& device : devices) {
       bool counted = device.class_code.starts_with("0x0300") || device.class_code.starts_with("0x0302");
-      if (counted && device.vendor == vendor) return std::string(vendor);
+      if (counted && device.vendor == vendor.name) return std::string(vendor.name);
     }
   }
   return "none";

@@ -7,6 +7,7 @@
 
 #include "recipe/registry.hpp"
 #include "recipe/validate_internal.hpp"
+#include "tuple/gpu_vendor.hpp"
 #include "util/strings.hpp"
 
 namespace tailor::recipe::detail {
@@ -135,9 +136,10 @@ void check_platforms(Checker& c) {
         c.error("steps", fmt::format("step {}: when.libc value '{}' is invalid (valid: glibc, musl)", i, libc),
                 when_at + ".libc");
     for (const std::string& gpu : w.gpu) {
-      if (gpu != "nvidia" && gpu != "amd" && gpu != "intel" && gpu != "apple" && gpu != "none")
+      if (tuple::find_gpu_vendor(gpu) == nullptr)
         c.error("steps",
-                fmt::format("step {}: when.gpu value '{}' is invalid (valid: nvidia, amd, intel, apple, none)", i, gpu),
+                fmt::format("step {}: when.gpu value '{}' is invalid (valid: {})", i, gpu,
+                            fmt::join(tuple::k_gpu_vendor_names, ", ")),
                 when_at + ".gpu");
     }
   }

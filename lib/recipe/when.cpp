@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "tuple/gpu_vendor.hpp"
+
 namespace tailor::recipe {
 namespace {
 
@@ -244,10 +246,7 @@ bool gfx_in_list(const std::vector<std::string>& list, const std::vector<std::st
 }
 
 bool backend_runs_on(std::string_view backend, std::string_view gpu) {
-  if (backend == "cuda") return gpu == "nvidia";
-  if (backend == "rocm") return gpu == "amd";
-  if (backend == "sycl") return gpu == "intel";
-  if (backend == "metal") return gpu == "apple";
+  if (auto owner = tuple::vendor_of_backend(backend)) return gpu == tuple::gpu_vendor_name(*owner);
   if (backend == "vulkan") return !gpu.empty() && gpu != "none";
   return true;
 }

@@ -3,10 +3,12 @@
 #include <doctest/doctest.h>
 
 #include <set>
+#include <vector>
 
 #include "config/environment.hpp"
 #include "support/scratch.hpp"
 #include "tuple/fact_table.hpp"
+#include "tuple/gpu_vendor.hpp"
 
 using namespace tailor;
 using tuple::Fact;
@@ -70,4 +72,23 @@ TEST_CASE("values by fact, and which origins the user said for this run") {
   CHECK_FALSE(tuple::said_for_this_run(tuple::FactOrigin::facts_file));
   CHECK_FALSE(tuple::said_for_this_run(tuple::FactOrigin::configuration));
   CHECK_FALSE(tuple::said_for_this_run(tuple::FactOrigin::derived));
+}
+
+TEST_CASE("GPU vendors: one table gives the gpu fact's values, the PCI vendors and each stack's backend") {
+  const auto allowed = tuple::fact_def(Fact::gpu).allowed;
+  CHECK(std::vector<std::string_view>(allowed.begin(), allowed.end()) ==
+        std::vector<std::string_view>{"nvidia", "amd", "intel", "apple", "none"});
+  CHECK(tuple::is_pci_gpu_vendor("amd"));
+  CHECK_FALSE(tuple::is_pci_gpu_vendor("apple"));
+  CHECK_FALSE(tuple::is_pci_gpu_vendor("none"));
+  CHECK_FALSE(tuple::is_pci_gpu_vendor(""));
+  CHECK(tuple::find_gpu_vendor("matrox") == nullptr);
+  CHECK(tuple::vendor_of_backend("cuda") == tuple::GpuVendor::nvidia);
+  CHECK(tuple::vendor_of_backend("rocm") == tuple::GpuVendor::amd);
+  CHECK(tuple::vendor_of_backend("sycl") == tuple::GpuVendor::intel);
+  CHECK(tuple::vendor_of_backend("metal") == tuple::GpuVendor::apple);
+  CHECK_FALSE(tuple::vendor_of_backend("vulkan").has_value());
+  CHECK_FALSE(tuple::vendor_of_backend("cpu").has_value());
+  CHECK_FALSE(tuple::vendor_of_backend("").has_value());
+  CHECK(tuple::gpu_vendor_name(tuple::GpuVendor::intel) == "intel");
 }
