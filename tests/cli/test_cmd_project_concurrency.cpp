@@ -81,6 +81,16 @@ struct Project {
   std::string run_bin(const std::string& tool) const { return run({(home / "bin" / tool).string()}).out; }
   ordered_json state() const { return ordered_json::parse(read_text(home / "state.json")); }
 
+  // Lets the held download finish; the project install then completes with both its tools.
+  void release_and_finish(Child& child) {
+    server.release_held();
+    RunResult done = child.wait();
+    INFO(done.err);
+    CHECK(done.exit_code == 0);
+    CHECK(run_bin("hello") == "hello 1.0.0\n");
+    CHECK(run_bin("world") == "world 1.0.0\n");
+  }
+
   // After a kill: the next project install completes, cleans up, and keeps `other`.
   void check_completed_by_next_run() const {
     auto again = run_tailor({"install", "--locked"}, options);
@@ -110,12 +120,7 @@ TEST_CASE("a project install takes the install lock for each tool's commit only"
     auto other = run_tailor({"install", "--plan", project.other_plan.string(), "--lock-timeout", "0"}, project.options);
     INFO(other.err);
     CHECK(other.exit_code == 0);
-    project.server.release_held();
-    RunResult done = child.wait();
-    INFO(done.err);
-    CHECK(done.exit_code == 0);
-    CHECK(project.run_bin("hello") == "hello 1.0.0\n");
-    CHECK(project.run_bin("world") == "world 1.0.0\n");
+    project.release_and_finish(child);
     CHECK(project.run_bin("other") == "other 1.0.0\n");
   }
 
@@ -143,12 +148,7 @@ TEST_CASE("a project install takes the install lock for each tool's commit only"
     CHECK_FALSE(fs::exists(project.home / "tools" / "hello-1.0.0"));
     CHECK_FALSE(fs::exists(project.home / "bin" / "hello"));
     CHECK_FALSE(tailor::coord::install_lock_held(project.home));
-    project.server.release_held();
-    RunResult done = child.wait();
-    INFO(done.err);
-    CHECK(done.exit_code == 0);
-    CHECK(project.run_bin("hello") == "hello 1.0.0\n");
-    CHECK(project.run_bin("world") == "world 1.0.0\n");
+    project.release_and_finish(child);
   }
 
   SUBCASE("while its tools extract another install takes the lock; killed there, the next run completes") {
