@@ -4,7 +4,7 @@
 namespace tailor::cli {
 namespace {
 
-const bool activate_registered = register_command(
+const bool k_activate_registered = register_command(
     {"activate", "Make an installed version of a tool the active one", [](CLI::App& app, Context& ctx) -> RunFn {
        auto flags = std::make_shared<ActivateFlags>();
        app.add_option("tool", flags->tool, "Installed tool")->required();

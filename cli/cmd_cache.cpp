@@ -76,7 +76,7 @@ Result<int> run_clear(const Options& opts, const Context& ctx) {
   return 0;
 }
 
-const bool registered = register_command(
+const bool k_registered = register_command(
     {"cache", "Show or clear the download, version, detection and registry caches",
      [](CLI::App& app, Context& ctx) -> RunFn {
        auto opts = std::make_shared<Options>();

@@ -43,7 +43,7 @@ struct Options {
   std::string prefix;
 };
 
-const bool registered = register_command(
+const bool k_registered = register_command(
     {"__complete", "Words for shell completion (used by `tailor completion` scripts)",
      [](CLI::App& app, Context& ctx) -> RunFn {
        app.group("");  // hidden: not in --help, not completed itself

@@ -296,7 +296,7 @@ struct Options {
   std::string shell;
 };
 
-const bool registered = register_command(
+const bool k_registered = register_command(
     {"completion", "Print a shell completion script (bash, zsh or fish)", [](CLI::App& app, Context& ctx) -> RunFn {
        auto opts = std::make_shared<Options>();
        app.add_option("shell", opts->shell, "Shell to generate for: bash, zsh or fish")->required();

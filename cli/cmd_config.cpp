@@ -92,7 +92,7 @@ Result<int> run_unset(const Options& opts, const Context& ctx) {
   return 0;
 }
 
-const bool registered = register_command(
+const bool k_registered = register_command(
     {"config", "Show or change settings in $TAILOR_HOME/config.toml", [](CLI::App& app, Context& ctx) -> RunFn {
        auto opts = std::make_shared<Options>();
        app.add_flag("--json", opts->json, "Print JSON");

@@ -34,7 +34,7 @@ Result<int> run_bench(const platform::DetectRequest& request, int runs, const ut
   return 0;
 }
 
-const bool registered = register_command(
+const bool k_registered = register_command(
     {"detect", "Show the platform and GPU facts of this machine", [](CLI::App& app, Context& ctx) -> RunFn {
        auto opts = std::make_shared<Options>();
        app.add_flag("--json", opts->json, "Print the facts document (loadable with --facts)");

@@ -15,7 +15,7 @@ struct Options {
   bool fix = false;
 };
 
-const bool registered = register_command(
+const bool k_registered = register_command(
     {"doctor", "Check the tailor home and this machine: one line per check with ok, warn or fail and the fix",
      [](CLI::App& app, Context& ctx) -> RunFn {
        auto opts = std::make_shared<Options>();

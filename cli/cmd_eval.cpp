@@ -11,7 +11,7 @@ struct EvalOptions {
   std::string tool;
 };
 
-const bool registered =
+const bool k_registered =
     register_command({"eval", "Print the install plan (JSON, format 5) for a tool and a target",
                       [](CLI::App& app, Context& ctx) -> RunFn {
                         auto opts = std::make_shared<EvalOptions>();

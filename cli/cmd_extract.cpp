@@ -14,7 +14,7 @@ struct ExtractFlags {
   int strip_dirs = 0;
 };
 
-const bool registered =
+const bool k_registered =
     register_command({"extract", "", [](CLI::App& app, Context& ctx) -> RunFn {
                         auto flags = std::make_shared<ExtractFlags>();
                         app.group("");  // hidden from --help

@@ -93,7 +93,7 @@ Result<int> run_fetch(const FetchFlags& flags, const Context& ctx) {
   return 0;
 }
 
-const bool registered = register_command(
+const bool k_registered = register_command(
     {"fetch", "Download a plan's (or the project lock's) artifacts into a directory for offline installs",
      [](CLI::App& app, Context& ctx) -> RunFn {
        auto flags = std::make_shared<FetchFlags>();

@@ -53,7 +53,7 @@ Result<int> run(const FetchUrlsFlags& flags, const Context& ctx) {
   return 0;
 }
 
-const bool registered = register_command(
+const bool k_registered = register_command(
     {"fetch-urls", "Developer command: download URLs through the host pool", [](CLI::App& app, Context& ctx) -> RunFn {
        auto flags = std::make_shared<FetchUrlsFlags>();
        app.group("");  // hidden from --help: not a user command

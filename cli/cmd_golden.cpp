@@ -95,7 +95,7 @@ Result<int> run_golden(const GoldenCliOptions& opts, bool check, const Context& 
   return report->failures == 0 ? 0 : 1;
 }
 
-const bool registered = register_command(
+const bool k_registered = register_command(
     {"golden", "Regenerate or check golden plan files (offline; each file is its own lock)",
      [](CLI::App& app, Context& ctx) -> RunFn {
        app.require_subcommand(1);

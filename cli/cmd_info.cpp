@@ -31,7 +31,7 @@ std::string provenance_text(std::string_view label, const recipe::Provenance& p)
                      p.sha256);
 }
 
-const bool registered = register_command(
+const bool k_registered = register_command(
     {"info", "Describe a recipe and what applies on this machine", [](CLI::App& app, Context& ctx) -> RunFn {
        auto opts = std::make_shared<Options>();
        app.add_flag("--json", opts->json, "Print JSON");

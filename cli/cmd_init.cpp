@@ -24,7 +24,7 @@ Result<int> run_init(const InitFlags& flags, const Context& ctx) {
   return 0;
 }
 
-const bool registered =
+const bool k_registered =
     register_command({"init", "Write a starter tailor.toml (the project's tools) in the working directory",
                       [](CLI::App& app, Context& ctx) -> RunFn {
                         auto flags = std::make_shared<InitFlags>();

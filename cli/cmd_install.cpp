@@ -137,7 +137,7 @@ Result<int> run_install(const InstallFlags& flags, const Context& ctx) {
   return 0;
 }
 
-const bool registered = register_command(
+const bool k_registered = register_command(
     {"install", "Install tools (or a stored plan) safely: each one all or nothing",
      [](CLI::App& app, Context& ctx) -> RunFn {
        auto flags = std::make_shared<InstallFlags>();

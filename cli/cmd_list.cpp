@@ -45,7 +45,7 @@ void print_listing(const std::vector<install::ListedVersion>& listing, bool all_
   }
 }
 
-const bool registered =
+const bool k_registered =
     register_command({"list", "List installed tools", [](CLI::App& app, Context& ctx) -> RunFn {
                         auto flags = std::make_shared<ListFlags>();
                         app.add_flag("--json", flags->json, "Print JSON: {tools[], libraries[]}");

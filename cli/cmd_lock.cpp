@@ -127,7 +127,7 @@ Result<int> run_hold(const Options& opts, const Context& ctx) {
   return coord::hold_install_lock(command->lock, hold, opts.command);
 }
 
-const bool registered = register_command(
+const bool k_registered = register_command(
     {"lock", "Reserve the install root for automation, or inspect the install lock",
      [](CLI::App& app, Context& ctx) -> RunFn {
        auto opts = std::make_shared<Options>();

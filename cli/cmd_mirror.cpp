@@ -112,7 +112,7 @@ Result<int> run_push(const PushFlags& flags, const Context& ctx) {
   return 0;
 }
 
-const bool registered = register_command(
+const bool k_registered = register_command(
     {"mirror", "Copy the artifacts of a plan or lock into an OCI registry for a fleet",
      [](CLI::App& app, Context& ctx) -> RunFn {
        auto flags = std::make_shared<PushFlags>();

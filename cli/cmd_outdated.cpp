@@ -70,7 +70,7 @@ void print_report(const app::OutdatedReport& report, const util::Output& output)
   if (!any) output.info("every checked tool is up to date");
 }
 
-const bool registered = register_command(
+const bool k_registered = register_command(
     {"outdated", "List installed tools with a newer version their request allows",
      [](CLI::App& app, Context& ctx) -> RunFn {
        auto flags = std::make_shared<OutdatedFlags>();

@@ -14,7 +14,7 @@ struct PlanOptions {
   bool strict_gpu = false;
 };
 
-const bool registered =
+const bool k_registered =
     register_command({"plan", "Show the install plan for a tool: dependencies, steps, chosen backend",
                       [](CLI::App& app, Context& ctx) -> RunFn {
                         auto opts = std::make_shared<PlanOptions>();

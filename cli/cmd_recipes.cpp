@@ -58,7 +58,7 @@ Result<int> run_recipes(const Options& opts, const Context& ctx) {
   return 0;
 }
 
-const bool registered = register_command(
+const bool k_registered = register_command(
     {"recipes", "List the available recipes", [](CLI::App& app, Context& ctx) -> RunFn {
        auto opts = std::make_shared<Options>();
        app.add_flag("--json", opts->json, "Print a JSON array of {name, description, source}");

@@ -64,7 +64,7 @@ Result<int> run_list(const Options& opts, const Context& ctx) {
   return 0;
 }
 
-const bool registered = register_command(
+const bool k_registered = register_command(
     {"registry", "Add, list or remove distributed recipe registries (GitHub OWNER/REPO)",
      [](CLI::App& app, Context& ctx) -> RunFn {
        auto opts = std::make_shared<Options>();

@@ -46,7 +46,7 @@ Result<int> prune(const RemoveFlags& flags, const Context& ctx) {
   return 0;
 }
 
-const bool registered = register_command(
+const bool k_registered = register_command(
     {"remove", "Remove an installed tool (NAME or NAME@VERSION)", [](CLI::App& app, Context& ctx) -> RunFn {
        auto flags = std::make_shared<RemoveFlags>();
        app.add_option("tool", flags->tool, "NAME or NAME@VERSION (with --keep-latest: NAME, or every tool)");

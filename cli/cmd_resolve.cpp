@@ -40,7 +40,7 @@ Result<int> run_resolve(const ResolveFlags& flags, const Context& ctx) {
   return 0;
 }
 
-const bool registered = register_command(
+const bool k_registered = register_command(
     {"resolve", "Write tailor.lock: the plan of every project tool for every target",
      [](CLI::App& app, Context& ctx) -> RunFn {
        auto flags = std::make_shared<ResolveFlags>();

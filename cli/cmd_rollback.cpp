@@ -36,7 +36,7 @@ void add_activate_flags(CLI::App& app, ActivateFlags& flags) {
 
 namespace {
 
-const bool rollback_registered = register_command(
+const bool k_rollback_registered = register_command(
     {"rollback", "Make the previously active version of a tool active again", [](CLI::App& app, Context& ctx) -> RunFn {
        auto flags = std::make_shared<ActivateFlags>();
        app.add_option("tool", flags->tool, "Installed tool")->required();

@@ -60,7 +60,7 @@ Result<int> run_search(const Options& opts, const Context& ctx) {
   return 0;
 }
 
-const bool registered = register_command(
+const bool k_registered = register_command(
     {"search", "Find recipes by name or description (local recipes and the registry manifest)",
      [](CLI::App& app, Context& ctx) -> RunFn {
        auto opts = std::make_shared<Options>();

@@ -12,7 +12,7 @@ struct Options {
   std::string shell;
 };
 
-const bool registered =
+const bool k_registered =
     register_command({"shellenv", "Print the shell lines that put tailor's bin/ on PATH (eval \"$(tailor shellenv)\")",
                       [](CLI::App& app, Context& ctx) -> RunFn {
                         auto opts = std::make_shared<Options>();

@@ -36,7 +36,7 @@ void print_report(const install::Layout& layout, const install::StateRebuild& re
   ctx.output.print("Rebuilt {} ({} tools){}\n", layout.state_file().string(), rebuild.state.installed.size(), kept);
 }
 
-const bool registered = register_command(
+const bool k_registered = register_command(
     {"state", "Repair state.json, the record of what is installed", [](CLI::App& app, Context& ctx) -> RunFn {
        auto opts = std::make_shared<Options>();
        app.require_subcommand(1);

@@ -12,7 +12,7 @@ struct StatusFlags {
   bool json = false;
 };
 
-const bool registered =
+const bool k_registered =
     register_command({"status", "Show the operation in progress: downloads, hosts, cooldowns, lock holder",
                       [](CLI::App& app, Context& ctx) -> RunFn {
                         auto flags = std::make_shared<StatusFlags>();

@@ -65,7 +65,7 @@ void print_report(const app::UpdateReport& report, const util::Output& output) {
   }
 }
 
-const bool registered = register_command(
+const bool k_registered = register_command(
     {"update", "Install the newest version each tool's request allows (the old one stays for rollback)",
      [](CLI::App& app, Context& ctx) -> RunFn {
        auto flags = std::make_shared<UpdateFlags>();

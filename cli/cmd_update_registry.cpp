@@ -75,7 +75,7 @@ Result<int> run_update(const Options& opts, const Context& ctx) {
   return 0;
 }
 
-const bool registered = register_command(
+const bool k_registered = register_command(
     {"update-registry", "Refresh the registry manifest and every cached registry recipe",
      [](CLI::App& app, Context& ctx) -> RunFn {
        auto opts = std::make_shared<Options>();

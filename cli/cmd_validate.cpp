@@ -17,7 +17,7 @@ struct Options {
   std::vector<std::string> paths;
 };
 
-const bool registered = register_command(
+const bool k_registered = register_command(
     {"validate", "Check recipes for errors", [](CLI::App& app, Context& ctx) -> RunFn {
        auto opts = std::make_shared<Options>();
        app.add_flag("--strict", opts->strict, "Treat warnings (and unknown keys) as errors");

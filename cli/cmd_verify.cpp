@@ -30,7 +30,7 @@ void print_verdict(const install::VerifyVerdict& verdict, const util::Output& ou
   output.print("  fix: {}\n", verdict.fix);
 }
 
-const bool registered = register_command(
+const bool k_registered = register_command(
     {"verify", "Check installed tools still work (exit 7 on failure)", [](CLI::App& app, Context& ctx) -> RunFn {
        auto opts = std::make_shared<Options>();
        CLI::Option* named =

@@ -44,7 +44,7 @@ std::string listing_text(const std::string& tool, const version::VersionListing&
   return text;
 }
 
-const bool registered = register_command(
+const bool k_registered = register_command(
     {"versions", "List the versions of a tool, newest first", [](CLI::App& app, Context& ctx) -> RunFn {
        auto opts = std::make_shared<Options>();
        app.add_flag("--json", opts->json, "Print JSON");

@@ -13,7 +13,7 @@ struct Options {
   bool json = false;
 };
 
-const bool registered = register_command(
+const bool k_registered = register_command(
     {"which", "Show which installed tool provides a command, or which recipes would",
      [](CLI::App& app, Context& ctx) -> RunFn {
        auto opts = std::make_shared<Options>();
