@@ -224,11 +224,12 @@ Result<std::vector<GoldenTarget>> golden_targets(const recipe::Recipe& recipe, c
     for (const char* arch : {"amd64", "arm64"}) base.push_back({"darwin", arch, "", "", "", ""});
   }
   if (any_linux) {
+    const auto all_families = linux_families();
     std::vector<std::string> families;
     if (varying || (!used.empty() && unconstrained_linux))
-      families.assign(linux_families().begin(), linux_families().end());
+      families.assign(all_families.begin(), all_families.end());
     else if (!used.empty()) {
-      for (std::string_view family : linux_families()) {
+      for (std::string_view family : all_families) {
         if (used.contains(std::string(family))) families.emplace_back(family);
       }
     } else {
