@@ -55,10 +55,7 @@ const bool k_registered = register_command(
          if (*found == nullptr) return fail(ErrorKind::recipe_not_found, "{}", registry.not_found_message(opts->tool));
          auto facts = platform::resolve_facts(to_detect_request(opts->facts, *config));
          if (!facts) return tl::unexpected(facts.error());
-         const recipe::MatchTarget target{
-             facts->os,   facts->arch,        facts->linux_family,
-             facts->libc, facts->gpu,         facts->gpu_driver,
-             "",          facts->gpu_compute, platform::effective_gfx_targets(*facts).targets};
+         const tuple::Target target = platform::machine_target(*facts);
          const recipe::RecipeInfo info = recipe::describe_recipe(**found, target);
          auto installed = install::read_installed_receipt(install::home_layout(), (*found)->metadata.name);
          if (!installed) return tl::unexpected(installed.error());

@@ -50,13 +50,13 @@ Status check_backend_name(const std::string& backend) {
 
 namespace {
 
-bool backend_steps_match(const recipe::Recipe& recipe, const recipe::MatchTarget& target) {
+bool backend_steps_match(const recipe::Recipe& recipe, const tuple::Target& target) {
   return std::any_of(recipe.steps.begin(), recipe.steps.end(), [&](const auto& step) {
     return step.when && !step.when->backend.empty() && recipe::step_applies(step, target);
   });
 }
 
-bool pulls_vulkan_loader(const recipe::Recipe& recipe, const recipe::MatchTarget& target) {
+bool pulls_vulkan_loader(const recipe::Recipe& recipe, const tuple::Target& target) {
   return std::any_of(recipe.steps.begin(), recipe.steps.end(), [&](const auto& step) {
     if (!step.when || !recipe::step_applies(step, target) || !step.dependencies) return false;
     return std::any_of(step.dependencies->begin(), step.dependencies->end(),
@@ -87,7 +87,7 @@ recipe::Step relaxed_step(const recipe::Step& step) {
 // The one fact that keeps every step of `candidates` out, named for people, or "" when no
 // single fact explains it: a driver older than every build needs, no known driver, a gfx target
 // no build lists, a compute capability below every build's.
-std::string blocking_fact(const std::vector<const recipe::Step*>& candidates, const recipe::MatchTarget& target) {
+std::string blocking_fact(const std::vector<const recipe::Step*>& candidates, const tuple::Target& target) {
   const std::string display = backend_display_name(target.backend);
   auto all = [&](auto predicate) { return std::all_of(candidates.begin(), candidates.end(), predicate); };
   if (all([](const recipe::Step* step) { return !step->when->gpu_driver.empty(); })) {
@@ -131,7 +131,7 @@ std::string blocking_fact(const std::vector<const recipe::Step*>& candidates, co
 
 // Why no step serves `backend` on this target. `by_fact` (optional) is set when the recipe has
 // builds for this platform that a fact of the machine (driver, compute capability, gfx) keeps out.
-std::string rejection_reason(const recipe::Recipe& recipe, const recipe::MatchTarget& target, bool* by_fact = nullptr) {
+std::string rejection_reason(const recipe::Recipe& recipe, const tuple::Target& target, bool* by_fact = nullptr) {
   const std::string backend = target.backend;
   std::vector<const recipe::Step*> listed;
   for (const auto& step : recipe.steps) {
@@ -171,7 +171,7 @@ std::string rejection_reason(const recipe::Recipe& recipe, const recipe::MatchTa
 }
 
 // Whether the matching steps of target.backend have a gfx condition (so the targets mattered).
-bool gfx_matters(const recipe::Recipe& recipe, const recipe::MatchTarget& target) {
+bool gfx_matters(const recipe::Recipe& recipe, const tuple::Target& target) {
   return std::any_of(recipe.steps.begin(), recipe.steps.end(), [&](const auto& step) {
     return step.when && !step.when->backend.empty() && !step.when->gfx.empty() && recipe::step_applies(step, target);
   });
@@ -179,7 +179,7 @@ bool gfx_matters(const recipe::Recipe& recipe, const recipe::MatchTarget& target
 
 // The gpu_compute ranges of the matching steps of target.backend when the capability is
 // unknown (they match then: recipe/when.hpp); "" when none was assumed.
-std::string assumed_compute(const recipe::Recipe& recipe, const recipe::MatchTarget& target) {
+std::string assumed_compute(const recipe::Recipe& recipe, const tuple::Target& target) {
   if (!target.gpu_compute.empty()) return "";
   std::set<std::string> ranges;
   for (const auto& step : recipe.steps) {
@@ -193,7 +193,7 @@ std::string assumed_compute(const recipe::Recipe& recipe, const recipe::MatchTar
 // Which gpu_compute range a known capability took and which ranges alone kept other steps of
 // target.backend out, so that the chosen rung says why this build (a Pascal card: CUDA 12.8,
 // not 13; an H100: CUDA 13, not 12.8).
-std::string ruled_out_by_compute(const recipe::Recipe& recipe, const recipe::MatchTarget& target) {
+std::string ruled_out_by_compute(const recipe::Recipe& recipe, const tuple::Target& target) {
   if (target.gpu_compute.empty()) return "";
   std::set<std::string> taken, ruled_out;
   for (const auto& step : recipe.steps) {
@@ -233,9 +233,9 @@ std::string backend_display_name(const std::string& backend) {
   return it == k_names.end() ? backend : it->second;
 }
 
-Result<BackendChoice> choose_backend(const recipe::Recipe& recipe, recipe::MatchTarget target,
-                                     const std::string& vulkan_fact, const std::string& requested, bool force,
-                                     const RungRelease& release, const std::string& gfx_note) {
+Result<BackendChoice> choose_backend(const recipe::Recipe& recipe, tuple::Target target, const std::string& vulkan_fact,
+                                     const std::string& requested, bool force, const RungRelease& release,
+                                     const std::string& gfx_note) {
   if (auto ok = check_backend_name(requested); !ok) return fail(ok.error());
   BackendChoice choice;
   const bool explicit_backend = !requested.empty() && requested != "auto";

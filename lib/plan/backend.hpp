@@ -32,16 +32,16 @@ struct BackendChoice {
 // Whether the build of a rung whose steps match `target` (target.backend set) can be had: the
 // release publishes it and this machine's glibc is new enough for its steps' min_glibc.
 // nullopt when it can (or cannot be told), else why not. Errors stop the ladder.
-using RungRelease = std::function<Result<std::optional<std::string>>(const recipe::MatchTarget& target)>;
+using RungRelease = std::function<Result<std::optional<std::string>>(const tuple::Target& target)>;
 
 // Walks the ladder for `requested` ("" or "auto" = the vendor ladder) against `target`. With
 // `release`, a rung whose build the release does not publish is rejected with its reason under
 // auto; an explicit backend then fails (ErrorKind::install) before any download, as it does when a
 // fact of this machine (driver, compute capability, gfx target) keeps its builds out. `gfx_note`
 // says how HSA_OVERRIDE_GFX_VERSION changed target.gfx (platform::GfxTargets::note).
-Result<BackendChoice> choose_backend(const recipe::Recipe& recipe, recipe::MatchTarget target,
-                                     const std::string& vulkan_fact, const std::string& requested, bool force,
-                                     const RungRelease& release = {}, const std::string& gfx_note = "");
+Result<BackendChoice> choose_backend(const recipe::Recipe& recipe, tuple::Target target, const std::string& vulkan_fact,
+                                     const std::string& requested, bool force, const RungRelease& release = {},
+                                     const std::string& gfx_note = "");
 
 // How messages name a backend's builds: "CUDA", "ROCm", "SYCL", "Vulkan", "Metal", "CPU".
 std::string backend_display_name(const std::string& backend);

@@ -6,7 +6,7 @@
 
 namespace tailor::plan {
 
-Result<std::vector<DependencyPlan>> build_dependencies(const recipe::Recipe& recipe, const recipe::MatchTarget& target,
+Result<std::vector<DependencyPlan>> build_dependencies(const recipe::Recipe& recipe, const tuple::Target& target,
                                                        std::set<std::string>& processed,
                                                        std::vector<std::string>& chain, const PlanEnv& env) {
   std::vector<DependencyPlan> list;
@@ -35,7 +35,7 @@ Result<std::vector<DependencyPlan>> build_dependencies(const recipe::Recipe& rec
       continue;
     }
     const recipe::Recipe& dep = **found;
-    recipe::MatchTarget dep_target = target;
+    tuple::Target dep_target = target;
     dep_target.backend.clear();
     if (is_backend_recipe(dep)) {
       auto choice = choose_backend(dep, dep_target, "", "", false);

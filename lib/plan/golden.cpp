@@ -43,9 +43,9 @@ Result<std::vector<Exclusion>> load_exclusions(const fs::path& golden_dir) {
   return out;
 }
 
-bool excluded(const std::vector<Exclusion>& exclusions, const std::string& recipe, const GoldenTarget& target) {
+bool excluded(const std::vector<Exclusion>& exclusions, const std::string& recipe, const tuple::Target& target) {
   return std::any_of(exclusions.begin(), exclusions.end(), [&](const Exclusion& e) {
-    return e.recipe == recipe && e.os == target.os && e.arch == target.arch && e.family == target.family &&
+    return e.recipe == recipe && e.os == target.os && e.arch == target.arch && e.family == target.linux_family &&
            (e.gpu.empty() || e.gpu == target.gpu);
   });
 }
@@ -66,7 +66,7 @@ std::vector<std::string> recipe_names(const GoldenOptions& options, const PlanSe
 }
 
 // Generates the golden plan for one target, with the existing file (if any) as its lock.
-Result<std::string> generate(const recipe::Recipe& recipe, const std::string& version, const GoldenTarget& target,
+Result<std::string> generate(const recipe::Recipe& recipe, const std::string& version, const tuple::Target& target,
                              const fs::path& lock_file, const fs::path& seed_lock, bool offline,
                              const PlanServices& services, std::vector<std::string>& warnings) {
   PlanRequest request;
@@ -216,7 +216,7 @@ Result<GoldenReport> golden_check(const GoldenOptions& options, const PlanServic
     auto versions = existing_versions(dir);
     if (versions.empty()) {
       bool all_excluded = std::all_of(targets->begin(), targets->end(),
-                                      [&](const GoldenTarget& t) { return excluded(*exclusions, name, t); });
+                                      [&](const tuple::Target& t) { return excluded(*exclusions, name, t); });
       if (!all_excluded) {
         output.print("MISSING {}: no golden files; run `tailor golden regenerate {} --version V` or add an exclusion\n",
                      name, name);

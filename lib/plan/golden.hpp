@@ -7,34 +7,30 @@
 #include <vector>
 
 #include "plan/planner.hpp"
+#include "tuple/target.hpp"
 #include "util/output.hpp"
 #include "version/release_listing.hpp"
 
 namespace tailor::plan {
 
-struct GoldenTarget {
-  std::string os, arch, family, gpu, driver;
-  std::string compute{};  // CUDA compute capability case, "" = unknown (docs/planning.md)
-  std::string gfx{};      // AMD gfx target case, "" = unknown (docs/planning.md)
-  // "<os>[-<family>]-<arch>[-gpu-<vendor>[-drv<driver>][-cc<compute>][-<gfx>]]"
-  std::string platform_name() const;
-  bool operator==(const GoldenTarget&) const = default;
-};
-
 // Targets: docs/plan-format.md, "Golden platforms" (with linux/arm64), per GPU case (docs/planning.md, "Golden files").
-Result<std::vector<GoldenTarget>> golden_targets(const recipe::Recipe& recipe, const recipe::Registry& registry);
+Result<std::vector<tuple::Target>> golden_targets(const recipe::Recipe& recipe, const recipe::Registry& registry);
+
+// A golden target is a platform tuple with no libc and no backend, and at most one gfx target:
+// "<os>[-<family>]-<arch>[-gpu-<vendor>[-drv<driver>][-cc<compute>][-<gfx>]]".
+std::string golden_platform_name(const tuple::Target& target);
 
 // "v<version>-<platform>.json", with `v` not doubled.
-std::string golden_file_name(const std::string& version, const GoldenTarget& target);
+std::string golden_file_name(const std::string& version, const tuple::Target& target);
 
 struct ParsedGoldenName {
   std::string version;  // without the leading v
-  GoldenTarget target;
+  tuple::Target target;
 };
 std::optional<ParsedGoldenName> parse_golden_name(const std::string& file_name);
 
 // The plan target a golden target is generated for.
-Target plan_target(const GoldenTarget& target);
+Target plan_target(const tuple::Target& target);
 
 struct GoldenOptions {
   std::filesystem::path golden_dir = "golden";  // holds plans/ and exclusions.json

@@ -130,19 +130,19 @@ std::vector<std::string> gfx_cases(const std::vector<const recipe::Recipe*>& rec
 
 }  // namespace
 
-std::string GoldenTarget::platform_name() const {
-  std::string name = os;
-  if (!family.empty()) name += "-" + family;
-  name += "-" + arch;
-  if (!gpu.empty()) name += "-gpu-" + gpu;
-  if (!driver.empty()) name += "-drv" + driver;
-  if (!compute.empty()) name += "-cc" + compute;
-  if (!gfx.empty()) name += "-" + gfx;
+std::string golden_platform_name(const tuple::Target& target) {
+  std::string name = target.os;
+  if (!target.linux_family.empty()) name += "-" + target.linux_family;
+  name += "-" + target.arch;
+  if (!target.gpu.empty()) name += "-gpu-" + target.gpu;
+  if (!target.gpu_driver.empty()) name += "-drv" + target.gpu_driver;
+  if (!target.gpu_compute.empty()) name += "-cc" + target.gpu_compute;
+  for (const std::string& gfx : target.gfx) name += "-" + gfx;
   return name;
 }
 
-std::string golden_file_name(const std::string& version, const GoldenTarget& target) {
-  return (version.starts_with('v') ? "" : "v") + version + "-" + target.platform_name() + ".json";
+std::string golden_file_name(const std::string& version, const tuple::Target& target) {
+  return (version.starts_with('v') ? "" : "v") + version + "-" + golden_platform_name(target) + ".json";
 }
 
 std::optional<ParsedGoldenName> parse_golden_name(const std::string& file_name) {
@@ -150,15 +150,15 @@ std::optional<ParsedGoldenName> parse_golden_name(const std::string& file_name) 
   auto parts = util::split(file_name.substr(0, file_name.size() - 5), '-');
   ParsedGoldenName parsed;
   if (parts.size() >= 2 && parts.back().starts_with("gfx")) {
-    parsed.target.gfx = parts.back();
+    parsed.target.gfx = {parts.back()};
     parts.pop_back();
   }
   if (parts.size() >= 2 && parts.back().starts_with("cc")) {
-    parsed.target.compute = parts.back().substr(2);
+    parsed.target.gpu_compute = parts.back().substr(2);
     parts.pop_back();
   }
   if (parts.size() >= 2 && parts.back().starts_with("drv")) {
-    parsed.target.driver = parts.back().substr(3);
+    parsed.target.gpu_driver = parts.back().substr(3);
     parts.pop_back();
   }
   if (parts.size() >= 3 && parts[parts.size() - 2] == "gpu") {
@@ -169,32 +169,32 @@ std::optional<ParsedGoldenName> parse_golden_name(const std::string& file_name) 
   if (parts.size() <= platform_parts) return std::nullopt;
   parsed.target.os = parts[parts.size() - platform_parts];
   parsed.target.arch = parts.back();
-  if (platform_parts == 3) parsed.target.family = parts[parts.size() - 2];
+  if (platform_parts == 3) parsed.target.linux_family = parts[parts.size() - 2];
   parts.resize(parts.size() - platform_parts);
   parsed.version = util::join(parts, "-").substr(1);
   return parsed;
 }
 
-Target plan_target(const GoldenTarget& target) {
+Target plan_target(const tuple::Target& target) {
   Target out;
   out.os = target.os;
   out.arch = target.arch;
   if (target.os == "linux") {
     // Agnostic Linux goldens are planned as debian, like the reference's Ubuntu runners.
-    out.linux_family = target.family.empty() ? "debian" : target.family;
+    out.linux_family = target.linux_family.empty() ? "debian" : target.linux_family;
     out.libc = out.linux_family == "alpine" ? "musl" : "glibc";
     out.gpu = target.gpu.empty() ? "none" : target.gpu;
   } else {
-    out.linux_family = target.family;
+    out.linux_family = target.linux_family;
     out.gpu = target.gpu.empty() ? "apple" : target.gpu;
   }
-  out.gpu_driver = target.driver;
-  out.gpu_compute = target.compute;
-  if (!target.gfx.empty()) out.gfx = {target.gfx};
+  out.gpu_driver = target.gpu_driver;
+  out.gpu_compute = target.gpu_compute;
+  out.gfx = target.gfx;
   return out;
 }
 
-Result<std::vector<GoldenTarget>> golden_targets(const recipe::Recipe& recipe, const recipe::Registry& registry) {
+Result<std::vector<tuple::Target>> golden_targets(const recipe::Recipe& recipe, const recipe::Registry& registry) {
   bool darwin = false, varying = false, unconstrained_linux = false, any_linux = false;
   std::set<std::string> used;
   for (const auto& step : recipe.steps) {
@@ -219,7 +219,7 @@ Result<std::vector<GoldenTarget>> golden_targets(const recipe::Recipe& recipe, c
       unconstrained_linux = true;
     }
   }
-  std::vector<GoldenTarget> base;
+  std::vector<tuple::Target> base;
   if (darwin) {
     for (const char* arch : {"amd64", "arm64"}) base.push_back({"darwin", arch, "", "", "", ""});
   }
@@ -239,7 +239,7 @@ Result<std::vector<GoldenTarget>> golden_targets(const recipe::Recipe& recipe, c
       for (const auto& family : families) base.push_back({"linux", arch, family, "", "", ""});
     }
   }
-  std::erase_if(base, [&](const GoldenTarget& t) { return !supports(recipe, t.os, t.arch); });
+  std::erase_if(base, [&](const tuple::Target& t) { return !supports(recipe, t.os, t.arch); });
 
   std::set<std::string> seen;
   std::vector<const recipe::Recipe*> tree;
@@ -249,7 +249,7 @@ Result<std::vector<GoldenTarget>> golden_targets(const recipe::Recipe& recipe, c
   auto drivers = driver_cases(tree);
   auto computes = compute_cases(tree, drivers);
   auto gfxs = gfx_cases(tree);
-  std::vector<GoldenTarget> out;
+  std::vector<tuple::Target> out;
   for (const auto& target : base) {
     // A Mac has Apple's GPU; Linux any vendor the PCI scan finds, or none.
     std::vector<std::string> vendors;
@@ -259,11 +259,11 @@ Result<std::vector<GoldenTarget>> golden_targets(const recipe::Recipe& recipe, c
       if (here) vendors.emplace_back(def.name);
     }
     for (const auto& vendor : vendors) {
-      GoldenTarget t = target;
+      tuple::Target t = target;
       t.gpu = vendor;
       if (vendor == "nvidia" && !drivers.empty()) {
         for (const auto& driver : drivers) {
-          t.driver = driver;
+          t.gpu_driver = driver;
           out.push_back(t);
         }
       } else {
@@ -271,16 +271,16 @@ Result<std::vector<GoldenTarget>> golden_targets(const recipe::Recipe& recipe, c
       }
       if (vendor == "amd") {
         for (const auto& gfx : gfxs) {
-          GoldenTarget g = t;
-          g.gfx = gfx;
+          tuple::Target g = t;
+          g.gfx = {gfx};
           out.push_back(g);
         }
       }
       if (vendor == "nvidia") {
         for (const auto& [driver, compute] : computes) {
-          GoldenTarget c = t;
-          c.driver = driver;
-          c.compute = compute;
+          tuple::Target c = t;
+          c.gpu_driver = driver;
+          c.gpu_compute = compute;
           out.push_back(c);
         }
       }

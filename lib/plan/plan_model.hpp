@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tuple/target.hpp"
+
 namespace tailor::plan {
 
 struct PlanStep {
@@ -40,17 +42,14 @@ struct DependencyPlan {
   bool operator==(const DependencyPlan&) const = default;
 };
 
-struct PlanPlatform {
-  std::string os, arch, linux_family, gpu, backend;
-  bool operator==(const PlanPlatform&) const = default;
-};
-
 struct Plan {
   int format_version = 5;
   int storage_version = 1;  // 0 = omitted
   std::string tool;
   std::string version;
-  PlanPlatform platform;
+  // The tuple as the plan records it: os, arch, linux_family (when a system action depends on
+  // it), gpu (when a step does) and the chosen backend; the other fields stay "".
+  tuple::Target platform;
   std::string generated_at;   // "" = omitted
   std::string recipe_source;  // "" = omitted
   bool deterministic = true;

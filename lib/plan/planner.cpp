@@ -116,8 +116,8 @@ Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices
               &outcome.warnings,
               target.libc_version};
 
-  recipe::MatchTarget match{target.os,         target.arch, target.linux_family, target.libc, target.gpu,
-                            target.gpu_driver, "",          target.gpu_compute,  target.gfx};
+  // The tuple `when` clauses see; the backend ladder fills in its backend.
+  tuple::Target match = static_cast<const tuple::Target&>(target);
   // Backend choice (docs/planning.md, "The backend ladder") and the effective GPU of vendor-selecting recipes.
   // The version is resolved once, when first needed: a rung whose steps match asks whether the
   // release publishes its build; earlier errors (a GPU that cannot run the backend) need no network.
@@ -133,7 +133,7 @@ Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices
     return *resolved_version;
   };
   if (is_backend_recipe(recipe)) {
-    RungRelease release = [&](const recipe::MatchTarget& rung) -> Result<std::optional<std::string>> {
+    RungRelease release = [&](const tuple::Target& rung) -> Result<std::optional<std::string>> {
       // A rung whose build needs a newer glibc (its steps' min_glibc) is rejected before any lookup.
       if (std::string shortfall = glibc_shortfall_of(recipe, rung, target.libc_version); !shortfall.empty())
         return std::optional<std::string>(shortfall);

@@ -12,19 +12,18 @@
 #include "plan/ecosystem_locker.hpp"
 #include "plan/plan_model.hpp"
 #include "recipe/registry.hpp"
+#include "tuple/target.hpp"
 #include "util/result.hpp"
 #include "version/resolver.hpp"
 
 namespace tailor::plan {
 
-// The machine a plan is for.
-struct Target {
-  std::string os, arch, linux_family, libc, gpu, gpu_driver;
-  std::string vulkan;              // usable, loader-only, absent
-  std::string gpu_compute{};       // CUDA compute capability, "" when unknown
-  std::string libc_version{};      // of this machine's glibc or musl, "" when unknown or foreign
-  std::vector<std::string> gfx{};  // AMD gfx targets ROCm sees (platform::effective_gfx_targets), empty = unknown
-  std::string gfx_note{};          // how HSA_OVERRIDE_GFX_VERSION changed them, "" when it did not
+// The machine a plan is for: its platform tuple (backend "": the ladder picks one) and what the
+// planner needs to know of the machine beyond it.
+struct Target : tuple::Target {
+  std::string vulkan{};        // usable, loader-only, absent
+  std::string libc_version{};  // of this machine's glibc or musl, "" when unknown or foreign
+  std::string gfx_note{};      // how HSA_OVERRIDE_GFX_VERSION changed `gfx`, "" when it did not
   // NVIDIA's Vulkan ICD (nvidia_icd.json) among the detected ICD manifests: nullopt when not
   // known (a foreign target, a facts file without them).
   std::optional<bool> nvidia_vulkan_icd{};

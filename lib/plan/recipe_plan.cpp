@@ -192,9 +192,8 @@ PlanStep patch_step(const recipe::Patch& patch) {
 
 }  // namespace
 
-Result<std::optional<std::vector<PlanStep>>> build_steps(const recipe::Recipe& recipe,
-                                                         const recipe::MatchTarget& target, const VersionPair& version,
-                                                         const PlanEnv& env) {
+Result<std::optional<std::vector<PlanStep>>> build_steps(const recipe::Recipe& recipe, const tuple::Target& target,
+                                                         const VersionPair& version, const PlanEnv& env) {
   // docs/planning.md, "Steps that need a newer glibc": refused before anything is downloaded.
   if (std::string shortfall = glibc_shortfall_of(recipe, target, env.libc_version); !shortfall.empty()) {
     return fail(ErrorKind::install, "{} {} {} (min_glibc in its recipe); nothing was downloaded", recipe.metadata.name,
@@ -250,7 +249,7 @@ Result<std::optional<std::vector<PlanStep>>> build_steps(const recipe::Recipe& r
   return std::optional<std::vector<PlanStep>>(std::move(steps));
 }
 
-std::string glibc_shortfall_of(const recipe::Recipe& recipe, const recipe::MatchTarget& target,
+std::string glibc_shortfall_of(const recipe::Recipe& recipe, const tuple::Target& target,
                                const std::string& libc_version) {
   std::string needed;
   for (const auto& step : recipe.steps) {
@@ -262,7 +261,7 @@ std::string glibc_shortfall_of(const recipe::Recipe& recipe, const recipe::Match
   return needed.empty() ? "" : platform::glibc_shortfall(needed, target.libc, libc_version);
 }
 
-std::vector<std::string> direct_dependencies(const recipe::Recipe& recipe, const recipe::MatchTarget& target) {
+std::vector<std::string> direct_dependencies(const recipe::Recipe& recipe, const tuple::Target& target) {
   std::set<std::string> names;
   auto add = [&](const std::string& entry) {
     std::string name = entry.substr(0, entry.find('@'));

@@ -44,20 +44,19 @@ Result<VersionPair> resolve_version(const recipe::Recipe& recipe, const std::str
                                     const std::string& pinned, const PlanEnv& env);
 
 // The plan steps of `recipe` for `target` (docs/plan-format.md, "How a plan is made"); nullopt when none matched.
-Result<std::optional<std::vector<PlanStep>>> build_steps(const recipe::Recipe& recipe,
-                                                         const recipe::MatchTarget& target, const VersionPair& version,
-                                                         const PlanEnv& env);
+Result<std::optional<std::vector<PlanStep>>> build_steps(const recipe::Recipe& recipe, const tuple::Target& target,
+                                                         const VersionPair& version, const PlanEnv& env);
 
 // "needs glibc 2.39, this machine has 2.36" for the highest min_glibc of the steps of `recipe` that
 // apply to `target` when it is newer than `libc_version`; "" otherwise (platform::glibc_shortfall).
-std::string glibc_shortfall_of(const recipe::Recipe& recipe, const recipe::MatchTarget& target,
+std::string glibc_shortfall_of(const recipe::Recipe& recipe, const tuple::Target& target,
                                const std::string& libc_version);
 
 // Direct install-time dependency names for the target, sorted (docs/plan-format.md, "Dependencies").
-std::vector<std::string> direct_dependencies(const recipe::Recipe& recipe, const recipe::MatchTarget& target);
+std::vector<std::string> direct_dependencies(const recipe::Recipe& recipe, const tuple::Target& target);
 
 // The dependency list of `recipe` with one processed set for the whole tree.
-Result<std::vector<DependencyPlan>> build_dependencies(const recipe::Recipe& recipe, const recipe::MatchTarget& target,
+Result<std::vector<DependencyPlan>> build_dependencies(const recipe::Recipe& recipe, const tuple::Target& target,
                                                        std::set<std::string>& processed,
                                                        std::vector<std::string>& chain, const PlanEnv& env);
 

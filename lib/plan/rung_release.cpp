@@ -19,7 +19,7 @@ bool locked(const Pins* lock, const std::string& prefix, const std::string& patt
 
 // Offline with a lock planned for this target, release and platform: the rung it chose
 // stands, and a better rung whose build it lacks is rejected, as when it was planned.
-std::optional<std::string> rejected_by_lock(const recipe::Recipe& recipe, const recipe::MatchTarget& target,
+std::optional<std::string> rejected_by_lock(const recipe::Recipe& recipe, const tuple::Target& target,
                                             const VersionPair& version, const PlanEnv& env) {
   const Pins* lock = env.lock;
   if (env.lock_decides_rungs && lock != nullptr && lock->tool == recipe.metadata.name &&
@@ -35,7 +35,7 @@ std::optional<std::string> rejected_by_lock(const recipe::Recipe& recipe, const 
 
 // A `download` / `download_archive` step's URL (no listing to ask) that answers 404 at plan
 // time: a HEAD request through the downloader. Nothing is rejected when it cannot be told.
-std::optional<std::string> direct_url_missing(const recipe::Step& step, const recipe::MatchTarget& target,
+std::optional<std::string> direct_url_missing(const recipe::Step& step, const tuple::Target& target,
                                               const VersionPair& version, const PlanEnv& env) {
   if (step.params.contains("fallback_urls")) return std::nullopt;  // another URL may serve it
   const Vars vars{{"version", version.version},
@@ -59,7 +59,7 @@ std::optional<std::string> direct_url_missing(const recipe::Step& step, const re
 
 }  // namespace
 
-std::optional<std::string> rung_missing_from_release(const recipe::Recipe& recipe, const recipe::MatchTarget& target,
+std::optional<std::string> rung_missing_from_release(const recipe::Recipe& recipe, const tuple::Target& target,
                                                      const VersionPair& version, const PlanEnv& env) {
   version::Resolver* resolver = env.services->resolver;
   for (const auto& step : recipe.steps) {

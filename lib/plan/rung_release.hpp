@@ -21,7 +21,7 @@ namespace tailor::plan {
 // For each `download`/`download_archive` step of the rung: its expanded URL asked with a HEAD
 // request (fetch::Downloader::exists); every host answering 404 rejects the rung
 // ("version 1.0.0 has no CUDA build for linux/amd64: URL answers 404").
-std::optional<std::string> rung_missing_from_release(const recipe::Recipe& recipe, const recipe::MatchTarget& target,
+std::optional<std::string> rung_missing_from_release(const recipe::Recipe& recipe, const tuple::Target& target,
                                                      const VersionPair& version, const PlanEnv& env);
 
 }  // namespace tailor::plan

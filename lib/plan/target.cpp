@@ -42,16 +42,10 @@ Result<Target> resolve_target(const recipe::Recipe& recipe, const recipe::Regist
   target.os = facts.os;
   target.arch = facts.arch;
   if (!foreign) {
-    target.linux_family = facts.linux_family;
-    target.libc = facts.libc;
+    static_cast<tuple::Target&>(target) = platform::machine_target(facts);
     target.libc_version = facts.libc_version;
-    target.gpu = facts.gpu;
-    target.gpu_driver = facts.gpu_driver;
-    target.gpu_compute = facts.gpu_compute;
     target.vulkan = facts.vulkan;
-    const platform::GfxTargets gfx = platform::effective_gfx_targets(facts);
-    target.gfx = gfx.targets;
-    target.gfx_note = gfx.note;
+    target.gfx_note = platform::effective_gfx_targets(facts).note;
     // NVIDIA's own ICD must be among the manifests found, when an NVIDIA GPU was seen here (not
     // only named by --gpu); a usable Vulkan (enumerated, or estimated from an ICD whose library
     // is there) needs no further check.

@@ -284,4 +284,10 @@ GfxTargets effective_gfx_targets(const Facts& facts) {
   return out;
 }
 
+tuple::Target machine_target(const Facts& facts) {
+  return {facts.os,   facts.arch,        facts.linux_family,
+          facts.libc, facts.gpu,         facts.gpu_driver,
+          "",         facts.gpu_compute, effective_gfx_targets(facts).targets};
+}
+
 }  // namespace tailor::platform

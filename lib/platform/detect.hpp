@@ -13,6 +13,7 @@
 
 #include "platform/facts.hpp"
 #include "platform/host_fs.hpp"
+#include "tuple/target.hpp"
 #include "util/result.hpp"
 
 namespace tailor::platform {
@@ -87,5 +88,9 @@ struct GfxTargets {
   std::string problem;               // an override that names no target (ignored, with this warning)
 };
 GfxTargets effective_gfx_targets(const Facts& facts);
+
+// This machine's platform tuple: the facts after overrides, with the gfx targets ROCm sees
+// (effective_gfx_targets) and no backend.
+tuple::Target machine_target(const Facts& facts);
 
 }  // namespace tailor::platform

@@ -34,7 +34,7 @@ std::vector<std::string> supported_platforms(const Metadata& m) {
   return out;
 }
 
-RecipeInfo describe_recipe(const Recipe& recipe, const MatchTarget& target) {
+RecipeInfo describe_recipe(const Recipe& recipe, const tuple::Target& target) {
   RecipeInfo info;
   const Metadata& m = recipe.metadata;
   info.name = m.name;
@@ -53,7 +53,7 @@ RecipeInfo describe_recipe(const Recipe& recipe, const MatchTarget& target) {
     s.action = step.action;
     if (step.when) s.backends = step.when->backend;
     if (s.backends.empty()) {
-      MatchTarget t = target;
+      tuple::Target t = target;
       t.backend.clear();
       s.applies = step_applies(step, t);
     } else {
@@ -61,7 +61,7 @@ RecipeInfo describe_recipe(const Recipe& recipe, const MatchTarget& target) {
       // A backend step applies only where this machine's GPU can run its backend.
       s.applies = std::any_of(s.backends.begin(), s.backends.end(), [&](const std::string& backend) {
         if (!backend_runs_on(backend, target.gpu)) return false;
-        MatchTarget t = target;
+        tuple::Target t = target;
         t.backend = backend;
         return step_applies(step, t);
       });
@@ -69,7 +69,7 @@ RecipeInfo describe_recipe(const Recipe& recipe, const MatchTarget& target) {
     info.steps.push_back(std::move(s));
   }
   for (std::string_view backend : k_backends) {
-    MatchTarget t = target;
+    tuple::Target t = target;
     t.backend = std::string(backend);
     bool offered = std::any_of(recipe.steps.begin(), recipe.steps.end(), [&](const Step& step) {
       return step.when && !step.when->backend.empty() && step_applies(step, t);
@@ -121,7 +121,7 @@ nlohmann::ordered_json recipe_info_to_json(const RecipeInfo& info) {
   return out;
 }
 
-std::string format_recipe_info(const RecipeInfo& info, const MatchTarget& target) {
+std::string format_recipe_info(const RecipeInfo& info, const tuple::Target& target) {
   std::string out = fmt::format("{}{}\n", info.name, info.description.empty() ? "" : " - " + info.description);
   if (!info.homepage.empty()) out += fmt::format("  homepage:   {}\n", info.homepage);
   out += fmt::format("  type:       {}\n", info.type);

@@ -33,12 +33,12 @@ struct RecipeInfo {
 };
 
 // Describes `recipe` for `target` (target.backend is ignored: every backend is tried).
-RecipeInfo describe_recipe(const Recipe& recipe, const MatchTarget& target);
+RecipeInfo describe_recipe(const Recipe& recipe, const tuple::Target& target);
 
 // Supported tuples (docs/recipe-authoring.md, "Platforms"): "os/arch" in declared order, minus two-part deny entries.
 std::vector<std::string> supported_platforms(const Metadata& metadata);
 
 nlohmann::ordered_json recipe_info_to_json(const RecipeInfo& info);
-std::string format_recipe_info(const RecipeInfo& info, const MatchTarget& target);
+std::string format_recipe_info(const RecipeInfo& info, const tuple::Target& target);
 
 }  // namespace tailor::recipe

@@ -110,7 +110,7 @@ bool mentions_family_placeholder(const nlohmann::json& value) {
 
 }  // namespace
 
-bool when_matches(const WhenClause& when, const MatchTarget& target) {
+bool when_matches(const WhenClause& when, const tuple::Target& target) {
   if (when.empty()) return true;
   // tailor's extensions are checked first so that the `platform` short-circuit (docs/conditions.md, "Evaluation order")
   // (a tsuku quirk) cannot make a backend-specific step match every backend.
@@ -143,7 +143,7 @@ std::optional<ImplicitConstraint> implicit_constraint(std::string_view action) {
   return std::nullopt;
 }
 
-bool step_applies(const Step& step, const MatchTarget& target) {
+bool step_applies(const Step& step, const tuple::Target& target) {
   if (auto implicit = implicit_constraint(step.action)) {
     if (implicit->os != target.os) return false;
     if (!implicit->family.empty() && implicit->family != target.linux_family) return false;

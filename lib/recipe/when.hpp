@@ -5,24 +5,15 @@
 #include <vector>
 
 #include "recipe/recipe.hpp"
+#include "tuple/target.hpp"
 
 namespace tailor::recipe {
-
-// The target a step is matched against. `backend` is empty for non-backend recipes; a
-// step with a `backend` condition then never matches.
-struct MatchTarget {
-  std::string os, arch, linux_family, libc, gpu;
-  std::string gpu_driver;
-  std::string backend;
-  std::string gpu_compute{};  // CUDA compute capability, "" when unknown
-  // AMD gfx targets of the GPUs (HSA_OVERRIDE_GFX_VERSION applied), empty when unknown.
-  std::vector<std::string> gfx{};
-};
 
 // docs/recipe-authoring.md, "Conditions: `when`", plus tailor's extensions: `backend` (target
 // backend in the list), `gpu_driver` (range over the target's driver; an empty driver matches no
 // range), `gpu_compute` (compute_in_range) and `gfx` (gfx_in_list).
-bool when_matches(const WhenClause& when, const MatchTarget& target);
+// A step with a `backend` condition never matches a target whose backend is "".
+bool when_matches(const WhenClause& when, const tuple::Target& target);
 
 // A system action's implicit os and family (docs/conditions.md, "Implicit constraints of system actions").
 struct ImplicitConstraint {
@@ -32,7 +23,7 @@ struct ImplicitConstraint {
 std::optional<ImplicitConstraint> implicit_constraint(std::string_view action);
 
 // The plan step filter: implicit constraint first, then `when`.
-bool step_applies(const Step& step, const MatchTarget& target);
+bool step_applies(const Step& step, const tuple::Target& target);
 
 // The merged constraint of docs/conditions.md, "Step analysis", or an error message for a conflict.
 struct StepConstraint {

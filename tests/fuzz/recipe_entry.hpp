@@ -22,12 +22,12 @@ inline std::string check_recipe_input(std::string_view text) {
   (void)validation_to_json(result).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   auto planned = load_recipe_for_planning(text, "fuzz.toml");
   if (result.recipe) {
-    const MatchTarget targets[] = {{"linux", "amd64", "debian", "glibc", "nvidia", "575.57.08", "cuda"},
-                                   {"linux", "arm64", "alpine", "musl", "none", "", "cpu"},
-                                   {"darwin", "arm64", "", "", "apple", "", "metal"}};
+    const tailor::tuple::Target targets[] = {{"linux", "amd64", "debian", "glibc", "nvidia", "575.57.08", "cuda"},
+                                             {"linux", "arm64", "alpine", "musl", "none", "", "cpu"},
+                                             {"darwin", "arm64", "", "", "apple", "", "metal"}};
     for (const Step& step : result.recipe->steps) {
       (void)analyze_step(step);
-      for (const MatchTarget& target : targets) (void)step_applies(step, target);
+      for (const tailor::tuple::Target& target : targets) (void)step_applies(step, target);
       if (step.when) (void)check_driver_range(step.when->gpu_driver);
     }
   }

@@ -18,7 +18,7 @@ struct Case {
   test::FakeResolver resolver;
 
   Result<plan::PlanOutcome> eval(const std::string& toml,
-                                 plan::Target target = {"linux", "amd64", "debian", "glibc", "none", "", ""},
+                                 plan::Target target = {{"linux", "amd64", "debian", "glibc", "none", ""}},
                                  bool with_downloader = false) {
     test::write_text(dir / "t" / "tool.toml", toml);
     registry = std::make_unique<recipe::Registry>(recipe::RegistryOptions{{dir}, false});

@@ -12,22 +12,22 @@ TEST_CASE("parse_golden_name") {
   auto a = plan::parse_golden_name("v2025-12-02-linux-amd64.json");
   REQUIRE(a.has_value());
   CHECK(a->version == "2025-12-02");
-  CHECK(a->target.platform_name() == "linux-amd64");
+  CHECK(plan::golden_platform_name(a->target) == "linux-amd64");
   auto b = plan::parse_golden_name("v5.3.9-linux-alpine-amd64.json");
   REQUIRE(b.has_value());
-  CHECK(b->target.family == "alpine");
+  CHECK(b->target.linux_family == "alpine");
   auto c = plan::parse_golden_name("vb5000-linux-arm64-gpu-nvidia-drv575.json");
   REQUIRE(c.has_value());
   CHECK(c->version == "b5000");
   CHECK(c->target.gpu == "nvidia");
-  CHECK(c->target.driver == "575");
+  CHECK(c->target.gpu_driver == "575");
   CHECK(plan::golden_file_name("v1.0", c->target) == "v1.0-linux-arm64-gpu-nvidia-drv575.json");
   auto d = plan::parse_golden_name("vb5000-linux-amd64-gpu-nvidia-drv580-cc7.5.json");
   REQUIRE(d.has_value());
   CHECK(d->version == "b5000");
-  CHECK(d->target.driver == "580");
-  CHECK(d->target.compute == "7.5");
-  CHECK(d->target.platform_name() == "linux-amd64-gpu-nvidia-drv580-cc7.5");
+  CHECK(d->target.gpu_driver == "580");
+  CHECK(d->target.gpu_compute == "7.5");
+  CHECK(plan::golden_platform_name(d->target) == "linux-amd64-gpu-nvidia-drv580-cc7.5");
   CHECK(plan::plan_target(d->target).gpu_compute == "7.5");
   CHECK_FALSE(plan::parse_golden_name("notes.txt").has_value());
 }
@@ -41,7 +41,7 @@ TEST_CASE("golden_targets") {
     REQUIRE(*recipe != nullptr);
     auto targets = plan::golden_targets(**recipe, registry);
     REQUIRE(targets.has_value());
-    for (const auto& t : *targets) out.push_back(t.platform_name());
+    for (const auto& t : *targets) out.push_back(plan::golden_platform_name(t));
     return out;
   };
   SUBCASE("agnostic recipe: darwin first, linux without family, arm64 included") {

@@ -6,11 +6,12 @@ using namespace tailor::recipe;
 
 namespace {
 
-const MatchTarget k_debian_amd64{"linux", "amd64", "debian", "glibc", "none", "", ""};
-const MatchTarget k_alpine_arm64{"linux", "arm64", "alpine", "musl", "none", "", ""};
-const MatchTarget k_darwin_arm64{"darwin", "arm64", "", "", "apple", "", ""};
+const tailor::tuple::Target k_debian_amd64{"linux", "amd64", "debian", "glibc", "none", "", ""};
+const tailor::tuple::Target k_alpine_arm64{"linux", "arm64", "alpine", "musl", "none", "", ""};
+const tailor::tuple::Target k_darwin_arm64{"darwin", "arm64", "", "", "apple", "", ""};
 
-MatchTarget with_gpu(MatchTarget t, std::string gpu, std::string driver = "", std::string backend = "") {
+tailor::tuple::Target with_gpu(tailor::tuple::Target t, std::string gpu, std::string driver = "",
+                               std::string backend = "") {
   t.gpu = std::move(gpu);
   t.gpu_driver = std::move(driver);
   t.backend = std::move(backend);
@@ -96,7 +97,7 @@ TEST_CASE("when_matches") {
     w.linux_family = "debian";
     CHECK(when_matches(w, k_debian_amd64));
     CHECK_FALSE(when_matches(w, k_darwin_arm64));
-    MatchTarget darwin_with_family = k_darwin_arm64;
+    tailor::tuple::Target darwin_with_family = k_darwin_arm64;
     darwin_with_family.linux_family = "debian";
     CHECK(when_matches(w, darwin_with_family));
   }
@@ -154,7 +155,7 @@ TEST_CASE("when_matches") {
   SUBCASE("gpu_compute: a range over the capability; an unknown one is newer than any") {
     WhenClause w;
     w.gpu_compute = ">=7.5";
-    MatchTarget t = with_gpu(k_debian_amd64, "nvidia", "580.65.06");
+    tailor::tuple::Target t = with_gpu(k_debian_amd64, "nvidia", "580.65.06");
     t.gpu_compute = "6.1";
     CHECK_FALSE(when_matches(w, t));
     t.gpu_compute = "7.5";
@@ -250,7 +251,7 @@ TEST_CASE("step_applies") {
     WhenClause w;
     w.arch = "arm64";
     CHECK(step_applies(step_with("apk_install", w), k_alpine_arm64));
-    MatchTarget alpine_amd64 = k_alpine_arm64;
+    tailor::tuple::Target alpine_amd64 = k_alpine_arm64;
     alpine_amd64.arch = "amd64";
     CHECK_FALSE(step_applies(step_with("apk_install", w), alpine_amd64));
   }
@@ -356,7 +357,7 @@ TEST_CASE("gfx lists") {
     WhenClause w;
     w.backend = {"rocm"};
     w.gfx = {"gfx90a", "gfx942"};
-    MatchTarget t{"linux", "amd64", "debian", "glibc", "amd", "", "rocm", ""};
+    tailor::tuple::Target t{"linux", "amd64", "debian", "glibc", "amd", "", "rocm", ""};
     t.gfx = {"gfx942"};
     CHECK(when_matches(w, t));
     t.gfx = {"gfx906"};
