@@ -7,6 +7,7 @@
 #include <cstring>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <utility>
 
 #include "install/links.hpp"
@@ -22,22 +23,30 @@
 
 namespace tailor::install {
 namespace fs = std::filesystem;
-using nlohmann::ordered_json;
 namespace {
 
+// One tool of the plan: the plan itself (the root) or one of its dependencies.
 struct Node {
-  const ordered_json* json;
   std::string tool, version;
   std::string parent;  // "" for the root
+  const std::optional<std::vector<plan::PlanStep>>* steps;
+  const std::optional<plan::PlanVerify>* verify;
+  const plan::Plan* root = nullptr;                  // set for the root
+  const plan::DependencyPlan* dependency = nullptr;  // set for a dependency
+  std::vector<std::string> dependencies{};           // direct ones, by name
 };
 
 // Depth-first, children before parents, in plan order.
-void collect(const ordered_json& node, const std::string& parent, std::vector<Node>& out) {
-  if (auto deps = node.find("dependencies"); deps != node.end() && deps->is_array()) {
-    std::string self = node.value("tool", std::string());
-    for (const auto& dep : *deps) collect(dep, self, out);
-  }
-  out.push_back(Node{&node, node.value("tool", std::string()), node.value("version", std::string()), parent});
+template <typename PlanNode>
+void collect(const PlanNode& node, const std::string& parent, std::vector<Node>& out) {
+  for (const plan::DependencyPlan& dep : node.dependencies) collect(dep, node.tool, out);
+  Node self{node.tool, node.version, parent, &node.steps, &node.verify};
+  if constexpr (std::is_same_v<PlanNode, plan::Plan>)
+    self.root = &node;
+  else
+    self.dependency = &node;
+  for (const plan::DependencyPlan& dep : node.dependencies) self.dependencies.push_back(dep.tool);
+  out.push_back(std::move(self));
 }
 
 class RemoveOnExit {
@@ -103,7 +112,7 @@ class Executor {
   Executor(const Layout& layout, const InstallOptions& options, const util::Output& output)
       : m_layout(layout), m_options(options), m_output(output) {}
 
-  Result<InstallOutcome> run(const ordered_json& plan) {
+  Result<InstallOutcome> run(const plan::Plan& plan) {
     std::vector<Node> nodes;
     collect(plan, "", nodes);
     for (const auto& node : nodes) {
@@ -136,9 +145,8 @@ class Executor {
     std::vector<fetch::FetchRequest> requests;
     for (const Node& node : nodes) {
       if (!will_install(node)) continue;
-      auto steps = node.json->find("steps");
-      if (steps == node.json->end() || !steps->is_array()) continue;
-      for (const auto& step : *steps) {
+      if (!*node.steps) continue;
+      for (const plan::PlanStep& step : **node.steps) {
         auto request = download_request(step);
         // Steps without a checksum fail in the step, with its message.
         if (request && !request->expected_sha256.empty()) requests.push_back(std::move(*request));
@@ -164,8 +172,8 @@ class Executor {
     ctx.logs_dir = m_layout.root / "logs";
     ctx.ecosystem_registries = m_options.ecosystem_registries;
     Status result;
-    if (auto steps = node.json->find("steps"); steps != node.json->end() && steps->is_array()) {
-      for (const auto& step : *steps) {
+    if (*node.steps) {
+      for (const plan::PlanStep& step : **node.steps) {
         if (result = run_step(step, ctx); !result) break;
       }
     }
@@ -211,7 +219,7 @@ class Executor {
       built = run_steps(node, *work, ctx, damaged_cache);
     }
     if (!built) return built;
-    std::vector<std::string> binaries = binaries_of(*node.json, ctx.binaries);
+    std::vector<std::string> binaries = binaries_of(node, ctx.binaries);
     if (auto st = check_runs_here(node, *work / ".install", binaries); !st) return st;
     // Without the install lock between turns, the build is verified where it was made, while
     // other tools build; its turn only places and records it (docs/install.md, "Several tools
@@ -466,7 +474,7 @@ class Executor {
     path_dirs.insert(path_dirs.end(), m_dep_bins.begin(), m_dep_bins.end());
     path_dirs.push_back(m_layout.bin().string());
     return VerifyInput{
-        node.json->value("verify", ordered_json::object()), node.tool, node.version, dir, path_dirs, verify_timeout()};
+        node.verify->value_or(plan::PlanVerify{}), node.tool, node.version, dir, path_dirs, verify_timeout()};
   }
 
   // Writes the version into state.json (the commit point), then switches the root's links.
@@ -477,7 +485,9 @@ class Executor {
     record.requested = root ? m_options.requested : node.version;
     record.binaries = binaries;
     record.installed_at = now_rfc3339();
-    record.plan = nlohmann::json(*node.json);
+    // The node as the plan has it: the whole plan for the root, its subtree for a dependency.
+    record.plan = nlohmann::json(node.root != nullptr ? plan::plan_to_json(*node.root)
+                                                      : plan::dependency_to_json(*node.dependency));
     for (const auto& b : binaries) {
       if (auto digest = util::file_digest(tool_dir / b); digest) record.binary_checksums[b] = *digest;
     }
@@ -496,7 +506,7 @@ class Executor {
         if (std::find(tool.required_by.begin(), tool.required_by.end(), node.parent) == tool.required_by.end())
           tool.required_by.push_back(node.parent);
       }
-      tool.install_dependencies = direct_dependencies(*node.json);
+      tool.install_dependencies = node.dependencies;
       if (auto it = m_options.provenance.find(node.tool); it != m_options.provenance.end()) {
         tool.recipe_source = it->second.source;
         tool.recipe_url = it->second.url;
@@ -541,24 +551,10 @@ class Executor {
     });
   }
 
-  static std::vector<std::string> direct_dependencies(const ordered_json& node) {
-    std::vector<std::string> out;
-    if (auto deps = node.find("dependencies"); deps != node.end() && deps->is_array()) {
-      for (const auto& d : *deps) out.push_back(d.value("tool", std::string()));
-    }
-    return out;
-  }
-
-  // metadata.binaries (the plan's `binaries`), else what install_binaries produced.
-  static std::vector<std::string> binaries_of(const ordered_json& node, const std::vector<std::string>& produced) {
-    std::vector<std::string> out;
-    if (auto b = node.find("binaries"); b != node.end() && b->is_array()) {
-      for (const auto& v : *b) {
-        if (v.is_string()) out.push_back(v.get<std::string>());
-      }
-    }
-    if (out.empty()) out = produced;
-    return out;
+  // metadata.binaries (the root plan's `binaries`), else what install_binaries produced.
+  static std::vector<std::string> binaries_of(const Node& node, const std::vector<std::string>& produced) {
+    if (node.root != nullptr && !node.root->binaries.empty()) return node.root->binaries;
+    return produced;
   }
 
   const Layout& m_layout;
@@ -572,11 +568,8 @@ class Executor {
 
 }  // namespace
 
-Result<InstallOutcome> execute_plan(const Layout& layout, const ordered_json& plan, const InstallOptions& options,
+Result<InstallOutcome> execute_plan(const Layout& layout, const plan::Plan& plan, const InstallOptions& options,
                                     const util::Output& output) {
-  if (!plan.is_object() || !plan.contains("tool") || !plan.contains("version")) {
-    return fail(ErrorKind::invalid_input, "the plan is not a tailor plan (expected an object with tool and version)");
-  }
   if (auto st = ensure_layout(layout); !st) return fail(st.error());
   Executor executor(layout, options, output);
   return executor.run(plan);

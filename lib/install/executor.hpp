@@ -11,13 +11,12 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "fetch/downloader.hpp"
 #include "install/commit_gate.hpp"
 #include "install/extract.hpp"
 #include "install/layout.hpp"
 #include "install/runnable.hpp"
+#include "plan/plan_model.hpp"
 #include "recipe/registry.hpp"
 #include "util/output.hpp"
 #include "util/result.hpp"
@@ -68,7 +67,7 @@ struct InstallOutcome {
 
 // Runs the whole plan. The caller holds the install lock and has run recover_home, or gives a
 // commit gate that takes the lock for each commit (and ran recover_home under it first).
-Result<InstallOutcome> execute_plan(const Layout& layout, const nlohmann::ordered_json& plan,
-                                    const InstallOptions& options, const util::Output& output);
+Result<InstallOutcome> execute_plan(const Layout& layout, const plan::Plan& plan, const InstallOptions& options,
+                                    const util::Output& output);
 
 }  // namespace tailor::install

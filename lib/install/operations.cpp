@@ -13,6 +13,7 @@
 #include "install/operation_marker.hpp"
 #include "install/recovery.hpp"
 #include "install/state.hpp"
+#include "plan/plan_read.hpp"
 #include "util/fs.hpp"
 
 namespace tailor::install {
@@ -106,7 +107,15 @@ Run run_plan(const Layout& layout, const nlohmann::ordered_json& plan, const Ins
              const util::Output& output) {
   const auto started = std::chrono::steady_clock::now();
   Run run;
-  run.outcome = execute_plan(layout, plan, options, output);
+  // Parsed once here; the executor runs on the value.
+  if (!plan.is_object() || !plan.contains("tool") || !plan.contains("version")) {
+    run.outcome =
+        fail(ErrorKind::invalid_input, "the plan is not a tailor plan (expected an object with tool and version)");
+  } else if (auto parsed = plan::plan_from_json(plan); !parsed) {
+    run.outcome = fail(ErrorKind::invalid_input, "the plan is not a tailor plan: {}", parsed.error().message);
+  } else {
+    run.outcome = execute_plan(layout, *parsed, options, output);
+  }
   run.duration_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   return run;

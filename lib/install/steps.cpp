@@ -86,9 +86,9 @@ Status check_signature(const SignatureSpec& spec, const std::string& url, const 
   return verified;
 }
 
-Status download_file(const ordered_json& step, const ordered_json& params, StepContext& ctx) {
-  std::string url = str(params, "url", str(step, "url"));
-  std::string checksum = util::normalize_checksum(str(params, "checksum", str(step, "checksum")));
+Status download_file(const plan::PlanStep& step, const ordered_json& params, StepContext& ctx) {
+  std::string url = str(params, "url", step.url);
+  std::string checksum = util::normalize_checksum(str(params, "checksum", step.checksum));
   std::string algo = str(params, "checksum_algo", "sha256");
   if (checksum.empty()) {
     return fail(ErrorKind::checksum,
@@ -362,13 +362,13 @@ Status apply_patch_file(const ordered_json& params, StepContext& ctx) {
 
 }  // namespace
 
-std::optional<fetch::FetchRequest> download_request(const ordered_json& step) {
-  if (!recipe::is_action(step.value("action", std::string()), recipe::ActionKind::download_file)) return std::nullopt;
-  const ordered_json params = step.value("params", ordered_json::object());
-  std::string checksum = util::normalize_checksum(str(params, "checksum", str(step, "checksum")));
+std::optional<fetch::FetchRequest> download_request(const plan::PlanStep& step) {
+  if (!recipe::is_action(step.action, recipe::ActionKind::download_file)) return std::nullopt;
+  const ordered_json params = plan::to_ordered(step.params);
+  std::string checksum = util::normalize_checksum(str(params, "checksum", step.checksum));
   std::string algo = str(params, "checksum_algo", "sha256");
-  return fetch::FetchRequest{str(params, "url", str(step, "url")), string_list(params, "fallback_urls"),
-                             algo == "sha256" ? checksum : "", step.value("size", uint64_t{0})};
+  return fetch::FetchRequest{str(params, "url", step.url), string_list(params, "fallback_urls"),
+                             algo == "sha256" ? checksum : "", step.size};
 }
 
 namespace {
@@ -381,10 +381,10 @@ Status link_dependencies(const ordered_json& params, StepContext& ctx) {
 }
 
 using recipe::ActionKind;
-using Executor = Status (*)(const ordered_json& step, const ordered_json& params, StepContext& ctx);
+using Executor = Status (*)(const plan::PlanStep& step, const ordered_json& params, StepContext& ctx);
 
 template <Status (*Run)(const ordered_json&, StepContext&)>
-Status params_only(const ordered_json&, const ordered_json& params, StepContext& ctx) {
+Status params_only(const plan::PlanStep&, const ordered_json& params, StepContext& ctx) {
   return Run(params, ctx);
 }
 
@@ -416,9 +416,9 @@ constexpr auto k_executors = recipe::make_action_table(k_executor_rows, [](const
 
 bool has_executor(recipe::ActionKind kind) { return k_executors.contains(kind); }
 
-Status run_step(const ordered_json& step, StepContext& ctx) {
-  std::string action = step.value("action", std::string());
-  const ordered_json params = step.value("params", ordered_json::object());
+Status run_step(const plan::PlanStep& step, StepContext& ctx) {
+  const std::string& action = step.action;
+  const ordered_json params = plan::to_ordered(step.params);
   ctx.output->debug("{}@{}: {}", ctx.tool, ctx.version, action);
   if (const std::optional<ActionKind> kind = recipe::action_kind(action)) {
     if (Executor run = k_executors[*kind]) return run(step, params, ctx);

@@ -14,6 +14,7 @@
 
 #include "fetch/downloader.hpp"
 #include "install/extract.hpp"
+#include "plan/plan_model.hpp"
 #include "recipe/actions.hpp"
 #include "util/output.hpp"
 #include "util/result.hpp"
@@ -44,13 +45,13 @@ struct StepContext {
 
 // The download a `download_file` step asks for (nullopt for other actions); the executor
 // fetches these for a whole plan up front, in parallel.
-std::optional<fetch::FetchRequest> download_request(const nlohmann::ordered_json& step);
+std::optional<fetch::FetchRequest> download_request(const plan::PlanStep& step);
 
 // True when this tailor can run steps of `kind` (the catalog marks them `runs`).
 bool has_executor(recipe::ActionKind kind);
 
 // Runs one step. System steps and require_command were checked before anything started and
 // are skipped here; actions tailor cannot run yet fail with ErrorKind::install.
-Status run_step(const nlohmann::ordered_json& step, StepContext& context);
+Status run_step(const plan::PlanStep& step, StepContext& context);
 
 }  // namespace tailor::install

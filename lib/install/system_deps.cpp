@@ -112,16 +112,15 @@ struct Findings {
   std::vector<std::string> notes;
 };
 
-void walk(const ordered_json& node, Findings& found, const std::string& prefix) {
-  std::string tool = node.value("tool", std::string("?"));
-  if (auto deps = node.find("dependencies"); deps != node.end() && deps->is_array()) {
-    for (const auto& dep : *deps) walk(dep, found, prefix);
-  }
-  auto steps = node.find("steps");
-  if (steps == node.end() || !steps->is_array()) return;
-  for (const auto& step : *steps) {
-    std::string action = step.value("action", std::string());
-    const ordered_json params = step.value("params", ordered_json::object());
+// `node`: the plan or one of its dependencies, which name their parts alike.
+template <typename PlanNode>
+void walk(const PlanNode& node, Findings& found, const std::string& prefix) {
+  const std::string& tool = node.tool;
+  for (const plan::DependencyPlan& dep : node.dependencies) walk(dep, found, prefix);
+  if (!node.steps) return;
+  for (const plan::PlanStep& step : *node.steps) {
+    const std::string& action = step.action;
+    const ordered_json params = plan::to_ordered(step.params);
     if (const Manager* m = manager_for(action)) {
       for (const auto& package : string_list(params, "packages")) {
         Presence p = query(action, package);
@@ -201,7 +200,7 @@ int compare_versions_padded(std::string a, std::string b) {
   return 0;
 }
 
-Status check_system_requirements(const ordered_json& plan, const util::Output& output) {
+Status check_system_requirements(const plan::Plan& plan, const util::Output& output) {
   std::string prefix = root_prefix();
   Findings found;
   walk(plan, found, prefix);

@@ -5,8 +5,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "plan/plan_model.hpp"
 #include "util/output.hpp"
 #include "util/result.hpp"
 
@@ -18,7 +17,7 @@ bool is_system_action(const std::string& action);
 // Checks every system step and require_command of `plan` and its dependencies. Prints
 // `manual` texts and instructions to `output.err`. Missing packages or commands fail with
 // ErrorKind::system_deps and a message holding one copy-pasteable command per manager.
-Status check_system_requirements(const nlohmann::ordered_json& plan, const util::Output& output);
+Status check_system_requirements(const plan::Plan& plan, const util::Output& output);
 
 // The prefix for root commands: "" for uid 0, else "sudo " or "doas " when on PATH, else "".
 std::string root_prefix();

@@ -103,28 +103,17 @@ std::chrono::milliseconds verify_timeout() {
 }
 
 Status run_verify(const VerifyInput& input) {
-  const auto& v = input.verify;
-  if (!v.is_object() || !v.contains("command") || !v["command"].is_string()) return {};
+  const plan::PlanVerify& v = input.verify;
+  if (v.command.empty()) return {};
   std::vector<std::string> patterns;
-  if (v.contains("pattern") && v["pattern"].is_string())
-    patterns.push_back(substitute(v["pattern"].get<std::string>(), input, true));
-  if (v.contains("patterns") && v["patterns"].is_array()) {
-    for (const auto& p : v["patterns"]) {
-      if (p.is_string()) patterns.push_back(substitute(p.get<std::string>(), input, true));
-    }
-  }
-  int expected_exit = v.contains("exit_code") && v["exit_code"].is_number_integer() ? v["exit_code"].get<int>() : 0;
-  if (auto st = run_one(substitute(v["command"].get<std::string>(), input, true), patterns, expected_exit, input); !st)
-    return st;
-  if (v.contains("additional") && v["additional"].is_array()) {
-    for (const auto& extra : v["additional"]) {
-      std::vector<std::string> more;
-      if (extra.contains("pattern") && extra["pattern"].is_string() && !extra["pattern"].get<std::string>().empty()) {
-        more.push_back(substitute(extra["pattern"].get<std::string>(), input, false));
-      }
-      if (auto st = run_one(substitute(extra.value("command", std::string()), input, true), more, 0, input); !st)
-        return st;
-    }
+  if (!v.pattern.empty()) patterns.push_back(substitute(v.pattern, input, true));
+  for (const auto& pattern : v.patterns) patterns.push_back(substitute(pattern, input, true));
+  const int expected_exit = static_cast<int>(v.exit_code.value_or(0));
+  if (auto st = run_one(substitute(v.command, input, true), patterns, expected_exit, input); !st) return st;
+  for (const auto& [command, pattern] : v.additional) {
+    std::vector<std::string> more;
+    if (!pattern.empty()) more.push_back(substitute(pattern, input, false));
+    if (auto st = run_one(substitute(command, input, true), more, 0, input); !st) return st;
   }
   return {};
 }

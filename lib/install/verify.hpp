@@ -7,14 +7,13 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "plan/plan_model.hpp"
 #include "util/result.hpp"
 
 namespace tailor::install {
 
 struct VerifyInput {
-  nlohmann::ordered_json verify;  // the plan's verify object
+  plan::PlanVerify verify;  // the plan's verify object
   std::string tool;
   std::string version;
   std::filesystem::path install_dir;
@@ -23,7 +22,7 @@ struct VerifyInput {
 };
 
 // Succeeds when the command exits 0 (or verify.exit_code) and every pattern is found.
-// An absent command succeeds. Failures are ErrorKind::install.
+// An absent (empty) command succeeds. Failures are ErrorKind::install.
 Status run_verify(const VerifyInput& input);
 
 // The default timeout, or TAILOR_VERIFY_TIMEOUT seconds when set.

@@ -5,6 +5,7 @@
 #include "install/link_owners.hpp"
 #include "install/state.hpp"
 #include "install/verify.hpp"
+#include "plan/plan_read.hpp"
 #include "util/fs.hpp"
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
@@ -62,12 +63,18 @@ VerifyVerdict check_version(const Layout& layout, const State& state, const std:
     }
     // The verify command runs with this version's bin/ first on PATH; bin/ of the home comes
     // after it only for the active version (the links there lead to the active one).
-    const nlohmann::ordered_json plan(installed.plan);
     std::vector<std::string> path_dirs = {(dir / "bin").string()};
     if (verdict.active) path_dirs.insert(path_dirs.begin(), layout.bin().string());
-    VerifyInput input{
-        plan.value("verify", nlohmann::ordered_json::object()), name, version, dir, path_dirs, verify_timeout()};
-    if (auto st = run_verify(input); !st) verdict.problems.push_back(without_label(st.error().message, label));
+    // A version recorded without its plan has no verify command to run.
+    const Result<plan::Plan> plan = installed.plan.is_null()
+                                        ? Result<plan::Plan>(plan::Plan{})
+                                        : plan::plan_from_json(nlohmann::ordered_json(installed.plan));
+    if (!plan) {
+      verdict.problems.push_back(fmt::format("its recorded plan cannot be read: {}", plan.error().message));
+    } else {
+      VerifyInput input{plan->verify.value_or(plan::PlanVerify{}), name, version, dir, path_dirs, verify_timeout()};
+      if (auto st = run_verify(input); !st) verdict.problems.push_back(without_label(st.error().message, label));
+    }
   }
   if (verdict.active) {
     for (auto& problem : command_link_problems(layout, state, name))

@@ -47,6 +47,8 @@ ordered_json verify_to_json(const PlanVerify& verify) {
   return out;
 }
 
+}  // namespace
+
 ordered_json dependency_to_json(const DependencyPlan& dep) {
   ordered_json out = ordered_json::object();
   out["tool"] = dep.tool;
@@ -61,8 +63,6 @@ ordered_json dependency_to_json(const DependencyPlan& dep) {
   if (!dep.recipe_type.empty()) out["recipe_type"] = dep.recipe_type;
   return out;
 }
-
-}  // namespace
 
 ordered_json plan_to_json(const Plan& plan) {
   ordered_json out = ordered_json::object();

@@ -64,6 +64,8 @@ struct Plan {
 // The plan object in the key order of docs/plan-format.md, "Top-level keys" and "Nested objects".
 nlohmann::ordered_json plan_to_json(const Plan& plan);
 nlohmann::ordered_json step_to_json(const PlanStep& step);
+// A dependency's node, as plan_to_json writes it inside `dependencies`.
+nlohmann::ordered_json dependency_to_json(const DependencyPlan& dep);
 // Converts a sorted-key JSON value into an ordered one, keeping the sorted order.
 nlohmann::ordered_json to_ordered(const nlohmann::json& value);
 

@@ -102,6 +102,18 @@ TEST_CASE("install --plan") {
     CHECK(server.requests().size() == requests);
   }
 
+  SUBCASE("a plan field of the wrong type is refused by its path before anything is fetched") {
+    ordered_json plan = served_plan(server, hello);
+    plan["steps"][0]["size"] = "big";
+    auto r = env.install(plan);
+    INFO(combined(r));
+    CHECK(r.exit_code == 10);
+    CHECK(r.err.find("the plan is not a tailor plan: $.steps[0].size: a non-negative integer is needed") !=
+          std::string::npos);
+    CHECK(env.nothing_installed());
+    CHECK(server.requests().empty());
+  }
+
   SUBCASE("every artifact of the plan is fetched up front, in parallel") {
     ordered_json plan = served_plan(server, hello);
     ordered_json dep_plan = served_plan(server, dep);

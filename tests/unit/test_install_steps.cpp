@@ -6,7 +6,17 @@
 #include "support/scratch.hpp"
 
 using namespace tailor;
-using nlohmann::ordered_json;
+
+namespace {
+
+plan::PlanStep step_of(std::string action, nlohmann::json params = nlohmann::json::object()) {
+  plan::PlanStep step;
+  step.action = std::move(action);
+  step.params = std::move(params);
+  return step;
+}
+
+}  // namespace
 
 TEST_CASE("run_step") {
   util::Output output;
@@ -17,8 +27,7 @@ TEST_CASE("run_step") {
     ctx.tool = "tool";
     ctx.version = "1.0";
     ctx.output = &output;
-    const ordered_json step = {{"action", action.name}, {"params", ordered_json::object()}};
-    const Status result = install::run_step(step, ctx);
+    const Status result = install::run_step(step_of(std::string(action.name)), ctx);
     const bool unsupported =
         !result && result.error().message.find("is not supported by this tailor") != std::string::npos;
     switch (action.execution) {
@@ -49,10 +58,10 @@ TEST_CASE("run_step executes chmod and set_env on real files") {
   ctx.version = "1.0";
   ctx.output = &output;
   test::write_text(ctx.work / "tool", "#!/bin/sh\n");
-  REQUIRE(install::run_step({{"action", "chmod"}, {"params", {{"files", {"tool"}}, {"mode", "0750"}}}}, ctx));
+  REQUIRE(install::run_step(step_of("chmod", {{"files", {"tool"}}, {"mode", "0750"}}), ctx));
   CHECK((std::filesystem::status(ctx.work / "tool").permissions() & std::filesystem::perms::all) ==
         static_cast<std::filesystem::perms>(0750));
-  REQUIRE(install::run_step(
-      {{"action", "set_env"}, {"params", {{"vars", ordered_json::array({{{"name", "A"}, {"value", "b"}}})}}}}, ctx));
+  REQUIRE(
+      install::run_step(step_of("set_env", {{"vars", nlohmann::json::array({{{"name", "A"}, {"value", "b"}}})}}), ctx));
   CHECK(test::read_text(ctx.work / ".install" / ".tailor" / "env") == "export A=\"b\"\n");
 }

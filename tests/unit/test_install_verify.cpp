@@ -23,8 +23,9 @@ struct Fixture {
 
   install::VerifyInput input(const std::string& command, const std::string& pattern, int exit_code = 0) const {
     install::VerifyInput in;
-    in.verify = {{"command", command}, {"pattern", pattern}};
-    if (exit_code != 0) in.verify["exit_code"] = exit_code;
+    in.verify.command = command;
+    in.verify.pattern = pattern;
+    if (exit_code != 0) in.verify.exit_code = exit_code;
     in.tool = "hello";
     in.version = "1.2.3";
     in.install_dir = dir;
