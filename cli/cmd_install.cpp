@@ -30,17 +30,17 @@ struct InstallFlags {
   bool locked = false;
 };
 
-void print_dry_run(const nlohmann::ordered_json& plan, const util::Output& output) {
-  std::function<void(const nlohmann::ordered_json&, int)> show = [&](const nlohmann::ordered_json& node, int depth) {
-    std::string indent(static_cast<size_t>(depth) * 2, ' ');
-    output.print("{}{}@{}\n", indent, node.value("tool", std::string()), node.value("version", std::string()));
-    for (const auto& dep : node.value("dependencies", nlohmann::ordered_json::array())) show(dep, depth + 1);
-    for (const auto& step : node.value("steps", nlohmann::ordered_json::array())) {
-      std::string detail = step.contains("url") ? " " + step["url"].get<std::string>() : "";
-      output.print("{}  - {}{}\n", indent, step.value("action", std::string()), detail);
-    }
-  };
-  show(plan, 0);
+// `node`: the plan or one of its dependencies, which name their parts alike.
+template <typename PlanNode>
+void print_dry_run(const PlanNode& node, const util::Output& output, int depth = 0) {
+  std::string indent(static_cast<size_t>(depth) * 2, ' ');
+  output.print("{}{}@{}\n", indent, node.tool, node.version);
+  for (const plan::DependencyPlan& dep : node.dependencies) print_dry_run(dep, output, depth + 1);
+  if (!node.steps) return;
+  for (const plan::PlanStep& step : *node.steps) {
+    std::string detail = step.url.empty() ? "" : " " + step.url;
+    output.print("{}  - {}{}\n", indent, step.action, detail);
+  }
 }
 
 nlohmann::ordered_json error_json(const Error& error) {

@@ -18,6 +18,7 @@
 #include "install/operations.hpp"
 #include "install/plan_check.hpp"
 #include "install/runnable.hpp"
+#include "plan/plan_read.hpp"
 #include "registry/source_ref.hpp"
 #include "util/error_kinds.hpp"
 #include "util/shared_library.hpp"
@@ -38,10 +39,27 @@ void collect_provenance(const nlohmann::ordered_json& node, const recipe::Regist
     collect_provenance(dep, registry, false, out);
 }
 
-// The plans to execute: the stored one (re-checked against this machine) or one per tool.
-// With exactly one tool named, `single` keeps its planned tool (the backend path).
+// Downloads without a checksum: tailor installs none of them (lib/install/steps.cpp). Plans
+// from a lock without checksums (--pin-from, --offline) or hand-made plan files have them.
+struct Unhashed {
+  std::vector<std::string> urls;
+  std::string tool;  // "name@version" of the first plan that has one
+
+  void add(const nlohmann::ordered_json& plan) {
+    for (const auto& artifact : install::plan_artifacts(plan)) {
+      if (!artifact.checksum.empty()) continue;
+      urls.push_back(artifact.url);
+      if (tool.empty()) tool = plan.value("tool", std::string()) + "@" + plan.value("version", std::string());
+    }
+  }
+};
+
+// The plans to execute: the stored one (re-checked against this machine) or one per tool,
+// each read into plan::Plan once. With exactly one tool named, `single` keeps its planned
+// tool (the backend path).
 struct Plans {
-  std::vector<nlohmann::ordered_json> plans;
+  std::vector<plan::Plan> plans;
+  Unhashed unhashed;
   std::optional<PlannedTool> single;
   std::map<std::string, recipe::Provenance> provenance;
   std::optional<platform::Facts> machine;  // this machine's facts, for the can-it-run-here check
@@ -59,7 +77,10 @@ Result<Plans> make_plans(const InstallRequest& request, std::optional<nlohmann::
     if (!mismatches) return fail(mismatches.error());
     for (const auto& m : *mismatches) output.warn("--force: installing a plan made for {}", m);
     made.machine = std::move(*facts);
-    made.plans.push_back(std::move(*stored));
+    made.unhashed.add(*stored);
+    auto parsed = plan::plan_from_json(*stored);
+    if (!parsed) return fail(ErrorKind::invalid_input, "the plan is not a tailor plan: {}", parsed.error().message);
+    made.plans.push_back(std::move(*parsed));
     return made;
   }
   for (const auto& tool : request.tools) {
@@ -79,7 +100,8 @@ Result<Plans> make_plans(const InstallRequest& request, std::optional<nlohmann::
     // The choice of a backend is never silent: install always explains it.
     if (request.explain || !output.quiet) print_ladder(*outcome, output);
     collect_provenance(outcome->plan, *(*session)->registry, (*session)->request.recipe != nullptr, made.provenance);
-    made.plans.push_back(outcome->plan);
+    made.unhashed.add(outcome->plan);
+    made.plans.push_back(outcome->value);
     if (request.tools.size() == 1) made.single = PlannedTool{std::move(*session), std::move(*outcome)};
   }
   return made;
@@ -99,20 +121,11 @@ Result<std::unique_ptr<fetch::Downloader>> open_downloader(const InstallRequest&
   return std::unique_ptr<fetch::Downloader>(std::move(*curl));
 }
 
-// Downloads of `plans` without a checksum: tailor installs none of them (lib/install/steps.cpp).
-// Plans from a lock without checksums (--pin-from, --offline) or hand-made plan files have them.
-// The message names them and how to get checksums (docs/planning.md, "Locks").
-std::optional<std::string> unhashed_message(const InstallRequest& request,
-                                            const std::vector<nlohmann::ordered_json>& plans) {
-  std::vector<std::string> urls;
-  std::string tool;
-  for (const auto& plan : plans) {
-    for (const auto& artifact : install::plan_artifacts(plan)) {
-      if (!artifact.checksum.empty()) continue;
-      urls.push_back(artifact.url);
-      if (tool.empty()) tool = plan.value("tool", std::string()) + "@" + plan.value("version", std::string());
-    }
-  }
+// What to say about `unhashed` downloads: their URLs and how to get checksums
+// (docs/planning.md, "Locks").
+std::optional<std::string> unhashed_message(const InstallRequest& request, const Unhashed& unhashed) {
+  const std::vector<std::string>& urls = unhashed.urls;
+  const std::string& tool = unhashed.tool;
   if (urls.empty()) return std::nullopt;
   std::string message = fmt::format(
       "{} download{} of {} {} no checksum, and tailor installs only downloads it can "
@@ -136,7 +149,7 @@ Result<install::LockOptions> lock_options(const InstallRequest& request) {
 
 Installer real_installer(const install::Layout& layout, const install::LockOptions& lock, const util::Output& output) {
   Installer installer;
-  installer.install = [&layout, lock, &output](const std::vector<nlohmann::ordered_json>& plans,
+  installer.install = [&layout, lock, &output](const std::vector<plan::Plan>& plans,
                                                const install::InstallOptions& options) {
     return install::install_plans(layout, plans, options, lock, output);
   };
@@ -174,7 +187,7 @@ Result<install::BackendInstallResult> install_backend(const PlanSession& session
     next.force = false;
     return plan::generate_plan(next, session.services);
   };
-  steps.install = [&](const nlohmann::ordered_json& plan, const install::InstallOptions::SwitchCheck& switch_check,
+  steps.install = [&](const plan::Plan& plan, const install::InstallOptions::SwitchCheck& switch_check,
                       std::string* cannot_run) {
     install::InstallOptions with_check = options;
     with_check.switch_check = switch_check;
@@ -200,7 +213,7 @@ Result<InstallReport> install_one(const InstallRequest& request, std::optional<n
                                   const Prepared& prepared, const util::Output& output, const SessionSeams& seams) {
   auto made = make_plans(request, std::move(stored), prepared.downloader.get(), prepared.config, output, seams);
   if (!made) return fail(made.error());
-  if (auto unhashed = unhashed_message(request, made->plans)) {
+  if (auto unhashed = unhashed_message(request, made->unhashed)) {
     if (!request.dry_run) return fail(ErrorKind::checksum, "{}", *unhashed);
     output.warn("{}", *unhashed);
   }
@@ -264,9 +277,7 @@ void register_installed(const std::vector<std::string>& admitted, const std::vec
     output.warn("installed, but the source could not be registered: {}", registered.error().message);
 }
 
-std::string plan_label(const nlohmann::ordered_json& plan) {
-  return plan.value("tool", std::string()) + "@" + plan.value("version", std::string());
-}
+std::string plan_label(const plan::Plan& plan) { return plan.tool + "@" + plan.version; }
 
 }  // namespace
 

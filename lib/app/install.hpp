@@ -46,10 +46,10 @@ struct ToolResult {
 };
 
 struct InstallReport {
-  std::vector<nlohmann::ordered_json> plans;  // what was installed (a dry run: would be)
-  install::InstallOutcome outcome;            // empty for a dry run
-  std::filesystem::path bin;                  // the directory the links are in
-  std::vector<ToolResult> tools;              // one per named tool when several were named
+  std::vector<plan::Plan> plans;    // what was installed (a dry run: would be)
+  install::InstallOutcome outcome;  // empty for a dry run
+  std::filesystem::path bin;        // the directory the links are in
+  std::vector<ToolResult> tools;    // one per named tool when several were named
 };
 
 // Checks, plans and installs. Nothing is downloaded, locked or written for a bad request.
@@ -68,7 +68,7 @@ Result<install::LockOptions> lock_options(const InstallRequest& request);
 
 // How plans are installed and removed; the defaults (real_installer) take the install lock.
 struct Installer {
-  std::function<Result<install::InstallOutcome>(const std::vector<nlohmann::ordered_json>& plans,
+  std::function<Result<install::InstallOutcome>(const std::vector<plan::Plan>& plans,
                                                 const install::InstallOptions& options)>
       install;
   std::function<Status(const std::string& tool, const std::string& version)> remove;

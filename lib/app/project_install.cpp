@@ -16,6 +16,7 @@
 #include "install/operations.hpp"
 #include "install/plan_check.hpp"
 #include "install/runnable.hpp"
+#include "plan/plan_read.hpp"
 
 namespace tailor::app {
 namespace {
@@ -48,9 +49,9 @@ Result<InstallReport> install_unlocked(const ProjectInstallRequest& request, con
     }
     total.bin = report->bin;
     if (report->tools.empty()) {
-      const std::string label = report->plans.empty() ? group.tools.front()
-                                                      : report->plans.front().value("tool", std::string()) + "@" +
-                                                            report->plans.front().value("version", std::string());
+      const std::string label = report->plans.empty()
+                                    ? group.tools.front()
+                                    : report->plans.front().tool + "@" + report->plans.front().version;
       total.tools.push_back({group.tools.front(), label, std::nullopt, report->outcome.installed.empty()});
     }
     for (auto& tool : report->tools) total.tools.push_back(std::move(tool));
@@ -142,16 +143,21 @@ Result<InstallReport> install_locked(const ProjectInstallRequest& request, const
     locked = lock_plans(pulled->lock, *facts, std::nullopt, source);
   }
   if (!locked) return fail(locked.error());
+  // Each entry is checked as the lock holds it, then read into plan::Plan once.
+  std::vector<plan::Plan> plans;
   for (const auto& plan : locked->plans) {
     auto mismatches = install::check_plan_platform(plan, *facts, install.plan.force);
     if (!mismatches) return fail(mismatches.error());
     for (const auto& m : *mismatches) output.warn("--force: installing a plan made for {}", m);
+    auto parsed = plan::plan_from_json(plan);
+    if (!parsed) return fail(ErrorKind::invalid_input, "{}: a locked plan: {}", source, parsed.error().message);
+    plans.push_back(std::move(*parsed));
   }
   output.info("installing {} tools from {} for {}", locked->plans.size(), source, locked->target);
   InstallReport report;
   report.bin = install::home_layout().bin();
   if (install.dry_run) {
-    report.plans = std::move(locked->plans);
+    report.plans = std::move(plans);
     return report;
   }
   auto downloads = lock_downloads(locked->plans);
@@ -176,11 +182,10 @@ Result<InstallReport> install_locked(const ProjectInstallRequest& request, const
   options.run_host = install::run_host_of(*facts);
   options.run_host->only_warn = install.plan.force;
   options.limits = *limits;
-  auto outcome =
-      install::install_plans_at_once(install::home_layout(), locked->plans, options, *lock, output, install_jobs());
+  auto outcome = install::install_plans_at_once(install::home_layout(), plans, options, *lock, output, install_jobs());
   if (!outcome) return fail(outcome.error());
   report.outcome = std::move(*outcome);
-  report.plans = std::move(locked->plans);
+  report.plans = std::move(plans);
   return report;
 }
 

@@ -198,7 +198,7 @@ UpdatedTool install_newest(const UpdateRequest& request, const OutdatedTool& che
     updated.error = installed.error();
     return updated;
   }
-  if (!installed->plans.empty()) updated.to = installed->plans.front().value("version", updated.to);
+  if (!installed->plans.empty()) updated.to = installed->plans.front().version;
   if (installed->outcome.installed.empty()) {
     // Another tailor installed it while this one waited for the install lock.
     updated.status = UpdateStatus::up_to_date;

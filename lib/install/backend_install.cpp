@@ -140,7 +140,7 @@ Result<BackendInstallResult> install_with_backend(const Layout& layout, const Ba
   auto first = steps.plan("");
   if (!first) return fail(first.error());
   if (first->backend.empty()) {
-    auto installed = steps.install(first->plan, {}, nullptr);
+    auto installed = steps.install(first->value, {}, nullptr);
     if (!installed) return fail(installed.error());
     return BackendInstallResult{std::move(*installed), nullptr};
   }
@@ -178,8 +178,8 @@ Result<BackendInstallResult> install_with_backend(const Layout& layout, const Ba
     return std::move(*next);
   };
   while (true) {
-    std::string tool = current.plan.value("tool", std::string());
-    std::string version = current.plan.value("version", std::string());
+    const std::string tool = current.value.tool;
+    const std::string version = current.value.version;
     auto tool_dir = layout.tool_dir(tool, version);
     std::string existing = installed_backend(layout, tool, version);
     if (!existing.empty() && existing != current.backend) {
@@ -200,7 +200,7 @@ Result<BackendInstallResult> install_with_backend(const Layout& layout, const Ba
         return write_receipt(staged, receipt);
       };
       std::string cannot_run;
-      auto installed = steps.install(current.plan, check, &cannot_run);
+      auto installed = steps.install(current.value, check, &cannot_run);
       if (installed) {
         output.info("{}@{}: switched from {} to {}", tool, version, existing, current.backend);
         return BackendInstallResult{std::move(*installed), std::move(receipt)};
@@ -213,7 +213,7 @@ Result<BackendInstallResult> install_with_backend(const Layout& layout, const Ba
       continue;
     }
     std::string cannot_run;
-    auto installed = steps.install(current.plan, {}, &cannot_run);
+    auto installed = steps.install(current.value, {}, &cannot_run);
     if (!installed && !cannot_run.empty()) {
       auto next = fall_back(tool, version, cannot_run, false, true);
       if (!next) return fail(next.error());

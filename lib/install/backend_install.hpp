@@ -40,8 +40,8 @@ struct BackendInstallSteps {
   // With `switch_check` set the root replaces its installed version (InstallOptions::switch_check);
   // `cannot_run` (may be null) receives why the build was refused as unable to run here
   // (InstallOptions::cannot_run).
-  std::function<Result<InstallOutcome>(const nlohmann::ordered_json& plan,
-                                       const InstallOptions::SwitchCheck& switch_check, std::string* cannot_run)>
+  std::function<Result<InstallOutcome>(const plan::Plan& plan, const InstallOptions::SwitchCheck& switch_check,
+                                       std::string* cannot_run)>
       install;
   std::function<Status(const std::string& tool, const std::string& version)> remove;
 };

@@ -13,7 +13,6 @@
 #include "install/operation_marker.hpp"
 #include "install/recovery.hpp"
 #include "install/state.hpp"
-#include "plan/plan_read.hpp"
 #include "util/fs.hpp"
 
 namespace tailor::install {
@@ -53,15 +52,6 @@ Result<coord::InstallLock> lock_home(const Layout& layout, const LockOptions& lo
   return held;
 }
 
-namespace {
-
-std::string plan_string(const nlohmann::ordered_json& plan, const char* key) {
-  auto it = plan.find(key);
-  return it != plan.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-}  // namespace
-
 void emit_events(const Layout& layout, const std::vector<coord::Event>& events, const util::Output& output) {
   if (events.empty()) return;
   auto config = config::load_config(layout.root, &output, config::uses::events);
@@ -75,14 +65,13 @@ void emit_events(const Layout& layout, const std::vector<coord::Event>& events, 
 namespace {
 
 // Whether no tool appears in the trees of two plans (they can then be installed at once).
-void tree_tools(const nlohmann::ordered_json& node, std::set<std::string>& out) {
-  out.insert(plan_string(node, "tool"));
-  if (auto deps = node.find("dependencies"); deps != node.end() && deps->is_array()) {
-    for (const auto& dep : *deps) tree_tools(dep, out);
-  }
+template <typename PlanNode>
+void tree_tools(const PlanNode& node, std::set<std::string>& out) {
+  out.insert(node.tool);
+  for (const plan::DependencyPlan& dep : node.dependencies) tree_tools(dep, out);
 }
 
-bool disjoint_trees(const std::vector<nlohmann::ordered_json>& plans) {
+bool disjoint_trees(const std::vector<plan::Plan>& plans) {
   std::set<std::string> seen;
   for (const auto& plan : plans) {
     std::set<std::string> tools;
@@ -103,19 +92,10 @@ struct Run {
   int64_t duration_ms = 0;
 };
 
-Run run_plan(const Layout& layout, const nlohmann::ordered_json& plan, const InstallOptions& options,
-             const util::Output& output) {
+Run run_plan(const Layout& layout, const plan::Plan& plan, const InstallOptions& options, const util::Output& output) {
   const auto started = std::chrono::steady_clock::now();
   Run run;
-  // Parsed once here; the executor runs on the value.
-  if (!plan.is_object() || !plan.contains("tool") || !plan.contains("version")) {
-    run.outcome =
-        fail(ErrorKind::invalid_input, "the plan is not a tailor plan (expected an object with tool and version)");
-  } else if (auto parsed = plan::plan_from_json(plan); !parsed) {
-    run.outcome = fail(ErrorKind::invalid_input, "the plan is not a tailor plan: {}", parsed.error().message);
-  } else {
-    run.outcome = execute_plan(layout, *parsed, options, output);
-  }
+  run.outcome = execute_plan(layout, plan, options, output);
   run.duration_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   return run;
@@ -127,21 +107,17 @@ struct Summary {
   std::vector<coord::Event> events;
 };
 
-Summary summarize(const std::vector<nlohmann::ordered_json>& plans, const std::vector<Run>& runs,
-                  const util::Output& output) {
+Summary summarize(const std::vector<plan::Plan>& plans, const std::vector<Run>& runs, const util::Output& output) {
   Summary summary;
   InstallOutcome total;
   std::vector<Error> errors;
   for (size_t i = 0; i < plans.size(); ++i) {
     const auto& plan = plans[i];
     const auto& outcome = runs[i].outcome;
-    coord::Event event =
-        coord::make_event(outcome ? coord::event_type::k_install_completed : coord::event_type::k_install_failed,
-                          plan_string(plan, "tool"));
-    event.version = plan_string(plan, "version");
-    if (auto platform = plan.find("platform"); platform != plan.end() && platform->is_object()) {
-      event.backend = plan_string(*platform, "backend");
-    }
+    coord::Event event = coord::make_event(
+        outcome ? coord::event_type::k_install_completed : coord::event_type::k_install_failed, plan.tool);
+    event.version = plan.version;
+    event.backend = plan.platform.backend;
     event.duration_ms = runs[i].duration_ms;
     if (!outcome) event.error = outcome.error().message;
     if (outcome && outcome->installed.empty()) {
@@ -183,7 +159,7 @@ Result<std::filesystem::path> make_work_root(const Layout& layout) {
 
 }  // namespace
 
-Result<InstallOutcome> install_plans(const Layout& layout, const std::vector<nlohmann::ordered_json>& plans,
+Result<InstallOutcome> install_plans(const Layout& layout, const std::vector<plan::Plan>& plans,
                                      const InstallOptions& options, const LockOptions& lock,
                                      const util::Output& output) {
   auto held = lock_home(layout, lock, output);
@@ -197,7 +173,7 @@ Result<InstallOutcome> install_plans(const Layout& layout, const std::vector<nlo
   return std::move(summary.outcome);
 }
 
-Result<InstallOutcome> install_plans_at_once(const Layout& layout, const std::vector<nlohmann::ordered_json>& plans,
+Result<InstallOutcome> install_plans_at_once(const Layout& layout, const std::vector<plan::Plan>& plans,
                                              const InstallOptions& options, const LockOptions& lock,
                                              const util::Output& output, size_t jobs) {
   InstallOptions shared = options;

@@ -6,8 +6,6 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "coord/events.hpp"
 #include "coord/lock.hpp"
 #include "install/executor.hpp"
@@ -34,7 +32,7 @@ void emit_events(const Layout& layout, const std::vector<coord::Event>& events, 
 
 // Executes each plan, in order, under one install lock held throughout. With several plans a
 // failure of one does not stop the others; the result is then ErrorKind::partial.
-Result<InstallOutcome> install_plans(const Layout& layout, const std::vector<nlohmann::ordered_json>& plans,
+Result<InstallOutcome> install_plans(const Layout& layout, const std::vector<plan::Plan>& plans,
                                      const InstallOptions& options, const LockOptions& lock,
                                      const util::Output& output);
 
@@ -43,7 +41,7 @@ Result<InstallOutcome> install_plans(const Layout& layout, const std::vector<nlo
 // state.json, links); downloads, extraction and verification run without it, up to `jobs`
 // plans at a time when no tool is shared by two plans' trees, else in order. Failures are
 // reported as by install_plans.
-Result<InstallOutcome> install_plans_at_once(const Layout& layout, const std::vector<nlohmann::ordered_json>& plans,
+Result<InstallOutcome> install_plans_at_once(const Layout& layout, const std::vector<plan::Plan>& plans,
                                              const InstallOptions& options, const LockOptions& lock,
                                              const util::Output& output, size_t jobs);
 

@@ -32,11 +32,11 @@ struct FakeInstaller {
 
   app::Installer installer() {
     app::Installer result;
-    result.install = [this](const std::vector<nlohmann::ordered_json>& plans,
+    result.install = [this](const std::vector<plan::Plan>& plans,
                             const install::InstallOptions&) -> Result<install::InstallOutcome> {
       install::InstallOutcome outcome;
       for (const auto& plan : plans) {
-        std::string tool = plan["tool"], version = plan["version"], backend = plan["platform"]["backend"];
+        const std::string &tool = plan.tool, &version = plan.version, &backend = plan.platform.backend;
         installed.push_back(backend);
         auto script = layout.tool_dir(tool, version) / "bin" / "llama-cli";
         std::string devices =
