@@ -134,7 +134,7 @@ std::vector<std::string> unpublished(const std::string& text, const GoldenOption
   for (const auto& url : urls) {
     if (!seen.insert(url).second) continue;
     if (auto reason = version::unpublished_reason(options.snapshots, url); !reason.empty())
-      reasons.push_back(url + ": " + reason);
+      reasons.push_back(fmt::format("{}: {}", url, reason));
   }
   return reasons;
 }
