@@ -28,19 +28,20 @@ namespace {
 // One tool of the plan: the plan itself (the root) or one of its dependencies.
 struct Node {
   std::string tool, version;
-  std::string parent;  // "" for the root
-  const std::optional<std::vector<plan::PlanStep>>* steps;
-  const std::optional<plan::PlanVerify>* verify;
+  std::string parent;                                // "" for the root
   const plan::Plan* root = nullptr;                  // set for the root
   const plan::DependencyPlan* dependency = nullptr;  // set for a dependency
   std::vector<std::string> dependencies{};           // direct ones, by name
+
+  const std::optional<std::vector<plan::PlanStep>>& steps() const { return root ? root->steps : dependency->steps; }
+  const std::optional<plan::PlanVerify>& verify() const { return root ? root->verify : dependency->verify; }
 };
 
 // Depth-first, children before parents, in plan order.
 template <typename PlanNode>
 void collect(const PlanNode& node, const std::string& parent, std::vector<Node>& out) {
   for (const plan::DependencyPlan& dep : node.dependencies) collect(dep, node.tool, out);
-  Node self{node.tool, node.version, parent, &node.steps, &node.verify};
+  Node self{node.tool, node.version, parent};
   if constexpr (std::is_same_v<PlanNode, plan::Plan>)
     self.root = &node;
   else
@@ -145,8 +146,8 @@ class Executor {
     std::vector<fetch::FetchRequest> requests;
     for (const Node& node : nodes) {
       if (!will_install(node)) continue;
-      if (!*node.steps) continue;
-      for (const plan::PlanStep& step : **node.steps) {
+      if (!node.steps()) continue;
+      for (const plan::PlanStep& step : *node.steps()) {
         auto request = download_request(step);
         // Steps without a checksum fail in the step, with its message.
         if (request && !request->expected_sha256.empty()) requests.push_back(std::move(*request));
@@ -172,8 +173,8 @@ class Executor {
     ctx.logs_dir = m_layout.root / "logs";
     ctx.ecosystem_registries = m_options.ecosystem_registries;
     Status result;
-    if (*node.steps) {
-      for (const plan::PlanStep& step : **node.steps) {
+    if (node.steps()) {
+      for (const plan::PlanStep& step : *node.steps()) {
         if (result = run_step(step, ctx); !result) break;
       }
     }
@@ -474,7 +475,7 @@ class Executor {
     path_dirs.insert(path_dirs.end(), m_dep_bins.begin(), m_dep_bins.end());
     path_dirs.push_back(m_layout.bin().string());
     return VerifyInput{
-        node.verify->value_or(plan::PlanVerify{}), node.tool, node.version, dir, path_dirs, verify_timeout()};
+        node.verify().value_or(plan::PlanVerify{}), node.tool, node.version, dir, path_dirs, verify_timeout()};
   }
 
   // Writes the version into state.json (the commit point), then switches the root's links.
