@@ -24,7 +24,7 @@ const bool k_registered =
                           auto planned = app::plan_tool(session_options(opts->plan, opts->tool), ctx.output);
                           if (!planned) return fail(planned.error());
                           if (opts->plan.explain) app::print_ladder(planned->outcome, ctx.output);
-                          ctx.output.write(util::canonical_json(planned->outcome.plan));
+                          ctx.output.write(util::canonical_json(plan::plan_to_json(planned->outcome.value)));
                           return 0;
                         };
                       }});

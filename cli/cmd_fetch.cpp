@@ -24,16 +24,16 @@ struct FetchFlags {
 };
 
 // The plans to bundle: the plan file, or the project lock's for --target (default: this machine).
-Result<std::vector<nlohmann::ordered_json>> bundle_plans(const FetchFlags& flags,
-                                                         const std::optional<project::ProjectLock>& registry_lock,
-                                                         const Context& ctx) {
+Result<std::vector<plan::Plan>> bundle_plans(const FetchFlags& flags,
+                                             const std::optional<project::ProjectLock>& registry_lock,
+                                             const Context& ctx) {
   if (flags.lock == !flags.plan.empty())
     return fail(ErrorKind::usage, "give either --plan FILE or --lock (the project's tailor.lock)");
   if (!flags.lock) {
     if (!flags.target.empty()) return fail(ErrorKind::usage, "--target goes with --lock");
     auto plan = install::read_plan_file(flags.plan);
     if (!plan) return fail(plan.error());
-    return std::vector<nlohmann::ordered_json>{std::move(*plan)};
+    return std::vector<plan::Plan>{std::move(*plan)};
   }
   auto machine = app::machine_facts();
   if (!machine) return fail(machine.error());

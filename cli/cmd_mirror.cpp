@@ -7,6 +7,7 @@
 #include "fetch/curl_downloader.hpp"
 #include "fetch/oci_client.hpp"
 #include "install/plan_check.hpp"
+#include "plan/plan_read.hpp"
 #include "project/project_file.hpp"
 #include "project/project_lock.hpp"
 #include "util/canonical_json.hpp"
@@ -31,7 +32,7 @@ Result<app::PushSource> read_source(const PushFlags& flags) {
     auto plan = install::read_plan_file(flags.plan);
     if (!plan) return fail(plan.error());
     source.kind = "plan";
-    source.bytes = plan->dump(2) + "\n";
+    source.bytes = plan::plan_to_json(*plan).dump(2) + "\n";
     source.plans.push_back(std::move(*plan));
     return source;
   }
@@ -53,7 +54,11 @@ Result<app::PushSource> read_source(const PushFlags& flags) {
   for (const project::ProjectLockEntry& entry : lock->entries) {
     if (!flags.all_targets && !wanted.empty() && std::find(wanted.begin(), wanted.end(), entry.target) == wanted.end())
       continue;
-    source.plans.push_back(entry.plan);
+    auto plan = plan::plan_from_json(entry.plan);
+    if (!plan)
+      return fail(plan.error().kind, "{}: the plan of {} for {}: {}", path, entry.tool, entry.target,
+                  plan.error().message);
+    source.plans.push_back(std::move(*plan));
   }
   if (source.plans.empty()) return fail(ErrorKind::usage, "{} has no entry for the targets given", path);
   return source;

@@ -30,7 +30,7 @@ const bool k_registered =
                           auto planned = app::plan_tool(options, ctx.output);
                           if (!planned) return fail(planned.error());
                           if (opts->json) {
-                            ctx.output.write(util::canonical_json(planned->outcome.plan));
+                            ctx.output.write(util::canonical_json(plan::plan_to_json(planned->outcome.value)));
                             return 0;
                           }
                           ctx.output.write(plan::describe_plan(planned->outcome, opts->plan.explain));

@@ -18,7 +18,6 @@
 #include "install/operations.hpp"
 #include "install/plan_check.hpp"
 #include "install/runnable.hpp"
-#include "plan/plan_read.hpp"
 #include "registry/source_ref.hpp"
 #include "util/error_kinds.hpp"
 #include "util/shared_library.hpp"
@@ -29,14 +28,13 @@ namespace {
 
 // Where the recipe of every tool of `node`'s tree came from, for the state. A root planned
 // from --recipe FILE is not a registry recipe and is left out.
-void collect_provenance(const nlohmann::ordered_json& node, const recipe::Registry& registry, bool skip_root,
+template <typename Node>
+void collect_provenance(const Node& node, const recipe::Registry& registry, bool skip_root,
                         std::map<std::string, recipe::Provenance>& out) {
-  const std::string tool = node.value("tool", std::string());
-  if (!skip_root && !tool.empty() && !out.contains(tool)) {
-    if (auto provenance = registry.provenance(tool)) out.emplace(tool, std::move(*provenance));
+  if (!skip_root && !node.tool.empty() && !out.contains(node.tool)) {
+    if (auto provenance = registry.provenance(node.tool)) out.emplace(node.tool, std::move(*provenance));
   }
-  for (const auto& dep : node.value("dependencies", nlohmann::ordered_json::array()))
-    collect_provenance(dep, registry, false, out);
+  for (const plan::DependencyPlan& dep : node.dependencies) collect_provenance(dep, registry, false, out);
 }
 
 // Downloads without a checksum: tailor installs none of them (lib/install/steps.cpp). Plans
@@ -45,18 +43,17 @@ struct Unhashed {
   std::vector<std::string> urls;
   std::string tool;  // "name@version" of the first plan that has one
 
-  void add(const nlohmann::ordered_json& plan) {
+  void add(const plan::Plan& plan) {
     for (const auto& artifact : install::plan_artifacts(plan)) {
       if (!artifact.checksum.empty()) continue;
       urls.push_back(artifact.url);
-      if (tool.empty()) tool = plan.value("tool", std::string()) + "@" + plan.value("version", std::string());
+      if (tool.empty()) tool = plan.tool + "@" + plan.version;
     }
   }
 };
 
-// The plans to execute: the stored one (re-checked against this machine) or one per tool,
-// each read into plan::Plan once. With exactly one tool named, `single` keeps its planned
-// tool (the backend path).
+// The plans to execute: the stored one (re-checked against this machine) or one per tool.
+// With exactly one tool named, `single` keeps its planned tool (the backend path).
 struct Plans {
   std::vector<plan::Plan> plans;
   Unhashed unhashed;
@@ -65,9 +62,8 @@ struct Plans {
   std::optional<platform::Facts> machine;  // this machine's facts, for the can-it-run-here check
 };
 
-Result<Plans> make_plans(const InstallRequest& request, std::optional<nlohmann::ordered_json> stored,
-                         fetch::Downloader* downloader, const config::Config& config, const util::Output& output,
-                         const SessionSeams& seams) {
+Result<Plans> make_plans(const InstallRequest& request, std::optional<plan::Plan> stored, fetch::Downloader* downloader,
+                         const config::Config& config, const util::Output& output, const SessionSeams& seams) {
   Plans made;
   if (stored) {
     auto detect = request.plan.detect_request ? request.plan.detect_request(config) : platform::DetectRequest{};
@@ -78,9 +74,7 @@ Result<Plans> make_plans(const InstallRequest& request, std::optional<nlohmann::
     for (const auto& m : *mismatches) output.warn("--force: installing a plan made for {}", m);
     made.machine = std::move(*facts);
     made.unhashed.add(*stored);
-    auto parsed = plan::plan_from_json(*stored);
-    if (!parsed) return fail(ErrorKind::invalid_input, "the plan is not a tailor plan: {}", parsed.error().message);
-    made.plans.push_back(std::move(*parsed));
+    made.plans.push_back(std::move(*stored));
     return made;
   }
   for (const auto& tool : request.tools) {
@@ -99,8 +93,8 @@ Result<Plans> make_plans(const InstallRequest& request, std::optional<nlohmann::
       return fail(visible.error());
     // The choice of a backend is never silent: install always explains it.
     if (request.explain || !output.quiet) print_ladder(*outcome, output);
-    collect_provenance(outcome->plan, *(*session)->registry, (*session)->request.recipe != nullptr, made.provenance);
-    made.unhashed.add(outcome->plan);
+    collect_provenance(outcome->value, *(*session)->registry, (*session)->request.recipe != nullptr, made.provenance);
+    made.unhashed.add(outcome->value);
     made.plans.push_back(outcome->value);
     if (request.tools.size() == 1) made.single = PlannedTool{std::move(*session), std::move(*outcome)};
   }
@@ -209,7 +203,7 @@ struct Prepared {
 };
 
 // Plans and installs `request` (one tool, or the stored plan) with what install_tools prepared.
-Result<InstallReport> install_one(const InstallRequest& request, std::optional<nlohmann::ordered_json> stored,
+Result<InstallReport> install_one(const InstallRequest& request, std::optional<plan::Plan> stored,
                                   const Prepared& prepared, const util::Output& output, const SessionSeams& seams) {
   auto made = make_plans(request, std::move(stored), prepared.downloader.get(), prepared.config, output, seams);
   if (!made) return fail(made.error());
@@ -285,7 +279,7 @@ Result<InstallReport> install_tools(const InstallRequest& request, const util::O
                                     const SessionSeams& seams) {
   // Requests and plan files are checked before anything else: no download, no lock, nothing
   // written for a hostile one (docs/user-guide.md, "Tool names and versions").
-  std::optional<nlohmann::ordered_json> stored;
+  std::optional<plan::Plan> stored;
   if (!request.plan_file.empty()) {
     if (!request.tools.empty()) return fail(ErrorKind::usage, "give either tools or --plan FILE, not both");
     auto plan = install::read_plan_file(request.plan_file);

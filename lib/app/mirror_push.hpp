@@ -11,6 +11,7 @@
 
 #include "fetch/downloader.hpp"
 #include "fetch/oci_client.hpp"
+#include "plan/plan_model.hpp"
 #include "util/result.hpp"
 
 namespace tailor::app {
@@ -18,9 +19,9 @@ namespace tailor::app {
 inline constexpr std::string_view k_lock_artifact_type = "application/vnd.tailor.lock.v1+json";
 
 struct PushSource {
-  std::string bytes;                          // the plan or lock file as read: the config blob
-  std::vector<nlohmann::ordered_json> plans;  // the plans whose artifacts are pushed
-  std::string kind;                           // "plan" or "lock" (an annotation)
+  std::string bytes;              // the plan or lock file as read: the config blob
+  std::vector<plan::Plan> plans;  // the plans whose artifacts are pushed
+  std::string kind;               // "plan" or "lock" (an annotation)
 };
 
 struct PushedArtifact {

@@ -7,6 +7,7 @@
 #include "install/ecosystem.hpp"
 #include "install/ecosystem_locker.hpp"
 #include "plan/backend.hpp"
+#include "plan/plan_read.hpp"
 #include "plan/target.hpp"
 #include "recipe/vulkan_dependency.hpp"
 #include "registry/source_ref.hpp"
@@ -134,7 +135,9 @@ Status read_pin_from(plan::PlanRequest& request, const std::string& path) {
   if (doc.is_discarded() || !doc.is_object()) {
     return fail(ErrorKind::invalid_input, "{} is not a plan (JSON object expected)", path);
   }
-  request.pin_from = std::move(doc);
+  auto plan = plan::plan_from_json(doc);
+  if (!plan) return fail(ErrorKind::invalid_input, "{}: the plan is not a tailor plan: {}", path, plan.error().message);
+  request.pin_from = std::move(*plan);
   return {};
 }
 

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "install/plan_check.hpp"
+#include "plan/plan_read.hpp"
 #include "plan/planner.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
@@ -39,9 +40,20 @@ Result<nlohmann::ordered_json> plan_for_target(const ResolveRequest& request, co
   auto outcome = plan::generate_plan((*session)->request, (*session)->services);
   if (!outcome) return fail(outcome.error());
   for (const auto& warning : outcome->warnings) output.warn("{} for {}: {}", tool.name, target, warning);
-  nlohmann::ordered_json plan = std::move(outcome->plan);
   // The only key that changes from run to run: without it the lock is byte-stable.
-  plan.erase("generated_at");
+  outcome->value.generated_at.clear();
+  return plan::plan_to_json(outcome->value);
+}
+
+// A lock entry's plan, its JSON checked as the lock holds it and read into plan::Plan once;
+// `origin` names the lock in messages.
+Result<plan::Plan> locked_plan(const project::ProjectLockEntry& entry, const std::string& origin) {
+  auto refused = [&](const Error& error) {
+    return fail(error.kind, "{}: the plan of {} for {}: {}", origin, entry.tool, entry.target, error.message);
+  };
+  if (auto checked = install::check_plan_fields(entry.plan); !checked) return refused(checked.error());
+  auto plan = plan::plan_from_json(entry.plan);
+  if (!plan) return refused(plan.error());
   return plan;
 }
 
@@ -201,10 +213,9 @@ Result<LockedPlans> locked_plans(const project::ProjectFile& project, const plat
       return fail(ErrorKind::failure, "{} is out of date: no entry for {} on {}; {}", path.string(), tool.request(),
                   out.target, what_to_run(project));
     }
-    if (auto checked = install::check_plan_fields(entry->plan); !checked)
-      return fail(checked.error().kind, "{}: the plan of {} for {}: {}", path.string(), tool.name, out.target,
-                  checked.error().message);
-    out.plans.push_back(entry->plan);
+    auto plan = locked_plan(*entry, path.string());
+    if (!plan) return fail(plan.error());
+    out.plans.push_back(std::move(*plan));
   }
   return out;
 }
@@ -223,10 +234,9 @@ Result<LockedPlans> lock_plans(const project::ProjectLock& lock, const platform:
   for (const auto& tool : tools) {
     const auto* entry = project::find_lock_entry(lock, tool, out.target);
     if (entry == nullptr) return fail(ErrorKind::failure, "{} has no entry for {} on {}", origin, tool, out.target);
-    if (auto checked = install::check_plan_fields(entry->plan); !checked)
-      return fail(checked.error().kind, "{}: the plan of {} for {}: {}", origin, tool, out.target,
-                  checked.error().message);
-    out.plans.push_back(entry->plan);
+    auto plan = locked_plan(*entry, origin);
+    if (!plan) return fail(plan.error());
+    out.plans.push_back(std::move(*plan));
   }
   if (out.plans.empty()) return fail(ErrorKind::failure, "{} locks no tools", origin);
   return out;

@@ -56,7 +56,7 @@ std::vector<std::string> lock_problems(const project::ProjectFile& project, cons
 // without an entry for the target, is ErrorKind::failure with what to run.
 struct LockedPlans {
   std::string target;
-  std::vector<nlohmann::ordered_json> plans;
+  std::vector<plan::Plan> plans;  // each entry's JSON checked (install::check_plan_fields) and read once
 };
 Result<LockedPlans> locked_plans(const project::ProjectFile& project, const platform::Facts& machine,
                                  const std::optional<std::string>& target = std::nullopt);

@@ -16,7 +16,6 @@
 #include "install/operations.hpp"
 #include "install/plan_check.hpp"
 #include "install/runnable.hpp"
-#include "plan/plan_read.hpp"
 
 namespace tailor::app {
 namespace {
@@ -96,7 +95,7 @@ size_t install_jobs() {
 
 // Every artifact of `plans`, once each, to be fetched together (in parallel over the host pool)
 // and checked against the lock's checksums before any tool is committed.
-Result<std::vector<fetch::FetchRequest>> lock_downloads(const std::vector<nlohmann::ordered_json>& plans) {
+Result<std::vector<fetch::FetchRequest>> lock_downloads(const std::vector<plan::Plan>& plans) {
   std::vector<fetch::FetchRequest> requests;
   std::set<std::string> seen;
   for (const auto& plan : plans) {
@@ -143,21 +142,16 @@ Result<InstallReport> install_locked(const ProjectInstallRequest& request, const
     locked = lock_plans(pulled->lock, *facts, std::nullopt, source);
   }
   if (!locked) return fail(locked.error());
-  // Each entry is checked as the lock holds it, then read into plan::Plan once.
-  std::vector<plan::Plan> plans;
-  for (const auto& plan : locked->plans) {
+  for (const plan::Plan& plan : locked->plans) {
     auto mismatches = install::check_plan_platform(plan, *facts, install.plan.force);
     if (!mismatches) return fail(mismatches.error());
     for (const auto& m : *mismatches) output.warn("--force: installing a plan made for {}", m);
-    auto parsed = plan::plan_from_json(plan);
-    if (!parsed) return fail(ErrorKind::invalid_input, "{}: a locked plan: {}", source, parsed.error().message);
-    plans.push_back(std::move(*parsed));
   }
   output.info("installing {} tools from {} for {}", locked->plans.size(), source, locked->target);
   InstallReport report;
   report.bin = install::home_layout().bin();
   if (install.dry_run) {
-    report.plans = std::move(plans);
+    report.plans = std::move(locked->plans);
     return report;
   }
   auto downloads = lock_downloads(locked->plans);
@@ -182,10 +176,11 @@ Result<InstallReport> install_locked(const ProjectInstallRequest& request, const
   options.run_host = install::run_host_of(*facts);
   options.run_host->only_warn = install.plan.force;
   options.limits = *limits;
-  auto outcome = install::install_plans_at_once(install::home_layout(), plans, options, *lock, output, install_jobs());
+  auto outcome =
+      install::install_plans_at_once(install::home_layout(), locked->plans, options, *lock, output, install_jobs());
   if (!outcome) return fail(outcome.error());
   report.outcome = std::move(*outcome);
-  report.plans = std::move(plans);
+  report.plans = std::move(locked->plans);
   return report;
 }
 

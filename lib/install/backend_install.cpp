@@ -122,17 +122,17 @@ Status run_backend_check(const SmokeInput& input) {
 
 nlohmann::ordered_json make_receipt(const std::string& requested, const std::string& chosen,
                                     const std::vector<plan::BackendRung>& rejected, const plan::Target& target,
-                                    const nlohmann::ordered_json& plan) {
+                                    const plan::Plan& plan) {
   auto rungs = nlohmann::ordered_json::array();
   for (const auto& rung : rejected) rungs.push_back({{"backend", rung.backend}, {"reason", rung.reason}});
   return nlohmann::ordered_json{
-      {"tool", plan.value("tool", std::string())},
-      {"version", plan.value("version", std::string())},
+      {"tool", plan.tool},
+      {"version", plan.version},
       {"requested_backend", is_auto(requested) ? std::string("auto") : requested},
       {"backend", chosen},
       {"rejected", rungs},
       {"facts", {{"os", target.os}, {"arch", target.arch}, {"gpu", target.gpu}, {"gpu_driver", target.gpu_driver}}},
-      {"plan_sha256", util::sha256_hex(util::canonical_json(plan))}};
+      {"plan_sha256", util::sha256_hex(util::canonical_json(plan::plan_to_json(plan)))}};
 }
 
 Result<BackendInstallResult> install_with_backend(const Layout& layout, const BackendInstallRequest& request,
@@ -187,7 +187,7 @@ Result<BackendInstallResult> install_with_backend(const Layout& layout, const Ba
       output.info(
           "{}@{}: switching from the {} build to {}; the {} build stays in use until the new one passes its checks",
           tool, version, existing, current.backend, existing);
-      auto receipt = make_receipt(request.requested, current.backend, rejected, request.target, current.plan);
+      auto receipt = make_receipt(request.requested, current.backend, rejected, request.target, current.value);
       std::optional<std::string> smoke_failure;
       auto check = [&](const std::filesystem::path& staged, const std::vector<std::string>& path_dirs) -> Status {
         if (request.check) {
@@ -235,7 +235,7 @@ Result<BackendInstallResult> install_with_backend(const Layout& layout, const Ba
                                  {(tool_dir / "bin").string(), layout.bin().string()}});
     }
     if (smoke) {
-      auto receipt = make_receipt(request.requested, current.backend, rejected, request.target, current.plan);
+      auto receipt = make_receipt(request.requested, current.backend, rejected, request.target, current.value);
       if (auto written = write_receipt(tool_dir, receipt); !written) return fail(written.error());
       return BackendInstallResult{std::move(*installed), std::move(receipt)};
     }

@@ -69,6 +69,6 @@ std::string installed_backend(const Layout& layout, const std::string& tool, con
 // The receipt object (keys as written to receipt.json).
 nlohmann::ordered_json make_receipt(const std::string& requested, const std::string& chosen,
                                     const std::vector<plan::BackendRung>& rejected, const plan::Target& target,
-                                    const nlohmann::ordered_json& plan);
+                                    const plan::Plan& plan);
 
 }  // namespace tailor::install

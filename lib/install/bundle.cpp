@@ -8,34 +8,26 @@
 
 namespace tailor::install {
 namespace fs = std::filesystem;
-using nlohmann::ordered_json;
 namespace {
 
-// Plans come from files (`fetch --plan`): a value of the wrong type reads as missing.
-std::string string_at(const ordered_json& object, const char* key, std::string fallback = {}) {
-  if (!object.is_object()) return fallback;
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : fallback;
-}
-
-void walk(const ordered_json& node, std::vector<BundleArtifact>& out, std::set<std::string>& seen) {
-  if (!node.is_object()) return;
-  if (auto deps = node.find("dependencies"); deps != node.end() && deps->is_array()) {
-    for (const auto& dep : *deps) walk(dep, out, seen);
-  }
-  auto steps = node.find("steps");
-  if (steps == node.end() || !steps->is_array()) return;
-  for (const auto& step : *steps) {
-    if (string_at(step, "action") != "download_file") continue;
-    auto p = step.find("params");
-    const ordered_json params = p != step.end() && p->is_object() ? *p : ordered_json::object();
+// The download_file steps of one node, then of its dependencies' (depth first, as the
+// executor meets them).
+template <typename Node>
+void walk(const Node& node, std::vector<BundleArtifact>& out, std::set<std::string>& seen) {
+  for (const plan::DependencyPlan& dep : node.dependencies) walk(dep, out, seen);
+  if (!node.steps) return;
+  for (const plan::PlanStep& step : *node.steps) {
+    if (step.action != "download_file") continue;
+    auto text = [&](const char* key, const std::string& fallback) {
+      auto it = step.params.find(key);
+      return it != step.params.end() && it->is_string() ? it->get<std::string>() : fallback;
+    };
     BundleArtifact a;
-    a.url = string_at(params, "url", string_at(step, "url"));
-    a.checksum = util::normalize_checksum(string_at(params, "checksum", string_at(step, "checksum")));
-    a.algo = string_at(params, "checksum_algo", "sha256");
-    auto size = step.find("size");
-    a.size = size != step.end() && size->is_number_unsigned() ? size->get<uint64_t>() : 0;
-    if (auto f = params.find("fallback_urls"); f != params.end() && f->is_array()) {
+    a.url = text("url", step.url);
+    a.checksum = util::normalize_checksum(text("checksum", step.checksum));
+    a.algo = text("checksum_algo", "sha256");
+    a.size = step.size;
+    if (auto f = step.params.find("fallback_urls"); f != step.params.end() && f->is_array()) {
       for (const auto& u : *f) {
         if (u.is_string()) a.fallback_urls.push_back(u.get<std::string>());
       }
@@ -46,22 +38,23 @@ void walk(const ordered_json& node, std::vector<BundleArtifact>& out, std::set<s
 
 }  // namespace
 
-std::vector<BundleArtifact> plan_artifacts(const ordered_json& plan) {
+std::vector<BundleArtifact> plan_artifacts(const plan::Plan& plan) {
   std::vector<BundleArtifact> out;
   std::set<std::string> seen;
   walk(plan, out, seen);
   return out;
 }
 
-Result<size_t> fetch_bundle(const ordered_json& plan, const fs::path& dir, fetch::Downloader& downloader,
+Result<size_t> fetch_bundle(const plan::Plan& plan, const fs::path& dir, fetch::Downloader& downloader,
                             const util::Output& output) {
   auto count = fetch_bundle_plans({plan}, dir, downloader, output);
   if (!count) return fail(count.error());
-  if (auto st = util::write_file_atomic(dir / "plan.json", util::canonical_json(plan)); !st) return fail(st.error());
+  if (auto st = util::write_file_atomic(dir / "plan.json", util::canonical_json(plan::plan_to_json(plan))); !st)
+    return fail(st.error());
   return count;
 }
 
-Result<size_t> fetch_bundle_plans(const std::vector<ordered_json>& plans, const fs::path& dir,
+Result<size_t> fetch_bundle_plans(const std::vector<plan::Plan>& plans, const fs::path& dir,
                                   fetch::Downloader& downloader, const util::Output& output) {
   std::error_code ec;
   fs::create_directories(dir / "artifacts", ec);

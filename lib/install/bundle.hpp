@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fetch/downloader.hpp"
+#include "plan/plan_model.hpp"
 #include "util/output.hpp"
 #include "util/result.hpp"
 
@@ -24,15 +25,15 @@ struct BundleArtifact {
 };
 
 // Every download_file of the plan and its dependencies, in plan order, without duplicates.
-std::vector<BundleArtifact> plan_artifacts(const nlohmann::ordered_json& plan);
+std::vector<BundleArtifact> plan_artifacts(const plan::Plan& plan);
 
 // Downloads the artifacts into `dir` and writes plan.json and bundle.json. Returns the count.
-Result<size_t> fetch_bundle(const nlohmann::ordered_json& plan, const std::filesystem::path& dir,
-                            fetch::Downloader& downloader, const util::Output& output);
+Result<size_t> fetch_bundle(const plan::Plan& plan, const std::filesystem::path& dir, fetch::Downloader& downloader,
+                            const util::Output& output);
 
 // The artifacts of several plans (a project lock's, `tailor fetch --lock`) into `dir`, with
 // bundle.json but no plan.json. Returns the count.
-Result<size_t> fetch_bundle_plans(const std::vector<nlohmann::ordered_json>& plans, const std::filesystem::path& dir,
+Result<size_t> fetch_bundle_plans(const std::vector<plan::Plan>& plans, const std::filesystem::path& dir,
                                   fetch::Downloader& downloader, const util::Output& output);
 
 // Serves artifacts from a bundle directory, never the network; every file is hashed again.

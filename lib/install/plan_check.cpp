@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <array>
-#include <functional>
 #include <iostream>
 #include <iterator>
 
+#include "plan/plan_read.hpp"
 #include "platform/libc.hpp"
 #include "recipe/request.hpp"
 #include "util/dotted_version.hpp"
@@ -100,61 +100,52 @@ Status check_node(const ordered_json& node, const std::string& where) {
   return {};
 }
 
+// The highest min_glibc of any step of `node`'s tree (docs/planning.md, "Steps that need a newer glibc").
+template <typename Node>
+void highest_min_glibc(const Node& node, std::string& needed) {
+  if (node.steps) {
+    for (const plan::PlanStep& step : *node.steps) {
+      if (!util::is_dotted_version(step.min_glibc)) continue;
+      if (needed.empty() || util::compare_dotted_versions(step.min_glibc, needed) > 0) needed = step.min_glibc;
+    }
+  }
+  for (const plan::DependencyPlan& dep : node.dependencies) highest_min_glibc(dep, needed);
+}
+
 }  // namespace
 
 Status check_plan_fields(const ordered_json& plan) { return check_node(plan, "$"); }
 
-std::vector<std::string> plan_platform_mismatches(const ordered_json& plan, const platform::Facts& facts) {
+std::vector<std::string> plan_platform_mismatches(const plan::Plan& plan, const platform::Facts& facts) {
   std::vector<std::string> out;
-  const ordered_json platform = plan.value("platform", ordered_json::object());
-  auto compare = [&](const char* key, const std::string& actual) {
-    auto it = platform.find(key);
-    if (it == platform.end() || !it->is_string()) return;
-    std::string wanted = it->get<std::string>();
-    if (wanted != actual)
+  // A fact the plan does not record ("") holds anywhere.
+  auto compare = [&](const char* key, const std::string& wanted, const std::string& actual) {
+    if (!wanted.empty() && wanted != actual)
       out.push_back(fmt::format("{} {} (this machine: {})", key, wanted, actual.empty() ? "unknown" : actual));
   };
-  compare("os", facts.os);
-  compare("arch", facts.arch);
-  compare("linux_family", facts.linux_family);
-  compare("gpu", facts.gpu);
-  // The highest min_glibc of any step of the tree (docs/planning.md, "Steps that need a newer glibc").
+  compare("os", plan.platform.os, facts.os);
+  compare("arch", plan.platform.arch, facts.arch);
+  compare("linux_family", plan.platform.linux_family, facts.linux_family);
+  compare("gpu", plan.platform.gpu, facts.gpu);
   std::string needed;
-  std::function<void(const ordered_json&)> scan = [&](const ordered_json& node) {
-    if (!node.is_object()) return;
-    if (auto steps = node.find("steps"); steps != node.end() && steps->is_array()) {
-      for (const auto& step : *steps) {
-        auto it = step.is_object() ? step.find("min_glibc") : step.end();
-        if (it == step.end() || !it->is_string() || !util::is_dotted_version(it->get_ref<const std::string&>()))
-          continue;
-        if (needed.empty() || util::compare_dotted_versions(it->get_ref<const std::string&>(), needed) > 0)
-          needed = it->get<std::string>();
-      }
-    }
-    if (auto deps = node.find("dependencies"); deps != node.end() && deps->is_array()) {
-      for (const auto& dep : *deps) scan(dep);
-    }
-  };
-  scan(plan);
+  highest_min_glibc(plan, needed);
   if (!platform::glibc_shortfall(needed, facts.libc, facts.libc_version).empty())
     out.push_back(fmt::format("glibc {} (this machine: {})", needed, facts.libc_version));
   return out;
 }
 
-Result<std::vector<std::string>> check_plan_platform(const ordered_json& plan, const platform::Facts& facts,
-                                                     bool force) {
+Result<std::vector<std::string>> check_plan_platform(const plan::Plan& plan, const platform::Facts& facts, bool force) {
   auto mismatches = plan_platform_mismatches(plan, facts);
   if (!mismatches.empty() && !force) {
     return fail(ErrorKind::failure,
                 "the plan for {}@{} was made for another machine: {}; make a plan here with `tailor eval`, or pass "
                 "--force to install it anyway",
-                plan.value("tool", std::string("?")), plan.value("version", std::string("?")),
-                util::join(mismatches, ", "));
+                plan.tool, plan.version, util::join(mismatches, ", "));
   }
   return mismatches;
 }
 
-Result<ordered_json> read_plan_file(const std::string& path) {
+Result<plan::Plan> read_plan_file(const std::string& path) {
   std::string text;
   if (path == "-") {
     text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
@@ -180,7 +171,10 @@ Result<ordered_json> read_plan_file(const std::string& path) {
     return fail(ErrorKind::invalid_input, "{}: a plan needs tool and version strings", path);
   }
   if (auto st = check_plan_fields(plan); !st) return fail(ErrorKind::invalid_input, "{}: {}", path, st.error().message);
-  return plan;
+  auto value = plan::plan_from_json(plan);
+  if (!value)
+    return fail(ErrorKind::invalid_input, "{}: the plan is not a tailor plan: {}", path, value.error().message);
+  return value;
 }
 
 }  // namespace tailor::install

@@ -6,18 +6,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include "plan/plan_model.hpp"
 #include "platform/facts.hpp"
 #include "util/result.hpp"
 
 namespace tailor::install {
 
 // One line per fact the plan's `platform` block records that differs from `facts`.
-std::vector<std::string> plan_platform_mismatches(const nlohmann::ordered_json& plan, const platform::Facts& facts);
+std::vector<std::string> plan_platform_mismatches(const plan::Plan& plan, const platform::Facts& facts);
 
 // Fails (ErrorKind::failure) on mismatches unless `force`; with `force` it returns them so
 // the caller can warn.
-Result<std::vector<std::string>> check_plan_platform(const nlohmann::ordered_json& plan, const platform::Facts& facts,
-                                                     bool force);
+Result<std::vector<std::string>> check_plan_platform(const plan::Plan& plan, const platform::Facts& facts, bool force);
 
 // Checks what a plan could use to reach outside the tool's directory, in the plan and every
 // dependency: tool names (recipe::check_tool_name), versions (recipe::check_plan_version) and
@@ -27,8 +27,9 @@ Result<std::vector<std::string>> check_plan_platform(const nlohmann::ordered_jso
 // `$.dependencies[0].steps[1].params.dest`.
 Status check_plan_fields(const nlohmann::ordered_json& plan);
 
-// Reads a plan file ("-" reads stdin); refuses anything but a format 5 plan object whose
-// fields pass check_plan_fields.
-Result<nlohmann::ordered_json> read_plan_file(const std::string& path);
+// Reads a plan file ("-" reads stdin) into plan::Plan, its JSON parsed once; refuses anything
+// but a format 5 plan object whose fields pass check_plan_fields and have the types
+// plan::plan_from_json needs.
+Result<plan::Plan> read_plan_file(const std::string& path);
 
 }  // namespace tailor::install

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "plan/plan_read.hpp"
 #include "util/canonical_json.hpp"
 #include "util/diff.hpp"
 #include "util/fs.hpp"
@@ -96,15 +97,20 @@ Result<std::string> generate(const recipe::Recipe& recipe, const std::string& ve
     if (!text) return fail(text.error());
     auto doc = nlohmann::ordered_json::parse(*text, nullptr, false);
     if (doc.is_discarded()) return fail(ErrorKind::invalid_input, "{} is not valid JSON", lock.string());
-    request.pin_from = doc;
+    auto pinned = plan_from_json(doc);
+    if (!pinned)
+      return fail(ErrorKind::invalid_input, "{} is not a tailor plan: {}", lock.string(), pinned.error().message);
+    request.pin_from = std::move(*pinned);
   } else {
     // Without a lock the version is still the one requested, verbatim.
-    request.pin_from = nlohmann::ordered_json{{"tool", recipe.metadata.name}, {"version", version}};
+    request.pin_from = Plan{};
+    request.pin_from->tool = recipe.metadata.name;
+    request.pin_from->version = version;
   }
   auto outcome = generate_plan(request, services);
   if (!outcome) return fail(outcome.error());
   warnings.insert(warnings.end(), outcome->warnings.begin(), outcome->warnings.end());
-  return util::canonical_json(outcome->plan);
+  return util::canonical_json(plan_to_json(outcome->value));
 }
 
 // Every string under a "url" key, depth first.

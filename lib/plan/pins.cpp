@@ -9,25 +9,12 @@ std::string string_at(const nlohmann::json& object, const char* key) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-uint64_t size_at(const nlohmann::json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_number_unsigned()  ? it->get<uint64_t>()
-         : it != object.end() && it->is_number_integer() ? static_cast<uint64_t>(it->get<int64_t>())
-                                                         : 0;
-}
-
-void collect_steps(Pins& lock, const std::string& tool, const nlohmann::json& steps) {
-  if (!steps.is_array()) return;
+void collect_steps(Pins& lock, const std::string& tool, const std::optional<std::vector<PlanStep>>& steps) {
+  if (!steps) return;
   auto& list = lock.steps[tool];
   if (!list.empty()) return;  // first occurrence wins
-  for (const auto& step : steps) {
-    if (!step.is_object()) continue;
-    LockedStep locked;
-    locked.action = string_at(step, "action");
-    locked.url = string_at(step, "url");
-    locked.checksum = string_at(step, "checksum");
-    locked.size = size_at(step, "size");
-    if (auto params = step.find("params"); params != step.end() && params->is_object()) locked.params = *params;
+  for (const PlanStep& step : *steps) {
+    LockedStep locked{step.action, step.url, step.checksum, step.size, step.params};
     // A download_file without step-level url still names its artifact in params.
     std::string url = locked.url.empty() ? string_at(locked.params, "url") : locked.url;
     if (recipe::is_action(locked.action, recipe::ActionKind::download_file) && !url.empty() &&
@@ -42,16 +29,11 @@ void collect_steps(Pins& lock, const std::string& tool, const nlohmann::json& st
   }
 }
 
-void walk_dependencies(Pins& lock, const nlohmann::json& deps) {
-  if (!deps.is_array()) return;
-  for (const auto& dep : deps) {
-    if (!dep.is_object()) continue;
-    std::string tool = string_at(dep, "tool");
-    if (!tool.empty() && !lock.versions.contains(tool)) lock.versions[tool] = string_at(dep, "version");
-    if (!tool.empty()) {
-      if (auto steps = dep.find("steps"); steps != dep.end()) collect_steps(lock, tool, *steps);
-    }
-    if (auto children = dep.find("dependencies"); children != dep.end()) walk_dependencies(lock, *children);
+void walk_dependencies(Pins& lock, const std::vector<DependencyPlan>& deps) {
+  for (const DependencyPlan& dep : deps) {
+    if (!dep.tool.empty() && !lock.versions.contains(dep.tool)) lock.versions[dep.tool] = dep.version;
+    if (!dep.tool.empty()) collect_steps(lock, dep.tool, dep.steps);
+    walk_dependencies(lock, dep.dependencies);
   }
 }
 
@@ -77,19 +59,16 @@ std::optional<std::string> locked_release_tag(const Pins& lock, const std::strin
   return std::nullopt;
 }
 
-Pins pins_from_plan(const nlohmann::json& plan) {
+Pins pins_from_plan(const Plan& plan) {
   Pins lock;
-  if (!plan.is_object()) return lock;
-  lock.tool = string_at(plan, "tool");
-  lock.version = string_at(plan, "version");
-  if (auto platform = plan.find("platform"); platform != plan.end() && platform->is_object()) {
-    lock.os = string_at(*platform, "os");
-    lock.arch = string_at(*platform, "arch");
-    lock.gpu = string_at(*platform, "gpu");
-    lock.backend = string_at(*platform, "backend");
-  }
-  if (auto steps = plan.find("steps"); steps != plan.end()) collect_steps(lock, lock.tool, *steps);
-  if (auto deps = plan.find("dependencies"); deps != plan.end()) walk_dependencies(lock, *deps);
+  lock.tool = plan.tool;
+  lock.version = plan.version;
+  lock.os = plan.platform.os;
+  lock.arch = plan.platform.arch;
+  lock.gpu = plan.platform.gpu;
+  lock.backend = plan.platform.backend;
+  collect_steps(lock, lock.tool, plan.steps);
+  walk_dependencies(lock, plan.dependencies);
   return lock;
 }
 

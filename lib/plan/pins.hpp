@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "plan/plan_model.hpp"
+
 namespace tailor::plan {
 
 struct LockedArtifact {
@@ -39,7 +41,7 @@ struct Pins {
 // 0.14.0, `jq-1.7.1` for 1.7.1), so a lock reproduces upstream's tag offline; nullopt when none does.
 std::optional<std::string> locked_release_tag(const Pins& lock, const std::string& tool, const std::string& version);
 
-// Reads the lock data out of a plan document; tolerant of missing keys.
-Pins pins_from_plan(const nlohmann::json& plan);
+// Reads the lock data out of a plan (read with plan_from_json: missing keys keep their defaults).
+Pins pins_from_plan(const Plan& plan);
 
 }  // namespace tailor::plan

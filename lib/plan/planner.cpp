@@ -104,7 +104,7 @@ Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices
 
   PlanOutcome outcome;
   std::optional<Pins> lock;
-  if (request.pin_from) lock = pins_from_plan(nlohmann::json(*request.pin_from));
+  if (request.pin_from) lock = pins_from_plan(*request.pin_from);
   ArtifactResolver artifacts(lock ? &*lock : nullptr, services.downloader, request.offline);
   artifacts.require_known_checksums(request.require_checksum);
   PlanEnv env{&services,
@@ -204,7 +204,6 @@ Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices
   plan.recipe_type = recipe.metadata.type;
   if (!recipe.is_library()) plan.binaries = recipe.metadata.binaries;
 
-  outcome.plan = plan_to_json(plan);
   outcome.value = std::move(plan);
   return outcome;
 }

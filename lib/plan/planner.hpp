@@ -34,14 +34,14 @@ struct PlanRequest {
   const recipe::Recipe* recipe = nullptr;  // --recipe FILE
   std::string version;                     // requested version; "" or "latest" = newest
   Target target;
-  std::string backend;                             // "", "auto", or an explicit backend
-  bool backend_from_flag = false;                  // --backend (not llm.backend): warn when it cannot apply
-  bool force = false;                              // allow an explicit backend the GPU cannot run
-  std::optional<nlohmann::ordered_json> pin_from;  // a plan used as a lock
-  bool offline = false;                            // anything not in the lock is an error
-  bool strict = false;                             // dependency warnings become errors
-  bool require_version = false;                    // install: an unresolved version is an error, not "dev"
-  bool require_checksum = false;                   // security.require_checksum: no checksum from a first download
+  std::string backend;             // "", "auto", or an explicit backend
+  bool backend_from_flag = false;  // --backend (not llm.backend): warn when it cannot apply
+  bool force = false;              // allow an explicit backend the GPU cannot run
+  std::optional<Plan> pin_from;    // a plan used as a lock
+  bool offline = false;            // anything not in the lock is an error
+  bool strict = false;             // dependency warnings become errors
+  bool require_version = false;    // install: an unresolved version is an error, not "dev"
+  bool require_checksum = false;   // security.require_checksum: no checksum from a first download
   // The lock was planned for this target, so its backend answers for a release listing that
   // cannot be read (docs/planning.md, "The backend ladder"); false for a borrowed golden lock.
   bool lock_decides_rungs = true;
@@ -59,7 +59,6 @@ struct BackendRung {
 
 struct PlanOutcome {
   Plan value;
-  nlohmann::ordered_json plan;  // plan_to_json(value)
   std::vector<std::string> warnings;
   std::vector<std::string> notes;   // what the plan shows besides the steps (a backend preference honoured)
   std::vector<BackendRung> ladder;  // empty for non-backend recipes

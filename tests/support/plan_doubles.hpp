@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "fetch/downloader.hpp"
+#include "plan/planner.hpp"
 #include "version/resolver.hpp"
 
 namespace tailor::test {
@@ -64,5 +65,8 @@ class FakeResolver : public version::Resolver {
   std::map<std::string, std::vector<std::string>> m_assets;
   std::map<std::string, std::vector<version::ReleaseAsset>> m_details;
 };
+
+// The plan an outcome holds, as plan JSON: for the tests of key order and omission rules.
+inline nlohmann::ordered_json json_of(const plan::PlanOutcome& outcome) { return plan::plan_to_json(outcome.value); }
 
 }  // namespace tailor::test

@@ -7,6 +7,7 @@
 #include "app/mirror_pull.hpp"
 #include "app/mirror_push.hpp"
 #include "fetch/curl_downloader.hpp"
+#include "plan/plan_read.hpp"
 #include "support/archive_builder.hpp"
 #include "support/https_server.hpp"
 #include "support/oci_registry.hpp"
@@ -24,8 +25,11 @@ TEST_CASE("a pushed plan reads back from the registry and installs from it alone
   origin->add("/" + tool.file_name(), tool.bytes);
   PushSource source;
   source.kind = "plan";
-  source.plans.push_back(test::make_tool_plan(tool, origin->url("/" + tool.file_name())));
-  source.bytes = source.plans[0].dump(2);
+  const nlohmann::ordered_json plan = test::make_tool_plan(tool, origin->url("/" + tool.file_name()));
+  auto value = plan::plan_from_json(plan);
+  REQUIRE_MESSAGE(value, value.error().message);
+  source.plans.push_back(std::move(*value));
+  source.bytes = plan.dump(2);
 
   fetch::DownloaderOptions options;
   options.home = test::fresh_dir("home");

@@ -220,6 +220,17 @@ TEST_CASE("open_plan_session") {
     REQUIRE_FALSE(session.has_value());
     CHECK(session.error().kind == ErrorKind::invalid_input);
   }
+  SUBCASE("--pin-from whose fields have the wrong type") {
+    auto lock = test::fresh_dir("pin") / "lock.json";
+    test::write_text(lock,
+                     R"({"tool": "hello", "version": "1.0.0", "steps": [{"action": "download_file", "size": "big"}]})");
+    auto options = SessionDoubles::options("hello", "nvidia-drv580.json");
+    options.pin_from = lock.string();
+    auto session = app::open_plan_session(options, sinks.output, doubles.seams());
+    REQUIRE_FALSE(session.has_value());
+    CHECK(session.error().kind == ErrorKind::invalid_input);
+    CHECK(session.error().message.find("the plan is not a tailor plan: $.steps[0].size") != std::string::npos);
+  }
 }
 
 TEST_CASE("plan_tool") {
@@ -229,7 +240,7 @@ TEST_CASE("plan_tool") {
       app::plan_tool(SessionDoubles::options("llamalike", "nvidia-drv580.json"), sinks.output, doubles.seams());
   REQUIRE(planned.has_value());
   CHECK(planned->outcome.backend == "cuda");
-  CHECK(planned->outcome.plan["tool"] == "llamalike");
+  CHECK(planned->outcome.value.tool == "llamalike");
   REQUIRE(planned->session != nullptr);
   app::print_ladder(planned->outcome, sinks.output);
   CHECK(sinks.err.str().find("backend ladder:\n  cuda: chosen") != std::string::npos);

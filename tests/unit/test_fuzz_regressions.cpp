@@ -14,6 +14,7 @@
 #include "../fuzz/recipe_entry.hpp"
 #include "config/document.hpp"
 #include "fetch/fetch_config.hpp"
+#include "plan/plan_read.hpp"
 #include "support/scratch.hpp"
 
 namespace fs = std::filesystem;
@@ -65,19 +66,20 @@ TEST_CASE("fuzz regressions: check_plan_json_input") {
       CHECK(plan.error().kind == ErrorKind::invalid_input);
     }
   }
-  SUBCASE("plan_artifacts reads values of the wrong type as missing") {
+  SUBCASE("values of the wrong type are refused when the plan is read, not met later") {
     const fs::path file = testdata("fuzz/plan_json/steps-of-every-type.json");
-    // read_plan_file refuses it (a dependency that is not a plan object); what reads plans
-    // must still cope with it.
     auto refused = install::read_plan_file(file.string());
     REQUIRE_FALSE(refused);
     CHECK(refused.error().message.find("$.dependencies[0]: not a plan object") != std::string::npos);
-    auto plan = nlohmann::ordered_json::parse(read_text(file));
-    auto artifacts = install::plan_artifacts(plan);
-    REQUIRE(artifacts.size() == 2);
-    CHECK(artifacts[0].url.empty());  // the download_file whose params is an array
-    CHECK(artifacts[1].url == "https://example.invalid/a");
-    CHECK(artifacts[1].size == 0);  // a negative size is no size
+    // With the dependency and the platform array taken out, the steps' own wrong types are
+    // what is refused.
+    auto doc = nlohmann::ordered_json::parse(read_text(file));
+    doc.erase("dependencies");
+    doc.erase("platform");
+    auto typed = plan::plan_from_json(doc);
+    REQUIRE_FALSE(typed);
+    CHECK(typed.error().kind == ErrorKind::invalid_input);
+    CHECK(typed.error().message.starts_with("$.steps[0]"));
   }
   SUBCASE("a url that is not a string (found by fuzz_plan_json)") {
     auto plan = install::read_plan_file(testdata("fuzz/plan_json/crash-step-url-not-string.json").string());

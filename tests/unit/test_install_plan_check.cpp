@@ -7,7 +7,7 @@ using nlohmann::ordered_json;
 
 namespace {
 
-ordered_json plan() {
+ordered_json sample_plan() {
   ordered_json step = {{"action", "extract"}, {"params", {{"archive", "t.tar.gz"}, {"dest", "."}}}};
   ordered_json install = {
       {"action", "install_binaries"},
@@ -25,41 +25,41 @@ std::string problem(const ordered_json& p) {
 }  // namespace
 
 TEST_CASE("check_plan_fields") {
-  CHECK(problem(plan()).empty());
+  CHECK(problem(sample_plan()).empty());
   SUBCASE("versions and tool names") {
-    auto p = plan();
+    auto p = sample_plan();
     p["version"] = "../x";
     CHECK(problem(p).starts_with("$.version: invalid version '../x': '..' at position 1"));
-    p = plan();
+    p = sample_plan();
     p["version"] = "@lts";
     CHECK(problem(p).starts_with("$.version:"));
-    p = plan();
+    p = sample_plan();
     p["tool"] = "a/b";
     CHECK(problem(p).starts_with("$.tool: invalid tool name 'a/b'"));
-    p = plan();
+    p = sample_plan();
     p.erase("version");
     CHECK(problem(p) == "$.version: a version string is needed; the plan was refused before anything was done");
   }
   SUBCASE("paths of steps, outputs objects and dependencies") {
-    auto p = plan();
+    auto p = sample_plan();
     p["steps"][0]["params"]["dest"] = "a/../../b";
     CHECK(problem(p).starts_with("$.steps[0].params.dest: 'a/../../b' has a '..' component"));
-    p = plan();
+    p = sample_plan();
     p["steps"][1]["params"]["outputs"][1]["dest"] = "/usr/bin/t";
     CHECK(problem(p).starts_with("$.steps[1].params.outputs[1].dest: '/usr/bin/t' is absolute"));
-    p = plan();
+    p = sample_plan();
     p["steps"][0]["params"]["archive"] = "t\x01.tar.gz";
     CHECK(problem(p).starts_with("$.steps[0].params.archive: 't\\x01.tar.gz' contains a control character"));
-    p = plan();
-    p["dependencies"] = ordered_json::array({plan()});
+    p = sample_plan();
+    p["dependencies"] = ordered_json::array({sample_plan()});
     p["dependencies"][0]["steps"][1]["params"]["outputs"][0] = "../t";
     CHECK(problem(p).starts_with("$.dependencies[0].steps[1].params.outputs[0]:"));
-    p = plan();
+    p = sample_plan();
     p["dependencies"] = ordered_json::array({"not an object"});
     CHECK(problem(p).starts_with("$.dependencies[0]: not a plan object"));
   }
   SUBCASE("names with dots that are not '..' components pass") {
-    auto p = plan();
+    auto p = sample_plan();
     p["steps"][0]["params"]["dest"] = "a..b/.hidden/./c";
     CHECK(problem(p).empty());
   }

@@ -71,7 +71,7 @@ command = "signed --version"
   }
 
   Result<plan::PlanOutcome> plan(const std::string& tool, bool require_checksum = false,
-                                 std::optional<nlohmann::ordered_json> lock = std::nullopt) {
+                                 std::optional<plan::Plan> lock = std::nullopt) {
     plan::PlanServices services{registry.get(), &downloader, &resolver};
     plan::PlanRequest request;
     request.tool = tool;
@@ -82,7 +82,9 @@ command = "signed --version"
   }
 };
 
-const nlohmann::ordered_json& first_step(const plan::PlanOutcome& outcome) { return outcome.plan["steps"][0]; }
+nlohmann::ordered_json first_step(const plan::PlanOutcome& outcome) {
+  return plan::step_to_json(outcome.value.steps.value().at(0));
+}
 
 }  // namespace
 
@@ -115,7 +117,7 @@ TEST_CASE("generate_plan with release listing digests") {
     auto first = f.plan("ghtool");
     REQUIRE(first.has_value());
     f.resolver.requests.clear();
-    auto again = f.plan("ghtool", false, first->plan);
+    auto again = f.plan("ghtool", false, first->value);
     REQUIRE_MESSAGE(again.has_value(), again.error().message);
     CHECK(first_step(*again)["checksum"] == k_digest);
     CHECK(std::find(f.resolver.requests.begin(), f.resolver.requests.end(), "details o/ghtool@1.0.0") ==
@@ -155,7 +157,7 @@ TEST_CASE("generate_plan with security.require_checksum") {
   SUBCASE("a signature vouches: the plan step carries it for install to check") {
     auto outcome = f.plan("signed", true);
     REQUIRE_MESSAGE(outcome.has_value(), outcome.error().message);
-    const auto& params = first_step(*outcome)["params"];
+    const auto params = first_step(*outcome)["params"];
     CHECK(params["signature_url"] == "https://dl.example.org/signed/1.0.0/signed.asc");
     CHECK(params["signature_key_url"] == "https://dl.example.org/signed/key.asc");
     CHECK(params["signature_key_fingerprint"] == "0123 4567 89AB CDEF 0123  4567 89AB CDEF 0123 4567");
@@ -165,7 +167,7 @@ TEST_CASE("generate_plan with security.require_checksum") {
     auto planned = f.plan("direct");
     REQUIRE(planned.has_value());
     f.downloader.requests.clear();
-    auto outcome = f.plan("direct", true, planned->plan);
+    auto outcome = f.plan("direct", true, planned->value);
     REQUIRE_MESSAGE(outcome.has_value(), outcome.error().message);
     CHECK(first_step(*outcome)["checksum"] == k_hashed);
     CHECK(f.downloader.requests.empty());

@@ -26,7 +26,7 @@ struct Fixture {
   }
 };
 
-std::string url_of(const plan::PlanOutcome& outcome) { return outcome.plan["steps"][0]["url"].get<std::string>(); }
+std::string url_of(const plan::PlanOutcome& outcome) { return outcome.value.steps.value().at(0).url; }
 
 std::vector<std::string> dependency_names(const nlohmann::ordered_json& deps) {
   std::vector<std::string> names;
@@ -48,9 +48,9 @@ TEST_CASE("generate_plan backend ladder") {
     REQUIRE(outcome.has_value());
     CHECK(outcome->backend == "cuda");
     CHECK(url_of(*outcome).find("cuda-13.0") != std::string::npos);
-    CHECK(outcome->plan["platform"]["gpu"] == "nvidia");
-    CHECK(outcome->plan["platform"]["backend"] == "cuda");
-    CHECK(dependency_names(outcome->plan["dependencies"]) ==
+    CHECK(outcome->value.platform.gpu == "nvidia");
+    CHECK(outcome->value.platform.backend == "cuda");
+    CHECK(dependency_names(test::json_of(*outcome)["dependencies"]) ==
           std::vector<std::string>{"cuda-runtime", "  nvidia-driver"});
   }
   SUBCASE("nvidia with driver 575 gets CUDA 12.8") {
@@ -68,7 +68,7 @@ TEST_CASE("generate_plan backend ladder") {
     CHECK(outcome->ladder[0].reason.find("driver 535.183.01") != std::string::npos);
     CHECK(outcome->ladder[1].chosen);
     CHECK(std::string(outcome->ladder[2].status()) == "not tried");
-    CHECK(dependency_names(outcome->plan["dependencies"]) ==
+    CHECK(dependency_names(test::json_of(*outcome)["dependencies"]) ==
           std::vector<std::string>{"vulkan-loader", "  mesa-vulkan-drivers"});
   }
   SUBCASE("amd gets rocm, intel gets sycl, none gets cpu, apple silicon gets metal") {
@@ -76,7 +76,7 @@ TEST_CASE("generate_plan backend ladder") {
     CHECK(f.eval("intel", "")->backend == "sycl");
     auto cpu = f.eval("none", "");
     CHECK(cpu->backend == "cpu");
-    CHECK_FALSE(cpu->plan.contains("dependencies"));
+    CHECK(cpu->value.dependencies.empty());
     CHECK(f.eval("apple", "", "", "darwin", "arm64")->backend == "metal");
   }
   SUBCASE("llm.backend=cpu on an NVIDIA machine plans the CPU build") {
@@ -158,7 +158,7 @@ TEST_CASE("generate_plan gpu_compute ranges") {
     CHECK(outcome->ladder[0].reason ==
           "best rung with a build for this machine (compute capability unknown: taken as newer than any, so "
           "gpu_compute >=7.5 holds; --gpu-compute says)");
-    CHECK(outcome->plan.dump().find("cuda-12.8") == std::string::npos);  // never the <7.5 step as well
+    CHECK(test::json_of(*outcome).dump().find("cuda-12.8") == std::string::npos);  // never the <7.5 step as well
   }
   SUBCASE("a rejected CUDA rung names the driver, the capability and what the steps need") {
     auto outcome = f.eval("nvidia", "560.35.03", "", "linux", "amd64", "6.1");
@@ -322,13 +322,13 @@ TEST_CASE("generate_plan min_glibc") {
     auto outcome = eval("2.39");
     REQUIRE(outcome);
     CHECK(outcome->backend == "cuda");
-    CHECK(outcome->plan["steps"][0]["min_glibc"] == "2.39");
+    CHECK(outcome->value.steps.value().at(0).min_glibc == "2.39");
   }
   SUBCASE("steps without min_glibc carry no key") {
     auto outcome = eval("2.36");
     REQUIRE(outcome);
-    CHECK_FALSE(outcome->plan["steps"][0].contains("min_glibc"));
-    CHECK_FALSE(outcome->plan["steps"][0]["params"].contains("min_glibc"));
+    CHECK(outcome->value.steps.value().at(0).min_glibc.empty());
+    CHECK_FALSE(outcome->value.steps.value().at(0).params.contains("min_glibc"));
   }
   SUBCASE("an explicit backend needing more fails before any download") {
     auto outcome = eval("2.36", "cuda");

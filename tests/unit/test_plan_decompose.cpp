@@ -47,7 +47,7 @@ TEST_CASE("decompose github_archive") {
                           "asset_pattern = \"tool-{version}-{os}-{arch}.tar.gz\"\nbinaries = [\"tool\"]\n"
                           "arch_mapping = { amd64 = \"x86_64\" }\n");
     REQUIRE(outcome.has_value());
-    const auto& steps = outcome->plan["steps"];
+    const auto steps = test::json_of(*outcome)["steps"];
     REQUIRE(steps.size() == 4);
     CHECK(steps[0]["params"]["url"] ==
           "https://github.com/o/tool/releases/download/v1.2.3/tool-1.2.3-linux-x86_64.tar.gz");
@@ -61,7 +61,7 @@ TEST_CASE("decompose github_archive") {
                           "[[steps]]\naction = \"github_archive\"\nrepo = \"o/tool\"\n"
                           "asset_pattern = \"tool.zip\"\nbinaries = [{ dest = \"x\" }]\n");
     REQUIRE(outcome.has_value());
-    CHECK(outcome->plan["steps"][2]["params"]["files"].is_null());
+    CHECK(test::json_of(*outcome)["steps"][2]["params"]["files"].is_null());
   }
   SUBCASE("wildcards resolve against the release listing in its order") {
     c.resolver.add_assets("o/tool", "v1.2.3",
@@ -70,7 +70,7 @@ TEST_CASE("decompose github_archive") {
                           "[[steps]]\naction = \"github_archive\"\nrepo = \"o/tool\"\n"
                           "asset_pattern = \"tool-*-{os}-{arch}.tar.gz\"\nbinaries = [\"tool\"]\n");
     REQUIRE(outcome.has_value());
-    CHECK(outcome->plan["steps"][0]["params"]["dest"] == "tool-1.2.3-linux-amd64.tar.gz");
+    CHECK(test::json_of(*outcome)["steps"][0]["params"]["dest"] == "tool-1.2.3-linux-amd64.tar.gz");
   }
 }
 
@@ -80,7 +80,7 @@ TEST_CASE("decompose github_file") {
                         "[[steps]]\naction = \"github_file\"\nrepo = \"o/tool\"\n"
                         "asset_pattern = \"tool_{os}\"\nbinary = \"tool\"\n");
   REQUIRE(outcome.has_value());
-  const auto& steps = outcome->plan["steps"];
+  const auto steps = test::json_of(*outcome)["steps"];
   REQUIRE(steps.size() == 3);
   CHECK(steps[1]["action"] == "chmod");
   CHECK(steps[2]["params"] == ordered_json{{"binaries", ordered_json::array({"tool"})}});
@@ -93,7 +93,7 @@ TEST_CASE("decompose download_archive") {
                           "[[steps]]\naction = \"download_archive\"\n"
                           "url = \"https://x.org/tool-{version}.tar.xz\"\ninstall_mode = \"Directory\"\n");
     REQUIRE(outcome.has_value());
-    const auto& steps = outcome->plan["steps"];
+    const auto steps = test::json_of(*outcome)["steps"];
     REQUIRE(steps.size() == 3);
     CHECK(steps[1]["params"]["format"] == "tar.xz");
     CHECK(steps[2]["params"]["binaries"].is_null());
@@ -106,7 +106,7 @@ TEST_CASE("decompose download_archive") {
                               "url = \"https://x.org/tool-{version}.zip\"\nbinaries = [\"tool\"]\n",
                           {"linux", "amd64", "debian", "glibc", "none", "", ""}, true);
     REQUIRE(outcome.has_value());
-    const auto& step = outcome->plan["steps"][0];
+    const auto step = test::json_of(*outcome)["steps"][0];
     CHECK(step["checksum"] == std::string(64, 'e'));
     CHECK(step["size"] == 77);
     CHECK(step["params"]["checksum_algo"] == "sha256");
@@ -125,12 +125,13 @@ TEST_CASE("decompose apply_patch") {
   SUBCASE("[quirk] an integer strip is ignored") {
     auto outcome = c.eval(std::string(k_head) + "[[steps]]\naction = \"apply_patch\"\ndata = \"--- a\"\nstrip = 3\n");
     REQUIRE(outcome.has_value());
-    CHECK(outcome->plan["steps"][0]["params"] == ordered_json{{"data", "--- a"}, {"strip", 1}, {"subdir", ""}});
+    CHECK(test::json_of(*outcome)["steps"][0]["params"] ==
+          ordered_json{{"data", "--- a"}, {"strip", 1}, {"subdir", ""}});
   }
   SUBCASE("a float strip is honoured") {
     auto outcome = c.eval(std::string(k_head) + "[[steps]]\naction = \"apply_patch\"\ndata = \"--- a\"\nstrip = 2.0\n");
     REQUIRE(outcome.has_value());
-    CHECK(outcome->plan["steps"][0]["params"]["strip"] == 2);
+    CHECK(test::json_of(*outcome)["steps"][0]["params"]["strip"] == 2);
   }
 }
 
@@ -141,17 +142,17 @@ TEST_CASE("generate_plan omission rules") {
         "[metadata]\nname = \"tool\"\ntype = \"library\"\nbinaries = [\"bin/x\"]\n"
         "[[steps]]\naction = \"install_libraries\"\npatterns = [\"*.so\"]\nwhen = { os = [\"darwin\"] }\n");
     REQUIRE(outcome.has_value());
-    CHECK(outcome->plan["steps"].is_null());
-    CHECK(outcome->plan["recipe_type"] == "library");
-    CHECK_FALSE(outcome->plan.contains("binaries"));
-    CHECK_FALSE(outcome->plan.contains("verify"));
+    CHECK(test::json_of(*outcome)["steps"].is_null());
+    CHECK(test::json_of(*outcome)["recipe_type"] == "library");
+    CHECK_FALSE(test::json_of(*outcome).contains("binaries"));
+    CHECK_FALSE(test::json_of(*outcome).contains("verify"));
   }
   SUBCASE("non-composite params expand version and mapped os, keep mappings and unknown placeholders") {
     auto outcome = c.eval(std::string(k_head) +
                           "[[steps]]\naction = \"set_env\"\nvars = { HOME_X = \"{install_dir}/{version}-{os}\" }\n"
                           "os_mapping = { linux = \"Linux\" }\nextra = 1.5\n");
     REQUIRE(outcome.has_value());
-    const auto& step = outcome->plan["steps"][0];
+    const auto step = test::json_of(*outcome)["steps"][0];
     CHECK(step["params"]["vars"]["HOME_X"] == "{install_dir}/1.2.3-Linux");
     CHECK(step["params"]["os_mapping"]["linux"] == "Linux");
     CHECK(util::canonical_json(step["params"]["extra"]) == "1.5\n");
@@ -163,10 +164,10 @@ TEST_CASE("generate_plan omission rules") {
                        "[[steps]]\naction = \"dnf_install\"\npackages = [\"b\"]\n";
     auto rhel = c.eval(toml, {"linux", "amd64", "rhel", "glibc", "none", "", ""});
     REQUIRE(rhel.has_value());
-    REQUIRE(rhel->plan["steps"].size() == 1);
-    CHECK(rhel->plan["steps"][0]["action"] == "dnf_install");
-    CHECK(rhel->plan["platform"]["linux_family"] == "rhel");
-    CHECK(rhel->plan["deterministic"] == false);
+    REQUIRE(test::json_of(*rhel)["steps"].size() == 1);
+    CHECK(test::json_of(*rhel)["steps"][0]["action"] == "dnf_install");
+    CHECK(test::json_of(*rhel)["platform"]["linux_family"] == "rhel");
+    CHECK(test::json_of(*rhel)["deterministic"] == false);
   }
   SUBCASE("an unsupported platform is refused with the reason") {
     auto outcome = c.eval(
@@ -183,7 +184,7 @@ TEST_CASE("generate_plan dependencies") {
   SUBCASE("cmake_build pulls its toolchain sorted; missing recipes are warned about with the chain") {
     auto outcome = c.eval(std::string(k_head) + "[[steps]]\naction = \"cmake_build\"\nsource_dir = \"src\"\n");
     REQUIRE(outcome.has_value());
-    CHECK_FALSE(outcome->plan.contains("dependencies"));
+    CHECK_FALSE(test::json_of(*outcome).contains("dependencies"));
     int warnings = 0;
     for (const auto& w : outcome->warnings) warnings += w.find("(required by tool -> ") != std::string::npos;
     CHECK(warnings == 4);  // cmake, make, pkg-config, zig

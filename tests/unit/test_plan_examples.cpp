@@ -24,7 +24,7 @@ struct Fixture {
     request.for_golden = true;
     auto outcome = plan::generate_plan(request, services);
     REQUIRE_MESSAGE(outcome.has_value(), (outcome ? "" : outcome.error().message));
-    return util::canonical_json(outcome->plan);
+    return util::canonical_json(test::json_of(*outcome));
   }
 };
 
@@ -58,7 +58,7 @@ TEST_CASE("generate_plan") {
     request.target = linux_target("debian");
     auto outcome = plan::generate_plan(request, f.services);
     REQUIRE_MESSAGE(outcome.has_value(), (outcome ? "" : outcome.error().message));
-    const std::string text = util::canonical_json(outcome->plan);
+    const std::string text = util::canonical_json(test::json_of(*outcome));
     CHECK(text.find(std::string(64, 'c')) != std::string::npos);
     CHECK(text.find("\"size\"") == std::string::npos);
     CHECK(f.downloader.requests == std::vector<std::string>{"https://dl.example.org/hello/2.1.0/SHA256SUMS"});
@@ -125,7 +125,7 @@ TEST_CASE("generate_plan") {
     request.target = linux_target("debian");
     auto outcome = plan::generate_plan(request, f.services);
     REQUIRE(outcome.has_value());
-    const auto& plan = outcome->plan;
+    const auto plan = test::json_of(*outcome);
     CHECK(plan["platform"]["linux_family"] == "debian");
     CHECK(plan["deterministic"] == true);
     REQUIRE(plan["steps"].size() == 4);

@@ -6,18 +6,23 @@
 namespace tailor::plan {
 namespace {
 
-nlohmann::json plan_with(const std::string& version, const std::string& url) {
-  return {{"tool", "tool"},
-          {"version", version},
-          {"steps", nlohmann::json::array({{{"action", "download_file"}, {"url", url}}})},
-          {"dependencies",
-           nlohmann::json::array(
-               {{{"tool", "dep"},
-                 {"version", "2.0"},
-                 {"steps",
-                  nlohmann::json::array(
-                      {{{"action", "download_file"},
-                        {"params", {{"url", "https://github.com/o/dep/releases/download/dep-2.0/dep.tgz"}}}}})}}})}};
+Plan plan_with(const std::string& version, const std::string& url) {
+  Plan plan;
+  plan.tool = "tool";
+  plan.version = version;
+  PlanStep step;
+  step.action = "download_file";
+  step.url = url;
+  plan.steps = {step};
+  DependencyPlan dep;
+  dep.tool = "dep";
+  dep.version = "2.0";
+  PlanStep dep_step;
+  dep_step.action = "download_file";
+  dep_step.params = {{"url", "https://github.com/o/dep/releases/download/dep-2.0/dep.tgz"}};
+  dep.steps = {dep_step};
+  plan.dependencies = {dep};
+  return plan;
 }
 
 TEST_CASE("a lock's GitHub URLs give the release tag of the locked version") {

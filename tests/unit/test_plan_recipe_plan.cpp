@@ -61,7 +61,7 @@ TEST_CASE("resolve_version when the provider cannot be asked") {
     c.downloader.add("https://x.org/tool.bin", std::string(64, 'a'), 1);
     auto outcome = c.eval("[[steps]]\naction = \"download\"\nurl = \"https://x.org/tool.bin\"\n");
     REQUIRE_MESSAGE(outcome.has_value(), outcome.error().message);
-    CHECK(outcome->plan["version"] == "dev");
+    CHECK(test::json_of(*outcome)["version"] == "dev");
     REQUIRE(outcome->warnings.size() == 1);
     CHECK(outcome->warnings[0] == "version resolution failed for tool: no provider answer for tool, using 'dev'");
   }

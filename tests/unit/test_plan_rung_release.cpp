@@ -60,7 +60,7 @@ struct Fixture {
   }
 
   Result<plan::PlanOutcome> eval(const std::string& backend = "", bool offline = false,
-                                 std::optional<nlohmann::ordered_json> lock = std::nullopt) {
+                                 std::optional<plan::Plan> lock = std::nullopt) {
     plan::PlanServices services{registry.get(), &downloader, &resolver};
     plan::PlanRequest request;
     request.tool = "ghllama";
@@ -72,7 +72,7 @@ struct Fixture {
   }
 };
 
-std::string url_of(const plan::PlanOutcome& outcome) { return outcome.plan["steps"][0]["url"].get<std::string>(); }
+std::string url_of(const plan::PlanOutcome& outcome) { return outcome.value.steps.value().at(0).url; }
 
 }  // namespace
 
@@ -87,7 +87,7 @@ TEST_CASE("generate_plan backend ladder against the release listing") {
     auto outcome = f.eval();
     REQUIRE_MESSAGE(outcome.has_value(), outcome.error().message);
     CHECK(outcome->backend == "vulkan");
-    CHECK(outcome->plan["platform"]["backend"] == "vulkan");
+    CHECK(test::json_of(*outcome)["platform"]["backend"] == "vulkan");
     CHECK(url_of(*outcome) == vulkan_url);
     REQUIRE(outcome->ladder.size() == 3);
     CHECK(outcome->ladder[0].backend == "cuda");
@@ -126,7 +126,7 @@ TEST_CASE("generate_plan backend ladder against the release listing") {
     auto online = f.eval();
     REQUIRE_MESSAGE(online.has_value(), online.error().message);
     REQUIRE(online->backend == "vulkan");
-    const auto lock = nlohmann::ordered_json::parse(online->plan.dump());
+    const plan::Plan lock = online->value;
     const size_t asked = f.resolver.requests.size();
     auto offline = f.eval("", true, lock);
     REQUIRE_MESSAGE(offline.has_value(), offline.error().message);
@@ -134,7 +134,7 @@ TEST_CASE("generate_plan backend ladder against the release listing") {
     CHECK(offline->ladder[0].reason ==
           "the lock for release b6500 has no CUDA build for linux/amd64 (it chose "
           "vulkan); the release listing was not read");
-    CHECK(offline->plan["steps"] == online->plan["steps"]);
+    CHECK(test::json_of(*offline)["steps"] == test::json_of(*online)["steps"]);
     CHECK(f.resolver.requests.size() == asked);  // nothing asked offline
     auto explicit_cuda = f.eval("cuda", true, lock);
     REQUIRE_FALSE(explicit_cuda.has_value());

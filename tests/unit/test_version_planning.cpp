@@ -43,7 +43,7 @@ struct Fixture {
     auto outcome = plan::generate_plan(request, services);
     REQUIRE_MESSAGE(outcome.has_value(), (outcome ? "" : outcome.error().message));
     for (const auto& warning : outcome->warnings) warnings += warning + "\n";
-    return outcome->plan;
+    return test::json_of(*outcome);
   }
 };
 
