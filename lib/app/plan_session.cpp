@@ -206,9 +206,9 @@ Status check_gpu_visible(const PlanSession& session, const plan::PlanOutcome& ou
   const auto primary = std::find_if(facts.gpu_devices.begin(), facts.gpu_devices.end(),
                                     [&](const auto& device) { return device.primary && device.vendor == facts.gpu; });
   if (primary == facts.gpu_devices.end()) return {};  // a GPU only named by --gpu: nothing to see
-  const std::string& gpu = outcome.value.platform.gpu;
-  const bool uses_gpu =
-      outcome.backend.empty() ? !gpu.empty() && gpu != "none" && outcome.notes.empty() : outcome.backend != "cpu";
+  const std::optional<tuple::GpuVendor>& gpu = outcome.value.platform.gpu;
+  const bool uses_gpu = outcome.backend.empty() ? gpu && *gpu != tuple::GpuVendor::none && outcome.notes.empty()
+                                                : outcome.backend != "cpu";
   if (!uses_gpu) return {};
   std::string fix;
   if (facts.gpu == "nvidia")

@@ -131,7 +131,8 @@ nlohmann::ordered_json make_receipt(const std::string& requested, const std::str
       {"requested_backend", is_auto(requested) ? std::string("auto") : requested},
       {"backend", chosen},
       {"rejected", rungs},
-      {"facts", {{"os", target.os}, {"arch", target.arch}, {"gpu", target.gpu}, {"gpu_driver", target.gpu_driver}}},
+      {"facts",
+       {{"os", target.os}, {"arch", target.arch}, {"gpu", tuple::name(target.gpu)}, {"gpu_driver", target.gpu_driver}}},
       {"plan_sha256", util::sha256_hex(util::canonical_json(plan::plan_to_json(plan)))}};
 }
 

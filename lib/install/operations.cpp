@@ -117,7 +117,7 @@ Summary summarize(const std::vector<plan::Plan>& plans, const std::vector<Run>& 
     coord::Event event = coord::make_event(
         outcome ? coord::event_type::k_install_completed : coord::event_type::k_install_failed, plan.tool);
     event.version = plan.version;
-    event.backend = plan.platform.backend;
+    event.backend = tuple::name(plan.platform.backend);
     event.duration_ms = runs[i].duration_ms;
     if (!outcome) event.error = outcome.error().message;
     if (outcome && outcome->installed.empty()) {

@@ -119,14 +119,14 @@ Status check_plan_fields(const ordered_json& plan) { return check_node(plan, "$"
 std::vector<std::string> plan_platform_mismatches(const plan::Plan& plan, const platform::Facts& facts) {
   std::vector<std::string> out;
   // A fact the plan does not record ("") holds anywhere.
-  auto compare = [&](const char* key, const std::string& wanted, const std::string& actual) {
+  auto compare = [&](const char* key, std::string_view wanted, const std::string& actual) {
     if (!wanted.empty() && wanted != actual)
       out.push_back(fmt::format("{} {} (this machine: {})", key, wanted, actual.empty() ? "unknown" : actual));
   };
   compare("os", plan.platform.os, facts.os);
   compare("arch", plan.platform.arch, facts.arch);
-  compare("linux_family", plan.platform.linux_family, facts.linux_family);
-  compare("gpu", plan.platform.gpu, facts.gpu);
+  compare("linux_family", tuple::name(plan.platform.linux_family), facts.linux_family);
+  compare("gpu", tuple::name(plan.platform.gpu), facts.gpu);
   std::string needed;
   highest_min_glibc(plan, needed);
   if (!platform::glibc_shortfall(needed, facts.libc, facts.libc_version).empty())

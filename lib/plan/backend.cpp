@@ -27,22 +27,22 @@ bool has_gpu_field(const recipe::Recipe& recipe) {
                      [](const auto& step) { return step.when && !step.when->gpu.empty(); });
 }
 
-std::vector<std::string> vendor_ladder(const std::string& gpu) {
+std::vector<tuple::Backend> vendor_ladder(std::optional<tuple::GpuVendor> gpu) {
   // The vendor's own stack first; Vulkan for the GPUs a PCI scan finds; the CPU always.
-  const tuple::GpuVendorDef* vendor = tuple::find_gpu_vendor(gpu);
-  std::vector<std::string> ladder;
-  if (vendor != nullptr && !vendor->backend.empty()) ladder.emplace_back(vendor->backend);
-  if (vendor != nullptr && vendor->pci) ladder.emplace_back("vulkan");
-  ladder.emplace_back("cpu");
+  std::vector<tuple::Backend> ladder;
+  if (gpu) {
+    const tuple::GpuVendorDef& vendor = tuple::k_gpu_vendors.at(static_cast<std::size_t>(*gpu));
+    if (auto own = tuple::parse_backend(vendor.backend)) ladder.push_back(*own);
+    if (vendor.pci) ladder.push_back(tuple::Backend::vulkan);
+  }
+  ladder.push_back(tuple::Backend::cpu);
   return ladder;
 }
 
 Status check_backend_name(const std::string& backend) {
   if (backend.empty() || backend == "auto") return {};
-  for (const char* known : k_backends) {
-    if (backend == known) return {};
-  }
-  std::vector<std::string> names(std::begin(k_backends), std::end(k_backends));
+  if (tuple::parse_backend(backend)) return {};
+  std::vector<std::string> names(tuple::k_backend_names.begin(), tuple::k_backend_names.end());
   names.insert(names.begin(), "auto");
   return fail(ErrorKind::usage, "unknown backend '{}'{}; --backend takes one of {}", backend,
               util::did_you_mean(backend, names), util::join(names, ", "));
@@ -88,7 +88,7 @@ recipe::Step relaxed_step(const recipe::Step& step) {
 // single fact explains it: a driver older than every build needs, no known driver, a gfx target
 // no build lists, a compute capability below every build's.
 std::string blocking_fact(const std::vector<const recipe::Step*>& candidates, const tuple::Target& target) {
-  const std::string display = backend_display_name(target.backend);
+  const std::string display = backend_display_name(tuple::name(target.backend));
   auto all = [&](auto predicate) { return std::all_of(candidates.begin(), candidates.end(), predicate); };
   if (all([](const recipe::Step* step) { return !step->when->gpu_driver.empty(); })) {
     std::string lowest;
@@ -102,7 +102,7 @@ std::string blocking_fact(const std::vector<const recipe::Step*>& candidates, co
     }
     if (!lowest.empty() && target.gpu_driver.empty()) {
       return fmt::format("no {} driver version known (no kernel driver bound?); the {} builds need driver {} or newer",
-                         target.gpu.empty() ? "GPU" : target.gpu, display, lowest);
+                         tuple::name_or(target.gpu, "GPU"), display, lowest);
     }
     if (!lowest.empty() && !recipe::driver_in_range(">=" + lowest, target.gpu_driver))
       return fmt::format("driver {} is older than {}", target.gpu_driver, lowest);
@@ -132,7 +132,7 @@ std::string blocking_fact(const std::vector<const recipe::Step*>& candidates, co
 // Why no step serves `backend` on this target. `by_fact` (optional) is set when the recipe has
 // builds for this platform that a fact of the machine (driver, compute capability, gfx) keeps out.
 std::string rejection_reason(const recipe::Recipe& recipe, const tuple::Target& target, bool* by_fact = nullptr) {
-  const std::string backend = target.backend;
+  const std::string backend(tuple::name(target.backend));
   std::vector<const recipe::Step*> listed;
   for (const auto& step : recipe.steps) {
     if (step.when &&
@@ -149,7 +149,7 @@ std::string rejection_reason(const recipe::Recipe& recipe, const tuple::Target& 
   const std::string where = target.os + "/" + target.arch;
   if (candidates.empty())
     return fmt::format("no {} build for {} (gpu {})", backend_display_name(backend), where,
-                       target.gpu.empty() ? "unknown" : target.gpu);
+                       tuple::name_or(target.gpu, "unknown"));
   if (by_fact != nullptr) *by_fact = true;
   if (std::string fact = blocking_fact(candidates, target); !fact.empty()) return fact;
   // What each step needs; without compute ranges the driver ranges are listed bare.
@@ -212,10 +212,10 @@ std::string ruled_out_by_compute(const recipe::Recipe& recipe, const tuple::Targ
   };
   if (taken.empty()) {
     return fmt::format("compute capability {} rules out the {} build for gpu_compute {}", target.gpu_compute,
-                       target.backend, joined(ruled_out));
+                       tuple::name(target.backend), joined(ruled_out));
   }
   return fmt::format("compute capability {} takes the {} build for gpu_compute {}, not the one for {}",
-                     target.gpu_compute, target.backend, joined(taken), joined(ruled_out));
+                     target.gpu_compute, tuple::name(target.backend), joined(taken), joined(ruled_out));
 }
 
 const char* k_needs[][2] = {{"cuda", "an NVIDIA GPU"},
@@ -226,11 +226,11 @@ const char* k_needs[][2] = {{"cuda", "an NVIDIA GPU"},
 
 }  // namespace
 
-std::string backend_display_name(const std::string& backend) {
-  static const std::map<std::string, std::string> k_names{{"cuda", "CUDA"},     {"rocm", "ROCm"},   {"sycl", "SYCL"},
-                                                          {"vulkan", "Vulkan"}, {"metal", "Metal"}, {"cpu", "CPU"}};
+std::string backend_display_name(std::string_view backend) {
+  static const std::map<std::string, std::string, std::less<>> k_names{
+      {"cuda", "CUDA"}, {"rocm", "ROCm"}, {"sycl", "SYCL"}, {"vulkan", "Vulkan"}, {"metal", "Metal"}, {"cpu", "CPU"}};
   auto it = k_names.find(backend);
-  return it == k_names.end() ? backend : it->second;
+  return it == k_names.end() ? std::string(backend) : it->second;
 }
 
 Result<BackendChoice> choose_backend(const recipe::Recipe& recipe, tuple::Target target, const std::string& vulkan_fact,
@@ -247,12 +247,13 @@ Result<BackendChoice> choose_backend(const recipe::Recipe& recipe, tuple::Target
     return fail(ErrorKind::failure,
                 "backend '{}' needs {}, but this machine's GPU is '{}'; nothing was downloaded "
                 "(use --gpu/--facts to plan for another machine, or --force)",
-                requested, needs, target.gpu.empty() ? "unknown" : target.gpu);
+                requested, needs, tuple::name_or(target.gpu, "unknown"));
   }
-  const std::vector<std::string> ladder =
-      explicit_backend ? std::vector<std::string>{requested} : vendor_ladder(target.gpu);
-  for (const auto& rung : ladder) {
-    target.backend = rung;
+  const std::vector<tuple::Backend> ladder =
+      explicit_backend ? std::vector<tuple::Backend>{*tuple::parse_backend(requested)} : vendor_ladder(target.gpu);
+  for (const tuple::Backend backend : ladder) {
+    const std::string rung(tuple::name(backend));
+    target.backend = backend;
     if (!choice.backend.empty()) {
       choice.ladder.push_back({rung, false, false, "a better rung was chosen"});
       continue;
@@ -308,8 +309,8 @@ Result<BackendChoice> choose_backend(const recipe::Recipe& recipe, tuple::Target
   if (choice.backend.empty()) {
     // Only the backends this machine's GPU can run count as offered here (docs/planning.md).
     std::vector<std::string> offered;
-    for (const char* backend : k_backends) {
-      target.backend = backend;
+    for (std::string_view backend : tuple::k_backend_names) {
+      target.backend = tuple::parse_backend(backend);
       if (recipe::backend_runs_on(backend, target.gpu) && backend_steps_match(recipe, target))
         offered.emplace_back(backend);
     }

@@ -12,8 +12,6 @@
 
 namespace tailor::plan {
 
-inline constexpr const char* k_backends[] = {"cuda", "rocm", "sycl", "vulkan", "metal", "cpu"};
-
 // A recipe with at least one `backend` condition.
 bool is_backend_recipe(const recipe::Recipe& recipe);
 // A recipe with a `gpu`, `backend` or `gpu_driver` condition anywhere (platform.gpu is recorded).
@@ -22,7 +20,7 @@ bool has_gpu_conditions(const recipe::Recipe& recipe);
 bool has_gpu_field(const recipe::Recipe& recipe);
 
 // The vendor ladder, best first.
-std::vector<std::string> vendor_ladder(const std::string& gpu);
+std::vector<tuple::Backend> vendor_ladder(std::optional<tuple::GpuVendor> gpu);
 
 struct BackendChoice {
   std::string backend;
@@ -44,7 +42,7 @@ Result<BackendChoice> choose_backend(const recipe::Recipe& recipe, tuple::Target
                                      const std::string& gfx_note = "");
 
 // How messages name a backend's builds: "CUDA", "ROCm", "SYCL", "Vulkan", "Metal", "CPU".
-std::string backend_display_name(const std::string& backend);
+std::string backend_display_name(std::string_view backend);
 
 // Validates an explicit backend name; usage error listing the values otherwise.
 Status check_backend_name(const std::string& backend);

@@ -36,10 +36,10 @@ Result<std::vector<DependencyPlan>> build_dependencies(const recipe::Recipe& rec
     }
     const recipe::Recipe& dep = **found;
     tuple::Target dep_target = target;
-    dep_target.backend.clear();
+    dep_target.backend.reset();
     if (is_backend_recipe(dep)) {
       auto choice = choose_backend(dep, dep_target, "", "", false);
-      if (choice) dep_target.backend = choice->backend;
+      if (choice) dep_target.backend = tuple::parse_backend(choice->backend);
     }
     DependencyPlan entry;
     auto children = build_dependencies(dep, dep_target, processed, chain, env);

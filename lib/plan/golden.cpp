@@ -46,8 +46,8 @@ Result<std::vector<Exclusion>> load_exclusions(const fs::path& golden_dir) {
 
 bool excluded(const std::vector<Exclusion>& exclusions, const std::string& recipe, const tuple::Target& target) {
   return std::any_of(exclusions.begin(), exclusions.end(), [&](const Exclusion& e) {
-    return e.recipe == recipe && e.os == target.os && e.arch == target.arch && e.family == target.linux_family &&
-           (e.gpu.empty() || e.gpu == target.gpu);
+    return e.recipe == recipe && e.os == target.os && e.arch == target.arch &&
+           e.family == tuple::name(target.linux_family) && (e.gpu.empty() || e.gpu == tuple::name(target.gpu));
   });
 }
 

@@ -17,13 +17,6 @@ namespace tailor::plan {
 namespace {
 
 // The Linux families, in documentation order (docs/detection.md, "Overrides and facts files").
-std::span<const std::string_view> linux_families() { return tuple::fact_def(tuple::Fact::linux_family).allowed; }
-
-bool is_family(const std::string& value) {
-  const auto families = linux_families();
-  return std::find(families.begin(), families.end(), value) != families.end();
-}
-
 // "8.9" -> {8, 9}.
 std::vector<int> capability_parts(std::string_view text) {
   std::vector<int> parts;
@@ -132,9 +125,9 @@ std::vector<std::string> gfx_cases(const std::vector<const recipe::Recipe*>& rec
 
 std::string golden_platform_name(const tuple::Target& target) {
   std::string name = target.os;
-  if (!target.linux_family.empty()) name += "-" + target.linux_family;
+  if (target.linux_family) name += fmt::format("-{}", tuple::name(*target.linux_family));
   name += "-" + target.arch;
-  if (!target.gpu.empty()) name += "-gpu-" + target.gpu;
+  if (target.gpu) name += fmt::format("-gpu-{}", tuple::name(*target.gpu));
   if (!target.gpu_driver.empty()) name += "-drv" + target.gpu_driver;
   if (!target.gpu_compute.empty()) name += "-cc" + target.gpu_compute;
   for (const std::string& gfx : target.gfx) name += "-" + gfx;
@@ -162,14 +155,15 @@ std::optional<ParsedGoldenName> parse_golden_name(const std::string& file_name) 
     parts.pop_back();
   }
   if (parts.size() >= 3 && parts[parts.size() - 2] == "gpu") {
-    parsed.target.gpu = parts.back();
+    parsed.target.gpu = tuple::parse_gpu_vendor(parts.back());
+    if (!parsed.target.gpu) return std::nullopt;
     parts.resize(parts.size() - 2);
   }
-  size_t platform_parts = parts.size() >= 4 && is_family(parts[parts.size() - 2]) ? 3 : 2;
+  if (parts.size() >= 4) parsed.target.linux_family = tuple::parse_linux_family(parts[parts.size() - 2]);
+  size_t platform_parts = parsed.target.linux_family ? 3 : 2;
   if (parts.size() <= platform_parts) return std::nullopt;
   parsed.target.os = parts[parts.size() - platform_parts];
   parsed.target.arch = parts.back();
-  if (platform_parts == 3) parsed.target.linux_family = parts[parts.size() - 2];
   parts.resize(parts.size() - platform_parts);
   parsed.version = util::join(parts, "-").substr(1);
   return parsed;
@@ -181,12 +175,12 @@ Target plan_target(const tuple::Target& target) {
   out.arch = target.arch;
   if (target.os == "linux") {
     // Agnostic Linux goldens are planned as debian, like the reference's Ubuntu runners.
-    out.linux_family = target.linux_family.empty() ? "debian" : target.linux_family;
-    out.libc = out.linux_family == "alpine" ? "musl" : "glibc";
-    out.gpu = target.gpu.empty() ? "none" : target.gpu;
+    out.linux_family = target.linux_family ? target.linux_family : tuple::LinuxFamily::debian;
+    out.libc = out.linux_family == tuple::LinuxFamily::alpine ? tuple::Libc::musl : tuple::Libc::glibc;
+    out.gpu = target.gpu ? target.gpu : tuple::GpuVendor::none;
   } else {
     out.linux_family = target.linux_family;
-    out.gpu = target.gpu.empty() ? "apple" : target.gpu;
+    out.gpu = target.gpu ? target.gpu : tuple::GpuVendor::apple;
   }
   out.gpu_driver = target.gpu_driver;
   out.gpu_compute = target.gpu_compute;
@@ -221,22 +215,17 @@ Result<std::vector<tuple::Target>> golden_targets(const recipe::Recipe& recipe, 
   }
   std::vector<tuple::Target> base;
   if (darwin) {
-    for (const char* arch : {"amd64", "arm64"}) base.push_back({"darwin", arch, "", "", "", ""});
+    for (const char* arch : {"amd64", "arm64"}) base.push_back({.os = "darwin", .arch = arch});
   }
   if (any_linux) {
-    const auto all_families = linux_families();
-    std::vector<std::string> families;
-    if (varying || (!used.empty() && unconstrained_linux))
-      families.assign(all_families.begin(), all_families.end());
-    else if (!used.empty()) {
-      for (std::string_view family : all_families) {
-        if (used.contains(std::string(family))) families.emplace_back(family);
-      }
-    } else {
-      families = {""};
+    std::vector<std::optional<tuple::LinuxFamily>> families;  // nullopt: any family
+    for (std::string_view family : tuple::k_linux_family_names) {
+      if (varying || (!used.empty() && unconstrained_linux) || used.contains(std::string(family)))
+        families.push_back(tuple::parse_linux_family(family));
     }
+    if (used.empty() && !varying) families = {std::nullopt};
     for (const char* arch : {"amd64", "arm64"}) {
-      for (const auto& family : families) base.push_back({"linux", arch, family, "", "", ""});
+      for (const auto& family : families) base.push_back({.os = "linux", .arch = arch, .linux_family = family});
     }
   }
   std::erase_if(base, [&](const tuple::Target& t) { return !supports(recipe, t.os, t.arch); });
@@ -252,16 +241,16 @@ Result<std::vector<tuple::Target>> golden_targets(const recipe::Recipe& recipe, 
   std::vector<tuple::Target> out;
   for (const auto& target : base) {
     // A Mac has Apple's GPU; Linux any vendor the PCI scan finds, or none.
-    std::vector<std::string> vendors;
+    std::vector<tuple::GpuVendor> vendors;
     for (const tuple::GpuVendorDef& def : tuple::k_gpu_vendors) {
       const bool here = target.os == "darwin" ? def.vendor == tuple::GpuVendor::apple
                                               : def.pci || def.vendor == tuple::GpuVendor::none;
-      if (here) vendors.emplace_back(def.name);
+      if (here) vendors.push_back(def.vendor);
     }
     for (const auto& vendor : vendors) {
       tuple::Target t = target;
       t.gpu = vendor;
-      if (vendor == "nvidia" && !drivers.empty()) {
+      if (vendor == tuple::GpuVendor::nvidia && !drivers.empty()) {
         for (const auto& driver : drivers) {
           t.gpu_driver = driver;
           out.push_back(t);
@@ -269,14 +258,14 @@ Result<std::vector<tuple::Target>> golden_targets(const recipe::Recipe& recipe, 
       } else {
         out.push_back(t);
       }
-      if (vendor == "amd") {
+      if (vendor == tuple::GpuVendor::amd) {
         for (const auto& gfx : gfxs) {
           tuple::Target g = t;
           g.gfx = {gfx};
           out.push_back(g);
         }
       }
-      if (vendor == "nvidia") {
+      if (vendor == tuple::GpuVendor::nvidia) {
         for (const auto& [driver, compute] : computes) {
           tuple::Target c = t;
           c.gpu_driver = driver;

@@ -30,7 +30,8 @@ struct Pins {
   std::string tool;
   std::string version;
   std::string os, arch;
-  std::string gpu, backend;                              // platform.gpu and platform.backend when the plan records them
+  std::optional<tuple::GpuVendor> gpu;                   // platform.gpu when the plan records it
+  std::optional<tuple::Backend> backend;                 // platform.backend when the plan records it
   std::map<std::string, std::string> versions;           // tool -> first version in pre-order
   std::map<std::string, LockedArtifact> artifacts;       // url -> checksum and size
   std::map<std::string, std::vector<LockedStep>> steps;  // tool -> its plan steps in order

@@ -73,9 +73,9 @@ ordered_json plan_to_json(const Plan& plan) {
   ordered_json platform = ordered_json::object();
   platform["os"] = plan.platform.os;
   platform["arch"] = plan.platform.arch;
-  if (!plan.platform.linux_family.empty()) platform["linux_family"] = plan.platform.linux_family;
-  if (!plan.platform.gpu.empty()) platform["gpu"] = plan.platform.gpu;
-  if (!plan.platform.backend.empty()) platform["backend"] = plan.platform.backend;
+  if (plan.platform.linux_family) platform["linux_family"] = tuple::name(*plan.platform.linux_family);
+  if (plan.platform.gpu) platform["gpu"] = tuple::name(*plan.platform.gpu);
+  if (plan.platform.backend) platform["backend"] = tuple::name(*plan.platform.backend);
   out["platform"] = platform;
   if (!plan.generated_at.empty()) out["generated_at"] = plan.generated_at;
   if (!plan.recipe_source.empty()) out["recipe_source"] = plan.recipe_source;

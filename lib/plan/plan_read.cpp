@@ -1,9 +1,12 @@
 #include "plan/plan_read.hpp"
 
+#include <array>
 #include <cstdint>
 #include <set>
 #include <string_view>
 #include <type_traits>
+
+#include <fmt/ranges.h>
 
 namespace tailor::plan {
 using nlohmann::ordered_json;
@@ -43,6 +46,18 @@ class ObjectReader {
     if (value == nullptr) return;
     if (!value->is_string()) return m_state.problem(path_of(key), "a string");
     out = value->get<std::string>();
+  }
+
+  // A string member naming one of `names` (a tuple table), read with `parse`; "" reads as not
+  // given, as the writer leaves such a member out.
+  template <typename E, std::size_t N>
+  void named(const char* key, std::optional<E>& out, const std::array<std::string_view, N>& names,
+             std::optional<E> (*parse)(std::string_view)) {
+    std::string text;
+    string(key, text);
+    if (text.empty()) return;
+    out = parse(text);
+    if (!out) m_state.problem(path_of(key), fmt::format("one of {}", fmt::join(names, ", ")));
   }
 
   void boolean(const char* key, bool& out) {
@@ -171,9 +186,9 @@ tuple::Target read_platform(ObjectReader& r, ReadState& state) {
   ObjectReader p(*value, r.path_of("platform"), state);
   p.string("os", platform.os);
   p.string("arch", platform.arch);
-  p.string("linux_family", platform.linux_family);
-  p.string("gpu", platform.gpu);
-  p.string("backend", platform.backend);
+  p.named("linux_family", platform.linux_family, tuple::k_linux_family_names, tuple::parse_linux_family);
+  p.named("gpu", platform.gpu, tuple::k_gpu_vendor_names, tuple::parse_gpu_vendor);
+  p.named("backend", platform.backend, tuple::k_backend_names, tuple::parse_backend);
   p.done();
   return platform;
 }

@@ -101,8 +101,8 @@ size_t unhashed_downloads(const std::optional<std::vector<PlanStep>>& steps, con
 std::string describe_plan(const PlanOutcome& outcome, bool explain) {
   const Plan& plan = outcome.value;
   std::string out = fmt::format("{}@{} for {}/{}", plan.tool, plan.version, plan.platform.os, plan.platform.arch);
-  if (!plan.platform.linux_family.empty()) out += " (" + plan.platform.linux_family + ")";
-  if (!plan.platform.gpu.empty()) out += ", gpu " + plan.platform.gpu;
+  if (plan.platform.linux_family) out += fmt::format(" ({})", tuple::name(*plan.platform.linux_family));
+  if (plan.platform.gpu) out += fmt::format(", gpu {}", tuple::name(*plan.platform.gpu));
   out += "\n";
   if (!outcome.backend.empty()) {
     const BackendRung* chosen = nullptr;

@@ -138,7 +138,8 @@ Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices
       if (std::string shortfall = glibc_shortfall_of(recipe, rung, target.libc_version); !shortfall.empty())
         return std::optional<std::string>(shortfall);
       // Vulkan on NVIDIA runs on NVIDIA's own ICD, which comes with its driver, not with Mesa.
-      if (rung.backend == "vulkan" && rung.gpu == "nvidia" && target.nvidia_vulkan_icd == false)
+      if (rung.backend == tuple::Backend::vulkan && rung.gpu == tuple::GpuVendor::nvidia &&
+          target.nvidia_vulkan_icd == false)
         return std::optional<std::string>(k_no_nvidia_icd);
       auto version = version_once();
       if (!version) return fail(version.error());
@@ -147,7 +148,7 @@ Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices
     auto choice =
         choose_backend(recipe, match, target.vulkan, request.backend, request.force, release, target.gfx_note);
     if (!choice) return fail(choice.error());
-    match.backend = choice->backend;
+    match.backend = tuple::parse_backend(choice->backend);
     outcome.backend = choice->backend;
     outcome.ladder = std::move(choice->ladder);
   } else if (has_gpu_field(recipe) && !request.backend.empty() && request.backend != "auto") {
@@ -156,12 +157,12 @@ Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices
     const std::string& wanted = request.backend;
     const bool honoured = wanted == "cpu" || (recipe::backend_runs_on(wanted, match.gpu) && is_vendor_backend(wanted));
     if (wanted == "cpu") {
-      match.gpu = "none";  // the steps of a machine without a GPU: no GPU add-ons
+      match.gpu = tuple::GpuVendor::none;  // the steps of a machine without a GPU: no GPU add-ons
       outcome.notes.push_back(fmt::format("backend cpu: {} is planned without its GPU add-ons (gpu {} unused)",
-                                          recipe.metadata.name, target.gpu.empty() ? "unknown" : target.gpu));
+                                          recipe.metadata.name, tuple::name_or(target.gpu, "unknown")));
     } else if (!honoured) {
       std::string why = fmt::format("{} selects its builds by GPU vendor and has no {} build for gpu {}",
-                                    recipe.metadata.name, wanted, target.gpu.empty() ? "unknown" : target.gpu);
+                                    recipe.metadata.name, wanted, tuple::name_or(target.gpu, "unknown"));
       if (request.backend_from_flag) {
         return fail(ErrorKind::failure, "{}; nothing was downloaded (use --gpu to plan for another machine)", why);
       }
@@ -184,8 +185,8 @@ Result<PlanOutcome> generate_plan(const PlanRequest& request, const PlanServices
   plan.platform.os = target.os;
   plan.platform.arch = target.arch;
   if (target.os == "linux" && has_family_system_action(recipe)) plan.platform.linux_family = target.linux_family;
-  if (has_gpu_conditions(recipe)) plan.platform.gpu = target.gpu.empty() ? match.gpu : target.gpu;
-  plan.platform.backend = outcome.backend;
+  if (has_gpu_conditions(recipe)) plan.platform.gpu = target.gpu ? target.gpu : match.gpu;
+  plan.platform.backend = tuple::parse_backend(outcome.backend);
   if (!request.for_golden) {
     plan.generated_at = now_rfc3339();
     plan.recipe_source = request.recipe != nullptr ? recipe.source_path : "registry";

@@ -254,11 +254,11 @@ std::string glibc_shortfall_of(const recipe::Recipe& recipe, const tuple::Target
   std::string needed;
   for (const auto& step : recipe.steps) {
     if (step.min_glibc.empty() || !recipe::step_applies(step, target)) continue;
-    if (!platform::glibc_shortfall(step.min_glibc, target.libc, libc_version).empty() &&
+    if (!platform::glibc_shortfall(step.min_glibc, tuple::name(target.libc), libc_version).empty() &&
         (needed.empty() || !platform::glibc_shortfall(step.min_glibc, "glibc", needed).empty()))
       needed = step.min_glibc;
   }
-  return needed.empty() ? "" : platform::glibc_shortfall(needed, target.libc, libc_version);
+  return needed.empty() ? "" : platform::glibc_shortfall(needed, tuple::name(target.libc), libc_version);
 }
 
 std::vector<std::string> direct_dependencies(const recipe::Recipe& recipe, const tuple::Target& target) {

@@ -24,11 +24,12 @@ std::optional<std::string> rejected_by_lock(const recipe::Recipe& recipe, const 
   const Pins* lock = env.lock;
   if (env.lock_decides_rungs && lock != nullptr && lock->tool == recipe.metadata.name &&
       lock->version == version.version && lock->os == target.os && lock->arch == target.arch &&
-      lock->gpu == target.gpu && !lock->backend.empty() && lock->backend != target.backend) {
+      lock->gpu == target.gpu && lock->backend && lock->backend != target.backend) {
     return fmt::format(
         "the lock for release {} has no {} build for {}/{} (it chose {}); the release listing "
         "was not read",
-        version.version_tag, backend_display_name(target.backend), target.os, target.arch, lock->backend);
+        version.version_tag, backend_display_name(tuple::name(target.backend)), target.os, target.arch,
+        tuple::name(*lock->backend));
   }
   return std::nullopt;
 }
@@ -54,7 +55,7 @@ std::optional<std::string> direct_url_missing(const recipe::Step& step, const tu
   auto exists = downloader->exists(url);
   if (!exists || *exists) return std::nullopt;
   return fmt::format("version {} has no {} build for {}/{}: {} answers 404", version.version,
-                     backend_display_name(target.backend), target.os, target.arch, url);
+                     backend_display_name(tuple::name(target.backend)), target.os, target.arch, url);
 }
 
 }  // namespace
@@ -91,7 +92,7 @@ std::optional<std::string> rung_missing_from_release(const recipe::Recipe& recip
       continue;
     }
     return fmt::format("release {} publishes no {} build for {}/{}: no asset matches '{}'", version.version_tag,
-                       backend_display_name(target.backend), target.os, target.arch, pattern);
+                       backend_display_name(tuple::name(target.backend)), target.os, target.arch, pattern);
   }
   return std::nullopt;
 }

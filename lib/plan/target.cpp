@@ -51,7 +51,7 @@ Result<Target> resolve_target(const recipe::Recipe& recipe, const recipe::Regist
     // is there) needs no further check.
     const bool nvidia_seen = std::any_of(facts.gpu_devices.begin(), facts.gpu_devices.end(),
                                          [](const platform::GpuDevice& d) { return d.vendor == "nvidia"; });
-    if (target.gpu == "nvidia" && nvidia_seen)
+    if (target.gpu == tuple::GpuVendor::nvidia && nvidia_seen)
       target.nvidia_vulkan_icd = facts.vulkan == "usable" || platform::has_nvidia_vulkan_icd(facts.vulkan_icds);
     return target;
   }
@@ -61,26 +61,32 @@ Result<Target> resolve_target(const recipe::Recipe& recipe, const recipe::Regist
     auto it = facts.overrides.find(fact);
     return it != facts.overrides.end() && tuple::said_for_this_run(it->second.origin);
   };
-  if (given("linux_family")) target.linux_family = facts.linux_family;
+  if (given("linux_family")) target.linux_family = tuple::parse_linux_family(facts.linux_family);
   if (target.os == "linux") {
-    target.libc = given("libc") ? facts.libc : target.linux_family == "alpine" ? "musl" : "glibc";
+    target.libc = given("libc")                                       ? tuple::parse_libc(facts.libc)
+                  : target.linux_family == tuple::LinuxFamily::alpine ? tuple::Libc::musl
+                                                                      : tuple::Libc::glibc;
   }
-  target.gpu = given("gpu") ? facts.gpu : target.os == "darwin" ? "apple" : "";
+  if (given("gpu")) {
+    target.gpu = tuple::parse_gpu_vendor(facts.gpu);
+  } else if (target.os == "darwin") {
+    target.gpu = tuple::GpuVendor::apple;
+  }
   if (given("gpu_driver")) target.gpu_driver = facts.gpu_driver;
   if (given("gpu_compute")) target.gpu_compute = facts.gpu_compute;
-  if (given("gfx_targets") && target.gpu == "amd") target.gfx = facts.gfx_targets;
+  if (given("gfx_targets") && target.gpu == tuple::GpuVendor::amd) target.gfx = facts.gfx_targets;
   if (given("vulkan")) target.vulkan = facts.vulkan;
   if (target.os == "linux") {
     TreeNeeds needs;
     std::set<std::string> seen;
     scan(recipe, registry, seen, needs);
-    if (needs.family && target.linux_family.empty()) {
+    if (needs.family && !target.linux_family) {
       return fail(ErrorKind::usage,
                   "planning {} for {}/{} needs --linux-family (debian, rhel, arch, alpine, suse): "
                   "its steps depend on the distribution",
                   recipe.metadata.name, target.os, target.arch);
     }
-    if (needs.gpu && target.gpu.empty()) {
+    if (needs.gpu && !target.gpu) {
       return fail(ErrorKind::usage,
                   "planning {} for {}/{} needs --gpu (nvidia, amd, intel, none): its steps depend on "
                   "the GPU",

@@ -285,9 +285,16 @@ GfxTargets effective_gfx_targets(const Facts& facts) {
 }
 
 tuple::Target machine_target(const Facts& facts) {
-  return {facts.os,   facts.arch,        facts.linux_family,
-          facts.libc, facts.gpu,         facts.gpu_driver,
-          "",         facts.gpu_compute, effective_gfx_targets(facts).targets};
+  tuple::Target target;
+  target.os = facts.os;
+  target.arch = facts.arch;
+  target.linux_family = tuple::parse_linux_family(facts.linux_family);
+  target.libc = tuple::parse_libc(facts.libc);
+  target.gpu = tuple::parse_gpu_vendor(facts.gpu);
+  target.gpu_driver = facts.gpu_driver;
+  target.gpu_compute = facts.gpu_compute;
+  target.gfx = effective_gfx_targets(facts).targets;
+  return target;
 }
 
 }  // namespace tailor::platform

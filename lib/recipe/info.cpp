@@ -11,8 +11,6 @@
 namespace tailor::recipe {
 namespace {
 
-constexpr std::array<std::string_view, 6> k_backends{"cuda", "rocm", "sycl", "vulkan", "metal", "cpu"};
-
 std::string joined_or(const std::vector<std::string>& list, std::string_view fallback) {
   return list.empty() ? std::string(fallback) : util::join(list, ", ");
 }
@@ -54,7 +52,7 @@ RecipeInfo describe_recipe(const Recipe& recipe, const tuple::Target& target) {
     if (step.when) s.backends = step.when->backend;
     if (s.backends.empty()) {
       tuple::Target t = target;
-      t.backend.clear();
+      t.backend.reset();
       s.applies = step_applies(step, t);
     } else {
       info.backend_recipe = true;
@@ -62,15 +60,15 @@ RecipeInfo describe_recipe(const Recipe& recipe, const tuple::Target& target) {
       s.applies = std::any_of(s.backends.begin(), s.backends.end(), [&](const std::string& backend) {
         if (!backend_runs_on(backend, target.gpu)) return false;
         tuple::Target t = target;
-        t.backend = backend;
+        t.backend = tuple::parse_backend(backend);
         return step_applies(step, t);
       });
     }
     info.steps.push_back(std::move(s));
   }
-  for (std::string_view backend : k_backends) {
+  for (std::string_view backend : tuple::k_backend_names) {
     tuple::Target t = target;
-    t.backend = std::string(backend);
+    t.backend = tuple::parse_backend(backend);
     bool offered = std::any_of(recipe.steps.begin(), recipe.steps.end(), [&](const Step& step) {
       return step.when && !step.when->backend.empty() && step_applies(step, t);
     });
@@ -128,9 +126,9 @@ std::string format_recipe_info(const RecipeInfo& info, const tuple::Target& targ
   out += fmt::format("  platforms:  {}\n", joined_or(info.platforms, "none"));
   out += fmt::format("  libc:       {}\n", joined_or(info.libc, "any"));
   std::string machine = target.os + "/" + target.arch;
-  if (!target.linux_family.empty()) machine += " " + target.linux_family;
-  if (!target.libc.empty()) machine += " " + target.libc;
-  if (!target.gpu.empty()) machine += ", gpu " + target.gpu;
+  if (target.linux_family) machine += fmt::format(" {}", tuple::name(*target.linux_family));
+  if (target.libc) machine += fmt::format(" {}", tuple::name(*target.libc));
+  if (target.gpu) machine += fmt::format(", gpu {}", tuple::name(*target.gpu));
   if (!target.gpu_driver.empty()) machine += " (driver " + target.gpu_driver + ")";
   if (!target.gfx.empty()) machine += " (" + util::join(target.gfx, ", ") + ")";
   out += fmt::format("  this machine: {}{}\n", machine, info.supported_here ? "" : " - not supported");

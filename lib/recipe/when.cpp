@@ -114,16 +114,16 @@ bool when_matches(const WhenClause& when, const tuple::Target& target) {
   if (when.empty()) return true;
   // tailor's extensions are checked first so that the `platform` short-circuit (docs/conditions.md, "Evaluation order")
   // (a tsuku quirk) cannot make a backend-specific step match every backend.
-  if (!when.backend.empty() && (target.backend.empty() || !contains(when.backend, target.backend))) return false;
+  if (!when.backend.empty() && (!target.backend || !contains(when.backend, tuple::name(*target.backend)))) return false;
   if (!when.gpu_driver.empty() && !driver_in_range(when.gpu_driver, target.gpu_driver)) return false;
   if (!when.gpu_compute.empty() && !compute_in_range(when.gpu_compute, target.gpu_compute)) return false;
   if (!when.gfx.empty() && !gfx_in_list(when.gfx, target.gfx)) return false;
   if (!when.platform.empty()) return contains(when.platform, target.os + "/" + target.arch);
   if (!when.os.empty() && !contains(when.os, target.os)) return false;
   if (!when.arch.empty() && when.arch != target.arch) return false;
-  if (!when.linux_family.empty() && when.linux_family != target.linux_family) return false;
-  if (!when.libc.empty() && target.os == "linux" && !contains(when.libc, target.libc)) return false;
-  if (!when.gpu.empty() && !contains(when.gpu, target.gpu)) return false;
+  if (!when.linux_family.empty() && when.linux_family != tuple::name(target.linux_family)) return false;
+  if (!when.libc.empty() && target.os == "linux" && !contains(when.libc, tuple::name(target.libc))) return false;
+  if (!when.gpu.empty() && !contains(when.gpu, tuple::name(target.gpu))) return false;
   return true;
 }
 
@@ -146,7 +146,7 @@ std::optional<ImplicitConstraint> implicit_constraint(std::string_view action) {
 bool step_applies(const Step& step, const tuple::Target& target) {
   if (auto implicit = implicit_constraint(step.action)) {
     if (implicit->os != target.os) return false;
-    if (!implicit->family.empty() && implicit->family != target.linux_family) return false;
+    if (!implicit->family.empty() && implicit->family != tuple::name(target.linux_family)) return false;
   }
   return !step.when || when_matches(*step.when, target);
 }
@@ -245,9 +245,9 @@ bool gfx_in_list(const std::vector<std::string>& list, const std::vector<std::st
   return std::any_of(targets.begin(), targets.end(), [&](const std::string& target) { return contains(list, target); });
 }
 
-bool backend_runs_on(std::string_view backend, std::string_view gpu) {
-  if (auto owner = tuple::vendor_of_backend(backend)) return gpu == tuple::gpu_vendor_name(*owner);
-  if (backend == "vulkan") return !gpu.empty() && gpu != "none";
+bool backend_runs_on(std::string_view backend, std::optional<tuple::GpuVendor> gpu) {
+  if (auto owner = tuple::vendor_of_backend(backend)) return gpu == owner;
+  if (backend == "vulkan") return gpu && *gpu != tuple::GpuVendor::none;
   return true;
 }
 

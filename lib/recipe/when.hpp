@@ -49,8 +49,8 @@ Status check_compute_range(std::string_view range);
 // says so (docs/recipe-authoring.md, "gfx").
 bool gfx_in_list(const std::vector<std::string>& list, const std::vector<std::string>& targets);
 
-// Whether GPU vendor `gpu` (nvidia, amd, intel, apple, none, "") can run builds of `backend`:
-// cuda on NVIDIA, rocm on AMD, sycl on Intel, metal on Apple, vulkan on any GPU, cpu anywhere.
-bool backend_runs_on(std::string_view backend, std::string_view gpu);
+// Whether GPU vendor `gpu` (nullopt: not known) can run builds of `backend`: cuda on NVIDIA,
+// rocm on AMD, sycl on Intel, metal on Apple, vulkan on any GPU, cpu anywhere.
+bool backend_runs_on(std::string_view backend, std::optional<tuple::GpuVendor> gpu);
 
 }  // namespace tailor::recipe

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "tuple/gpu_vendor.hpp"
+#include "tuple/values.hpp"
 #include "util/gfx_target.hpp"
 #include "util/strings.hpp"
 #include "util/suggest.hpp"
@@ -12,8 +13,6 @@ namespace {
 
 constexpr std::array<std::string_view, 2> k_oses{"linux", "darwin"};
 constexpr std::array<std::string_view, 2> k_arches{"amd64", "arm64"};
-constexpr std::array<std::string_view, 5> k_families{"debian", "rhel", "arch", "alpine", "suse"};
-constexpr std::array<std::string_view, 2> k_libcs{"glibc", "musl"};
 constexpr std::array<std::string_view, 3> k_vulkan_states{"usable", "loader-only", "absent"};
 
 constexpr std::array<FactDef, k_fact_count> k_facts{{
@@ -21,8 +20,9 @@ constexpr std::array<FactDef, k_fact_count> k_facts{{
     {Fact::arch, "arch", "--arch", "", "architecture", ValueRule::listed, k_arches,
      "Target architecture: amd64, arm64"},
     {Fact::linux_family, "linux_family", "--linux-family", "TAILOR_LINUX_FAMILY", "Linux family", ValueRule::listed,
-     k_families, "debian, rhel, arch, alpine, suse (TAILOR_LINUX_FAMILY)"},
-    {Fact::libc, "libc", "--libc", "TAILOR_LIBC", "C library", ValueRule::listed, k_libcs, "glibc, musl (TAILOR_LIBC)"},
+     k_linux_family_names, "debian, rhel, arch, alpine, suse (TAILOR_LINUX_FAMILY)"},
+    {Fact::libc, "libc", "--libc", "TAILOR_LIBC", "C library", ValueRule::listed, k_libc_names,
+     "glibc, musl (TAILOR_LIBC)"},
     {Fact::gpu, "gpu", "--gpu", "TAILOR_GPU", "GPU vendor", ValueRule::listed, k_gpu_vendor_names,
      "nvidia, amd, intel, apple, none (TAILOR_GPU)"},
     {Fact::gpu_driver,

@@ -22,9 +22,11 @@ inline std::string check_recipe_input(std::string_view text) {
   (void)validation_to_json(result).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   auto planned = load_recipe_for_planning(text, "fuzz.toml");
   if (result.recipe) {
-    const tailor::tuple::Target targets[] = {{"linux", "amd64", "debian", "glibc", "nvidia", "575.57.08", "cuda"},
-                                             {"linux", "arm64", "alpine", "musl", "none", "", "cpu"},
-                                             {"darwin", "arm64", "", "", "apple", "", "metal"}};
+    using namespace tailor::tuple;
+    const Target targets[] = {
+        {"linux", "amd64", LinuxFamily::debian, Libc::glibc, GpuVendor::nvidia, "575.57.08", Backend::cuda},
+        {"linux", "arm64", LinuxFamily::alpine, Libc::musl, GpuVendor::none, "", Backend::cpu},
+        {"darwin", "arm64", std::nullopt, std::nullopt, GpuVendor::apple, "", Backend::metal}};
     for (const Step& step : result.recipe->steps) {
       (void)analyze_step(step);
       for (const tailor::tuple::Target& target : targets) (void)step_applies(step, target);

@@ -36,7 +36,8 @@ struct FakeInstaller {
                             const install::InstallOptions&) -> Result<install::InstallOutcome> {
       install::InstallOutcome outcome;
       for (const auto& plan : plans) {
-        const std::string &tool = plan.tool, &version = plan.version, &backend = plan.platform.backend;
+        const std::string &tool = plan.tool, &version = plan.version;
+        const std::string backend(tuple::name(plan.platform.backend));
         installed.push_back(backend);
         auto script = layout.tool_dir(tool, version) / "bin" / "llama-cli";
         std::string devices =

@@ -131,7 +131,7 @@ TEST_CASE("open_plan_session") {
     CHECK_FALSE(doubles.detect_requests[0].need_vulkan);
     CHECK(doubles.detect_requests[1].need_vulkan);
     CHECK((*session)->request.tool == "llamalike");
-    CHECK((*session)->request.target.gpu == "nvidia");
+    CHECK((*session)->request.target.gpu == tuple::GpuVendor::nvidia);
   }
   SUBCASE("a plan that does not read Vulkan resolves the facts once") {
     auto session =

@@ -9,6 +9,7 @@
 #include "plan/planner.hpp"
 #include "support/plan_doubles.hpp"
 #include "support/scratch.hpp"
+#include "support/targets.hpp"
 
 using namespace tailor;
 
@@ -75,7 +76,7 @@ command = "signed --version"
     plan::PlanServices services{registry.get(), &downloader, &resolver};
     plan::PlanRequest request;
     request.tool = tool;
-    request.target = {"linux", "amd64", "debian", "glibc", "none", "", ""};
+    request.target = test::target_of("linux", "amd64", "debian", "glibc", "none", "", "");
     request.require_checksum = require_checksum;
     request.pin_from = std::move(lock);
     return plan::generate_plan(request, services);

@@ -4,6 +4,7 @@
 #include "plan/planner.hpp"
 #include "support/plan_doubles.hpp"
 #include "support/scratch.hpp"
+#include "support/targets.hpp"
 
 using namespace tailor;
 
@@ -20,7 +21,8 @@ struct Fixture {
                                  const std::string& compute = "") {
     plan::PlanRequest request;
     request.tool = "llamalike";
-    request.target = {os, arch, os == "linux" ? "debian" : "", os == "linux" ? "glibc" : "", gpu, driver, "", compute};
+    request.target = test::target_of(os, arch, os == "linux" ? "debian" : "", os == "linux" ? "glibc" : "", gpu, driver,
+                                     "", compute);
     request.backend = backend;
     return plan::generate_plan(request, services);
   }
@@ -48,8 +50,8 @@ TEST_CASE("generate_plan backend ladder") {
     REQUIRE(outcome.has_value());
     CHECK(outcome->backend == "cuda");
     CHECK(url_of(*outcome).find("cuda-13.0") != std::string::npos);
-    CHECK(outcome->value.platform.gpu == "nvidia");
-    CHECK(outcome->value.platform.backend == "cuda");
+    CHECK(outcome->value.platform.gpu == tuple::GpuVendor::nvidia);
+    CHECK(outcome->value.platform.backend == tuple::Backend::cuda);
     CHECK(dependency_names(test::json_of(*outcome)["dependencies"]) ==
           std::vector<std::string>{"cuda-runtime", "  nvidia-driver"});
   }
@@ -116,7 +118,7 @@ TEST_CASE("generate_plan backend ladder") {
     auto forced = [&] {
       plan::PlanRequest request;
       request.tool = "llamalike";
-      request.target = {"linux", "amd64", "debian", "glibc", "nvidia", "580.65.06", "", ""};
+      request.target = test::target_of("linux", "amd64", "debian", "glibc", "nvidia", "580.65.06");
       request.backend = "metal";
       request.force = true;
       return plan::generate_plan(request, f.services);
@@ -215,7 +217,8 @@ TEST_CASE("generate_plan gfx lists") {
   auto eval = [&](std::vector<std::string> gfx, const std::string& note = "", const std::string& backend = "") {
     plan::PlanRequest request;
     request.recipe = &*parsed;
-    request.target = {"linux", "amd64", "debian", "glibc", "amd", "", "usable", ""};
+    request.target = test::target_of("linux", "amd64", "debian", "glibc", "amd");
+    request.target.vulkan = "usable";
     request.target.gfx = std::move(gfx);
     request.target.gfx_note = note;
     request.backend = backend;
@@ -266,7 +269,8 @@ TEST_CASE("generate_plan Vulkan on NVIDIA") {
   auto eval = [&](std::optional<bool> icd, const std::string& backend = "") {
     plan::PlanRequest request;
     request.tool = "llamalike";
-    request.target = {"linux", "amd64", "debian", "glibc", "nvidia", "535.183.01", "loader-only", ""};
+    request.target = test::target_of("linux", "amd64", "debian", "glibc", "nvidia", "535.183.01");
+    request.target.vulkan = "loader-only";
     request.target.nvidia_vulkan_icd = icd;
     request.backend = backend;
     return plan::generate_plan(request, f.services);
@@ -307,7 +311,8 @@ TEST_CASE("generate_plan min_glibc") {
   auto eval = [&](const std::string& libc_version, const std::string& backend = "") {
     plan::PlanRequest request;
     request.recipe = &*parsed;
-    request.target = {"linux", "amd64", "debian", "glibc", "nvidia", "580.65.06", "usable", ""};
+    request.target = test::target_of("linux", "amd64", "debian", "glibc", "nvidia", "580.65.06");
+    request.target.vulkan = "usable";
     request.target.libc_version = libc_version;
     request.backend = backend;
     return plan::generate_plan(request, services);

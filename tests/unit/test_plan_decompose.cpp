@@ -4,6 +4,7 @@
 #include "plan/planner.hpp"
 #include "support/plan_doubles.hpp"
 #include "support/scratch.hpp"
+#include "support/targets.hpp"
 #include "util/canonical_json.hpp"
 
 using namespace tailor;
@@ -18,7 +19,7 @@ struct Case {
   test::FakeResolver resolver;
 
   Result<plan::PlanOutcome> eval(const std::string& toml,
-                                 plan::Target target = {{"linux", "amd64", "debian", "glibc", "none", ""}},
+                                 plan::Target target = test::target_of("linux", "amd64", "debian", "glibc", "none"),
                                  bool with_downloader = false) {
     test::write_text(dir / "t" / "tool.toml", toml);
     registry = std::make_unique<recipe::Registry>(recipe::RegistryOptions{{dir}, false});
@@ -104,7 +105,7 @@ TEST_CASE("decompose download_archive") {
     auto outcome = c.eval(std::string(k_head) +
                               "[[steps]]\naction = \"download_archive\"\n"
                               "url = \"https://x.org/tool-{version}.zip\"\nbinaries = [\"tool\"]\n",
-                          {"linux", "amd64", "debian", "glibc", "none", "", ""}, true);
+                          test::target_of("linux", "amd64", "debian", "glibc", "none"), true);
     REQUIRE(outcome.has_value());
     const auto step = test::json_of(*outcome)["steps"][0];
     CHECK(step["checksum"] == std::string(64, 'e'));
@@ -162,7 +163,7 @@ TEST_CASE("generate_plan omission rules") {
     std::string toml = std::string(k_head) +
                        "[[steps]]\naction = \"apt_install\"\npackages = [\"a\"]\n"
                        "[[steps]]\naction = \"dnf_install\"\npackages = [\"b\"]\n";
-    auto rhel = c.eval(toml, {"linux", "amd64", "rhel", "glibc", "none", "", ""});
+    auto rhel = c.eval(toml, test::target_of("linux", "amd64", "rhel", "glibc", "none"));
     REQUIRE(rhel.has_value());
     REQUIRE(test::json_of(*rhel)["steps"].size() == 1);
     CHECK(test::json_of(*rhel)["steps"][0]["action"] == "dnf_install");

@@ -5,6 +5,7 @@
 #include "plan/planner.hpp"
 #include "support/plan_doubles.hpp"
 #include "support/scratch.hpp"
+#include "support/targets.hpp"
 #include "util/canonical_json.hpp"
 
 using namespace tailor;
@@ -29,7 +30,7 @@ struct Fixture {
 };
 
 plan::Target linux_target(const std::string& family, const std::string& arch = "amd64") {
-  return {{"linux", arch, family, family == "alpine" ? "musl" : "glibc", "none", ""}};
+  return test::target_of("linux", arch, family, family == "alpine" ? "musl" : "glibc", "none");
 }
 
 }  // namespace
@@ -110,7 +111,7 @@ TEST_CASE("generate_plan") {
                      "010afdbd0e7638947dfdcbcb5ff24375e434c42ff84db1c6ace895f2110eab0d", 402113);
     f.downloader.add("https://github.com/example-org/gizmo/releases/download/v3.4.0/gizmo_3.4.0_darwin_arm64",
                      "9c4c0668b5b76c4ae8aecd41be4ed00d5dc8f941f20a1056e2e54e6e3eafb7ff", 9120448);
-    CHECK(f.eval("gizmo", plan::Target{{"darwin", "arm64", "", "", "apple", ""}}) ==
+    CHECK(f.eval("gizmo", test::target_of("darwin", "arm64", "", "", "apple")) ==
           test::read_text(test::testdata("plan/expected/example-b-gizmo-darwin-arm64.json")));
   }
   SUBCASE("example C: alpine keeps only the apk step, exit_code 0 kept, linux_family recorded") {

@@ -15,11 +15,11 @@ TEST_CASE("parse_golden_name") {
   CHECK(plan::golden_platform_name(a->target) == "linux-amd64");
   auto b = plan::parse_golden_name("v5.3.9-linux-alpine-amd64.json");
   REQUIRE(b.has_value());
-  CHECK(b->target.linux_family == "alpine");
+  CHECK(b->target.linux_family == tuple::LinuxFamily::alpine);
   auto c = plan::parse_golden_name("vb5000-linux-arm64-gpu-nvidia-drv575.json");
   REQUIRE(c.has_value());
   CHECK(c->version == "b5000");
-  CHECK(c->target.gpu == "nvidia");
+  CHECK(c->target.gpu == tuple::GpuVendor::nvidia);
   CHECK(c->target.gpu_driver == "575");
   CHECK(plan::golden_file_name("v1.0", c->target) == "v1.0-linux-arm64-gpu-nvidia-drv575.json");
   auto d = plan::parse_golden_name("vb5000-linux-amd64-gpu-nvidia-drv580-cc7.5.json");

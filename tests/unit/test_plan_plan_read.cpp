@@ -16,7 +16,11 @@ plan::Plan sample_plan() {
   plan::Plan plan;
   plan.tool = "gizmo";
   plan.version = "1.2.0";
-  plan.platform = {.os = "linux", .arch = "amd64", .linux_family = "debian", .gpu = "nvidia", .backend = "cuda"};
+  plan.platform = {.os = "linux",
+                   .arch = "amd64",
+                   .linux_family = tuple::LinuxFamily::debian,
+                   .gpu = tuple::GpuVendor::nvidia,
+                   .backend = tuple::Backend::cuda};
   plan.generated_at = "2026-12-06T00:00:00Z";
   plan.recipe_source = "embedded";
   plan::PlanStep step;
@@ -94,6 +98,27 @@ TEST_CASE("plan_from_json") {
     REQUIRE_FALSE(read.has_value());
     CHECK(read.error().message == "$.binaries[1]: a string is needed");
     CHECK_FALSE(plan::plan_from_json(ordered_json::array()).has_value());
+  }
+  SUBCASE("a platform value outside the tuple's tables names its key and the values it takes") {
+    const std::pair<const char*, const char*> cases[] = {
+        {"linux_family", "$.platform.linux_family: one of debian, rhel, arch, alpine, suse is needed"},
+        {"gpu", "$.platform.gpu: one of nvidia, amd, intel, apple, none is needed"},
+        {"backend", "$.platform.backend: one of cuda, rocm, sycl, vulkan, metal, cpu is needed"}};
+    for (const auto& [key, message] : cases) {
+      INFO(key);
+      ordered_json doc = plan::plan_to_json(sample_plan());
+      doc["platform"][key] = "matrox";
+      auto read = plan::plan_from_json(doc);
+      REQUIRE_FALSE(read.has_value());
+      CHECK(read.error().kind == ErrorKind::invalid_input);
+      CHECK(read.error().message == message);
+    }
+    // The writer leaves out what is not known; an empty name reads the same way.
+    ordered_json doc = plan::plan_to_json(sample_plan());
+    doc["platform"]["gpu"] = "";
+    auto read = plan::plan_from_json(doc);
+    REQUIRE(read.has_value());
+    CHECK_FALSE(read->platform.gpu.has_value());
   }
   SUBCASE("keys the format does not define are listed by path and left out") {
     ordered_json doc = plan::plan_to_json(sample_plan());

@@ -25,7 +25,7 @@ TEST_CASE("describe_plan") {
   plan::PlanOutcome outcome;
   outcome.value.tool = "hello";
   outcome.value.version = "1.0.0";
-  outcome.value.platform = {.os = "linux", .arch = "amd64", .gpu = "none"};
+  outcome.value.platform = {.os = "linux", .arch = "amd64", .gpu = tuple::GpuVendor::none};
   outcome.value.steps = std::vector<plan::PlanStep>{download("https://h/a.tar.gz", std::string(64, 'a'))};
 
   SUBCASE("deterministic only when every download is hashed") {

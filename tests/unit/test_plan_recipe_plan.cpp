@@ -7,6 +7,7 @@
 #include "recipe/recipe.hpp"
 #include "support/plan_doubles.hpp"
 #include "support/scratch.hpp"
+#include "support/targets.hpp"
 
 using namespace tailor;
 
@@ -28,7 +29,7 @@ struct Case {
     plan::PlanRequest request;
     request.tool = "tool";
     request.version = version;
-    request.target = {"linux", "amd64", "debian", "glibc", "none", "", ""};
+    request.target = test::target_of("linux", "amd64", "debian", "glibc", "none", "", "");
     request.for_golden = true;
     return plan::generate_plan(request, services);
   }

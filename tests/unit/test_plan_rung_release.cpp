@@ -6,6 +6,7 @@
 #include "plan/planner.hpp"
 #include "support/plan_doubles.hpp"
 #include "support/scratch.hpp"
+#include "support/targets.hpp"
 
 using namespace tailor;
 
@@ -64,7 +65,7 @@ struct Fixture {
     plan::PlanServices services{registry.get(), &downloader, &resolver};
     plan::PlanRequest request;
     request.tool = "ghllama";
-    request.target = {"linux", "amd64", "debian", "glibc", "nvidia", "580.65.06", ""};
+    request.target = test::target_of("linux", "amd64", "debian", "glibc", "nvidia", "580.65.06", "");
     request.backend = backend;
     request.offline = offline;
     request.pin_from = std::move(lock);
@@ -191,7 +192,7 @@ TEST_CASE("generate_plan backend ladder against direct URLs that answer 404") {
     plan::PlanServices services{f.registry.get(), &f.downloader, &f.resolver};
     plan::PlanRequest request;
     request.tool = "dlllama";
-    request.target = {"linux", "amd64", "debian", "glibc", "nvidia", "580.65.06", ""};
+    request.target = test::target_of("linux", "amd64", "debian", "glibc", "nvidia", "580.65.06", "");
     request.backend = backend;
     return plan::generate_plan(request, services);
   };

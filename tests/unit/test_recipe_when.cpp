@@ -1,20 +1,21 @@
 #include <doctest/doctest.h>
 
 #include "recipe/when.hpp"
+#include "support/targets.hpp"
 
 using namespace tailor::recipe;
 
 namespace {
 
-const tailor::tuple::Target k_debian_amd64{"linux", "amd64", "debian", "glibc", "none", "", ""};
-const tailor::tuple::Target k_alpine_arm64{"linux", "arm64", "alpine", "musl", "none", "", ""};
-const tailor::tuple::Target k_darwin_arm64{"darwin", "arm64", "", "", "apple", "", ""};
+const tailor::tuple::Target k_debian_amd64 = tailor::test::target_of("linux", "amd64", "debian", "glibc", "none");
+const tailor::tuple::Target k_alpine_arm64 = tailor::test::target_of("linux", "arm64", "alpine", "musl", "none");
+const tailor::tuple::Target k_darwin_arm64 = tailor::test::target_of("darwin", "arm64", "", "", "apple");
 
-tailor::tuple::Target with_gpu(tailor::tuple::Target t, std::string gpu, std::string driver = "",
-                               std::string backend = "") {
-  t.gpu = std::move(gpu);
+tailor::tuple::Target with_gpu(tailor::tuple::Target t, std::string_view gpu, std::string driver = "",
+                               std::string_view backend = "") {
+  t.gpu = tailor::tuple::parse_gpu_vendor(gpu);
   t.gpu_driver = std::move(driver);
-  t.backend = std::move(backend);
+  t.backend = tailor::tuple::parse_backend(backend);
   return t;
 }
 
@@ -98,7 +99,7 @@ TEST_CASE("when_matches") {
     CHECK(when_matches(w, k_debian_amd64));
     CHECK_FALSE(when_matches(w, k_darwin_arm64));
     tailor::tuple::Target darwin_with_family = k_darwin_arm64;
-    darwin_with_family.linux_family = "debian";
+    darwin_with_family.linux_family = tailor::tuple::LinuxFamily::debian;
     CHECK(when_matches(w, darwin_with_family));
   }
   SUBCASE("libc is only evaluated on linux") {
@@ -357,12 +358,12 @@ TEST_CASE("gfx lists") {
     WhenClause w;
     w.backend = {"rocm"};
     w.gfx = {"gfx90a", "gfx942"};
-    tailor::tuple::Target t{"linux", "amd64", "debian", "glibc", "amd", "", "rocm", ""};
+    tailor::tuple::Target t = tailor::test::target_of("linux", "amd64", "debian", "glibc", "amd", "", "rocm");
     t.gfx = {"gfx942"};
     CHECK(when_matches(w, t));
     t.gfx = {"gfx906"};
     CHECK_FALSE(when_matches(w, t));
-    t.backend = "vulkan";
+    t.backend = tailor::tuple::Backend::vulkan;
     w.backend = {"vulkan"};
     w.gfx.clear();
     CHECK(when_matches(w, t));
@@ -370,10 +371,11 @@ TEST_CASE("gfx lists") {
 }
 
 TEST_CASE("backend_runs_on") {
-  CHECK(backend_runs_on("cuda", "nvidia"));
-  CHECK_FALSE(backend_runs_on("rocm", "nvidia"));
-  CHECK_FALSE(backend_runs_on("sycl", "none"));
-  CHECK_FALSE(backend_runs_on("vulkan", "none"));
-  CHECK(backend_runs_on("vulkan", "amd"));
-  CHECK(backend_runs_on("cpu", ""));
+  CHECK(backend_runs_on("cuda", tailor::tuple::GpuVendor::nvidia));
+  CHECK_FALSE(backend_runs_on("rocm", tailor::tuple::GpuVendor::nvidia));
+  CHECK_FALSE(backend_runs_on("sycl", tailor::tuple::GpuVendor::none));
+  CHECK_FALSE(backend_runs_on("vulkan", tailor::tuple::GpuVendor::none));
+  CHECK_FALSE(backend_runs_on("vulkan", std::nullopt));
+  CHECK(backend_runs_on("vulkan", tailor::tuple::GpuVendor::amd));
+  CHECK(backend_runs_on("cpu", std::nullopt));
 }

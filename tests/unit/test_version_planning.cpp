@@ -9,6 +9,7 @@
 #include "support/https_server.hpp"
 #include "support/plan_doubles.hpp"
 #include "support/scratch.hpp"
+#include "support/targets.hpp"
 #include "version/resolver.hpp"
 
 using namespace tailor;
@@ -39,7 +40,7 @@ struct Fixture {
     plan::PlanServices services{&registry, fetcher, resolver.get()};
     plan::PlanRequest request;
     request.tool = tool;
-    request.target = {"linux", "amd64", "debian", "glibc", "none", "", ""};
+    request.target = test::target_of("linux", "amd64", "debian", "glibc", "none", "", "");
     auto outcome = plan::generate_plan(request, services);
     REQUIRE_MESSAGE(outcome.has_value(), (outcome ? "" : outcome.error().message));
     for (const auto& warning : outcome->warnings) warnings += warning + "\n";
