@@ -22,9 +22,6 @@ void collect_steps(Pins& lock, const std::string& tool, const std::optional<std:
       std::string checksum = locked.checksum.empty() ? string_at(locked.params, "checksum") : locked.checksum;
       lock.artifacts[url] = LockedArtifact{checksum, locked.size};
     }
-    for (const char* action : {"cargo_build", "go_build", "npm_exec", "pip_exec", "gem_exec", "cpan_install"}) {
-      if (locked.action == action && !lock.ecosystem.contains(action)) lock.ecosystem[action] = locked.params;
-    }
     list.push_back(std::move(locked));
   }
 }

@@ -35,7 +35,6 @@ struct Pins {
   std::map<std::string, std::string> versions;           // tool -> first version in pre-order
   std::map<std::string, LockedArtifact> artifacts;       // url -> checksum and size
   std::map<std::string, std::vector<LockedStep>> steps;  // tool -> its plan steps in order
-  std::map<std::string, nlohmann::json> ecosystem;       // first captured lock params per action
 };
 
 // The release tag a locked tool's GitHub download URLs carry for `version` (`v0.14.0` for
