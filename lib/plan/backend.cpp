@@ -31,8 +31,8 @@ std::vector<tuple::Backend> vendor_ladder(std::optional<tuple::GpuVendor> gpu) {
   // The vendor's own stack first; Vulkan for the GPUs a PCI scan finds; the CPU always.
   std::vector<tuple::Backend> ladder;
   if (gpu) {
-    const tuple::GpuVendorDef& vendor = tuple::k_gpu_vendors.at(static_cast<std::size_t>(*gpu));
-    if (auto own = tuple::parse_backend(vendor.backend)) ladder.push_back(*own);
+    const tuple::GpuVendorDef& vendor = tuple::gpu_vendor_def(*gpu);
+    if (vendor.backend) ladder.push_back(*vendor.backend);
     if (vendor.pci) ladder.push_back(tuple::Backend::vulkan);
   }
   ladder.push_back(tuple::Backend::cpu);

@@ -7,24 +7,26 @@
 #include <optional>
 #include <string_view>
 
+#include "tuple/values.hpp"
+
 namespace tailor::tuple {
 
 enum class GpuVendor { nvidia, amd, intel, apple, none };
 
 struct GpuVendorDef {
   GpuVendor vendor;
-  std::string_view name;     // "nvidia"
-  std::string_view backend;  // its own stack's backend ("cuda"); "" for none
-  bool pci;                  // found by the PCI scan, eligible as the primary GPU, has a Vulkan rung
+  std::string_view name;           // "nvidia"
+  std::optional<Backend> backend;  // its own stack's backend (cuda); none for `none`
+  bool pci;                        // found by the PCI scan, eligible as the primary GPU, has a Vulkan rung
 };
 
 // In the order detection prefers them (nvidia > amd > intel), then apple and none.
 inline constexpr std::array<GpuVendorDef, 5> k_gpu_vendors{{
-    {GpuVendor::nvidia, "nvidia", "cuda", true},
-    {GpuVendor::amd, "amd", "rocm", true},
-    {GpuVendor::intel, "intel", "sycl", true},
-    {GpuVendor::apple, "apple", "metal", false},
-    {GpuVendor::none, "none", "", false},
+    {GpuVendor::nvidia, "nvidia", Backend::cuda, true},
+    {GpuVendor::amd, "amd", Backend::rocm, true},
+    {GpuVendor::intel, "intel", Backend::sycl, true},
+    {GpuVendor::apple, "apple", Backend::metal, false},
+    {GpuVendor::none, "none", std::nullopt, false},
 }};
 static_assert(
     [] {
@@ -50,8 +52,16 @@ constexpr const GpuVendorDef* find_gpu_vendor(std::string_view name) {
   return nullptr;
 }
 
-constexpr std::string_view gpu_vendor_name(GpuVendor vendor) {
-  return k_gpu_vendors.at(static_cast<std::size_t>(vendor)).name;
+constexpr const GpuVendorDef& gpu_vendor_def(GpuVendor vendor) {
+  return k_gpu_vendors.at(static_cast<std::size_t>(vendor));
+}
+constexpr std::string_view gpu_vendor_name(GpuVendor vendor) { return gpu_vendor_def(vendor).name; }
+constexpr std::string_view name(GpuVendor vendor) { return gpu_vendor_name(vendor); }
+
+// The vendor `text` names; nullopt for "" and anything not in the table.
+constexpr std::optional<GpuVendor> parse_gpu_vendor(std::string_view text) {
+  const GpuVendorDef* def = find_gpu_vendor(text);
+  return def != nullptr ? std::optional<GpuVendor>(def->vendor) : std::nullopt;
 }
 
 // Whether `name` is a vendor the PCI scan finds: nvidia, amd or intel.
@@ -62,8 +72,9 @@ constexpr bool is_pci_gpu_vendor(std::string_view name) {
 
 // The vendor whose own stack `backend` is ("cuda" -> nvidia); nullopt for vulkan, cpu and the rest.
 constexpr std::optional<GpuVendor> vendor_of_backend(std::string_view backend) {
+  const std::optional<Backend> parsed = parse_backend(backend);
   for (const GpuVendorDef& def : k_gpu_vendors) {
-    if (!def.backend.empty() && def.backend == backend) return def.vendor;
+    if (parsed && def.backend == parsed) return def.vendor;
   }
   return std::nullopt;
 }

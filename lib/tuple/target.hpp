@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "tuple/gpu_vendor.hpp"
 #include "tuple/values.hpp"
 
 namespace tailor::tuple {

@@ -3,13 +3,11 @@
 // libraries and backends, each an enum with one table of names in enum order. The names are
 // what facts, `when` clauses, plans, golden file names and lock targets write; the tables are
 // the allowed values of tuple/fact_table.hpp. GPU vendors have their own table
-// (tuple/gpu_vendor.hpp).
+// (tuple/gpu_vendor.hpp), which names each vendor's own backend from here.
 #include <array>
 #include <cstddef>
 #include <optional>
 #include <string_view>
-
-#include "tuple/gpu_vendor.hpp"
 
 namespace tailor::tuple {
 
@@ -35,7 +33,6 @@ constexpr std::optional<E> from_name(const std::array<std::string_view, N>& name
 constexpr std::string_view name(LinuxFamily v) { return k_linux_family_names.at(static_cast<std::size_t>(v)); }
 constexpr std::string_view name(Libc v) { return k_libc_names.at(static_cast<std::size_t>(v)); }
 constexpr std::string_view name(Backend v) { return k_backend_names.at(static_cast<std::size_t>(v)); }
-constexpr std::string_view name(GpuVendor v) { return gpu_vendor_name(v); }
 // "" for a value that is not known or not given.
 template <typename E>
 constexpr std::string_view name(const std::optional<E>& v) {
@@ -55,10 +52,6 @@ constexpr std::optional<LinuxFamily> parse_linux_family(std::string_view text) {
 constexpr std::optional<Libc> parse_libc(std::string_view text) { return detail::from_name<Libc>(k_libc_names, text); }
 constexpr std::optional<Backend> parse_backend(std::string_view text) {
   return detail::from_name<Backend>(k_backend_names, text);
-}
-constexpr std::optional<GpuVendor> parse_gpu_vendor(std::string_view text) {
-  const GpuVendorDef* def = find_gpu_vendor(text);
-  return def != nullptr ? std::optional<GpuVendor>(def->vendor) : std::nullopt;
 }
 
 }  // namespace tailor::tuple
