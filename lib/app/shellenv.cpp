@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "install/steps.hpp"
+#include "recipe/actions.hpp"
 #include "util/strings.hpp"
 #include "util/suggest.hpp"
 
@@ -85,29 +87,67 @@ Shell shell_from_env(std::string_view shell_variable) {
   return Shell::posix;
 }
 
-std::vector<ToolVariable> installed_variables(const install::Layout& layout, const install::State& state) {
-  std::vector<ToolVariable> out;
+namespace {
+
+// Calls `use(tool, active version, params)` for each `kind` step, with object parameters, of
+// the recorded plan of every installed tool's active version, by tool name and in step order.
+template <typename Use>
+void for_each_active_step(const install::State& state, recipe::ActionKind kind, Use use) {
   for (const auto& [name, tool] : state.installed) {
     auto version = tool.versions.find(tool.active_version);
     if (version == tool.versions.end()) continue;
     const nlohmann::json& plan = version->second.plan;
     if (!plan.is_object() || !plan.contains("steps") || !plan["steps"].is_array()) continue;
     for (const auto& step : plan["steps"]) {
-      if (!step.is_object() || step.value("action", "") != "set_env") continue;
-      if (!step.contains("params") || !step["params"].is_object() || !step["params"].contains("vars")) continue;
-      step_variables(step["params"]["vars"], name, layout.tool_dir(name, tool.active_version), out);
+      if (!step.is_object() || !recipe::is_action(step.value("action", ""), kind)) continue;
+      if (step.contains("params") && step["params"].is_object()) use(name, tool.active_version, step["params"]);
     }
   }
+}
+
+}  // namespace
+
+std::vector<ToolVariable> installed_variables(const install::Layout& layout, const install::State& state) {
+  std::vector<ToolVariable> out;
+  for_each_active_step(state, recipe::ActionKind::set_env,
+                       [&](const std::string& tool, const std::string& version, const nlohmann::json& params) {
+                         if (params.contains("vars"))
+                           step_variables(params["vars"], tool, layout.tool_dir(tool, version), out);
+                       });
   return out;
 }
 
-std::string shellenv_script(Shell shell, const std::filesystem::path& bin, const std::vector<ToolVariable>& variables) {
+std::vector<ToolFragment> installed_fragments(const install::Layout& layout, const install::State& state, Shell shell) {
+  std::vector<ToolFragment> out;
+  if (shell == Shell::posix) return out;
+  for_each_active_step(state, recipe::ActionKind::install_shell_init,
+                       [&](const std::string& tool, const std::string& version, const nlohmann::json& params) {
+                         const std::string target = params.value("target", "");
+                         if (target.empty() || target.find('/') != std::string::npos) return;
+                         std::filesystem::path file =
+                             install::shell_fragment(layout.tool_dir(tool, version), target, shell_name(shell));
+                         std::error_code ec;
+                         if (!std::filesystem::is_regular_file(std::filesystem::symlink_status(file, ec))) return;
+                         out.push_back({fmt::format("{}@{}/{}", tool, version, target), std::move(file)});
+                       });
+  return out;
+}
+
+std::string shellenv_script(Shell shell, const std::filesystem::path& bin, const std::vector<ToolVariable>& variables,
+                            const std::vector<ToolFragment>& fragments) {
   std::string out;
   if (shell == Shell::fish) {
     std::string dir = fish_quote(bin.string());
     out += fmt::format("if not contains -- {} $PATH\n    set -gx PATH {} $PATH\nend\n", dir, dir);
     for (const auto& variable : variables)
       out += fmt::format("set -gx {} {}\n", variable.name, fish_quote(variable.value));
+    for (const auto& fragment : fragments) {
+      std::string key = fish_quote(fragment.key);
+      out += fmt::format(
+          "if not contains -- {} $__tailor_shell_init\n    source {}\n    set -g __tailor_shell_init "
+          "$__tailor_shell_init {}\nend\n",
+          key, fish_quote(fragment.file.string()), key);
+    }
     return out;
   }
   // `case` rather than a test on $PATH alone: a second eval finds the directory and adds
@@ -117,6 +157,14 @@ std::string shellenv_script(Shell shell, const std::filesystem::path& bin, const
       "case \":${{PATH}}:\" in\n  *:{}:*) ;;\n  *) PATH={}\"${{PATH:+:${{PATH}}}}\"; export PATH ;;\nesac\n", dir, dir);
   for (const auto& variable : variables)
     out += fmt::format("export {}={}\n", variable.name, posix_quote(variable.value));
+  // A shell variable, never exported: a new shell sources every fragment again.
+  for (const auto& fragment : fragments) {
+    std::string key = posix_quote(fragment.key);
+    out += fmt::format(
+        "case \":${{__tailor_shell_init-}}:\" in\n  *:{}:*) ;;\n  *) . {}; "
+        "__tailor_shell_init=\"${{__tailor_shell_init:+${{__tailor_shell_init}}:}}\"{} ;;\nesac\n",
+        key, posix_quote(fragment.file.string()), key);
+  }
   return out;
 }
 
@@ -126,7 +174,9 @@ ShellEnv shellenv(const install::Layout& layout, Shell shell) {
     return {shellenv_script(shell, layout.bin(), {}),
             fmt::format("the set_env values of installed tools are left out: {}", state.error().message)};
   }
-  return {shellenv_script(shell, layout.bin(), installed_variables(layout, *state)), ""};
+  return {shellenv_script(shell, layout.bin(), installed_variables(layout, *state),
+                          installed_fragments(layout, *state, shell)),
+          ""};
 }
 
 }  // namespace tailor::app

@@ -1,7 +1,7 @@
 #pragma once
 // `tailor shellenv` (docs/user-guide.md, "Shell set-up"): the shell lines that put
-// $TAILOR_HOME/bin on PATH and export the `set_env` values of the installed tools. Evaluating
-// them twice leaves PATH as evaluating them once did.
+// $TAILOR_HOME/bin on PATH, export the `set_env` values of the installed tools and source their
+// shell init fragments. Evaluating them twice leaves the shell as evaluating them once did.
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -34,9 +34,22 @@ struct ToolVariable {
 // step order; `{install_dir}` in a value becomes that version's directory.
 std::vector<ToolVariable> installed_variables(const install::Layout& layout, const install::State& state);
 
-// The script for `shell`: PATH first (only when `bin` is not on it yet), then the variables.
-// Values are quoted so the shell takes them literally.
-std::string shellenv_script(Shell shell, const std::filesystem::path& bin, const std::vector<ToolVariable>& variables);
+// One shell init fragment an install_shell_init step of an installed tool wrote.
+struct ToolFragment {
+  std::string key;  // <tool>@<version>/<target>: a second evaluation skips what the first sourced
+  std::filesystem::path file;
+};
+
+// The fragments for `shell` of the active version of every installed tool, by tool name and in
+// step order: only those its plan names and that exist. None for posix (fragments are written
+// for bash, zsh or fish).
+std::vector<ToolFragment> installed_fragments(const install::Layout& layout, const install::State& state, Shell shell);
+
+// The script for `shell`: PATH first (only when `bin` is not on it yet), then the variables,
+// then each fragment sourced once per shell session. Values are quoted so the shell takes them
+// literally.
+std::string shellenv_script(Shell shell, const std::filesystem::path& bin, const std::vector<ToolVariable>& variables,
+                            const std::vector<ToolFragment>& fragments = {});
 
 struct ShellEnv {
   std::string script;

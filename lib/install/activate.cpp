@@ -8,6 +8,7 @@
 #include "install/lifecycle.hpp"
 #include "install/link_owners.hpp"
 #include "install/links.hpp"
+#include "install/steps.hpp"
 #include "util/strings.hpp"
 #include "version/version_compare.hpp"
 
@@ -115,6 +116,12 @@ Result<Activation> activate_version(const Layout& layout, const std::string& too
     auto freed = remove_links_into(layout, layout.tool_dir(tool, activation.from));
     for (const auto& link : relink_to_owners(layout, after, freed)) output.info("bin/{}", link);
   }
+  // Program files are the active version's: those of the version active now replace the others.
+  const PlacedContext placed{
+      layout.tool_dir(tool, activation.to), layout.data_dir(tool), tool, activation.to, {}, &output};
+  if (auto copied = place_program_files(after.installed.at(tool).versions.at(activation.to).plan, placed); !copied)
+    output.warn("{}@{} is active but its program files could not be copied: {}", tool, activation.to,
+                copied.error().message);
   held->release();
   return activation;
 }

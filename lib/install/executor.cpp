@@ -298,12 +298,25 @@ class Executor {
       return fail(ErrorKind::install, "{}; the install was rolled back", st.error().message);
     }
 
+    if (auto st = run_placed_steps(node, tool_dir); !st) {
+      undo_dir();
+      return fail(ErrorKind::install, "{}; the install was rolled back", st.error().message);
+    }
     pause_point("before_state");
     if (auto st = commit(node, tool_dir, binaries); !st) {
       undo_dir();
       return st;
     }
     fs::remove_all(previous, ec);
+    return {};
+  }
+
+  // docs/actions.md, "Steps that run in place": with the build at its final path, before the commit.
+  Status run_placed_steps(const Node& node, const fs::path& tool_dir) const {
+    if (!node.steps()) return {};
+    const PlacedContext ctx{tool_dir, m_layout.data_dir(node.tool), node.tool, node.version, m_dep_bins, &m_output};
+    for (const plan::PlanStep& step : *node.steps())
+      if (auto st = run_placed_step(step, ctx); !st) return st;
     return {};
   }
 
@@ -382,6 +395,11 @@ class Executor {
       return st;
     }
 
+    if (auto st = run_placed_steps(node, tool_dir); !st) {
+      swap_back(tool_dir, previous, staging);
+      remove_marker(tool_dir);
+      return fail(ErrorKind::install, "{}; the installed build was kept", st.error().message);
+    }
     pause_point("before_state");
     if (auto st = commit(node, tool_dir, binaries); !st) {
       swap_back(tool_dir, previous, staging);

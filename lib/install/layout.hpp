@@ -23,6 +23,9 @@ struct Layout {
   std::filesystem::path config_file() const { return root / "config.toml"; }
   // The GnuPG home of signature checks (docs/downloads.md, "Signatures"), 0700.
   std::filesystem::path keyring() const { return root / "keys" / "gnupg"; }
+  // data/<name>: the files install_program_files placed for the tool (docs/actions.md,
+  // "Steps that run in place").
+  std::filesystem::path data_dir(const std::string& name) const { return root / "data" / name; }
   // tools/<name>-<version>
   std::filesystem::path tool_dir(const std::string& name, const std::string& version) const {
     return tools() / (name + "-" + version);

@@ -1,6 +1,7 @@
 #include "install/lifecycle.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -10,6 +11,7 @@
 #include "install/operation_marker.hpp"
 #include "install/pause.hpp"
 #include "install/state.hpp"
+#include "install/steps.hpp"
 #include "util/fs.hpp"
 #include "util/strings.hpp"
 
@@ -51,7 +53,9 @@ Result<std::vector<std::string>> remove_tool(const Layout& layout, const std::st
   if (auto st = ensure_layout(layout); !st) return fail(st.error());
   std::vector<std::string> removed;
   std::vector<std::string> relinked;
-  std::vector<fs::path> doomed;  // deleted once state.json no longer records them
+  std::vector<fs::path> doomed;                                // deleted once state.json no longer records them
+  std::map<std::string, std::set<std::string>> program_files;  // by tool, from the removed versions' plans
+  std::vector<fs::path> unplaced;                              // deleted with them
   auto st = update_state(layout, [&](State& state) -> Status {
     std::vector<std::string> freed;  // bin/ links removed with the versions
     auto it = state.installed.find(tool);
@@ -78,6 +82,8 @@ Result<std::vector<std::string>> remove_tool(const Layout& layout, const std::st
       else
         for (const auto& [v, unused] : t.versions) versions.push_back(v);
       for (const auto& v : versions) {
+        if (auto record = t.versions.find(v); record != t.versions.end())
+          for (auto& file : placed_program_files(record->second.plan)) program_files[name].insert(std::move(file));
         fs::path dir = layout.tool_dir(name, v);
         if (auto marked = mark_for_removal(dir, name, v); !marked) return marked;
         doomed.push_back(dir);
@@ -96,6 +102,8 @@ Result<std::vector<std::string>> remove_tool(const Layout& layout, const std::st
         }
         continue;
       }
+      // The tool is gone: so are the files it placed in data/<name>, never what else is there.
+      for (const auto& file : program_files[name]) unplaced.push_back(layout.data_dir(name) / file);
       std::vector<std::string> deps = t.install_dependencies;
       state.installed.erase(entry);
       for (auto& [other, o] : state.installed) drop(o.required_by, name);
@@ -119,6 +127,11 @@ Result<std::vector<std::string>> remove_tool(const Layout& layout, const std::st
   // recovery deletes.
   pause_point("before_remove_delete");
   for (const auto& dir : doomed) delete_version_dir(layout, dir);
+  std::error_code ec;
+  for (const auto& file : unplaced) {
+    fs::remove(file, ec);
+    fs::remove(file.parent_path(), ec);  // only when nothing else is left there
+  }
   for (const auto& label : removed) output.debug("removed {}", label);
   for (const auto& link : relinked) output.info("bin/{}", link);
   return removed;

@@ -34,6 +34,9 @@ class DirFd {
   int m_fd = -1;
 };
 
+// The same owner for an open file.
+using FileFd = DirFd;
+
 // Opens `path` as a directory (following symlinks only for this root itself).
 Result<DirFd> open_root(const std::string& path);
 

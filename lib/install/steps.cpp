@@ -25,20 +25,8 @@ namespace fs = std::filesystem;
 using nlohmann::ordered_json;
 namespace {
 
-std::string str(const ordered_json& params, const char* key, std::string_view fallback = "") {
-  auto it = params.find(key);
-  return it != params.end() && it->is_string() ? it->get<std::string>() : std::string(fallback);
-}
-
 // A detached signature or an armoured public key; real ones are a few kilobytes.
 constexpr uint64_t k_max_signature_bytes = 1 << 20;
-
-struct Fd {
-  int fd;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
 
 // Copies a file from the work tree into .install; both paths are anchored, no symlink on the way.
 Status copy_into_install(const StepContext& ctx, const std::string& src, const std::string& dest, int mode) {
@@ -51,17 +39,17 @@ Status copy_into_install(const StepContext& ctx, const std::string& src, const s
   auto in = open_file_beneath(*root, *src_parts);
   if (!in)
     return fail(ErrorKind::install, "{}@{}: cannot install {}: {}", ctx.tool, ctx.version, src, in.error().message);
-  Fd in_fd{*in};
+  FileFd in_fd(*in);
   struct stat st {};
-  ::fstat(in_fd.fd, &st);
+  ::fstat(in_fd.get(), &st);
   std::vector<std::string> target = *dest_parts;
   target.insert(target.begin(), ".install");
   const util::ExecutableWrite writing;  // no child starts while the file is open (util/process.hpp)
   auto out = create_file_beneath(*root, target);
   if (!out) return fail(out.error());
-  Fd out_fd{*out};
-  if (auto c = copy_fd(in_fd.fd, out_fd.fd, dest); !c) return c;
-  ::fchmod(out_fd.fd, static_cast<mode_t>(mode >= 0 ? mode : static_cast<int>(st.st_mode & 0777)));
+  FileFd out_fd(*out);
+  if (auto c = copy_fd(in_fd.get(), out_fd.get(), dest); !c) return c;
+  ::fchmod(out_fd.get(), static_cast<mode_t>(mode >= 0 ? mode : static_cast<int>(st.st_mode & 0777)));
   return {};
 }
 
@@ -87,9 +75,9 @@ Status check_signature(const SignatureSpec& spec, const std::string& url, const 
 }
 
 Status download_file(const plan::PlanStep& step, const ordered_json& params, StepContext& ctx) {
-  std::string url = str(params, "url", step.url);
-  std::string checksum = util::normalize_checksum(str(params, "checksum", step.checksum));
-  std::string algo = str(params, "checksum_algo", "sha256");
+  std::string url = string_param(params, "url", step.url);
+  std::string checksum = util::normalize_checksum(string_param(params, "checksum", step.checksum));
+  std::string algo = string_param(params, "checksum_algo", "sha256");
   if (checksum.empty()) {
     return fail(ErrorKind::checksum,
                 "{}@{}: download_file {} has no checksum; tailor refuses unverified downloads (regenerate the plan)",
@@ -97,7 +85,7 @@ Status download_file(const plan::PlanStep& step, const ordered_json& params, Ste
   }
   auto signature = signature_of(params);
   if (!signature) return fail(signature.error());
-  std::string dest = str(params, "dest", url.substr(url.rfind('/') + 1));
+  std::string dest = string_param(params, "dest", url.substr(url.rfind('/') + 1));
   auto dest_parts = clean_relative(dest, "download_file dest");
   if (!dest_parts || dest_parts->empty())
     return fail(ErrorKind::invalid_input, "download_file dest '{}' is not a relative file name", dest);
@@ -141,15 +129,15 @@ Status download_file(const plan::PlanStep& step, const ordered_json& params, Ste
 }
 
 Status extract(const ordered_json& params, StepContext& ctx) {
-  auto archive = clean_relative(str(params, "archive"), "extract archive");
-  auto dest = clean_relative(str(params, "dest", "."), "extract dest");
+  auto archive = clean_relative(string_param(params, "archive"), "extract archive");
+  auto dest = clean_relative(string_param(params, "dest", "."), "extract dest");
   if (!archive || archive->empty()) return fail(ErrorKind::invalid_input, "extract step needs a relative archive name");
   if (!dest) return fail(dest.error());
   auto root = open_root(ctx.work.string());
   if (!root) return fail(root.error());
   if (auto d = open_dir_beneath(*root, *dest, true); !d) return fail(d.error());
   ExtractOptions options;
-  options.format = str(params, "format");
+  options.format = string_param(params, "format");
   options.strip_dirs = params.value("strip_dirs", 0);
   options.files = string_list(params, "files");
   options.limits = ctx.limits;
@@ -238,17 +226,17 @@ Status install_binaries(const ordered_json& params, StepContext& ctx) {
   ordered_json outputs =
       params.contains("outputs") ? params["outputs"] : params.value("binaries", ordered_json::array());
   if (outputs.is_null()) outputs = ordered_json::array();
-  std::string mode = str(params, "install_mode", "binaries");
+  std::string mode = string_param(params, "install_mode", "binaries");
   std::vector<std::string> executables = string_list(params, "executables");
   if (mode == "directory") {
     if (auto st = copy_tree_into_install(ctx); !st) return st;
     for (const auto& o : outputs)
-      ctx.binaries.push_back(o.is_string() ? o.get<std::string>() : str(o, "dest", str(o, "src")));
+      ctx.binaries.push_back(o.is_string() ? o.get<std::string>() : string_param(o, "dest", string_param(o, "src")));
   } else if (mode == "binaries") {
     if (outputs.empty()) return fail(ErrorKind::invalid_input, "install_binaries in binaries mode needs outputs");
     for (const auto& o : outputs) {
-      std::string src = o.is_string() ? o.get<std::string>() : str(o, "src");
-      std::string dest = o.is_string() ? "bin/" + fs::path(src).filename().string() : str(o, "dest", src);
+      std::string src = o.is_string() ? o.get<std::string>() : string_param(o, "src");
+      std::string dest = o.is_string() ? "bin/" + fs::path(src).filename().string() : string_param(o, "dest", src);
       bool executable = executables.empty()
                             ? dest.starts_with("bin/")
                             : std::find(executables.begin(), executables.end(), dest) != executables.end();
@@ -273,7 +261,7 @@ Status set_env(const ordered_json& params, StepContext& ctx) {
       if (v.is_string())
         text += "export " + v.get<std::string>() + "\n";
       else
-        text += fmt::format("export {}=\"{}\"\n", str(v, "name"), str(v, "value"));
+        text += fmt::format("export {}=\"{}\"\n", string_param(v, "name"), string_param(v, "value"));
     }
   }
   fs::create_directories(ctx.work / ".install" / ".tailor");
@@ -313,7 +301,7 @@ Status install_libraries(const ordered_json& params, StepContext& ctx) {
 }
 
 Status set_rpath(const ordered_json& params, StepContext& ctx) {
-  std::string rpath = str(params, "rpath", "$ORIGIN/../lib");
+  std::string rpath = string_param(params, "rpath", "$ORIGIN/../lib");
   std::string patchelf = util::find_on_path("patchelf", search_path());
   for (const auto& binary : string_list(params, "binaries")) {
     fs::path file = ctx.work / ".install" / binary;
@@ -339,14 +327,14 @@ Status set_rpath(const ordered_json& params, StepContext& ctx) {
 }
 
 Status apply_patch_file(const ordered_json& params, StepContext& ctx) {
-  std::string data = str(params, "data");
+  std::string data = string_param(params, "data");
   if (data.empty()) {
-    auto file = clean_relative(str(params, "file"), "apply_patch_file file");
+    auto file = clean_relative(string_param(params, "file"), "apply_patch_file file");
     if (!file || file->empty()) return fail(ErrorKind::invalid_input, "apply_patch_file needs file or data");
     std::ifstream in(ctx.work / join_path(*file), std::ios::binary);
     data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
-  auto subdir = clean_relative(str(params, "subdir", "."), "apply_patch_file subdir");
+  auto subdir = clean_relative(string_param(params, "subdir", "."), "apply_patch_file subdir");
   if (!subdir) return fail(subdir.error());
   int strip = params.value("strip", 1);
   ProcessOptions options;
@@ -365,9 +353,9 @@ Status apply_patch_file(const ordered_json& params, StepContext& ctx) {
 std::optional<fetch::FetchRequest> download_request(const plan::PlanStep& step) {
   if (!recipe::is_action(step.action, recipe::ActionKind::download_file)) return std::nullopt;
   const ordered_json params = plan::to_ordered(step.params);
-  std::string checksum = util::normalize_checksum(str(params, "checksum", step.checksum));
-  std::string algo = str(params, "checksum_algo", "sha256");
-  return fetch::FetchRequest{str(params, "url", step.url), string_list(params, "fallback_urls"),
+  std::string checksum = util::normalize_checksum(string_param(params, "checksum", step.checksum));
+  std::string algo = string_param(params, "checksum_algo", "sha256");
+  return fetch::FetchRequest{string_param(params, "url", step.url), string_list(params, "fallback_urls"),
                              algo == "sha256" ? checksum : "", step.size};
 }
 
@@ -376,7 +364,8 @@ namespace {
 // Dependencies live in their own version directories and are put on PATH by the executor;
 // nothing is copied into this tool's tree.
 Status link_dependencies(const ordered_json& params, StepContext& ctx) {
-  ctx.output->debug("link_dependencies {}: resolved through the dependency's directory", str(params, "library"));
+  ctx.output->debug("link_dependencies {}: resolved through the dependency's directory",
+                    string_param(params, "library"));
   return {};
 }
 
@@ -414,7 +403,7 @@ constexpr auto k_executors = recipe::make_action_table(k_executor_rows, [](const
 
 }  // namespace
 
-bool has_executor(recipe::ActionKind kind) { return k_executors.contains(kind); }
+bool has_executor(recipe::ActionKind kind) { return k_executors.contains(kind) || has_placed_executor(kind); }
 
 Status run_step(const plan::PlanStep& step, StepContext& ctx) {
   const std::string& action = step.action;
@@ -422,7 +411,8 @@ Status run_step(const plan::PlanStep& step, StepContext& ctx) {
   ctx.output->debug("{}@{}: {}", ctx.tool, ctx.version, action);
   if (const std::optional<ActionKind> kind = recipe::action_kind(action)) {
     if (Executor run = k_executors[*kind]) return run(step, params, ctx);
-    if (recipe::action_traits(*kind).execution == recipe::ActionExecution::checked) return {};
+    const recipe::ActionExecution execution = recipe::action_traits(*kind).execution;
+    if (execution == recipe::ActionExecution::checked || execution == recipe::ActionExecution::placed) return {};
   }
   return fail(ErrorKind::install, "{}@{}: step action '{}' is not supported by this tailor yet", ctx.tool, ctx.version,
               action);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -47,11 +48,40 @@ struct StepContext {
 // fetches these for a whole plan up front, in parallel.
 std::optional<fetch::FetchRequest> download_request(const plan::PlanStep& step);
 
-// True when this tailor can run steps of `kind` (the catalog marks them `runs`).
+// True when this tailor can run steps of `kind` (the catalog marks them `runs` or `placed`).
 bool has_executor(recipe::ActionKind kind);
 
-// Runs one step. System steps and require_command were checked before anything started and
-// are skipped here; actions tailor cannot run yet fail with ErrorKind::install.
+// Runs one step in the work directory. System steps and require_command were checked before
+// anything started, and `placed` steps run later (run_placed_step): both are skipped here;
+// actions tailor cannot run yet fail with ErrorKind::install.
 Status run_step(const plan::PlanStep& step, StepContext& context);
+
+// What a `placed` step sees (docs/actions.md, "Steps that run in place"): the build at its
+// final path, verified, not yet recorded in state.json.
+struct PlacedContext {
+  std::filesystem::path version_dir;  // tools/<name>-<version>
+  std::filesystem::path data_dir;     // Layout::data_dir(tool)
+  std::string tool, version;
+  std::vector<std::string> path_dirs;  // PATH of a source_command, after the version's bin/
+  const util::Output* output = nullptr;
+};
+
+// Where install_shell_init keeps the fragment of `target` for `shell` (bash, zsh or fish).
+std::filesystem::path shell_fragment(const std::filesystem::path& version_dir, std::string_view target,
+                                     std::string_view shell);
+
+// The file names the install_program_files steps of a recorded plan (its JSON) give their
+// files in the data directory: what removing the tool deletes there.
+std::vector<std::string> placed_program_files(const nlohmann::json& plan);
+
+// Copies the program files of a recorded plan (its JSON) into `context.data_dir` again: the
+// version activation makes current brings its own (docs/actions.md, "Steps that run in place").
+Status place_program_files(const nlohmann::json& plan, const PlacedContext& context);
+
+// True for the actions the catalog marks `placed`, which run_placed_step runs.
+bool has_placed_executor(recipe::ActionKind kind);
+
+// Runs a step the catalog marks `placed`; does nothing for any other step.
+Status run_placed_step(const plan::PlanStep& step, const PlacedContext& context);
 
 }  // namespace tailor::install

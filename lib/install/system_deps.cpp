@@ -63,14 +63,9 @@ Presence query(const std::string& action, const std::string& package) {
   return result->exit_code == 0 ? Presence::present : Presence::missing;
 }
 
-std::string string_of(const ordered_json& params, const char* key) {
-  auto it = params.find(key);
-  return it != params.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
 // The problem with a require_command step, "" when satisfied.
 std::string check_command(const ordered_json& params, const std::string& tool) {
-  std::string command = string_of(params, "command");
+  std::string command = string_param(params, "command");
   static const std::string k_forbidden = "/\\|&;$`\"'<>(){}[]!*?~";
   bool bad = command.empty() || std::any_of(command.begin(), command.end(), [](char c) {
                return static_cast<unsigned char>(c) <= ' ' || c == 0x7f || k_forbidden.find(c) != std::string::npos;
@@ -78,10 +73,10 @@ std::string check_command(const ordered_json& params, const std::string& tool) {
   if (bad) return fmt::format("invalid command name '{}' in require_command (required by {})", command, tool);
   if (util::find_on_path(command, search_path()).empty())
     return fmt::format("command '{}' not found in PATH (required by {})", command, tool);
-  std::string minimum = string_of(params, "min_version");
+  std::string minimum = string_param(params, "min_version");
   if (minimum.empty()) return "";
-  std::string flag = string_of(params, "version_flag");
-  std::string pattern = string_of(params, "version_regex");
+  std::string flag = string_param(params, "version_flag");
+  std::string pattern = string_param(params, "version_regex");
   auto result = run_process({command, flag.empty() ? "--version" : flag}, ProcessOptions{});
   if (!result) return result.error().message;
   if (result->timed_out || result->exit_code != 0) {
@@ -130,17 +125,17 @@ void walk(const PlanNode& node, Findings& found, const std::string& prefix) {
               fmt::format("cannot check whether {} package {} is installed ({})", action, package, m->install_command));
       }
     } else if (recipe::is_action(action, recipe::ActionKind::apt_ppa)) {
-      found.repos["apt_install"].push_back(prefix + "add-apt-repository -y ppa:" + string_of(params, "ppa"));
+      found.repos["apt_install"].push_back(prefix + "add-apt-repository -y ppa:" + string_param(params, "ppa"));
     } else if (recipe::is_action(action, recipe::ActionKind::apt_repo)) {
-      found.repos["apt_install"].push_back(
-          fmt::format("add the apt repository {} (key {})", string_of(params, "url"), string_of(params, "key_url")));
+      found.repos["apt_install"].push_back(fmt::format("add the apt repository {} (key {})",
+                                                       string_param(params, "url"), string_param(params, "key_url")));
     } else if (recipe::is_action(action, recipe::ActionKind::dnf_repo)) {
-      found.repos["dnf_install"].push_back(prefix + "dnf config-manager --add-repo " + string_of(params, "url"));
+      found.repos["dnf_install"].push_back(prefix + "dnf config-manager --add-repo " + string_param(params, "url"));
     } else if (recipe::is_action(action, recipe::ActionKind::require_command) ||
                recipe::is_action(action, recipe::ActionKind::require_system)) {
       if (std::string problem = check_command(params, tool); !problem.empty()) found.problems.push_back(problem);
     } else if (recipe::is_action(action, recipe::ActionKind::group_add)) {
-      std::string group = string_of(params, "group");
+      std::string group = string_param(params, "group");
       struct group* g = ::getgrnam(group.c_str());
       std::vector<gid_t> groups(static_cast<size_t>(std::max(::getgroups(0, nullptr), 0)));
       int count = ::getgroups(static_cast<int>(groups.size()), groups.data());
@@ -155,9 +150,9 @@ void walk(const PlanNode& node, Findings& found, const std::string& prefix) {
       found.notes.push_back(
           fmt::format("make sure the service is set up: {}systemctl {} {}", prefix,
                       recipe::is_action(action, recipe::ActionKind::service_enable) ? "enable" : "start",
-                      string_of(params, "service")));
+                      string_param(params, "service")));
     } else if (recipe::is_action(action, recipe::ActionKind::manual)) {
-      found.notes.push_back(string_of(params, "text"));
+      found.notes.push_back(string_param(params, "text"));
     }
   }
 }

@@ -7,7 +7,9 @@
 //   determ.     the plan's `deterministic` flag (same inputs, same result)
 //   evaluable   the plan's `evaluable` flag, part of the plan format (docs/install.md)
 //   phase       default phase: install or post_install
-//   execution   runs: install/ has an executor; checked: verified before anything starts
+//   execution   runs: install/ has an executor, run in the work directory; placed: install/ has
+//               an executor, run once the build is in its version directory, before the commit
+//               (install/steps_placed.cpp); checked: verified before anything starts
 //               (install/system_deps.cpp) and skipped when the steps run; none: this tailor
 //               cannot run the step (composites never reach a plan)
 //   deps        implicit install, runtime, Linux-only install and macOS-only install dependencies
@@ -48,8 +50,8 @@
   X(install_completions, pass_through, true, false, install, none, (), (), (), ()) \
   X(install_gem_direct, ecosystem_primitive, false, false, install, none, ("ruby"), ("ruby"), (), ()) \
   X(install_libraries, primitive, true, true, install, runs, (), (), (), ()) \
-  X(install_program_files, pass_through, true, true, post_install, none, (), (), (), ()) \
-  X(install_shell_init, pass_through, true, true, install, none, (), (), (), ()) \
+  X(install_program_files, pass_through, true, true, post_install, placed, (), (), (), ()) \
+  X(install_shell_init, pass_through, true, true, install, placed, (), (), (), ()) \
   X(link_dependencies, primitive, true, true, install, runs, (), (), (), ()) \
   X(manual, pass_through, true, false, install, checked, (), (), (), ()) \
   X(meson_build, ecosystem_primitive, false, false, install, none, ("meson", "ninja", "zig"), (), ("patchelf"), ()) \

@@ -24,7 +24,7 @@ enum class ActionKind : std::uint8_t { TAILOR_ACTIONS(TAILOR_ACTION_ENUMERATOR) 
 enum class ActionClass { primitive, ecosystem_primitive, composite, system, pass_through };
 
 // What install/ does with a plan step of this action (see recipe/action_list.hpp).
-enum class ActionExecution { runs, checked, none };
+enum class ActionExecution { runs, placed, checked, none };
 
 // The compile-time part of a catalog entry; layers check their tables against it.
 struct ActionTraits {

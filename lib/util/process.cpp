@@ -192,6 +192,7 @@ int spawn(pid_t& pid, const std::string& program, std::vector<std::string> argv,
     ::posix_spawn_file_actions_adddup2(&setup.actions, output_fd, STDOUT_FILENO);
     ::posix_spawn_file_actions_adddup2(&setup.actions, output_fd, STDERR_FILENO);
     break;
+  case ChildOutput::capture_stdout: ::posix_spawn_file_actions_adddup2(&setup.actions, output_fd, STDOUT_FILENO); break;
   case ChildOutput::to_stderr: ::posix_spawn_file_actions_adddup2(&setup.actions, STDERR_FILENO, STDOUT_FILENO); break;
   case ChildOutput::inherit: break;
   }
@@ -239,7 +240,7 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv, const Pr
     // A child that exits without reading its stdin must not end this process with SIGPIPE.
     std::signal(SIGPIPE, SIG_IGN);
   }
-  if (options.output == ChildOutput::capture) {
+  if (options.output == ChildOutput::capture || options.output == ChildOutput::capture_stdout) {
     auto made = make_pipe();
     if (!made) return fail(made.error());
     output = std::move(*made);

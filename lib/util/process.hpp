@@ -22,9 +22,10 @@ enum class ChildInput {
 };
 
 enum class ChildOutput {
-  capture,    // stdout and stderr interleaved into ProcessResult::output
-  to_stderr,  // the child's stdout and stderr both go to our stderr (our stdout stays ours)
-  inherit,    // our stdout and stderr
+  capture,         // stdout and stderr interleaved into ProcessResult::output
+  capture_stdout,  // stdout alone into ProcessResult::output; stderr is ours
+  to_stderr,       // the child's stdout and stderr both go to our stderr (our stdout stays ours)
+  inherit,         // our stdout and stderr
 };
 
 struct ProcessOptions {

@@ -89,3 +89,123 @@ TEST_CASE("shellenv puts an installed tool on PATH, idempotently") {
     CHECK(r.err == "error: unknown shell 'zhs' (did you mean 'zsh'?); --shell takes one of bash, zsh, fish, posix\n");
   }
 }
+
+TEST_CASE("install_shell_init and install_program_files: fragments sourced once, program files placed and removed") {
+  HttpsServer server;
+  fs::path home = fresh_dir("shell-init-home");
+  fs::path dir = fresh_dir("shell-init");
+  RunOptions options = local_install_env(server, home);
+  // The init command prints what the shell should run; its stderr is no part of it.
+  ToolRelease release = make_tool_release(
+      "hello", "1.0.0", "tar.gz",
+      {file_entry("hello-1.0.0/bin/hello-init",
+                  "#!/bin/sh\necho warming up >&2\nprintf 'HELLO_INIT=$((${HELLO_INIT:-0}+1))\\nhello_shell=%s\\n' "
+                  "\"$1\"\n",
+                  0755)});
+  server.add("/" + release.file_name(), release.bytes);
+  ordered_json plan = make_tool_plan(release, server.url("/" + release.file_name()));
+  plan["steps"][2]["params"]["binaries"] = {"bin/hello", "bin/hello-init"};
+  plan["steps"].push_back(
+      {{"action", "install_shell_init"},
+       {"phase", "post-install"},
+       {"params", {{"source_command", "hello-init {shell}"}, {"target", "hello"}, {"shells", {"bash", "fish"}}}},
+       {"evaluable", true},
+       {"deterministic", true}});
+  plan["steps"].push_back({{"action", "install_program_files"},
+                           {"phase", "post-install"},
+                           {"params", {{"files", {"bin/hello-init"}}}},
+                           {"evaluable", true},
+                           {"deterministic", true}});
+  write_text(dir / "plan.json", plan.dump());
+  auto installed = run_tailor({"install", "--plan", (dir / "plan.json").string()}, options);
+  INFO(installed.err);
+  REQUIRE(installed.exit_code == 0);
+  CHECK(installed.err.find("warming up") != std::string::npos);
+
+  fs::path version_dir = home / "tools" / "hello-1.0.0";
+  CHECK(read_text(version_dir / ".tailor" / "shell" / "hello.bash") ==
+        "HELLO_INIT=$((${HELLO_INIT:-0}+1))\nhello_shell=bash\n");
+  CHECK(fs::exists(version_dir / ".tailor" / "shell" / "hello.fish"));
+  CHECK_FALSE(fs::exists(version_dir / ".tailor" / "shell" / "hello.zsh"));
+  CHECK(read_text(home / "data" / "hello" / "hello-init") == read_text(version_dir / "bin" / "hello-init"));
+
+  options.env["PATH"] = "/usr/bin:/bin";
+  options.env["TAILOR"] = tailor_binary();
+  auto bash = run({"/bin/bash", "-c",
+                   "eval \"$(\"$TAILOR\" shellenv --shell bash)\" && eval \"$(\"$TAILOR\" shellenv --shell bash)\" && "
+                   "echo \"init=$HELLO_INIT shell=$hello_shell\""},
+                  options);
+  INFO(bash.err);
+  CHECK(bash.exit_code == 0);
+  CHECK(bash.out == "init=1 shell=bash\n");
+  auto fish = run_tailor({"shellenv", "--shell", "fish"}, options);
+  CHECK(fish.out.find("    source '" + (version_dir / ".tailor" / "shell" / "hello.fish").string() + "'\n") !=
+        std::string::npos);
+  auto posix = run_tailor({"shellenv", "--shell", "posix"}, options);
+  CHECK(posix.out.find(".tailor/shell") == std::string::npos);
+
+  // A user's file beside the placed one stays; the placed one goes with the tool.
+  write_text(home / "data" / "hello" / "versions.txt", "user data\n");
+  auto removed = run_tailor({"remove", "hello"}, options);
+  INFO(removed.err);
+  REQUIRE(removed.exit_code == 0);
+  CHECK_FALSE(fs::exists(home / "data" / "hello" / "hello-init"));
+  CHECK(read_text(home / "data" / "hello" / "versions.txt") == "user data\n");
+  auto after = run_tailor({"shellenv", "--shell", "bash"}, options);
+  CHECK(after.out.find("hello.bash") == std::string::npos);
+}
+
+TEST_CASE("an install_shell_init step that cannot run rolls the install back") {
+  HttpsServer server;
+  fs::path home = fresh_dir("shell-init-bad-home");
+  fs::path dir = fresh_dir("shell-init-bad");
+  RunOptions options = local_install_env(server, home);
+  ToolRelease release = make_tool_release("hello", "1.0.0");
+  server.add("/" + release.file_name(), release.bytes);
+  ordered_json plan = make_tool_plan(release, server.url("/" + release.file_name()));
+  plan["steps"].push_back({{"action", "install_shell_init"},
+                           {"phase", "post-install"},
+                           {"params", {{"source_command", "/bin/echo hi"}, {"target", "hello"}}},
+                           {"evaluable", true},
+                           {"deterministic", true}});
+  write_text(dir / "plan.json", plan.dump());
+  auto r = run_tailor({"install", "--plan", (dir / "plan.json").string()}, options);
+  CHECK(r.exit_code == 6);
+  CHECK(r.err.find("install_shell_init: '/bin/echo' is outside " + (home / "tools" / "hello-1.0.0").string() +
+                   "; the install was rolled back") != std::string::npos);
+  CHECK_FALSE(fs::exists(home / "tools" / "hello-1.0.0"));
+  CHECK_FALSE(fs::exists(home / "bin" / "hello"));
+}
+
+TEST_CASE("rollback and activate bring the active version's program files") {
+  HttpsServer server;
+  fs::path home = fresh_dir("program-files-home");
+  fs::path dir = fresh_dir("program-files");
+  RunOptions options = local_install_env(server, home);
+  auto install = [&](const std::string& version) {
+    ToolRelease release = make_tool_release("hello", version);
+    server.add("/" + release.file_name(), release.bytes);
+    ordered_json plan = make_tool_plan(release, server.url("/" + release.file_name()));
+    plan["steps"].push_back({{"action", "install_program_files"},
+                             {"phase", "post-install"},
+                             {"params", {{"files", {"bin/hello"}}}},
+                             {"evaluable", true},
+                             {"deterministic", true}});
+    write_text(dir / (version + ".json"), plan.dump());
+    return run_tailor({"install", "--plan", (dir / (version + ".json")).string()}, options);
+  };
+  REQUIRE(install("1.0.0").exit_code == 0);
+  REQUIRE(install("1.1.0").exit_code == 0);
+  const fs::path placed = home / "data" / "hello" / "hello";
+  CHECK(run({placed.string()}).out == "hello 1.1.0\n");
+  REQUIRE(run_tailor({"rollback", "hello"}, options).exit_code == 0);
+  CHECK(run({placed.string()}).out == "hello 1.0.0\n");
+  REQUIRE(run_tailor({"activate", "hello", "1.1.0"}, options).exit_code == 0);
+  CHECK(run({placed.string()}).out == "hello 1.1.0\n");
+  // Removing one version keeps the tool's files; removing the tool takes them.
+  REQUIRE(run_tailor({"remove", "hello@1.0.0"}, options).exit_code == 0);
+  CHECK(fs::exists(placed));
+  REQUIRE(run_tailor({"remove", "hello"}, options).exit_code == 0);
+  CHECK_FALSE(fs::exists(placed));
+  CHECK_FALSE(fs::exists(home / "data" / "hello"));
+}

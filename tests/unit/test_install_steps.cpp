@@ -37,6 +37,12 @@ TEST_CASE("run_step") {
       CHECK(install::has_executor(action.kind));
       CHECK_FALSE(unsupported);
       break;
+    case recipe::ActionExecution::placed:
+      // Skipped in the work directory; run_placed_step runs it once the build is in place.
+      CHECK(install::has_executor(action.kind));
+      CHECK(install::has_placed_executor(action.kind));
+      CHECK(result.has_value());
+      break;
     case recipe::ActionExecution::checked:
       CHECK_FALSE(install::has_executor(action.kind));
       CHECK(result.has_value());

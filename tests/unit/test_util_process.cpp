@@ -37,6 +37,14 @@ TEST_CASE("run_process") {
     CHECK(r->signal == 0);
     CHECK_FALSE(r->timed_out);
   }
+  SUBCASE("stdout alone captured; stderr stays the parent's") {
+    auto options = with_path();
+    options.output = util::ChildOutput::capture_stdout;
+    auto r = util::run_process({"sh", "-c", "echo out; echo err >&2; echo more"}, options);
+    REQUIRE(r.has_value());
+    CHECK(r->output == "out\nmore\n");
+    CHECK(r->exit_code == 0);
+  }
   SUBCASE("input text arrives on stdin, then end of file; without it stdin is /dev/null") {
     auto options = with_path();
     options.input = util::ChildInput::text;
