@@ -1,5 +1,8 @@
 #include "fact_options.hpp"
 
+#include <algorithm>
+#include <vector>
+
 #include "config/home.hpp"
 
 namespace tailor::cli {
@@ -15,10 +18,14 @@ void add_fact_flags(CLI::App& app, FactFlags& flags) {
                  "vulkaninfo, rocminfo) (TAILOR_PROBE)")
       ->group(group);
   app.add_option("--pci-ids", flags.pci_ids, "Alternative pci.ids for device names (TAILOR_PCI_IDS)")->group(group);
-  // In the order --help has always listed them.
+  // In the order --help has always listed them, then any other fact of the table in its order:
+  // a new fact gets its flag from its row alone.
   using tuple::Fact;
-  for (Fact fact : {Fact::os, Fact::arch, Fact::linux_family, Fact::libc, Fact::gpu, Fact::gpu_driver,
-                    Fact::gpu_compute, Fact::gfx, Fact::gpu_device, Fact::vulkan}) {
+  std::vector<Fact> order = {Fact::os,         Fact::arch,        Fact::linux_family, Fact::libc,       Fact::gpu,
+                             Fact::gpu_driver, Fact::gpu_compute, Fact::gfx,          Fact::gpu_device, Fact::vulkan};
+  for (const tuple::FactDef& def : tuple::fact_table())
+    if (std::find(order.begin(), order.end(), def.fact) == order.end()) order.push_back(def.fact);
+  for (Fact fact : order) {
     const tuple::FactDef& def = tuple::fact_def(fact);
     app.add_option(std::string(def.flag), flags.values[fact], std::string(def.help))->group(group);
   }
