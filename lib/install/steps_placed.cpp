@@ -22,7 +22,7 @@
 
 namespace tailor::install {
 namespace fs = std::filesystem;
-using json = nlohmann::ordered_json;
+using Json = nlohmann::ordered_json;
 namespace {
 
 constexpr std::array<std::string_view, 2> k_default_shells = {"bash", "zsh"};
@@ -35,7 +35,7 @@ bool valid_target(std::string_view target) {
   return !target.empty() && letter(target[0]) && std::all_of(target.begin() + 1, target.end(), rest);
 }
 
-Result<std::vector<std::string>> shells_of(const json& params) {
+Result<std::vector<std::string>> shells_of(const Json& params) {
   auto it = params.find("shells");
   if (it == params.end() || !it->is_array() || it->empty())
     return std::vector<std::string>(k_default_shells.begin(), k_default_shells.end());
@@ -140,7 +140,7 @@ Result<std::optional<std::string>> run_init_command(const PlacedContext& ctx, co
   return std::optional<std::string>();
 }
 
-Status install_shell_init(const json& params, const PlacedContext& ctx) {
+Status install_shell_init(const Json& params, const PlacedContext& ctx) {
   const std::string target = string_param(params, "target");
   if (!valid_target(target))
     return fail(ErrorKind::install,
@@ -167,14 +167,14 @@ Status install_shell_init(const json& params, const PlacedContext& ctx) {
       text = std::move(*ran);
     }
     if (!text) continue;
-    if (auto st = write_fragment(ctx, target + "." + shell, *text); !st) return st;
+    if (auto st = write_fragment(ctx, fmt::format("{}.{}", target, shell), *text); !st) return st;
   }
   return {};
 }
 
 // The file name a program file gets in the data directory: `dest` when given, else the base
 // name of the source.
-std::string program_file_name(const json& entry, std::string& source) {
+std::string program_file_name(const Json& entry, std::string& source) {
   source = entry.is_string() ? entry.get<std::string>() : string_param(entry, "src");
   std::string dest = entry.is_object() ? string_param(entry, "dest") : "";
   return fs::path(dest.empty() ? source : dest).filename().string();
@@ -189,7 +189,7 @@ bool placeable(const std::string& source, const std::string& name) {
 // Copies one file of the installed tree into the data directory: a new file renamed over the
 // old, so a program running from there never reads half of one. The mode follows the source's
 // execute bit, never the archive's other bits.
-Status place_program_file(const PlacedContext& ctx, const DirFd& data, const json& entry) {
+Status place_program_file(const PlacedContext& ctx, const DirFd& data, const Json& entry) {
   std::string source;
   const std::string name = program_file_name(entry, source);
   if (!placeable(source, name))
@@ -217,7 +217,7 @@ Status place_program_file(const PlacedContext& ctx, const DirFd& data, const jso
   return {};
 }
 
-Status install_program_files(const json& params, const PlacedContext& ctx) {
+Status install_program_files(const Json& params, const PlacedContext& ctx) {
   auto files = params.find("files");
   if (files == params.end() || !files->is_array() || files->empty())
     return fail(ErrorKind::install, "install_program_files needs a non-empty 'files' list");
@@ -232,7 +232,7 @@ Status install_program_files(const json& params, const PlacedContext& ctx) {
 }
 
 using recipe::ActionKind;
-using PlacedExecutor = Status (*)(const json& params, const PlacedContext& ctx);
+using PlacedExecutor = Status (*)(const Json& params, const PlacedContext& ctx);
 
 // Exactly the actions the catalog marks `placed` (recipe/action_list.hpp).
 constexpr std::pair<ActionKind, PlacedExecutor> k_placed_rows[] = {
@@ -252,12 +252,12 @@ bool has_placed_executor(recipe::ActionKind kind) { return k_placed.contains(kin
 namespace {
 
 // The parameters of each install_program_files step of a recorded plan.
-std::vector<json> program_file_steps(const nlohmann::json& plan) {
-  std::vector<json> out;
+std::vector<Json> program_file_steps(const nlohmann::json& plan) {
+  std::vector<Json> out;
   if (!plan.is_object() || !plan.contains("steps") || !plan["steps"].is_array()) return out;
   for (const auto& step : plan["steps"]) {
     if (!step.is_object() || !recipe::is_action(step.value("action", ""), ActionKind::install_program_files)) continue;
-    json params = step.contains("params") ? json(step["params"]) : json::object();
+    Json params = step.contains("params") ? Json(step["params"]) : Json::object();
     if (params.contains("files") && params["files"].is_array()) out.push_back(std::move(params));
   }
   return out;
@@ -267,7 +267,7 @@ std::vector<json> program_file_steps(const nlohmann::json& plan) {
 
 std::vector<std::string> placed_program_files(const nlohmann::json& plan) {
   std::vector<std::string> names;
-  for (const json& params : program_file_steps(plan)) {
+  for (const Json& params : program_file_steps(plan)) {
     for (const auto& entry : params["files"]) {
       std::string source;
       std::string name = program_file_name(entry, source);
@@ -278,7 +278,7 @@ std::vector<std::string> placed_program_files(const nlohmann::json& plan) {
 }
 
 Status place_program_files(const nlohmann::json& plan, const PlacedContext& context) {
-  for (const json& params : program_file_steps(plan))
+  for (const Json& params : program_file_steps(plan))
     if (auto st = install_program_files(params, context); !st) return st;
   return {};
 }

@@ -80,12 +80,6 @@ pattern = "{version}"
   }
 };
 
-mode_t mode_of(const fs::path& path) {
-  struct stat st {};
-  ::stat(path.c_str(), &st);
-  return st.st_mode & 07777;
-}
-
 }  // namespace
 
 TEST_CASE("install checks a recipe's detached signature") {

@@ -20,23 +20,47 @@ size_t count_of(const std::string& text, const std::string& part) {
   return n;
 }
 
+// A post-install plan step of `action`.
+ordered_json post_install_step(const std::string& action, ordered_json params) {
+  return {{"action", action},
+          {"phase", "post-install"},
+          {"params", std::move(params)},
+          {"evaluable", true},
+          {"deterministic", true}};
+}
+
+// A home beside a loopback server, and installs of a release by its plan with steps appended.
+struct PlanHome {
+  HttpsServer server;
+  fs::path home;
+  fs::path dir;
+  RunOptions options;
+
+  explicit PlanHome(const std::string& name)
+      : home(fresh_dir(name + "-home")), dir(fresh_dir(name)), options(local_install_env(server, home)) {}
+
+  // `binaries`: what install_binaries installs, when more than bin/<name>.
+  RunResult install(const ToolRelease& release, const std::vector<ordered_json>& steps,
+                    const std::vector<std::string>& binaries = {}) {
+    server.add("/" + release.file_name(), release.bytes);
+    ordered_json plan = make_tool_plan(release, server.url("/" + release.file_name()));
+    if (!binaries.empty()) plan["steps"][2]["params"]["binaries"] = binaries;
+    for (const auto& step : steps) plan["steps"].push_back(step);
+    const fs::path file = dir / (release.version + ".json");
+    write_text(file, plan.dump());
+    return run_tailor({"install", "--plan", file.string()}, options);
+  }
+};
+
 }  // namespace
 
 TEST_CASE("shellenv puts an installed tool on PATH, idempotently") {
-  HttpsServer server;
-  fs::path home = fresh_dir("shellenv-home");
-  fs::path dir = fresh_dir("shellenv");
-  RunOptions options = local_install_env(server, home);
-  ToolRelease release = make_tool_release("hello", "1.0.0");
-  server.add("/" + release.file_name(), release.bytes);
-  ordered_json plan = make_tool_plan(release, server.url("/" + release.file_name()));
-  plan["steps"].push_back({{"action", "set_env"},
-                           {"phase", "post-install"},
-                           {"params", {{"vars", {{{"name", "HELLO_HOME"}, {"value", "{install_dir}"}}}}}},
-                           {"evaluable", true},
-                           {"deterministic", true}});
-  write_text(dir / "plan.json", plan.dump());
-  auto installed = run_tailor({"install", "--plan", (dir / "plan.json").string()}, options);
+  PlanHome env("shellenv");
+  const fs::path& home = env.home;
+  RunOptions& options = env.options;
+  auto installed =
+      env.install(make_tool_release("hello", "1.0.0"),
+                  {post_install_step("set_env", {{"vars", {{{"name", "HELLO_HOME"}, {"value", "{install_dir}"}}}}})});
   INFO(installed.err);
   REQUIRE(installed.exit_code == 0);
 
@@ -91,10 +115,9 @@ TEST_CASE("shellenv puts an installed tool on PATH, idempotently") {
 }
 
 TEST_CASE("install_shell_init and install_program_files: fragments sourced once, program files placed and removed") {
-  HttpsServer server;
-  fs::path home = fresh_dir("shell-init-home");
-  fs::path dir = fresh_dir("shell-init");
-  RunOptions options = local_install_env(server, home);
+  PlanHome env("shell-init");
+  const fs::path& home = env.home;
+  RunOptions& options = env.options;
   // The init command prints what the shell should run; its stderr is no part of it.
   ToolRelease release = make_tool_release(
       "hello", "1.0.0", "tar.gz",
@@ -102,22 +125,12 @@ TEST_CASE("install_shell_init and install_program_files: fragments sourced once,
                   "#!/bin/sh\necho warming up >&2\nprintf 'HELLO_INIT=$((${HELLO_INIT:-0}+1))\\nhello_shell=%s\\n' "
                   "\"$1\"\n",
                   0755)});
-  server.add("/" + release.file_name(), release.bytes);
-  ordered_json plan = make_tool_plan(release, server.url("/" + release.file_name()));
-  plan["steps"][2]["params"]["binaries"] = {"bin/hello", "bin/hello-init"};
-  plan["steps"].push_back(
-      {{"action", "install_shell_init"},
-       {"phase", "post-install"},
-       {"params", {{"source_command", "hello-init {shell}"}, {"target", "hello"}, {"shells", {"bash", "fish"}}}},
-       {"evaluable", true},
-       {"deterministic", true}});
-  plan["steps"].push_back({{"action", "install_program_files"},
-                           {"phase", "post-install"},
-                           {"params", {{"files", {"bin/hello-init"}}}},
-                           {"evaluable", true},
-                           {"deterministic", true}});
-  write_text(dir / "plan.json", plan.dump());
-  auto installed = run_tailor({"install", "--plan", (dir / "plan.json").string()}, options);
+  auto installed = env.install(
+      release,
+      {post_install_step("install_shell_init",
+                         {{"source_command", "hello-init {shell}"}, {"target", "hello"}, {"shells", {"bash", "fish"}}}),
+       post_install_step("install_program_files", {{"files", {"bin/hello-init"}}})},
+      {"bin/hello", "bin/hello-init"});
   INFO(installed.err);
   REQUIRE(installed.exit_code == 0);
   CHECK(installed.err.find("warming up") != std::string::npos);
@@ -156,20 +169,11 @@ TEST_CASE("install_shell_init and install_program_files: fragments sourced once,
 }
 
 TEST_CASE("an install_shell_init step that cannot run rolls the install back") {
-  HttpsServer server;
-  fs::path home = fresh_dir("shell-init-bad-home");
-  fs::path dir = fresh_dir("shell-init-bad");
-  RunOptions options = local_install_env(server, home);
-  ToolRelease release = make_tool_release("hello", "1.0.0");
-  server.add("/" + release.file_name(), release.bytes);
-  ordered_json plan = make_tool_plan(release, server.url("/" + release.file_name()));
-  plan["steps"].push_back({{"action", "install_shell_init"},
-                           {"phase", "post-install"},
-                           {"params", {{"source_command", "/bin/echo hi"}, {"target", "hello"}}},
-                           {"evaluable", true},
-                           {"deterministic", true}});
-  write_text(dir / "plan.json", plan.dump());
-  auto r = run_tailor({"install", "--plan", (dir / "plan.json").string()}, options);
+  PlanHome env("shell-init-bad");
+  const fs::path& home = env.home;
+  auto r =
+      env.install(make_tool_release("hello", "1.0.0"),
+                  {post_install_step("install_shell_init", {{"source_command", "/bin/echo hi"}, {"target", "hello"}})});
   CHECK(r.exit_code == 6);
   CHECK(r.err.find("install_shell_init: '/bin/echo' is outside " + (home / "tools" / "hello-1.0.0").string() +
                    "; the install was rolled back") != std::string::npos);
@@ -178,21 +182,12 @@ TEST_CASE("an install_shell_init step that cannot run rolls the install back") {
 }
 
 TEST_CASE("rollback and activate bring the active version's program files") {
-  HttpsServer server;
-  fs::path home = fresh_dir("program-files-home");
-  fs::path dir = fresh_dir("program-files");
-  RunOptions options = local_install_env(server, home);
+  PlanHome env("program-files");
+  const fs::path& home = env.home;
+  RunOptions& options = env.options;
   auto install = [&](const std::string& version) {
-    ToolRelease release = make_tool_release("hello", version);
-    server.add("/" + release.file_name(), release.bytes);
-    ordered_json plan = make_tool_plan(release, server.url("/" + release.file_name()));
-    plan["steps"].push_back({{"action", "install_program_files"},
-                             {"phase", "post-install"},
-                             {"params", {{"files", {"bin/hello"}}}},
-                             {"evaluable", true},
-                             {"deterministic", true}});
-    write_text(dir / (version + ".json"), plan.dump());
-    return run_tailor({"install", "--plan", (dir / (version + ".json")).string()}, options);
+    return env.install(make_tool_release("hello", version),
+                       {post_install_step("install_program_files", {{"files", {"bin/hello"}}})});
   };
   REQUIRE(install("1.0.0").exit_code == 0);
   REQUIRE(install("1.1.0").exit_code == 0);

@@ -13,6 +13,8 @@ std::filesystem::path fresh_dir(const std::string& hint);
 // Writes `content` to `path`, creating parent directories.
 void write_text(const std::filesystem::path& path, const std::string& content);
 std::string read_text(const std::filesystem::path& path);
+// The permission bits of `path` itself (setuid, setgid and sticky included; a link is not followed).
+unsigned mode_of(const std::filesystem::path& path);
 // Path below testdata/.
 std::filesystem::path testdata(const std::string& relative);
 

@@ -13,12 +13,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-unsigned file_mode(const fs::path& path) {
-  struct stat info {};
-  ::stat(path.c_str(), &info);
-  return info.st_mode & 0777;
-}
-
 struct EnvGuard {
   std::string name;
   EnvGuard(std::string n, const std::string& value) : name(std::move(n)) { ::setenv(name.c_str(), value.c_str(), 1); }
@@ -137,8 +131,8 @@ TEST_CASE("set_config_value") {
     auto setting = set_config_value(home, "llm.backend", "cuda");
     REQUIRE(setting);
     CHECK(setting->value == "cuda");
-    CHECK(file_mode(home / "config.toml") == 0600);
-    CHECK(file_mode(home) == 0700);
+    CHECK(test::mode_of(home / "config.toml") == 0600);
+    CHECK(test::mode_of(home) == 0700);
     auto config = load_config(home);
     REQUIRE(config);
     CHECK(config->get("llm.backend") == "cuda");

@@ -22,12 +22,6 @@ Result<install::ExtractReport> unpack(const std::string& format, const std::vect
   return install::extract_archive(archive, dest, options);
 }
 
-unsigned mode_of(const fs::path& p) {
-  struct stat st {};
-  ::lstat(p.c_str(), &st);
-  return st.st_mode & 07777;
-}
-
 }  // namespace
 
 TEST_CASE("extract_archive") {

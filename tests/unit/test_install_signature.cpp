@@ -36,12 +36,6 @@ struct Fixture {
   }
 };
 
-mode_t mode_of(const fs::path& path) {
-  struct stat st {};
-  ::stat(path.c_str(), &st);
-  return st.st_mode & 07777;
-}
-
 }  // namespace
 
 TEST_CASE("verify_signature") {
@@ -49,8 +43,8 @@ TEST_CASE("verify_signature") {
   SUBCASE("a good signature by the recipe's key; the keyring is private") {
     auto verified = install::verify_signature(f.check);
     CHECK_MESSAGE(verified.has_value(), verified.error().message);
-    CHECK(mode_of(f.check.keyring) == 0700);
-    CHECK(mode_of(f.check.keyring.parent_path()) == 0700);
+    CHECK(test::mode_of(f.check.keyring) == 0700);
+    CHECK(test::mode_of(f.check.keyring.parent_path()) == 0700);
     SUBCASE("the fingerprint compares without case or spaces") {
       std::string spaced;
       for (size_t i = 0; i < 40; i += 4) spaced += util::to_lower(f.check.spec.fingerprint.substr(i, 4)) + " ";

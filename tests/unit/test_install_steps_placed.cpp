@@ -21,12 +21,6 @@ plan::PlanStep step_of(std::string action, nlohmann::json params) {
   return step;
 }
 
-unsigned mode_of(const fs::path& path) {
-  struct stat st {};
-  ::stat(path.c_str(), &st);
-  return st.st_mode & 07777;
-}
-
 struct Placed {
   std::ostringstream errors;
   util::Output output;
@@ -65,7 +59,7 @@ TEST_CASE("install_shell_init") {
     CHECK(test::read_text(p.fragment("tool", "bash")) == "# bash init from " + p.ctx.version_dir.string() + "\n");
     CHECK(test::read_text(p.fragment("tool", "zsh")) == "# zsh init from " + p.ctx.version_dir.string() + "\n");
     CHECK_FALSE(fs::exists(p.fragment("tool", "fish")));
-    CHECK(mode_of(p.fragment("tool", "bash")) == 0644);
+    CHECK(test::mode_of(p.fragment("tool", "bash")) == 0644);
   }
 
   SUBCASE("{install_dir} names the version directory") {
@@ -132,9 +126,9 @@ TEST_CASE("install_program_files") {
     test::write_text(p.ctx.data_dir / "tool.sh", "old\n");
     REQUIRE(install::run_placed_step(step_of("install_program_files", params), p.ctx));
     CHECK(test::read_text(p.ctx.data_dir / "tool-exec") == "#!/bin/sh\necho exec\n");
-    CHECK(mode_of(p.ctx.data_dir / "tool-exec") == 0755);
+    CHECK(test::mode_of(p.ctx.data_dir / "tool-exec") == 0755);
     CHECK(test::read_text(p.ctx.data_dir / "tool.sh") == "tool() { :; }\n");
-    CHECK(mode_of(p.ctx.data_dir / "tool.sh") == 0644);
+    CHECK(test::mode_of(p.ctx.data_dir / "tool.sh") == 0644);
     CHECK(test::read_text(p.ctx.data_dir / "user-data") == "mine\n");
     CHECK_FALSE(fs::exists(p.ctx.data_dir / ".tool.sh.tailor-new"));
   }
