@@ -90,6 +90,7 @@ Result<std::string> read_beneath(const fs::path& root_dir, const std::string& re
 Result<std::string> init_program(const PlacedContext& ctx, const std::string& first) {
   std::error_code ec;
   const fs::path root = fs::canonical(ctx.version_dir, ec);
+  if (ec) return fail(ErrorKind::install, "install_shell_init: {}: {}", ctx.version_dir.string(), ec.message());
   std::vector<fs::path> candidates;
   if (first.find('/') != std::string::npos)
     candidates.push_back(fs::path(first).is_absolute() ? fs::path(first) : ctx.version_dir / first);
