@@ -6,6 +6,7 @@
 #include <array>
 #include <optional>
 
+#include "recipe/actions.hpp"
 #include "recipe/decode.hpp"
 #include "recipe/validate_internal.hpp"
 #include "util/strings.hpp"
@@ -59,10 +60,18 @@ bool is_free_text(std::string_view key) {
   return std::find(k_free_text.begin(), k_free_text.end(), key) != k_free_text.end();
 }
 
-void check_string(Checker& c, const toml::node& node, const std::string& field) {
+// `{shell}`: the shell a step of these actions writes for, replaced when it runs (docs/actions.md,
+// "Steps that run in place").
+bool takes_shell(const toml::table& step) {
+  const auto action = step["action"].value<std::string>();
+  if (!action) return false;
+  return is_action(*action, ActionKind::install_shell_init) || is_action(*action, ActionKind::install_completions);
+}
+
+void check_string(Checker& c, const toml::node& node, const std::string& field, bool shell) {
   const std::string& text = node.as_string()->get();
   for (const auto& placeholder : find_placeholders(text)) {
-    if (is_known_placeholder(placeholder.name)) continue;
+    if (is_known_placeholder(placeholder.name) || (shell && placeholder.name == "shell")) continue;
     // A truncated name (`{vers}`) means the name it starts; otherwise the closest one.
     std::optional<std::string> near;
     for (const auto& known : known_placeholders())
@@ -80,14 +89,14 @@ void check_string(Checker& c, const toml::node& node, const std::string& field) 
   }
 }
 
-void check_node(Checker& c, const toml::node& node, const std::string& field) {
+void check_node(Checker& c, const toml::node& node, const std::string& field, bool shell = false) {
   if (node.is_string()) {
-    check_string(c, node, field);
+    check_string(c, node, field, shell);
   } else if (const auto* array = node.as_array()) {
-    for (size_t k = 0; k < array->size(); ++k) check_node(c, *array->get(k), fmt::format("{}[{}]", field, k));
+    for (size_t k = 0; k < array->size(); ++k) check_node(c, *array->get(k), fmt::format("{}[{}]", field, k), shell);
   } else if (const auto* table = node.as_table()) {
     for (const auto& [key, value] : *table) {
-      if (!is_free_text(key.str())) check_node(c, value, fmt::format("{}.{}", field, key.str()));
+      if (!is_free_text(key.str())) check_node(c, value, fmt::format("{}.{}", field, key.str()), shell);
     }
   }
 }
@@ -99,8 +108,9 @@ void check_placeholders(Checker& c) {
     for (size_t i = 0; i < steps->size(); ++i) {
       const auto* step = steps->get(i)->as_table();
       if (step == nullptr) continue;
+      const bool shell = takes_shell(*step);
       for (const auto& [key, value] : *step) {
-        if (!is_free_text(key.str())) check_node(c, value, fmt::format("steps[{}].{}", i, key.str()));
+        if (!is_free_text(key.str())) check_node(c, value, fmt::format("steps[{}].{}", i, key.str()), shell);
       }
     }
   }

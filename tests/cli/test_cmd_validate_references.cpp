@@ -63,6 +63,18 @@ TEST_CASE("validate: unknown placeholders") {
     INFO(r.out);
     CHECK_FALSE(contains(r.out, "placeholder"));
   }
+  SUBCASE("{shell} is known in the steps that write shell files, and only there") {
+    write_text(dir / "init.toml",
+               recipe("init", "https://x.example.org/{version}/init-{shell}", "",
+                      "\n[[steps]]\naction = \"install_shell_init\"\nsource_command = \"init hook {shell}\"\n"
+                      "target = \"init\"\n"));
+    auto r = run_tailor({"validate", (dir / "init.toml").string()}, options);
+    INFO(r.out);
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.out, "steps[0].url: unknown placeholder {shell}"));
+    CHECK_FALSE(contains(r.out, "steps[1]"));
+    CHECK(contains(r.out, "(1 error,"));
+  }
 }
 
 TEST_CASE("validate: dependencies that resolve nowhere") {
