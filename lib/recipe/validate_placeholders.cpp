@@ -16,9 +16,9 @@ namespace tailor::recipe {
 const std::vector<std::string>& known_placeholders() {
   // Plan time: version, version_tag, os, arch (docs/planning.md); install time: the
   // directories and the backend device; `version.<key>` and `deps.<name>.version` are families.
-  static const std::vector<std::string> names = {"version",     "version_tag", "os",       "arch",
-                                                 "install_dir", "work_dir",    "libs_dir", "backend_device"};
-  return names;
+  static const std::vector<std::string> k_names = {"version",     "version_tag", "os",       "arch",
+                                                   "install_dir", "work_dir",    "libs_dir", "backend_device"};
+  return k_names;
 }
 
 bool is_known_placeholder(std::string_view name) {
