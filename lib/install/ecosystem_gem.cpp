@@ -44,9 +44,10 @@ Result<std::vector<Gem>> locked_gems(const std::string& text, const StepContext&
     if (section == "GEM" && std::regex_match(line, m, k_spec)) specs.emplace_back(m[1], m[2]);
     if (section == "CHECKSUMS" && std::regex_match(line, m, k_checksum)) gems.push_back(Gem{m[1], m[2], m[3]});
   }
-  for (const auto& [name, version] : specs) {
-    bool found =
-        std::any_of(gems.begin(), gems.end(), [&](const Gem& g) { return g.name == name && g.version == version; });
+  for (const auto& spec : specs) {
+    const auto& [name, version] = spec;
+    bool found = std::any_of(gems.begin(), gems.end(),
+                             [&](const Gem& g) { return g.name == spec.first && g.version == spec.second; });
     if (!found) {
       return fail(ErrorKind::checksum,
                   "{}@{}: gem_exec gemfile_lock has no sha256 for {} ({}) in CHECKSUMS; tailor installs only what "

@@ -30,6 +30,7 @@ std::vector<CommandOwner> command_providers(const State& state, const std::strin
   std::stable_sort(found.begin(), found.end(),
                    [](const Candidate& a, const Candidate& b) { return a.installed_at > b.installed_at; });
   std::vector<CommandOwner> out;
+  out.reserve(found.size());
   for (auto& candidate : found) out.push_back(std::move(candidate.owner));
   return out;
 }

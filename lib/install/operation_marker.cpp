@@ -21,7 +21,7 @@ namespace {
 constexpr const char* k_dir = ".tailor";
 constexpr const char* k_file = "operation.json";
 constexpr int k_marker_version = 1;
-constexpr size_t k_max_marker_size = 64 * 1024;
+constexpr size_t k_max_marker_size = size_t{64} * 1024;
 
 // The directory itself is opened with O_NOFOLLOW: a symlink in its place is not a marked directory.
 Result<DirFd> open_marked_dir(const fs::path& dir) {
@@ -73,23 +73,23 @@ std::optional<OperationMarker> parse_marker(const std::string& text) {
 fs::path marker_path(const fs::path& dir) { return dir / k_dir / k_file; }
 
 const std::string& current_operation_id() {
-  static const std::string id = [] {
+  static const std::string k_id = [] {
     std::random_device device;
     std::string out;
     for (int i = 0; i < 4; ++i) out += fmt::format("{:08x}", device());
     return out;
   }();
-  return id;
+  return k_id;
 }
 
 OperationMarker make_marker(std::string_view kind, const std::string& tool, const std::string& version) {
-  static const std::optional<util::ProcessIdentity> self = util::current_process_identity();
+  static const std::optional<util::ProcessIdentity> k_self = util::current_process_identity();
   OperationMarker marker;
   marker.operation = current_operation_id();
   marker.kind = std::string(kind);
   marker.tool = tool;
   marker.version = version;
-  marker.process = self.value_or(util::ProcessIdentity{static_cast<int64_t>(::getpid()), 0, ""});
+  marker.process = k_self.value_or(util::ProcessIdentity{static_cast<int64_t>(::getpid()), 0, ""});
   marker.created_at = now_rfc3339();
   return marker;
 }

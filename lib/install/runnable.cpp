@@ -76,7 +76,7 @@ std::vector<std::string> runnable_problems(const fs::path& dir, const std::vecto
     }
     if (!is_declared && needs->info.type != ET_EXEC && needs->info.type != ET_DYN) continue;
     if (std::string problem = problem_of(*needs, host, is_declared); !problem.empty())
-      problems.push_back(relative + " " + problem);
+      problems.push_back(fmt::format("{} {}", relative, problem));
   }
   std::sort(problems.begin(), problems.end());
   return problems;

@@ -149,7 +149,7 @@ void read_tool(Checker& check, const std::string& name, const json& t, Installed
   if (versions == nullptr) return;
   for (const auto& [version, v] : versions->items()) {
     check.path_name(path + ".versions", version, "version");
-    read_version(check, v, path + ".versions." + version, out.versions[version]);
+    read_version(check, v, fmt::format("{}.versions.{}", path, version), out.versions[version]);
   }
 }
 

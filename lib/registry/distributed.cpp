@@ -118,6 +118,7 @@ struct Lookup {
     if (files.contains(ref.repo)) return ref.repo;
     if (files.size() == 1) return files.begin()->first;
     std::vector<std::string> names;
+    names.reserve(files.size());
     for (const auto& [name, url] : files) names.push_back(name);
     note = files.empty() ? fmt::format("the repository {} has no recipes in .tsuku-recipes", ref.slug())
                          : fmt::format("the repository {} has several recipes ({}); name one: {}:{}", ref.slug(),

@@ -97,7 +97,7 @@ Result<ManifestUpdate> update_manifest(const RegistrySettings& settings) {
   if (is_url(settings.manifest_url)) {
     std::string cached_etag;
     if (previous) {
-      if (auto meta = util::read_file(manifest_meta_file(settings), 64 * 1024)) {
+      if (auto meta = util::read_file(manifest_meta_file(settings), uint64_t{64} * 1024)) {
         auto doc = nlohmann::json::parse(*meta, nullptr, false);
         if (doc.is_object()) cached_etag = string_of(doc, "etag");
       }

@@ -53,8 +53,8 @@ std::string describe_age(int64_t seconds) {
   auto unit = [](int64_t n, const char* one) { return std::to_string(n) + " " + one + (n == 1 ? "" : "s"); };
   if (seconds < 0) seconds = 0;
   if (seconds < 120) return unit(seconds, "second");
-  if (seconds < 2 * 3600) return unit(seconds / 60, "minute");
-  if (seconds < 2 * 86400) return unit(seconds / 3600, "hour");
+  if (seconds < 2L * 3600) return unit(seconds / 60, "minute");
+  if (seconds < 2L * 86400) return unit(seconds / 3600, "hour");
   return unit(seconds / 86400, "day");
 }
 
@@ -67,7 +67,7 @@ fs::path RecipeCache::meta_path(std::string_view name) const {
 }
 
 std::optional<CachedRecipe> RecipeCache::load(std::string_view name) const {
-  auto meta_text = util::read_file(meta_path(name), 64 * 1024);
+  auto meta_text = util::read_file(meta_path(name), uint64_t{64} * 1024);
   if (!meta_text) return std::nullopt;
   auto meta = meta_from_text(*meta_text);
   if (!meta) return std::nullopt;

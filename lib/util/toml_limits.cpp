@@ -22,9 +22,11 @@ class Scanner {
     if (looking_at("\xEF\xBB\xBF")) m_pos = 3;  // toml++ skips a byte order mark too
     while (!at_end() && !m_exceeded) {
       const char c = peek();
-      if (c == ' ' || c == '\t' || c == '\r') {
+      if (c == ' ' || c == '\t' || c == '\r') {  // blanks change no expectation
         advance();
-      } else if (c == '\n') {
+        continue;
+      }
+      if (c == '\n') {
         advance();
         if (m_open.empty()) expect = Expect::statement;
       } else if (c == '#') {

@@ -15,7 +15,7 @@ namespace tailor::version {
 namespace {
 
 // GitHub's listing of a release with many assets is a few hundred kB; the API documents' cap.
-constexpr uint64_t k_max_listing_bytes = 10 * 1024 * 1024;
+constexpr uint64_t k_max_listing_bytes = uint64_t{10} * 1024 * 1024;
 
 // "owner/name" out of https://api.github.com/repos/O/R/releases/... or https://github.com/O/R/releases/...
 std::string repo_of(const std::string& url) {
