@@ -78,6 +78,11 @@ std::vector<std::string> placed_program_files(const nlohmann::json& plan);
 // version activation makes current brings its own (docs/actions.md, "Steps that run in place").
 Status place_program_files(const nlohmann::json& plan, const PlacedContext& context);
 
+// The placed executors of install_shell_init and install_program_files (their behaviour in
+// lib/actions/placed.cpp).
+Status install_shell_init(const nlohmann::ordered_json& params, const PlacedContext& context);
+Status install_program_files(const nlohmann::ordered_json& params, const PlacedContext& context);
+
 // True for the actions the catalog marks `placed`, which run_placed_step runs.
 bool has_placed_executor(recipe::ActionKind kind);
 

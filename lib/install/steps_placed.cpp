@@ -16,13 +16,14 @@
 #include "install/step_params.hpp"
 #include "install/steps.hpp"
 #include "install/subprocess.hpp"
-#include "recipe/action_table.hpp"
+#include "recipe/action_behaviour.hpp"
 #include "util/process.hpp"
 #include "util/strings.hpp"
 
 namespace tailor::install {
 namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
+using recipe::ActionKind;
 namespace {
 
 constexpr std::array<std::string_view, 2> k_default_shells = {"bash", "zsh"};
@@ -141,6 +142,8 @@ Result<std::optional<std::string>> run_init_command(const PlacedContext& ctx, co
   return std::optional<std::string>();
 }
 
+}  // namespace
+
 Status install_shell_init(const Json& params, const PlacedContext& ctx) {
   const std::string target = string_param(params, "target");
   if (!valid_target(target))
@@ -172,6 +175,8 @@ Status install_shell_init(const Json& params, const PlacedContext& ctx) {
   }
   return {};
 }
+
+namespace {
 
 // The file name a program file gets in the data directory: `dest` when given, else the base
 // name of the source.
@@ -218,6 +223,8 @@ Status place_program_file(const PlacedContext& ctx, const DirFd& data, const Jso
   return {};
 }
 
+}  // namespace
+
 Status install_program_files(const Json& params, const PlacedContext& ctx) {
   auto files = params.find("files");
   if (files == params.end() || !files->is_array() || files->empty())
@@ -232,23 +239,7 @@ Status install_program_files(const Json& params, const PlacedContext& ctx) {
   return {};
 }
 
-using recipe::ActionKind;
-using PlacedExecutor = Status (*)(const Json& params, const PlacedContext& ctx);
-
-// Exactly the actions the catalog marks `placed` (recipe/action_list.hpp).
-constexpr std::pair<ActionKind, PlacedExecutor> k_placed_rows[] = {
-    {ActionKind::install_program_files, install_program_files},
-    {ActionKind::install_shell_init, install_shell_init},
-};
-
-constexpr auto k_placed = recipe::make_action_table(k_placed_rows, [](const recipe::ActionTraits& traits) {
-  return traits.execution == recipe::ActionExecution::placed ? recipe::TableEntry::required
-                                                             : recipe::TableEntry::forbidden;
-});
-
-}  // namespace
-
-bool has_placed_executor(recipe::ActionKind kind) { return k_placed.contains(kind); }
+bool has_placed_executor(recipe::ActionKind kind) { return recipe::action_behaviour(kind).place != nullptr; }
 
 namespace {
 
@@ -292,9 +283,11 @@ fs::path shell_fragment(const fs::path& version_dir, std::string_view target, st
 
 Status run_placed_step(const plan::PlanStep& step, const PlacedContext& context) {
   const std::optional<ActionKind> kind = recipe::action_kind(step.action);
-  if (!kind || !k_placed.contains(*kind)) return {};
+  if (!kind) return {};
+  auto place = recipe::action_behaviour(*kind).place;
+  if (place == nullptr) return {};
   context.output->debug("{}@{}: {} in {}", context.tool, context.version, step.action, context.version_dir.string());
-  return k_placed[*kind](plan::to_ordered(step.params), context);
+  return place(plan::to_ordered(step.params), context);
 }
 
 }  // namespace tailor::install

@@ -1,5 +1,5 @@
 #pragma once
-// Building blocks shared by the decomposers (decompose_*.cpp); not part of the public API.
+// Building blocks shared by the decomposers of lib/actions/; not part of the public API.
 #include <string>
 #include <vector>
 
@@ -34,23 +34,5 @@ std::optional<version::ReleaseAsset> listed_digest(const std::string& repo, cons
 Result<std::string> resolve_asset(const std::string& repo, const std::string& pattern, const DecomposeContext& context);
 
 using Decomposition = Result<std::vector<PlanStep>>;
-
-// decompose_downloads.cpp
-Decomposition decompose_download(const recipe::Step& step, const DecomposeContext& context);
-Decomposition decompose_download_archive(const recipe::Step& step, const DecomposeContext& context);
-Decomposition decompose_github_archive(const recipe::Step& step, const DecomposeContext& context);
-Decomposition decompose_github_file(const recipe::Step& step, const DecomposeContext& context);
-Decomposition decompose_fossil_archive(const recipe::Step& step, const DecomposeContext& context);
-// decompose_homebrew.cpp
-Decomposition decompose_homebrew(const recipe::Step& step, const DecomposeContext& context);
-// decompose_patch.cpp
-Decomposition decompose_apply_patch(const recipe::Step& step, const DecomposeContext& context);
-// decompose_ecosystem.cpp
-Decomposition decompose_cargo_install(const recipe::Step& step, const DecomposeContext& context);
-Decomposition decompose_gem_install(const recipe::Step& step, const DecomposeContext& context);
-Decomposition decompose_go_install(const recipe::Step& step, const DecomposeContext& context);
-Decomposition decompose_nix_install(const recipe::Step& step, const DecomposeContext& context);
-Decomposition decompose_npm_install(const recipe::Step& step, const DecomposeContext& context);
-Decomposition decompose_pipx_install(const recipe::Step& step, const DecomposeContext& context);
 
 }  // namespace tailor::plan::detail

@@ -1,14 +1,14 @@
 #pragma once
-// The action catalog: one line per action, sorted by name. Every layer's table of action
-// behaviour is keyed by the ActionKind this list defines (docs/ARCHITECTURE.md, "How to add an
-// action"). Columns:
+// The action catalog: one line per action, sorted by name. Each line declares the action's
+// behaviour value, actions::k_<name>, which its file in lib/actions/ defines
+// (recipe/action_behaviour.hpp; docs/ARCHITECTURE.md, "How to add an action"). Columns:
 //   name        the action as written in recipes and plans
 //   class       primitive, ecosystem_primitive, composite, system or pass_through
 //   determ.     the plan's `deterministic` flag (same inputs, same result)
 //   evaluable   the plan's `evaluable` flag, part of the plan format (docs/install.md)
 //   phase       default phase: install or post_install
-//   execution   runs: install/ has an executor, run in the work directory; placed: install/ has
-//               an executor, run once the build is in its version directory, before the commit
+//   execution   runs: the behaviour has an executor, run in the work directory; placed: it has
+//               one run once the build is in its version directory, before the commit
 //               (install/steps_placed.cpp); checked: verified before anything starts
 //               (install/system_deps.cpp) and skipped when the steps run; none: this tailor
 //               cannot run the step (composites never reach a plan)

@@ -1,7 +1,7 @@
 #pragma once
 // The action catalog: ActionKind and each action's metadata, generated from the one list in
-// recipe/action_list.hpp. Behaviour lives in per-layer tables keyed by ActionKind
-// (recipe/validate_actions.cpp, plan/decompose.cpp, install/steps.cpp).
+// recipe/action_list.hpp. What an action does is its behaviour value, defined in lib/actions/
+// (recipe/action_behaviour.hpp).
 #include <array>
 #include <cstddef>
 #include <cstdint>

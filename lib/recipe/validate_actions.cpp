@@ -1,8 +1,8 @@
-// Per-action parameter checks: the recipe layer's table of action behaviour. Errors and
-// warnings go to field `steps[i]`.
+// Per-action parameter checks: the helpers the checks of lib/actions/ share, and the call of
+// each step's check (recipe/action_behaviour.hpp). Errors and warnings go to field `steps[i]`.
 #include "recipe/validate_actions.hpp"
 
-#include "recipe/action_table.hpp"
+#include "recipe/action_behaviour.hpp"
 #include "recipe/actions.hpp"
 #include "util/strings.hpp"
 
@@ -78,61 +78,10 @@ void StepCheck::fallback_checks() const {
   }
 }
 
-namespace {
-
-using K = ActionKind;
-
-// Actions without a row have no parameter checks beyond the generic ones (validate_steps.cpp).
-constexpr std::pair<ActionKind, ActionCheck> k_check_rows[] = {
-    {K::apk_install, check_system_packages},
-    {K::app_bundle, check_app_bundle},
-    {K::apply_patch, check_apply_patch},
-    {K::apt_install, check_system_packages},
-    {K::apt_ppa, check_apt_ppa},
-    {K::apt_repo, check_package_repo},
-    {K::brew_cask, check_system_packages},
-    {K::brew_install, check_system_packages},
-    {K::cargo_install, check_cargo_install},
-    {K::chmod, check_chmod},
-    {K::configure_make, check_configure_make},
-    {K::cpan_install, check_cpan_install},
-    {K::dnf_install, check_system_packages},
-    {K::dnf_repo, check_package_repo},
-    {K::download, check_download},
-    {K::download_archive, check_download_archive},
-    {K::extract, check_extract},
-    {K::fossil_archive, check_fossil_archive},
-    {K::gem_install, check_gem_install},
-    {K::github_archive, check_github_archive},
-    {K::github_file, check_github_file},
-    {K::go_install, check_go_install},
-    {K::group_add, check_group_add},
-    {K::homebrew, check_homebrew},
-    {K::install_binaries, check_install_binaries},
-    {K::install_completions, check_shell_files},
-    {K::install_program_files, check_install_program_files},
-    {K::install_shell_init, check_shell_files},
-    {K::manual, check_manual},
-    {K::npm_install, check_package_install},
-    {K::pacman_install, check_system_packages},
-    {K::pipx_install, check_package_install},
-    {K::require_command, check_require_command},
-    {K::require_system, check_require_system},
-    {K::run_command, check_run_command},
-    {K::service_enable, check_service},
-    {K::service_start, check_service},
-    {K::set_env, check_set_env},
-    {K::zypper_install, check_system_packages},
-};
-
-constexpr auto k_checks = make_action_table(k_check_rows, [](const ActionTraits&) { return TableEntry::allowed; });
-
-}  // namespace
-
 void check_action_params(Checker& c, size_t index, const Step& step, ActionKind kind) {
   const auto& os = c.recipe().metadata.supported_os;
   StepCheck s{c, step, fmt::format("steps[{}]", index), os && *os == std::vector<std::string>{"darwin"}};
-  if (ActionCheck check = k_checks[kind]) check(s);
+  if (ActionCheck check = action_behaviour(kind).check) check(s);
   const ActionTraits& traits = action_traits(kind);
   if (traits.evaluable && traits.execution == ActionExecution::none)
     s.warning(fmt::format("{} is evaluable, but this tailor has no executor for it yet; installing the step fails",

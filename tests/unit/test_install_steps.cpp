@@ -1,4 +1,5 @@
-// Every action of the catalog against the install layer's executor table (install/steps.cpp).
+// Every action of the catalog through the install layer's dispatch (install/steps.cpp) to the
+// executor its behaviour names (lib/actions/).
 #include <doctest/doctest.h>
 
 #include "install/steps.hpp"

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "recipe/action_behaviour.hpp"
 #include "recipe/actions.hpp"
 #include "recipe/registry.hpp"
 #include "support/scratch.hpp"
@@ -138,6 +139,26 @@ TEST_CASE("find_action") {
   CHECK(is_composite("github_archive"));
   CHECK_FALSE(is_composite("download_file"));
   CHECK_FALSE(is_evaluable("unknown_action"));
+}
+
+TEST_CASE("action_behaviour: each catalog line reaches its own value, which fits the line") {
+  for (const ActionInfo& a : all_actions()) {
+    CAPTURE(a.name);
+    const ActionBehaviour& behaviour = action_behaviour(a.kind);
+    CHECK(behaviour.kind == a.kind);
+    const bool decomposes = behaviour.decompose != nullptr;
+    const bool executes = behaviour.execute != nullptr;
+    const bool places = behaviour.place != nullptr;
+    CHECK(decomposes == (a.klass == ActionClass::composite));
+    CHECK(executes == (a.execution == ActionExecution::runs));
+    CHECK(places == (a.execution == ActionExecution::placed));
+  }
+  // Checks are optional, but the actions whose parameters validate refuses have one.
+  for (std::string_view name : {"download", "chmod", "apt_install", "npm_install", "install_shell_init", "manual"}) {
+    CAPTURE(name);
+    const bool checked = action_behaviour(*action_kind(name)).check != nullptr;
+    CHECK(checked);
+  }
 }
 
 TEST_CASE("detect_archive_format") {

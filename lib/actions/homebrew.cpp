@@ -1,8 +1,23 @@
-// Decomposition of `homebrew`: the bottle from the lock or the resolver, extracted and relocated.
+// Homebrew bottles: the composite homebrew (the bottle from the lock or the resolver,
+// extracted and relocated) and homebrew_relocate, which this tailor cannot run yet
+// (docs/actions.md).
+#include "actions/action.hpp"
 #include "plan/decompose_support.hpp"
+#include "recipe/validate_actions.hpp"
 #include "util/strings.hpp"
 
-namespace tailor::plan::detail {
+namespace tailor::actions {
+namespace {
+
+using namespace recipe::detail;
+using namespace plan;
+using namespace plan::detail;
+
+// Parameter checks (tailor validate)
+
+void check_homebrew(const StepCheck& s) { s.require("formula"); }
+
+// Decomposition
 
 Decomposition decompose_homebrew(const recipe::Step& recipe_step, const DecomposeContext& context) {
   std::string formula = param_string(recipe_step.params, "formula");
@@ -36,4 +51,13 @@ Decomposition decompose_homebrew(const recipe::Step& recipe_step, const Decompos
   return steps;
 }
 
-}  // namespace tailor::plan::detail
+}  // namespace
+
+using recipe::ActionKind;
+using recipe::behaviour_for;
+
+constexpr recipe::ActionBehaviour k_homebrew =
+    behaviour_for(ActionKind::homebrew, {.check = check_homebrew, .decompose = decompose_homebrew});
+constexpr recipe::ActionBehaviour k_homebrew_relocate = behaviour_for(ActionKind::homebrew_relocate, {});
+
+}  // namespace tailor::actions
